@@ -1,0 +1,8 @@
+export type { Prisma, PrismaClient } from '../../generated/prisma/client';
+export { applyPendingMigrations } from './apply-pending-migrations';
+export type { DatabaseOptions } from './database-options';
+export { embeddedDirectory } from './embedded-pglite';
+export { type CreatedMigration, MigrationError, type MigrationStatus, Migrator } from './migrations/migrator';
+export { type MigratorTargetOptions, openMigrator, withMigrator } from './migrations/open-migrator';
+export { type Database, type DatabaseKind, openDatabase } from './open-database';
+export { PGliteDirectoryLockedError } from './pglite-lock';

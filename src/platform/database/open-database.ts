@@ -1,0 +1,50 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../../generated/prisma/client';
+import { registerConnection } from './database-connection';
+import type { DatabaseOptions } from './database-options';
+import { openEmbeddedPGlite } from './embedded-pglite';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Disconnects Prisma; for PGlite also closes the database and releases its directory lock. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the gateway's database: PostgreSQL through @prisma/adapter-pg when a URL is given, otherwise
+ * the embedded PGlite in `<dataDir>/pglite`, which only one process may hold at a time.
+ * Nothing is queried until the client is used, so migrations can run first on the same connection
+ * (`applyPendingMigrations({ ...options, database })`).
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const log = options.logQueries ? (['query', 'warn', 'error'] as const) : (['warn', 'error'] as const);
+
+  if (options.databaseUrl) {
+    const url = options.databaseUrl;
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [...log] });
+    return registerConnection({ prisma: prisma as PrismaClient, kind: 'postgres', close: once(() => prisma.$disconnect()) }, {
+      kind: 'postgres',
+      url,
+    });
+  }
+
+  const embedded = await openEmbeddedPGlite(options.dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(embedded.db), log: [...log] });
+  const close = once(async () => {
+    try {
+      await prisma.$disconnect();
+    } finally {
+      await embedded.close();
+    }
+  });
+  return registerConnection({ prisma: prisma as PrismaClient, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
+}
+
+function once(work: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= work());
+}
