@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the gateway reads, parsed once at boot. Nothing outside `config/` reads `process.env`.
+ * Names are the environment variable names so an error can name the variable the operator must fix.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const hexOrBase64Key = z
+  .string()
+  .transform((value, ctx) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const secretString = z.string().min(24, 'must be at least 24 characters');
+
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ message: 'must be an integer between 0 and 65535' })
+    .int('must be an integer between 0 and 65535')
+    .min(0, 'must be an integer between 0 and 65535')
+    .max(65535, 'must be an integer between 0 and 65535')
+    .default(3000),
+  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 characters of letters, digits, ":", "_" or "-"')
+    .default('wiu:'),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  SESSION_ENCRYPTION_KEY: hexOrBase64Key.optional(),
+  MEDIA_SIGNING_SECRET: secretString.optional(),
+  WEBHOOK_SIGNING_SECRET: secretString.optional(),
+  ADMIN_TOKEN: secretString.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
+    .default('1mb'),
+  TRUST_PROXY: booleanFlag.default(false),
+  DEFAULT_PLAN: z.string().min(1).default('free'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The secrets the gateway needs; outside production they are generated once and kept in DATA_DIR. */
+export interface GatewaySecrets {
+  sessionEncryptionKey: Buffer;
+  mediaSigningSecret: string;
+  webhookSigningSecret: string;
+  adminToken: string;
+}
+
+export interface AppConfig {
+  env: Environment['NODE_ENV'];
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  migrateOnStart: boolean;
+  secrets: GatewaySecrets;
+  logLevel: Environment['LOG_LEVEL'];
+  bodyLimit: string;
+  trustProxy: boolean;
+  defaultPlan: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigurationError, loadConfig } from './load-config';
+
+describe(loadConfig.name, () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-config-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('needs nothing set outside production: secrets are generated once and kept in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.port).toBe(3000);
+    expect(first.secrets.sessionEncryptionKey).toHaveLength(32);
+    expect(second.secrets).toEqual(first.secrets);
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['PORT', 'abc', /^Invalid configuration: PORT must be an integer between 0 and 65535 \(got "abc"\)$/],
+    ['PORT', '70000', /^Invalid configuration: PORT /],
+    ['DATABASE_URL', 'mysql://x', /^Invalid configuration: DATABASE_URL must be a postgres/],
+    ['REDIS_URL', 'localhost:6379', /^Invalid configuration: REDIS_URL must be a redis/],
+    ['NODE_ENV', 'staging', /^Invalid configuration: NODE_ENV /],
+    ['MIGRATE_ON_START', 'maybe', /^Invalid configuration: MIGRATE_ON_START must be true or false/],
+    ['SESSION_ENCRYPTION_KEY', 'too-short', /^Invalid configuration: SESSION_ENCRYPTION_KEY must be 32 bytes/],
+  ])('stops on a bad %s with one line naming it', (name, value, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
+    expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
+  });
+
+  it('never echoes a secret value in the error', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'short-secret' })).toThrow(/^Invalid configuration: ADMIN_TOKEN must be at least 24 characters$/);
+  });
+
+  it('requires every secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(
+      /SESSION_ENCRYPTION_KEY is required when NODE_ENV=production/,
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      SESSION_ENCRYPTION_KEY: 'a'.repeat(64),
+      MEDIA_SIGNING_SECRET: 'm'.repeat(32),
+      WEBHOOK_SIGNING_SECRET: 'w'.repeat(32),
+      ADMIN_TOKEN: 't'.repeat(32),
+    });
+    expect(config.secrets.sessionEncryptionKey).toEqual(Buffer.alloc(32, 0xaa));
+    expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { AppConfig, environmentSchema, GatewaySecrets } from './app-config';
+import { loadOrCreateSecrets } from './secrets-store';
+
+/** A configuration problem the operator must fix; its message is one line naming the variable. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+const SECRET_VARIABLES = ['SESSION_ENCRYPTION_KEY', 'MEDIA_SIGNING_SECRET', 'WEBHOOK_SIGNING_SECRET', 'ADMIN_TOKEN'] as const;
+
+/** Parses the environment into the typed configuration, or throws a ConfigurationError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? 'environment');
+    const got = present[variable];
+    const shown = got === undefined || SECRET_VARIABLES.includes(variable as never) ? '' : ` (got "${got}")`;
+    throw new ConfigurationError(`Invalid configuration: ${variable} ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  let secrets: GatewaySecrets;
+  if (e.NODE_ENV === 'production') {
+    const missing = SECRET_VARIABLES.filter((name) => e[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigurationError(
+        `Invalid configuration: ${missing[0]} is required when NODE_ENV=production (missing: ${missing.join(', ')})`,
+      );
+    }
+    secrets = {
+      sessionEncryptionKey: e.SESSION_ENCRYPTION_KEY!,
+      mediaSigningSecret: e.MEDIA_SIGNING_SECRET!,
+      webhookSigningSecret: e.WEBHOOK_SIGNING_SECRET!,
+      adminToken: e.ADMIN_TOKEN!,
+    };
+  } else {
+    const stored = loadOrCreateSecrets(dataDir);
+    secrets = {
+      sessionEncryptionKey: e.SESSION_ENCRYPTION_KEY ?? stored.sessionEncryptionKey,
+      mediaSigningSecret: e.MEDIA_SIGNING_SECRET ?? stored.mediaSigningSecret,
+      webhookSigningSecret: e.WEBHOOK_SIGNING_SECRET ?? stored.webhookSigningSecret,
+      adminToken: e.ADMIN_TOKEN ?? stored.adminToken,
+    };
+  }
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    migrateOnStart: e.MIGRATE_ON_START,
+    secrets,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    defaultPlan: e.DEFAULT_PLAN,
+  };
+}

@@ -1,0 +1,37 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorEnvelope } from '../errors/error-envelope';
+import { ErrorCode, ERROR_STATUS } from '../errors/error-codes';
+
+/** Named groups of failures a route can answer with; each route lists the ones that apply. */
+const GROUPS = {
+  auth: ['auth_missing', 'auth_malformed', 'auth_invalid', 'auth_expired', 'rate_limited'],
+  admin: ['auth_missing', 'auth_malformed', 'auth_invalid'],
+  validation: ['invalid_request', 'bad_request'],
+  not_found: ['not_found'],
+  channel_scope: ['channel_scoped_key'],
+} satisfies Record<string, ErrorCode[]>;
+
+export type ErrorGroup = keyof typeof GROUPS;
+
+/**
+ * Documents a route's error responses, all with the shared ErrorEnvelope schema. Takes group names or
+ * single codes; codes sharing a status are listed together in that status' description.
+ */
+export function ApiErrorResponses(...items: Array<ErrorGroup | ErrorCode>) {
+  const codes = new Set<ErrorCode>(['internal_error']);
+  for (const item of items) {
+    if (item in GROUPS) GROUPS[item as ErrorGroup].forEach((code) => codes.add(code));
+    else codes.add(item as ErrorCode);
+  }
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return applyDecorators(
+    ...[...byStatus.entries()].map(([status, list]) =>
+      ApiResponse({ status, type: ErrorEnvelope, description: `Error codes: ${list.map((c) => `\`${c}\``).join(', ')}` }),
+    ),
+  );
+}

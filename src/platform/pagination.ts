@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { AppError } from './errors/app-error';
+
+/**
+ * Cursor pagination over time-ordered ids: newest first, `starting_after` semantics. The cursor is opaque
+ * (base64url JSON) so its content can change without breaking clients; it stays valid while rows are inserted.
+ */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20).'),
+  cursor: z.string().min(1).max(512).optional().describe('The `next_cursor` of the previous page.'),
+});
+
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
+  });
+}
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(JSON.stringify({ b: lastId })).toString('base64url');
+}
+
+/** The id to continue before, or undefined for the first page; a cursor we did not mint is invalid_request. */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b?: unknown };
+    if (typeof parsed.b === 'string' && parsed.b.length > 0) return parsed.b;
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_request', 'The cursor is not valid; use the next_cursor of a previous page.', {
+    details: { issues: [{ path: ['cursor'], message: 'invalid cursor' }] },
+  });
+}
+
+/** Rows were fetched with take = limit + 1: the extra row only says whether another page exists. */
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+  const pageRows = rows.slice(0, limit);
+  const hasMore = rows.length > limit;
+  return {
+    data: pageRows.map(map),
+    has_more: hasMore,
+    next_cursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1].id) : null,
+  };
+}
+
+/**
+ * A copy of an object schema without its OpenAPI id, for use as a DTO's top-level schema: nestjs-zod names
+ * a DTO after its class, and the same id at top level and nested in a page would collide.
+ */
+export function topLevel<T extends z.ZodRawShape>(schema: z.ZodObject<T>): z.ZodObject<T> {
+  return z.object(schema.shape);
+}
