@@ -1,0 +1,26 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppRuntime } from './app.module';
+import { requestIdMiddleware } from './platform/http/request-id';
+import { MetricsService } from './platform/metrics/metrics.service';
+import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
+
+/** Builds the HTTP application on a resolved runtime; used by main and by the integration tests alike. */
+export async function createApp(runtime: AppRuntime): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  if (runtime.config.trustProxy) app.set('trust proxy', true);
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(app.get(MetricsService).middleware);
+  app.use(express.json({ limit: runtime.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl));
+  await app.init();
+  return app;
+}

@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { AppConfig } from './platform/config/app-config';
+import { ConfigModule } from './platform/config/config.module';
+import type { PrismaClient } from './platform/database';
+import { DatabaseModule } from './platform/database/database.module';
+import { ErrorsModule } from './platform/errors/errors.module';
+import { AppValidationPipe } from './platform/http/validation.pipe';
+import { LoggingModule } from './platform/logging/logging.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
+import { RedisTarget } from './platform/redis/redis-connection';
+import { RedisModule } from './platform/redis/redis.module';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { AdminModule } from './modules/admin/admin.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
+import { SupportModule } from './modules/support/support.module';
+
+/** What the application runs on, resolved before it is built (database migrated, Redis reachable). */
+export interface AppRuntime {
+  config: AppConfig;
+  prisma: PrismaClient;
+  redis: RedisTarget;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime.config),
+        LoggingModule.forRoot(runtime.config.logLevel),
+        DatabaseModule.forRoot(runtime.prisma),
+        RedisModule.forRoot(runtime.redis),
+        ErrorsModule,
+        MetricsModule,
+        // Guard order follows import order: authenticate first, then spend from the rate limit.
+        AuthModule,
+        RateLimitsModule,
+        AuditModule,
+        AccountsModule,
+        AdminModule,
+        HealthModule,
+        SupportModule,
+      ],
+      providers: [{ provide: APP_PIPE, useClass: AppValidationPipe }],
+    };
+  }
+}

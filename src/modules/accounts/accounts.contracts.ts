@@ -1,0 +1,111 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
+import type { ApiKeyRow, CustomerRow, PlanRow } from './accounts.repository';
+
+const timestamp = z.iso.datetime({ offset: true });
+
+export const planSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    channel_limit: z.number().int(),
+    rate_limit: z.object({ burst: z.number().int(), per_second: z.number() }),
+  })
+  .meta({ id: 'Plan' });
+
+export const customerSchema = z
+  .object({ id: z.string(), name: z.string(), plan: z.string(), created_at: timestamp })
+  .meta({ id: 'Customer' });
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    customer_id: z.string(),
+    mode: z.enum(['live', 'test']),
+    prefix: z.string().describe('The first characters of the key, to tell keys apart. Not a credential.'),
+    name: z.string().nullable(),
+    channel_id: z.string().nullable().describe('When set, the key works only on this channel.'),
+    status: z.enum(['active', 'revoked', 'expired']),
+    expires_at: timestamp.nullable(),
+    revoked_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    created_at: timestamp,
+  })
+  .meta({ id: 'ApiKey' });
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ key: z.string().describe('The full secret. Shown once: store it now, it cannot be retrieved again.') })
+  .meta({ id: 'CreatedApiKey' });
+
+export class PlanDto extends createZodDto(topLevel(planSchema)) {}
+export class PlanListDto extends createZodDto(z.object({ data: z.array(planSchema) })) {}
+export class CustomerDto extends createZodDto(topLevel(customerSchema)) {}
+export class CustomerPageDto extends createZodDto(pageSchema(customerSchema)) {}
+export class ApiKeyDto extends createZodDto(topLevel(apiKeySchema)) {}
+export class CreatedApiKeyDto extends createZodDto(topLevel(createdApiKeySchema)) {}
+export class ApiKeyPageDto extends createZodDto(pageSchema(apiKeySchema)) {}
+
+export const createCustomerSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  plan: z.string().min(1).max(64).optional().describe('Plan id; the default plan when omitted.'),
+});
+export class CreateCustomerDto extends createZodDto(createCustomerSchema) {}
+
+export const updateCustomerSchema = z
+  .object({ name: z.string().trim().min(1).max(200).optional(), plan: z.string().min(1).max(64).optional() })
+  .refine((v) => v.name !== undefined || v.plan !== undefined, { message: 'Give name or plan.' });
+export class UpdateCustomerDto extends createZodDto(updateCustomerSchema) {}
+
+export const createApiKeySchema = z.object({
+  customer_id: z.string().min(1),
+  mode: z.enum(['live', 'test']),
+  name: z.string().trim().min(1).max(100).optional(),
+  channel_id: z.string().min(1).max(64).optional().describe('Scope the key to this one channel.'),
+  expires_at: timestamp
+    .optional()
+    .refine((v) => v === undefined || Date.parse(v) > Date.now(), { message: 'must be in the future' }),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+export class CreateApiKeyDto extends createZodDto(createApiKeySchema) {}
+
+export const listApiKeysQuerySchema = pageQuerySchema.extend({ customer_id: z.string().min(1).optional() });
+export class ListApiKeysQueryDto extends createZodDto(listApiKeysQuerySchema) {}
+export class PageQueryDto extends createZodDto(pageQuerySchema) {}
+
+export const upsertPlanSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  channel_limit: z.number().int().min(0),
+  rate_limit: z.object({ burst: z.number().int().min(1), per_second: z.number().positive() }),
+});
+export class UpsertPlanDto extends createZodDto(upsertPlanSchema) {}
+
+export function toPlan(row: PlanRow): z.infer<typeof planSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    channel_limit: row.channelLimit,
+    rate_limit: { burst: row.rateLimitBurst, per_second: row.rateLimitPerSecond },
+  };
+}
+
+export function toCustomer(row: CustomerRow): z.infer<typeof customerSchema> {
+  return { id: row.id, name: row.name, plan: row.planId, created_at: row.createdAt.toISOString() };
+}
+
+export function toApiKey(row: ApiKeyRow, now = new Date()): z.infer<typeof apiKeySchema> {
+  const status = row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt <= now ? 'expired' : 'active';
+  return {
+    id: row.id,
+    customer_id: row.customerId,
+    mode: row.mode,
+    prefix: row.prefix,
+    name: row.name,
+    channel_id: row.channelId,
+    status,
+    expires_at: row.expiresAt?.toISOString() ?? null,
+    revoked_at: row.revokedAt?.toISOString() ?? null,
+    last_used_at: row.lastUsedAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+  };
+}

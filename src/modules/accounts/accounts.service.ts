@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { newId } from '../../platform/ids';
+import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
+import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
+import {
+  CreateApiKeyInput,
+  toApiKey,
+  toCustomer,
+  toPlan,
+} from './accounts.contracts';
+import { AccountsRepository } from './accounts.repository';
+import { hashApiKey, mintApiKey } from './api-key-secret';
+
+type Customer = ReturnType<typeof toCustomer>;
+type ApiKey = ReturnType<typeof toApiKey>;
+type Plan = ReturnType<typeof toPlan>;
+
+/** How often a key's last_used_at is written, at most; authentication must not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Customers, their plans and their API keys: the operator's side of accounts, and authentication. */
+@Injectable()
+export class AccountsService {
+  private readonly lastTouched = new Map<string, number>();
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async createCustomer(input: { name: string; plan?: string }): Promise<Customer> {
+    const planId = input.plan ?? this.config.defaultPlan;
+    await this.requirePlan(planId);
+    return toCustomer(await this.accounts.createCustomer({ id: newId('cus'), name: input.name, planId }));
+  }
+
+  async getCustomer(id: string): Promise<Customer> {
+    return toCustomer(await this.requireCustomer(id));
+  }
+
+  async listCustomers(query: PageQuery): Promise<Page<Customer>> {
+    const rows = await this.accounts.listCustomers({ before: decodeCursor(query.cursor), take: query.limit + 1 });
+    return toPage(rows, query.limit, toCustomer);
+  }
+
+  async updateCustomer(id: string, input: { name?: string; plan?: string }): Promise<Customer> {
+    await this.requireCustomer(id);
+    if (input.plan !== undefined) await this.requirePlan(input.plan);
+    return toCustomer(await this.accounts.updateCustomer(id, { name: input.name, planId: input.plan }));
+  }
+
+  async listPlans(): Promise<{ data: Plan[] }> {
+    return { data: (await this.accounts.listPlans()).map(toPlan) };
+  }
+
+  async upsertPlan(id: string, input: { name: string; channel_limit: number; rate_limit: { burst: number; per_second: number } }): Promise<Plan> {
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+      throw new AppError('invalid_request', 'Plan ids are 1-64 lowercase letters, digits, "-" or "_".', {
+        details: { issues: [{ path: ['id'], message: 'invalid plan id' }] },
+      });
+    }
+    const row = await this.accounts.upsertPlan({
+      id,
+      name: input.name,
+      channelLimit: input.channel_limit,
+      rateLimitBurst: input.rate_limit.burst,
+      rateLimitPerSecond: input.rate_limit.per_second,
+    });
+    return toPlan(row);
+  }
+
+  async createApiKey(input: CreateApiKeyInput): Promise<ApiKey & { key: string }> {
+    await this.requireCustomer(input.customer_id);
+    const minted = mintApiKey(input.mode as KeyMode);
+    const row = await this.accounts.createApiKey({
+      id: newId('key'),
+      customerId: input.customer_id,
+      mode: input.mode,
+      prefix: minted.prefix,
+      secretHash: minted.secretHash,
+      channelId: input.channel_id ?? null,
+      name: input.name ?? null,
+      expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+    });
+    return { ...toApiKey(row), key: minted.key };
+  }
+
+  async listApiKeys(query: PageQuery & { customer_id?: string }): Promise<Page<ApiKey>> {
+    const rows = await this.accounts.listApiKeys({
+      customerId: query.customer_id,
+      before: decodeCursor(query.cursor),
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, (row) => toApiKey(row));
+  }
+
+  async revokeApiKey(id: string): Promise<ApiKey> {
+    if (!(await this.accounts.findApiKey(id))) throw new AppError('not_found', `No API key ${id}.`);
+    return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
+  }
+
+  /** Resolves a well-formed key to its principal, or auth_invalid / auth_expired. */
+  async authenticate(key: string): Promise<ApiKeyPrincipal> {
+    const row = await this.accounts.findApiKeyByHash(hashApiKey(key));
+    if (!row || row.revokedAt) throw new AppError('auth_invalid', 'This API key does not exist or was revoked.');
+    const now = new Date();
+    if (row.expiresAt && row.expiresAt <= now) {
+      throw new AppError('auth_expired', `This API key expired at ${row.expiresAt.toISOString()}.`);
+    }
+    this.touch(row.id, now);
+    const plan = row.customer.plan;
+    return {
+      kind: 'api_key',
+      customerId: row.customerId,
+      apiKeyId: row.id,
+      mode: row.mode,
+      channelId: row.channelId,
+      plan: {
+        id: plan.id,
+        channelLimit: plan.channelLimit,
+        rateLimitBurst: plan.rateLimitBurst,
+        rateLimitPerSecond: plan.rateLimitPerSecond,
+      },
+    };
+  }
+
+  private touch(id: string, now: Date): void {
+    const last = this.lastTouched.get(id) ?? 0;
+    if (now.getTime() - last < TOUCH_INTERVAL_MS) return;
+    this.lastTouched.set(id, now.getTime());
+    this.accounts.touchApiKey(id, now).catch(() => this.lastTouched.delete(id));
+  }
+
+  private async requireCustomer(id: string) {
+    const row = await this.accounts.findCustomer(id);
+    if (!row) throw new AppError('not_found', `No customer ${id}.`);
+    return row;
+  }
+
+  private async requirePlan(id: string) {
+    const plan = await this.accounts.findPlan(id);
+    if (!plan) throw new AppError('invalid_request', `No plan "${id}".`, { details: { issues: [{ path: ['plan'], message: 'unknown plan' }] } });
+    return plan;
+  }
+}

@@ -1,0 +1,78 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, NestMiddleware } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
+import { Observable, tap } from 'rxjs';
+import { requestIdOf } from '../../platform/http/request-id';
+import { principalOf } from '../auth/principal';
+import { AUDIT_ACTION_KEY, AuditActionMeta } from './audit-action.decorator';
+import { AuditService } from './audit.service';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+interface AuditLocals {
+  auditAction?: AuditActionMeta;
+  auditRoute?: string;
+  auditParams?: Record<string, string | undefined>;
+  auditResourceId?: string;
+  auditChannelId?: string;
+}
+
+/** Lets a handler name the channel its action concerns when it is not a route parameter. */
+export function setAuditChannel(response: Response, channelId: string | null | undefined): void {
+  if (channelId) (response.locals as AuditLocals).auditChannelId = channelId;
+}
+
+/** Copies the route's audit name and the created resource's id to the response for the recorder. */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const locals = response.locals as AuditLocals;
+    locals.auditAction = this.reflector.get<AuditActionMeta>(AUDIT_ACTION_KEY, context.getHandler());
+    locals.auditRoute = (request.route as { path?: string } | undefined)?.path;
+    locals.auditParams = { ...(request.params as Record<string, string | undefined>) };
+    return next.handle().pipe(
+      tap((result) => {
+        const id = (result as { id?: unknown } | undefined)?.id;
+        if (typeof id === 'string') locals.auditResourceId = id;
+      }),
+    );
+  }
+}
+
+/**
+ * Records every authenticated mutating call when its response finishes, including calls refused after
+ * authentication (scope, rate limit, validation), so failures are audited as well as successes. Calls with
+ * no valid credential belong to no customer and are left to the request log.
+ */
+@Injectable()
+export class AuditMiddleware implements NestMiddleware {
+  constructor(private readonly audit: AuditService) {}
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    if (MUTATING.has(request.method)) {
+      response.once('finish', () => {
+        const principal = principalOf(request);
+        if (!principal) return;
+        const locals = response.locals as AuditLocals & { errorCode?: string };
+        const params = locals.auditParams ?? {};
+        void this.audit.record({
+          principal,
+          action: locals.auditAction?.action ?? `${request.method} ${locals.auditRoute ?? request.path}`,
+          method: request.method,
+          path: request.originalUrl.split('?')[0],
+          resourceType: locals.auditAction?.resourceType,
+          resourceId: params.id ?? locals.auditResourceId,
+          channelId: params.channelId ?? locals.auditChannelId,
+          statusCode: response.statusCode,
+          errorCode: locals.errorCode,
+          requestId: requestIdOf(request),
+        });
+      });
+    }
+    next();
+  }
+}

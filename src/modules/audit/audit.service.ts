@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { newId } from '../../platform/ids';
+import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
+import { ApiKeyPrincipal, Principal } from '../auth/principal';
+import { toAuditEvent } from './audit.contracts';
+import { AuditRepository } from './audit.repository';
+
+export interface AuditEntry {
+  principal?: Principal;
+  action: string;
+  method: string;
+  path: string;
+  resourceType?: string;
+  resourceId?: string;
+  channelId?: string;
+  statusCode: number;
+  errorCode?: string;
+  requestId: string;
+}
+
+/** Who did what, when, with which key, and how it ended: one row per mutating API call. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly audit: AuditRepository) {}
+
+  record(entry: AuditEntry): Promise<void> {
+    const principal = entry.principal;
+    const write = this.audit
+      .insert({
+        id: newId('aud'),
+        customerId: principal?.kind === 'api_key' ? principal.customerId : null,
+        actorType: principal?.kind ?? 'anonymous',
+        apiKeyId: principal?.kind === 'api_key' ? principal.apiKeyId : null,
+        action: entry.action,
+        method: entry.method,
+        path: entry.path,
+        resourceType: entry.resourceType ?? null,
+        resourceId: entry.resourceId ?? null,
+        channelId: entry.channelId ?? null,
+        statusCode: entry.statusCode,
+        outcome: entry.statusCode < 400 ? 'succeeded' : 'failed',
+        errorCode: entry.errorCode ?? null,
+        requestId: entry.requestId,
+      })
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error({ err: error, action: entry.action }, 'audit event not recorded'));
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+    return write;
+  }
+
+  /** Lets shutdown (and tests) wait for writes still in flight. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {
+    const rows = await this.audit.list({
+      customerId: key.customerId,
+      channelId: key.channelId ?? undefined,
+      before: decodeCursor(query.cursor),
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, toAuditEvent);
+  }
+}
