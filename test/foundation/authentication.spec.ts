@@ -1,0 +1,101 @@
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TestGateway } from '../support/gateway';
+import { bearer, errorCode } from '../support/http';
+
+describe('Authentication', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gw = await TestGateway.start(db.prisma);
+  });
+  afterAll(async () => {
+    await gw.close();
+    await db.drop();
+  });
+
+  it('accepts a valid test key and a valid live key', async () => {
+    const { customerId, key } = await gw.newAccount();
+    await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
+    const live = await gw.newKey({ customerId, mode: 'live' });
+    expect(live.key).toMatch(/^zpk_live_[A-Za-z0-9]{32}$/);
+    await gw.http.get('/v1/limits').set(bearer(live.key)).expect(200);
+  });
+
+  it('answers auth_missing without an Authorization header', async () => {
+    const res = await gw.http.get('/v1/limits').expect(401);
+    expect(errorCode(res)).toBe('auth_missing');
+  });
+
+  it.each([
+    ['a Basic scheme', 'Basic dXNlcjpwYXNz'],
+    ['a bare token', 'zpk_test_abc'],
+    ['a bearer with two tokens', 'Bearer a b'],
+    ['a bearer token that is not an API key', 'Bearer hello'],
+    ['a key of the wrong length', 'Bearer zpk_test_short'],
+    ['an unknown mode', 'Bearer zpk_prod_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+  ])('answers auth_malformed for %s', async (_, header) => {
+    const res = await gw.http.get('/v1/limits').set('Authorization', header).expect(401);
+    expect(errorCode(res)).toBe('auth_malformed');
+  });
+
+  it('answers auth_invalid for a well-formed key that does not exist', async () => {
+    const res = await gw.http.get('/v1/limits').set(bearer(`zpk_test_${'A'.repeat(32)}`)).expect(401);
+    expect(errorCode(res)).toBe('auth_invalid');
+  });
+
+  it('answers auth_invalid for a revoked key', async () => {
+    const { keyId, key } = await gw.newAccount();
+    await gw.http.post(`/v1/admin/keys/${keyId}/revoke`).set(bearer(gw.adminToken)).expect(200);
+    const res = await gw.http.get('/v1/limits').set(bearer(key)).expect(401);
+    expect(errorCode(res)).toBe('auth_invalid');
+  });
+
+  it('answers auth_expired for a key past its expiry', async () => {
+    const { customerId } = await gw.newAccount();
+    const key = await gw.newKey({ customerId, expiresAt: new Date(Date.now() + 1500).toISOString() });
+    await gw.http.get('/v1/limits').set(bearer(key.key)).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const res = await gw.http.get('/v1/limits').set(bearer(key.key)).expect(401);
+    expect(errorCode(res)).toBe('auth_expired');
+  });
+
+  it('refuses a channel-scoped key on another channel with channel_scoped_key', async () => {
+    const { customerId } = await gw.newAccount();
+    const scoped = await gw.newKey({ customerId, channelId: 'chan-a' });
+    const refused = await gw.http
+      .post('/v1/support/tickets')
+      .set(bearer(scoped.key))
+      .send({ subject: 'help', body: 'about b', channel_id: 'chan-b' })
+      .expect(403);
+    expect(errorCode(refused)).toBe('channel_scoped_key');
+    const allowed = await gw.http
+      .post('/v1/support/tickets')
+      .set(bearer(scoped.key))
+      .send({ subject: 'help', body: 'about a' })
+      .expect(201);
+    expect(allowed.body.channel_id).toBe('chan-a');
+  });
+
+  it('keeps the admin API for the operator token only', async () => {
+    const { key } = await gw.newAccount();
+    expect(errorCode(await gw.http.get('/v1/admin/customers').expect(401))).toBe('auth_missing');
+    expect(errorCode(await gw.http.get('/v1/admin/customers').set(bearer(key)).expect(401))).toBe('auth_invalid');
+    await gw.http.get('/v1/admin/customers').set(bearer(gw.adminToken)).expect(200);
+  });
+
+  it('never lets one customer read another customer\'s tickets or audit events', async () => {
+    const a = await gw.newAccount();
+    const b = await gw.newAccount();
+    const ticket = await gw.http.post('/v1/support/tickets').set(bearer(a.key)).send({ subject: 's', body: 'b' }).expect(201);
+    await gw.flushAudit();
+    expect(errorCode(await gw.http.get(`/v1/support/tickets/${ticket.body.id}`).set(bearer(b.key)).expect(404))).toBe('not_found');
+    const bTickets = await gw.http.get('/v1/support/tickets').set(bearer(b.key)).expect(200);
+    expect(bTickets.body.data).toEqual([]);
+    const bAudit = await gw.http.get('/v1/audit-events').set(bearer(b.key)).expect(200);
+    expect(bAudit.body.data).toEqual([]);
+    const aAudit = await gw.http.get('/v1/audit-events').set(bearer(a.key)).expect(200);
+    expect(aAudit.body.data.map((e: { action: string }) => e.action)).toEqual(['support_ticket.create']);
+  });
+});
