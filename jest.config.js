@@ -18,4 +18,5 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  maxWorkers: 2,
 };
