@@ -10,10 +10,12 @@ import { LoggingModule } from './platform/logging/logging.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
 import { RedisTarget } from './platform/redis/redis-connection';
 import { RedisModule } from './platform/redis/redis.module';
+import { QueuesModule } from './platform/queues/queues.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
@@ -35,12 +37,14 @@ export class AppModule {
         LoggingModule.forRoot(runtime.config.logLevel),
         DatabaseModule.forRoot(runtime.prisma),
         RedisModule.forRoot(runtime.redis),
+        QueuesModule.forRoot(runtime.config, runtime.redis),
         ErrorsModule,
         MetricsModule,
         // Guard order follows import order: authenticate first, then spend from the rate limit.
         AuthModule,
         RateLimitsModule,
         AuditModule,
+        EventsModule,
         AccountsModule,
         AdminModule,
         HealthModule,

@@ -1,0 +1,53 @@
+/**
+ * Domain events: the typed record of every state change a customer may want to hear about.
+ * Persisted in the same transaction as the change (domain_events), streamed over SSE, and fanned out to
+ * webhook endpoints. Type names are part of the public API: never rename one.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'message.received',
+  'message.sent',
+  'message.delivered',
+  'message.failed',
+  'message.reaction',
+  'channel.connected',
+  'channel.disconnected',
+  'group.created',
+  'group.updated',
+  'group.participant_added',
+  'group.participant_removed',
+  'group.admin_promoted',
+  'group.admin_demoted',
+  'chat.updated',
+  'chat.archived',
+  'chat.pinned',
+  'presence.updated',
+  'call.offered',
+  'call.terminated',
+] as const;
+
+/** Streamed over SSE and kept in the event log, but not a webhook event of the catalog. */
+export const STREAM_ONLY_EVENT_TYPES = ['channel.state_changed', 'message.read', 'webhook.test'] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type DomainEventType = WebhookEventType | (typeof STREAM_ONLY_EVENT_TYPES)[number];
+
+export interface DomainEventInput {
+  type: DomainEventType;
+  customerId: string;
+  channelId: string | null;
+  payload: Record<string, unknown>;
+  /** The request that caused it (its request id), carried to webhooks as X-WhatIsUp-Correlation-Id. */
+  correlationId?: string | null;
+}
+
+export interface DomainEvent extends DomainEventInput {
+  /** `evt_<ulid>`: the consumer's idempotency key. */
+  id: string;
+  /** Commit-ordered sequence; the SSE event id. */
+  seq: bigint;
+  occurredAt: Date;
+}
+
+export function isWebhookEventType(type: string): type is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
+}
