@@ -1,0 +1,261 @@
+import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, isJidGroup, jidDecode, proto } from '@whiskeysockets/baileys';
+import type { MediaHost } from '../media/media-host';
+import { readMessage } from '../phone/content';
+import type { EncType } from '../phone/sim-device';
+import type { Account, Companion } from '../state/accounts';
+import type { Group } from '../state/groups';
+import type { ReceiptType } from '../types';
+import type { Network, Session } from './network';
+import { childNodes, unixNow } from './nodes';
+import type { Outbound } from './outbound';
+
+type CompanionSession = Extract<Session, { kind: 'companion' }>;
+
+/**
+ * Stanzas a companion sends into the network: messages fanned out per
+ * device (simulated phones decrypt, real companions get the enc forwarded),
+ * receipts and presence.
+ */
+export class Inbound {
+  constructor(
+    private readonly net: Network,
+    private readonly outbound: Outbound,
+    private readonly media: MediaHost,
+  ) {}
+
+  async message({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
+    const to = node.attrs.to;
+    companion.connection?.send({ tag: 'ack', attrs: { class: 'message', id: node.attrs.id, from: to, t: unixNow() } });
+    const targets = new Map<string, BinaryNode[]>();
+    for (const target of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
+      const encs = targets.get(target.attrs.jid) ?? [];
+      encs.push(...getBinaryNodeChildren(target, 'enc'));
+      targets.set(target.attrs.jid, encs);
+    }
+    if (isJidGroup(to)) {
+      const group = this.net.groups.get(to);
+      if (!group) {
+        this.net.warn(`message to unknown group ${to}`);
+        return;
+      }
+      return this.groupMessage(account, companion, group, node, targets);
+    }
+    const direct = getBinaryNodeChildren(node, 'enc');
+    if (direct.length) {
+      // peer messages carry a single enc for the own phone
+      targets.set(to, direct);
+    }
+    for (const [jid, encs] of targets) {
+      await this.toDevice(account, companion, node, jid, encs);
+    }
+  }
+
+  private async toDevice(account: Account, companion: Companion, node: BinaryNode, jid: string, encs: BinaryNode[]) {
+    const decoded = jidDecode(jid);
+    const target = decoded && this.net.findAccount(decoded.user);
+    if (!decoded || !target) {
+      this.net.warn(`message for unknown device ${jid}`);
+      return;
+    }
+    if (!decoded.device) {
+      for (const enc of encs) {
+        const message = await this.decrypt(target, companion, enc);
+        if (message && node.attrs.category !== 'peer') {
+          this.received(target, account, companion, node, message);
+        }
+      }
+      return;
+    }
+    const targetCompanion = target.companions.get(decoded.device);
+    if (!targetCompanion) {
+      return;
+    }
+    const attrs: Record<string, string> = {
+      from: companion.jid,
+      id: node.attrs.id,
+      t: unixNow(),
+      type: node.attrs.type ?? 'text',
+      notify: account.pushName,
+    };
+    if (target === account) {
+      attrs.recipient = node.attrs.to;
+    }
+    for (const name of ['category', 'edit'] as const) {
+      if (node.attrs[name]) {
+        attrs[name] = node.attrs[name];
+      }
+    }
+    const identity = getBinaryNodeChild(node, 'device-identity');
+    this.net.deliver(targetCompanion, { tag: 'message', attrs, content: identity ? [...encs, identity] : encs });
+  }
+
+  private async groupMessage(
+    account: Account,
+    companion: Companion,
+    group: Group,
+    node: BinaryNode,
+    targets: Map<string, BinaryNode[]>,
+  ): Promise<void> {
+    const skmsg = getBinaryNodeChildren(node, 'enc').find((enc) => enc.attrs.type === 'skmsg');
+    const identity = getBinaryNodeChild(node, 'device-identity');
+    for (const member of group.participants.keys()) {
+      const memberAccount = this.net.accounts.get(member);
+      if (!memberAccount) {
+        continue;
+      }
+      // the simulated phone keeps every pairwise session in step, even for its own account
+      let distributed = true;
+      for (const enc of targets.get(memberAccount.jid) ?? []) {
+        const message = await this.decrypt(memberAccount, companion, enc);
+        if (message?.senderKeyDistributionMessage) {
+          await memberAccount.phoneDevice.processDistribution(companion.jid, message.senderKeyDistributionMessage);
+        } else {
+          distributed = false;
+        }
+      }
+      if (memberAccount !== account && skmsg && distributed) {
+        try {
+          const content = skmsg.content as Uint8Array;
+          const message = await memberAccount.phoneDevice.decryptGroup(group.jid, companion.jid, content);
+          this.received(memberAccount, account, companion, node, message, group.jid);
+        } catch (error) {
+          this.net.warn(`${memberAccount.phone} could not decrypt a group message`, error);
+        }
+      }
+      for (const other of memberAccount.companions.values()) {
+        if (other === companion) {
+          continue;
+        }
+        const content = [...(targets.get(other.jid) ?? []), ...(skmsg ? [skmsg] : []), ...(identity ? [identity] : [])];
+        this.net.deliver(other, {
+          tag: 'message',
+          attrs: {
+            from: group.jid,
+            participant: companion.jid,
+            id: node.attrs.id,
+            t: unixNow(),
+            type: node.attrs.type ?? 'text',
+            notify: account.pushName,
+          },
+          content,
+        });
+      }
+    }
+  }
+
+  private async decrypt(target: Account, companion: Companion, enc: BinaryNode): Promise<proto.Message | undefined> {
+    try {
+      return await target.phoneDevice.decrypt(companion.jid, enc.attrs.type as EncType, enc.content as Uint8Array);
+    } catch (error) {
+      this.net.warn(`${target.phone} could not decrypt a message from ${companion.jid}`, error);
+      return undefined;
+    }
+  }
+
+  private received(
+    target: Account,
+    sender: Account,
+    companion: Companion,
+    node: BinaryNode,
+    message: proto.Message,
+    group?: string,
+  ): void {
+    // own-device copies, sender keys alone and protocol messages are not conversation content
+    if (message.deviceSentMessage || message.protocolMessage || target === sender) {
+      return;
+    }
+    const { senderKeyDistributionMessage: _skdm, messageContextInfo: _ctx, ...rest } = message.toJSON() as Record<string, unknown>;
+    if (!Object.keys(rest).length) {
+      return;
+    }
+    const id = node.attrs.id;
+    if (target.inbox.some((m) => m.id === id && m.fromDevice === companion.jid)) {
+      return;
+    }
+    const record = {
+      id,
+      to: target.phone,
+      from: sender.phone,
+      fromDevice: companion.jid,
+      group,
+      timestamp: Date.now(),
+      content: readMessage(message, this.media),
+    };
+    target.inbox.push(record);
+    this.net.emitter.emit('message', record);
+    if (this.net.options.autoDeliveryReceipts) {
+      this.outbound.receipt(target, sender, [id], 'delivered', group);
+    }
+  }
+
+  async receipt({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
+    const { id, to, type, participant } = node.attrs;
+    companion.connection?.send({
+      tag: 'ack',
+      attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) },
+    });
+    const kind = receiptKind(type);
+    if (!kind) {
+      return;
+    }
+    const ids = [id, ...childNodes(getBinaryNodeChild(node, 'list')).map((item) => item.attrs.id)];
+    const author = this.net.findAccount(isJidGroup(to) ? participant : to);
+    if (!author || author === account) {
+      return;
+    }
+    for (const messageId of ids) {
+      const event = { phone: author.phone, messageId, type: kind, by: companion.jid };
+      author.receipts.push(event);
+      this.net.emitter.emit('receipt', event);
+    }
+    if (type !== 'read-self') {
+      this.outbound.receipt(account, author, ids, kind, isJidGroup(to) ? to : undefined);
+    }
+  }
+
+  async presence({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
+    if (node.tag === 'chatstate') {
+      const state = childNodes(node)[0];
+      const to = node.attrs.to;
+      const target = to && this.net.findAccount(to);
+      if (!state || !target) {
+        return;
+      }
+      const name = state.attrs.media === 'audio' ? 'recording' : state.tag;
+      this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: name, to: target.jid });
+      for (const other of target.companions.values()) {
+        this.net.sendIfOnline(other, { tag: 'chatstate', attrs: { from: account.jid }, content: [state] });
+      }
+      return;
+    }
+    const { type, to } = node.attrs;
+    if (type === 'subscribe' && to) {
+      const target = this.net.findAccount(to);
+      if (target) {
+        companion.connection?.send(this.outbound.presenceNode(target));
+      }
+      return;
+    }
+    if (type === 'available' || type === 'unavailable') {
+      account.presence = { state: type, lastSeen: Math.floor(Date.now() / 1000) };
+      this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: type });
+    }
+  }
+}
+
+function receiptKind(type: string | undefined): ReceiptType | undefined {
+  switch (type) {
+    case undefined:
+    case 'inactive':
+      return 'delivered';
+    case 'read':
+    case 'read-self':
+      return 'read';
+    case 'played':
+    case 'played-self':
+      return 'played';
+    default:
+      // peer_msg, hist_sync, sender, retry: device-to-device bookkeeping
+      return undefined;
+  }
+}

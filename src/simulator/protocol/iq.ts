@@ -1,0 +1,215 @@
+import {
+  type BinaryNode,
+  KEY_BUNDLE_TYPE,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  jidDecode,
+  jidEncode,
+} from '@whiskeysockets/baileys';
+import type { MediaHost } from '../media/media-host';
+import type { PreKeyBundle } from '../phone/sim-device';
+import { takeCompanionBundle } from '../state/accounts';
+import type { Connection } from '../transport/connection';
+import type { GroupIq } from './group-iq';
+import type { Login } from './login';
+import type { Network, Session } from './network';
+import { bytesNode, childBuffer, childNodes, contentBuffer, firstChild, iqResult, readUintBE, uintBE } from './nodes';
+import type { Pairing } from './pairing';
+
+const PRIVACY_CATEGORIES = ['last', 'online', 'profile', 'status', 'groupadd', 'calladd', 'readreceipts'];
+const MEDIA_CONN_TTL_S = 3600;
+
+/** Client IQs: keys, login bookkeeping, init queries, app state, usync, media and device removal. */
+export class IqHandlers {
+  constructor(
+    private readonly net: Network,
+    private readonly pairing: Pairing,
+    private readonly login: Login,
+    private readonly groups: GroupIq,
+    private readonly media: MediaHost,
+    private readonly unlink: (phone: string, deviceId: number) => void,
+  ) {}
+
+  async handle(connection: Connection, session: Session, node: BinaryNode): Promise<void> {
+    const child = firstChild(node);
+    if (session.kind === 'registration') {
+      if (node.attrs.xmlns === 'md' && child?.tag === 'link_code_companion_reg') {
+        return this.pairing.linkCodeIq(connection, session.registration, node);
+      }
+      connection.send(iqResult(node));
+      return;
+    }
+    const { account, companion } = session;
+    switch (node.attrs.xmlns) {
+      case 'encrypt':
+        return connection.send(await this.encrypt(session, node));
+      case 'passive':
+        connection.send(iqResult(node));
+        if (child?.tag === 'active') {
+          await this.login.activated(connection);
+        }
+        return;
+      case 'w':
+        return connection.send(
+          iqResult(node, [{ tag: 'props', attrs: { protocol: '2', hash: 'sim-props-1' }, content: [] }]),
+        );
+      case 'blocklist':
+        return connection.send(iqResult(node, [{ tag: 'list', attrs: {} }]));
+      case 'privacy':
+        return connection.send(
+          iqResult(node, [
+            {
+              tag: 'privacy',
+              attrs: {},
+              content: PRIVACY_CATEGORIES.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })),
+            },
+          ]),
+        );
+      case 'w:sync:app:state':
+        // empty collections: nothing to sync, and every requested name is answered so Baileys stops asking
+        return connection.send(
+          iqResult(node, [
+            {
+              tag: 'sync',
+              attrs: {},
+              content: getBinaryNodeChildren(child, 'collection').map((c) => ({
+                tag: 'collection',
+                attrs: { name: c.attrs.name, version: c.attrs.version ?? '0' },
+              })),
+            },
+          ]),
+        );
+      case 'usync':
+        return connection.send(iqResult(node, [this.usync(child!)]));
+      case 'w:m':
+        return connection.send(
+          iqResult(node, [
+            {
+              tag: 'media_conn',
+              attrs: { auth: this.media.authToken, ttl: MEDIA_CONN_TTL_S.toString() },
+              content: [{ tag: 'host', attrs: { hostname: this.media.hostname, maxContentLengthBytes: '104857600' } }],
+            },
+          ]),
+        );
+      case 'w:g2':
+        return connection.send(this.groups.handle(account, node));
+      case 'md':
+        if (child?.tag === 'remove-companion-device') {
+          connection.send(iqResult(node));
+          this.unlink(account.phone, companion.deviceId);
+          return;
+        }
+        return connection.send(iqResult(node));
+      default:
+        // keep-alive pings and everything the simulator does not model get an empty result
+        return connection.send(iqResult(node));
+    }
+  }
+
+  private async encrypt({ companion }: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<BinaryNode> {
+    const child = firstChild(node);
+    if (child?.tag === 'count') {
+      return iqResult(node, [{ tag: 'count', attrs: { value: companion.preKeys.size.toString() } }]);
+    }
+    if (child?.tag === 'key') {
+      const users: BinaryNode[] = [];
+      for (const user of getBinaryNodeChildren(child, 'user')) {
+        users.push(await this.bundleNode(user.attrs.jid));
+      }
+      return iqResult(node, [{ tag: 'list', attrs: {}, content: users }]);
+    }
+    if (node.attrs.type === 'set') {
+      // pre-key upload: one-time keys plus the (possibly rotated) signed pre-key
+      for (const key of getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'key')) {
+        companion.preKeys.set(readUintBE(childBuffer(key, 'id')), childBuffer(key, 'value')!);
+      }
+      const skey = getBinaryNodeChild(node, 'skey');
+      if (skey) {
+        companion.signedPreKey = {
+          keyId: readUintBE(childBuffer(skey, 'id')),
+          publicKey: childBuffer(skey, 'value')!,
+          signature: childBuffer(skey, 'signature')!,
+        };
+      }
+      const registration = childBuffer(node, 'registration');
+      if (registration) {
+        companion.registrationId = readUintBE(registration);
+      }
+      return iqResult(node);
+    }
+    return iqResult(node);
+  }
+
+  private async bundleNode(jid: string): Promise<BinaryNode> {
+    const decoded = jidDecode(jid);
+    const account = decoded && this.net.findAccount(decoded.user);
+    let bundle: PreKeyBundle | undefined;
+    if (account && decoded) {
+      if (!decoded.device) {
+        bundle = await account.phoneDevice.takeBundle();
+      } else {
+        const companion = account.companions.get(decoded.device);
+        bundle = companion && takeCompanionBundle(companion);
+      }
+    }
+    if (!bundle) {
+      return { tag: 'user', attrs: { jid }, content: [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }] };
+    }
+    const content: BinaryNode[] = [
+      bytesNode('registration', uintBE(bundle.registrationId, 4)),
+      bytesNode('type', KEY_BUNDLE_TYPE),
+      bytesNode('identity', bundle.identityKey),
+    ];
+    if (bundle.preKey) {
+      content.push({
+        tag: 'key',
+        attrs: {},
+        content: [bytesNode('id', uintBE(bundle.preKey.keyId, 3)), bytesNode('value', bundle.preKey.publicKey)],
+      });
+    }
+    content.push({
+      tag: 'skey',
+      attrs: {},
+      content: [
+        bytesNode('id', uintBE(bundle.signedPreKey.keyId, 3)),
+        bytesNode('value', bundle.signedPreKey.publicKey),
+        bytesNode('signature', bundle.signedPreKey.signature),
+      ],
+    });
+    return { tag: 'user', attrs: { jid }, content };
+  }
+
+  private usync(request: BinaryNode): BinaryNode {
+    const protocols = childNodes(getBinaryNodeChild(request, 'query')).map((p) => p.tag);
+    const users = getBinaryNodeChildren(getBinaryNodeChild(request, 'list'), 'user').map((user) => {
+      const phoneQuery = contentBuffer(getBinaryNodeChild(user, 'contact'))?.toString('utf-8');
+      const jid = user.attrs.jid ?? jidEncode((phoneQuery ?? '').replace(/\D/g, ''), 's.whatsapp.net');
+      const account = this.net.findAccount(jid);
+      const content: BinaryNode[] = [];
+      if (protocols.includes('devices')) {
+        const devices: BinaryNode[] = account
+          ? [
+              { tag: 'device', attrs: { id: '0' } },
+              ...[...account.companions.values()].map((c) => ({
+                tag: 'device',
+                attrs: { id: c.deviceId.toString(), 'key-index': c.keyIndex.toString() },
+              })),
+            ]
+          : [];
+        content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
+      }
+      if (protocols.includes('contact')) {
+        content.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } });
+      }
+      return { tag: 'user', attrs: { jid }, content };
+    });
+    return {
+      tag: 'usync',
+      attrs: { ...request.attrs },
+      content: [
+        { tag: 'result', attrs: {} },
+        { tag: 'list', attrs: {}, content: users },
+      ],
+    };
+  }
+}

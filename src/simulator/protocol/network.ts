@@ -1,0 +1,194 @@
+import type { EventEmitter } from 'events';
+import { type BinaryNode, proto } from '@whiskeysockets/baileys';
+import { type Account, AccountRegistry, type Companion } from '../state/accounts';
+import { GroupRegistry } from '../state/groups';
+import type { Connection, ConnectionEvents } from '../transport/connection';
+import type { CompanionInfo, SimulatorEventMap } from '../types';
+import { SERVER_JID, newStanzaId, unixNow } from './nodes';
+
+export interface NetworkOptions {
+  /** How many QR refs a registering client gets (one QR each) before it gives up with 408. */
+  qrRefs: number;
+  /** Unknown phone numbers become simulated accounts on first use. */
+  autoCreateAccounts: boolean;
+  /** Simulated phones acknowledge every message they decrypt with a delivery receipt. */
+  autoDeliveryReceipts: boolean;
+}
+
+export type SimEmitter = EventEmitter<SimulatorEventMap>;
+
+export interface Registration {
+  connection: Connection;
+  noiseKey: Buffer;
+  identityKey: Buffer;
+  registrationId: number;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+  platform: string;
+  refs: string[];
+}
+
+export type Session =
+  | { kind: 'registration'; registration: Registration }
+  | { kind: 'companion'; account: Account; companion: Companion };
+
+/** Stanza handlers the network dispatches to, one per area of the protocol. */
+export interface StanzaHandlers {
+  authenticated(connection: Connection, clientStatic: Buffer, payload: proto.ClientPayload): Promise<void>;
+  iq(connection: Connection, session: Session, node: BinaryNode): Promise<void>;
+  message(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
+  receipt(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
+  presence(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
+  closed(connection: Connection, session: Session | undefined): void;
+}
+
+/**
+ * The simulated server's shared state and plumbing: who is connected as what,
+ * server-initiated queries, and delivery to companions (directly when online,
+ * through the offline queue otherwise).
+ */
+export class Network implements ConnectionEvents {
+  readonly accounts = new AccountRegistry();
+  readonly groups = new GroupRegistry();
+  readonly sessions = new Map<Connection, Session>();
+  private readonly waiting = new Map<Connection, Map<string, (node: BinaryNode) => void>>();
+  handlers!: StanzaHandlers;
+
+  constructor(
+    readonly emitter: SimEmitter,
+    readonly options: NetworkOptions,
+  ) {}
+
+  account(phone: string): Account {
+    return this.options.autoCreateAccounts ? this.accounts.create(phone) : this.accounts.require(phone);
+  }
+
+  findAccount(phone: string): Account | undefined {
+    return this.options.autoCreateAccounts ? this.accounts.create(phone) : this.accounts.get(phone);
+  }
+
+  warn(message: string, error?: unknown): void {
+    this.emitter.emit('warning', { message, error });
+  }
+
+  info(account: Account, companion: Companion): CompanionInfo {
+    return {
+      phone: account.phone,
+      deviceId: companion.deviceId,
+      jid: companion.jid,
+      platform: companion.platform,
+      connected: !!companion.connection && !companion.connection.isClosed,
+    };
+  }
+
+  // ConnectionEvents
+
+  async authenticated(connection: Connection, clientStatic: Buffer, payload: proto.ClientPayload): Promise<void> {
+    await this.handlers.authenticated(connection, clientStatic, payload);
+  }
+
+  async node(connection: Connection, node: BinaryNode): Promise<void> {
+    const session = this.sessions.get(connection);
+    if (!session) {
+      return;
+    }
+    if (node.tag === 'iq' && (node.attrs.type === 'result' || node.attrs.type === 'error')) {
+      const resolve = this.waiting.get(connection)?.get(node.attrs.id);
+      if (resolve) {
+        this.waiting.get(connection)!.delete(node.attrs.id);
+        resolve(node);
+      }
+      return;
+    }
+    if (node.tag === 'iq') {
+      await this.handlers.iq(connection, session, node);
+      return;
+    }
+    if (session.kind !== 'companion') {
+      return;
+    }
+    switch (node.tag) {
+      case 'message':
+        return this.handlers.message(session, node);
+      case 'receipt':
+        return this.handlers.receipt(session, node);
+      case 'presence':
+      case 'chatstate':
+        return this.handlers.presence(session, node);
+      default:
+        // acks and other client stanzas need no answer
+        return;
+    }
+  }
+
+  closed(connection: Connection): void {
+    const session = this.sessions.get(connection);
+    this.sessions.delete(connection);
+    const waiting = this.waiting.get(connection);
+    this.waiting.delete(connection);
+    for (const resolve of waiting?.values() ?? []) {
+      resolve({ tag: 'closed', attrs: {} });
+    }
+    if (session?.kind === 'companion' && session.companion.connection === connection) {
+      session.companion.connection = undefined;
+      session.companion.online = false;
+      this.emitter.emit('disconnected', this.info(session.account, session.companion));
+    }
+    this.handlers.closed(connection, session);
+  }
+
+  error(_connection: Connection, error: unknown): void {
+    this.warn('connection error', error);
+  }
+
+  /** Sends a server IQ and resolves with the client's answer (a `closed` node if the socket goes away). */
+  query(connection: Connection, node: BinaryNode): Promise<BinaryNode> {
+    const id = node.attrs.id ?? newStanzaId();
+    node.attrs.id = id;
+    let waiting = this.waiting.get(connection);
+    if (!waiting) {
+      waiting = new Map();
+      this.waiting.set(connection, waiting);
+    }
+    const result = new Promise<BinaryNode>((resolve) => waiting.set(id, resolve));
+    connection.send(node);
+    return result;
+  }
+
+  /** Hands a stanza to a companion now, or keeps it for its next login. */
+  deliver(companion: Companion, node: BinaryNode): void {
+    if (companion.online && companion.connection?.isOpen) {
+      companion.connection.send(node);
+    } else {
+      companion.offline.push(node);
+    }
+  }
+
+  /** Sends only to companions connected right now (presence is not queued). */
+  sendIfOnline(companion: Companion, node: BinaryNode): void {
+    if (companion.online && companion.connection?.isOpen) {
+      companion.connection.send(node);
+    }
+  }
+
+  /** Flushes the offline queue after the client's passive/active IQ, then tells it the queue is done. */
+  flushOffline(companion: Companion): void {
+    const connection = companion.connection;
+    if (!connection?.isOpen) {
+      return;
+    }
+    companion.online = true;
+    const queued = companion.offline.splice(0);
+    for (const node of queued) {
+      connection.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
+    }
+    connection.send({
+      tag: 'ib',
+      attrs: { from: SERVER_JID },
+      content: [{ tag: 'offline', attrs: { count: queued.length.toString() } }],
+    });
+  }
+
+  notification(from: string, type: string, content: BinaryNode[], extra: Record<string, string> = {}): BinaryNode {
+    return { tag: 'notification', attrs: { from, type, id: newStanzaId(), t: unixNow(), ...extra }, content };
+  }
+}

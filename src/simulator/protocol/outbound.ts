@@ -1,0 +1,118 @@
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import type { SimDevice } from '../phone/sim-device';
+import { type Account, type Companion, takeCompanionBundle } from '../state/accounts';
+import type { Group } from '../state/groups';
+import type { ReceiptType } from '../types';
+import type { Network } from './network';
+import { newMessageId, unixNow } from './nodes';
+
+export interface SendOptions {
+  id?: string;
+  /** `mediatype` attribute of the enc node, as WhatsApp sets it for media. */
+  mediatype?: string;
+  attrs?: Record<string, string>;
+}
+
+/** Simulated phones talking to real companions: Signal 1:1, sender keys, receipts, presence. */
+export class Outbound {
+  constructor(private readonly net: Network) {}
+
+  async encryptTo(device: SimDevice, companion: Companion, message: proto.IMessage, attrs: Record<string, string> = {}) {
+    const { type, ciphertext } = await device.encryptFor(companion.jid, message, () => takeCompanionBundle(companion));
+    const enc: BinaryNode = { tag: 'enc', attrs: { v: '2', type, ...attrs }, content: ciphertext };
+    return enc;
+  }
+
+  /** `from`'s phone sends a 1:1 message to every companion of `to`. */
+  async direct(from: Account, to: Account, message: proto.IMessage, options: SendOptions = {}): Promise<string> {
+    const id = options.id ?? newMessageId();
+    const t = unixNow();
+    for (const companion of to.companions.values()) {
+      const enc = await this.encryptTo(from.phoneDevice, companion, message, options.mediatype ? { mediatype: options.mediatype } : {});
+      this.net.deliver(companion, {
+        tag: 'message',
+        attrs: { from: from.jid, id, t, type: 'text', notify: from.pushName, ...options.attrs },
+        content: [enc],
+      });
+    }
+    return id;
+  }
+
+  /** `from`'s phone sends to a group: sender key distribution where missing, then the skmsg. */
+  async group(from: Account, group: Group, message: proto.IMessage, options: SendOptions = {}): Promise<string> {
+    const id = options.id ?? newMessageId();
+    const t = unixNow();
+    const device = from.phoneDevice;
+    const { ciphertext, distribution } = await device.encryptGroup(group.jid, message);
+    let holders = group.senderKeysSent.get(device.jid);
+    if (!holders) {
+      holders = new Set();
+      group.senderKeysSent.set(device.jid, holders);
+    }
+    const mediaAttrs: Record<string, string> = options.mediatype ? { mediatype: options.mediatype } : {};
+    for (const member of group.participants.keys()) {
+      const account = this.net.accounts.get(member);
+      for (const companion of account?.companions.values() ?? []) {
+        const content: BinaryNode[] = [];
+        if (!holders.has(companion.jid)) {
+          const distributionMessage = {
+            senderKeyDistributionMessage: { groupId: group.jid, axolotlSenderKeyDistributionMessage: distribution },
+          };
+          content.push(await this.encryptTo(device, companion, distributionMessage, mediaAttrs));
+          holders.add(companion.jid);
+        }
+        content.push({ tag: 'enc', attrs: { v: '2', type: 'skmsg', ...mediaAttrs }, content: ciphertext });
+        this.net.deliver(companion, {
+          tag: 'message',
+          attrs: { from: group.jid, participant: from.jid, id, t, type: 'text', notify: from.pushName },
+          content,
+        });
+      }
+    }
+    return id;
+  }
+
+  /** `from`'s phone acknowledges messages that `to`'s companions sent. */
+  receipt(from: Account, to: Account, ids: string[], type: ReceiptType, group?: string): void {
+    if (!ids.length) {
+      return;
+    }
+    const attrs: Record<string, string> = group
+      ? { from: group, participant: from.jid, id: ids[0], t: unixNow() }
+      : { from: from.jid, id: ids[0], t: unixNow() };
+    if (type !== 'delivered') {
+      attrs.type = type;
+    }
+    const rest = ids.slice(1);
+    const content: BinaryNode[] | undefined = rest.length
+      ? [{ tag: 'list', attrs: {}, content: rest.map((id) => ({ tag: 'item', attrs: { id } })) }]
+      : undefined;
+    for (const companion of to.companions.values()) {
+      this.net.deliver(companion, { tag: 'receipt', attrs, content });
+    }
+  }
+
+  /** Presence and chat states are only shown to companions online right now. */
+  presence(from: Account, to: Account, state: 'available' | 'unavailable' | 'composing' | 'paused' | 'recording'): void {
+    let node: BinaryNode;
+    if (state === 'available' || state === 'unavailable') {
+      from.presence = { state, lastSeen: Math.floor(Date.now() / 1000) };
+      node = this.presenceNode(from);
+    } else {
+      const child: BinaryNode =
+        state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
+      node = { tag: 'chatstate', attrs: { from: from.jid }, content: [child] };
+    }
+    for (const companion of to.companions.values()) {
+      this.net.sendIfOnline(companion, node);
+    }
+  }
+
+  presenceNode(account: Account): BinaryNode {
+    const attrs: Record<string, string> = { from: account.jid, type: account.presence.state };
+    if (account.presence.state === 'unavailable') {
+      attrs.last = account.presence.lastSeen.toString();
+    }
+    return { tag: 'presence', attrs };
+  }
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'crypto';
+import { type BinaryNode, jidEncode } from '@whiskeysockets/baileys';
+import { type PreKeyBundle, SimDevice } from '../phone/sim-device';
+import type { Connection } from '../transport/connection';
+import type { ReceiptEvent, ReceivedMessage } from '../types';
+
+/** What the server keeps about a linked companion device: public keys only. */
+export interface Companion {
+  deviceId: number;
+  jid: string;
+  noiseKey: Buffer;
+  identityKey: Buffer;
+  registrationId: number;
+  signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
+  /** One-time pre-keys uploaded by the client and not handed out yet. */
+  preKeys: Map<number, Buffer>;
+  keyIndex: number;
+  platform: string;
+  /** The phone still owes the app-state key share and history notification. */
+  needsBootstrap: boolean;
+  connection?: Connection;
+  /** True once the current connection announced itself active; stanzas flow directly. */
+  online: boolean;
+  offline: BinaryNode[];
+}
+
+/** A phone number: its simulated primary phone and the companions linked to it. */
+export class Account {
+  readonly jid: string;
+  readonly phoneDevice: SimDevice;
+  readonly lidUser: string;
+  readonly companions = new Map<number, Companion>();
+  readonly appStateKey = { keyId: randomBytes(6), keyData: randomBytes(32) };
+  /** Messages this account's simulated phone received and decrypted. */
+  readonly inbox: ReceivedMessage[] = [];
+  /** Receipts companions sent for messages this account's phone sent. */
+  readonly receipts: ReceiptEvent[] = [];
+  presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
+    state: 'unavailable',
+    lastSeen: Math.floor(Date.now() / 1000),
+  };
+  private nextDeviceId = 1;
+  private nextKeyIndex = 1;
+
+  constructor(
+    readonly phone: string,
+    public pushName: string,
+  ) {
+    this.jid = jidEncode(phone, 's.whatsapp.net');
+    this.phoneDevice = new SimDevice(phone, 0);
+    this.lidUser = `${BigInt('0x' + randomBytes(6).toString('hex')) % 10n ** 14n}`;
+  }
+
+  allocateDevice(): { deviceId: number; keyIndex: number } {
+    return { deviceId: this.nextDeviceId++, keyIndex: this.nextKeyIndex++ };
+  }
+
+  deviceJid(deviceId: number): string {
+    return jidEncode(this.phone, 's.whatsapp.net', deviceId || undefined);
+  }
+
+  lid(deviceId: number): string {
+    return jidEncode(this.lidUser, 'lid', deviceId || undefined);
+  }
+}
+
+export class AccountRegistry {
+  private readonly accounts = new Map<string, Account>();
+
+  create(phone: string, pushName?: string): Account {
+    const normalized = normalizePhone(phone);
+    const existing = this.accounts.get(normalized);
+    if (existing) {
+      if (pushName) {
+        existing.pushName = pushName;
+      }
+      return existing;
+    }
+    const account = new Account(normalized, pushName ?? `User ${normalized.slice(-4)}`);
+    this.accounts.set(normalized, account);
+    return account;
+  }
+
+  get(phone: string): Account | undefined {
+    return this.accounts.get(normalizePhone(phone));
+  }
+
+  require(phone: string): Account {
+    const account = this.get(phone);
+    if (!account) {
+      throw new Error(`no account for ${phone}`);
+    }
+    return account;
+  }
+
+  all(): Account[] {
+    return [...this.accounts.values()];
+  }
+}
+
+/** Accepts "+1 555 000-1111", "15550001111" or a jid; returns the digits. */
+export function normalizePhone(phone: string): string {
+  const user = phone.split('@')[0].split(':')[0];
+  const digits = user.replace(/\D/g, '');
+  if (!digits) {
+    throw new Error(`not a phone number: ${phone}`);
+  }
+  return digits;
+}
+
+/** A companion's pre-key bundle as the server hands it out: each one-time pre-key only once. */
+export function takeCompanionBundle(companion: Companion): PreKeyBundle {
+  const next = companion.preKeys.entries().next();
+  let preKey: PreKeyBundle['preKey'];
+  if (!next.done) {
+    const [keyId, publicKey] = next.value;
+    companion.preKeys.delete(keyId);
+    preKey = { keyId, publicKey };
+  }
+  return {
+    registrationId: companion.registrationId,
+    identityKey: companion.identityKey,
+    signedPreKey: companion.signedPreKey,
+    preKey,
+  };
+}

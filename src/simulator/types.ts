@@ -1,0 +1,101 @@
+/** Public shapes of the simulator's control API: plain data, no Baileys types. */
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** What a simulated contact can send. Media bytes are encrypted and hosted by the simulator. */
+export type OutgoingContent =
+  | { type: 'text'; text: string }
+  | {
+      type: MediaKind;
+      data: Buffer;
+      mimetype?: string;
+      caption?: string;
+      fileName?: string;
+      /** audio only: send as a voice note */
+      ptt?: boolean;
+    }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contact'; displayName: string; vcard: string }
+  | { type: 'reaction'; messageId: string; emoji: string; fromMe?: boolean };
+
+export type ReceivedContent =
+  | { type: 'text'; text: string }
+  | {
+      type: MediaKind;
+      mimetype?: string;
+      caption?: string;
+      fileName?: string;
+      ptt?: boolean;
+      /** Downloaded from the media host and decrypted; undefined when the URL is not ours. */
+      data?: Buffer;
+      fileLength?: number;
+    }
+  | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: 'contact'; displayName: string; vcard: string }
+  | { type: 'reaction'; messageId: string; emoji: string }
+  | { type: 'other'; keys: string[] };
+
+/** A message a simulated contact's phone received and decrypted. */
+export interface ReceivedMessage {
+  id: string;
+  /** Phone number of the simulated contact that received it. */
+  to: string;
+  /** Phone number of the sender. */
+  from: string;
+  /** Device jid that sent it (e.g. "15550001111:1@s.whatsapp.net"). */
+  fromDevice: string;
+  /** Group jid for group messages. */
+  group?: string;
+  timestamp: number;
+  content: ReceivedContent;
+}
+
+export type ReceiptType = 'delivered' | 'read' | 'played';
+
+/** A companion acknowledged a message a simulated contact sent. */
+export interface ReceiptEvent {
+  /** Phone number of the simulated contact whose message this is about. */
+  phone: string;
+  messageId: string;
+  type: ReceiptType;
+  /** Device jid that sent the receipt. */
+  by: string;
+}
+
+export interface CompanionInfo {
+  phone: string;
+  deviceId: number;
+  jid: string;
+  platform: string;
+  connected: boolean;
+}
+
+export interface PresenceEvent {
+  /** Phone number of the account whose companion announced it. */
+  phone: string;
+  deviceJid: string;
+  /** available / unavailable, or a chat state (composing, paused, recording) toward `to`. */
+  state: string;
+  to?: string;
+}
+
+export interface GroupInfo {
+  id: string;
+  subject: string;
+  owner: string;
+  participants: { phone: string; admin: 'admin' | 'superadmin' | null }[];
+}
+
+export interface SimulatorEventMap {
+  paired: [CompanionInfo];
+  connected: [CompanionInfo];
+  disconnected: [CompanionInfo];
+  unlinked: [CompanionInfo];
+  /** A companion asked for a pair code on this phone number (companion_hello). */
+  'pair-code-requested': [{ phone: string }];
+  message: [ReceivedMessage];
+  receipt: [ReceiptEvent];
+  presence: [PresenceEvent];
+  /** A protocol-level problem the simulator recovered from; useful when debugging. */
+  warning: [{ message: string; error?: unknown }];
+}
