@@ -1,0 +1,84 @@
+import { proto } from '@whiskeysockets/baileys';
+import type { WhatsAppSimulator } from '../../src/simulator';
+import { type TestClient, pairedClient } from './support/client';
+import { startSimulator } from './support/simulator';
+
+const ALICE = '15550002001';
+const BOB = '15550002002';
+const bobJid = `${BOB}@s.whatsapp.net`;
+
+describe('WhatsAppSimulator text messaging and receipts', () => {
+  let sim: WhatsAppSimulator;
+  let alice: TestClient;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    sim.createPhone(BOB, { pushName: 'Bob' });
+    alice = await pairedClient(sim, ALICE, 'Alice');
+  });
+
+  afterAll(async () => {
+    await alice.close();
+    await sim.stop();
+  });
+
+  it('delivers a companion text to the contact, decrypted', async () => {
+    const sent = await alice.sock.sendMessage(bobJid, { text: 'hello bob' });
+    const received = await sim.waitForMessage(BOB, (m) => m.id === sent!.key.id);
+    expect(received).toMatchObject({ from: ALICE, to: BOB, content: { type: 'text', text: 'hello bob' } });
+    expect(received.fromDevice).toBe(alice.jid);
+  });
+
+  it('keeps the Signal session going over several messages', async () => {
+    for (const text of ['one', 'two', 'three']) {
+      const sent = await alice.sock.sendMessage(bobJid, { text });
+      const received = await sim.waitForMessage(BOB, (m) => m.id === sent!.key.id);
+      expect(received.content).toEqual({ type: 'text', text });
+    }
+  });
+
+  it('emits messages.upsert for a contact text', async () => {
+    const upsert = alice.waitFor('messages.upsert', (u) =>
+      u.messages.some((m) => m.message?.conversation === 'hi alice'),
+    );
+    const id = await sim.send(BOB, ALICE, { type: 'text', text: 'hi alice' });
+    const { messages, type } = await upsert;
+    expect(type).toBe('notify');
+    expect(messages[0].key).toMatchObject({ id, remoteJid: bobJid, fromMe: false });
+    expect(messages[0].pushName).toBe('Bob');
+  });
+
+  it('answers in both directions within one session', async () => {
+    for (let i = 0; i < 3; i++) {
+      const upsert = alice.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === `ping ${i}`));
+      await sim.send(BOB, ALICE, { type: 'text', text: `ping ${i}` });
+      await upsert;
+      const sent = await alice.sock.sendMessage(bobJid, { text: `pong ${i}` });
+      await sim.waitForMessage(BOB, (m) => m.id === sent!.key.id);
+    }
+  });
+
+  it('turns contact receipts into delivered and read statuses', async () => {
+    const sent = await alice.sock.sendMessage(bobJid, { text: 'read me' });
+    const id = sent!.key.id!;
+    const statusOf = (status: number) =>
+      alice.waitFor('messages.update', (updates) =>
+        updates.some((u) => u.key.id === id && u.update.status === status),
+      );
+    await statusOf(proto.WebMessageInfo.Status.DELIVERY_ACK);
+    sim.sendReceipt(BOB, ALICE, [id], 'read');
+    await statusOf(proto.WebMessageInfo.Status.READ);
+    sim.sendReceipt(BOB, ALICE, [id], 'played');
+    await statusOf(proto.WebMessageInfo.Status.PLAYED);
+  });
+
+  it('reports the companion reading a contact message', async () => {
+    const upsert = alice.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'did you read?'));
+    const id = await sim.send(BOB, ALICE, { type: 'text', text: 'did you read?' });
+    const { messages } = await upsert;
+    await sim.waitForReceipt(BOB, id, 'delivered');
+    await alice.sock.readMessages([messages[0].key]);
+    const receipt = await sim.waitForReceipt(BOB, id, 'read');
+    expect(receipt.by).toBe(alice.jid);
+  });
+});
