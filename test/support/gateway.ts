@@ -33,6 +33,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: 'silent',
     bodyLimit: '1mb',
     trustProxy: false,
+    egressAllowedHosts: [],
+    webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [100, 200, 400, 800], sweepIntervalMs: 500, concurrency: 16 },
     defaultPlan: 'free',
     ...overrides,
   };

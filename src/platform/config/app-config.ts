@@ -55,6 +55,32 @@ export const environmentSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
     .default('1mb'),
   TRUST_PROXY: booleanFlag.default(false),
+  EGRESS_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)),
+  WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds between 100 and 120000' })
+    .int('must be an integer number of milliseconds between 100 and 120000')
+    .min(100, 'must be an integer number of milliseconds between 100 and 120000')
+    .max(120_000, 'must be an integer number of milliseconds between 100 and 120000')
+    .default(10_000),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of delays in milliseconds')
+    .default('10000,60000,300000,1800000')
+    .transform((value) => value.split(',').map((entry) => Number(entry.trim()))),
+  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds of at least 50' })
+    .int('must be an integer number of milliseconds of at least 50')
+    .min(50, 'must be an integer number of milliseconds of at least 50')
+    .default(30_000),
+  WEBHOOK_CONCURRENCY: z.coerce
+    .number({ message: 'must be an integer between 1 and 1000' })
+    .int('must be an integer between 1 and 1000')
+    .min(1, 'must be an integer between 1 and 1000')
+    .max(1000, 'must be an integer between 1 and 1000')
+    .default(32),
   DEFAULT_PLAN: z.string().min(1).default('free'),
 });
 
@@ -82,7 +108,21 @@ export interface AppConfig {
   logLevel: Environment['LOG_LEVEL'];
   bodyLimit: string;
   trustProxy: boolean;
+  /** Internal hosts, IPs and CIDRs that outbound requests (webhooks, media) may reach despite the egress guard. */
+  egressAllowedHosts: string[];
+  webhooks: WebhookSettings;
   defaultPlan: string;
+}
+
+export interface WebhookSettings {
+  /** Time allowed for one delivery attempt, connection to last byte. */
+  attemptTimeoutMs: number;
+  /** Delays before attempts 2..n; its length + 1 is the number of attempts of a delivery. */
+  retryScheduleMs: number[];
+  /** How often each process looks for deliveries that are due but not queued. */
+  sweepIntervalMs: number;
+  /** Delivery attempts one process runs at once. */
+  concurrency: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -63,6 +63,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    egressAllowedHosts: e.EGRESS_ALLOWED_HOSTS,
+    webhooks: {
+      attemptTimeoutMs: e.WEBHOOK_ATTEMPT_TIMEOUT_MS,
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS,
+      sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
     defaultPlan: e.DEFAULT_PLAN,
   };
 }
