@@ -35,6 +35,8 @@ CREATE TABLE "webhook_deliveries" (
     "series_start" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lease_until" TIMESTAMPTZ(3),
+    "lane" TEXT NOT NULL,
+    "first_attempt_done" BOOLEAN NOT NULL DEFAULT false,
     "last_status_code" INTEGER,
     "last_error" TEXT,
     "delivered_at" TIMESTAMPTZ(3),
@@ -69,7 +71,7 @@ CREATE INDEX "webhook_deliveries_endpoint_id_id_idx" ON "webhook_deliveries"("en
 CREATE INDEX "webhook_deliveries_status_next_attempt_at_idx" ON "webhook_deliveries"("status", "next_attempt_at");
 
 -- CreateIndex
-CREATE INDEX "webhook_deliveries_endpoint_id_channel_id_status_id_idx" ON "webhook_deliveries"("endpoint_id", "channel_id", "status", "id");
+CREATE INDEX "webhook_deliveries_lane_first_attempt_done_id_idx" ON "webhook_deliveries"("lane", "first_attempt_done", "id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "webhook_deliveries_domain_event_id_endpoint_id_key" ON "webhook_deliveries"("domain_event_id", "endpoint_id");
