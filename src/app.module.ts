@@ -11,7 +11,11 @@ import { MetricsModule } from './platform/metrics/metrics.module';
 import { RedisTarget } from './platform/redis/redis-connection';
 import { RedisModule } from './platform/redis/redis.module';
 import { QueuesModule } from './platform/queues/queues.module';
+import { EgressModule } from './platform/egress/egress.module';
+import { EngineModule } from './engine/engine.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { ChannelsModule } from './modules/channels/channels.module';
+import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -40,6 +44,7 @@ export class AppModule {
         QueuesModule.forRoot(runtime.config, runtime.redis),
         ErrorsModule,
         MetricsModule,
+        EgressModule,
         // Guard order follows import order: authenticate first, then spend from the rate limit.
         AuthModule,
         RateLimitsModule,
@@ -49,6 +54,9 @@ export class AppModule {
         AdminModule,
         HealthModule,
         SupportModule,
+        EngineModule,
+        ChannelsModule,
+        SandboxModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: AppValidationPipe }],
     };

@@ -36,6 +36,10 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     egressAllowedHosts: [],
     webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [100, 200, 400, 800], sweepIntervalMs: 500, concurrency: 16 },
     defaultPlan: 'free',
+    maxSessionsPerWorker: 1000,
+    sessionKeepAliveMs: 25_000,
+    reconnect: { baseDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
+    replacedLimit: 3,
     ...overrides,
   };
 }

@@ -82,6 +82,12 @@ export const environmentSchema = z.object({
     .max(1000, 'must be an integer between 1 and 1000')
     .default(32),
   DEFAULT_PLAN: z.string().min(1).default('free'),
+  MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
+  SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
+  RECONNECT_BASE_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(2_000),
+  RECONNECT_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(120_000),
+  RECONNECT_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').default(10),
+  REPLACED_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(3),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -112,6 +118,12 @@ export interface AppConfig {
   egressAllowedHosts: string[];
   webhooks: WebhookSettings;
   defaultPlan: string;
+  maxSessionsPerWorker: number;
+  sessionKeepAliveMs: number;
+  /** Reconnect backoff: base * 2^(attempt-1), capped, with full jitter. */
+  reconnect: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  /** How many "replaced" (440) closes in a row before a channel is failed instead of retried. */
+  replacedLimit: number;
 }
 
 export interface WebhookSettings {

@@ -71,5 +71,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WEBHOOK_CONCURRENCY,
     },
     defaultPlan: e.DEFAULT_PLAN,
+    maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
+    sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
+    reconnect: {
+      baseDelayMs: e.RECONNECT_BASE_DELAY_MS,
+      maxDelayMs: e.RECONNECT_MAX_DELAY_MS,
+      maxAttempts: e.RECONNECT_MAX_ATTEMPTS,
+    },
+    replacedLimit: e.REPLACED_LIMIT,
   };
 }

@@ -1,3 +1,4 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ulid } from 'ulid';
 
@@ -18,3 +19,8 @@ export function requestIdMiddleware(request: Request, response: Response, next: 
 export function requestIdOf(request: Request): string {
   return (request as WithRequestId)[REQUEST_ID] ?? 'req_unknown';
 }
+
+/** The request's id as a handler parameter: `@RequestId() requestId: string`. */
+export const RequestId = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  requestIdOf(context.switchToHttp().getRequest<Request>()),
+);

@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import makeWASocket, { Browsers, WASocket } from '@whiskeysockets/baileys';
+import type { Agent } from 'node:https';
+import pino, { Logger as PinoLogger } from 'pino';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { AuthStateRepository } from '../auth-state/auth-state.repository';
+import { SecretBox } from '../auth-state/secret-box';
+import { SandboxNetwork } from '../sandbox/sandbox-network';
+import { SessionEvent, SessionEventHandler, SessionManager, SessionTarget } from '../session-manager';
+import { classifyClose } from './close-cause';
+import { loadPostgresAuthState } from './postgres-auth-state';
+import { WORKER_ID } from '../worker-id';
+
+/** Baileys shows a new QR every 20 s after a first one valid for 60 s. */
+const FIRST_QR_TTL_MS = 60_000;
+const NEXT_QR_TTL_MS = 20_000;
+const CLOSE_WAIT_MS = 5_000;
+
+interface LiveSession {
+  socket: WASocket;
+  target: SessionTarget;
+  qr: { qr: string; expiresAt: Date } | null;
+  qrCount: number;
+  /** Set when the gateway itself ends the socket: its close is not reported. */
+  closingByGateway: boolean;
+  closed: Promise<void>;
+  open: boolean;
+  /** Credential writes in order, so a later write never lands before an earlier one. */
+  credsWrites: Promise<void>;
+}
+
+/** The pool of live Baileys sockets of this worker, one per connected channel. */
+@Injectable()
+export class BaileysSessionManager extends SessionManager implements OnApplicationShutdown {
+  private readonly logger = new Logger(BaileysSessionManager.name);
+  private readonly sessions = new Map<string, LiveSession>();
+  private readonly handlers: SessionEventHandler[] = [];
+  private readonly box: SecretBox;
+  private readonly baileysLogger: PinoLogger;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WORKER_ID) readonly workerId: string,
+    private readonly authState: AuthStateRepository,
+    private readonly sandbox: SandboxNetwork,
+  ) {
+    super();
+    this.box = new SecretBox(config.secrets.sessionEncryptionKey);
+    this.baileysLogger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { component: 'baileys' } });
+  }
+
+  onEvent(handler: SessionEventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  size(): number {
+    return this.sessions.size;
+  }
+
+  isOpen(channelId: string): boolean {
+    return this.sessions.get(channelId)?.open ?? false;
+  }
+
+  currentQr(channelId: string) {
+    const qr = this.sessions.get(channelId)?.qr ?? null;
+    return qr && qr.expiresAt.getTime() > Date.now() ? qr : null;
+  }
+
+  async open(target: SessionTarget): Promise<void> {
+    const existing = this.sessions.get(target.channelId);
+    if (existing) await this.end(target.channelId, existing, false);
+    else if (this.sessions.size >= this.config.maxSessionsPerWorker) {
+      throw new AppError('worker_at_capacity', `This worker holds ${this.sessions.size} sessions, its maximum.`, {
+        details: { worker_id: this.workerId, max_sessions: this.config.maxSessionsPerWorker },
+      });
+    }
+
+    const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
+    const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
+    const socket = makeWASocket({
+      auth: state,
+      logger: this.baileysLogger,
+      browser: Browsers.ubuntu('WhatIsUp'),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      keepAliveIntervalMs: this.config.sessionKeepAliveMs,
+      ...(network ? sandboxSocketOptions(network.url, network.mediaAgent) : {}),
+      getMessage: async () => undefined,
+    });
+
+    let resolveClosed!: () => void;
+    const session: LiveSession = {
+      socket,
+      target,
+      qr: null,
+      qrCount: 0,
+      closingByGateway: false,
+      closed: new Promise((resolve) => (resolveClosed = resolve)),
+      open: false,
+      credsWrites: Promise.resolve(),
+    };
+    this.sessions.set(target.channelId, session);
+
+    socket.ev.on('creds.update', () => {
+      session.credsWrites = session.credsWrites
+        .then(saveCreds)
+        .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
+    });
+    socket.ev.on('connection.update', (update) => {
+      if (update.qr) {
+        session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };
+        session.qrCount++;
+        this.emit(target.channelId, { type: 'qr', ...session.qr });
+      }
+      if (update.connection === 'open') {
+        session.open = true;
+        session.qr = null;
+        const me = socket.user;
+        const number = me?.id.split(':')[0].split('@')[0] ?? '';
+        this.emit(target.channelId, { type: 'open', identity: { phoneNumber: `+${number}`, jid: me?.id ?? '', lid: me?.lid ?? null } });
+      }
+      if (update.connection === 'close') {
+        session.open = false;
+        if (this.sessions.get(target.channelId) === session) this.sessions.delete(target.channelId);
+        resolveClosed();
+        void session.credsWrites.then(() => {
+          if (session.closingByGateway) return;
+          const registered = Boolean(state.creds.registered || state.creds.me);
+          this.emit(target.channelId, { type: 'closed', ...classifyClose(update.lastDisconnect?.error, registered) });
+        });
+      }
+    });
+  }
+
+  async close(channelId: string, options: { logout?: boolean } = {}): Promise<void> {
+    const session = this.sessions.get(channelId);
+    if (session) await this.end(channelId, session, options.logout ?? false);
+  }
+
+  async requestPairingCode(channelId: string, phoneNumber: string): Promise<string> {
+    const session = this.sessions.get(channelId);
+    if (!session || session.open || !session.qr) {
+      throw new AppError('pair_code_unavailable', 'The channel is not waiting to be paired; connect it and wait for status qr.');
+    }
+    try {
+      return await session.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
+    } catch (error) {
+      throw new AppError('pair_code_failed', 'WhatsApp did not issue a pairing code.', {
+        details: { reason: error instanceof Error ? error.message : String(error) },
+      });
+    }
+  }
+
+  async wipeCredentials(channelId: string): Promise<void> {
+    await this.authState.deleteAll(channelId);
+  }
+
+  hasCredentials(channelId: string): Promise<boolean> {
+    return this.authState.exists(channelId, 'creds', '');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.sessions.entries()].map(([id, session]) => this.end(id, session, false)));
+  }
+
+  private async end(channelId: string, session: LiveSession, logout: boolean): Promise<void> {
+    session.closingByGateway = true;
+    if (this.sessions.get(channelId) === session) this.sessions.delete(channelId);
+    try {
+      if (logout && session.open) await session.socket.logout();
+      else session.socket.end(undefined);
+    } catch (error) {
+      this.logger.warn({ err: error, channel_id: channelId }, 'socket did not end cleanly');
+      session.socket.end(undefined);
+    }
+    await Promise.race([session.closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await session.credsWrites;
+  }
+
+  private emit(channelId: string, event: SessionEvent): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(channelId, event);
+      } catch (error) {
+        this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'session event handler failed');
+      }
+    }
+  }
+}
+
+function sandboxSocketOptions(url: string, mediaAgent: Agent) {
+  return { waWebSocketUrl: url, fetchAgent: mediaAgent, options: { httpsAgent: mediaAgent } };
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Agent } from 'node:https';
+import { WhatsAppSimulator } from '../../simulator';
+
+/**
+ * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
+ * process on first use. Sandbox endpoints drive its phones and contacts.
+ */
+@Injectable()
+export class SandboxNetwork implements OnApplicationShutdown {
+  private readonly logger = new Logger(SandboxNetwork.name);
+  private starting?: Promise<{ simulator: WhatsAppSimulator; agent: Agent }>;
+  /** The phone each channel's pair code was requested for: the one that enters the code. */
+  private readonly pairingPhones = new Map<string, string>();
+
+  /** A pair code was requested for `phone`: make sure the simulated phone exists, and remember it. */
+  async preparePairing(channelId: string, phone: string): Promise<void> {
+    (await this.simulator()).createPhone(phone);
+    this.pairingPhones.set(channelId, phone);
+  }
+
+  pairingPhoneOf(channelId: string): string | undefined {
+    return this.pairingPhones.get(channelId);
+  }
+
+  /** The running simulator (started now if it is not yet). */
+  async simulator(): Promise<WhatsAppSimulator> {
+    return (await this.ensure()).simulator;
+  }
+
+  /** What a Baileys socket needs to reach it: its URL and an HTTPS agent trusting its media host only. */
+  async connection(): Promise<{ url: string; mediaAgent: Agent }> {
+    const { simulator, agent } = await this.ensure();
+    return { url: simulator.url, mediaAgent: agent };
+  }
+
+  private ensure(): Promise<{ simulator: WhatsAppSimulator; agent: Agent }> {
+    this.starting ??= (async () => {
+      const simulator = new WhatsAppSimulator();
+      await simulator.start();
+      this.logger.log(`sandbox WhatsApp network listening on ${simulator.url}`);
+      return { simulator, agent: simulator.createMediaAgent() };
+    })();
+    return this.starting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.starting) return;
+    const { simulator, agent } = await this.starting;
+    agent.destroy();
+    await simulator.stop();
+    this.starting = undefined;
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../platform/errors/app-error';
+import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelRow, ChannelsRepository } from './channels.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Resolves "this key may act on this channel", the check every channel route (and every module with
+ * routes under a channel) starts with:
+ * - another customer's channel, or none: `channel_not_found` (existence is never revealed);
+ * - a key scoped to a different channel: `channel_scoped_key`;
+ * - a test key on a live channel or a live key on a test channel: `channel_access_denied`.
+ */
+@Injectable()
+export class ChannelAccessService {
+  constructor(private readonly channels: ChannelsRepository) {}
+
+  async require(key: ApiKeyPrincipal, channelId: string, options: { allowDeleted?: boolean } = {}): Promise<ChannelRow> {
+    if (key.channelId && key.channelId !== channelId) {
+      throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId}.`, {
+        details: { key_channel_id: key.channelId, requested_channel_id: channelId },
+      });
+    }
+    const row = UUID.test(channelId) ? await this.channels.find(channelId.toLowerCase()) : null;
+    if (!row || row.customerId !== key.customerId) {
+      throw new AppError('channel_not_found', `No channel ${channelId}.`);
+    }
+    if (row.mode !== key.mode) {
+      throw new AppError('channel_access_denied', `This is a ${row.mode} channel; use a ${row.mode} key for it.`, {
+        details: { channel_mode: row.mode, key_mode: key.mode },
+      });
+    }
+    if (row.deletedAt && !options.allowDeleted) {
+      throw new AppError('channel_unavailable', `Channel ${channelId} was deleted.`, {
+        details: { deleted_at: row.deletedAt.toISOString() },
+      });
+    }
+    return row;
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../platform/database';
+import { AppError } from '../../platform/errors/app-error';
+import { DomainEvent } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
+import { assertTransition, canTransition, webhookEventFor } from './channel-lifecycle';
+import { ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
+
+const ENGINE_RETRIES = 5;
+
+/**
+ * Writes channel state: checks the transition table, applies the change under optimistic concurrency, and
+ * records the transition as domain events in the same transaction (streamed and sent as webhooks after commit).
+ */
+@Injectable()
+export class ChannelStateWriter {
+  constructor(
+    private readonly channels: ChannelsRepository,
+    private readonly events: EventsService,
+  ) {}
+
+  /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
+  async apply(current: ChannelRow, change: StateChange, correlationId?: string | null): Promise<ChannelRow> {
+    if (change.state !== current.state) assertTransition(current.state, change.state);
+    const { row, events } = await this.channels.transaction(async (tx) => {
+      const row = await this.channels.applyChange(tx, current, change, new Date());
+      if (!row) {
+        throw new AppError('concurrent_modification', 'The channel changed while this request ran; read it again and retry.', {
+          details: { current_state: current.state },
+        });
+      }
+      return { row, events: await this.publish(tx, current, row, correlationId ?? null) };
+    });
+    await this.events.committed(events);
+    return row;
+  }
+
+  /**
+   * A change the engine reports (QR shown, socket opened or closed). Decided again on a fresh read after a
+   * conflict; dropped when the transition no longer applies (e.g. the user disconnected meanwhile).
+   */
+  async applyFromEngine(channelId: string, decide: (row: ChannelRow) => StateChange | null): Promise<ChannelRow | null> {
+    for (let attempt = 0; attempt < ENGINE_RETRIES; attempt++) {
+      const current = await this.channels.find(channelId);
+      if (!current || current.deletedAt) return null;
+      const change = decide(current);
+      if (!change) return null;
+      if (change.state !== current.state && !canTransition(current.state, change.state)) return null;
+      try {
+        return await this.apply(current, change);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'concurrent_modification')) throw error;
+      }
+    }
+    return null;
+  }
+
+  private async publish(tx: Prisma.TransactionClient, before: ChannelRow, after: ChannelRow, correlationId: string | null): Promise<DomainEvent[]> {
+    if (before.state === after.state) return [];
+    const reason = after.reasonCode === null && after.reasonText === null ? null : { code: after.reasonCode, message: after.reasonText };
+    const base = { customerId: after.customerId, channelId: after.id, correlationId };
+    const events = [
+      await this.events.publishInTransaction(tx, {
+        ...base,
+        type: 'channel.state_changed',
+        payload: {
+          channel_id: after.id,
+          from: before.state,
+          to: after.state,
+          since: after.stateSince.toISOString(),
+          reason,
+          reconnect_attempts: after.reconnectAttempts,
+        },
+      }),
+    ];
+    const webhookType = webhookEventFor(before.state, after.state);
+    if (webhookType) {
+      events.push(
+        await this.events.publishInTransaction(tx, {
+          ...base,
+          type: webhookType,
+          payload: { channel_id: after.id, status: after.state, phone_number: after.phoneNumber, reason },
+        }),
+      );
+    }
+    return events;
+  }
+}

@@ -1,0 +1,201 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { SessionEvent, SessionManager } from '../../engine/session-manager';
+import { ChannelRow, ChannelsRepository } from './channels.repository';
+import { ChannelStateWriter } from './channel-state.writer';
+import { reconnectDelayMs } from './reconnect-backoff';
+
+export interface ReconnectJob {
+  channelId: string;
+  attempt: number;
+}
+
+/**
+ * Keeps channels alive: turns what the engine reports into lifecycle transitions, restarts on 515, backs
+ * off on drops and 440, marks logged_out on 401 (credentials wiped), fails after repeated failures, checks
+ * live sessions on a heartbeat, and reopens on boot every channel that should be connected.
+ */
+@Injectable()
+export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChannelSupervisor.name);
+  /** Consecutive "replaced" closes per channel, reset when a connection holds. */
+  private readonly replacedStreak = new Map<string, number>();
+  private heartbeat?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly channels: ChannelsRepository,
+    private readonly writer: ChannelStateWriter,
+    @InjectQueue(QUEUES.channelReconnect) private readonly reconnects: Queue<ReconnectJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.sessions.onEvent((channelId, event) => {
+      void this.onSessionEvent(channelId, event).catch((error: unknown) =>
+        this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'session event not applied'),
+      );
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const channel of await this.channels.listWantConnected()) {
+      await this.reopen(channel).catch((error: unknown) =>
+        this.logger.error({ err: error, channel_id: channel.id }, 'channel not restored on boot'),
+      );
+    }
+    this.heartbeat = setInterval(() => void this.checkHeartbeat(), this.config.sessionKeepAliveMs);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /** Opens the socket of a channel already moved to `connecting` (or `reconnecting`). */
+  async openSession(channel: ChannelRow): Promise<void> {
+    await this.sessions.open({ channelId: channel.id, network: channel.mode === 'test' ? 'sandbox' : 'live' });
+  }
+
+  async cancelReconnects(channelId: string): Promise<void> {
+    const jobs = await this.reconnects.getJobs(['delayed', 'waiting']);
+    await Promise.all(jobs.filter((job) => job.data.channelId === channelId).map((job) => job.remove().catch(() => undefined)));
+  }
+
+  /** A scheduled reconnect attempt is due. */
+  async runReconnect(job: ReconnectJob): Promise<void> {
+    const row = await this.writer.applyFromEngine(job.channelId, (current) =>
+      current.state === 'disconnected' && current.wantConnected && current.reconnectAttempts === job.attempt
+        ? { state: 'reconnecting', workerId: this.sessions.workerId }
+        : null,
+    );
+    if (row) await this.openSession(row);
+  }
+
+  private async reopen(channel: ChannelRow): Promise<void> {
+    const row = await this.writer.applyFromEngine(channel.id, (current) =>
+      current.wantConnected ? { state: 'connecting', workerId: this.sessions.workerId, reasonCode: null, reasonText: null } : null,
+    );
+    if (row) await this.openSession(row);
+  }
+
+  private async onSessionEvent(channelId: string, event: SessionEvent): Promise<void> {
+    if (this.stopping) return;
+    switch (event.type) {
+      case 'qr':
+        await this.writer.applyFromEngine(channelId, (row) => (row.state === 'qr' ? null : { state: 'qr' }));
+        return;
+      case 'open':
+        await this.writer.applyFromEngine(channelId, () => ({
+          state: 'connected',
+          reconnectAttempts: 0,
+          reasonCode: null,
+          reasonText: null,
+          phoneNumber: event.identity.phoneNumber,
+          jid: event.identity.jid,
+          lid: event.identity.lid,
+          workerId: this.sessions.workerId,
+        }));
+        // A connection that opens after a "replaced" close has not proven itself yet; one that stays does.
+        setTimeout(() => {
+          if (this.sessions.isOpen(channelId)) this.replacedStreak.delete(channelId);
+        }, 5_000).unref();
+        return;
+      case 'closed':
+        await this.onClosed(channelId, event);
+    }
+  }
+
+  private async onClosed(channelId: string, event: Extract<SessionEvent, { type: 'closed' }>): Promise<void> {
+    const reason = { reasonCode: event.code, reasonText: event.message };
+    switch (event.cause) {
+      case 'closed_by_gateway':
+        return;
+      case 'restart_required': {
+        const row = await this.writer.applyFromEngine(channelId, (r) => (r.wantConnected ? { state: 'connecting', ...reason } : null));
+        if (row) await this.openSession(row);
+        return;
+      }
+      case 'logged_out':
+        await this.sessions.wipeCredentials(channelId);
+        await this.writer.applyFromEngine(channelId, () => ({ state: 'logged_out', wantConnected: false, workerId: null, ...reason }));
+        return;
+      case 'pairing_timeout':
+        await this.writer.applyFromEngine(channelId, () => ({
+          state: 'error',
+          wantConnected: false,
+          workerId: null,
+          reasonCode: event.code,
+          reasonText: 'Pairing did not complete: the QR codes expired without a scan.',
+        }));
+        return;
+      case 'replaced': {
+        const streak = (this.replacedStreak.get(channelId) ?? 0) + 1;
+        this.replacedStreak.set(channelId, streak);
+        if (streak >= this.config.replacedLimit) {
+          this.replacedStreak.delete(channelId);
+          await this.fail(channelId, event.code, `Replaced by another connection ${streak} times in a row: ${event.message}`);
+          return;
+        }
+        await this.scheduleReconnect(channelId, reason);
+        return;
+      }
+      default:
+        await this.scheduleReconnect(channelId, reason);
+    }
+  }
+
+  private async scheduleReconnect(channelId: string, reason: { reasonCode: number | null; reasonText: string }): Promise<void> {
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.config.reconnect;
+    let exhausted = false;
+    const row = await this.writer.applyFromEngine(channelId, (current) => {
+      if (!current.wantConnected) return null;
+      const attempt = current.reconnectAttempts + 1;
+      if (attempt > maxAttempts) {
+        exhausted = true;
+        return {
+          state: 'failed',
+          wantConnected: false,
+          workerId: null,
+          reasonCode: reason.reasonCode,
+          reasonText: `Gave up after ${maxAttempts} reconnect attempts: ${reason.reasonText}`,
+        };
+      }
+      return { state: 'disconnected', reconnectAttempts: attempt, ...reason };
+    });
+    if (!row || exhausted) return;
+    const attempt = row.reconnectAttempts;
+    await this.reconnects.add(
+      'reconnect',
+      { channelId, attempt },
+      {
+        jobId: `reconnect:${channelId}:${attempt}:${row.stateSince.getTime()}`,
+        delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs),
+        removeOnComplete: true,
+        removeOnFail: 100,
+      },
+    );
+  }
+
+  private async fail(channelId: string, code: number | null, message: string): Promise<void> {
+    await this.writer.applyFromEngine(channelId, () => ({ state: 'failed', wantConnected: false, workerId: null, reasonCode: code, reasonText: message }));
+  }
+
+  /** A socket this worker believes connected but that is gone without a close event counts as dropped. */
+  private async checkHeartbeat(): Promise<void> {
+    if (this.stopping) return;
+    const connected = await this.channels.listConnectedOnWorker(this.sessions.workerId);
+    for (const channel of connected) {
+      if (!this.sessions.isOpen(channel.id)) {
+        await this.scheduleReconnect(channel.id, { reasonCode: null, reasonText: 'Heartbeat: the connection went silent.' }).catch(
+          (error: unknown) => this.logger.error({ err: error, channel_id: channel.id }, 'heartbeat reconnect failed'),
+        );
+      }
+    }
+  }
+}

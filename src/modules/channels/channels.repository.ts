@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Prisma, PrismaClient } from '../../platform/database';
+import { PRISMA } from '../../platform/database/database.module';
+import { ChannelState } from './channel-lifecycle';
+
+export type ChannelRow = Awaited<ReturnType<PrismaClient['channel']['findUniqueOrThrow']>>;
+
+export interface StateChange {
+  state: ChannelState;
+  reasonCode?: number | null;
+  reasonText?: string | null;
+  reconnectAttempts?: number;
+  wantConnected?: boolean;
+  phoneNumber?: string | null;
+  jid?: string | null;
+  lid?: string | null;
+  workerId?: string | null;
+  disabledAt?: Date | null;
+}
+
+@Injectable()
+export class ChannelsRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work);
+  }
+
+  /** Serialises channel creation per customer so the plan limit holds under concurrent requests. */
+  async lockCustomer(tx: Prisma.TransactionClient, customerId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`channels:${customerId}`}))`;
+  }
+
+  countActive(tx: Prisma.TransactionClient, customerId: string): Promise<number> {
+    return tx.channel.count({ where: { customerId, deletedAt: null } });
+  }
+
+  create(tx: Prisma.TransactionClient, data: { id: string; customerId: string; name: string; mode: 'live' | 'test' }): Promise<ChannelRow> {
+    return tx.channel.create({ data });
+  }
+
+  find(id: string, tx: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<ChannelRow | null> {
+    return tx.channel.findUnique({ where: { id } });
+  }
+
+  list(args: { customerId: string; mode: 'live' | 'test'; onlyId?: string; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {
+    return this.prisma.channel.findMany({
+      where: {
+        customerId: args.customerId,
+        mode: args.mode,
+        ...(args.onlyId ? { id: args.onlyId } : {}),
+        ...(args.includeDeleted ? {} : { deletedAt: null }),
+        ...(args.before ? { id: { lt: args.before } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: args.take,
+    });
+  }
+
+  /** Applies a change only if nobody else changed the row since it was read (optimistic concurrency). */
+  async applyChange(tx: Prisma.TransactionClient, current: ChannelRow, change: StateChange, now: Date): Promise<ChannelRow | null> {
+    const stateChanged = change.state !== current.state;
+    const { count } = await tx.channel.updateMany({
+      where: { id: current.id, version: current.version },
+      data: { ...change, ...(stateChanged ? { stateSince: now } : {}), version: { increment: 1 } },
+    });
+    if (count === 0) return null;
+    return tx.channel.findUniqueOrThrow({ where: { id: current.id } });
+  }
+
+  rename(id: string, name: string): Promise<ChannelRow> {
+    return this.prisma.channel.update({ where: { id }, data: { name, version: { increment: 1 } } });
+  }
+
+  markDeleted(tx: Prisma.TransactionClient, id: string, at: Date): Promise<ChannelRow> {
+    return tx.channel.update({ where: { id }, data: { deletedAt: at, wantConnected: false, version: { increment: 1 } } });
+  }
+
+  /** Channels the gateway should have connected: re-opened on boot without a new QR. */
+  listWantConnected(): Promise<ChannelRow[]> {
+    return this.prisma.channel.findMany({ where: { wantConnected: true, deletedAt: null, disabledAt: null } });
+  }
+
+  listConnectedOnWorker(workerId: string): Promise<ChannelRow[]> {
+    return this.prisma.channel.findMany({ where: { state: 'connected', workerId, deletedAt: null } });
+  }
+}

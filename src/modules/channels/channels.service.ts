@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { toDataURL } from 'qrcode';
+import { v7 as uuidv7 } from 'uuid';
+import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
+import { SessionManager } from '../../engine/session-manager';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelAccessService } from './channel-access.service';
+import { assertActionAllowed } from './channel-lifecycle';
+import { ChannelStateWriter } from './channel-state.writer';
+import { ChannelSupervisor } from './channel-supervisor';
+import { toChannel, toChannelStatus } from './channels.contracts';
+import { ChannelRow, ChannelsRepository } from './channels.repository';
+
+/** What a customer does with channels: create, read, rename, delete, and drive their connection. */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly channels: ChannelsRepository,
+    private readonly access: ChannelAccessService,
+    private readonly writer: ChannelStateWriter,
+    private readonly supervisor: ChannelSupervisor,
+    private readonly sessions: SessionManager,
+    private readonly sandbox: SandboxNetwork,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(key: ApiKeyPrincipal, name: string) {
+    if (key.channelId) {
+      throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId} and cannot create channels.`);
+    }
+    const row = await this.channels.transaction(async (tx) => {
+      await this.channels.lockCustomer(tx, key.customerId);
+      const count = await this.channels.countActive(tx, key.customerId);
+      if (count >= key.plan.channelLimit) {
+        throw new AppError('plan_channel_limit', `Your plan allows ${key.plan.channelLimit} channels.`, {
+          details: { plan: key.plan.id, channel_limit: key.plan.channelLimit, channels: count },
+        });
+      }
+      return this.channels.create(tx, { id: uuidv7(), customerId: key.customerId, name, mode: key.mode });
+    });
+    return toChannel(row);
+  }
+
+  async list(key: ApiKeyPrincipal, query: PageQuery & { include_deleted: boolean }) {
+    const rows = await this.channels.list({
+      customerId: key.customerId,
+      mode: key.mode,
+      onlyId: key.channelId ?? undefined,
+      includeDeleted: query.include_deleted,
+      before: decodeCursor(query.cursor),
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, toChannel);
+  }
+
+  async get(key: ApiKeyPrincipal, id: string) {
+    return toChannel(await this.access.require(key, id, { allowDeleted: true }));
+  }
+
+  async status(key: ApiKeyPrincipal, id: string) {
+    return toChannelStatus(await this.access.require(key, id, { allowDeleted: true }));
+  }
+
+  async rename(key: ApiKeyPrincipal, id: string, name: string) {
+    const row = await this.access.require(key, id);
+    return toChannel(await this.channels.rename(row.id, name));
+  }
+
+  async connect(key: ApiKeyPrincipal, id: string, correlationId: string) {
+    const current = await this.access.require(key, id);
+    assertActionAllowed('connect', current.state);
+    if (this.sessions.size() >= this.config.maxSessionsPerWorker) {
+      throw new AppError('worker_at_capacity', 'Every worker is at capacity; try again later.', {
+        details: { worker_id: this.sessions.workerId, max_sessions: this.config.maxSessionsPerWorker },
+      });
+    }
+    await this.supervisor.cancelReconnects(current.id);
+    const row = await this.writer.apply(
+      current,
+      { state: 'connecting', wantConnected: true, reconnectAttempts: 0, reasonCode: null, reasonText: null, workerId: this.sessions.workerId },
+      correlationId,
+    );
+    await this.supervisor.openSession(row);
+    return toChannelStatus(row);
+  }
+
+  async disconnect(key: ApiKeyPrincipal, id: string, correlationId: string) {
+    const current = await this.access.require(key, id);
+    assertActionAllowed('disconnect', current.state);
+    const row = await this.writer.apply(
+      current,
+      { state: 'stopped_by_user', wantConnected: false, workerId: null, reasonCode: null, reasonText: 'Disconnected on request.' },
+      correlationId,
+    );
+    await this.supervisor.cancelReconnects(row.id);
+    await this.sessions.close(row.id);
+    return toChannelStatus(row);
+  }
+
+  async logout(key: ApiKeyPrincipal, id: string, correlationId: string) {
+    const current = await this.access.require(key, id);
+    assertActionAllowed('logout', current.state);
+    const row = await this.loggedOut(current, 'Logged out on request.', correlationId);
+    return toChannelStatus(row);
+  }
+
+  async remove(key: ApiKeyPrincipal, id: string, correlationId: string) {
+    const current = await this.access.require(key, id);
+    let row = current;
+    if (current.state !== 'logged_out' && current.state !== 'pending' && current.state !== 'disabled_by_admin') {
+      row = await this.loggedOut(current, 'Channel deleted.', correlationId);
+    }
+    const deleted = await this.channels.transaction((tx) => this.channels.markDeleted(tx, row.id, new Date()));
+    return toChannel(deleted);
+  }
+
+  async pairCode(key: ApiKeyPrincipal, id: string, phoneNumber: string) {
+    const row = await this.access.require(key, id);
+    if (row.state !== 'qr') {
+      throw new AppError('pair_code_unavailable', `A pair code needs a channel waiting to be paired (status qr); this one is ${row.state}.`, {
+        details: { current_state: row.state },
+      });
+    }
+    if (row.mode === 'test') await this.sandbox.preparePairing(row.id, phoneNumber);
+    const code = await this.sessions.requestPairingCode(row.id, phoneNumber);
+    return { code, phone_number: phoneNumber.startsWith('+') ? phoneNumber : `+${phoneNumber}` };
+  }
+
+  async qr(key: ApiKeyPrincipal, id: string) {
+    const row = await this.access.require(key, id);
+    const current = row.state === 'qr' ? this.sessions.currentQr(row.id) : null;
+    if (!current) {
+      throw new AppError('no_qr', `There is no QR to show: the channel is ${row.state}.`, { details: { current_state: row.state } });
+    }
+    const dataUrl = await toDataURL(current.qr, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+    return { qr: current.qr, png_base64: dataUrl.slice(dataUrl.indexOf(',') + 1), expires_at: current.expiresAt.toISOString() };
+  }
+
+  /** Ends the session with a logout and wipes credentials: the device is unlinked on WhatsApp's side. */
+  private async loggedOut(current: ChannelRow, reason: string, correlationId: string): Promise<ChannelRow> {
+    await this.supervisor.cancelReconnects(current.id);
+    const row = await this.writer.apply(
+      current,
+      { state: 'logged_out', wantConnected: false, workerId: null, reasonCode: null, reasonText: reason, phoneNumber: null, jid: null, lid: null },
+      correlationId,
+    );
+    await this.sessions.close(row.id, { logout: true });
+    await this.sessions.wipeCredentials(row.id);
+    return row;
+  }
+}

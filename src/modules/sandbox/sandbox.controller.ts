@@ -1,0 +1,58 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { CurrentKey } from '../auth/current-principal.decorator';
+import { ApiKeyPrincipal } from '../auth/principal';
+import { SandboxPairCodeDto, SandboxPhoneDto, SandboxScanDto } from './sandbox.contracts';
+import { SandboxService } from './sandbox.service';
+
+const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key', 'channel_unavailable'] as const;
+
+@ApiTags('Sandbox')
+@ApiBearerAuth()
+@Controller('v1/sandbox/channels/:id')
+export class SandboxController {
+  constructor(private readonly sandbox: SandboxService) {}
+
+  @Post('scan')
+  @HttpCode(200)
+  @AuditAction('sandbox.scan', 'channel')
+  @ApiOperation({ summary: 'A simulated phone scans the channel\'s current QR (test keys only)' })
+  @ApiErrorResponses(...ERRORS, 'validation', 'no_qr')
+  @ZodResponse({ status: 200, type: SandboxPhoneDto })
+  scan(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxScanDto) {
+    return this.sandbox.scan(key, id, body.phone_number);
+  }
+
+  @Post('pair-code')
+  @HttpCode(200)
+  @AuditAction('sandbox.pair_code', 'channel')
+  @ApiOperation({ summary: 'The simulated phone enters a pair code (test keys only)' })
+  @ApiErrorResponses(...ERRORS, 'validation', 'pair_code_failed')
+  @ZodResponse({ status: 200, type: SandboxPhoneDto })
+  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxPairCodeDto) {
+    return this.sandbox.enterPairCode(key, id, body.code, body.phone_number);
+  }
+
+  @Post('unlink')
+  @HttpCode(200)
+  @AuditAction('sandbox.unlink', 'channel')
+  @ApiOperation({ summary: 'The phone removes the linked device: the channel is logged out (test keys only)' })
+  @ApiErrorResponses(...ERRORS)
+  @ZodResponse({ status: 200, type: SandboxPhoneDto })
+  unlink(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
+    return this.sandbox.unlink(key, id);
+  }
+
+  @Post('drop')
+  @HttpCode(200)
+  @AuditAction('sandbox.drop', 'channel')
+  @ApiOperation({ summary: 'Drop the network connection: the channel reconnects with backoff (test keys only)' })
+  @ApiErrorResponses(...ERRORS)
+  @ZodResponse({ status: 200, type: SandboxPhoneDto })
+  drop(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
+    return this.sandbox.drop(key, id);
+  }
+}
