@@ -12,6 +12,7 @@ import { RedisTarget } from './platform/redis/redis-connection';
 import { RedisModule } from './platform/redis/redis.module';
 import { QueuesModule } from './platform/queues/queues.module';
 import { EgressModule } from './platform/egress/egress.module';
+import { EgressModule } from './platform/egress/egress.module';
 import { EngineModule } from './engine/engine.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChannelsModule } from './modules/channels/channels.module';
@@ -23,6 +24,7 @@ import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** What the application runs on, resolved before it is built (database migrated, Redis reachable). */
 export interface AppRuntime {
@@ -45,6 +47,7 @@ export class AppModule {
         ErrorsModule,
         MetricsModule,
         EgressModule,
+        EgressModule,
         // Guard order follows import order: authenticate first, then spend from the rate limit.
         AuthModule,
         RateLimitsModule,
@@ -54,6 +57,7 @@ export class AppModule {
         AdminModule,
         HealthModule,
         SupportModule,
+        WebhooksModule,
         EngineModule,
         ChannelsModule,
         SandboxModule,

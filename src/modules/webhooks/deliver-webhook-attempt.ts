@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { EgressGuard } from '../../platform/egress/egress-guard';
+import { version as PACKAGE_VERSION } from '../../../package.json';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { postJson, SendResult } from './webhook-sender';
+import { SecretBox, signatureHeader } from './webhook-signing';
+import { WEBHOOK_API_VERSION } from './webhooks.contracts';
+import { WebhooksMetrics } from './webhooks.metrics';
+import { ClaimedDelivery, WebhookEndpointRow, WebhooksRepository } from './webhooks.repository';
+
+export const WEBHOOK_USER_AGENT = `WhatIsUp-Webhooks/${PACKAGE_VERSION}`;
+
+/** A first attempt waiting for its lane is parked this long at most; the delivery ahead wakes it sooner. */
+const LANE_PARK_MS = 1_000;
+/** Margin of the claim's lease over the attempt timeout, before another process may take the attempt over. */
+const LEASE_MARGIN_MS = 5_000;
+
+export type AttemptOutcome = { kind: 'done' } | { kind: 'wait'; delayMs: number };
+
+/**
+ * Runs attempt number `attempt` of a delivery: claims it in the database (exactly one process wins), sends
+ * the signed envelope, records the answer, and schedules what comes next (the next attempt, or nothing).
+ */
+@Injectable()
+export class DeliverWebhookAttempt {
+  private readonly logger = new Logger(DeliverWebhookAttempt.name);
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly dispatcher: WebhookDispatcher,
+    private readonly guard: EgressGuard,
+    private readonly secrets: SecretBox,
+    private readonly metrics: WebhooksMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+    const settings = this.config.webhooks;
+    const delivery = await this.repository.claim(deliveryId, attempt, settings.attemptTimeoutMs + LEASE_MARGIN_MS);
+    if (!delivery) {
+      const reason = await this.repository.whyNotClaimed(deliveryId, attempt);
+      if (reason.kind === 'not_due') return { kind: 'wait', delayMs: Math.max(10, reason.dueAt.getTime() - Date.now()) };
+      if (reason.kind === 'waiting_for_lane') return { kind: 'wait', delayMs: LANE_PARK_MS };
+      return { kind: 'done' };
+    }
+    await this.repository.startAttempt(deliveryId, attempt);
+    const endpoint = await this.repository.endpointById(delivery.endpointId);
+    const result: SendResult = endpoint?.enabled
+      ? await this.send(delivery, endpoint)
+      : { statusCode: null, latencyMs: 0, refused: false, error: 'the endpoint is disabled', responseSnippet: null };
+
+    const outcome = result.statusCode === null ? 'error' : result.statusCode >= 200 && result.statusCode < 300 ? 'succeeded' : 'failed';
+    const gone = result.statusCode === 410;
+    const inSeries = attempt - delivery.seriesStart;
+    const retry = outcome !== 'succeeded' && !gone && endpoint?.enabled === true && inSeries <= settings.retryScheduleMs.length;
+    const delayMs = retry ? settings.retryScheduleMs[inSeries - 1] : 0;
+    const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
+
+    const recorded = await this.repository.finishAttempt({
+      deliveryId,
+      number: attempt,
+      attempt: { statusCode: result.statusCode, latencyMs: result.latencyMs, outcome, error: result.error, responseSnippet: result.responseSnippet },
+      next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
+    });
+    this.metrics.attempts.inc({ outcome: result.refused ? 'refused' : outcome });
+    this.metrics.attemptLatency.observe({ outcome }, result.latencyMs / 1000);
+    if (!recorded) return { kind: 'done' };
+    if (status !== 'pending') this.metrics.deliveries.inc({ outcome: status });
+    if (gone) await this.repository.disableGoneEndpoint(delivery.endpointId);
+    if (retry) await this.dispatcher.enqueueAttempt(deliveryId, attempt + 1, delayMs);
+    if (attempt === 1) {
+      const next = await this.repository.nextInLane(delivery.lane, deliveryId);
+      if (next) await this.dispatcher.wake(next);
+    }
+    return { kind: 'done' };
+  }
+
+  private async send(delivery: ClaimedDelivery, endpoint: WebhookEndpointRow): Promise<SendResult> {
+    const body = JSON.stringify({
+      id: delivery.id,
+      event: delivery.eventType,
+      api_version: WEBHOOK_API_VERSION,
+      sent_at: new Date().toISOString(),
+      attempt: delivery.attempts,
+      channel_id: delivery.channelId,
+      customer_id: delivery.customerId,
+      payload: delivery.payload,
+    });
+    const secrets = [this.secrets.open(endpoint.secret)];
+    if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date()) {
+      secrets.push(this.secrets.open(endpoint.previousSecret));
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'User-Agent': WEBHOOK_USER_AGENT,
+      'X-WhatIsUp-Signature': signatureHeader(Math.floor(Date.now() / 1000), body, secrets),
+      'X-WhatIsUp-Event': delivery.eventType,
+      'X-WhatIsUp-Event-Id': delivery.id,
+    };
+    if (delivery.correlationId) headers['X-WhatIsUp-Correlation-Id'] = delivery.correlationId;
+    const result = await postJson(this.guard, endpoint.url, body, headers, this.config.webhooks.attemptTimeoutMs);
+    if (result.refused) this.logger.warn({ delivery_id: delivery.id, endpoint_id: endpoint.id, error: result.error }, 'webhook refused by the egress guard');
+    return result;
+  }
+}

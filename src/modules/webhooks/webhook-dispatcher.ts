@@ -1,0 +1,142 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import type { Prisma } from '../../platform/database';
+import { newId } from '../../platform/ids';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { DomainEvent, isWebhookEventType } from '../events/domain-event';
+import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
+import { WebhooksRepository } from './webhooks.repository';
+
+export const DELIVER_JOB = 'deliver';
+
+export interface DeliveryJobData {
+  deliveryId: string;
+  /** The attempt number this job is for; a job for an attempt already taken does nothing. */
+  attempt: number;
+}
+
+const JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true, attempts: 1 };
+const SWEEP_BATCH = 1000;
+/** How long a delivery must have been due before the sweeper queues it again. */
+const SWEEP_GRACE_MS = 2_000;
+
+/** One job per (delivery, attempt): adding it twice, from a commit and from a sweep, queues it once. */
+export function deliveryJobId(deliveryId: string, attempt: number): string {
+  return `${deliveryId}-${attempt}`;
+}
+
+/**
+ * The outbox of webhook deliveries. Inside the producer's transaction it writes one delivery per enabled
+ * endpoint that wants the event; after the commit it queues them. A sweeper, run by every process, queues
+ * deliveries that are due but whose job is missing (a process stopped between commit and enqueue, a lost
+ * Redis write): jobs are deduplicated by id and attempts are claimed in the database, so sweeping in several
+ * processes at once is harmless.
+ */
+@Injectable()
+export class WebhookDispatcher implements TransactionalEventSubscriber, CommittedEventSubscriber, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly events: EventsService,
+    @InjectQueue(QUEUES.webhookDelivery) private readonly queue: Queue<DeliveryJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribeInTransaction(this);
+    this.events.subscribeCommitted(this);
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.webhooks.sweepIntervalMs);
+    this.sweepTimer.unref();
+    void this.sweep();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    await this.sweeping;
+  }
+
+  async onEventInTransaction(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
+    if (!isWebhookEventType(event.type)) return;
+    const endpoints = await this.repository.matchingEndpoints(tx, { customerId: event.customerId, channelId: event.channelId, type: event.type });
+    await this.repository.insertDeliveries(
+      tx,
+      endpoints.map((endpoint) => ({
+        id: newId('wevt'),
+        endpointId: endpoint.id,
+        customerId: event.customerId,
+        channelId: event.channelId,
+        domainEventId: event.id,
+        eventType: event.type,
+        payload: event.payload as Prisma.InputJsonValue,
+        correlationId: event.correlationId ?? null,
+      })),
+    );
+  }
+
+  async onEventsCommitted(events: DomainEvent[]): Promise<void> {
+    const ids = events.filter((event) => isWebhookEventType(event.type)).map((event) => event.id);
+    if (ids.length === 0) return;
+    await this.enqueueFirstAttempts(await this.repository.unattemptedFor(ids));
+  }
+
+  enqueueFirstAttempts(deliveryIds: string[]): Promise<unknown> {
+    return this.queue.addBulk(
+      deliveryIds.map((deliveryId) => ({
+        name: DELIVER_JOB,
+        data: { deliveryId, attempt: 1 },
+        opts: { ...JOB_OPTIONS, jobId: deliveryJobId(deliveryId, 1) },
+      })),
+    );
+  }
+
+  async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
+    await this.queue.add(DELIVER_JOB, { deliveryId, attempt }, { ...JOB_OPTIONS, jobId: deliveryJobId(deliveryId, attempt), delay: Math.max(0, delayMs) });
+  }
+
+  /** Wakes a parked first attempt now that the delivery ahead of it in its lane has had its first attempt. */
+  async wake(deliveryId: string): Promise<void> {
+    try {
+      const job = await this.queue.getJob(deliveryJobId(deliveryId, 1));
+      if (job && (await job.isDelayed())) await job.promote();
+    } catch (error) {
+      // Lost the race with the job's own timer; it runs anyway.
+      this.logger.debug({ err: error, delivery_id: deliveryId }, 'could not promote a parked delivery');
+    }
+  }
+
+  /**
+   * Queues due deliveries whose job may be missing: due for longer than a grace period, so the normal path
+   * (commit, then enqueue) is not raced. One batch per tick, oldest first; a backlog drains in order.
+   * Safe to run in any number of processes.
+   */
+  sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      try {
+        const due = await this.repository.dueDeliveries(SWEEP_BATCH, SWEEP_GRACE_MS);
+        if (due.length === 0) return;
+        await this.queue.addBulk(
+          due.map(({ id, attempts }) => ({
+            name: DELIVER_JOB,
+            data: { deliveryId: id, attempt: attempts + 1 },
+            opts: { ...JOB_OPTIONS, jobId: deliveryJobId(id, attempts + 1) },
+          })),
+        );
+      } catch (error) {
+        this.logger.warn({ err: error }, 'webhook sweep failed; the next one retries');
+      } finally {
+        this.sweeping = undefined;
+      }
+    })();
+    return this.sweeping;
+  }
+}

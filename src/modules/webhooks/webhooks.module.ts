@@ -1,0 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
+import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { SecretBox } from './webhook-signing';
+import { WebhookDeliveriesController, WebhooksController } from './webhooks.controller';
+import { WebhooksMetrics } from './webhooks.metrics';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+/**
+ * Webhook endpoints and durable, signed delivery of domain events to them. Needs the global EventsModule
+ * (its outbox hooks), QueuesModule, MetricsModule and EgressModule.
+ */
+@Module({
+  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery })],
+  controllers: [WebhooksController, WebhookDeliveriesController],
+  providers: [
+    WebhooksRepository,
+    WebhooksService,
+    WebhookDispatcher,
+    DeliverWebhookAttempt,
+    WebhookDeliveryProcessor,
+    WebhooksMetrics,
+    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SecretBox(config.secrets.webhookSigningSecret) },
+  ],
+  exports: [WebhooksService],
+})
+export class WebhooksModule {}

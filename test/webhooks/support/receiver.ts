@@ -1,0 +1,86 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  body: { id: string; event: string; attempt: number; channel_id: string | null; customer_id: string; payload: Record<string, unknown>; [key: string]: unknown };
+  receivedAt: number;
+}
+
+/** What the receiver answers to the nth request (0-based): a status code, or 'drop' to cut the connection. */
+export type Responder = (request: Received, index: number) => number | 'drop';
+
+/** A webhook receiver on 127.0.0.1 that records every request with its raw body. */
+export class Receiver {
+  readonly received: Received[] = [];
+  respond: Responder = () => 200;
+
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(respond?: Responder): Promise<Receiver> {
+    const server = http.createServer();
+    const receiver = new Receiver(server);
+    if (respond) receiver.respond = respond;
+    server.keepAliveTimeout = 1_000;
+    server.on('request', (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const rawBody = Buffer.concat(chunks).toString('utf8');
+        let body: Received['body'];
+        try {
+          body = JSON.parse(rawBody) as Received['body'];
+        } catch {
+          body = {} as Received['body'];
+        }
+        const entry: Received = { path: request.url ?? '/', headers: request.headers, rawBody, body, receivedAt: Date.now() };
+        const index = receiver.received.length;
+        receiver.received.push(entry);
+        const answer = receiver.respond(entry, index);
+        if (answer === 'drop') {
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(answer, { 'Content-Type': 'text/plain' }).end(answer >= 400 ? `status ${answer}` : 'ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  url(path = '/hook'): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** Requests for one path (one endpoint). */
+  at(path: string): Received[] {
+    return this.received.filter((entry) => entry.path === path);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
