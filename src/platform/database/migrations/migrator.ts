@@ -54,6 +54,8 @@ export class MigrationError extends Error {
  * `_prisma_migrations` is the engine's own table: the official CLI reads it the same way.
  */
 export class Migrator {
+  private closed: Promise<void> | undefined;
+
   private constructor(
     private readonly engine: SchemaEngine,
     private readonly adapter: EngineAdapterFactory,
@@ -169,12 +171,15 @@ export class Migrator {
     await this.call(() => this.engine.markMigrationRolledBack({ migrationName: name }));
   }
 
-  async close(): Promise<void> {
-    try {
-      this.engine.free();
-    } finally {
-      await this.adapter.close();
-    }
+  /** Frees the engine and its connections, which also releases the migration advisory lock. Idempotent. */
+  close(): Promise<void> {
+    return (this.closed ??= (async () => {
+      try {
+        this.engine.free();
+      } finally {
+        await this.adapter.close();
+      }
+    })());
   }
 
   private migrations() {

@@ -43,8 +43,14 @@ export function loadSchemaEngine(): SchemaEngineBindings {
   }
   const exportNames = [...glue.matchAll(/^export (?:function|class) ([A-Za-z0-9_$]+)/gm)].map((match) => match[1]);
   const body = `${glue.replace(/^export (?=function |class )/gm, '')}\nreturn { ${exportNames.join(', ')} };`;
-  // The glue reads `module.require` (to probe for node:crypto) and `global`; hand it both.
-  const imports = new Function('module', 'global', body)({ require }, globalThis) as Record<string, unknown> & {
+  // The glue reads `module.require` (to probe for node:crypto) and `global`; hand it both. Its timers
+  // are the engine's timeouts (e.g. 10 s to take the advisory lock), never cleared once the work is
+  // done: unreferenced, they no longer hold the process open after the migrations finished.
+  const unrefTimeout = (callback: () => void, ms: number) => setTimeout(callback, ms).unref();
+  const imports = new Function('module', 'global', 'setTimeout', body)({ require }, globalThis, unrefTimeout) as Record<
+    string,
+    unknown
+  > & {
     __wbg_set_wasm(exports: Record<string, unknown>): void;
   };
 

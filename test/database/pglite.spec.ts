@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrationChecksum } from '../../src/platform/database/migrations/migration-files';
+import { BROKEN_MIGRATION, DOLLAR_QUOTED_MIGRATION, migrationsWith, PROJECT_MIGRATIONS, tempDir } from './fixtures/migration-dirs';
+import { runPGliteScenario } from './fixtures/run-in-node';
+
+const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+
+describe('The embedded PGlite database', () => {
+  const cleanups: Array<() => void> = [];
+  const scratch = (prefix: string) => {
+    const dir = tempDir(prefix);
+    cleanups.push(dir.remove);
+    return dir.path;
+  };
+
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  describe('migrations', () => {
+    it('apply to an empty data directory, idempotently, with Prisma checksums and no diff left', async () => {
+      const result = await runPGliteScenario<Record<string, any>>('migrate', { dataDir: scratch('wiu-data') });
+
+      expect(result.statusBefore).toMatchObject({ pending: projectMigrations, upToDate: false });
+      expect(result.applied).toEqual(projectMigrations);
+      expect(result.diff).toBe('');
+      expect(result.statusAfter).toMatchObject({ pending: [], failed: [], upToDate: true });
+      expect(result.appliedAgain).toEqual([]);
+      expect(result.plans).toBe(3);
+      expect(result.checksums).toEqual(
+        projectMigrations.map((name) => ({
+          name,
+          checksum: migrationChecksum(readFileSync(path.join(PROJECT_MIGRATIONS, name, 'migration.sql'))),
+        })),
+      );
+    });
+
+    it('do not record a failing migration as applied, and leave nothing of it behind', async () => {
+      const broken = '29990101000000_broken';
+      const migrations = migrationsWith({ [broken]: BROKEN_MIGRATION });
+      cleanups.push(migrations.remove);
+
+      const result = await runPGliteScenario<Record<string, any>>('broken', {
+        dataDir: scratch('wiu-data'),
+        migrationsDir: migrations.path,
+        broken,
+      });
+
+      expect(result.deployError).toMatchObject({ name: 'MigrationError' });
+      expect(result.deployError.message).toContain('this_function_does_not_exist');
+      expect(result.halfTable).toBeNull();
+      expect(result.halfPlans).toBe(0);
+      expect(result.finished).toBe(false);
+      expect(result.status).toMatchObject({ failed: [broken], upToDate: false });
+      expect(result.secondDeployError).toMatchObject({ name: 'MigrationError' });
+    });
+
+    it('are sent whole, so a dollar-quoted body full of semicolons applies', async () => {
+      const migrations = migrationsWith({ '29990101000000_function': DOLLAR_QUOTED_MIGRATION });
+      cleanups.push(migrations.remove);
+
+      const result = await runPGliteScenario('dollar', { dataDir: scratch('wiu-data'), migrationsDir: migrations.path });
+
+      expect(result).toEqual({ limit: 25 });
+    });
+
+    it('run under the directory lock and release it when done', async () => {
+      const result = await runPGliteScenario('apply-and-release', { dataDir: scratch('wiu-data') });
+
+      expect(result).toEqual({ first: projectMigrations, second: [], lockLeft: null });
+    });
+  });
+
+  describe('Prisma client', () => {
+    it('migrates through the open database, then commits and rolls back interactive transactions', async () => {
+      const result = await runPGliteScenario<Record<string, any>>('transactions', { dataDir: scratch('wiu-data') });
+
+      expect(result).toEqual({
+        kind: 'pglite',
+        applied: projectMigrations,
+        committed: 1,
+        rollbackError: { name: 'Error', message: 'abort the transaction' },
+        afterRollback: [{ id: 'c1' }],
+        batchCount: 2,
+      });
+    });
+  });
+});
