@@ -46,3 +46,48 @@ describe('WhatsAppSimulator pairing', () => {
     expect(client.events('connection.update').filter((u) => !!u.qr)).toHaveLength(2);
   });
 });
+
+describe('WhatsAppSimulator pair code', () => {
+  let sim: WhatsAppSimulator;
+  let client: TestClient;
+
+  beforeEach(async () => {
+    sim = await startSimulator();
+  });
+
+  afterEach(async () => {
+    await client?.close();
+    await sim.stop();
+  });
+
+  it('links a companion with the code it asked for, then opens', async () => {
+    sim.createPhone('15550004001', { pushName: 'Dave' });
+    client = new TestClient(sim);
+    client.connect();
+    await client.waitForConnection((u) => !!u.qr);
+    const requested = sim.waitFor('pair-code-requested', (r) => r.phone === '15550004001');
+    const code = await client.sock.requestPairingCode('15550004001');
+    await requested;
+    const linked = await sim.enterPairCode('15550004001', code);
+    expect(linked).toMatchObject({ phone: '15550004001', deviceId: 1 });
+    expect(await client.waitForClose()).toBe(DisconnectReason.restartRequired);
+    expect(client.auth.creds.registered).toBe(true);
+    client.connect();
+    await client.waitForReady();
+    expect(client.jid).toBe('15550004001:1@s.whatsapp.net');
+    expect(client.auth.creds.me?.name).toBe('Dave');
+  });
+
+  it('does not link with a wrong code', async () => {
+    client = new TestClient(sim);
+    client.connect();
+    await client.waitForConnection((u) => !!u.qr);
+    const requested = sim.waitFor('pair-code-requested', (r) => r.phone === '15550004002');
+    const code = await client.sock.requestPairingCode('15550004002');
+    await requested;
+    const wrong = code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA';
+    await expect(sim.enterPairCode('15550004002', wrong)).rejects.toThrow();
+    expect(await client.waitForClose()).toBe(DisconnectReason.loggedOut);
+    expect(sim.companions('15550004002')).toEqual([]);
+  });
+});

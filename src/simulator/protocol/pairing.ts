@@ -107,26 +107,30 @@ export class Pairing {
     }
     if (reg.attrs.stage === 'companion_finish') {
       connection.send(iqResult(node));
-      const pending = this.codes.get(connection);
-      if (!pending?.hello || !pending.account) {
-        return;
-      }
-      try {
-        const advSecret = await primaryFinish({
-          hello: pending.hello,
-          bundle: childBuffer(reg, 'link_code_pairing_wrapped_key_bundle')!,
-          companionIdentity: childBuffer(reg, 'companion_identity_public')!,
-          primaryIdentity: pending.account.phoneDevice.identityKey,
-        });
-        const info = await this.link(pending.account, registration, advSecret);
-        pending.done?.resolve(info);
-      } catch (error) {
-        pending.done?.reject(error as Error);
-        connection.end({ tag: 'stream:error', attrs: { code: '401' } });
-      }
+      // not awaited: linking waits for the client's answer, which arrives on this same stanza queue
+      void this.finishCodePairing(connection, registration, reg);
       return;
     }
     connection.send(iqResult(node));
+  }
+
+  private async finishCodePairing(connection: Connection, registration: Registration, reg: BinaryNode): Promise<void> {
+    const pending = this.codes.get(connection);
+    if (!pending?.hello || !pending.account) {
+      return;
+    }
+    try {
+      const advSecret = await primaryFinish({
+        hello: pending.hello,
+        bundle: childBuffer(reg, 'link_code_pairing_wrapped_key_bundle')!,
+        companionIdentity: childBuffer(reg, 'companion_identity_public')!,
+        primaryIdentity: pending.account.phoneDevice.identityKey,
+      });
+      await this.link(pending.account, registration, advSecret);
+    } catch (error) {
+      pending.done?.reject(error as Error);
+      connection.end({ tag: 'stream:error', attrs: { code: '401' } });
+    }
   }
 
   /** Someone types the companion's code into the phone; resolves once the companion is linked. */
@@ -209,6 +213,9 @@ export class Pairing {
     account.companions.set(deviceId, companion);
     const info = this.net.info(account, companion);
     this.net.emitter.emit('paired', info);
+    const code = this.codes.get(connection);
+    this.codes.delete(connection);
+    code?.done?.resolve(info);
     // the client must come back with a new socket and log in with its new identity
     connection.end({ tag: 'stream:error', attrs: { code: '515' } });
     return info;
