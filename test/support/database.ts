@@ -96,6 +96,7 @@ async function buildTemplate(): Promise<string> {
           migrationsDir: MIGRATIONS_DIR,
         });
         await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+        await dropStaleTemplates(client, name);
       } catch (error) {
         await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
         throw error;
@@ -105,6 +106,17 @@ async function buildTemplate(): Promise<string> {
     }
   });
   return name;
+}
+
+/** Templates of earlier migration sets; one still being copied from is left for the next build. */
+async function dropStaleTemplates(client: Client, current: string): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'wiu\\_template\\_%' AND datname <> $1`,
+    [current],
+  );
+  for (const { datname } of rows) {
+    await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+  }
 }
 
 async function createFromTemplate(client: Client, name: string, template: string): Promise<void> {

@@ -1,0 +1,59 @@
+import { applyPendingMigrations, openDatabase } from '../../src/platform/database';
+import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
+
+describe(openDatabase.name, () => {
+  describe('on PostgreSQL', () => {
+    let db: TestDatabase;
+
+    beforeEach(async () => {
+      db = await createTestDatabase();
+    });
+    afterEach(async () => {
+      await db.drop();
+    });
+
+    it('gives a test database with every migration applied and the default plans', async () => {
+      expect(await applyPendingMigrations({ databaseUrl: db.url, dataDir: '.' })).toEqual({ applied: [] });
+      expect(await db.prisma.plan.findMany({ orderBy: { id: 'asc' } })).toMatchObject([
+        { id: 'free', name: 'Free', channelLimit: 3, rateLimitBurst: 60, rateLimitPerSecond: 1 },
+        { id: 'pro', name: 'Pro', channelLimit: 25, rateLimitBurst: 300, rateLimitPerSecond: 10 },
+        { id: 'unlimited', name: 'Unlimited', channelLimit: 100000, rateLimitBurst: 100000, rateLimitPerSecond: 10000 },
+      ]);
+    });
+
+    it('commits an interactive transaction and rolls one back when its callback throws', async () => {
+      const count = await db.prisma.$transaction(async (tx) => {
+        await tx.customer.create({ data: { id: 'c1', name: 'Committed', planId: 'free' } });
+        return tx.customer.count();
+      });
+      await expect(
+        db.prisma.$transaction(async (tx) => {
+          await tx.customer.create({ data: { id: 'c2', name: 'Rolled back', planId: 'free' } });
+          throw new Error('abort the transaction');
+        }),
+      ).rejects.toThrow('abort the transaction');
+
+      expect(count).toBe(1);
+      expect(await db.prisma.customer.findMany({ select: { id: true } })).toEqual([{ id: 'c1' }]);
+    });
+
+    it('opens a PostgreSQL database when given a URL, and closes it', async () => {
+      const database = await openDatabase({ databaseUrl: db.url, dataDir: '.' });
+      expect(database.kind).toBe('postgres');
+      expect(await database.prisma.plan.count()).toBe(3);
+      await database.close();
+      await database.close();
+    });
+  });
+
+  it('drops the test database, even with connections open', async () => {
+    const db = await createTestDatabase();
+    const name = new URL(db.url).pathname.slice(1);
+    await db.prisma.plan.count();
+
+    await db.drop();
+
+    const rows = await withServerClient((client) => client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]));
+    expect(rows.rowCount).toBe(0);
+  });
+});
