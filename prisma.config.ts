@@ -9,4 +9,6 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(__dirname, 'scripts', 'db'
 export default defineConfig({
   schema: path.join(__dirname, 'prisma', 'schema.prisma'),
   migrations: { path: path.join(__dirname, 'prisma', 'migrations') },
+  // Only so that `prisma migrate …` reaches the stub and explains which command to use instead.
+  ...(process.env.DATABASE_URL ? { datasource: { url: process.env.DATABASE_URL } } : {}),
 });

@@ -11,9 +11,10 @@ if (args.includes('--version') || args.includes('-V')) {
   process.exit(0);
 }
 
-process.stderr.write(
-  'The native Prisma schema engine is not available in this project.\n' +
-    'Use the offline migration commands instead: npm run db:migrate | db:migrate:create | ' +
-    'db:migrate:status | db:diff | db:migrate:resolve (see docs/database.md).\n',
-);
+const message =
+  'The native Prisma schema engine is not available in this project. Use the offline migration commands: ' +
+  'npm run db:migrate | db:migrate:create | db:migrate:status | db:diff | db:migrate:resolve (see docs/database.md).';
+// The Prisma CLI reads the engine's stderr as JSON log lines (skipping the first line of a failed
+// command's output); anything else would reach the user garbled.
+process.stderr.write(`Offline schema engine stub\n${JSON.stringify({ level: 'ERROR', fields: { message }, target: 'schema_engine' })}\n`);
 process.exit(1);

@@ -1,4 +1,6 @@
-export type { Prisma, PrismaClient } from '../../generated/prisma/client';
+// The rest of the gateway imports Prisma's types from here, never from the generated folder.
+export { Prisma } from '../../generated/prisma/client';
+export type { PrismaClient } from '../../generated/prisma/client';
 export { applyPendingMigrations } from './apply-pending-migrations';
 export type { DatabaseOptions } from './database-options';
 export { embeddedDirectory } from './embedded-pglite';

@@ -4,7 +4,7 @@ import { connectionOf } from '../database-connection';
 import type { Database } from '../open-database';
 import { Migrator, type MigratorOptions } from './migrator';
 
-export interface MigratorTargetOptions extends Omit<DatabaseOptions, 'logQueries'>, MigratorOptions {
+export interface MigratorTargetOptions extends DatabaseOptions, MigratorOptions {
   /** An open database to migrate through (for PGlite: the instance already holding the directory). */
   database?: Database;
 }
