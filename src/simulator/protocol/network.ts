@@ -51,6 +51,8 @@ export class Network implements ConnectionEvents {
   readonly groups = new GroupRegistry();
   readonly sessions = new Map<Connection, Session>();
   private readonly waiting = new Map<Connection, Map<string, (node: BinaryNode) => void>>();
+  /** Stanzas handed to a socket that the client has not acked yet, requeued if the socket dies. */
+  private readonly unacked = new Map<Connection, Map<string, BinaryNode>>();
   handlers!: StanzaHandlers;
 
   constructor(
@@ -103,6 +105,10 @@ export class Network implements ConnectionEvents {
       await this.handlers.iq(connection, session, node);
       return;
     }
+    if (node.tag === 'ack') {
+      this.unacked.get(connection)?.delete(ackKey(node.attrs.class, node.attrs.id, node.attrs.to));
+      return;
+    }
     if (session.kind !== 'companion') {
       return;
     }
@@ -128,10 +134,23 @@ export class Network implements ConnectionEvents {
     for (const resolve of waiting?.values() ?? []) {
       resolve({ tag: 'closed', attrs: {} });
     }
-    if (session?.kind === 'companion' && session.companion.connection === connection) {
-      session.companion.connection = undefined;
-      session.companion.online = false;
-      this.emitter.emit('disconnected', this.info(session.account, session.companion));
+    const unacked = this.unacked.get(connection);
+    this.unacked.delete(connection);
+    if (session?.kind === 'companion') {
+      const { companion } = session;
+      if (companion.connection === connection) {
+        companion.connection = undefined;
+        companion.online = false;
+        this.emitter.emit('disconnected', this.info(session.account, companion));
+      }
+      if (unacked?.size && session.account.companions.get(companion.deviceId) === companion) {
+        const lost = [...unacked.values()];
+        if (companion.online) {
+          lost.forEach((node) => this.deliver(companion, node));
+        } else {
+          companion.offline.unshift(...lost);
+        }
+      }
     }
     this.handlers.closed(connection, session);
   }
@@ -157,7 +176,7 @@ export class Network implements ConnectionEvents {
   /** Hands a stanza to a companion now, or keeps it for its next login. */
   deliver(companion: Companion, node: BinaryNode): void {
     if (companion.online && companion.connection?.isOpen) {
-      companion.connection.send(node);
+      this.sendTracked(companion.connection, node);
     } else {
       companion.offline.push(node);
     }
@@ -179,7 +198,7 @@ export class Network implements ConnectionEvents {
     companion.online = true;
     const queued = companion.offline.splice(0);
     for (const node of queued) {
-      connection.send({ ...node, attrs: { ...node.attrs, offline: '1' } });
+      this.sendTracked(connection, { ...node, attrs: { ...node.attrs, offline: '1' } });
     }
     connection.send({
       tag: 'ib',
@@ -188,7 +207,22 @@ export class Network implements ConnectionEvents {
     });
   }
 
+  private sendTracked(connection: Connection, node: BinaryNode): void {
+    let pending = this.unacked.get(connection);
+    if (!pending) {
+      pending = new Map();
+      this.unacked.set(connection, pending);
+    }
+    const { offline: _offline, ...attrs } = node.attrs;
+    pending.set(ackKey(node.tag, node.attrs.id, node.attrs.from), { ...node, attrs });
+    connection.send(node);
+  }
+
   notification(from: string, type: string, content: BinaryNode[], extra: Record<string, string> = {}): BinaryNode {
     return { tag: 'notification', attrs: { from, type, id: newStanzaId(), t: unixNow(), ...extra }, content };
   }
+}
+
+function ackKey(tag: string, id: string, from: string): string {
+  return `${tag}|${id}|${from}`;
 }

@@ -191,14 +191,18 @@ export class TestClient {
     return this.jid.split(':')[0].split('@')[0];
   }
 
-  /** Ends the socket and waits for Baileys to report it closed. */
+  /** Ends the socket and waits until both Baileys and the simulator saw it close. */
   async close(): Promise<void> {
-    if (this.sock && this.lastDisconnect === undefined) {
-      await this.roundTrip().catch(() => undefined);
-      const closed = this.waitForClose().catch(() => undefined);
-      this.sock.end(undefined);
-      await closed;
+    if (!this.sock || this.lastDisconnect !== undefined) {
+      return;
     }
+    await this.roundTrip().catch(() => undefined);
+    const jid = this.auth.creds.me?.id;
+    const connected = !!jid && this.sim.companions(this.phone).some((c) => c.jid === jid && c.connected);
+    const serverSide = connected ? this.sim.waitFor('disconnected', (info) => info.jid === jid) : undefined;
+    const closed = this.waitForClose().catch(() => undefined);
+    this.sock.end(undefined);
+    await Promise.all([closed, serverSide]);
   }
 }
 
