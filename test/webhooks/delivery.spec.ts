@@ -220,7 +220,10 @@ describe('Webhook delivery', () => {
       const res = await gw.http.get(`/v1/webhooks/${endpoint.id}/deliveries`).set(bearer(key));
       return res.body.data?.[0]?.attempt_count >= 1 && res.body.data[0];
     });
-    const record = await delivery(gw, key, listed.id);
+    const record = await eventually(async () => {
+      const d = await delivery(gw, key, listed.id);
+      return d.attempts[0]?.finished_at && d;
+    });
     expect(record.attempts[0]).toMatchObject({ outcome: 'error', status_code: null, error: expect.stringMatching(/egress/) });
     expect(receiver.at('/refused')).toHaveLength(0);
   });

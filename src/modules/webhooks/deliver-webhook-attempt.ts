@@ -47,7 +47,11 @@ export class DeliverWebhookAttempt {
     await this.repository.startAttempt(deliveryId, attempt);
     const endpoint = await this.repository.endpointById(delivery.endpointId);
     const result: SendResult = endpoint?.enabled
-      ? await this.send(delivery, endpoint)
+      ? await this.send(delivery, endpoint).catch((error: Error) => {
+          // E.g. a signing secret sealed under another WEBHOOK_SIGNING_SECRET: recorded and retried like any failure.
+          this.logger.error({ err: error, delivery_id: deliveryId }, 'could not send a webhook');
+          return { statusCode: null, latencyMs: 0, refused: false, error: `could not send: ${error.message}`, responseSnippet: null };
+        })
       : { statusCode: null, latencyMs: 0, refused: false, error: 'the endpoint is disabled', responseSnippet: null };
 
     const outcome = result.statusCode === null ? 'error' : result.statusCode >= 200 && result.statusCode < 300 ? 'succeeded' : 'failed';
@@ -57,6 +61,8 @@ export class DeliverWebhookAttempt {
     const delayMs = retry ? settings.retryScheduleMs[inSeries - 1] : 0;
     const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
 
+    // Disabled first, so that once this delivery reads as failed the endpoint already reads as disabled.
+    if (gone) await this.repository.disableGoneEndpoint(delivery.endpointId);
     const recorded = await this.repository.finishAttempt({
       deliveryId,
       number: attempt,
@@ -67,7 +73,6 @@ export class DeliverWebhookAttempt {
     this.metrics.attemptLatency.observe({ outcome }, result.latencyMs / 1000);
     if (!recorded) return { kind: 'done' };
     if (status !== 'pending') this.metrics.deliveries.inc({ outcome: status });
-    if (gone) await this.repository.disableGoneEndpoint(delivery.endpointId);
     if (retry) await this.dispatcher.enqueueAttempt(deliveryId, attempt + 1, delayMs);
     if (attempt === 1) {
       const next = await this.repository.nextInLane(delivery.lane, deliveryId);

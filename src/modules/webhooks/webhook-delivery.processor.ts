@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { QUEUES } from '../../platform/queues/queue-names';
@@ -13,6 +13,8 @@ import type { DeliveryJobData } from './webhook-dispatcher';
  */
 @Processor(QUEUES.webhookDelivery)
 export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhookDeliveryProcessor.name);
+
   constructor(
     private readonly deliver: DeliverWebhookAttempt,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,5 +32,11 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
       await job.moveToDelayed(Date.now() + outcome.delayMs, token);
       throw new DelayedError();
     }
+  }
+
+  /** Redis hiccups surface here; the worker reconnects by itself and the sweeper re-queues what was lost. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn({ err: error }, 'webhook delivery worker error');
   }
 }

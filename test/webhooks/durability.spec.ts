@@ -1,0 +1,108 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { randomBytes } from 'node:crypto';
+import { EventsService } from '../../src/modules/events/events.service';
+import { QUEUES } from '../../src/platform/queues/queue-names';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { deleteRedisPrefix, TestGateway } from '../support/gateway';
+import { eventually, Receiver } from './support/receiver';
+import { createEndpoint, delivery, publish } from './support/webhooks';
+
+describe('Webhook delivery durability', () => {
+  let db: TestDatabase;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    receiver = await Receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await db.drop();
+  });
+
+  it('delivers an event whose gateway stopped between commit and enqueue, once another gateway starts', async () => {
+    const first = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
+    const { customerId, key } = await first.newAccount();
+    await createEndpoint(first, key, { url: receiver.url('/crash') });
+    // The producer's transaction commits, and the process dies before `committed()` queues anything.
+    const event = await db.prisma.$transaction((tx) =>
+      first.app.get(EventsService).publishInTransaction(tx, { type: 'message.received', customerId, channelId: null, payload: { n: 1 } }),
+    );
+    await first.close();
+    const pending = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { domainEventId: event.id } });
+    expect(pending).toMatchObject({ status: 'pending', attempts: 0 });
+
+    // The same deployment: same configuration and secrets, a new process.
+    const second = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'], secrets: first.config.secrets });
+    try {
+      const [got] = await eventually(() => receiver.at('/crash').length === 1 && receiver.at('/crash'), 20_000, 'sweeper delivery');
+      expect(got.body).toMatchObject({ id: pending.id, attempt: 1, payload: { n: 1 } });
+      expect((await delivery(second, key, pending.id)).status).toBe('delivered');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('never sends the same attempt twice from two gateways sharing the database and the queue', async () => {
+    const redisKeyPrefix = `wiu-test-${randomBytes(6).toString('hex')}:`;
+    const a = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'], redisKeyPrefix });
+    const b = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'], redisKeyPrefix, secrets: a.config.secrets });
+    try {
+      const { customerId, key } = await a.newAccount();
+      // Half of the first attempts fail, so retries race too.
+      receiver.respond = (request) => (request.path === '/pair' && request.body.attempt === 1 && Number(request.body.payload.n) % 2 === 0 ? 503 : 200);
+      await createEndpoint(a, key, { url: receiver.url('/pair') });
+      const total = 60;
+      await Promise.all(
+        Array.from({ length: total }, (_, n) => publish(n % 2 === 0 ? a : b, { customerId, channelId: `chan-${n % 6}`, payload: { n } })),
+      );
+      // Duplicate jobs for every first attempt, in both processes' queue: both race to claim each attempt.
+      const ids = (await db.prisma.webhookDelivery.findMany({ where: { customerId }, select: { id: true } })).map((d) => d.id);
+      expect(ids).toHaveLength(total);
+      const queue = b.app.get<Queue>(getQueueToken(QUEUES.webhookDelivery));
+      await queue.addBulk(ids.map((deliveryId) => ({ name: 'deliver', data: { deliveryId, attempt: 1 }, opts: { jobId: `dup-${deliveryId}`, removeOnComplete: true, removeOnFail: true } })));
+
+      await eventually(
+        async () => (await db.prisma.webhookDelivery.count({ where: { customerId, status: 'delivered' } })) === total,
+        30_000,
+        'every delivery delivered',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const received = receiver.at('/pair');
+      const attempts = received.map((r) => `${r.body.id}#${r.body.attempt}`);
+      expect(new Set(attempts).size).toBe(attempts.length);
+      expect(received.filter((r) => r.body.attempt === 1)).toHaveLength(total);
+      expect(received.filter((r) => r.body.attempt === 2)).toHaveLength(total / 2);
+      const recorded = await db.prisma.webhookAttempt.count({ where: { delivery: { customerId } } });
+      expect(recorded).toBe(received.length);
+    } finally {
+      receiver.respond = () => 200;
+      // Both stop before their shared Redis keys go.
+      await Promise.all([a.flushAudit(), b.flushAudit()]);
+      await Promise.all([a.app.close(), b.app.close()]);
+      await deleteRedisPrefix(redisKeyPrefix);
+    }
+  });
+
+  it('sends the first attempts of one channel to one endpoint in the order the events happened', async () => {
+    const gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
+    try {
+      const { customerId, key } = await gw.newAccount();
+      receiver.respond = (request) => (request.path === '/order' && request.body.attempt === 1 && Number(request.body.payload.n) % 7 === 3 ? 500 : 200);
+      await createEndpoint(gw, key, { url: receiver.url('/order') });
+      const total = 40;
+      for (let n = 0; n < total; n++) await publish(gw, { customerId, channelId: 'chan-ordered', payload: { n } });
+      await eventually(
+        async () => (await db.prisma.webhookDelivery.count({ where: { customerId, status: 'delivered' } })) === total,
+        30_000,
+        'every delivery delivered',
+      );
+      const firsts = receiver.at('/order').filter((r) => r.body.attempt === 1).map((r) => r.body.payload.n);
+      expect(firsts).toEqual(Array.from({ length: total }, (_, n) => n));
+    } finally {
+      receiver.respond = () => 200;
+      await gw.close();
+    }
+  });
+});
