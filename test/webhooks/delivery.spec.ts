@@ -222,7 +222,7 @@ describe('Webhook delivery', () => {
     });
     const record = await eventually(async () => {
       const d = await delivery(gw, key, listed.id);
-      return d.attempts[0]?.finished_at && d;
+      return d.attempts[0]?.finished_at ? d : undefined;
     });
     expect(record.attempts[0]).toMatchObject({ outcome: 'error', status_code: null, error: expect.stringMatching(/egress/) });
     expect(receiver.at('/refused')).toHaveLength(0);
