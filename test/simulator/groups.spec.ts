@@ -1,0 +1,87 @@
+import type { WhatsAppSimulator } from '../../src/simulator';
+import { type TestClient, pairedClient } from './support/client';
+import { startSimulator } from './support/simulator';
+
+const KIM = '15550007001';
+const LEO = '15550007002';
+const MIA = '15550007003';
+const NED = '15550007004';
+const jid = (phone: string) => `${phone}@s.whatsapp.net`;
+
+describe('WhatsAppSimulator groups', () => {
+  let sim: WhatsAppSimulator;
+  let kim: TestClient;
+  let groupJid: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    for (const [phone, name] of [[LEO, 'Leo'], [MIA, 'Mia'], [NED, 'Ned']]) {
+      sim.createPhone(phone, { pushName: name });
+    }
+    kim = await pairedClient(sim, KIM, 'Kim');
+  });
+
+  afterAll(async () => {
+    await kim.close();
+    await sim.stop();
+  });
+
+  it('creates a group from the companion and serves its metadata', async () => {
+    const created = await kim.sock.groupCreate('Weekend', [jid(LEO), jid(MIA)]);
+    groupJid = created.id;
+    expect(created).toMatchObject({ subject: 'Weekend', owner: jid(KIM) });
+    expect(created.participants.map((p) => p.id).sort()).toEqual([jid(KIM), jid(LEO), jid(MIA)].sort());
+    const metadata = await kim.sock.groupMetadata(groupJid);
+    expect(metadata.participants).toContainEqual({ id: jid(KIM), admin: 'superadmin' });
+    expect(sim.group(groupJid)?.participants).toHaveLength(3);
+  });
+
+  it('delivers companion group messages to every member, twice in a row', async () => {
+    for (const text of ['first to the group', 'second to the group']) {
+      const sent = await kim.sock.sendMessage(groupJid, { text });
+      for (const member of [LEO, MIA]) {
+        const received = await sim.waitForMessage(member, (m) => m.id === sent!.key.id);
+        expect(received).toMatchObject({ from: KIM, group: groupJid, content: { type: 'text', text } });
+      }
+    }
+  });
+
+  it('delivers contact group messages to the companion', async () => {
+    for (const text of ['hello from leo', 'again from leo']) {
+      const upsert = kim.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === text));
+      const id = await sim.sendToGroup(LEO, groupJid, { type: 'text', text });
+      const message = (await upsert).messages.find((m) => m.key.id === id)!;
+      expect(message.key).toMatchObject({ remoteJid: groupJid, participant: jid(LEO), fromMe: false });
+    }
+  });
+
+  it('notifies participant changes and includes new members in later sends', async () => {
+    const added = kim.waitFor('group-participants.update', (u) => u.action === 'add' && u.participants.includes(jid(NED)));
+    sim.updateGroupParticipants(groupJid, LEO, 'add', [NED]);
+    expect(await added).toMatchObject({ id: groupJid, author: jid(LEO) });
+
+    const sent = await kim.sock.sendMessage(groupJid, { text: 'welcome ned' });
+    await sim.waitForMessage(NED, (m) => m.id === sent!.key.id);
+
+    const removed = kim.waitFor('group-participants.update', (u) => u.action === 'remove' && u.participants.includes(jid(MIA)));
+    sim.updateGroupParticipants(groupJid, LEO, 'remove', [MIA]);
+    await removed;
+    expect(sim.group(groupJid)?.participants.map((p) => p.phone).sort()).toEqual([KIM, LEO, NED].sort());
+  });
+
+  it('adds members on the companion request', async () => {
+    const result = await kim.sock.groupParticipantsUpdate(groupJid, [jid(MIA)], 'add');
+    expect(result).toEqual([expect.objectContaining({ status: '200', jid: jid(MIA) })]);
+    const upsert = kim.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'back again'));
+    await sim.sendToGroup(MIA, groupJid, { type: 'text', text: 'back again' });
+    await upsert;
+  });
+
+  it('lets a contact create a group with the companion in it', async () => {
+    const upserted = kim.waitFor('groups.upsert', (groups) => groups.some((g) => g.subject === 'Book club'));
+    const group = sim.createGroup(LEO, 'Book club', [KIM, MIA]);
+    await upserted;
+    const participating = await kim.sock.groupFetchAllParticipating();
+    expect(Object.keys(participating)).toEqual(expect.arrayContaining([groupJid, group.id]));
+  });
+});
