@@ -2,3 +2,4 @@ export { WhatsAppSimulator } from './control/simulator';
 export type { PhoneInfo, PresenceState, SimulatorOptions } from './control/simulator';
 export type { ParticipantAction } from './protocol/group-iq';
 export type * from './types';
+export { ControlServer } from './control/http-server';

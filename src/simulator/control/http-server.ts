@@ -1,0 +1,154 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'http';
+import type { AddressInfo } from 'net';
+import type { ParticipantAction } from '../protocol/group-iq';
+import type { OutgoingContent, ReceiptType, ReceivedMessage } from '../types';
+import type { PresenceState, WhatsAppSimulator } from './simulator';
+
+type Body = Record<string, unknown>;
+type Handler = (params: string[], body: Body) => unknown;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Outgoing content over JSON: media bytes travel as base64 in `data`. */
+function contentFrom(body: Body): OutgoingContent {
+  const content = body.content as Record<string, unknown> | undefined;
+  if (!content || typeof content.type !== 'string') {
+    throw new HttpError(400, 'content.type is required');
+  }
+  if (typeof content.data === 'string') {
+    return { ...content, data: Buffer.from(content.data, 'base64') } as OutgoingContent;
+  }
+  return content as OutgoingContent;
+}
+
+function messageJson(message: ReceivedMessage): unknown {
+  const content = message.content as { data?: Buffer };
+  return content.data ? { ...message, content: { ...content, data: content.data.toString('base64') } } : message;
+}
+
+/**
+ * The control API as JSON over HTTP, for running the simulator on its own
+ * (`npm run simulator`) and driving it from another process.
+ */
+export class ControlServer {
+  private server: Server | undefined;
+  private readonly routes: [string, RegExp, Handler][];
+
+  constructor(private readonly sim: WhatsAppSimulator) {
+    const s = sim;
+    const str = (v: unknown, name: string) => {
+      if (typeof v !== 'string' || !v) {
+        throw new HttpError(400, `${name} is required`);
+      }
+      return v;
+    };
+    const device = (b: Body) => (typeof b.deviceId === 'number' ? b.deviceId : undefined);
+    this.routes = [
+      ['GET', /^\/status$/, () => ({ url: s.url, mediaHost: s.mediaHost })],
+      ['GET', /^\/media-ca$/, () => ({ pem: s.mediaCaPem })],
+      ['POST', /^\/phones$/, (_p, b) => s.createPhone(str(b.phone, 'phone'), { pushName: b.pushName as string })],
+      ['GET', /^\/phones\/([^/]+)\/companions$/, ([phone]) => s.companions(phone)],
+      ['POST', /^\/phones\/([^/]+)\/scan$/, ([phone], b) => s.scanQr(phone, str(b.qr, 'qr'))],
+      ['POST', /^\/phones\/([^/]+)\/pair-code$/, ([phone], b) => s.enterPairCode(phone, str(b.code, 'code'))],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/send$/,
+        async ([phone], b) => ({ id: await s.send(phone, str(b.to, 'to'), contentFrom(b)) }),
+      ],
+      ['GET', /^\/phones\/([^/]+)\/received$/, ([phone]) => s.received(phone).map(messageJson)],
+      ['GET', /^\/phones\/([^/]+)\/receipts$/, ([phone]) => s.receipts(phone)],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/receipts$/,
+        ([phone], b) =>
+          s.sendReceipt(phone, str(b.to, 'to'), b.ids as string[], (b.type as ReceiptType) ?? 'read', b.group as string),
+      ],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/presence$/,
+        ([phone], b) => s.setPresence(phone, str(b.to, 'to'), str(b.state, 'state') as PresenceState),
+      ],
+      ['POST', /^\/phones\/([^/]+)\/unlink$/, ([phone], b) => s.unlink(phone, device(b))],
+      ['POST', /^\/phones\/([^/]+)\/restart$/, ([phone], b) => s.requireRestart(phone, device(b))],
+      ['POST', /^\/phones\/([^/]+)\/replace$/, ([phone], b) => s.replace(phone, device(b))],
+      ['POST', /^\/phones\/([^/]+)\/drop$/, ([phone], b) => s.drop(phone, device(b))],
+      ['POST', /^\/refuse$/, (_p, b) => s.refuseConnections(Number(b.ms ?? 0))],
+      ['POST', /^\/accept$/, () => s.acceptConnections()],
+      [
+        'POST',
+        /^\/groups$/,
+        (_p, b) => s.createGroup(str(b.creator, 'creator'), str(b.subject, 'subject'), (b.members as string[]) ?? []),
+      ],
+      ['GET', /^\/groups\/([^/]+)$/, ([group]) => s.group(group) ?? null],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/participants$/,
+        ([group], b) =>
+          s.updateGroupParticipants(group, str(b.author, 'author'), b.action as ParticipantAction, b.phones as string[]),
+      ],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/send$/,
+        async ([group], b) => ({ id: await s.sendToGroup(str(b.from, 'from'), group, contentFrom(b)) }),
+      ],
+    ];
+  }
+
+  /** Listens on host:port (0 = any free port); resolves with the base URL. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return `http://${host}:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://control').pathname;
+    try {
+      const route = this.routes.find(([method, pattern]) => method === req.method && pattern.test(path));
+      if (!route) {
+        throw new HttpError(404, `no route for ${req.method} ${path}`);
+      }
+      const params = (route[1].exec(path) ?? []).slice(1).map(decodeURIComponent);
+      const result = await route[2](params, await readJson(req));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? { ok: true }));
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 422;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+    }
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<Body> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
+  if (!chunks.length) {
+    return {};
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf-8')) as Body;
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
+}

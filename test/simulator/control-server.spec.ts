@@ -1,0 +1,69 @@
+import { ControlServer, type WhatsAppSimulator } from '../../src/simulator';
+import { TestClient } from './support/client';
+import { startSimulator } from './support/simulator';
+
+describe('ControlServer', () => {
+  let sim: WhatsAppSimulator;
+  let control: ControlServer;
+  let base: string;
+  let client: TestClient;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    control = new ControlServer(sim);
+    base = await control.listen();
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await control.close();
+    await sim.stop();
+  });
+
+  it('drives pairing, messages and receipts over JSON', async () => {
+    expect((await call('GET', '/status')).body).toEqual({ url: sim.url, mediaHost: sim.mediaHost });
+    expect((await call('POST', '/phones', { phone: '15550008001', pushName: 'Olga' })).body).toMatchObject({
+      jid: '15550008001@s.whatsapp.net',
+    });
+
+    client = new TestClient(sim);
+    client.connect();
+    const { qr } = await client.waitForConnection((u) => !!u.qr);
+    const scanned = await call('POST', '/phones/15550008001/scan', { qr });
+    expect(scanned.body).toMatchObject({ deviceId: 1 });
+    await client.waitForClose();
+    client.connect();
+    await client.waitForReady();
+
+    const upsert = client.waitFor('messages.upsert', (u) => u.messages.some((m) => !!m.message?.imageMessage));
+    const sent = await call('POST', '/phones/15550008002/send', {
+      to: '15550008001',
+      content: { type: 'image', data: Buffer.from('not really a png').toString('base64'), caption: 'hi' },
+    });
+    expect(sent.body.id).toEqual(expect.any(String));
+    await upsert;
+
+    const reply = await client.sock.sendMessage('15550008002@s.whatsapp.net', { text: 'got it' });
+    await sim.waitForMessage('15550008002', (m) => m.id === reply!.key.id);
+    const received = await call('GET', '/phones/15550008002/received');
+    expect(received.body).toEqual([expect.objectContaining({ id: reply!.key.id, content: { type: 'text', text: 'got it' } })]);
+    expect((await call('GET', '/phones/15550008002/receipts')).body).toContainEqual(
+      expect.objectContaining({ messageId: sent.body.id, type: 'delivered' }),
+    );
+  });
+
+  it('answers unknown routes with 404 and bad input with an error', async () => {
+    expect((await call('GET', '/nope')).status).toBe(404);
+    expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);
+  });
+});
