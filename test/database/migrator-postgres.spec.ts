@@ -139,7 +139,7 @@ describe(`${Migrator.name} on PostgreSQL`, () => {
     // Created, not applied: the diffing happened on a shadow database, which is gone.
     expect(await scalar<string | null>(`SELECT to_regclass('"plans"')::text`)).toBeNull();
     const shadows = await withServerClient((server) =>
-      server.query(`SELECT datname FROM pg_database WHERE datname LIKE 'wiu_shadow_%' OR datname LIKE 'prisma_migrate_shadow_db_%'`),
+      server.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`wiu\\_shadow\\_${name}\\_%`]),
     );
     expect(shadows.rows).toEqual([]);
     // And it is the whole schema: applied, nothing is left to diff.
@@ -177,5 +177,11 @@ describe(`${Migrator.name} on PostgreSQL`, () => {
     expect(await migrator.deploy()).toEqual([]);
     expect(await scalar<string | null>(`SELECT to_regclass('"never_created"')::text`)).toBeNull();
     await expect(migrator.markApplied(manual)).rejects.toThrow(MigrationError);
+  });
+
+  it('refuses to deploy from a migrations folder that does not exist', async () => {
+    const migrator = await openMigrator(path.join(PROJECT_MIGRATIONS, 'not-there'));
+
+    await expect(migrator.deploy()).rejects.toThrow('Migrations folder not found');
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../src/platform/database';
 import { acquireDirectoryLock, lockPathFor } from '../../src/platform/database/pglite-lock';
 import { tempDir } from './fixtures/migration-dirs';
-import { REPO_ROOT, runPGliteScenario } from './fixtures/run-in-node';
+import { freshDataDir, REPO_ROOT, runPGliteScenario } from './fixtures/run-in-node';
 
 /** Starts a process that opens the embedded database of `dataDir` and holds it; resolves once it has. */
 function holdDatabase(dataDir: string): Promise<ChildProcess> {
@@ -56,6 +56,8 @@ describe('The embedded database lock', () => {
   });
 
   it('refuses a directory another live process holds, naming that process, and lets go once it died', async () => {
+    dataDir.remove();
+    dataDir = await freshDataDir();
     holder = await holdDatabase(dataDir.path);
     const pid = holder.pid as number;
 

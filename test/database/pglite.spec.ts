@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrationChecksum } from '../../src/platform/database/migrations/migration-files';
-import { BROKEN_MIGRATION, DOLLAR_QUOTED_MIGRATION, migrationsWith, PROJECT_MIGRATIONS, tempDir } from './fixtures/migration-dirs';
-import { runPGliteScenario } from './fixtures/run-in-node';
+import { BROKEN_MIGRATION, DOLLAR_QUOTED_MIGRATION, migrationsWith, PROJECT_MIGRATIONS } from './fixtures/migration-dirs';
+import { freshDataDir, runPGliteScenario } from './fixtures/run-in-node';
 
 const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -11,8 +11,8 @@ const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true 
 
 describe('The embedded PGlite database', () => {
   const cleanups: Array<() => void> = [];
-  const scratch = (prefix: string) => {
-    const dir = tempDir(prefix);
+  const dataDir = async () => {
+    const dir = await freshDataDir();
     cleanups.push(dir.remove);
     return dir.path;
   };
@@ -23,7 +23,7 @@ describe('The embedded PGlite database', () => {
 
   describe('migrations', () => {
     it('apply to an empty data directory, idempotently, with Prisma checksums and no diff left', async () => {
-      const result = await runPGliteScenario<Record<string, any>>('migrate', { dataDir: scratch('wiu-data') });
+      const result = await runPGliteScenario<Record<string, any>>('migrate', { dataDir: await dataDir() });
 
       expect(result.statusBefore).toMatchObject({ pending: projectMigrations, upToDate: false });
       expect(result.applied).toEqual(projectMigrations);
@@ -45,7 +45,7 @@ describe('The embedded PGlite database', () => {
       cleanups.push(migrations.remove);
 
       const result = await runPGliteScenario<Record<string, any>>('broken', {
-        dataDir: scratch('wiu-data'),
+        dataDir: await dataDir(),
         migrationsDir: migrations.path,
         broken,
       });
@@ -63,13 +63,13 @@ describe('The embedded PGlite database', () => {
       const migrations = migrationsWith({ '29990101000000_function': DOLLAR_QUOTED_MIGRATION });
       cleanups.push(migrations.remove);
 
-      const result = await runPGliteScenario('dollar', { dataDir: scratch('wiu-data'), migrationsDir: migrations.path });
+      const result = await runPGliteScenario('dollar', { dataDir: await dataDir(), migrationsDir: migrations.path });
 
       expect(result).toEqual({ limit: 25 });
     });
 
     it('run under the directory lock and release it when done', async () => {
-      const result = await runPGliteScenario('apply-and-release', { dataDir: scratch('wiu-data') });
+      const result = await runPGliteScenario('apply-and-release', { dataDir: await dataDir() });
 
       expect(result).toEqual({ first: projectMigrations, second: [], lockLeft: null });
     });
@@ -77,7 +77,7 @@ describe('The embedded PGlite database', () => {
 
   describe('Prisma client', () => {
     it('migrates through the open database, then commits and rolls back interactive transactions', async () => {
-      const result = await runPGliteScenario<Record<string, any>>('transactions', { dataDir: scratch('wiu-data') });
+      const result = await runPGliteScenario<Record<string, any>>('transactions', { dataDir: await dataDir() });
 
       expect(result).toEqual({
         kind: 'pglite',

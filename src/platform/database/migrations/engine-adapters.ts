@@ -104,6 +104,12 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** `wiu_shadow_<main database>_<random>`: unique, and says where a leftover one came from. */
+export function shadowDatabaseName(url: string): string {
+  const main = decodeURIComponent(new URL(url).pathname.slice(1)).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 32);
+  return `wiu_shadow_${main}_${randomBytes(6).toString('hex')}`;
+}
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
@@ -141,7 +147,7 @@ export function postgresEngineAdapter(url: string): EngineAdapterFactory {
     adapterName: factory.adapterName,
     connect: async () => track(await connectPostgres(url)),
     connectToShadowDb: async () => {
-      const name = `wiu_shadow_${randomBytes(6).toString('hex')}`;
+      const name = shadowDatabaseName(url);
       await withAdminClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
       const shadow = await connectPostgres(withDatabase(url, name));
       const disposeShadow = shadow.dispose.bind(shadow);

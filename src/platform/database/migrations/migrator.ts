@@ -137,12 +137,12 @@ export class Migrator {
     await this.checkHistoryForDev();
     // createMigration relies on the shadow database prepared by the devDiagnostic just before it, so
     // after applying pending migrations the diagnostic runs again.
-    if ((await this.deploy()).length > 0) await this.checkHistoryForDev();
+    if (existsSync(this.migrationsDir) && (await this.deploy()).length > 0) await this.checkHistoryForDev();
     const created = await this.call(() =>
       this.engine.createMigration({
         draft: options.empty ?? false,
         migrationName: name,
-        migrationsList: this.migrations(),
+        migrationsList: this.migrations({ mayBeMissing: true }),
         schema,
         filters: NO_FILTER,
       }),
@@ -154,7 +154,7 @@ export class Migrator {
 
   private async checkHistoryForDev(): Promise<void> {
     const { action } = await this.call(() =>
-      this.engine.devDiagnostic({ migrationsList: this.migrations(), filters: NO_FILTER }),
+      this.engine.devDiagnostic({ migrationsList: this.migrations({ mayBeMissing: true }), filters: NO_FILTER }),
     );
     if (action.tag === 'reset') {
       throw new MigrationError(`The database must be reset before a migration can be created: ${action.reason}`);
@@ -182,7 +182,11 @@ export class Migrator {
     })());
   }
 
-  private migrations() {
+  /** A missing folder is an error (a deployment without prisma/migrations would otherwise apply nothing). */
+  private migrations(options: { mayBeMissing?: boolean } = {}) {
+    if (!options.mayBeMissing && !existsSync(this.migrationsDir)) {
+      throw new MigrationError(`Migrations folder not found: ${this.migrationsDir}`);
+    }
     return readMigrationList(this.migrationsDir);
   }
 
