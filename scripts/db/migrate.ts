@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
         if (!created) {
           say('The schema has no change to migrate; nothing created (use --empty for a hand-written migration).');
         } else {
-          say(`Created ${path.relative(process.cwd(), created.file)}`);
+          say(`Created ${displayPath(created.file)}`);
         }
         return 0;
       });
@@ -137,6 +137,11 @@ function say(line: string): void {
 
 function list(names: string[]): string {
   return names.map((name) => `  - ${name}`).join('\n');
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
 }
 
 function redact(url: string): string {
