@@ -148,16 +148,19 @@ export function postgresEngineAdapter(url: string): EngineAdapterFactory {
     connect: async () => track(await connectPostgres(url)),
     connectToShadowDb: async () => {
       const name = shadowDatabaseName(url);
+      const drop = () =>
+        withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
       await withAdminClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
-      const shadow = await connectPostgres(withDatabase(url, name));
+      let shadow: SqlDriverAdapter;
+      try {
+        shadow = await connectPostgres(withDatabase(url, name));
+      } catch (error) {
+        await drop();
+        throw error;
+      }
       const disposeShadow = shadow.dispose.bind(shadow);
       let dropped: Promise<void> | undefined;
-      shadow.dispose = () =>
-        (dropped ??= disposeShadow().finally(() =>
-          withAdminClient(url, (client) =>
-            client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
-          ),
-        ));
+      shadow.dispose = () => (dropped ??= disposeShadow().finally(() => drop().then(() => undefined)));
       return track(shadow);
     },
     close: async () => {
