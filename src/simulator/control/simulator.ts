@@ -59,6 +59,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   constructor(private readonly options: SimulatorOptions = {}) {
     super();
+    // one listener per waiting caller: many sessions wait at once by design
+    this.setMaxListeners(0);
     this.net = new Network(this, {
       qrRefs: options.qrRefs ?? 6,
       autoCreateAccounts: options.autoCreateAccounts ?? true,

@@ -199,7 +199,8 @@ export class Inbound {
       return;
     }
     const ids = [id, ...childNodes(getBinaryNodeChild(node, 'list')).map((item) => item.attrs.id)];
-    const author = this.net.findAccount(isJidGroup(to) ? participant : to);
+    const authorJid = isJidGroup(to) ? participant : to;
+    const author = authorJid && /\d/.test(authorJid.split('@')[0]) ? this.net.findAccount(authorJid) : undefined;
     if (!author || author === account) {
       return;
     }
