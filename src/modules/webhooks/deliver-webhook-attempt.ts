@@ -7,12 +7,10 @@ import { postJson, SendResult } from './webhook-sender';
 import { SecretBox, signatureHeader } from './webhook-signing';
 import { WEBHOOK_API_VERSION } from './webhooks.contracts';
 import { WebhooksMetrics } from './webhooks.metrics';
-import { ClaimedDelivery, WebhookEndpointRow, WebhooksRepository } from './webhooks.repository';
+import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
 export const WEBHOOK_USER_AGENT = `WhatIsUp-Webhooks/${PACKAGE_VERSION}`;
 
-/** A first attempt waiting for its lane is parked this long at most; the delivery ahead wakes it sooner. */
-const LANE_PARK_MS = 1_000;
 /** Margin of the claim's lease over the attempt timeout, before another process may take the attempt over. */
 const LEASE_MARGIN_MS = 5_000;
 
@@ -41,13 +39,11 @@ export class DeliverWebhookAttempt {
     if (!delivery) {
       const reason = await this.repository.whyNotClaimed(deliveryId, attempt);
       if (reason.kind === 'not_due') return { kind: 'wait', delayMs: Math.max(10, reason.dueAt.getTime() - Date.now()) };
-      if (reason.kind === 'waiting_for_lane') return { kind: 'wait', delayMs: LANE_PARK_MS };
+      // Held back behind an older delivery of its lane: that one queues this one when its first attempt ends.
       return { kind: 'done' };
     }
-    await this.repository.startAttempt(deliveryId, attempt);
-    const endpoint = await this.repository.endpointById(delivery.endpointId);
-    const result: SendResult = endpoint?.enabled
-      ? await this.send(delivery, endpoint).catch((error: Error) => {
+    const result: SendResult = delivery.endpointEnabled
+      ? await this.send(delivery).catch((error: Error) => {
           // E.g. a signing secret sealed under another WEBHOOK_SIGNING_SECRET: recorded and retried like any failure.
           this.logger.error({ err: error, delivery_id: deliveryId }, 'could not send a webhook');
           return { statusCode: null, latencyMs: 0, refused: false, error: `could not send: ${error.message}`, responseSnippet: null };
@@ -57,31 +53,30 @@ export class DeliverWebhookAttempt {
     const outcome = result.statusCode === null ? 'error' : result.statusCode >= 200 && result.statusCode < 300 ? 'succeeded' : 'failed';
     const gone = result.statusCode === 410;
     const inSeries = attempt - delivery.seriesStart;
-    const retry = outcome !== 'succeeded' && !gone && endpoint?.enabled === true && inSeries <= settings.retryScheduleMs.length;
+    const retry = outcome !== 'succeeded' && !gone && delivery.endpointEnabled && inSeries <= settings.retryScheduleMs.length;
     const delayMs = retry ? settings.retryScheduleMs[inSeries - 1] : 0;
     const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
 
     // Disabled first, so that once this delivery reads as failed the endpoint already reads as disabled.
     if (gone) await this.repository.disableGoneEndpoint(delivery.endpointId);
-    const recorded = await this.repository.finishAttempt({
+    const finished = await this.repository.finishAttempt({
       deliveryId,
       number: attempt,
+      lane: delivery.lane,
       attempt: { statusCode: result.statusCode, latencyMs: result.latencyMs, outcome, error: result.error, responseSnippet: result.responseSnippet },
       next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
     });
     this.metrics.attempts.inc({ outcome: result.refused ? 'refused' : outcome });
     this.metrics.attemptLatency.observe({ outcome }, result.latencyMs / 1000);
-    if (!recorded) return { kind: 'done' };
+    if (!finished.updated) return { kind: 'done' };
     if (status !== 'pending') this.metrics.deliveries.inc({ outcome: status });
     if (retry) await this.dispatcher.enqueueAttempt(deliveryId, attempt + 1, delayMs);
-    if (attempt === 1) {
-      const next = await this.repository.nextInLane(delivery.lane, deliveryId);
-      if (next) await this.dispatcher.wake(next);
-    }
+    // This attempt held its lane: release the next delivery waiting for its first attempt.
+    if (!delivery.firstAttemptDone && finished.nextInLane) await this.dispatcher.wake(finished.nextInLane, deliveryId);
     return { kind: 'done' };
   }
 
-  private async send(delivery: ClaimedDelivery, endpoint: WebhookEndpointRow): Promise<SendResult> {
+  private async send(delivery: ClaimedDelivery): Promise<SendResult> {
     const body = JSON.stringify({
       id: delivery.id,
       event: delivery.eventType,
@@ -92,9 +87,10 @@ export class DeliverWebhookAttempt {
       customer_id: delivery.customerId,
       payload: delivery.payload,
     });
-    const secrets = [this.secrets.open(endpoint.secret)];
-    if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date()) {
-      secrets.push(this.secrets.open(endpoint.previousSecret));
+    const secrets = [this.secrets.open(delivery.endpointSecret)];
+    const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
+    if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {
+      secrets.push(this.secrets.open(delivery.endpointPreviousSecret));
     }
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
@@ -104,8 +100,8 @@ export class DeliverWebhookAttempt {
       'X-WhatIsUp-Event-Id': delivery.id,
     };
     if (delivery.correlationId) headers['X-WhatIsUp-Correlation-Id'] = delivery.correlationId;
-    const result = await postJson(this.guard, endpoint.url, body, headers, this.config.webhooks.attemptTimeoutMs);
-    if (result.refused) this.logger.warn({ delivery_id: delivery.id, endpoint_id: endpoint.id, error: result.error }, 'webhook refused by the egress guard');
+    const result = await postJson(this.guard, delivery.endpointUrl, body, headers, this.config.webhooks.attemptTimeoutMs);
+    if (result.refused) this.logger.warn({ delivery_id: delivery.id, endpoint_id: delivery.endpointId, error: result.error }, 'webhook refused by the egress guard');
     return result;
   }
 }

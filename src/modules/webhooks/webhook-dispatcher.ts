@@ -102,15 +102,13 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
     await this.queue.add(DELIVER_JOB, { deliveryId, attempt }, { ...JOB_OPTIONS, jobId: deliveryJobId(deliveryId, attempt), delay: Math.max(0, delayMs) });
   }
 
-  /** Wakes a parked first attempt now that the delivery ahead of it in its lane has had its first attempt. */
-  async wake(deliveryId: string): Promise<void> {
-    try {
-      const job = await this.queue.getJob(deliveryJobId(deliveryId, 1));
-      if (job && (await job.isDelayed())) await job.promote();
-    } catch (error) {
-      // Lost the race with the job's own timer; it runs anyway.
-      this.logger.debug({ err: error, delivery_id: deliveryId }, 'could not promote a parked delivery');
-    }
+  /**
+   * Queues the first attempt of a delivery that was held back behind `after` in its lane, now that `after`
+   * has had its first attempt. The job id names both, so it is never swallowed by the held-back job itself
+   * (which may still be finishing); a duplicate run is harmless, as attempts are claimed in the database.
+   */
+  async wake(deliveryId: string, after: string): Promise<void> {
+    await this.queue.add(DELIVER_JOB, { deliveryId, attempt: 1 }, { ...JOB_OPTIONS, jobId: `${deliveryJobId(deliveryId, 1)}-after-${after}` });
   }
 
   /**

@@ -29,6 +29,13 @@ export interface ClaimedDelivery {
   attempts: number;
   seriesStart: number;
   lane: string;
+  /** Whether an earlier attempt already finished; if not, this one releases the deliveries held behind it. */
+  firstAttemptDone: boolean;
+  endpointUrl: string;
+  endpointEnabled: boolean;
+  endpointSecret: Uint8Array;
+  endpointPreviousSecret: Uint8Array | null;
+  endpointPreviousSecretExpiresAt: Date | null;
 }
 
 export type NotClaimedReason = { kind: 'gone' } | { kind: 'not_due'; dueAt: Date } | { kind: 'in_flight' } | { kind: 'waiting_for_lane' };
@@ -49,10 +56,6 @@ export class WebhooksRepository {
 
   findEndpoint(customerId: string, id: string): Promise<WebhookEndpointRow | null> {
     return this.prisma.webhookEndpoint.findFirst({ where: { id, customerId } });
-  }
-
-  endpointById(id: string): Promise<WebhookEndpointRow | null> {
-    return this.prisma.webhookEndpoint.findUnique({ where: { id } });
   }
 
   listEndpoints(args: { customerId: string; channelId?: string; before?: string; take: number }): Promise<WebhookEndpointRow[]> {
@@ -134,24 +137,38 @@ export class WebhooksRepository {
   /**
    * Takes attempt number `number` of a delivery for this process, atomically: it succeeds for exactly one
    * caller, only when the attempt is due, no other attempt is in flight, and — for a first attempt — every
-   * older delivery of the same lane has finished its first attempt.
+   * older delivery of the same lane has finished its first attempt. In the same statement the attempt is
+   * recorded as started, attempts left unfinished by a stopped process are closed as interrupted, and the
+   * endpoint is read: one round trip on the hot path.
    */
   async claim(id: string, number: number, leaseMs: number): Promise<ClaimedDelivery | undefined> {
     const rows = await this.prisma.$queryRaw<ClaimedDelivery[]>`
-      UPDATE webhook_deliveries d
-      SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
-      WHERE d.id = ${id}
-        AND d.status = 'pending'
-        AND d.attempts = ${number - 1}::int
-        AND d.next_attempt_at <= now()
-        AND (d.lease_until IS NULL OR d.lease_until < now())
-        AND (d.first_attempt_done OR NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries p
-          WHERE p.lane = d.lane AND p.first_attempt_done = false AND p.id < d.id
-            AND (p.attempts = 0 OR p.lease_until > now())))
-      RETURNING d.id, d.endpoint_id AS "endpointId", d.channel_id AS "channelId", d.customer_id AS "customerId",
-        d.event_type AS "eventType", d.payload, d.correlation_id AS "correlationId", d.attempts,
-        d.series_start AS "seriesStart", d.lane`;
+      WITH claimed AS (
+        UPDATE webhook_deliveries d
+        SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
+        WHERE d.id = ${id}
+          AND d.status = 'pending'
+          AND d.attempts = ${number - 1}::int
+          AND d.next_attempt_at <= now()
+          AND (d.lease_until IS NULL OR d.lease_until < now())
+          AND (d.first_attempt_done OR NOT EXISTS (
+            SELECT 1 FROM webhook_deliveries p
+            WHERE p.lane = d.lane AND p.first_attempt_done = false AND p.id < d.id
+              AND (p.attempts = 0 OR p.lease_until > now())))
+        RETURNING d.*
+      ), started AS (
+        INSERT INTO webhook_attempts (delivery_id, number) SELECT id, attempts FROM claimed
+      ), interrupted AS (
+        UPDATE webhook_attempts
+        SET finished_at = now(), outcome = 'interrupted', error = 'the process running this attempt stopped'
+        WHERE delivery_id = ${id} AND finished_at IS NULL AND number < ${number}::int AND EXISTS (SELECT 1 FROM claimed)
+      )
+      SELECT c.id, c.endpoint_id AS "endpointId", c.channel_id AS "channelId", c.customer_id AS "customerId",
+        c.event_type AS "eventType", c.payload, c.correlation_id AS "correlationId", c.attempts,
+        c.series_start AS "seriesStart", c.lane, c.first_attempt_done AS "firstAttemptDone",
+        e.url AS "endpointUrl", e.enabled AS "endpointEnabled", e.secret AS "endpointSecret",
+        e.previous_secret AS "endpointPreviousSecret", e.previous_secret_expires_at AS "endpointPreviousSecretExpiresAt"
+      FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`;
     return rows[0];
   }
 
@@ -167,54 +184,39 @@ export class WebhooksRepository {
     return { kind: 'waiting_for_lane' };
   }
 
-  /** Records the claimed attempt as started; attempts left unfinished by a crashed process are closed. */
-  async startAttempt(deliveryId: string, number: number): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.webhookAttempt.updateMany({
-        where: { deliveryId, finishedAt: null, number: { lt: number } },
-        data: { finishedAt: new Date(), outcome: 'interrupted', error: 'the process running this attempt stopped' },
-      }),
-      this.prisma.webhookAttempt.create({ data: { deliveryId, number } }),
-    ]);
-  }
-
-  /** Writes an attempt's result and the delivery's next state, unless another attempt has taken over. */
+  /**
+   * Writes an attempt's result and the delivery's next state (unless another process has taken the delivery
+   * over), in one statement. Returns whether the delivery was updated, and the oldest delivery of the lane
+   * still waiting for its first attempt, to release when this attempt was the one holding the lane.
+   */
   async finishAttempt(args: {
     deliveryId: string;
     number: number;
+    lane: string;
     attempt: { statusCode: number | null; latencyMs: number; outcome: 'succeeded' | 'failed' | 'error'; error: string | null; responseSnippet: string | null };
     next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
-  }): Promise<boolean> {
-    const now = new Date();
-    const [, updated] = await this.prisma.$transaction([
-      this.prisma.webhookAttempt.updateMany({
-        where: { deliveryId: args.deliveryId, number: args.number },
-        data: { finishedAt: now, ...args.attempt },
-      }),
-      this.prisma.webhookDelivery.updateMany({
-        where: { id: args.deliveryId, attempts: args.number },
-        data: {
-          status: args.next.status,
-          leaseUntil: null,
-          firstAttemptDone: true,
-          lastStatusCode: args.attempt.statusCode,
-          lastError: args.attempt.error,
-          ...(args.next.nextAttemptAt ? { nextAttemptAt: args.next.nextAttemptAt } : {}),
-          ...(args.next.status === 'delivered' ? { deliveredAt: now } : {}),
-        },
-      }),
-    ]);
-    return updated.count === 1;
-  }
-
-  /** The oldest delivery of a lane still waiting for its first attempt, after the given one. */
-  async nextInLane(lane: string, afterId: string): Promise<string | undefined> {
-    const row = await this.prisma.webhookDelivery.findFirst({
-      where: { lane, firstAttemptDone: false, attempts: 0, id: { gt: afterId } },
-      orderBy: { id: 'asc' },
-      select: { id: true },
-    });
-    return row?.id;
+  }): Promise<{ updated: boolean; nextInLane: string | null }> {
+    const { attempt, next } = args;
+    const rows = await this.prisma.$queryRaw<Array<{ updated: number; nextInLane: string | null }>>`
+      WITH attempt AS (
+        UPDATE webhook_attempts
+        SET finished_at = now(), status_code = ${attempt.statusCode}::int, latency_ms = ${attempt.latencyMs}::int,
+          outcome = ${attempt.outcome}::text, error = ${attempt.error}::text, response_snippet = ${attempt.responseSnippet}::text
+        WHERE delivery_id = ${args.deliveryId} AND number = ${args.number}::int
+      ), updated AS (
+        UPDATE webhook_deliveries
+        SET status = ${next.status}::"WebhookDeliveryStatus", lease_until = NULL, first_attempt_done = true,
+          last_status_code = ${attempt.statusCode}::int, last_error = ${attempt.error}::text,
+          next_attempt_at = COALESCE(${next.nextAttemptAt ?? null}::timestamptz, next_attempt_at),
+          delivered_at = CASE WHEN ${next.status}::text = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+        WHERE id = ${args.deliveryId} AND attempts = ${args.number}::int
+        RETURNING id
+      )
+      SELECT (SELECT count(*)::int FROM updated) AS updated,
+        (SELECT n.id FROM webhook_deliveries n
+          WHERE n.lane = ${args.lane} AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > ${args.deliveryId}
+          ORDER BY n.id LIMIT 1) AS "nextInLane"`;
+    return { updated: rows[0]?.updated === 1, nextInLane: rows[0]?.nextInLane ?? null };
   }
 
   // ---- deliveries, as the API shows them ------------------------------------------------------
