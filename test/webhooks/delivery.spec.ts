@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import Stripe from 'stripe';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
@@ -6,6 +7,18 @@ import { eventually, Receiver } from './support/receiver';
 import { createEndpoint, delivery, publish } from './support/webhooks';
 
 const stripe = new Stripe('sk_test_unused');
+
+/** The plain-crypto verifier of docs/webhooks.md, verbatim. */
+function verifyWhatIsUpSignature(rawBody: string, header: string, secret: string, toleranceSeconds = 300): boolean {
+  const parts = String(header).split(',');
+  const t = Number(parts.find((p) => p.startsWith('t='))?.slice(2));
+  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
+  const expected = Buffer.from(crypto.createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex'));
+  return parts
+    .filter((p) => p.startsWith('v1='))
+    .map((p) => Buffer.from(p.slice(3)))
+    .some((candidate) => candidate.length === expected.length && crypto.timingSafeEqual(candidate, expected));
+}
 
 describe('Webhook delivery', () => {
   let db: TestDatabase;
@@ -59,7 +72,12 @@ describe('Webhook delivery', () => {
     // Tampered body, wrong secret, stale timestamp: all refused.
     expect(() => stripe.webhooks.constructEvent(got.rawBody.replace('"hi"', '"ho"'), signature, endpoint.secret)).toThrow();
     expect(() => stripe.webhooks.constructEvent(got.rawBody, signature, 'whsec_not_the_secret')).toThrow();
+    expect(verifyWhatIsUpSignature(got.rawBody, signature, endpoint.secret)).toBe(true);
+    expect(verifyWhatIsUpSignature(got.rawBody.replace('"hi"', '"ho"'), signature, endpoint.secret)).toBe(false);
+    expect(verifyWhatIsUpSignature(got.rawBody, signature, 'whsec_not_the_secret')).toBe(false);
     const t = Number(/t=(\d+)/.exec(signature)![1]);
+    const stale = signature.replace(`t=${t}`, `t=${t - 301}`);
+    expect(verifyWhatIsUpSignature(got.rawBody, stale, endpoint.secret)).toBe(false);
     expect(() => stripe.webhooks.constructEvent(got.rawBody, signature, endpoint.secret, 300, undefined, (t + 301) * 1000)).toThrow(/timestamp/i);
 
     const record = await delivery(gw, key, got.body.id);
