@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { applyPendingMigrations } from '../../src/platform/database';
 import { databaseUrl, dropDatabase, uniqueDatabaseName, withServerClient } from '../support/database';
 import { migrationsWith, PROJECT_MIGRATIONS, tempDir } from './fixtures/migration-dirs';
-import { freshDataDir, REPO_ROOT } from './fixtures/run-in-node';
+import { freshDataDir, removePristineDataDir, REPO_ROOT } from './fixtures/run-in-node';
 
 interface Run {
   code: number | null;
@@ -139,6 +139,8 @@ describe('The db:* commands on PostgreSQL', () => {
 });
 
 describe('The db:* commands on the embedded PGlite', () => {
+  afterAll(removePristineDataDir);
+
   it('apply the migrations in DATA_DIR, then have nothing left to apply', async () => {
     const dataDir = await freshDataDir();
     try {

@@ -9,7 +9,7 @@ import {
 } from '../../src/platform/database';
 import { acquireDirectoryLock, lockPathFor } from '../../src/platform/database/pglite-lock';
 import { tempDir } from './fixtures/migration-dirs';
-import { freshDataDir, REPO_ROOT, runPGliteScenario } from './fixtures/run-in-node';
+import { freshDataDir, removePristineDataDir, REPO_ROOT, runPGliteScenario } from './fixtures/run-in-node';
 
 /** Starts a process that opens the embedded database of `dataDir` and holds it; resolves once it has. */
 function holdDatabase(dataDir: string): Promise<ChildProcess> {
@@ -45,6 +45,8 @@ describe('The embedded database lock', () => {
   beforeEach(() => {
     dataDir = tempDir('wiu-data');
   });
+
+  afterAll(removePristineDataDir);
 
   afterEach(async () => {
     if (holder && holder.exitCode === null && holder.signalCode === null) {

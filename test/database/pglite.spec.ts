@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrationChecksum } from '../../src/platform/database/migrations/migration-files';
 import { BROKEN_MIGRATION, DOLLAR_QUOTED_MIGRATION, migrationsWith, PROJECT_MIGRATIONS } from './fixtures/migration-dirs';
-import { freshDataDir, runPGliteScenario } from './fixtures/run-in-node';
+import { freshDataDir, removePristineDataDir, runPGliteScenario } from './fixtures/run-in-node';
 
 const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -20,6 +20,7 @@ describe('The embedded PGlite database', () => {
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
   });
+  afterAll(removePristineDataDir);
 
   describe('migrations', () => {
     it('apply to an empty data directory, idempotently, with Prisma checksums and no diff left', async () => {
