@@ -1,4 +1,4 @@
-import { proto } from '@whiskeysockets/baileys';
+import { encodeBigEndian, proto } from '@whiskeysockets/baileys';
 import type { WhatsAppSimulator } from '../../src/simulator';
 import { type TestClient, pairedClient } from './support/client';
 import { startSimulator } from './support/simulator';
@@ -80,5 +80,24 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
     await alice.sock.readMessages([messages[0].key]);
     const receipt = await sim.waitForReceipt(BOB, id, 'read');
     expect(receipt.by).toBe(alice.jid);
+  });
+
+  it('resends a message with a new session when the companion asks for a retry', async () => {
+    // Baileys itself sends the retry receipt 5 s after a failed decryption (and leaves a 15 s timer
+    // behind), so the receipt is sent by hand here, as Baileys' sendRetryRequest words it
+    const first = alice.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'say again?'));
+    const id = await sim.send(BOB, ALICE, { type: 'text', text: 'say again?' });
+    const original = await first;
+    const again = alice.waitFor('messages.upsert', (u) => u !== original && u.messages.some((m) => m.key.id === id));
+    await alice.sock.sendNode({
+      tag: 'receipt',
+      attrs: { id, type: 'retry', to: bobJid },
+      content: [
+        { tag: 'retry', attrs: { count: '1', id, t: Math.floor(Date.now() / 1000).toString(), v: '1' } },
+        { tag: 'registration', attrs: {}, content: encodeBigEndian(alice.auth.creds.registrationId) },
+      ],
+    });
+    const resent = (await again).messages.find((m) => m.key.id === id)!;
+    expect(resent.message?.conversation).toBe('say again?');
   });
 });

@@ -83,6 +83,14 @@ export class SimDevice {
     });
   }
 
+  /** Forgets the session with a device, so the next send opens a fresh one. */
+  dropSession(jid: string): Promise<void> {
+    return this.serial(async () => {
+      const address = this.repository.jidToSignalProtocolAddress(jid);
+      await this.keys.set({ session: { [address]: null } });
+    });
+  }
+
   decrypt(jid: string, type: EncType, ciphertext: Uint8Array): Promise<proto.Message> {
     return this.serial(async () => {
       const plain = await this.repository.decryptMessage({ jid, type, ciphertext });

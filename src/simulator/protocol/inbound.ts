@@ -1,12 +1,12 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, isJidGroup, jidDecode, proto } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import { readMessage } from '../phone/content';
-import type { EncType } from '../phone/sim-device';
+import type { EncType, PreKeyBundle } from '../phone/sim-device';
 import type { Account, Companion } from '../state/accounts';
 import type { Group } from '../state/groups';
 import type { ReceiptType } from '../types';
 import type { Network, Session } from './network';
-import { childNodes, unixNow } from './nodes';
+import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
 import type { Outbound } from './outbound';
 
 type CompanionSession = Extract<Session, { kind: 'companion' }>;
@@ -194,6 +194,13 @@ export class Inbound {
       tag: 'ack',
       attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) },
     });
+    if (type === 'retry') {
+      const sender = to && /\d/.test(to.split('@')[0]) ? this.net.findAccount(to) : undefined;
+      if (sender && sender !== account) {
+        await this.outbound.retry(sender, companion, id, retryKeys(node, companion.registrationId));
+      }
+      return;
+    }
     const kind = receiptKind(type);
     if (!kind) {
       return;
@@ -259,4 +266,26 @@ function receiptKind(type: string | undefined): ReceiptType | undefined {
       // peer_msg, hist_sync, sender, retry: device-to-device bookkeeping
       return undefined;
   }
+}
+
+/** The fresh pre-key bundle a companion attaches to its second and later retry receipts. */
+function retryKeys(node: BinaryNode, fallbackRegistration: number): PreKeyBundle | undefined {
+  const keys = getBinaryNodeChild(node, 'keys');
+  const identity = childBuffer(keys, 'identity');
+  const skey = keys && getBinaryNodeChild(keys, 'skey');
+  if (!identity || !skey) {
+    return undefined;
+  }
+  const key = getBinaryNodeChild(keys, 'key');
+  const registration = childBuffer(node, 'registration');
+  return {
+    registrationId: registration ? readUintBE(registration) : fallbackRegistration,
+    identityKey: identity,
+    signedPreKey: {
+      keyId: readUintBE(childBuffer(skey, 'id')),
+      publicKey: childBuffer(skey, 'value')!,
+      signature: childBuffer(skey, 'signature')!,
+    },
+    preKey: key ? { keyId: readUintBE(childBuffer(key, 'id')), publicKey: childBuffer(key, 'value')! } : undefined,
+  };
 }

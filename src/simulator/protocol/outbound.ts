@@ -1,5 +1,5 @@
 import type { BinaryNode, proto } from '@whiskeysockets/baileys';
-import type { SimDevice } from '../phone/sim-device';
+import type { PreKeyBundle, SimDevice } from '../phone/sim-device';
 import { type Account, type Companion, takeCompanionBundle } from '../state/accounts';
 import type { Group } from '../state/groups';
 import type { ReceiptType } from '../types';
@@ -26,16 +26,40 @@ export class Outbound {
   /** `from`'s phone sends a 1:1 message to every companion of `to`. */
   async direct(from: Account, to: Account, message: proto.IMessage, options: SendOptions = {}): Promise<string> {
     const id = options.id ?? newMessageId();
-    const t = unixNow();
+    remember(from, id, { to: to.phone, message, mediatype: options.mediatype });
     for (const companion of to.companions.values()) {
-      const enc = await this.encryptTo(from.phoneDevice, companion, message, options.mediatype ? { mediatype: options.mediatype } : {});
-      this.net.deliver(companion, {
-        tag: 'message',
-        attrs: { from: from.jid, id, t, type: 'text', notify: from.pushName, ...options.attrs },
-        content: [enc],
-      });
+      await this.directTo(from, companion, id, message, options);
     }
     return id;
+  }
+
+  private async directTo(from: Account, companion: Companion, id: string, message: proto.IMessage, options: SendOptions) {
+    const enc = await this.encryptTo(from.phoneDevice, companion, message, options.mediatype ? { mediatype: options.mediatype } : {});
+    this.net.deliver(companion, {
+      tag: 'message',
+      attrs: { from: from.jid, id, t: unixNow(), type: 'text', notify: from.pushName, ...options.attrs },
+      content: [enc],
+    });
+  }
+
+  /**
+   * A companion could not decrypt a message from `from`'s phone: the phone
+   * starts a new session (from the keys in the receipt when it carries them,
+   * else from the server's bundle) and sends the message again, same id.
+   */
+  async retry(from: Account, companion: Companion, id: string, keys: PreKeyBundle | undefined): Promise<void> {
+    const sent = from.sentByPhone.get(id);
+    if (!sent) {
+      return;
+    }
+    await from.phoneDevice.dropSession(companion.jid);
+    const bundle = keys ?? takeCompanionBundle(companion);
+    const enc = await from.phoneDevice.encryptFor(companion.jid, sent.message, () => bundle);
+    this.net.deliver(companion, {
+      tag: 'message',
+      attrs: { from: from.jid, id, t: unixNow(), type: 'text', notify: from.pushName },
+      content: [{ tag: 'enc', attrs: { v: '2', type: enc.type, ...(sent.mediatype ? { mediatype: sent.mediatype } : {}) }, content: enc.ciphertext }],
+    });
   }
 
   /** `from`'s phone sends to a group: sender key distribution where missing, then the skmsg. */
@@ -114,5 +138,14 @@ export class Outbound {
       attrs.last = account.presence.lastSeen.toString();
     }
     return { tag: 'presence', attrs };
+  }
+}
+
+const REMEMBERED_MESSAGES = 500;
+
+function remember(account: Account, id: string, entry: { to: string; message: proto.IMessage; mediatype?: string }) {
+  account.sentByPhone.set(id, entry);
+  if (account.sentByPhone.size > REMEMBERED_MESSAGES) {
+    account.sentByPhone.delete(account.sentByPhone.keys().next().value!);
   }
 }

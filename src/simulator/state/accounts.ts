@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { type BinaryNode, jidEncode } from '@whiskeysockets/baileys';
+import { type BinaryNode, jidEncode, type proto } from '@whiskeysockets/baileys';
 import { type PreKeyBundle, SimDevice } from '../phone/sim-device';
 import type { Connection } from '../transport/connection';
 import type { ReceiptEvent, ReceivedMessage } from '../types';
@@ -33,6 +33,8 @@ export class Account {
   readonly appStateKey = { keyId: randomBytes(6), keyData: randomBytes(32) };
   /** Messages this account's simulated phone received and decrypted. */
   readonly inbox: ReceivedMessage[] = [];
+  /** Recent 1:1 messages this account's phone sent, kept to answer retry receipts. */
+  readonly sentByPhone = new Map<string, { to: string; message: proto.IMessage; mediatype?: string }>();
   /** Receipts companions sent for messages this account's phone sent. */
   readonly receipts: ReceiptEvent[] = [];
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
