@@ -88,7 +88,10 @@ export interface GroupInfo {
 
 export interface SimulatorEventMap {
   paired: [CompanionInfo];
+  /** The companion logged in (`<success>` sent). */
   connected: [CompanionInfo];
+  /** The companion announced itself active and got its offline queue: stanzas now flow directly. */
+  online: [CompanionInfo];
   disconnected: [CompanionInfo];
   unlinked: [CompanionInfo];
   /** A companion asked for a pair code on this phone number (companion_hello). */

@@ -91,3 +91,17 @@ describe('WhatsAppSimulator pair code', () => {
     expect(sim.companions('15550004002')).toEqual([]);
   });
 });
+
+describe('WhatsAppSimulator directory', () => {
+  it('answers onWhatsApp for known numbers only when accounts are not created on demand', async () => {
+    const sim = await startSimulator({ autoCreateAccounts: false });
+    sim.createPhone('15550004101');
+    const online = sim.waitFor('online', (info) => info.phone === '15550004100');
+    const client = await pairedClient(sim, '15550004100', 'Sam');
+    expect((await online).jid).toBe(client.jid);
+    const result = await client.sock.onWhatsApp('15550004101', '15550004199');
+    expect(result).toEqual([{ jid: '15550004101@s.whatsapp.net', exists: true }]);
+    await client.close();
+    await sim.stop();
+  });
+});

@@ -63,7 +63,7 @@ export class Login {
       return;
     }
     const { account, companion } = session;
-    this.net.flushOffline(companion);
+    this.net.flushOffline(account, companion);
     if (!companion.needsBootstrap) {
       return;
     }

@@ -190,12 +190,13 @@ export class Network implements ConnectionEvents {
   }
 
   /** Flushes the offline queue after the client's passive/active IQ, then tells it the queue is done. */
-  flushOffline(companion: Companion): void {
+  flushOffline(account: Account, companion: Companion): void {
     const connection = companion.connection;
     if (!connection?.isOpen) {
       return;
     }
     companion.online = true;
+    this.emitter.emit('online', this.info(account, companion));
     const queued = companion.offline.splice(0);
     for (const node of queued) {
       this.sendTracked(connection, { ...node, attrs: { ...node.attrs, offline: '1' } });
