@@ -85,6 +85,9 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
   it('resends a message with a new session when the companion asks for a retry', async () => {
     // Baileys itself sends the retry receipt 5 s after a failed decryption (and leaves a 15 s timer
     // behind), so the receipt is sent by hand here, as Baileys' sendRetryRequest words it
+    // libsignal logs the session it replaces to the console
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
     const first = alice.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'say again?'));
     const id = await sim.send(BOB, ALICE, { type: 'text', text: 'say again?' });
     const original = await first;
@@ -99,5 +102,6 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
     });
     const resent = (await again).messages.find((m) => m.key.id === id)!;
     expect(resent.message?.conversation).toBe('say again?');
+    jest.restoreAllMocks();
   });
 });

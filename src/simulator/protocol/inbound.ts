@@ -1,4 +1,12 @@
-import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, isJidGroup, jidDecode, proto } from '@whiskeysockets/baileys';
+import {
+  type BinaryNode,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  isJidGroup,
+  jidDecode,
+  jidNormalizedUser,
+  type proto,
+} from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import { readMessage } from '../phone/content';
 import type { EncType, PreKeyBundle } from '../phone/sim-device';
@@ -78,7 +86,8 @@ export class Inbound {
       notify: account.pushName,
     };
     if (target === account) {
-      attrs.recipient = node.attrs.to;
+      // own devices learn which chat the message belongs to
+      attrs.recipient = node.attrs.recipient ?? jidNormalizedUser(node.attrs.to);
     }
     for (const name of ['category', 'edit'] as const) {
       if (node.attrs[name]) {

@@ -25,6 +25,8 @@ export interface Registration {
   signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer };
   platform: string;
   refs: string[];
+  /** Set once a phone started linking it: a QR or code is good for one companion only. */
+  linking?: boolean;
 }
 
 export type Session =

@@ -162,6 +162,10 @@ export class Pairing {
   }
 
   private async link(account: Account, registration: Registration, advSecret: Buffer): Promise<CompanionInfo> {
+    if (registration.linking) {
+      throw new Error('this companion is already being linked');
+    }
+    registration.linking = true;
     const connection = registration.connection;
     const { deviceId, keyIndex } = account.allocateDevice();
     const accountKey = account.phoneDevice.identityKey;
