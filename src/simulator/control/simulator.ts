@@ -11,7 +11,7 @@ import { Login } from '../protocol/login';
 import { Network, type NetworkOptions } from '../protocol/network';
 import { Outbound } from '../protocol/outbound';
 import { Pairing } from '../protocol/pairing';
-import type { Account, Companion } from '../state/accounts';
+import { type Account, type Companion, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
 import { WsServer } from '../transport/ws-server';
 import type {
@@ -130,6 +130,19 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.media.createAgent();
   }
 
+  /**
+   * The part of a Baileys socket config that reaches this simulator; spread it
+   * into makeWASocket's config. Use the same agent for downloadMediaMessage's
+   * `options.httpsAgent`.
+   */
+  socketConfig(agent: Agent = this.createMediaAgent()): {
+    waWebSocketUrl: string;
+    fetchAgent: Agent;
+    options: { httpsAgent: Agent };
+  } {
+    return { waWebSocketUrl: this.wsUrl, fetchAgent: agent, options: { httpsAgent: agent } };
+  }
+
   // accounts and pairing
 
   createPhone(phone: string, options: { pushName?: string } = {}): PhoneInfo {
@@ -190,12 +203,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   }
 
   waitForMessage(phone: string, match: (m: ReceivedMessage) => boolean = () => true, timeoutMs = 10_000) {
-    return this.waiters.waitFor('message', this.received(phone), (m) => m.to === phone && match(m), timeoutMs);
+    const to = normalizePhone(phone);
+    return this.waiters.waitFor('message', this.received(to), (m) => m.to === to && match(m), timeoutMs);
   }
 
   waitForReceipt(phone: string, messageId: string, type: ReceiptType, timeoutMs = 10_000) {
-    const match = (r: ReceiptEvent) => r.phone === phone && r.messageId === messageId && r.type === type;
-    return this.waiters.waitFor('receipt', this.receipts(phone), match, timeoutMs);
+    const author = normalizePhone(phone);
+    const match = (r: ReceiptEvent) => r.phone === author && r.messageId === messageId && r.type === type;
+    return this.waiters.waitFor('receipt', this.receipts(author), match, timeoutMs);
   }
 
   waitFor<K extends keyof SimulatorEventMap>(event: K, match: (...args: SimulatorEventMap[K]) => boolean, timeoutMs = 10_000) {

@@ -72,11 +72,9 @@ export class TestClient {
     this.history.clear();
     this.lastDisconnect = undefined;
     const sock = makeWASocket({
-      waWebSocketUrl: this.sim.url,
+      ...this.sim.socketConfig(this.agent),
       auth: { creds: this.auth.creds, keys: this.auth.keys },
       logger: silent,
-      fetchAgent: this.agent,
-      options: { httpsAgent: this.agent },
       ...this.extraConfig,
     });
     this.sock = sock;
