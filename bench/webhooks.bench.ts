@@ -168,7 +168,14 @@ async function main(): Promise<void> {
   ];
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      // Other work on the machine skews the figures; the 1-minute load average at the end tells how much.
+      load_average_1m: Number(os.loadavg()[0].toFixed(2)),
+    },
     options,
     phases,
   };
@@ -183,7 +190,8 @@ async function main(): Promise<void> {
     '# Webhook delivery benchmark',
     '',
     `${result.date} — ${result.machine.cpus} × ${result.machine.cpu}, ${result.machine.memory_gb} GB, Node ${result.machine.node}; ` +
-      'one gateway process, PostgreSQL and Redis on the same machine, the receiver in the same process.',
+      `load average ${result.machine.load_average_1m} at the end; one gateway process, PostgreSQL and Redis on the same machine, ` +
+      'the receiver in the same process.',
     '',
     `${options.events} \`message.received\` events over ${options.channels} channels to one endpoint (every event through the ` +
       `outbox, the queue, a claimed attempt and a signed POST); ${options.publishers} concurrent producers committing ` +

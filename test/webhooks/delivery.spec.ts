@@ -228,6 +228,18 @@ describe('Webhook delivery', () => {
     expect(enabled.body).toMatchObject({ enabled: true, disabled_reason: null });
   });
 
+  it('exposes delivery outcomes, attempt latency and queue depth at /metrics', async () => {
+    const { key } = await gw.newAccount();
+    const endpoint = await createEndpoint(gw, key, { url: receiver.url('/metrics') });
+    const test = await gw.http.post(`/v1/webhooks/${endpoint.id}/test`).set(bearer(key)).expect(202);
+    await eventually(async () => (await delivery(gw, key, test.body.id)).status === 'delivered');
+    const metrics = (await gw.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^webhook_deliveries_total\{outcome="delivered"\} [1-9]/m);
+    expect(metrics).toMatch(/^webhook_attempts_total\{outcome="succeeded"\} [1-9]/m);
+    expect(metrics).toMatch(/^webhook_attempt_duration_seconds_count\{outcome="succeeded"\} [1-9]/m);
+    expect(metrics).toMatch(/^webhook_queue_depth\{state="waiting"\} \d+/m);
+  });
+
   it('records an attempt refused by the egress guard when the address has become internal', async () => {
     const { customerId, key } = await gw.newAccount();
     const endpoint = await createEndpoint(gw, key, { url: receiver.url('/refused') });

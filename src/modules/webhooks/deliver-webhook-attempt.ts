@@ -37,6 +37,8 @@ export class DeliverWebhookAttempt {
     const settings = this.config.webhooks;
     const delivery = await this.repository.claim(deliveryId, attempt, settings.attemptTimeoutMs + LEASE_MARGIN_MS);
     if (!delivery) {
+      // A first attempt is due from the start: it was taken already, or it is held back behind its lane.
+      if (attempt === 1) return { kind: 'done' };
       const reason = await this.repository.whyNotClaimed(deliveryId, attempt);
       if (reason.kind === 'not_due') return { kind: 'wait', delayMs: Math.max(10, reason.dueAt.getTime() - Date.now()) };
       // Held back behind an older delivery of its lane: that one queues this one when its first attempt ends.
