@@ -55,6 +55,23 @@ describe('WhatsAppSimulator groups', () => {
     }
   });
 
+  it('carries group receipts both ways', async () => {
+    const upsert = kim.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'receipt please'));
+    const id = await sim.sendToGroup(LEO, groupJid, { type: 'text', text: 'receipt please' });
+    const message = (await upsert).messages.find((m) => m.key.id === id)!;
+    await sim.waitForReceipt(LEO, id, 'delivered');
+    await kim.sock.readMessages([message.key]);
+    expect(await sim.waitForReceipt(LEO, id, 'read')).toMatchObject({ by: kim.jid });
+
+    const sent = await kim.sock.sendMessage(groupJid, { text: 'who read this?' });
+    await sim.waitForMessage(MIA, (m) => m.id === sent!.key.id);
+    const receipt = kim.waitFor('message-receipt.update', (updates) =>
+      updates.some((u) => u.key.id === sent!.key.id && u.receipt.userJid === jid(MIA) && !!u.receipt.readTimestamp),
+    );
+    sim.sendReceipt(MIA, KIM, [sent!.key.id!], 'read', groupJid);
+    await receipt;
+  });
+
   it('notifies participant changes and includes new members in later sends', async () => {
     const added = kim.waitFor('group-participants.update', (u) => u.action === 'add' && u.participants.includes(jid(NED)));
     sim.updateGroupParticipants(groupJid, LEO, 'add', [NED]);
