@@ -108,7 +108,8 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
    * (which may still be finishing); a duplicate run is harmless, as attempts are claimed in the database.
    */
   async wake(deliveryId: string, after: string): Promise<void> {
-    await this.queue.add(DELIVER_JOB, { deliveryId, attempt: 1 }, { ...JOB_OPTIONS, jobId: `${deliveryJobId(deliveryId, 1)}-after-${after}` });
+    // LIFO: runs next rather than behind the backlog, which would make every step of a lane wait for it.
+    await this.queue.add(DELIVER_JOB, { deliveryId, attempt: 1 }, { ...JOB_OPTIONS, lifo: true, jobId: `${deliveryJobId(deliveryId, 1)}-after-${after}` });
   }
 
   /**
