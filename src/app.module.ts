@@ -12,7 +12,6 @@ import { RedisTarget } from './platform/redis/redis-connection';
 import { RedisModule } from './platform/redis/redis.module';
 import { QueuesModule } from './platform/queues/queues.module';
 import { EgressModule } from './platform/egress/egress.module';
-import { EgressModule } from './platform/egress/egress.module';
 import { EngineModule } from './engine/engine.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChannelsModule } from './modules/channels/channels.module';
@@ -46,7 +45,6 @@ export class AppModule {
         QueuesModule.forRoot(runtime.config, runtime.redis),
         ErrorsModule,
         MetricsModule,
-        EgressModule,
         EgressModule,
         // Guard order follows import order: authenticate first, then spend from the rate limit.
         AuthModule,
