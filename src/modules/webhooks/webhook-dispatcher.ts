@@ -61,7 +61,8 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
-    await this.sweeping;
+    // A sweep stuck on an unreachable Redis must not hold the shutdown; what it did not queue, the next sweep will.
+    await Promise.race([this.sweeping, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   }
 
   async onEventInTransaction(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
