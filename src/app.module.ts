@@ -13,6 +13,7 @@ import { RedisModule } from './platform/redis/redis.module';
 import { QueuesModule } from './platform/queues/queues.module';
 import { EgressModule } from './platform/egress/egress.module';
 import { EngineModule } from './engine/engine.module';
+import type { WhatsAppSimulator } from './simulator';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
@@ -20,6 +21,7 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
+import { EventStreamModule } from './modules/events/event-stream.module';
 import { HealthModule } from './modules/health/health.module';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
@@ -30,6 +32,11 @@ export interface AppRuntime {
   config: AppConfig;
   prisma: PrismaClient;
   redis: RedisTarget;
+  /**
+   * A WhatsApp simulator to use as the sandbox network instead of starting one in this application,
+   * e.g. one that outlives several application instances in a test or benchmark.
+   */
+  sandboxSimulator?: WhatsAppSimulator;
 }
 
 @Module({})
@@ -56,9 +63,10 @@ export class AppModule {
         HealthModule,
         SupportModule,
         WebhooksModule,
-        EngineModule,
+        EngineModule.forRoot(runtime.sandboxSimulator),
         ChannelsModule,
         SandboxModule,
+        EventStreamModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: AppValidationPipe }],
     };

@@ -17,7 +17,7 @@ describe('Channel pairing on the sandbox', () => {
   });
 
   it('goes create → connect → qr → sandbox scan → connected', async () => {
-    const { key } = await gw.newAccount();
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
     const channels = new ChannelClient(gw, key);
     const id = await channels.create('support-line');
     expect((await channels.status(id)).status).toBe('pending');

@@ -10,6 +10,8 @@ import { AppConfig } from '../../src/platform/config/app-config';
 import type { PrismaClient } from '../../src/platform/database';
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { AuditService } from '../../src/modules/audit/audit.service';
+import type { WhatsAppSimulator } from '../../src/simulator';
+import { SandboxNetwork } from '../../src/engine/sandbox/sandbox-network';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -52,9 +54,14 @@ export class TestGateway {
     readonly config: AppConfig,
   ) {}
 
-  static async start(prisma: PrismaClient, overrides: Partial<AppConfig> = {}, redisUrl = TEST_REDIS_URL): Promise<TestGateway> {
+  static async start(
+    prisma: PrismaClient,
+    overrides: Partial<AppConfig> = {},
+    redisUrl = TEST_REDIS_URL,
+    runtime: { sandboxSimulator?: WhatsAppSimulator } = {},
+  ): Promise<TestGateway> {
     const config = testConfig({ redisUrl, ...overrides });
-    const app = await createApp({ config, prisma, redis: { url: redisUrl } });
+    const app = await createApp({ config, prisma, redis: { url: redisUrl }, ...runtime });
     return new TestGateway(app, prisma, config);
   }
 
@@ -84,6 +91,11 @@ export class TestGateway {
     const customer = await this.newCustomer({ plan: input.plan });
     const key = await this.newKey({ customerId: customer.id });
     return { customerId: customer.id, key: key.key, keyId: key.id };
+  }
+
+  /** The sandbox WhatsApp network this gateway's test channels are on. */
+  simulator(): Promise<WhatsAppSimulator> {
+    return this.app.get(SandboxNetwork).simulator();
   }
 
   flushAudit(): Promise<void> {

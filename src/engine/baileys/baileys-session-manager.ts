@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import makeWASocket, { Browsers, WASocket } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
 import type { Agent } from 'node:https';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
@@ -9,6 +9,7 @@ import { SecretBox } from '../auth-state/secret-box';
 import { SandboxNetwork } from '../sandbox/sandbox-network';
 import { SessionEvent, SessionEventHandler, SessionManager, SessionTarget } from '../session-manager';
 import { classifyClose } from './close-cause';
+import { dropStrayCloseCodeRejections } from './stray-rejections';
 import { loadPostgresAuthState } from './postgres-auth-state';
 import { WORKER_ID } from '../worker-id';
 
@@ -16,6 +17,8 @@ import { WORKER_ID } from '../worker-id';
 const FIRST_QR_TTL_MS = 60_000;
 const NEXT_QR_TTL_MS = 20_000;
 const CLOSE_WAIT_MS = 5_000;
+const READY_FALLBACK_MS = 10_000;
+const SETTLE_TIMEOUT_MS = 3_000;
 
 interface LiveSession {
   socket: WASocket;
@@ -28,6 +31,8 @@ interface LiveSession {
   open: boolean;
   /** Credential writes in order, so a later write never lands before an earlier one. */
   credsWrites: Promise<void>;
+  announced: boolean;
+  readyFallback?: NodeJS.Timeout;
 }
 
 /** The pool of live Baileys sockets of this worker, one per connected channel. */
@@ -47,6 +52,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   ) {
     super();
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
+    dropStrayCloseCodeRejections();
     this.baileysLogger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { component: 'baileys' } });
   }
 
@@ -99,6 +105,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       closed: new Promise((resolve) => (resolveClosed = resolve)),
       open: false,
       credsWrites: Promise.resolve(),
+      announced: false,
     };
     this.sessions.set(target.channelId, session);
 
@@ -116,12 +123,16 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       if (update.connection === 'open') {
         session.open = true;
         session.qr = null;
-        const me = socket.user;
-        const number = me?.id.split(':')[0].split('@')[0] ?? '';
-        this.emit(target.channelId, { type: 'open', identity: { phoneNumber: `+${number}`, jid: me?.id ?? '', lid: me?.lid ?? null } });
+        // Connected means ready: the offline queue is drained. Fall back to the open itself if that
+        // notice never comes.
+        session.readyFallback = setTimeout(() => this.announceOpen(target.channelId, session), READY_FALLBACK_MS);
+      }
+      if (update.receivedPendingNotifications && session.open) {
+        void this.settle(session).then(() => this.announceOpen(target.channelId, session));
       }
       if (update.connection === 'close') {
         session.open = false;
+        clearTimeout(session.readyFallback);
         if (this.sessions.get(target.channelId) === session) this.sessions.delete(target.channelId);
         resolveClosed();
         void session.credsWrites.then(() => {
@@ -167,6 +178,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   private async end(channelId: string, session: LiveSession, logout: boolean): Promise<void> {
     session.closingByGateway = true;
     if (this.sessions.get(channelId) === session) this.sessions.delete(channelId);
+    await this.settle(session);
     try {
       if (logout && session.open) await session.socket.logout();
       else session.socket.end(undefined);
@@ -176,6 +188,34 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     }
     await Promise.race([session.closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     await session.credsWrites;
+  }
+
+  private announceOpen(channelId: string, session: LiveSession): void {
+    clearTimeout(session.readyFallback);
+    if (session.announced || !session.open || this.sessions.get(channelId) !== session) return;
+    session.announced = true;
+    const me = session.socket.user;
+    const number = me?.id.split(':')[0].split('@')[0] ?? '';
+    this.emit(channelId, { type: 'open', identity: { phoneNumber: `+${number}`, jid: me?.id ?? '', lid: me?.lid ?? null } });
+  }
+
+  /**
+   * One ping answered. WhatsApp answers in order, so every query sent before it (the ones Baileys fires on
+   * login) has its answer too. Ending a socket with queries in flight leaves Baileys' query timers behind
+   * and rejects them with a bare close code, so the gateway settles a socket before it reports it ready
+   * and before it ends it.
+   */
+  private async settle(session: LiveSession): Promise<void> {
+    if (!session.open) return;
+    const ping = session.socket.query({
+      tag: 'iq',
+      attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p', id: session.socket.generateMessageTag() },
+      content: [{ tag: 'ping', attrs: {} }],
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ping, new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)))])
+      .catch(() => undefined)
+      .finally(() => clearTimeout(timer));
   }
 
   private emit(channelId: string, event: SessionEvent): void {

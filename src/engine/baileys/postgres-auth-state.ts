@@ -36,7 +36,12 @@ export async function loadPostgresAuthState(
 
   const stored = await repository.read(channelId, CREDS.type, [CREDS.keyId]);
   const sealedCreds = stored.get(CREDS.keyId);
-  const creds: AuthenticationCreds = sealedCreds ? (decode(CREDS.type, CREDS.keyId, sealedCreds) as AuthenticationCreds) : initAuthCreds();
+  let creds: AuthenticationCreds;
+  try {
+    creds = sealedCreds ? (decode(CREDS.type, CREDS.keyId, sealedCreds) as AuthenticationCreds) : initAuthCreds();
+  } catch {
+    throw new Error('the stored credentials do not decrypt with SESSION_ENCRYPTION_KEY (was the key changed?)');
+  }
 
   const keys: SignalKeyStore = {
     get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Agent } from 'node:https';
 import { WhatsAppSimulator } from '../../simulator';
 
@@ -6,6 +6,8 @@ import { WhatsAppSimulator } from '../../simulator';
  * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
  * process on first use. Sandbox endpoints drive its phones and contacts.
  */
+export const SANDBOX_SIMULATOR = Symbol('SANDBOX_SIMULATOR');
+
 @Injectable()
 export class SandboxNetwork implements OnApplicationShutdown {
   private readonly logger = new Logger(SandboxNetwork.name);
@@ -23,6 +25,9 @@ export class SandboxNetwork implements OnApplicationShutdown {
     return this.pairingPhones.get(channelId);
   }
 
+  /** Given a simulator, the sandbox uses it and leaves its lifetime to the giver. */
+  constructor(@Inject(SANDBOX_SIMULATOR) private readonly provided: WhatsAppSimulator | null) {}
+
   /** The running simulator (started now if it is not yet). */
   async simulator(): Promise<WhatsAppSimulator> {
     return (await this.ensure()).simulator;
@@ -36,6 +41,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
 
   private ensure(): Promise<{ simulator: WhatsAppSimulator; agent: Agent }> {
     this.starting ??= (async () => {
+      if (this.provided) return { simulator: this.provided, agent: this.provided.createMediaAgent() };
       const simulator = new WhatsAppSimulator();
       await simulator.start();
       this.logger.log(`sandbox WhatsApp network listening on ${simulator.url}`);
@@ -48,7 +54,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
     if (!this.starting) return;
     const { simulator, agent } = await this.starting;
     agent.destroy();
-    await simulator.stop();
+    if (simulator !== this.provided) await simulator.stop();
     this.starting = undefined;
   }
 }

@@ -66,7 +66,10 @@ export class AuditMiddleware implements NestMiddleware {
           path: request.originalUrl.split('?')[0],
           resourceType: locals.auditAction?.resourceType,
           resourceId: params.id ?? locals.auditResourceId,
-          channelId: params.channelId ?? locals.auditChannelId,
+          channelId:
+            params.channelId ??
+            locals.auditChannelId ??
+            (locals.auditAction?.resourceType === 'channel' ? params.id : undefined),
           statusCode: response.statusCode,
           errorCode: locals.errorCode,
           requestId: requestIdOf(request),

@@ -2,11 +2,15 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
 import { QUEUES } from '../../platform/queues/queue-names';
 import { SessionEvent, SessionManager } from '../../engine/session-manager';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 import { ChannelStateWriter } from './channel-state.writer';
 import { reconnectDelayMs } from './reconnect-backoff';
+
+/** A connection that holds this long after a "replaced" close ends the streak. */
+const REPLACED_STREAK_RESET_MS = 5_000;
 
 export interface ReconnectJob {
   channelId: string;
@@ -23,6 +27,8 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
   private readonly logger = new Logger(ChannelSupervisor.name);
   /** Consecutive "replaced" closes per channel, reset when a connection holds. */
   private readonly replacedStreak = new Map<string, number>();
+  /** Counts opens and closes per channel, so a timer can tell whether the connection it watched still stands. */
+  private readonly generations = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
   private stopping = false;
 
@@ -57,9 +63,26 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
     if (this.heartbeat) clearInterval(this.heartbeat);
   }
 
-  /** Opens the socket of a channel already moved to `connecting` (or `reconnecting`). */
+  /**
+   * Opens the socket of a channel already moved to `connecting` (or `reconnecting`). If it cannot even
+   * start (e.g. stored credentials that no longer decrypt), the channel goes to `error` with the reason,
+   * rather than staying `connecting`; capacity refusals are rethrown to the caller.
+   */
   async openSession(channel: ChannelRow): Promise<void> {
-    await this.sessions.open({ channelId: channel.id, network: channel.mode === 'test' ? 'sandbox' : 'live' });
+    try {
+      await this.sessions.open({ channelId: channel.id, network: channel.mode === 'test' ? 'sandbox' : 'live' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error, channel_id: channel.id }, 'session did not start');
+      await this.writer.applyFromEngine(channel.id, () => ({
+        state: 'error',
+        wantConnected: false,
+        workerId: null,
+        reasonCode: null,
+        reasonText: `The session could not start: ${message}`,
+      }));
+      if (error instanceof AppError) throw error;
+    }
   }
 
   async cancelReconnects(channelId: string): Promise<void> {
@@ -102,9 +125,10 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
           workerId: this.sessions.workerId,
         }));
         // A connection that opens after a "replaced" close has not proven itself yet; one that stays does.
+        const generation = this.bumpGeneration(channelId);
         setTimeout(() => {
-          if (this.sessions.isOpen(channelId)) this.replacedStreak.delete(channelId);
-        }, 5_000).unref();
+          if (this.generations.get(channelId) === generation && this.sessions.isOpen(channelId)) this.replacedStreak.delete(channelId);
+        }, REPLACED_STREAK_RESET_MS).unref();
         return;
       case 'closed':
         await this.onClosed(channelId, event);
@@ -112,6 +136,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async onClosed(channelId: string, event: Extract<SessionEvent, { type: 'closed' }>): Promise<void> {
+    this.bumpGeneration(channelId);
     const reason = { reasonCode: event.code, reasonText: event.message };
     switch (event.cause) {
       case 'closed_by_gateway':
@@ -174,12 +199,18 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
       'reconnect',
       { channelId, attempt },
       {
-        jobId: `reconnect:${channelId}:${attempt}:${row.stateSince.getTime()}`,
+        jobId: `reconnect-${channelId}-${attempt}-${row.stateSince.getTime()}`,
         delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs),
         removeOnComplete: true,
         removeOnFail: 100,
       },
     );
+  }
+
+  private bumpGeneration(channelId: string): number {
+    const next = (this.generations.get(channelId) ?? 0) + 1;
+    this.generations.set(channelId, next);
+    return next;
   }
 
   private async fail(channelId: string, code: number | null, message: string): Promise<void> {

@@ -139,6 +139,39 @@ export class ChannelsService {
     return { qr: current.qr, png_base64: dataUrl.slice(dataUrl.indexOf(',') + 1), expires_at: current.expiresAt.toISOString() };
   }
 
+  /** Operator: stop the channel and keep it stopped until enabled (the pairing is kept). */
+  async disable(id: string) {
+    const current = await this.requireAny(id);
+    if (current.state === 'disabled_by_admin') return toChannelStatus(current);
+    await this.supervisor.cancelReconnects(current.id);
+    const row = await this.writer.apply(current, {
+      state: 'disabled_by_admin',
+      wantConnected: false,
+      workerId: null,
+      disabledAt: new Date(),
+      reasonCode: null,
+      reasonText: 'Disabled by the operator.',
+    });
+    await this.sessions.close(row.id);
+    return toChannelStatus(row);
+  }
+
+  /** Operator: lift a disable; the channel is pending again and connects on request. */
+  async enable(id: string) {
+    const current = await this.requireAny(id);
+    if (current.state !== 'disabled_by_admin') {
+      throw new AppError('not_disabled', `Channel ${id} is not disabled; it is ${current.state}.`, { details: { current_state: current.state } });
+    }
+    const row = await this.writer.apply(current, { state: 'pending', disabledAt: null, reasonCode: null, reasonText: null });
+    return toChannelStatus(row);
+  }
+
+  private async requireAny(id: string): Promise<ChannelRow> {
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.channels.find(id.toLowerCase()) : null;
+    if (!row || row.deletedAt) throw new AppError('channel_not_found', `No channel ${id}.`);
+    return row;
+  }
+
   /** Ends the session with a logout and wipes credentials: the device is unlinked on WhatsApp's side. */
   private async loggedOut(current: ChannelRow, reason: string, correlationId: string): Promise<ChannelRow> {
     await this.supervisor.cancelReconnects(current.id);

@@ -50,8 +50,12 @@ export class EventsRepository {
     return rows.map(toDomainEvent);
   }
 
-  async latestSeq(): Promise<bigint> {
-    const row = await this.prisma.domainEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
+  async latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {
+    const row = await this.prisma.domainEvent.findFirst({
+      where: { customerId: filter.customerId, ...(filter.channelId ? { channelId: filter.channelId } : {}) },
+      orderBy: { seq: 'desc' },
+      select: { seq: true },
+    });
     return row?.seq ?? 0n;
   }
 }

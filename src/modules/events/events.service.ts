@@ -61,6 +61,10 @@ export class EventsService {
     return event;
   }
 
+  latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {
+    return this.events.latestSeq(filter);
+  }
+
   listAfter(args: { customerId: string; channelId?: string; afterSeq: bigint; take: number }): Promise<DomainEvent[]> {
     return this.events.listAfter(args);
   }

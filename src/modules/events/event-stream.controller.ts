@@ -1,0 +1,76 @@
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { CurrentKey } from '../auth/current-principal.decorator';
+import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
+import { EventStreamService } from './event-stream.service';
+
+class StreamQueryDto extends createZodDto(
+  z.object({
+    after: z
+      .string()
+      .regex(/^\d{1,19}$/, 'must be an event id (a number)')
+      .optional()
+      .describe('Replay events after this id; the same as the Last-Event-ID header.'),
+  }),
+) {}
+
+const SSE_DESCRIPTION =
+  'Server-Sent Events (`text/event-stream`): one `event:` per domain event, `id:` its sequence number, `data:` ' +
+  '`{ id, type, channel_id, created_at, payload }`. Reconnect with `Last-Event-ID` (or `?after=`) to resume without a gap.';
+
+@ApiTags('Events')
+@ApiBearerAuth()
+@Controller('v1')
+export class EventStreamController {
+  constructor(
+    private readonly stream: EventStreamService,
+    private readonly access: ChannelAccessService,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'Stream every event of your channels', description: SSE_DESCRIPTION })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiResponse({ status: 200, description: 'An endless event stream.' })
+  @ApiErrorResponses('auth', 'validation')
+  async all(
+    @CurrentKey() key: ApiKeyPrincipal,
+    @Query() query: StreamQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.stream.open(request, response, {
+      customerId: key.customerId,
+      channelId: key.channelId ?? undefined,
+      after: this.stream.resumePoint(lastEventId, query.after),
+    });
+  }
+
+  @Get('channels/:id/events')
+  @ApiOperation({ summary: 'Stream one channel\'s events', description: SSE_DESCRIPTION })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiResponse({ status: 200, description: 'An endless event stream.' })
+  @ApiErrorResponses('auth', 'validation', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key')
+  async channel(
+    @CurrentKey() key: ApiKeyPrincipal,
+    @Param('id') id: string,
+    @Query() query: StreamQueryDto,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const channel = await this.access.require(key, id, { allowDeleted: true });
+    await this.stream.open(request, response, {
+      customerId: key.customerId,
+      channelId: channel.id,
+      after: this.stream.resumePoint(lastEventId, query.after),
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TestGateway } from '../support/gateway';
+import { bearer, errorCode } from '../support/http';
+import { ChannelClient } from '../support/channels';
+
+describe('Channel pairing with a pair code', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gw = await TestGateway.start(db.prisma);
+  });
+  afterAll(async () => {
+    await gw.close();
+    await db.drop();
+  });
+
+  it('pairs with a pair code', async () => {
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const channels = new ChannelClient(gw, key);
+    const id = await channels.create();
+    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+    await channels.waitForStatus(id, 'qr');
+    const pair = await gw.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: '+15550002222' }).expect(200);
+    expect(pair.body.code).toMatch(/^[A-Z0-9]{8}$/);
+    const entered = await gw.http.post(`/v1/sandbox/channels/${id}/pair-code`).set(bearer(key)).send({ code: pair.body.code });
+    expect(entered.body).toMatchObject({ phone_number: '+15550002222' });
+    const connected = await channels.waitForStatus(id, 'connected');
+    expect(connected.phone_number).toBe('+15550002222');
+  });
+});
