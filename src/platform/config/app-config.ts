@@ -81,6 +81,28 @@ export const environmentSchema = z.object({
     .min(1, 'must be an integer between 1 and 1000')
     .max(1000, 'must be an integer between 1 and 1000')
     .default(32),
+  MEDIA_MAX_BYTES: z.coerce
+    .number({ message: 'must be an integer number of bytes between 1 and 2147483647' })
+    .int('must be an integer number of bytes between 1 and 2147483647')
+    .min(1, 'must be an integer number of bytes between 1 and 2147483647')
+    .max(2_147_483_647, 'must be an integer number of bytes between 1 and 2147483647')
+    .default(100 * 1024 * 1024),
+  MEDIA_FETCH_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds between 100 and 600000' })
+    .int('must be an integer number of milliseconds between 100 and 600000')
+    .min(100, 'must be an integer number of milliseconds between 100 and 600000')
+    .max(600_000, 'must be an integer number of milliseconds between 100 and 600000')
+    .default(30_000),
+  MEDIA_URL_TTL_SECONDS: z.coerce
+    .number({ message: 'must be an integer number of seconds between 1 and 604800' })
+    .int('must be an integer number of seconds between 1 and 604800')
+    .min(1, 'must be an integer number of seconds between 1 and 604800')
+    .max(604_800, 'must be an integer number of seconds between 1 and 604800')
+    .default(900),
+  MEDIA_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days, 0 to keep media forever' })
+    .min(0, 'must be a number of days, 0 to keep media forever')
+    .default(30),
   DEFAULT_PLAN: z.string().min(1).default('free'),
   MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
   SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
@@ -117,6 +139,7 @@ export interface AppConfig {
   /** Internal hosts, IPs and CIDRs that outbound requests (webhooks, media) may reach despite the egress guard. */
   egressAllowedHosts: string[];
   webhooks: WebhookSettings;
+  media: MediaSettings;
   defaultPlan: string;
   maxSessionsPerWorker: number;
   sessionKeepAliveMs: number;
@@ -135,6 +158,17 @@ export interface WebhookSettings {
   sweepIntervalMs: number;
   /** Delivery attempts one process runs at once. */
   concurrency: number;
+}
+
+export interface MediaSettings {
+  /** Largest media accepted, fetched or uploaded. */
+  maxBytes: number;
+  /** Time allowed to fetch a source_url, connection to last byte, redirects included. */
+  fetchTimeoutMs: number;
+  /** Lifetime of a signed public media link. */
+  urlTtlSeconds: number;
+  /** Age after which media no message used is deleted; 0 keeps media forever. */
+  retentionDays: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

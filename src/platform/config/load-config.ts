@@ -70,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
     },
+    media: {
+      maxBytes: e.MEDIA_MAX_BYTES,
+      fetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      retentionDays: e.MEDIA_RETENTION_DAYS,
+    },
     defaultPlan: e.DEFAULT_PLAN,
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
