@@ -25,6 +25,7 @@ import { EventStreamModule } from './modules/events/event-stream.module';
 import { HealthModule } from './modules/health/health.module';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
+import { MediaModule } from './modules/media/media.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 /** What the application runs on, resolved before it is built (database migrated, Redis reachable). */
@@ -65,6 +66,7 @@ export class AppModule {
         WebhooksModule,
         EngineModule.forRoot(runtime.sandboxSimulator),
         ChannelsModule,
+        MediaModule,
         SandboxModule,
         EventStreamModule,
       ],

@@ -1,0 +1,65 @@
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { LocalMediaStorage } from './local-media-storage';
+import { MediaStorage } from './media-storage';
+import { MediaService } from './media.service';
+
+/** The repeatable job of the maintenance queue that deletes media past retention. Never rename it. */
+export const MEDIA_RETENTION_JOB = 'media-retention';
+const EVERY_MS = 60 * 60 * 1000;
+const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Media retention, hourly on the maintenance queue. The schedule is upserted under one id by every
+ * process at boot, so there is one schedule however many processes run, and BullMQ hands each run to one
+ * worker; the sweep itself is idempotent (see MediaService.sweepRetention).
+ */
+@Processor(QUEUES.maintenance)
+export class MediaRetentionProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MediaRetentionProcessor.name);
+
+  constructor(
+    private readonly media: MediaService,
+    private readonly storage: MediaStorage,
+    @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      if (this.config.media.retentionDays > 0) {
+        await this.queue.upsertJobScheduler(
+          MEDIA_RETENTION_JOB,
+          { every: EVERY_MS },
+          { name: MEDIA_RETENTION_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        );
+      } else {
+        await this.queue.removeJobScheduler(MEDIA_RETENTION_JOB);
+      }
+    } catch (error) {
+      // Redis was checked at boot; a hiccup here only delays retention to the next start.
+      this.logger.warn({ err: error }, 'could not schedule media retention');
+    }
+  }
+
+  async process(job: Job): Promise<{ deleted: number; staleStaging: number } | undefined> {
+    if (job.name !== MEDIA_RETENTION_JOB) {
+      this.logger.warn({ job: job.name }, 'maintenance job with no handler, dropped');
+      return undefined;
+    }
+    const deleted = await this.media.sweepRetention();
+    const staleStaging = this.storage instanceof LocalMediaStorage ? await this.storage.removeStaleStaging(STALE_STAGING_MS) : 0;
+    if (deleted > 0 || staleStaging > 0) this.logger.log({ deleted, staleStaging }, 'media retention');
+    return { deleted, staleStaging };
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn({ err: error }, 'maintenance worker error');
+  }
+}

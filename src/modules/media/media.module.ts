@@ -1,0 +1,35 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import path from 'node:path';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { ChannelsModule } from '../channels/channels.module';
+import { LocalMediaStorage } from './local-media-storage';
+import { MediaController } from './media.controller';
+import { MediaRepository } from './media.repository';
+import { MediaRetentionProcessor } from './media-retention.processor';
+import { MediaService } from './media.service';
+import { MediaStorage } from './media-storage';
+import { MediaUploadInterceptor } from './media-upload.interceptor';
+import { MediaUrlSigner } from './media-url-signer';
+import { PublicMediaController } from './public-media.controller';
+
+/**
+ * Media stored once and sent many times: fetched from a URL or uploaded, kept content-addressed in
+ * DATA_DIR/media, served through signed public links, deleted by retention when no message used them.
+ * Other modules use MediaService (storeInbound, read, signedUrl, markUsed) and the table in media-types.
+ */
+@Module({
+  imports: [ChannelsModule, BullModule.registerQueue({ name: QUEUES.maintenance })],
+  controllers: [MediaController, PublicMediaController],
+  providers: [
+    MediaRepository,
+    MediaService,
+    MediaUploadInterceptor,
+    MediaRetentionProcessor,
+    { provide: MediaStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalMediaStorage(path.join(config.dataDir, 'media')) },
+    { provide: MediaUrlSigner, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new MediaUrlSigner(config.secrets.mediaSigningSecret) },
+  ],
+  exports: [MediaService],
+})
+export class MediaModule {}
