@@ -71,6 +71,17 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
       }
     });
 
+    it('refuses an upload to a channel the key may not use before storing any byte', async () => {
+      const stranger = await gw.newAccount({ plan: 'unlimited' });
+      const res = await gw.http
+        .post(`/v1/channels/${channelA}/media`)
+        .set(bearer(stranger.key))
+        .field('mime_type', 'image/png')
+        .attach('file', SAMPLES.png(), { filename: 'x.png' });
+      expect(errorCode(res)).toBe('channel_not_found');
+      expect(stagingFiles(gw)).toEqual([]);
+    });
+
     it('refuses a key scoped to another channel on every route (channel_scoped_key)', async () => {
       const scoped = await gw.newKey({ customerId: owner.customerId, channelId: channelB });
       for (const [name, call] of routes(channelA, mediaA)) {

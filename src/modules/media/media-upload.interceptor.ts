@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { principalOf } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
 import { MediaStorage, MediaTooLargeError } from './media-storage';
 import type { UploadedMedia } from './media.service';
 
@@ -23,7 +25,11 @@ interface MulterFile {
 export class MediaUploadInterceptor implements NestInterceptor {
   private readonly upload: ReturnType<ReturnType<typeof multer>['single']>;
 
-  constructor(storage: MediaStorage, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    storage: MediaStorage,
+    private readonly access: ChannelAccessService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     const maxBytes = config.media.maxBytes;
     const engine: multer.StorageEngine = {
       _handleFile: (_request, file, callback) => {
@@ -49,6 +55,9 @@ export class MediaUploadInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
     if (request.is('multipart/form-data')) {
+      const principal = principalOf(request);
+      if (principal?.kind !== 'api_key') throw new AppError('auth_missing', 'This route needs an API key.');
+      await this.access.require(principal, String(request.params.channelId));
       const response = context.switchToHttp().getResponse<Response>();
       await new Promise<void>((resolve, reject) => {
         this.upload(request, response, (error: unknown) => (error ? reject(toAppError(error)) : resolve()));
