@@ -69,7 +69,7 @@ export class AuditMiddleware implements NestMiddleware {
           channelId:
             params.channelId ??
             locals.auditChannelId ??
-            (locals.auditAction?.resourceType === 'channel' ? params.id : undefined),
+            (locals.auditAction?.resourceType === 'channel' ? (params.id ?? locals.auditResourceId) : undefined),
           statusCode: response.statusCode,
           errorCode: locals.errorCode,
           requestId: requestIdOf(request),
