@@ -17,6 +17,9 @@ import type { WhatsAppSimulator } from './simulator';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
+import { MessagesModule } from './modules/messages/messages.module';
+import { ChatsModule } from './modules/chats/chats.module';
+import { ContactsModule } from './modules/contacts/contacts.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -68,6 +71,9 @@ export class AppModule {
         ChannelsModule,
         MediaModule,
         SandboxModule,
+        MessagesModule,
+        ChatsModule,
+        ContactsModule,
         EventStreamModule,
       ],
       providers: [{ provide: APP_PIPE, useClass: AppValidationPipe }],

@@ -29,7 +29,24 @@ export interface SessionIdentity {
 export type SessionEvent =
   | { type: 'qr'; qr: string; expiresAt: Date }
   | { type: 'open'; identity: SessionIdentity }
-  | { type: 'closed'; cause: CloseCause; code: number | null; message: string };
+  | { type: 'closed'; cause: CloseCause; code: number | null; message: string }
+  /** A message arrived (or this account sent one from another device). */
+  | { type: 'message'; message: InboundWireMessage }
+  /** WhatsApp acknowledged, delivered, read or refused a message this account sent. */
+  | { type: 'receipt'; receipt: WireReceipt }
+  /** Contacts learnt from traffic: push names and phone number ↔ LID pairs. */
+  | { type: 'contacts'; contacts: WireContact[] };
+
+import type {
+  ChatChange,
+  ContactProfile,
+  InboundWireMessage,
+  StoredMessageLookup,
+  WireContact,
+  WireContent,
+  WireMessageKey,
+  WireReceipt,
+} from './message-content';
 
 export type SessionNetwork = 'live' | 'sandbox';
 
@@ -64,4 +81,24 @@ export abstract class SessionManager {
   abstract hasCredentials(channelId: string): Promise<boolean>;
 
   abstract onEvent(handler: SessionEventHandler): void;
+
+  // ---- messages (an open session is required; `channel_unavailable` otherwise) ----
+
+  /** A fresh WhatsApp message id, chosen before the send so that a retried send reuses it. */
+  abstract newMessageId(): string;
+
+  /** Sends to a user jid, LID or group jid, under the given WhatsApp message id. */
+  abstract send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }>;
+
+  /** Sends read receipts for received messages. */
+  abstract readMessages(channelId: string, keys: WireMessageKey[]): Promise<void>;
+
+  /** Applies a chat setting on WhatsApp (app-state patch); `lastMessage` anchors archive and unread changes. */
+  abstract modifyChat(channelId: string, chatJid: string, change: ChatChange, lastMessage?: { key: WireMessageKey; timestamp: Date }): Promise<void>;
+
+  /** Push name is not queryable; this returns whether the number is on WhatsApp, its about text and picture. */
+  abstract fetchProfile(channelId: string, jid: string): Promise<ContactProfile>;
+
+  /** Where Baileys looks up a message WhatsApp asks it to re-send (retry receipts); undefined on a miss. */
+  abstract setMessageLookup(lookup: StoredMessageLookup): void;
 }

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
+import { StoredMessageLookup } from '../message-content';
+import { attachMessageEvents, BaileysMessaging } from './baileys-messaging';
 import type { Agent } from 'node:https';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
@@ -43,6 +45,9 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   private readonly handlers: SessionEventHandler[] = [];
   private readonly box: SecretBox;
   private readonly baileysLogger: PinoLogger;
+  private lookup: StoredMessageLookup = async () => undefined;
+  /** Sends, reads, chat changes and profiles over this pool's sockets. */
+  readonly messaging = new BaileysMessaging((channelId) => this.openSocket(channelId));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -92,7 +97,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       syncFullHistory: false,
       keepAliveIntervalMs: this.config.sessionKeepAliveMs,
       ...(network ? sandboxSocketOptions(network.url, network.mediaAgent) : {}),
-      getMessage: async () => undefined,
+      getMessage: (key) => this.messaging.storedMessage(this.lookup, target.channelId, key.id),
     });
 
     let resolveClosed!: () => void;
@@ -114,6 +119,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .then(saveCreds)
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
+    attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };
@@ -161,6 +167,36 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         details: { reason: error instanceof Error ? error.message : String(error) },
       });
     }
+  }
+
+  setMessageLookup(lookup: StoredMessageLookup): void {
+    this.lookup = lookup;
+  }
+
+  newMessageId(): string {
+    return this.messaging.newMessageId();
+  }
+
+  send(...args: Parameters<BaileysMessaging['send']>) {
+    return this.messaging.send(...args);
+  }
+
+  readMessages(...args: Parameters<BaileysMessaging['readMessages']>) {
+    return this.messaging.readMessages(...args);
+  }
+
+  modifyChat(...args: Parameters<BaileysMessaging['modifyChat']>) {
+    return this.messaging.modifyChat(...args);
+  }
+
+  fetchProfile(...args: Parameters<BaileysMessaging['fetchProfile']>) {
+    return this.messaging.fetchProfile(...args);
+  }
+
+  /** The socket of an open session, for the messaging operations. */
+  private openSocket(channelId: string): WASocket | undefined {
+    const session = this.sessions.get(channelId);
+    return session?.open ? session.socket : undefined;
   }
 
   async wipeCredentials(channelId: string): Promise<void> {

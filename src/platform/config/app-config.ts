@@ -110,6 +110,22 @@ export const environmentSchema = z.object({
   RECONNECT_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(120_000),
   RECONNECT_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').default(10),
   REPLACED_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(3),
+  CLIENT_REF_WINDOW_HOURS: z.coerce
+    .number({ message: 'must be a number of hours between 1 and 720' })
+    .min(1, 'must be a number of hours between 1 and 720')
+    .max(720, 'must be a number of hours between 1 and 720')
+    .default(24),
+  MESSAGE_SEND_WAIT_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds between 0 and 10000' })
+    .int('must be an integer number of milliseconds between 0 and 10000')
+    .min(0, 'must be an integer number of milliseconds between 0 and 10000')
+    .max(10_000, 'must be an integer number of milliseconds between 0 and 10000')
+    .default(1_500),
+  MESSAGE_SWEEP_INTERVAL_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds of at least 50' })
+    .int('must be an integer number of milliseconds of at least 50')
+    .min(50, 'must be an integer number of milliseconds of at least 50')
+    .default(10_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -140,6 +156,7 @@ export interface AppConfig {
   egressAllowedHosts: string[];
   webhooks: WebhookSettings;
   media: MediaSettings;
+  messages: MessageSettings;
   defaultPlan: string;
   maxSessionsPerWorker: number;
   sessionKeepAliveMs: number;
@@ -169,6 +186,15 @@ export interface MediaSettings {
   urlTtlSeconds: number;
   /** Age after which media no message used is deleted; 0 keeps media forever. */
   retentionDays: number;
+}
+
+export interface MessageSettings {
+  /** How long a client_ref is remembered: a repeat inside it returns the original message. */
+  clientRefWindowHours: number;
+  /** How long a send request waits for the message to go out before answering `queued`. */
+  sendWaitMs: number;
+  /** How often each process re-queues persisted messages that are queued but not in the queue. */
+  sweepIntervalMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

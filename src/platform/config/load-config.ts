@@ -76,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       retentionDays: e.MEDIA_RETENTION_DAYS,
     },
+    messages: {
+      clientRefWindowHours: e.CLIENT_REF_WINDOW_HOURS,
+      sendWaitMs: e.MESSAGE_SEND_WAIT_MS,
+      sweepIntervalMs: e.MESSAGE_SWEEP_INTERVAL_MS,
+    },
     defaultPlan: e.DEFAULT_PLAN,
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Prisma, PrismaClient } from '../../platform/database';
+import { PRISMA } from '../../platform/database/database.module';
+
+export type ContactRow = Awaited<ReturnType<PrismaClient['contact']['findUniqueOrThrow']>>;
+
+export interface LearntContact {
+  jid: string;
+  phoneNumber?: string;
+  lid?: string;
+  pushName?: string;
+}
+
+@Injectable()
+export class ContactsRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Records what traffic told us; known values are kept when a report lacks them. */
+  async learn(tx: Prisma.TransactionClient | PrismaClient, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
+      VALUES (${channelId}::uuid, ${contact.jid}, ${customerId}, ${contact.phoneNumber ?? null}, ${contact.lid ?? null}, ${contact.pushName ?? null}, now())
+      ON CONFLICT (channel_id, jid) DO UPDATE SET
+        phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
+        lid = COALESCE(EXCLUDED.lid, contacts.lid),
+        push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
+        updated_at = now()`;
+  }
+
+  learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<unknown> {
+    return this.prisma.$transaction(async (tx) => {
+      for (const contact of contacts) await this.learn(tx, channelId, customerId, contact);
+    });
+  }
+
+  find(channelId: string, jid: string): Promise<ContactRow | null> {
+    return this.prisma.contact.findUnique({ where: { channelId_jid: { channelId, jid } } });
+  }
+
+  list(channelId: string, after: string | undefined, take: number, onlyWithLid = false): Promise<ContactRow[]> {
+    return this.prisma.contact.findMany({
+      where: { channelId, ...(after ? { jid: { gt: after } } : {}), ...(onlyWithLid ? { lid: { not: null }, phoneNumber: { not: null } } : {}) },
+      orderBy: { jid: 'asc' },
+      take,
+    });
+  }
+
+  saveProfile(channelId: string, customerId: string, jid: string, profile: { about: string | null; pictureUrl: string | null }): Promise<ContactRow> {
+    return this.prisma.contact.upsert({
+      where: { channelId_jid: { channelId, jid } },
+      create: { channelId, customerId, jid, about: profile.about, pictureUrl: profile.pictureUrl, profileAt: new Date() },
+      update: { about: profile.about, pictureUrl: profile.pictureUrl, profileAt: new Date() },
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { WireStatus } from '../../engine/message-content';
+import type { DomainEvent, DomainEventType } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
+import { statusPayload } from './message.mapper';
+import { MessageRow, MessagesRepository, Tx } from './messages.repository';
+
+/** Progress of an outbound message; a status only ever moves forward. `failed` is final. */
+const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+const STEP_EVENTS: Array<[status: 'sent' | 'delivered' | 'read', event: DomainEventType, at: 'sentAt' | 'deliveredAt' | 'readAt']> = [
+  ['sent', 'message.sent', 'sentAt'],
+  ['delivered', 'message.delivered', 'deliveredAt'],
+  ['read', 'message.read', 'readAt'],
+];
+const MAX_RACES = 5;
+
+/**
+ * Moves outbound messages through queued → sent → delivered → read (or failed), persisting each change with
+ * its event in one transaction. A receipt that skips a step (a delivery seen before the send's own ack)
+ * fills in the steps it skipped, so every consumer sees sent before delivered.
+ */
+@Injectable()
+export class MessageStatusService {
+  /** Local notice of status changes: a send request waits on it for its short budget. */
+  readonly changes = new EventEmitter().setMaxListeners(0);
+
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly events: EventsService,
+  ) {}
+
+  async advance(row: MessageRow, target: WireStatus, options: { reason?: string; at?: Date } = {}): Promise<MessageRow> {
+    let current: MessageRow | null = row;
+    for (let race = 0; race < MAX_RACES && current; race++) {
+      const outcome = await this.tryAdvance(current, target, options);
+      if (outcome) return outcome;
+      current = await this.messages.find(row.id);
+    }
+    return current ?? row;
+  }
+
+  private async tryAdvance(row: MessageRow, target: WireStatus, options: { reason?: string; at?: Date }): Promise<MessageRow | null> {
+    if (row.status === 'failed' || row.direction !== 'outbound') return row;
+    if (target !== 'failed' && RANK[row.status] >= RANK[target]) return row;
+    if (target === 'failed' && RANK[row.status] >= RANK.sent) return row;
+    const at = options.at ?? new Date();
+    const published: DomainEvent[] = [];
+    const updated = await this.messages.transaction(async (tx) => {
+      const data: Record<string, unknown> = { status: target, claimedUntil: null };
+      const steps: DomainEventType[] = [];
+      if (target === 'failed') {
+        data.failureReason = options.reason ?? 'unknown';
+        steps.push('message.failed');
+      } else {
+        for (const [status, event, field] of STEP_EVENTS) {
+          if (RANK[status] > RANK[row.status] && RANK[status] <= RANK[target]) {
+            data[field] = row[field] ?? at;
+            steps.push(event);
+          }
+        }
+      }
+      if (!(await this.messages.transition(tx, row.id, row.status, data))) return null;
+      const fresh = (await this.messages.find(row.id, tx))!;
+      for (const type of steps) published.push(await this.publish(tx, fresh, type));
+      return fresh;
+    });
+    if (!updated) return null;
+    await this.events.committed(published);
+    this.changes.emit(updated.id, updated);
+    return updated;
+  }
+
+  private publish(tx: Tx, row: MessageRow, type: DomainEventType): Promise<DomainEvent> {
+    return this.events.publishInTransaction(tx, {
+      type,
+      customerId: row.customerId,
+      channelId: row.channelId,
+      payload: { ...statusPayload(row), status: type.slice('message.'.length) },
+      correlationId: row.correlationId,
+    });
+  }
+
+  /** An inbound message this channel read: `read`, with a stream-only `message.read` event. */
+  async markInboundRead(row: MessageRow, correlationId: string): Promise<MessageRow> {
+    const published: DomainEvent[] = [];
+    const updated = await this.messages.transaction(async (tx) => {
+      if (!(await this.messages.transition(tx, row.id, row.status, { status: 'read', readAt: new Date() }))) return (await this.messages.find(row.id, tx))!;
+      const fresh = (await this.messages.find(row.id, tx))!;
+      published.push(
+        await this.events.publishInTransaction(tx, {
+          type: 'message.read',
+          customerId: fresh.customerId,
+          channelId: fresh.channelId,
+          payload: { ...statusPayload(fresh), direction: 'inbound' },
+          correlationId,
+        }),
+      );
+      return fresh;
+    });
+    await this.events.committed(published);
+    return updated;
+  }
+
+  /** Resolves with the message once it left `queued`/`sending` in this process, or null after `ms`. */
+  waitForProgress(id: string, ms: number): Promise<MessageRow | null> {
+    return new Promise((resolve) => {
+      const onChange = (row: MessageRow) => {
+        clearTimeout(timer);
+        this.changes.off(id, onChange);
+        resolve(row);
+      };
+      const timer = setTimeout(() => {
+        this.changes.off(id, onChange);
+        resolve(null);
+      }, ms);
+      this.changes.on(id, onChange);
+    });
+  }
+}

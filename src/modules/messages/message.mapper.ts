@@ -1,0 +1,41 @@
+import type { MessageRow } from './messages.repository';
+import { MessageStatus } from './messages.contracts';
+
+/** The API's view of a stored message; the content sits under the field named after its type. */
+export function toMessage(row: MessageRow) {
+  return {
+    id: row.id,
+    channel_id: row.channelId,
+    chat_id: row.chatJid,
+    from: row.direction === 'inbound' ? row.senderJid : null,
+    direction: row.direction as 'outbound' | 'inbound',
+    type: row.type as never,
+    status: row.status as MessageStatus,
+    failure_reason: row.failureReason,
+    client_ref: row.clientRef,
+    wa_message_id: row.waMessageId,
+    push_name: row.pushName,
+    timestamp: row.waTimestamp.toISOString(),
+    sent_at: row.sentAt?.toISOString() ?? null,
+    delivered_at: row.deliveredAt?.toISOString() ?? null,
+    read_at: row.readAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    ...(row.content as Record<string, unknown>),
+  };
+}
+
+/** What status events carry. */
+export function statusPayload(row: MessageRow) {
+  return {
+    message_id: row.id,
+    chat_id: row.chatJid,
+    status: row.status,
+    client_ref: row.clientRef,
+    wa_message_id: row.waMessageId,
+    type: row.type,
+    failure_reason: row.failureReason,
+    sent_at: row.sentAt?.toISOString() ?? null,
+    delivered_at: row.deliveredAt?.toISOString() ?? null,
+    read_at: row.readAt?.toISOString() ?? null,
+  };
+}

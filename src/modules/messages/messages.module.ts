@@ -1,0 +1,30 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '../../platform/queues/queue-names';
+import { ChannelsModule } from '../channels/channels.module';
+import { ChatsModule } from '../chats/chats.module';
+import { ContactsModule } from '../contacts/contacts.module';
+import { InboundMessages } from './inbound-messages';
+import { MediaSource } from './media-source';
+import { MessageDispatcher } from './message-dispatcher';
+import { MessageStatusService } from './message-status.service';
+import { MessagesController } from './messages.controller';
+import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
+import { OutboundMessageProcessor } from './outbound-message.processor';
+
+@Module({
+  imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule],
+  controllers: [MessagesController],
+  providers: [
+    MessagesRepository,
+    MessageStatusService,
+    MediaSource,
+    MessageDispatcher,
+    OutboundMessageProcessor,
+    InboundMessages,
+    MessagesService,
+  ],
+  exports: [MessagesService, InboundMessages],
+})
+export class MessagesModule {}

@@ -1,0 +1,215 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SessionManager } from '../../engine/session-manager';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { newId } from '../../platform/ids';
+import { decodeCursor, toPage } from '../../platform/pagination';
+import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
+import { ChannelRow } from '../channels/channels.repository';
+import { ChatsService } from '../chats/chats.service';
+import { MessageDispatcher } from './message-dispatcher';
+import { contentOf, parseRecipient, StoredContent } from './message-content';
+import { toMessage } from './message.mapper';
+import { MessageStatusService } from './message-status.service';
+import { CONTENT_SCHEMAS, ListMessagesQuery, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
+import { MessageRow, MessagesRepository, uniqueViolation } from './messages.repository';
+
+/** Channels in these states accept sends: connected, or on their way back (the message waits, persisted). */
+const ACCEPTING = new Set(['connected', 'connecting', 'reconnecting', 'disconnected']);
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly access: ChannelAccessService,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly status: MessageStatusService,
+    private readonly chats: ChatsService,
+    private readonly sessions: SessionManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The typed alias: the path gives the type, the body the rest. */
+  sendTyped(key: ApiKeyPrincipal, channelId: string, type: string, body: unknown, requestId: string) {
+    if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
+      throw new AppError('invalid_request', `Unknown message type "${type}".`, {
+        details: { issues: [{ path: ['type'], code: 'invalid_value', message: `must be one of ${MESSAGE_TYPES.join(', ')}` }] },
+      });
+    }
+    const parsed = sendMessageSchema.safeParse({ ...(typeof body === 'object' && body !== null ? body : {}), type });
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
+      throw new AppError('invalid_request', `Invalid ${issues[0]?.path.join('.') || 'request'}: ${issues[0]?.message}.`, { details: { issues } });
+    }
+    return this.send(key, channelId, parsed.data, requestId);
+  }
+
+  async send(key: ApiKeyPrincipal, channelId: string, input: SendMessageInput, requestId: string) {
+    const chatJid = parseRecipient(input.to);
+    const channel = await this.access.require(key, channelId);
+    const content = contentOf(input);
+    if (input.type === 'reaction') await this.resolveReaction(channel.id, chatJid, content);
+    if (input.client_ref) {
+      const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
+      if (existing && this.insideWindow(existing)) return this.result(existing);
+    }
+    if (!ACCEPTING.has(channel.state) || !channel.wantConnected) {
+      throw new AppError('channel_unavailable', `The channel is ${channel.state}: connect it before sending.`, {
+        details: { current_state: channel.state },
+      });
+    }
+
+    const row = await this.insert(channel, chatJid, input, content, requestId);
+    if ('repeated' in row) return this.result(row.repeated);
+
+    // The row is the queue: a failed enqueue is only a delay (the sweeper queues it).
+    const waiting = this.status.waitForProgress(row.id, this.config.messages.sendWaitMs);
+    await this.dispatcher.enqueue(row.id);
+    const progressed = await waiting;
+    const current = progressed ?? (await this.messages.find(row.id)) ?? row;
+    // A fresh send answers queued or sent (a receipt may already have moved it further).
+    const fresh = this.result(current);
+    return ['delivered', 'read'].includes(fresh.status) ? { ...fresh, status: 'sent' as const } : fresh;
+  }
+
+  private async insert(channel: ChannelRow, chatJid: string, input: SendMessageInput, content: StoredContent, requestId: string): Promise<MessageRow | { repeated: MessageRow }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const now = new Date();
+        return await this.messages.transaction(async (tx) => {
+          const row = await this.messages.insert(
+            {
+              id: newId('msg'),
+              customerId: channel.customerId,
+              channelId: channel.id,
+              mode: channel.mode,
+              direction: 'outbound',
+              chatJid,
+              type: input.type,
+              content: content as object,
+              status: 'queued',
+              waMessageId: this.sessions.newMessageId(),
+              clientRef: input.client_ref ?? null,
+              clientRefKey: input.client_ref ?? null,
+              correlationId: requestId,
+              waTimestamp: now,
+            },
+            tx,
+          );
+          await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, jid: chatJid, at: now, incoming: false });
+          return row;
+        });
+      } catch (error) {
+        const fields = uniqueViolation(error);
+        if (!fields || !input.client_ref) throw error;
+        // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
+        const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
+        if (!existing) continue;
+        if (this.insideWindow(existing)) return { repeated: existing };
+        await this.messages.retireClientRef(existing.id, this.windowStart());
+      }
+    }
+    throw new AppError('concurrent_modification', 'The client_ref is being reused concurrently; retry.');
+  }
+
+  private windowStart(): Date {
+    return new Date(Date.now() - this.config.messages.clientRefWindowHours * 3_600_000);
+  }
+
+  private insideWindow(row: MessageRow): boolean {
+    return row.createdAt.getTime() >= this.windowStart().getTime();
+  }
+
+  private result(row: MessageRow): { message_id: string; client_ref: string | null; status: MessageStatus } {
+    return { message_id: row.id, client_ref: row.clientRef, status: row.status === 'sending' ? 'queued' : (row.status as MessageStatus) };
+  }
+
+  /** A reaction names the message by its id in this API; the engine needs its WhatsApp key. */
+  private async resolveReaction(channelId: string, chatJid: string, content: StoredContent): Promise<void> {
+    const reaction = content.reaction as { message_id: string; emoji: string };
+    const target = await this.messages.find(reaction.message_id);
+    if (!target || target.channelId !== channelId || target.chatJid !== chatJid) {
+      throw new AppError('invalid_request', 'Invalid reaction.message_id: no such message in this chat.', {
+        details: { issues: [{ path: ['reaction', 'message_id'], code: 'not_found', message: 'no message with this id in the chat given by `to`' }] },
+      });
+    }
+    const fromMe = target.direction === 'outbound';
+    content.reaction = {
+      ...reaction,
+      target: {
+        chat_jid: target.chatJid,
+        wa_message_id: target.waMessageId,
+        from_me: fromMe,
+        ...(target.chatJid.endsWith('@g.us') && !fromMe && target.senderJid ? { participant: target.senderJid } : {}),
+      },
+    };
+  }
+
+  async list(key: ApiKeyPrincipal, channelId: string | undefined, query: ListMessagesQuery) {
+    let scope = channelId;
+    if (channelId) scope = (await this.access.require(key, channelId, { allowDeleted: true })).id;
+    else if (key.channelId) scope = key.channelId;
+    const rows = await this.messages.list(
+      {
+        customerId: key.customerId,
+        mode: key.mode,
+        channelId: scope,
+        chatJid: query.chat ? parseRecipient(query.chat, ['chat']) : undefined,
+        direction: query.direction,
+        type: query.type,
+        status: query.status,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+      },
+      decodeCursor(query.cursor),
+      query.limit + 1,
+    );
+    return toPage(rows, query.limit, (row) => presentable(toMessage(row)));
+  }
+
+  async get(key: ApiKeyPrincipal, channelId: string, messageId: string) {
+    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+    return presentable(toMessage(await this.require(channel.id, messageId)));
+  }
+
+  /** Marks an inbound message read: the read receipt goes to the sender, the status becomes `read`. */
+  async markRead(key: ApiKeyPrincipal, channelId: string, messageId: string, requestId: string) {
+    const channel = await this.access.require(key, channelId);
+    const row = await this.require(channel.id, messageId);
+    if (row.direction !== 'inbound') {
+      throw new AppError('invalid_request', 'Only received messages can be marked read.', {
+        details: { issues: [{ path: ['messageId'], code: 'invalid_value', message: 'not an inbound message' }] },
+      });
+    }
+    if (row.status === 'read') return presentable(toMessage(row));
+    if (!this.sessions.isOpen(channel.id)) {
+      throw new AppError('channel_unavailable', 'The read receipt goes over WhatsApp: the channel must be connected.', {
+        details: { current_state: channel.state },
+      });
+    }
+    const isGroup = row.chatJid.endsWith('@g.us');
+    await this.sessions.readMessages(channel.id, [
+      { chatJid: row.chatJid, waMessageId: row.waMessageId, fromMe: false, ...(isGroup && row.senderJid ? { participant: row.senderJid } : {}) },
+    ]);
+    return presentable(toMessage(await this.status.markInboundRead(row, requestId)));
+  }
+
+  private async require(channelId: string, messageId: string): Promise<MessageRow> {
+    const row = await this.messages.find(messageId);
+    if (!row || row.channelId !== channelId) throw new AppError('not_found', `No message ${messageId} on this channel.`);
+    return row;
+  }
+}
+
+/** Internal fields (a reaction's resolved WhatsApp key) stay out of API answers. */
+function presentable<T extends Record<string, unknown>>(message: T): T {
+  const reaction = message.reaction as Record<string, unknown> | undefined;
+  if (reaction && 'target' in reaction) {
+    const { target: _target, ...rest } = reaction;
+    return { ...message, reaction: rest };
+  }
+  return message;
+}
+
+export const CONTENT_TYPES = Object.keys(CONTENT_SCHEMAS) as MessageType[];

@@ -1,0 +1,74 @@
+import { bearer, errorCode } from '../support/http';
+import { eventually } from '../support/eventually';
+import { digits, MessagingStack, newPhone } from './support';
+
+describe('Sending and receiving text', () => {
+  const stack = new MessagingStack();
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
+
+  it('persists, sends through Baileys, and the simulated contact receives it; acks and receipts drive the status', async () => {
+    const channel = await stack.channel();
+    const contact = newPhone();
+    stack.simulator.createPhone(digits(contact), { pushName: 'Bob' });
+
+    const res = await channel.send({ type: 'text', to: contact, text: 'hello Bob', client_ref: 'first' });
+    expect(res.body).toEqual({ message_id: expect.stringMatching(/^msg_/), client_ref: 'first', status: 'sent' });
+
+    const received = await stack.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
+    expect(received.content).toEqual({ type: 'text', text: 'hello Bob' });
+    expect(received.from).toBe(digits(channel.phone));
+
+    // The simulator's phone acknowledges delivery by itself; a read receipt follows from the contact.
+    const delivered = await channel.waitForStatus(res.body.message_id, 'delivered');
+    expect(delivered.wa_message_id).toBe(received.id);
+    stack.simulator.sendReceipt(digits(contact), digits(channel.phone), [received.id], 'read');
+    const read = await channel.waitForStatus(res.body.message_id, 'read');
+    expect(read).toMatchObject({ direction: 'outbound', type: 'text', text: 'hello Bob', chat_id: `${digits(contact)}@s.whatsapp.net` });
+    expect(read.sent_at).not.toBeNull();
+    expect(read.delivered_at).not.toBeNull();
+    expect(read.read_at).not.toBeNull();
+
+    expect((await channel.events('message.sent')).map((p) => p.message_id)).toEqual([res.body.message_id]);
+    expect((await channel.events('message.delivered')).map((p) => p.message_id)).toEqual([res.body.message_id]);
+    expect((await channel.events('message.read')).map((p) => p.message_id)).toEqual([res.body.message_id]);
+  });
+
+  it('stores an inbound text once, updates chat and contact, publishes message.received, and marks it read', async () => {
+    const channel = await stack.channel();
+    const contact = newPhone();
+    stack.simulator.createPhone(digits(contact), { pushName: 'Carol' });
+    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hi there' });
+
+    const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
+    const message = page.data[0];
+    expect(message).toMatchObject({
+      direction: 'inbound',
+      type: 'text',
+      text: 'hi there',
+      status: 'received',
+      wa_message_id: waId,
+      from: `${digits(contact)}@s.whatsapp.net`,
+      chat_id: `${digits(contact)}@s.whatsapp.net`,
+      push_name: 'Carol',
+    });
+    const events = await eventually(() => channel.events('message.received'), (e) => e.length === 1);
+    expect(events[0]).toMatchObject({ id: message.id, text: 'hi there' });
+
+    const chat = await channel.http.get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(message.chat_id)}`).set(bearer(channel.key)).expect(200);
+    expect(chat.body).toMatchObject({ id: message.chat_id, unread_count: 1, unread: true, phone_number: contact });
+    const contacts = await channel.http.get(`/v1/channels/${channel.id}/contacts`).set(bearer(channel.key)).expect(200);
+    expect(contacts.body.data).toEqual([expect.objectContaining({ id: message.chat_id, push_name: 'Carol', phone_number: contact })]);
+
+    const read = await channel.http.post(`/v1/channels/${channel.id}/messages/${message.id}/read`).set(bearer(channel.key)).expect(200);
+    expect(read.body.status).toBe('read');
+    await stack.simulator.waitForReceipt(digits(contact), waId, 'read');
+  });
+
+  it('refuses a send on a channel that is not meant to be connected (channel_unavailable)', async () => {
+    const channel = await stack.channel();
+    await channel.http.post(`/v1/channels/${channel.id}/disconnect`).set(bearer(channel.key)).expect(200);
+    const res = await channel.send({ type: 'text', to: newPhone(), text: 'x' }, 409);
+    expect(errorCode(res)).toBe('channel_unavailable');
+  });
+});
