@@ -34,6 +34,7 @@ interface LiveSession {
   /** Credential writes in order, so a later write never lands before an earlier one. */
   credsWrites: Promise<void>;
   announced: boolean;
+  offlineDrained: boolean;
   readyFallback?: NodeJS.Timeout;
 }
 
@@ -111,6 +112,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       open: false,
       credsWrites: Promise.resolve(),
       announced: false,
+      offlineDrained: false,
     };
     this.sessions.set(target.channelId, session);
 
@@ -126,14 +128,15 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         session.qrCount++;
         this.emit(target.channelId, { type: 'qr', ...session.qr });
       }
+      // Connected means ready: logged in and the offline queue drained (Baileys may report either first).
+      // Fall back to the open itself if the offline notice never comes.
+      if (update.receivedPendingNotifications) session.offlineDrained = true;
       if (update.connection === 'open') {
         session.open = true;
         session.qr = null;
-        // Connected means ready: the offline queue is drained. Fall back to the open itself if that
-        // notice never comes.
         session.readyFallback = setTimeout(() => this.announceOpen(target.channelId, session), READY_FALLBACK_MS);
       }
-      if (update.receivedPendingNotifications && session.open) {
+      if (session.open && session.offlineDrained && (update.connection === 'open' || update.receivedPendingNotifications)) {
         void this.settle(session).then(() => this.announceOpen(target.channelId, session));
       }
       if (update.connection === 'close') {
