@@ -18,7 +18,7 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
     db = await createTestDatabase();
     gw = await TestGateway.start(db.prisma, {
       egressAllowedHosts: ['127.0.0.1'],
-      media: { maxBytes: 64 * 1024, fetchTimeoutMs: 1_000, urlTtlSeconds: 900, retentionDays: 30 },
+      media: { maxBytes: 64 * 1024, fetchTimeoutMs: 1_000, urlTtlSeconds: 900, retentionDays: 30, storage: { kind: 'local' } },
     });
     source = await SourceServer.start();
     ({ key } = await gw.newAccount({ plan: 'unlimited' }));

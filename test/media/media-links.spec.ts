@@ -109,7 +109,7 @@ describe('Media: signed public links (GET /v1/media/{token})', () => {
 
   it('answers media_gone once the link expired (short lifetime)', async () => {
     const shortLived = await TestGateway.start(db.prisma, {
-      media: { maxBytes: 1024 * 1024, fetchTimeoutMs: 1_000, urlTtlSeconds: 2, retentionDays: 30 },
+      media: { maxBytes: 1024 * 1024, fetchTimeoutMs: 1_000, urlTtlSeconds: 2, retentionDays: 30, storage: { kind: 'local' } },
     });
     try {
       const account = await shortLived.newAccount({ plan: 'unlimited' });

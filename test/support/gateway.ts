@@ -38,7 +38,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     egressAllowedHosts: [],
     webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [100, 200, 400, 800], sweepIntervalMs: 500, concurrency: 16 },
     messages: { clientRefWindowHours: 24, sendWaitMs: 1_500, sweepIntervalMs: 500 },
-    media: { maxBytes: 10 * 1024 * 1024, fetchTimeoutMs: 5_000, urlTtlSeconds: 900, retentionDays: 30 },
+    media: { maxBytes: 10 * 1024 * 1024, fetchTimeoutMs: 5_000, urlTtlSeconds: 900, retentionDays: 30, storage: { kind: 'local' } },
     defaultPlan: 'free',
     maxSessionsPerWorker: 1000,
     sessionKeepAliveMs: 25_000,

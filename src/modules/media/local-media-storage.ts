@@ -24,33 +24,24 @@ export class LocalMediaStorage extends MediaStorage {
   }
 
   async stage(input: Readable | Buffer, options: { maxBytes: number }): Promise<StagedObject> {
-    await fs.promises.mkdir(this.tmp, { recursive: true });
-    const tmpPath = path.join(this.tmp, `${Date.now()}-${randomBytes(8).toString('hex')}`);
-    const meter = new HashingMeter(options.maxBytes);
-    try {
-      await pipeline(Buffer.isBuffer(input) ? Readable.from([input]) : input, meter, fs.createWriteStream(tmpPath, { flags: 'wx', mode: 0o600 }));
-    } catch (error) {
-      await fs.promises.rm(tmpPath, { force: true });
-      throw error;
-    }
-    const sha256 = meter.digest();
+    const file = await stageFile(this.tmp, input, options.maxBytes);
     let settled = false;
     return {
-      sha256,
-      size: meter.size,
-      head: meter.head(),
+      sha256: file.sha256,
+      size: file.size,
+      head: file.head,
       commit: async () => {
         if (settled) throw new Error('staged media already committed or discarded');
-        const target = this.pathOf(sha256);
+        const target = this.pathOf(file.sha256);
         await fs.promises.mkdir(path.dirname(target), { recursive: true });
-        await fs.promises.rename(tmpPath, target);
+        await fs.promises.rename(file.path, target);
         settled = true;
-        return sha256;
+        return file.sha256;
       },
       discard: async () => {
         if (settled) return;
         settled = true;
-        await fs.promises.rm(tmpPath, { force: true });
+        await fs.promises.rm(file.path, { force: true });
       },
     };
   }
@@ -71,25 +62,50 @@ export class LocalMediaStorage extends MediaStorage {
     );
   }
 
-  /** Removes staging files older than the given age, left by a process that stopped mid-upload. */
-  async removeStaleStaging(olderThanMs: number, now = Date.now()): Promise<number> {
-    let removed = 0;
-    const entries = await fs.promises.readdir(this.tmp).catch(() => [] as string[]);
-    for (const name of entries) {
-      const file = path.join(this.tmp, name);
-      const stat = await fs.promises.stat(file).catch(() => undefined);
-      if (stat && now - stat.mtimeMs > olderThanMs) {
-        await fs.promises.rm(file, { force: true });
-        removed += 1;
-      }
-    }
-    return removed;
+  removeStaleStaging(olderThanMs: number, now = Date.now()): Promise<number> {
+    return removeStaleFiles(this.tmp, olderThanMs, now);
   }
 
   pathOf(key: string): string {
     if (!SHA256.test(key)) throw new Error(`not a media storage key: ${key}`);
     return path.join(this.objects, key.slice(0, 2), key);
   }
+}
+
+export interface StagedFile {
+  path: string;
+  sha256: string;
+  size: number;
+  head: Buffer;
+}
+
+/** Writes the bytes to a new file in `dir` while hashing and measuring them; nothing is left on failure. */
+export async function stageFile(dir: string, input: Readable | Buffer, maxBytes: number): Promise<StagedFile> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+  const meter = new HashingMeter(maxBytes);
+  try {
+    await pipeline(Buffer.isBuffer(input) ? Readable.from([input]) : input, meter, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+  } catch (error) {
+    await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+  return { path: file, sha256: meter.digest(), size: meter.size, head: meter.head() };
+}
+
+/** Removes files of `dir` older than the given age (staging left by a process that stopped mid-upload). */
+export async function removeStaleFiles(dir: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  let removed = 0;
+  const entries = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  for (const name of entries) {
+    const file = path.join(dir, name);
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (stat && now - stat.mtimeMs > olderThanMs) {
+      await fs.promises.rm(file, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }
 
 /** Passes bytes through while hashing them, counting them against a limit and keeping the first ones. */

@@ -3,7 +3,6 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { QUEUES } from '../../platform/queues/queue-names';
-import { LocalMediaStorage } from './local-media-storage';
 import { MediaStorage } from './media-storage';
 import { MediaService } from './media.service';
 
@@ -53,7 +52,7 @@ export class MediaRetentionProcessor extends WorkerHost implements OnApplication
       return undefined;
     }
     const deleted = await this.media.sweepRetention();
-    const staleStaging = this.storage instanceof LocalMediaStorage ? await this.storage.removeStaleStaging(STALE_STAGING_MS) : 0;
+    const staleStaging = await this.storage.removeStaleStaging(STALE_STAGING_MS);
     if (deleted > 0 || staleStaging > 0) this.logger.log({ deleted, staleStaging }, 'media retention');
     return { deleted, staleStaging };
   }

@@ -32,8 +32,8 @@ export class MediaTooLargeError extends Error {
  * whoever uploads them; the records that reference them are counted by the service, which alone decides
  * when an object may be deleted.
  *
- * Implementations: `LocalMediaStorage` (DATA_DIR/media). An S3-compatible implementation would stage to a
- * local temporary file the same way and upload on `commit`.
+ * Implementations: `LocalMediaStorage` (DATA_DIR/media) and `S3MediaStorage` (an S3-compatible bucket; it
+ * stages to a local temporary file the same way and uploads on `commit`).
  */
 export abstract class MediaStorage {
   /** Writes the bytes to a staging area while hashing them; fails with MediaTooLargeError past maxBytes. */
@@ -46,6 +46,9 @@ export abstract class MediaStorage {
   abstract delete(key: string): Promise<void>;
 
   abstract exists(key: string): Promise<boolean>;
+
+  /** Removes staged bytes older than the given age, left by a process that stopped mid-upload. */
+  abstract removeStaleStaging(olderThanMs: number): Promise<number>;
 
   /** Stages and commits in one step; returns the key, hash and size. */
   async put(input: Readable | Buffer, options: { maxBytes: number }): Promise<{ key: string; sha256: string; size: number }> {

@@ -13,10 +13,17 @@ import { MediaStorage } from './media-storage';
 import { MediaUploadInterceptor } from './media-upload.interceptor';
 import { MediaUrlSigner } from './media-url-signer';
 import { PublicMediaController } from './public-media.controller';
+import { S3MediaStorage } from './s3-media-storage';
+
+function createMediaStorage(config: AppConfig): MediaStorage {
+  const root = path.join(config.dataDir, 'media');
+  const storage = config.media.storage;
+  return storage.kind === 's3' ? new S3MediaStorage(storage, path.join(root, 'tmp')) : new LocalMediaStorage(root);
+}
 
 /**
  * Media stored once and sent many times: fetched from a URL or uploaded, kept content-addressed in
- * DATA_DIR/media, served through signed public links, deleted by retention when no message used them.
+ * DATA_DIR/media (or an S3-compatible bucket), served through signed public links, deleted by retention when no message used them.
  * Other modules use MediaService (storeInbound, read, signedUrl, markUsed) and the table in media-types.
  */
 @Module({
@@ -27,7 +34,7 @@ import { PublicMediaController } from './public-media.controller';
     MediaService,
     MediaUploadInterceptor,
     MediaRetentionProcessor,
-    { provide: MediaStorage, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalMediaStorage(path.join(config.dataDir, 'media')) },
+    { provide: MediaStorage, inject: [APP_CONFIG], useFactory: createMediaStorage },
     { provide: MediaUrlSigner, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new MediaUrlSigner(config.secrets.mediaSigningSecret) },
   ],
   exports: [MediaService],

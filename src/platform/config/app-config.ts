@@ -103,6 +103,14 @@ export const environmentSchema = z.object({
     .number({ message: 'must be a number of days, 0 to keep media forever' })
     .min(0, 'must be a number of days, 0 to keep media forever')
     .default(30),
+  MEDIA_STORAGE: z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local'),
+  MEDIA_S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
+  MEDIA_S3_BUCKET: z.string().min(1).optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  MEDIA_S3_PREFIX: z.string().default('media/'),
   DEFAULT_PLAN: z.string().min(1).default('free'),
   MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
   SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
@@ -186,6 +194,20 @@ export interface MediaSettings {
   urlTtlSeconds: number;
   /** Age after which media no message used is deleted; 0 keeps media forever. */
   retentionDays: number;
+  /** Where the bytes live: DATA_DIR/media, or an S3-compatible bucket. */
+  storage: { kind: 'local' } | ({ kind: 's3' } & MediaS3Settings);
+}
+
+export interface MediaS3Settings {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Bucket in the URL path (MinIO and most self-hosted servers) rather than in the host name. */
+  forcePathStyle: boolean;
+  /** Prefix of every object key. */
+  prefix: string;
 }
 
 export interface MessageSettings {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppConfig, environmentSchema, GatewaySecrets } from './app-config';
+import { AppConfig, Environment, environmentSchema, GatewaySecrets, MediaSettings } from './app-config';
 import { loadOrCreateSecrets } from './secrets-store';
 
 /** A configuration problem the operator must fix; its message is one line naming the variable. */
@@ -8,6 +8,24 @@ export class ConfigurationError extends Error {
 }
 
 const SECRET_VARIABLES = ['SESSION_ENCRYPTION_KEY', 'MEDIA_SIGNING_SECRET', 'WEBHOOK_SIGNING_SECRET', 'ADMIN_TOKEN'] as const;
+
+/** MEDIA_STORAGE=s3 needs a bucket and credentials; the endpoint defaults to AWS in the region. */
+function mediaStorage(e: Environment): MediaSettings['storage'] {
+  if (e.MEDIA_STORAGE === 'local') return { kind: 'local' };
+  for (const name of ['MEDIA_S3_BUCKET', 'MEDIA_S3_ACCESS_KEY_ID', 'MEDIA_S3_SECRET_ACCESS_KEY'] as const) {
+    if (e[name] === undefined) throw new ConfigurationError(`Invalid configuration: ${name} is required when MEDIA_STORAGE=s3`);
+  }
+  return {
+    kind: 's3',
+    endpoint: e.MEDIA_S3_ENDPOINT ?? `https://s3.${e.MEDIA_S3_REGION}.amazonaws.com`,
+    bucket: e.MEDIA_S3_BUCKET!,
+    region: e.MEDIA_S3_REGION,
+    accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: e.MEDIA_S3_FORCE_PATH_STYLE,
+    prefix: e.MEDIA_S3_PREFIX,
+  };
+}
 
 /** Parses the environment into the typed configuration, or throws a ConfigurationError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -75,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fetchTimeoutMs: e.MEDIA_FETCH_TIMEOUT_MS,
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       retentionDays: e.MEDIA_RETENTION_DAYS,
+      storage: mediaStorage(e),
     },
     messages: {
       clientRefWindowHours: e.CLIENT_REF_WINDOW_HOURS,
