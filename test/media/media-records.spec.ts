@@ -164,6 +164,18 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
     expect(voice).toMatchObject({ mimeType: 'audio/ogg', whatsappMimeType: 'audio/ogg; codecs=opus', kinds: ['audio'] });
   });
 
+  it('counts stored, refused and deleted media in /metrics', async () => {
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const channel = await new ChannelClient(gw, key).create();
+    const stored = await upload(key, channel, SAMPLES.png());
+    await gw.http.post(`/v1/channels/${channel}/media`).set(bearer(key)).field('mime_type', 'image/png').attach('file', SAMPLES.pdf(), { filename: 'x' }).expect(400);
+    await gw.http.delete(`/v1/channels/${channel}/media/${stored.media_id}`).set(bearer(key)).expect(204);
+    const metrics = (await gw.http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^media_stored_total\{source="upload"\} [1-9]/m);
+    expect(metrics).toMatch(/^media_refused_total\{reason="type_mismatch"\} [1-9]/m);
+    expect(metrics).toMatch(/^media_deleted_total\{cause="api"\} [1-9]/m);
+  });
+
   describe('retention', () => {
     it('is scheduled as a repeatable job on the maintenance queue', async () => {
       const queue = gw.app.get<Queue>(getQueueToken(QUEUES.maintenance));

@@ -6,6 +6,7 @@ import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
 import { LocalMediaStorage } from './local-media-storage';
 import { MediaController } from './media.controller';
+import { MediaMetrics } from './media.metrics';
 import { MediaRepository } from './media.repository';
 import { MediaRetentionProcessor } from './media-retention.processor';
 import { MediaService } from './media.service';
@@ -31,6 +32,7 @@ function createMediaStorage(config: AppConfig): MediaStorage {
   controllers: [MediaController, PublicMediaController],
   providers: [
     MediaRepository,
+    MediaMetrics,
     MediaService,
     MediaUploadInterceptor,
     MediaRetentionProcessor,

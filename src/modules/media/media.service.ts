@@ -11,6 +11,7 @@ import { ChannelAccessService } from '../channels/channel-access.service';
 import { createMediaSchema, MediaView, uploadMediaFieldsSchema } from './media.contracts';
 import { MediaRepository, MediaRow } from './media.repository';
 import { fetchMedia, MediaFetchError } from './media-fetcher';
+import { MediaMetrics } from './media.metrics';
 import { ByteRange, MediaStorage, MediaTooLargeError, StagedObject } from './media-storage';
 import { checkMediaType, MediaKind, mediaKindsOf, mediaTypeRule, mimeTypeOfFamily, normalizeMimeType, sniffFamily } from './media-types';
 import { MediaUrlSigner } from './media-url-signer';
@@ -46,6 +47,7 @@ export class MediaService {
     private readonly storage: MediaStorage,
     private readonly signer: MediaUrlSigner,
     private readonly guard: EgressGuard,
+    private readonly metrics: MediaMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,33 +56,41 @@ export class MediaService {
   /** `POST /v1/channels/{id}/media`: a JSON body with source_url, or a multipart upload (`file`). */
   async create(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     try {
-      const channel = await this.access.require(key, channelId);
-      if (file) {
-        const fields = parse(uploadMediaFieldsSchema, body ?? {});
-        const declared =
-          fields.mime_type ??
-          (normalizeMimeType(file.mimetype) !== 'application/octet-stream' ? file.mimetype : undefined) ??
-          mimeTypeOfFamily(sniffFamily(file.staged.head)) ??
-          'application/octet-stream';
-        const row = await this.accept(channel.id, channel.customerId, file.staged, declared, {
-          filename: fields.filename ?? (file.originalname || null),
-          source: 'upload',
-          sourceUrl: null,
-        });
-        return this.view(row);
-      }
-      const input = parse(createMediaSchema, body);
-      this.requireAcceptedType(input.mime_type);
-      const staged = await this.fetch(input.source_url);
-      const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
-        filename: input.filename ?? filenameFromUrl(input.source_url),
-        source: 'url',
-        sourceUrl: input.source_url,
-      });
-      return this.view(row);
+      return await this.createMedia(key, channelId, body, file);
+    } catch (error) {
+      const reason = (error as AppError).details as { reason?: unknown } | undefined;
+      if (error instanceof AppError && typeof reason?.reason === 'string') this.metrics.refused.inc({ reason: reason.reason });
+      throw error;
     } finally {
       await file?.staged.discard();
     }
+  }
+
+  private async createMedia(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
+    const channel = await this.access.require(key, channelId);
+    if (file) {
+      const fields = parse(uploadMediaFieldsSchema, body ?? {});
+      const declared =
+        fields.mime_type ??
+        (normalizeMimeType(file.mimetype) !== 'application/octet-stream' ? file.mimetype : undefined) ??
+        mimeTypeOfFamily(sniffFamily(file.staged.head)) ??
+        'application/octet-stream';
+      const row = await this.accept(channel.id, channel.customerId, file.staged, declared, {
+        filename: fields.filename ?? (file.originalname || null),
+        source: 'upload',
+        sourceUrl: null,
+      });
+      return this.view(row);
+    }
+    const input = parse(createMediaSchema, body);
+    this.requireAcceptedType(input.mime_type);
+    const staged = await this.fetch(input.source_url);
+    const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
+      filename: input.filename ?? filenameFromUrl(input.source_url),
+      source: 'url',
+      sourceUrl: input.source_url,
+    });
+    return this.view(row);
   }
 
   async get(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<MediaView> {
@@ -97,7 +107,7 @@ export class MediaService {
   async remove(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<void> {
     const channel = await this.access.require(key, channelId, { allowDeleted: true });
     await this.require(channel.id, mediaId);
-    await this.deleteRecord(mediaId);
+    if (await this.deleteRecord(mediaId)) this.metrics.deleted.inc({ cause: 'api' });
   }
 
   /**
@@ -127,6 +137,7 @@ export class MediaService {
         { id: newId('med'), customerId, channelId, sha256: staged.sha256, size: staged.size, mimeType: declared, filename: filename ?? null, source: 'inbound', sourceUrl: null },
         () => staged.commit(),
       );
+      this.counted(row);
       return toStoredMedia(row);
     } finally {
       await staged.discard();
@@ -179,6 +190,7 @@ export class MediaService {
       for (const id of ids) if (await this.deleteRecord(id, cutoff)) deleted += 1;
       if (ids.length < 100) break;
     }
+    if (deleted > 0) this.metrics.deleted.inc({ cause: 'retention' }, deleted);
     return deleted;
   }
 
@@ -253,13 +265,20 @@ export class MediaService {
           details: { reason: 'type_mismatch', declared_mime_type: declared, detected_mime_type: mimeTypeOfFamily(check.detected) ?? null },
         });
       }
-      return await this.media.create(
+      const row = await this.media.create(
         { id: newId('med'), customerId, channelId, sha256: staged.sha256, size: staged.size, mimeType: check.mimeType, ...meta },
         () => staged.commit(),
       );
+      return this.counted(row);
     } finally {
       await staged.discard();
     }
+  }
+
+  private counted(row: MediaRow): MediaRow {
+    this.metrics.stored.inc({ source: row.source });
+    this.metrics.storedBytes.inc({ source: row.source }, row.size);
+    return row;
   }
 
   private view(row: MediaRow): MediaView {
