@@ -21,7 +21,9 @@ export interface Database {
  * (`applyPendingMigrations({ ...options, database })`).
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const log = options.logQueries ? (['query', 'warn', 'error'] as const) : (['warn', 'error'] as const);
+  // Query errors are thrown to the caller, which maps and logs them with the request id; Prisma printing
+  // them to stdout as well would only duplicate them outside the structured log.
+  const log = options.logQueries ? (['query', 'warn', 'error'] as const) : (['warn'] as const);
 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
