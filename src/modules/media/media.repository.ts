@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 
 export type MediaRow = Awaited<ReturnType<PrismaClient['media']['findUniqueOrThrow']>>;
+const STORE_TIMEOUT_MS = 10 * 60 * 1000;
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export interface NewMedia {
@@ -28,11 +29,15 @@ export class MediaRepository {
 
   /** Commits the bytes (`store` returns the storage key) and inserts the record, under the sha256 lock. */
   create(data: NewMedia, store: () => Promise<string>): Promise<MediaRow> {
-    return this.prisma.$transaction(async (tx) => {
-      await lockSha(tx, data.sha256);
-      const storageKey = await store();
-      return tx.media.create({ data: { ...data, storageKey } });
-    });
+    return this.prisma.$transaction(
+      async (tx) => {
+        await lockSha(tx, data.sha256);
+        const storageKey = await store();
+        return tx.media.create({ data: { ...data, storageKey } });
+      },
+      // Committing is a rename on local disk, but an upload with S3 storage: allow it time.
+      { timeout: STORE_TIMEOUT_MS, maxWait: 10_000 },
+    );
   }
 
   /**
