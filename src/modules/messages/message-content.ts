@@ -13,7 +13,7 @@ export function parseRecipient(to: string, field: (string | number)[] = ['to']):
   if ((match = value.match(/^\+?([1-9]\d{6,14})$/))) return `${match[1]}@s.whatsapp.net`;
   if ((match = value.match(/^([1-9]\d{6,14})(?::\d+)?@(s\.whatsapp\.net|c\.us)$/))) return `${match[1]}@s.whatsapp.net`;
   if (/^\d{1,20}@lid$/.test(value)) return value;
-  if (/^\d{5,20}(-\d{1,20})?@g\.us$/.test(value)) return value;
+  if (/^\d{5,30}(-\d{1,20})?@g\.us$/.test(value)) return value;
   throw new AppError('invalid_request', `Invalid ${field.join('.')}: not an E.164 number, user JID, LID or group JID.`, {
     details: { issues: [{ path: field, code: 'invalid_recipient', message: 'must be an E.164 number (+15551234567), a user JID (…@s.whatsapp.net), a LID (…@lid) or a group JID (…@g.us)' }] },
   });

@@ -111,9 +111,12 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
     }
   }
 
-  private async wireContent(row: MessageRow): Promise<WireContent> {
-    const type = row.type as MessageType;
-    const content = row.content as StoredContent;
+  private wireContent(row: MessageRow): Promise<WireContent> {
+    return this.wireContentOf(row.type as MessageType, row.content as StoredContent);
+  }
+
+  /** The engine's content for stored content: media fetched, reactions pointed at their target. */
+  async wireContentOf(type: MessageType, content: StoredContent): Promise<WireContent> {
     if ((MEDIA_TYPES as readonly string[]).includes(type)) {
       const body = content[type] as { source_url?: string; mime_type?: string; caption?: string; filename?: string; voice?: boolean };
       if (!body.source_url) throw new AppError('invalid_request', 'media_id sends are not available on this gateway yet; use source_url.');

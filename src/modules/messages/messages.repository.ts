@@ -17,16 +17,6 @@ export interface MessageFilter {
   until?: Date;
 }
 
-/** Unique-constraint violations, by the constraint's fields. */
-export function uniqueViolation(error: unknown): string[] | null {
-  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
-  if (e?.code !== 'P2002') return null;
-  const target = e.meta?.target;
-  if (Array.isArray(target)) return target as string[];
-  if (typeof target === 'string') return [target];
-  return e.meta?.driverAdapterError?.cause?.constraint?.fields ?? [];
-}
-
 @Injectable()
 export class MessagesRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
@@ -129,5 +119,14 @@ export class MessagesRepository {
   /** The newest message of a chat (anchors archive and unread changes on WhatsApp). */
   latestInChat(channelId: string, chatJid: string): Promise<MessageRow | null> {
     return this.prisma.message.findFirst({ where: { channelId, chatJid }, orderBy: { id: 'desc' } });
+  }
+
+  findManyByWaIds(channelId: string, waMessageIds: string[]): Promise<MessageRow[]> {
+    return this.prisma.message.findMany({ where: { channelId, waMessageId: { in: waMessageIds } } });
+  }
+
+  async outboundChats(channelId: string): Promise<string[]> {
+    const rows = await this.prisma.message.findMany({ where: { channelId, direction: 'outbound' }, distinct: ['chatJid'], select: { chatJid: true } });
+    return rows.map((r) => r.chatJid);
   }
 }

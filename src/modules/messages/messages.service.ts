@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
@@ -13,7 +14,7 @@ import { contentOf, parseRecipient, StoredContent } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { CONTENT_SCHEMAS, ListMessagesQuery, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
-import { MessageRow, MessagesRepository, uniqueViolation } from './messages.repository';
+import { MessageRow, MessagesRepository } from './messages.repository';
 
 /** Channels in these states accept sends: connected, or on their way back (the message waits, persisted). */
 const ACCEPTING = new Set(['connected', 'connecting', 'reconnecting', 'disconnected']);
@@ -75,40 +76,37 @@ export class MessagesService {
 
   private async insert(channel: ChannelRow, chatJid: string, input: SendMessageInput, content: StoredContent, requestId: string): Promise<MessageRow | { repeated: MessageRow }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const now = new Date();
-        return await this.messages.transaction(async (tx) => {
-          const row = await this.messages.insert(
-            {
-              id: newId('msg'),
-              customerId: channel.customerId,
-              channelId: channel.id,
-              mode: channel.mode,
-              direction: 'outbound',
-              chatJid,
-              type: input.type,
-              content: content as object,
-              status: 'queued',
-              waMessageId: this.sessions.newMessageId(),
-              clientRef: input.client_ref ?? null,
-              clientRefKey: input.client_ref ?? null,
-              correlationId: requestId,
-              waTimestamp: now,
-            },
-            tx,
-          );
-          await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, jid: chatJid, at: now, incoming: false });
-          return row;
+      const now = new Date();
+      const id = newId('msg');
+      // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts.
+      const inserted = await this.messages.transaction(async (tx) => {
+        const fresh = await this.messages.insertIfNew(tx, {
+          id,
+          customerId: channel.customerId,
+          channelId: channel.id,
+          mode: channel.mode,
+          direction: 'outbound',
+          chatJid,
+          type: input.type,
+          content: content as object,
+          status: 'queued',
+          waMessageId: this.sessions.newMessageId(),
+          clientRef: input.client_ref ?? null,
+          clientRefKey: input.client_ref ?? null,
+          correlationId: requestId,
+          waTimestamp: now,
         });
-      } catch (error) {
-        const fields = uniqueViolation(error);
-        if (!fields || !input.client_ref) throw error;
-        // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
-        const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
-        if (!existing) continue;
-        if (this.insideWindow(existing)) return { repeated: existing };
-        await this.messages.retireClientRef(existing.id, this.windowStart());
-      }
+        if (!fresh) return null;
+        await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, jid: chatJid, at: now, incoming: false });
+        return this.messages.find(id, tx);
+      });
+      if (inserted) return inserted;
+      if (!input.client_ref) continue; // a WhatsApp id collision: draw another
+      // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
+      const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
+      if (!existing) continue;
+      if (this.insideWindow(existing)) return { repeated: existing };
+      await this.messages.retireClientRef(existing.id, this.windowStart());
     }
     throw new AppError('concurrent_modification', 'The client_ref is being reused concurrently; retry.');
   }
@@ -144,6 +142,37 @@ export class MessagesService {
         ...(target.chatJid.endsWith('@g.us') && !fromMe && target.senderJid ? { participant: target.senderJid } : {}),
       },
     };
+  }
+
+  /**
+   * What a simulated contact sends for a sandbox inbound request: the same shapes as a send, resolved the
+   * same way (reactions name a message of this channel, media is fetched from source_url).
+   */
+  async contentForContact(channelId: string, contactJid: string, input: SendMessageInput): Promise<WireContent> {
+    const content = contentOf(input);
+    if (input.type === 'reaction') await this.resolveReaction(channelId, contactJid, content);
+    return this.dispatcher.wireContentOf(input.type, content);
+  }
+
+  /** Outbound messages of the channel by WhatsApp id (the sandbox outbox names them). */
+  findByWaIds(channelId: string, waMessageIds: string[]) {
+    return this.messages.findManyByWaIds(channelId, waMessageIds);
+  }
+
+  /** Chats this channel sent to. */
+  recipients(channelId: string): Promise<string[]> {
+    return this.messages.outboundChats(channelId);
+  }
+
+  /** An outbound message of the channel, for sandbox receipts. */
+  async outbound(channelId: string, messageId: string): Promise<MessageRow> {
+    const row = await this.messages.find(messageId);
+    if (!row || row.channelId !== channelId || row.direction !== 'outbound') {
+      throw new AppError('invalid_request', 'Invalid message_id: no message this channel sent.', {
+        details: { issues: [{ path: ['message_id'], code: 'not_found', message: 'no outbound message with this id on the channel' }] },
+      });
+    }
+    return row;
   }
 
   async list(key: ApiKeyPrincipal, channelId: string | undefined, query: ListMessagesQuery) {

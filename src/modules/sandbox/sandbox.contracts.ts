@@ -19,3 +19,35 @@ export class SandboxPairCodeDto extends createZodDto(
 export class SandboxPhoneDto extends createZodDto(
   z.object({ channel_id: z.string(), phone_number: z.string().describe('The simulated phone, E.164.') }),
 ) {}
+
+export class SandboxInboundResultDto extends createZodDto(
+  z.object({
+    channel_id: z.string(),
+    from: z.string().describe('The simulated contact, E.164.'),
+    wa_message_id: z.string().describe('WhatsApp id of the message; the channel stores it under its own `id` (see GET …/messages).'),
+  }),
+) {}
+
+export const sandboxOutboxQuerySchema = z.object({
+  to: phone.optional().describe('Only what this simulated contact received; every contact the channel wrote to by default.'),
+});
+export class SandboxOutboxQueryDto extends createZodDto(sandboxOutboxQuerySchema) {}
+
+const outboxItem = z.object({
+  wa_message_id: z.string(),
+  message_id: z.string().nullable().describe('The message\'s id in this API, when it was sent through it.'),
+  from: z.string(),
+  to: z.string(),
+  timestamp: z.iso.datetime({ offset: true }),
+  type: z.string(),
+  content: z.record(z.string(), z.unknown()).describe('Decrypted, in the shape of a send body (media: metadata with size and sha256 of the bytes).'),
+});
+export class SandboxOutboxDto extends createZodDto(z.object({ data: z.array(outboxItem) })) {}
+
+export class SandboxReceiptDto extends createZodDto(
+  z.object({
+    message_id: z.string().min(1).describe('A message this channel sent.'),
+    status: z.enum(['delivered', 'read']),
+  }),
+) {}
+export class SandboxReceiptResultDto extends createZodDto(z.object({ message_id: z.string(), status: z.enum(['delivered', 'read']) })) {}

@@ -1,11 +1,21 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { SandboxPairCodeDto, SandboxPhoneDto, SandboxScanDto } from './sandbox.contracts';
+import {
+  SandboxInboundResultDto,
+  SandboxOutboxDto,
+  SandboxOutboxQueryDto,
+  SandboxPairCodeDto,
+  SandboxPhoneDto,
+  SandboxReceiptDto,
+  SandboxReceiptResultDto,
+  SandboxScanDto,
+} from './sandbox.contracts';
 import { SandboxService } from './sandbox.service';
 
 const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key', 'channel_unavailable'] as const;
@@ -54,5 +64,38 @@ export class SandboxController {
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
   drop(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
     return this.sandbox.drop(key, id);
+  }
+
+  @Post('inbound')
+  @HttpCode(202)
+  @AuditAction('sandbox.inbound', 'channel')
+  @ApiOperation({
+    summary: 'A simulated contact sends a message to the channel (test keys only)',
+    description:
+      'Body: `from` (E.164) and a message in the shapes of POST /v1/channels/{id}/messages (without `to`). Template and interactive messages arrive as the text they render to; media is fetched from `source_url`.',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['from', 'type'], properties: { from: { type: 'string' }, type: { type: 'string' } } } })
+  @ApiErrorResponses(...ERRORS, 'validation')
+  @ZodResponse({ status: 202, type: SandboxInboundResultDto })
+  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: Record<string, unknown>) {
+    return this.sandbox.inbound(key, id, body);
+  }
+
+  @Get('outbox')
+  @ApiOperation({ summary: 'What simulated contacts received from this channel, decrypted (test keys only)' })
+  @ApiErrorResponses(...ERRORS, 'validation')
+  @ZodResponse({ status: 200, type: SandboxOutboxDto })
+  outbox(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: SandboxOutboxQueryDto) {
+    return this.sandbox.outbox(key, id, query.to);
+  }
+
+  @Post('receipts')
+  @HttpCode(200)
+  @AuditAction('sandbox.receipt', 'channel')
+  @ApiOperation({ summary: 'The recipient of a message reports it delivered or read (test keys only)' })
+  @ApiErrorResponses(...ERRORS, 'validation')
+  @ZodResponse({ status: 200, type: SandboxReceiptResultDto })
+  receipt(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxReceiptDto) {
+    return this.sandbox.receipt(key, id, body.message_id, body.status);
   }
 }

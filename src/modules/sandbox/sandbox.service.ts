@@ -5,6 +5,10 @@ import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
+import { parseRecipient } from '../messages/message-content';
+import { sendMessageSchema } from '../messages/messages.contracts';
+import { MessagesService } from '../messages/messages.service';
+import { fromSimulatorContent, toSimulatorContent } from './sandbox-messages';
 
 function e164(phone: string): string {
   return `+${phone.replace(/\D/g, '')}`;
@@ -20,7 +24,66 @@ export class SandboxService {
     private readonly access: ChannelAccessService,
     private readonly network: SandboxNetwork,
     private readonly sessions: SessionManager,
+    private readonly messages: MessagesService,
   ) {}
+
+  /** A simulated contact sends the channel a message, in the shapes of a send (`from` instead of `to`). */
+  async inbound(key: ApiKeyPrincipal, channelId: string, body: Record<string, unknown>) {
+    const { channel, phone } = await this.pairedChannel(key, channelId);
+    const { from, ...rest } = body ?? {};
+    if (typeof from !== 'string' || !/^\+?[1-9]\d{6,14}$/.test(from)) {
+      throw new AppError('invalid_request', 'Invalid from: must be the E.164 number of the simulated contact.', {
+        details: { issues: [{ path: ['from'], code: 'invalid_format', message: 'must be an E.164 phone number such as +15551234567' }] },
+      });
+    }
+    const parsed = sendMessageSchema.safeParse({ ...rest, to: from });
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map((p) => (p === 'to' ? 'from' : String(p))), code: i.code, message: i.message }));
+      throw new AppError('invalid_request', `Invalid ${issues[0]?.path.join('.') || 'request'}: ${issues[0]?.message}.`, { details: { issues } });
+    }
+    const wire = await this.messages.contentForContact(channel.id, parseRecipient(from, ['from']), parsed.data);
+    const simulator = await this.network.simulator();
+    const sender = from.replace(/\D/g, '');
+    simulator.createPhone(sender);
+    const waMessageId = await simulator.send(sender, phone.replace(/\D/g, ''), toSimulatorContent(wire));
+    return { channel_id: channel.id, from: e164(sender), wa_message_id: waMessageId };
+  }
+
+  /** What simulated contacts received from this channel's account, decrypted. */
+  async outbox(key: ApiKeyPrincipal, channelId: string, to?: string) {
+    const { channel, phone } = await this.pairedChannel(key, channelId);
+    const simulator = await this.network.simulator();
+    const own = phone.replace(/\D/g, '');
+    const contacts = to
+      ? [to.replace(/\D/g, '')]
+      : (await this.messages.recipients(channel.id)).filter((jid) => jid.endsWith('@s.whatsapp.net')).map((jid) => jid.split('@')[0]);
+    const received = contacts.flatMap((contact) => simulator.received(contact)).filter((m) => m.from === own && !m.group);
+    const known = new Map((await this.messages.findByWaIds(channel.id, received.map((m) => m.id))).map((row) => [row.waMessageId, row.id]));
+    return {
+      data: received.map((m) => ({
+        wa_message_id: m.id,
+        message_id: known.get(m.id) ?? null,
+        from: e164(m.from),
+        to: e164(m.to),
+        timestamp: new Date(m.timestamp * (m.timestamp < 1e12 ? 1000 : 1)).toISOString(),
+        ...fromSimulatorContent(m.content),
+      })),
+    };
+  }
+
+  /** The recipient of one of the channel's messages reports it delivered or read. */
+  async receipt(key: ApiKeyPrincipal, channelId: string, messageId: string, status: 'delivered' | 'read') {
+    const { channel, phone } = await this.pairedChannel(key, channelId);
+    const row = await this.messages.outbound(channel.id, messageId);
+    if (!row.chatJid.endsWith('@s.whatsapp.net')) {
+      throw new AppError('invalid_request', 'Sandbox receipts are for one-to-one chats.', {
+        details: { issues: [{ path: ['message_id'], code: 'invalid_value', message: 'not a one-to-one message' }] },
+      });
+    }
+    const simulator = await this.network.simulator();
+    simulator.sendReceipt(row.chatJid.split('@')[0], phone.replace(/\D/g, ''), [row.waMessageId], status);
+    return { message_id: row.id, status };
+  }
 
   async scan(key: ApiKeyPrincipal, channelId: string, phoneNumber?: string) {
     const channel = await this.sandboxChannel(key, channelId);
