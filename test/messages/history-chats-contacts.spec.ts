@@ -1,0 +1,143 @@
+import { SessionManager } from '../../src/engine/session-manager';
+import type { SessionEvent } from '../../src/engine/session-manager';
+import { InboundMessages } from '../../src/modules/messages/inbound-messages';
+import { bearer, errorCode } from '../support/http';
+import { eventually } from '../support/eventually';
+import { Channel, digits, MessagingStack, newPhone } from './support';
+
+describe('History, chats and contacts', () => {
+  const stack = new MessagingStack();
+  let channel: Channel;
+  beforeAll(async () => {
+    await stack.start();
+    channel = await stack.channel();
+  });
+  afterAll(() => stack.stop());
+
+  /** Reports an event as if Baileys had emitted it on the channel's socket. */
+  function engineEvent(event: SessionEvent): void {
+    (stack.gw.app.get(SessionManager) as unknown as { emit(id: string, e: SessionEvent): void }).emit(channel.id, event);
+  }
+  const drained = () => stack.gw.app.get(InboundMessages).drained(channel.id);
+
+  let seq = 0;
+  function inboundText(from: string, text: string): SessionEvent {
+    seq++;
+    const jid = `${digits(from)}@s.whatsapp.net`;
+    return {
+      type: 'message',
+      message: {
+        key: { chatJid: jid, waMessageId: `TEST${Date.now()}${seq}`, fromMe: false },
+        senderJid: jid,
+        pushName: 'Gil',
+        timestamp: new Date(),
+        content: { type: 'text', text },
+        offline: false,
+      },
+    };
+  }
+
+  it('stores an inbound message once even when it is delivered twice', async () => {
+    const event = inboundText(newPhone(), 'twice');
+    engineEvent(event);
+    engineEvent({ ...event, message: { ...(event as Extract<SessionEvent, { type: 'message' }>).message, offline: true } });
+    await drained();
+    const waId = (event as Extract<SessionEvent, { type: 'message' }>).message.key.waMessageId;
+    expect(await stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
+    const events = await channel.events('message.received');
+    expect(events.filter((p) => p.wa_message_id === waId)).toHaveLength(1);
+  });
+
+  it('stores a location received from a simulated phone', async () => {
+    const contact = newPhone();
+    stack.simulator.createPhone(digits(contact), { pushName: 'Hal' });
+    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'location', latitude: 3, longitude: 4 });
+    await eventually(() => stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } }), (n) => n === 1);
+  });
+
+  it('pages history newest first without losing or repeating messages while new ones arrive', async () => {
+    const from = newPhone();
+    for (let i = 0; i < 25; i++) engineEvent(inboundText(from, `before ${i}`));
+    await drained();
+    const chat = `${digits(from)}@s.whatsapp.net`;
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let extra = 0;
+    do {
+      const page = await channel.history({ chat, limit: 4, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.data.map((m: { text: string }) => m.text));
+      cursor = page.next_cursor ?? undefined;
+      engineEvent(inboundText(from, `during ${extra++}`));
+      engineEvent(inboundText(from, `during ${extra++}`));
+      await drained();
+    } while (cursor);
+    const before = seen.filter((t) => t.startsWith('before'));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(before).toEqual(Array.from({ length: 25 }, (_, i) => `before ${24 - i}`));
+    const bad = await channel.http.get(`/v1/channels/${channel.id}/messages`).query({ limit: 101 }).set(bearer(channel.key)).expect(400);
+    expect(errorCode(bad)).toBe('invalid_request');
+    const badCursor = await channel.http.get('/v1/messages').query({ cursor: 'nope' }).set(bearer(channel.key)).expect(400);
+    expect(errorCode(badCursor)).toBe('invalid_request');
+  });
+
+  it('filters history by chat, direction, type, status and time range, across channels on /v1/messages', async () => {
+    const contact = newPhone();
+    const sent = await channel.send({ type: 'location', to: contact, location: { latitude: 1, longitude: 2 } });
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const filtered = await stack.gw.http
+      .get('/v1/messages')
+      .query({ chat: contact, direction: 'outbound', type: 'location', since })
+      .set(bearer(channel.key))
+      .expect(200);
+    expect(filtered.body.data.map((m: { id: string }) => m.id)).toEqual([sent.body.message_id]);
+    const none = await stack.gw.http.get('/v1/messages').query({ chat: contact, until: since }).set(bearer(channel.key)).expect(200);
+    expect(none.body.data).toEqual([]);
+    const byStatus = await stack.gw.http.get('/v1/messages').query({ chat: contact, status: 'failed' }).set(bearer(channel.key)).expect(200);
+    expect(byStatus.body.data).toEqual([]);
+  });
+
+  it('keeps chat flags gateway-side, applies them on WhatsApp, and publishes chat events', async () => {
+    const contact = newPhone();
+    await channel.send({ type: 'text', to: contact, text: 'chat me' });
+    const chatId = `${digits(contact)}@s.whatsapp.net`;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const patched = await channel.http
+      .patch(`/v1/channels/${channel.id}/chats/${chatId}`)
+      .set(bearer(channel.key))
+      .send({ pinned: true, archived: true, muted_until: until, unread: true, ephemeral_seconds: 86_400 })
+      .expect(200);
+    expect(patched.body).toMatchObject({ id: chatId, pinned: true, archived: true, muted_until: until, unread: true, ephemeral_seconds: 86_400, applied_on_whatsapp: true });
+    const got = await channel.http.get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(contact)}`).set(bearer(channel.key)).expect(200);
+    expect(got.body).toMatchObject({ pinned: true, archived: true, unread: true });
+    const archived = await channel.http.get(`/v1/channels/${channel.id}/chats`).query({ archived: 'true' }).set(bearer(channel.key)).expect(200);
+    expect(archived.body.data.map((c: { id: string }) => c.id)).toContain(chatId);
+    for (const type of ['chat.updated', 'chat.archived', 'chat.pinned']) {
+      expect((await channel.events(type)).some((p) => (p.chat as { id: string }).id === chatId)).toBe(true);
+    }
+    const unpinned = await channel.http.patch(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).send({ pinned: false, unread: false, muted_until: null }).expect(200);
+    expect(unpinned.body).toMatchObject({ pinned: false, unread: false, unread_count: 0, muted_until: null });
+    const empty = await channel.http.patch(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).send({}).expect(400);
+    expect(errorCode(empty)).toBe('invalid_request');
+    await channel.http.delete(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(200);
+    expect(errorCode(await channel.http.get(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(404))).toBe('not_found');
+  });
+
+  it('backfills contacts and the phone ↔ LID map, and refreshes a profile from WhatsApp', async () => {
+    const contact = newPhone();
+    stack.simulator.createPhone(digits(contact), { pushName: 'Ivy' });
+    await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hello' });
+    const jid = `${digits(contact)}@s.whatsapp.net`;
+    const contacts = await eventually(
+      () => channel.http.get(`/v1/channels/${channel.id}/contacts`).query({ limit: 100 }).set(bearer(channel.key)).then((r) => r.body.data),
+      (list: Array<{ id: string }>) => list.some((c) => c.id === jid),
+    );
+    expect(contacts.find((c: { id: string }) => c.id === jid)).toMatchObject({ push_name: 'Ivy', phone_number: contact, lid: null });
+    engineEvent({ type: 'contacts', contacts: [{ jid, lid: '987654321012345@lid' }] });
+    await drained();
+    const lids = await channel.http.get(`/v1/channels/${channel.id}/contacts/lids`).set(bearer(channel.key)).expect(200);
+    expect(lids.body.data).toContainEqual({ phone_number: contact, jid, lid: '987654321012345@lid' });
+    const profile = await channel.http.post(`/v1/channels/${channel.id}/contacts/${jid}/profile`).set(bearer(channel.key)).expect(201);
+    expect(profile.body).toMatchObject({ id: jid, push_name: 'Ivy', on_whatsapp: true });
+    expect(profile.body.profile_refreshed_at).not.toBeNull();
+  });
+});
