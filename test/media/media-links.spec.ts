@@ -60,6 +60,10 @@ describe('Media: signed public links (GET /v1/media/{token})', () => {
     expect(maxAge).toBeLessThanOrEqual(900);
 
     await gw.http.get(media.path).set('If-None-Match', `"${media.body.sha256}"`).expect(304);
+
+    const head = await gw.http.head(media.path).expect(200);
+    expect(head.headers['content-length']).toBe(String(png.length));
+    expect(head.headers['content-type']).toBe('image/png');
   });
 
   it('serves documents as attachments', async () => {

@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MediaService } from '../../src/modules/media/media.service';
@@ -130,6 +131,19 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
     expect(storedObjects(gw).length).toBe(before + 1);
     expect(storedObjects(gw)).toContain(first.sha256);
     expect(stagingFiles(gw)).toEqual([]);
+  });
+
+  it('streams a multi-megabyte upload to disk and keeps only the base name of the part', async () => {
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const channel = await new ChannelClient(gw, key).create();
+    const bytes = SAMPLES.mp4(6 * 1024 * 1024);
+    const res = await gw.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(key))
+      .attach('file', bytes, { filename: '../../videos/clip.mp4', contentType: 'video/mp4' })
+      .expect(201);
+    expect(res.body).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), filename: 'clip.mp4' });
+    expect(fs.statSync(path.join(gw.config.dataDir, 'media', 'objects', res.body.sha256.slice(0, 2), res.body.sha256)).size).toBe(bytes.length);
   });
 
   it('deletes the bytes with the last record that references them', async () => {

@@ -76,7 +76,7 @@ export class MediaService {
         mimeTypeOfFamily(sniffFamily(file.staged.head)) ??
         'application/octet-stream';
       const row = await this.accept(channel.id, channel.customerId, file.staged, declared, {
-        filename: fields.filename ?? (file.originalname || null),
+        filename: fields.filename ?? cleanFilename(file.originalname),
         source: 'upload',
         sourceUrl: null,
       });
@@ -337,10 +337,17 @@ function unsupportedType(mimeType: string): AppError {
   });
 }
 
+/** A client's file name as a plain name: no directories, no control characters, at most 255 characters. */
+function cleanFilename(name: string | undefined): string | null {
+  const base = (name ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  return clean.length > 0 ? clean : null;
+}
+
 function filenameFromUrl(url: string): string | null {
   try {
     const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-    return last && last.length <= 255 && !/[\u0000-\u001f\u007f\\]/.test(last) ? last : null;
+    return cleanFilename(last);
   } catch {
     return null;
   }
