@@ -38,11 +38,11 @@ describe('History, chats and contacts', () => {
   }
 
   it('stores an inbound message once even when it is delivered twice', async () => {
-    const event = inboundText(newPhone(), 'twice');
+    const event = inboundText(newPhone(), 'twice') as Extract<SessionEvent, { type: 'message' }>;
     engineEvent(event);
-    engineEvent({ ...event, message: { ...(event as Extract<SessionEvent, { type: 'message' }>).message, offline: true } });
+    engineEvent({ type: 'message', message: { ...event.message, offline: true } });
     await drained();
-    const waId = (event as Extract<SessionEvent, { type: 'message' }>).message.key.waMessageId;
+    const waId = event.message.key.waMessageId;
     expect(await stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
     const events = await channel.events('message.received');
     expect(events.filter((p) => p.wa_message_id === waId)).toHaveLength(1);

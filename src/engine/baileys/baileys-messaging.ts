@@ -9,13 +9,26 @@ const PROFILE_TIMEOUT_MS = 5_000;
 
 /** Message operations over the sockets of a session pool: the send path, read receipts, chat changes, profiles. */
 export class BaileysMessaging {
+  /** One send at a time per channel: concurrent first sends to a device race on its Signal session. */
+  private readonly sendLanes = new Map<string, Promise<unknown>>();
+
   constructor(private readonly socketOf: (channelId: string) => WASocket | undefined) {}
 
   newMessageId(): string {
     return generateMessageIDV2();
   }
 
-  async send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
+  send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
+    const previous = this.sendLanes.get(channelId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.sendNow(channelId, to, content, options));
+    this.sendLanes.set(channelId, next);
+    void next.catch(() => undefined).finally(() => {
+      if (this.sendLanes.get(channelId) === next) this.sendLanes.delete(channelId);
+    });
+    return next;
+  }
+
+  private async sendNow(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
     const socket = this.require(channelId);
     const sent = await socket.sendMessage(to, toBaileysContent(content), { messageId: options.waMessageId });
     const seconds = Number(sent?.messageTimestamp ?? 0);

@@ -1,0 +1,98 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
+import { eventually } from '../support/eventually';
+import { Channel, digits, MessagingStack, newPhone } from './support';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A redis-server of this test alone: stopping it never touches the shared one. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()], { stdio: 'ignore' });
+  await eventually(
+    () => new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    }),
+    (up) => up,
+    10_000,
+  );
+  return child;
+}
+
+function stopRedis(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** Holds sends between the 202 and the dispatch: the outbound worker takes no job. */
+async function holdDispatch(stack: MessagingStack): Promise<void> {
+  await stack.gw.app.get(OutboundMessageProcessor).worker.pause(true);
+}
+
+async function sendHeld(channel: Channel, to: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await channel.send({ type: 'text', to, text: `held ${i}` });
+    expect(res.body.status).toBe('queued');
+    ids.push(res.body.message_id);
+  }
+  return ids;
+}
+
+async function expectEachReceivedOnce(stack: MessagingStack, channel: Channel, to: string, ids: string[]): Promise<void> {
+  for (const id of ids) await channel.waitForStatus(id, 'delivered', 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const texts = stack.simulator.received(digits(to)).map((m) => (m.content.type === 'text' ? m.content.text : ''));
+  expect(texts.sort()).toEqual(ids.map((_, i) => `held ${i}`).sort());
+}
+
+describe('Outbound durability', () => {
+  it('sends exactly once what was accepted before a gateway restart', async () => {
+    const stack = await new MessagingStack().start();
+    try {
+      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      const channel = await stack.channel();
+      const to = newPhone();
+      await holdDispatch(stack);
+      const ids = await sendHeld(channel, to, 3);
+      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      await expectEachReceivedOnce(stack, channel, to, ids);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('loses nothing when Redis restarts empty between the 202 and the dispatch', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const stack = await new MessagingStack().start();
+    try {
+      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } }, url);
+      const channel = await stack.channel();
+      const to = newPhone();
+      await holdDispatch(stack);
+      const ids = await sendHeld(channel, to, 3);
+      await stopRedis(redis);
+      redis = await startRedis(port);
+      stack.gw.app.get(OutboundMessageProcessor).worker.resume();
+      await expectEachReceivedOnce(stack, channel, to, ids);
+    } finally {
+      await stack.stop().catch(() => undefined);
+      await stopRedis(redis);
+    }
+  });
+});
