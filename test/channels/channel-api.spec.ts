@@ -138,7 +138,13 @@ describe('The channels API', () => {
     await gw.flushAudit();
     const audit = await gw.http.get('/v1/audit-events?limit=100').set(bearer(key)).expect(200);
     const forChannel = audit.body.data.filter((e: { channel_id: string }) => e.channel_id === id).map((e: { action: string }) => e.action);
-    expect(forChannel).toEqual(expect.arrayContaining(['channel.delete', 'channel.connect', 'channel.create']));
+    expect(forChannel).toEqual(expect.arrayContaining(['channel.delete', 'channel.connect', 'channel.create', 'channel.state_changed']));
+    // Every transition is in the audit log too, as a change the gateway made, tied to the request behind it.
+    const transitions = audit.body.data.filter((e: { channel_id: string; action: string }) => e.channel_id === id && e.action === 'channel.state_changed');
+    expect(transitions.map((e: { details: { to: string } }) => e.details.to).reverse()).toEqual(['connecting', 'qr', 'connecting', 'connected', 'logged_out']);
+    expect(transitions[0]).toMatchObject({ actor: { type: 'system', api_key_id: null }, method: null, status_code: null });
+    const deleteCall = audit.body.data.find((e: { action: string; channel_id: string }) => e.action === 'channel.delete' && e.channel_id === id);
+    expect(transitions[0].request_id).toBe(deleteCall.request_id);
 
     const again = await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'to-delete' }).expect(201);
     expect(again.body.id).not.toBe(id);

@@ -34,8 +34,9 @@ describe('The OpenAPI document', () => {
     for (const { name, op } of operations) {
       const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
       expect({ name, errorCount: errors.length > 0 }).toEqual({ name, errorCount: true });
-      for (const [, response] of errors) {
-        expect(response.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ErrorEnvelope');
+      for (const [status, response] of errors) {
+        const ref = response.content?.['application/json']?.schema?.$ref;
+        expect({ name, status, ref }).toEqual({ name, status, ref: '#/components/schemas/ErrorEnvelope' });
       }
     }
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();

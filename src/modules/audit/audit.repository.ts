@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '../../platform/database';
+import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 
 export type AuditEventRow = Awaited<ReturnType<PrismaClient['auditEvent']['findUniqueOrThrow']>>;
-export type NewAuditEvent = Omit<AuditEventRow, 'createdAt'>;
+export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details'> & { details?: Prisma.InputJsonValue };
 
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  insert(event: NewAuditEvent): Promise<AuditEventRow> {
-    return this.prisma.auditEvent.create({ data: event });
+  insert(event: NewAuditEvent, tx: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<AuditEventRow> {
+    return tx.auditEvent.create({ data: event });
   }
 
   list(args: { customerId: string; channelId?: string; before?: string; take: number }): Promise<AuditEventRow[]> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Prisma } from '../../platform/database';
 import { newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
@@ -50,6 +51,36 @@ export class AuditService {
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));
     return write;
+  }
+
+  /**
+   * A state change the gateway made (e.g. a channel transition), written in the transaction that made it.
+   * `requestId` is the request that caused it, when one did.
+   */
+  async recordStateChange(
+    tx: Prisma.TransactionClient,
+    entry: { customerId: string; action: string; resourceType: string; resourceId: string; channelId: string | null; requestId: string; details: Record<string, unknown> },
+  ): Promise<void> {
+    await this.audit.insert(
+      {
+        id: newId('aud'),
+        customerId: entry.customerId,
+        actorType: 'system',
+        apiKeyId: null,
+        action: entry.action,
+        method: null,
+        path: null,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId,
+        channelId: entry.channelId,
+        statusCode: null,
+        outcome: 'succeeded',
+        errorCode: null,
+        requestId: entry.requestId,
+        details: entry.details as Prisma.InputJsonValue,
+      },
+      tx,
+    );
   }
 
   /** Lets shutdown (and tests) wait for writes still in flight. */

@@ -3,6 +3,7 @@ import type { Prisma } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
 import { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
+import { AuditService } from '../audit/audit.service';
 import { assertTransition, canTransition, webhookEventFor } from './channel-lifecycle';
 import { ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
 
@@ -17,6 +18,7 @@ export class ChannelStateWriter {
   constructor(
     private readonly channels: ChannelsRepository,
     private readonly events: EventsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
@@ -73,6 +75,15 @@ export class ChannelStateWriter {
         },
       }),
     ];
+    await this.audit.recordStateChange(tx, {
+      customerId: after.customerId,
+      action: 'channel.state_changed',
+      resourceType: 'channel',
+      resourceId: after.id,
+      channelId: after.id,
+      requestId: correlationId ?? events[0].id,
+      details: { from: before.state, to: after.state, reason },
+    });
     const webhookType = webhookEventFor(before.state, after.state);
     if (webhookType) {
       events.push(

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
@@ -34,9 +34,8 @@ export class EventStreamController {
 
   @Get('events')
   @ApiOperation({ summary: 'Stream every event of your channels', description: SSE_DESCRIPTION })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiResponse({ status: 200, description: 'An endless event stream.' })
+  @ApiResponse({ status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiErrorResponses('auth', 'validation')
   async all(
     @CurrentKey() key: ApiKeyPrincipal,
@@ -54,9 +53,8 @@ export class EventStreamController {
 
   @Get('channels/:id/events')
   @ApiOperation({ summary: 'Stream one channel\'s events', description: SSE_DESCRIPTION })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiResponse({ status: 200, description: 'An endless event stream.' })
+  @ApiResponse({ status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiErrorResponses('auth', 'validation', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key')
   async channel(
     @CurrentKey() key: ApiKeyPrincipal,
