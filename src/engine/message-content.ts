@@ -46,6 +46,8 @@ export interface InboundWireMessage {
   content: WireContent;
   /** Delivered from the offline queue (Baileys' `append`) rather than live. */
   offline: boolean;
+  /** Media messages: downloads and decrypts the bytes from WhatsApp's media host. */
+  download?: () => Promise<Buffer>;
 }
 
 export type WireStatus = 'sent' | 'delivered' | 'read' | 'failed';

@@ -22,11 +22,11 @@ export class MessagingStack {
   simulator!: WhatsAppSimulator;
   gw!: TestGateway;
 
-  async start(): Promise<this> {
+  async start(overrides: Parameters<typeof TestGateway.start>[1] = {}): Promise<this> {
     this.db = await createTestDatabase();
     this.simulator = new WhatsAppSimulator();
     await this.simulator.start();
-    this.gw = await TestGateway.start(this.db.prisma, {}, undefined, { sandboxSimulator: this.simulator });
+    this.gw = await TestGateway.start(this.db.prisma, overrides, undefined, { sandboxSimulator: this.simulator });
     return this;
   }
 

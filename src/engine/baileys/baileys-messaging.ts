@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { generateMessageIDV2, jidNormalizedUser, proto, WASocket } from '@whiskeysockets/baileys';
+import { downloadMediaMessage, generateMessageIDV2, jidNormalizedUser, proto, WASocket } from '@whiskeysockets/baileys';
+import type { Agent } from 'node:https';
 import { AppError } from '../../platform/errors/app-error';
 import type { ChatChange, ContactProfile, StoredMessageLookup, WireContact, WireContent, WireMessageKey } from '../message-content';
 import type { SessionEvent } from '../session-manager';
@@ -90,7 +91,7 @@ function statusText(result: unknown): string | null {
 }
 
 /** Turns Baileys' message, receipt and contact events into session events. */
-export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string): void {
+export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string, mediaAgent?: Agent): void {
   const guard = (what: string, work: () => void) => {
     try {
       work();
@@ -105,6 +106,13 @@ export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent
       for (const raw of messages) {
         const message = readInbound(raw, type === 'append', own);
         if (!message) continue;
+        if (message.content.type !== 'text' && 'mimeType' in message.content) {
+          message.download = () =>
+            downloadMediaMessage(raw, 'buffer', mediaAgent ? { options: { httpsAgent: mediaAgent } } : {}, {
+              logger: socket.logger,
+              reuploadRequest: socket.updateMediaMessage,
+            });
+        }
         emit({ type: 'message', message });
         if (!message.key.fromMe && message.pushName && message.senderJid) {
           contacts.push({ jid: message.senderJid, pushName: message.pushName, ...phoneOrLid(message.senderJid) });

@@ -121,7 +121,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .then(saveCreds)
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
-    attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId);
+    attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.mediaAgent);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

@@ -6,6 +6,7 @@ import { ChatsService } from '../chats/chats.service';
 import { ContactsService } from '../contacts/contacts.service';
 import type { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
+import { MediaService } from '../media/media.service';
 import { fromWire, toWire } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
@@ -30,6 +31,7 @@ export class InboundMessages implements OnModuleInit {
     private readonly chats: ChatsService,
     private readonly contacts: ContactsService,
     private readonly events: EventsService,
+    private readonly media: MediaService,
   ) {}
 
   onModuleInit(): void {
@@ -83,8 +85,36 @@ export class InboundMessages implements OnModuleInit {
     await this.status.advance(row, receipt.status, { reason: receipt.reason });
   }
 
+  /**
+   * Inbound media bytes go to the media module (its media_id is in the content). When the download fails the
+   * metadata is kept with `media_id: null` and the reason; the bytes are not fetched again later.
+   */
+  private async storeMedia(channelId: string, customerId: string, message: InboundWireMessage, body: Record<string, unknown>): Promise<void> {
+    const wire = message.content as { mimeType?: string; fileName?: string };
+    try {
+      const bytes = await message.download!();
+      const stored = await this.media.storeInbound(channelId, customerId, bytes, wire.mimeType ?? 'application/octet-stream', wire.fileName);
+      body.media_id = stored.id;
+      body.sha256 = stored.sha256;
+      body.file_size = stored.size;
+    } catch (error) {
+      body.media_error = error instanceof Error ? error.message : String(error);
+      this.logger.warn({ err: error, channel_id: channelId }, 'inbound media not stored; the message keeps its metadata');
+    }
+  }
+
+  /** Webhook consumers get a signed link to inbound media (valid MEDIA_URL_TTL_SECONDS). */
+  private withMediaLink(message: Record<string, unknown>, type: string): Record<string, unknown> {
+    const body = message[type] as { media_id?: string | null } | undefined;
+    if (!body?.media_id) return message;
+    return { ...message, [type]: { ...body, url: this.media.signedUrl(body.media_id).url } };
+  }
+
   async receive(channelId: string, owner: { customerId: string; mode: 'live' | 'test' }, message: InboundWireMessage): Promise<void> {
+    // Delivered twice (offline queue, retries): nothing to download or store again.
+    if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
     const { type, content } = fromWire(message.content);
+    if (message.download) await this.storeMedia(channelId, owner.customerId, message, content[type] as Record<string, unknown>);
     if (message.content.type === 'reaction') {
       const target = await this.messages.findByWaId(channelId, message.content.target.waMessageId);
       (content.reaction as Record<string, unknown>).message_id = target?.id ?? null;
@@ -122,7 +152,7 @@ export class InboundMessages implements OnModuleInit {
           type: type === 'reaction' ? 'message.reaction' : 'message.received',
           customerId: owner.customerId,
           channelId,
-          payload: toMessage(row),
+          payload: this.withMediaLink(toMessage(row), type),
         }),
       );
     });

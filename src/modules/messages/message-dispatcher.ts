@@ -6,6 +6,7 @@ import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { QUEUES } from '../../platform/queues/queue-names';
+import { MediaService } from '../media/media.service';
 import { MediaFetchError, MediaSource } from './media-source';
 import { StoredContent, toWire } from './message-content';
 import { MessageStatusService } from './message-status.service';
@@ -43,6 +44,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
     private readonly status: MessageStatusService,
     private readonly sessions: SessionManager,
     private readonly media: MediaSource,
+    private readonly stored: MediaService,
     @InjectQueue(QUEUES.outboundMessages) private readonly queue: Queue<OutboundJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -118,17 +120,15 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
   /** The engine's content for stored content: media fetched, reactions pointed at their target. */
   async wireContentOf(type: MessageType, content: StoredContent): Promise<WireContent> {
     if ((MEDIA_TYPES as readonly string[]).includes(type)) {
-      const body = content[type] as { source_url?: string; mime_type?: string; caption?: string; filename?: string; voice?: boolean };
-      if (!body.source_url) throw new AppError('invalid_request', 'media_id sends are not available on this gateway yet; use source_url.');
-      const fetched = await this.media.fetch(body.source_url);
-      return {
-        type: type as (typeof MEDIA_TYPES)[number],
-        data: fetched.data,
-        mimeType: body.mime_type ?? fetched.mimeType,
-        caption: body.caption,
-        fileName: body.filename,
-        voice: body.voice,
-      };
+      const body = content[type] as { media_id?: string; source_url?: string; mime_type?: string; caption?: string; filename?: string; voice?: boolean };
+      const common = { type: type as (typeof MEDIA_TYPES)[number], caption: body.caption, voice: body.voice };
+      if (body.media_id) {
+        // media_gone (deleted since the send was accepted) fails the message.
+        const { media, bytes } = await this.stored.readBytes(body.media_id);
+        return { ...common, data: bytes, mimeType: body.mime_type ?? media.whatsappMimeType, fileName: body.filename ?? media.filename ?? undefined };
+      }
+      const fetched = await this.media.fetch(body.source_url!);
+      return { ...common, data: fetched.data, mimeType: body.mime_type ?? fetched.mimeType, fileName: body.filename };
     }
     if (type === 'reaction') {
       const target = (content.reaction as { target?: { chat_jid: string; wa_message_id: string; from_me: boolean; participant?: string } }).target;

@@ -4,6 +4,7 @@ import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
 import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
+import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
 import { MediaSource } from './media-source';
 import { MessageDispatcher } from './message-dispatcher';
@@ -14,7 +15,7 @@ import { MessagesService } from './messages.service';
 import { OutboundMessageProcessor } from './outbound-message.processor';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
   controllers: [MessagesController],
   providers: [
     MessagesRepository,

@@ -9,11 +9,12 @@ import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { ChannelRow } from '../channels/channels.repository';
 import { ChatsService } from '../chats/chats.service';
+import { MediaService } from '../media/media.service';
 import { MessageDispatcher } from './message-dispatcher';
 import { contentOf, parseRecipient, StoredContent } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
-import { CONTENT_SCHEMAS, ListMessagesQuery, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
+import { CONTENT_SCHEMAS, ListMessagesQuery, MEDIA_TYPES, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
 import { MessageRow, MessagesRepository } from './messages.repository';
 
 /** Channels in these states accept sends: connected, or on their way back (the message waits, persisted). */
@@ -28,6 +29,7 @@ export class MessagesService {
     private readonly status: MessageStatusService,
     private readonly chats: ChatsService,
     private readonly sessions: SessionManager,
+    private readonly media: MediaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,6 +53,7 @@ export class MessagesService {
     const channel = await this.access.require(key, channelId);
     const content = contentOf(input);
     if (input.type === 'reaction') await this.resolveReaction(channel.id, chatJid, content);
+    const mediaId = await this.checkMedia(channel.id, input);
     if (input.client_ref) {
       const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
       if (existing && this.insideWindow(existing)) return this.result(existing);
@@ -63,6 +66,7 @@ export class MessagesService {
 
     const row = await this.insert(channel, chatJid, input, content, requestId);
     if ('repeated' in row) return this.result(row.repeated);
+    if (mediaId) await this.media.markUsed(mediaId);
 
     // The row is the queue: a failed enqueue is only a delay (the sweeper queues it).
     const waiting = this.status.waitForProgress(row.id, this.config.messages.sendWaitMs);
@@ -121,6 +125,21 @@ export class MessagesService {
 
   private result(row: MessageRow): { message_id: string; client_ref: string | null; status: MessageStatus } {
     return { message_id: row.id, client_ref: row.clientRef, status: row.status === 'sending' ? 'queued' : (row.status as MessageStatus) };
+  }
+
+  /** A media_id must name media of this channel usable as the message's type. */
+  private async checkMedia(channelId: string, input: SendMessageInput): Promise<string | undefined> {
+    if (!(MEDIA_TYPES as readonly string[]).includes(input.type)) return undefined;
+    const mediaId = ((input as unknown as Record<string, { media_id?: string }>)[input.type]).media_id;
+    if (!mediaId) return undefined;
+    const media = await this.media.find(mediaId, channelId);
+    const problem = !media ? 'no media with this id on the channel' : !media.kinds.includes(input.type as never) ? `this media (${media.mimeType}) cannot be sent as ${input.type}` : null;
+    if (problem) {
+      throw new AppError('invalid_request', `Invalid ${input.type}.media_id: ${problem}.`, {
+        details: { issues: [{ path: [input.type, 'media_id'], code: 'invalid_value', message: problem }] },
+      });
+    }
+    return mediaId;
   }
 
   /** A reaction names the message by its id in this API; the engine needs its WhatsApp key. */
