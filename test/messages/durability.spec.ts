@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
 import { Channel, digits, MessagingStack, newPhone } from './support';
 
@@ -37,9 +39,9 @@ function stopRedis(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Holds sends between the 202 and the dispatch: the outbound worker takes no job. */
+/** Holds sends between the 202 and the dispatch: the queue is paused in Redis, so no worker takes a job. */
 async function holdDispatch(stack: MessagingStack): Promise<void> {
-  await stack.gw.app.get(OutboundMessageProcessor).worker.pause(true);
+  await stack.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages)).pause();
 }
 
 async function sendHeld(channel: Channel, to: string, count: number): Promise<string[]> {
@@ -88,7 +90,6 @@ describe('Outbound durability', () => {
       const ids = await sendHeld(channel, to, 3);
       await stopRedis(redis);
       redis = await startRedis(port);
-      stack.gw.app.get(OutboundMessageProcessor).worker.resume();
       await expectEachReceivedOnce(stack, channel, to, ids);
     } finally {
       await stack.stop().catch(() => undefined);
