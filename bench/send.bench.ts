@@ -1,0 +1,155 @@
+/**
+ * Send benchmark: one connected sandbox channel, a key on the 'unlimited' plan, autocannon on
+ * POST /v1/channels/{id}/messages with text bodies; then the time until the simulated contact received every
+ * accepted message. The same load on a bare NestJS route answering 202 gives the HTTP stack's ceiling.
+ * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/send.{json,md}.
+ *
+ *   npm run bench:send [-- --duration 20 --connections 50]
+ */
+import { Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WhatsAppSimulator } from '../src/simulator';
+import { ChannelClient } from '../test/support/channels';
+import { createTestDatabase } from '../test/support/database';
+import { TestGateway } from '../test/support/gateway';
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  statusCodeStats?: Record<string, { count: number }>;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+// autocannon ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon: (options: Record<string, unknown>) => Promise<AutocannonResult> = require('autocannon');
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+@Controller()
+class BareController {
+  @Post('bare')
+  @HttpCode(202)
+  accept() {
+    return { message_id: 'msg_bare', client_ref: null, status: 'queued' };
+  }
+}
+
+@Module({ controllers: [BareController] })
+class BareModule {}
+
+async function load(url: string, body: string, headers: Record<string, string>, duration: number, connections: number) {
+  return autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duration, connections });
+}
+
+async function main(): Promise<void> {
+  const duration = option('duration', 20);
+  const connections = option('connections', 50);
+  const db = await createTestDatabase();
+  const simulator = new WhatsAppSimulator();
+  await simulator.start();
+  const gw = await TestGateway.start(db.prisma, {}, undefined, { sandboxSimulator: simulator });
+  const bare = await NestFactory.create(BareModule, { logger: false });
+  try {
+    await gw.app.listen(0, '127.0.0.1');
+    await bare.listen(0, '127.0.0.1');
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const { id } = await new ChannelClient(gw, key).paired('bench', '+15559990001');
+    const contact = '15559990002';
+    simulator.createPhone(contact, { pushName: 'Bench' });
+    let received = 0;
+    let lastReceivedAt = 0;
+    simulator.on('message', (m) => {
+      if (m.to === contact) {
+        received++;
+        lastReceivedAt = Date.now();
+      }
+    });
+
+    const gatewayUrl = `http://127.0.0.1:${(gw.app.getHttpServer().address() as AddressInfo).port}/v1/channels/${id}/messages`;
+    const body = JSON.stringify({ type: 'text', to: `+${contact}`, text: 'benchmark message' });
+    const started = Date.now();
+    const sends = await load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections);
+    const loadEnded = Date.now();
+    const accepted = sends.statusCodeStats?.['202']?.count ?? sends['2xx'];
+    const deadline = Date.now() + 600_000;
+    while (received < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const bareUrl = `http://127.0.0.1:${(bare.getHttpServer().address() as AddressInfo).port}/bare`;
+    const ceiling = await load(bareUrl, body, {}, duration, connections);
+
+    const acceptedPerSecond = accepted / sends.duration;
+    const barePerSecond = (ceiling.statusCodeStats?.['202']?.count ?? ceiling['2xx']) / ceiling.duration;
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, load_average_1m: Number(os.loadavg()[0].toFixed(2)), node: process.version },
+      duration_seconds: duration,
+      connections,
+      gateway: {
+        requests: sends.requests.total,
+        accepted,
+        refused: sends.non2xx,
+        errors: sends.errors,
+        timeouts: sends.timeouts,
+        accepted_per_second: Number(acceptedPerSecond.toFixed(1)),
+        latency_ms: { p50: sends.latency.p50, p99: sends.latency.p99, max: sends.latency.max },
+        received_by_contact: received,
+        all_received_seconds_after_load: received >= accepted ? Number(((lastReceivedAt - loadEnded) / 1000).toFixed(2)) : null,
+        all_received_seconds_from_start: received >= accepted ? Number(((lastReceivedAt - started) / 1000).toFixed(2)) : null,
+      },
+      bare_nest_route: {
+        requests_per_second: Number(barePerSecond.toFixed(1)),
+        latency_ms: { p50: ceiling.latency.p50, p99: ceiling.latency.p99, max: ceiling.latency.max },
+      },
+      ratio_gateway_to_bare: Number((acceptedPerSecond / barePerSecond).toFixed(3)),
+    };
+    const dir = path.resolve(__dirname, 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'send.json'), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'send.md'),
+      [
+        `# Send benchmark (${result.date})`,
+        '',
+        `${result.machine.cpus} CPUs, load ${result.machine.load_average_1m}, Node ${result.machine.node}; ${duration} s of load, ${connections} connections, one sandbox channel, text messages to one contact.`,
+        '',
+        '| | gateway `POST …/messages` | bare NestJS route (202) |',
+        '|---|---|---|',
+        `| requests/s accepted | ${result.gateway.accepted_per_second} | ${result.bare_nest_route.requests_per_second} |`,
+        `| latency p50 / p99 (ms) | ${result.gateway.latency_ms.p50} / ${result.gateway.latency_ms.p99} | ${result.bare_nest_route.latency_ms.p50} / ${result.bare_nest_route.latency_ms.p99} |`,
+        '',
+        `Ratio gateway / bare: ${result.ratio_gateway_to_bare}. Accepted ${accepted} of ${sends.requests.total} requests (${sends.non2xx} refused, ${sends.errors} errors); the simulated contact received ${received}, ` +
+          (result.gateway.all_received_seconds_after_load === null
+            ? 'not all of them within 10 minutes.'
+            : `the last one ${result.gateway.all_received_seconds_after_load} s after the load ended (${result.gateway.all_received_seconds_from_start} s after it started).`),
+        '',
+        'Each request waits up to MESSAGE_SEND_WAIT_MS for its message to go out, so under closed-loop load the accepted rate follows the channel\'s send rate: one channel sends one message at a time through Baileys (Signal encryption for the contact and the own devices), and the simulator, which decrypts every message, runs in the same process on the same CPUs. The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
+        '',
+      ].join('\n'),
+    );
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await bare.close();
+    await gw.close();
+    await simulator.stop();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
