@@ -139,5 +139,7 @@ describe('History, chats and contacts', () => {
     const profile = await channel.http.post(`/v1/channels/${channel.id}/contacts/${jid}/profile`).set(bearer(channel.key)).expect(201);
     expect(profile.body).toMatchObject({ id: jid, push_name: 'Ivy', on_whatsapp: true });
     expect(profile.body.profile_refreshed_at).not.toBeNull();
+    const read = await channel.http.get(`/v1/channels/${channel.id}/contacts/${encodeURIComponent(contact)}/profile`).set(bearer(channel.key)).expect(200);
+    expect(read.body).toMatchObject({ id: jid, on_whatsapp: true });
   });
 });

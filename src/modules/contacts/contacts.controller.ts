@@ -32,6 +32,14 @@ export class ContactsController {
     return this.contacts.lids(key, id, query);
   }
 
+  @Get(':jid/profile')
+  @ApiOperation({ summary: 'The same refresh as POST, as a read: looks the profile up on WhatsApp now (connected channels)' })
+  @ApiErrorResponses(...ERRORS, 'validation')
+  @ZodResponse({ status: 200, type: ContactDto })
+  readProfile(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('jid') jid: string) {
+    return this.contacts.profile(key, id, jid);
+  }
+
   @Post(':jid/profile')
   @AuditAction('contact.profile_refresh', 'channel')
   @ApiOperation({ summary: 'Refresh a contact\'s profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)' })
