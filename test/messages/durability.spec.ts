@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
+import { bearer } from '../support/http';
 import { Channel, digits, MessagingStack, newPhone } from './support';
 
 function freePort(): Promise<number> {
@@ -71,6 +72,26 @@ describe('Outbound durability', () => {
       await holdDispatch(stack);
       const ids = await sendHeld(channel, to, 3);
       await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      await expectEachReceivedOnce(stack, channel, to, ids);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('keeps sends to a channel that lost its connection and sends them once it is back', async () => {
+    const stack = await new MessagingStack().start({ reconnect: { baseDelayMs: 1_000, maxDelayMs: 2_000, maxAttempts: 10 } });
+    try {
+      const channel = await stack.channel();
+      const to = newPhone();
+      stack.simulator.refuseConnections(6_000);
+      await channel.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
+      await eventually(() => channel.http.get(`/v1/channels/${channel.id}/status`).set(bearer(channel.key)).then((r) => r.body.status), (s) => s !== 'connected');
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res = await channel.send({ type: 'text', to, text: `held ${i}` });
+        expect(res.body.status).toBe('queued');
+        ids.push(res.body.message_id);
+      }
       await expectEachReceivedOnce(stack, channel, to, ids);
     } finally {
       await stack.stop();
