@@ -142,7 +142,8 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
 
   /** Queues due messages of the given channels (every channel with an open socket here by default). */
   sweep(channelIds?: string[], graceMs = SWEEP_GRACE_MS): Promise<void> {
-    if (this.sweeping) return this.sweeping;
+    // A channel that just came online is swept right after a sweep in progress, not skipped.
+    if (this.sweeping) return channelIds ? this.sweeping.then(() => this.sweep(channelIds, graceMs)) : this.sweeping;
     this.sweeping = (async () => {
       try {
         const due = await this.messages.listDue(channelIds, SWEEP_BATCH);
