@@ -33,6 +33,13 @@ export class GatewayWorker extends Worker {
   private static readonly logger = new Logger('GatewayWorker');
   private closingWithin?: Promise<void>;
 
+  constructor(...args: ConstructorParameters<typeof Worker>) {
+    super(...args);
+    // Connection errors while Redis is unreachable are expected and retried by ioredis; without a listener
+    // BullMQ prints every one of them to the console instead of the structured log.
+    this.on('error', (error) => GatewayWorker.logger.warn({ err: error, queue: this.name }, 'worker connection error'));
+  }
+
   override close(force = false): Promise<void> {
     // BullMQ's close() returns its first call's promise to every caller; so does this one.
     this.closingWithin ??= this.closeWithin(force);
