@@ -19,4 +19,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // A fresh worker per test file: Baileys leaves query timers behind when a socket ends under them (they
+  // fire up to 60 s later), and they must not land in whichever test file runs next in the same worker.
+  workerIdleMemoryLimit: '1MB',
 };

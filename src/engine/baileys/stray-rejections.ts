@@ -3,9 +3,10 @@ import { Logger } from '@nestjs/common';
 let installed = false;
 
 /**
- * Baileys 6.17 handles `<success>` in an async listener (socket.js, 'CB:success') whose queries reject
- * with the bare WebSocket close code (a number such as 1005) when the socket closes during login; nothing
- * catches them. Left alone, one socket closing at that moment would crash the gateway with an unhandled
+ * Baileys 6.17 handles `<success>` (and a few other stanzas) in async listeners whose queries nobody
+ * awaits: when the socket closes under them they reject with the bare WebSocket close code (a number such
+ * as 1005), or, since closing removes the listener that would have rejected them, with "Timed Out" once
+ * their query timer fires. Left alone, one socket closing at that moment would crash the gateway with an unhandled
  * rejection. Those, and only those, are marked handled and logged; any other unhandled rejection still
  * fails the process as Node would (rethrown as an uncaught exception).
  */
@@ -14,11 +15,25 @@ export function dropStrayCloseCodeRejections(): void {
   installed = true;
   const logger = new Logger('BaileysSocket');
   process.on('unhandledRejection', (reason, promise) => {
-    if (typeof reason === 'number' && reason >= 1000 && reason < 5000) {
+    if (isStrayBaileysRejection(reason)) {
       promise.catch(() => undefined);
-      logger.warn(`a WhatsApp socket closed (code ${reason}) while logging in; its pending queries were dropped`);
+      logger.warn(`a WhatsApp socket ended under a pending query (${describe(reason)}); the query was dropped`);
       return;
     }
     throw reason;
   });
+}
+
+/**
+ * The two shapes Baileys' abandoned queries reject with: the bare WebSocket close code, or its own Boom
+ * "Timed Out" (408) / "Connection Closed" (428) once the socket that should have answered is gone.
+ */
+export function isStrayBaileysRejection(reason: unknown): boolean {
+  if (typeof reason === 'number') return reason >= 1000 && reason < 5000;
+  const boom = reason as { isBoom?: boolean; output?: { statusCode?: number } } | null;
+  return boom?.isBoom === true && (boom.output?.statusCode === 408 || boom.output?.statusCode === 428);
+}
+
+function describe(reason: unknown): string {
+  return typeof reason === 'number' ? `close code ${reason}` : String((reason as Error).message);
 }
