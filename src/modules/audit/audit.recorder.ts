@@ -36,7 +36,9 @@ export class AuditInterceptor implements NestInterceptor {
     locals.auditParams = { ...(request.params as Record<string, string | undefined>) };
     return next.handle().pipe(
       tap((result) => {
-        const id = (result as { id?: unknown } | undefined)?.id;
+        // Resources answer with their id under `id`, or `media_id` / `message_id` where the spec names it so.
+        const body = result as { id?: unknown; media_id?: unknown; message_id?: unknown } | undefined;
+        const id = body?.id ?? body?.media_id ?? body?.message_id;
         if (typeof id === 'string') locals.auditResourceId = id;
       }),
     );
