@@ -10,7 +10,10 @@ export interface AccountOperations {
   listApiKeys(input: { customer_id?: string; limit: number; cursor?: string }): Promise<unknown>;
   revokeApiKey(id: string): Promise<unknown>;
   listPlans(): Promise<unknown>;
-  upsertPlan(id: string, input: { name: string; channel_limit: number; rate_limit: { burst: number; per_second: number } }): Promise<unknown>;
+  upsertPlan(
+    id: string,
+    input: { name: string; channel_limit: number; rate_limit: { burst: number; per_second: number }; media_max_bytes?: number | null },
+  ): Promise<unknown>;
 }
 
 export const USAGE = `Usage: npm run cli -- <command> [options]   (JSON on stdout)
@@ -21,7 +24,7 @@ export const USAGE = `Usage: npm run cli -- <command> [options]   (JSON on stdou
   keys list [--customer ID] [--limit N] [--cursor C]
   keys revoke ID
   plans list
-  plans set ID --name NAME --channels N --burst N --per-second N`;
+  plans set ID --name NAME --channels N --burst N --per-second N [--media-max-bytes N]`;
 
 function invalid(message: string): AppError {
   return new AppError('invalid_request', message);
@@ -46,6 +49,7 @@ const OPTIONS = {
   channels: { type: 'string' },
   burst: { type: 'string' },
   'per-second': { type: 'string' },
+  'media-max-bytes': { type: 'string' },
 } as const;
 
 /** Runs one CLI command against the given operations and returns what to print. */
@@ -86,6 +90,7 @@ export async function runOperatorCommand(argv: string[], ops: AccountOperations)
         name: values.name,
         channel_limit: Number(values.channels),
         rate_limit: { burst: Number(values.burst), per_second: Number(values['per-second']) },
+        media_max_bytes: values['media-max-bytes'] === undefined ? undefined : Number(values['media-max-bytes']),
       });
       return ops.upsertPlan(target, input);
     }

@@ -210,4 +210,29 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
       expect(errorCode(none)).toBe('invalid_request');
     });
   });
+
+  it("holds a customer to its plan's media limit when it is below the gateway's", async () => {
+    await gw.http
+      .put('/v1/admin/plans/small-media')
+      .set(bearer(gw.adminToken))
+      .send({ name: 'Small media', channel_limit: 5, rate_limit: { burst: 100, per_second: 10 }, media_max_bytes: 4096 })
+      .expect(200);
+    const small = await gw.newAccount({ plan: 'small-media' });
+    const channel = await new ChannelClient(gw, small.key).create();
+    const pdf = SAMPLES.pdf(8 * 1024);
+    const upload = await gw.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(small.key))
+      .attach('file', pdf, { filename: 'a.pdf', contentType: 'application/pdf' })
+      .expect(400);
+    expect(upload.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
+    const url = source.serve('/plan-limit.pdf', { body: pdf });
+    const fetched = await gw.http.post(`/v1/channels/${channel}/media`).set(bearer(small.key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
+    expect(fetched.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
+    await gw.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(small.key))
+      .attach('file', SAMPLES.pdf(1024), { filename: 'ok.pdf', contentType: 'application/pdf' })
+      .expect(201);
+  });
 });

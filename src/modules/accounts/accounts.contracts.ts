@@ -11,6 +11,7 @@ export const planSchema = z
     name: z.string(),
     channel_limit: z.number().int(),
     rate_limit: z.object({ burst: z.number().int(), per_second: z.number() }),
+    media_max_bytes: z.number().int().nullable().describe('Largest media file; null: the gateway-wide limit.'),
   })
   .meta({ id: 'Plan' });
 
@@ -77,6 +78,7 @@ export const upsertPlanSchema = z.object({
   name: z.string().trim().min(1).max(100),
   channel_limit: z.number().int().min(0),
   rate_limit: z.object({ burst: z.number().int().min(1), per_second: z.number().positive() }),
+  media_max_bytes: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
 });
 export class UpsertPlanDto extends createZodDto(upsertPlanSchema) {}
 
@@ -86,6 +88,7 @@ export function toPlan(row: PlanRow): z.infer<typeof planSchema> {
     name: row.name,
     channel_limit: row.channelLimit,
     rate_limit: { burst: row.rateLimitBurst, per_second: row.rateLimitPerSecond },
+    media_max_bytes: row.mediaMaxBytes,
   };
 }
 

@@ -55,7 +55,10 @@ export class AccountsService {
     return { data: (await this.accounts.listPlans()).map(toPlan) };
   }
 
-  async upsertPlan(id: string, input: { name: string; channel_limit: number; rate_limit: { burst: number; per_second: number } }): Promise<Plan> {
+  async upsertPlan(
+    id: string,
+    input: { name: string; channel_limit: number; rate_limit: { burst: number; per_second: number }; media_max_bytes?: number | null },
+  ): Promise<Plan> {
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
       throw new AppError('invalid_request', 'Plan ids are 1-64 lowercase letters, digits, "-" or "_".', {
         details: { issues: [{ path: ['id'], message: 'invalid plan id' }] },
@@ -67,6 +70,7 @@ export class AccountsService {
       channelLimit: input.channel_limit,
       rateLimitBurst: input.rate_limit.burst,
       rateLimitPerSecond: input.rate_limit.per_second,
+      mediaMaxBytes: input.media_max_bytes ?? null,
     });
     return toPlan(row);
   }
@@ -122,6 +126,7 @@ export class AccountsService {
         channelLimit: plan.channelLimit,
         rateLimitBurst: plan.rateLimitBurst,
         rateLimitPerSecond: plan.rateLimitPerSecond,
+        mediaMaxBytes: plan.mediaMaxBytes,
       },
     };
   }

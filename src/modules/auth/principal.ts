@@ -5,6 +5,8 @@ export interface PlanLimits {
   channelLimit: number;
   rateLimitBurst: number;
   rateLimitPerSecond: number;
+  /** Largest media file this plan may store; null: the gateway-wide limit. */
+  mediaMaxBytes: number | null;
 }
 
 /** Who is calling: an API key of a customer, possibly scoped to one channel. */

@@ -69,6 +69,9 @@ export class MediaService {
   private async createMedia(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     const channel = await this.access.require(key, channelId);
     if (file) {
+      // The upload was staged under the gateway-wide limit; the plan's may be lower.
+      const limit = this.limitFor(key);
+      if (file.staged.size > limit) throw tooLarge(limit, { size: file.staged.size });
       const fields = parse(uploadMediaFieldsSchema, body ?? {});
       const declared =
         fields.mime_type ??
@@ -84,7 +87,7 @@ export class MediaService {
     }
     const input = parse(createMediaSchema, body);
     this.requireAcceptedType(input.mime_type);
-    const staged = await this.fetch(input.source_url);
+    const staged = await this.fetch(input.source_url, this.limitFor(key));
     const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
       filename: input.filename ?? filenameFromUrl(input.source_url),
       source: 'url',
@@ -221,8 +224,13 @@ export class MediaService {
     if (!normalized || !mediaTypeRule(normalized)) throw unsupportedType(mimeType);
   }
 
-  private async fetch(url: string): Promise<StagedObject> {
-    const { fetchTimeoutMs, maxBytes } = this.config.media;
+  /** The plan's media limit, never above the gateway-wide one. */
+  private limitFor(key: ApiKeyPrincipal): number {
+    return Math.min(this.config.media.maxBytes, key.plan.mediaMaxBytes ?? Number.POSITIVE_INFINITY);
+  }
+
+  private async fetch(url: string, maxBytes: number): Promise<StagedObject> {
+    const { fetchTimeoutMs } = this.config.media;
     try {
       return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, (body) => this.storage.stage(body, { maxBytes }));
     } catch (error) {
