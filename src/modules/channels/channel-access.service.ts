@@ -3,8 +3,6 @@ import { AppError } from '../../platform/errors/app-error';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Resolves "this key may act on this channel", the check every channel route (and every module with
  * routes under a channel) starts with:
@@ -22,7 +20,7 @@ export class ChannelAccessService {
         details: { key_channel_id: key.channelId, requested_channel_id: channelId },
       });
     }
-    const row = UUID.test(channelId) ? await this.channels.find(channelId.toLowerCase()) : null;
+    const row = await this.channels.findByClientId(channelId);
     if (!row || row.customerId !== key.customerId) {
       throw new AppError('channel_not_found', `No channel ${channelId}.`);
     }

@@ -3,6 +3,8 @@ import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { ChannelState } from './channel-lifecycle';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type ChannelRow = Awaited<ReturnType<PrismaClient['channel']['findUniqueOrThrow']>>;
 
 export interface StateChange {
@@ -41,6 +43,11 @@ export class ChannelsRepository {
 
   find(id: string, tx: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<ChannelRow | null> {
     return tx.channel.findUnique({ where: { id } });
+  }
+
+  /** A channel by the id a client sent: anything that is not a UUID is simply not found. */
+  findByClientId(id: string): Promise<ChannelRow | null> {
+    return UUID.test(id) ? this.find(id.toLowerCase()) : Promise.resolve(null);
   }
 
   list(args: { customerId: string; mode: 'live' | 'test'; onlyId?: string; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {

@@ -167,7 +167,7 @@ export class ChannelsService {
   }
 
   private async requireAny(id: string): Promise<ChannelRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.channels.find(id.toLowerCase()) : null;
+    const row = await this.channels.findByClientId(id);
     if (!row || row.deletedAt) throw new AppError('channel_not_found', `No channel ${id}.`);
     return row;
   }
