@@ -34,11 +34,9 @@ export class ChannelClient {
     const id = await this.create(name);
     await this.gw.http.post(`/v1/channels/${id}/connect`).set(bearer(this.key)).expect(202);
     await this.waitForStatus(id, 'qr');
-    const scan = await this.gw.http
-      .post(`/v1/sandbox/channels/${id}/scan`)
-      .set(bearer(this.key))
-      .send(phone ? { phone_number: phone } : {})
-      .expect(200);
+    // Without a phone number, no body at all: the bare `curl -X POST` of the README.
+    const scanning = this.gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(this.key));
+    const scan = await (phone ? scanning.send({ phone_number: phone }) : scanning).expect(200);
     await this.waitForStatus(id, 'connected');
     return { id, phone: scan.body.phone_number };
   }

@@ -88,6 +88,18 @@ describe('Webhook endpoints API', () => {
     expect(errorCode(await gw.http.post('/v1/webhooks').set(bearer(key)).send(body).expect(400))).toBe('invalid_request');
   });
 
+  it('takes a POST with no body at all as an empty object: optional fields default, required ones are named', async () => {
+    const { key } = await gw.newAccount();
+    const endpoint = await createEndpoint(gw, key, { url: 'https://hooks.example.com/bare' });
+    const rotated = await gw.http.post(`/v1/webhooks/${endpoint.id}/rotate-secret`).set(bearer(key)).expect(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+
+    const missing = await gw.http.post('/v1/webhooks').set(bearer(key)).expect(400);
+    expect(errorCode(missing)).toBe('invalid_request');
+    expect(missing.body.error.details.issues.map((issue: { path: string[] }) => issue.path.join('.'))).toContain('url');
+  });
+
   it('answers validation errors on every route that takes input', async () => {
     const { key } = await gw.newAccount();
     const endpoint = await createEndpoint(gw, key, { url: 'https://hooks.example.com/v' });
