@@ -34,6 +34,15 @@ describe(EgressGuard.name, () => {
     '::ffff:127.0.0.1',
     '::ffff:169.254.169.254',
     '64:ff9b::a9fe:a9fe',
+    '64:ff9b:1::a00:1',
+    '::127.0.0.1',
+    '::7f00:1',
+    '::169.254.169.254',
+    '::10.0.0.1',
+    '0:0:0:0:0:0:a00:1',
+    '2002:a00:1::1',
+    '2002:7f00:1::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
   ])('refuses %s by default', (address) => {
     expect(guard.refusalFor(address)).toEqual(expect.any(String));
   });
@@ -48,12 +57,21 @@ describe(EgressGuard.name, () => {
     'http://169.254.169.254/latest/meta-data/',
     'http://[::1]:3000/',
     'http://[::ffff:7f00:1]/',
+    'http://[::127.0.0.1]/',
+    'http://[::169.254.169.254]/latest/meta-data/',
+    'http://[::10.0.0.1]/',
+    'http://[64:ff9b::127.0.0.1]/',
     'http://localhost:3000/',
     'http://metadata.google.internal/',
     'http://intranet/',
     'ftp://example.com/',
   ])('refuses the URL %s before any lookup', (url) => {
     expect(() => guard.assertAllowedUrl(url)).toThrow(EgressRefusedError);
+  });
+
+  it('names the setting that lifts a refusal of a host or address', () => {
+    expect(() => guard.assertAllowedUrl('http://127.0.0.1/hook')).toThrow(/EGRESS_ALLOWED_HOSTS/);
+    expect(() => guard.assertAllowedUrl('http://localhost/hook')).toThrow(/EGRESS_ALLOWED_HOSTS/);
   });
 
   it('accepts public URLs without resolving them', () => {

@@ -41,6 +41,11 @@ export class EgressRefusedError extends Error {
   }
 }
 
+/** A refusal of a host or address, which the operator can lift: the message says how. */
+function refusedHost(reason: string, address?: string): EgressRefusedError {
+  return new EgressRefusedError(`${reason} (the operator can allow it with EGRESS_ALLOWED_HOSTS)`, address);
+}
+
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
@@ -100,11 +105,11 @@ export class EgressGuard {
     if (this.allowedNames.has(host)) return;
     if (ipaddr.isValid(host) && net.isIP(host) !== 0) {
       const refusal = this.refusalFor(host);
-      if (refusal) throw new EgressRefusedError(refusal, host);
+      if (refusal) throw refusedHost(refusal, host);
       return;
     }
     if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || !host.includes('.')) {
-      throw new EgressRefusedError(`${host} is an internal host name`);
+      throw refusedHost(`${host} is an internal host name`);
     }
   }
 
@@ -120,7 +125,7 @@ export class EgressGuard {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const refusal = this.refusalFor(address, hostname);
-        if (refusal) return callback(new EgressRefusedError(`${hostname}: ${refusal}`, address) as NodeJS.ErrnoException, []);
+        if (refusal) return callback(refusedHost(`${hostname}: ${refusal}`, address) as NodeJS.ErrnoException, []);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
@@ -138,9 +143,20 @@ export class EgressGuard {
   }
 }
 
-/** Judges IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) as the IPv4 address they carry. */
+/**
+ * Judges IPv6 addresses that carry an IPv4 address in their last 32 bits as that IPv4 address: mapped
+ * (::ffff:a.b.c.d) and the deprecated IPv4-compatible form (::a.b.c.d), which ipaddr.js calls plain unicast
+ * but Linux still routes to the IPv4 address (so `[::127.0.0.1]` reached loopback). The other forms that
+ * embed IPv4 (NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32) have ranges of their
+ * own in ipaddr.js's table and are refused as such, whatever they carry.
+ */
 function normalize(address: Address): Address {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+  if (address.kind() !== 'ipv6') return address;
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+  const [a, b, c, d, e, f, g, h] = v6.parts;
+  const compatible = a === 0 && b === 0 && c === 0 && d === 0 && e === 0 && f === 0 && (g !== 0 || h > 1);
+  return compatible ? ipaddr.fromByteArray([g >> 8, g & 0xff, h >> 8, h & 0xff]) : address;
 }
 
 /**
@@ -157,7 +173,7 @@ function guardedAgent<A extends http.Agent>(agent: A, guard: EgressGuard): A {
     const host = (options?.host ?? '').replace(/^\[(.*)\]$/, '$1');
     const refusal = net.isIP(host) !== 0 ? guard.refusalFor(host) : undefined;
     if (!refusal) return original(...args);
-    const error = new EgressRefusedError(refusal, host);
+    const error = refusedHost(refusal, host);
     if (callback) {
       callback(error);
       return undefined;
