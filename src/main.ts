@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.factory';
 import { AppConfig } from './platform/config/app-config';
@@ -9,6 +10,17 @@ import { describeRedisTarget } from './platform/redis/redis-connection';
 
 /** Where a running gateway says it listens, so the operator CLI can reach it when it holds the database. */
 export const GATEWAY_FILE = 'gateway.json';
+
+/**
+ * After a stop signal, requests in flight get this long to finish; then every HTTP connection still open
+ * is closed (a client holding one must not hold the shutdown; idle keep-alive ones are closed at once).
+ */
+const HTTP_GRACE_MS = 5_000;
+/**
+ * The whole shutdown's limit, beyond which the process logs and exits with 1. Above the longest bounded
+ * wait inside it (a queue worker's running jobs, 15 s) and below the usual orchestrator's kill (30 s).
+ */
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 function line(level: 'info' | 'error', msg: string, extra: Record<string, unknown> = {}): void {
   const out = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
@@ -50,17 +62,39 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
+    // A second signal changes nothing: Ctrl-C under `npm start` arrives twice (from the terminal and
+    // forwarded by npm), and the deadline below already bounds the shutdown.
     if (stopping) return;
     stopping = true;
     line('info', 'shutting down', { signal });
-    await app.close();
-    await database.close();
-    await redis.stop?.();
+    const server = app.getHttpServer() as Server;
+    const grace = setTimeout(() => {
+      line('info', 'closing the HTTP connections still open', { after_ms: HTTP_GRACE_MS });
+      server.closeAllConnections();
+    }, HTTP_GRACE_MS);
+    const deadline = setTimeout(() => {
+      line('error', 'shutdown did not finish in time; exiting', { deadline_ms: SHUTDOWN_DEADLINE_MS });
+      fs.rmSync(gatewayFile, { force: true });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    let code = 0;
+    try {
+      // Event streams end in their service's first shutdown hook; Nest then closes the server, which
+      // closes idle keep-alive connections and waits for those with a request in flight.
+      await app.close();
+      await database.close();
+      await redis.stop?.();
+    } catch (error) {
+      line('error', 'shutdown failed', { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      code = 1;
+    }
+    clearTimeout(grace);
+    clearTimeout(deadline);
     fs.rmSync(gatewayFile, { force: true });
-    process.exit(0);
+    process.exit(code);
   };
-  process.once('SIGINT', (s) => void stop(s));
-  process.once('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', (s) => void stop(s));
+  process.on('SIGTERM', (s) => void stop(s));
 }
 
 main().catch((error: unknown) => {
