@@ -71,3 +71,88 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
     child.kill(signal);
   });
 }
+
+export interface StartedProcess {
+  child: ChildProcess;
+  line: string;
+  output: () => string;
+}
+
+/**
+ * Starts any command (npm, a built entry point, as another user with uid/gid) and resolves once a stdout
+ * line matches; like startScript, with the whole environment given by the caller.
+ */
+export function startProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  options: { timeoutMs?: number; cwd?: string; uid?: number; gid?: number } = {},
+): Promise<StartedProcess> {
+  const { timeoutMs = 60_000, cwd = PROJECT_ROOT, uid, gid } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, uid, gid });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`not ready in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => ready.test(l));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, line, output: () => output });
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code ?? signal} before ready:\n${output}`));
+    });
+  });
+}
+
+export interface TimedExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From the signal to the exit. */
+  elapsedMs: number;
+  /** The process had not exited after timeoutMs and was killed with SIGKILL. */
+  timedOut: boolean;
+}
+
+/** Sends a signal and measures how long the process takes to exit; past timeoutMs it is killed, so a test never hangs on it. */
+export function signalAndWait(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<TimedExit> {
+  const started = Date.now();
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode, elapsedMs: 0, timedOut: false });
+  }
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.removeAllListeners('exit');
+    child.once('exit', (code, exitSignal) => {
+      clearTimeout(timer);
+      resolve({ code, signal: exitSignal, elapsedMs: Date.now() - started, timedOut });
+    });
+    child.kill(signal);
+  });
+}
+
+/** Whether a process with this id exists (zombies included). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
