@@ -3,6 +3,10 @@ module.exports = {
   rootDir: '.',
   testEnvironment: '<rootDir>/test/support/gateway-environment.ts',
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  // PostgreSQL and Redis on 127.0.0.1 when they answer (or TEST_POSTGRES_URL / TEST_REDIS_URL), else a
+  // throwaway pair started for the run and removed after it.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
