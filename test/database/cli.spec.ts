@@ -72,7 +72,7 @@ describe('The db:* commands on PostgreSQL', () => {
     const deploy = await npmRun('db:migrate', [], env);
     expect(deploy).toMatchObject({ code: 0 });
     expect(deploy.stdout).toContain(`Applied ${projectMigrations.length} migration(s):`);
-    expect(deploy.stderr).toContain(`Database: PostgreSQL postgresql://postgres@127.0.0.1:5432/${name}`);
+    expect(deploy.stderr).toContain(`Database: PostgreSQL ${env.DATABASE_URL}`);
 
     expect((await npmRun('db:migrate', [], env)).stdout).toContain('No pending migrations to apply.');
     const after = await npmRun('db:migrate:status', [], env);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { resolveRedis } from '../../src/platform/redis/local-redis';
 import { pingRedis } from '../../src/platform/redis/redis-connection';
 import { ConfigurationError } from '../../src/platform/config/load-config';
+import { testRedisUrl } from '../support/test-services';
 
 describe(resolveRedis.name, () => {
   let dataDir: string;
@@ -13,8 +14,8 @@ describe(resolveRedis.name, () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('uses REDIS_URL when it answers', async () => {
-    const resolved = await resolveRedis('redis://127.0.0.1:6379', dataDir);
-    expect(resolved.target).toEqual({ url: 'redis://127.0.0.1:6379' });
+    const resolved = await resolveRedis(testRedisUrl(), dataDir);
+    expect(resolved.target).toEqual({ url: testRedisUrl() });
     expect(resolved.stop).toBeUndefined();
   });
 

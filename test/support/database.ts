@@ -4,9 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { applyPendingMigrations, openDatabase, type PrismaClient } from '../../src/platform/database';
+import { testPostgresUrl } from './test-services';
 
-/** The PostgreSQL server integration tests create their databases on (trust auth, superuser). */
-export const TEST_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/**
+ * The PostgreSQL server integration tests create their databases on (trust auth, superuser): the local one,
+ * TEST_POSTGRES_URL, or the throwaway server the global setup started (see test-services.ts).
+ */
+export const TEST_SERVER_URL = testPostgresUrl();
 
 export interface TestDatabase {
   /** Connection URL of this test's own database. */

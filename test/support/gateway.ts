@@ -12,8 +12,9 @@ import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { AuditService } from '../../src/modules/audit/audit.service';
 import type { WhatsAppSimulator } from '../../src/simulator';
 import { SandboxNetwork } from '../../src/engine/sandbox/sandbox-network';
+import { testRedisUrl } from './test-services';
 
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_REDIS_URL = testRedisUrl();
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-test-'));
