@@ -4,11 +4,9 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { AccountsRepository } from '../../src/modules/accounts/accounts.repository';
-import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { EventStreamService } from '../../src/modules/events/event-stream.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { deleteRedisPrefix, TEST_REDIS_URL, TestGateway, testConfig } from '../support/gateway';
+import { deleteRedisPrefix, TEST_REDIS_URL, TestGateway } from '../support/gateway';
 import { isAlive, signalAndWait, startProcess, StartedProcess, startScript } from '../support/processes';
 
 /** A Server-Sent Events response read to its end: what arrived, and whether it ended cleanly or broke off. */
@@ -64,18 +62,26 @@ async function idleKeepAlive(url: string): Promise<{ closed: Promise<void>; agen
   });
 }
 
-async function newAccount(db: TestDatabase): Promise<string> {
-  const config = testConfig();
-  fs.rmSync(config.dataDir, { recursive: true, force: true });
-  const accounts = new AccountsService(new AccountsRepository(db.prisma), config);
-  const customer = await accounts.createCustomer({ name: 'Shutdown' });
-  return (await accounts.createApiKey({ customer_id: customer.id, mode: 'test' })).key;
+/** A customer and a test key, through the running gateway's admin API. */
+async function newAccount(url: string, adminToken: string): Promise<string> {
+  const admin = async (route: string, body: unknown) => {
+    const response = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { id: string; key: string };
+  };
+  const customer = await admin('/v1/admin/customers', { name: 'Shutdown' });
+  return (await admin('/v1/admin/keys', { customer_id: customer.id, mode: 'test' })).key;
 }
 
 describe('Graceful shutdown', () => {
   let db: TestDatabase;
   let dataDir: string;
   let redisKeyPrefix: string;
+  const adminToken = `test_admin_${randomBytes(16).toString('hex')}`;
   let gateway: StartedProcess | undefined;
 
   beforeEach(async () => {
@@ -99,13 +105,14 @@ describe('Graceful shutdown', () => {
     MIGRATE_ON_START: 'false',
     PORT: '0',
     LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: adminToken,
   });
 
   describe('of the gateway process on SIGTERM', () => {
     it('ends open event streams and idle keep-alive connections, and exits with 0 within 10 s', async () => {
-      const key = await newAccount(db);
       gateway = await startScript('src/main.ts', environment(), /WhatIsUp gateway listening/, 120_000);
       const { url } = JSON.parse(gateway.line) as { url: string };
+      const key = await newAccount(url, adminToken);
       const created = await fetch(`${url}/v1/channels`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
