@@ -30,17 +30,21 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ b: lastId })).toString('base64url');
 }
 
-/** The id to continue before, or undefined for the first page; a cursor we did not mint is invalid_request. */
-export function decodeCursor(cursor: string | undefined): string | undefined {
+/**
+ * The key to continue before, or undefined for the first page. A cursor we did not mint is invalid_request:
+ * its content must be a key of the list being paged (`isKey`: an id of its prefix, a UUID, a JID), so a
+ * forged one never reaches a query (a non-UUID compared with a uuid column, U+0000 in a text one).
+ */
+export function decodeCursor(cursor: string | undefined, isKey: (key: string) => boolean): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { b?: unknown };
-    if (typeof parsed.b === 'string' && parsed.b.length > 0) return parsed.b;
+    if (typeof parsed.b === 'string' && isKey(parsed.b)) return parsed.b;
   } catch {
     // fall through
   }
   throw new AppError('invalid_request', 'The cursor is not valid; use the next_cursor of a previous page.', {
-    details: { issues: [{ path: ['cursor'], message: 'invalid cursor' }] },
+    details: { issues: [{ path: ['cursor'], code: 'invalid_cursor', message: 'invalid cursor' }] },
   });
 }
 

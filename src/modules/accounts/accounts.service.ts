@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
+import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
 import {
@@ -41,7 +41,7 @@ export class AccountsService {
   }
 
   async listCustomers(query: PageQuery): Promise<Page<Customer>> {
-    const rows = await this.accounts.listCustomers({ before: decodeCursor(query.cursor), take: query.limit + 1 });
+    const rows = await this.accounts.listCustomers({ before: decodeCursor(query.cursor, idOf('cus')), take: query.limit + 1 });
     return toPage(rows, query.limit, toCustomer);
   }
 
@@ -94,14 +94,14 @@ export class AccountsService {
   async listApiKeys(query: PageQuery & { customer_id?: string }): Promise<Page<ApiKey>> {
     const rows = await this.accounts.listApiKeys({
       customerId: query.customer_id,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, idOf('key')),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, (row) => toApiKey(row));
   }
 
   async revokeApiKey(id: string): Promise<ApiKey> {
-    if (!(await this.accounts.findApiKey(id))) throw new AppError('not_found', `No API key ${id}.`);
+    if (!isIdOf('key', id) || !(await this.accounts.findApiKey(id))) throw new AppError('not_found', `No API key ${id}.`);
     return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
   }
 
@@ -139,7 +139,7 @@ export class AccountsService {
   }
 
   private async requireCustomer(id: string) {
-    const row = await this.accounts.findCustomer(id);
+    const row = isIdOf('cus', id) ? await this.accounts.findCustomer(id) : null;
     if (!row) throw new AppError('not_found', `No customer ${id}.`);
     return row;
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../../platform/database';
-import { newId } from '../../platform/ids';
+import { idOf, newId } from '../../platform/ids';
+import { toStorableText } from '../../platform/storable-text';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
 import { toAuditEvent } from './audit.contracts';
@@ -27,20 +28,25 @@ export class AuditService {
 
   constructor(private readonly audit: AuditRepository) {}
 
+  /**
+   * Ids come from the request's path as the client sent them; a call refused for one PostgreSQL cannot hold
+   * (`%00`) is recorded with U+FFFD in its place rather than not at all.
+   */
   record(entry: AuditEntry): Promise<void> {
     const principal = entry.principal;
+    const text = (value: string | undefined) => (value === undefined ? null : toStorableText(value));
     const write = this.audit
       .insert({
         id: newId('aud'),
         customerId: principal?.kind === 'api_key' ? principal.customerId : null,
         actorType: principal?.kind ?? 'anonymous',
         apiKeyId: principal?.kind === 'api_key' ? principal.apiKeyId : null,
-        action: entry.action,
+        action: toStorableText(entry.action),
         method: entry.method,
-        path: entry.path,
+        path: toStorableText(entry.path),
         resourceType: entry.resourceType ?? null,
-        resourceId: entry.resourceId ?? null,
-        channelId: entry.channelId ?? null,
+        resourceId: text(entry.resourceId),
+        channelId: text(entry.channelId),
         statusCode: entry.statusCode,
         outcome: entry.statusCode < 400 ? 'succeeded' : 'failed',
         errorCode: entry.errorCode ?? null,
@@ -92,7 +98,7 @@ export class AuditService {
     const rows = await this.audit.list({
       customerId: key.customerId,
       channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, idOf('aud')),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, toAuditEvent);

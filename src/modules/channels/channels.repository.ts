@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { isUuid } from '../../platform/ids';
 import { ChannelState } from './channel-lifecycle';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ChannelRow = Awaited<ReturnType<PrismaClient['channel']['findUniqueOrThrow']>>;
 
@@ -47,7 +46,7 @@ export class ChannelsRepository {
 
   /** A channel by the id a client sent: anything that is not a UUID is simply not found. */
   findByClientId(id: string): Promise<ChannelRow | null> {
-    return UUID.test(id) ? this.find(id.toLowerCase()) : Promise.resolve(null);
+    return isUuid(id) ? this.find(id.toLowerCase()) : Promise.resolve(null);
   }
 
   list(args: { customerId: string; mode: 'live' | 'test'; onlyId?: string; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {

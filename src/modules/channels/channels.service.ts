@@ -5,6 +5,7 @@ import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { isUuid } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from './channel-access.service';
@@ -50,7 +51,7 @@ export class ChannelsService {
       mode: key.mode,
       onlyId: key.channelId ?? undefined,
       includeDeleted: query.include_deleted,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, isUuid),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, toChannel);

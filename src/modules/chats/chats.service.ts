@@ -8,7 +8,7 @@ import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import type { DomainEvent, DomainEventType } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
-import { parseRecipient, phoneOf } from '../messages/message-content';
+import { isJid, parseRecipient, phoneOf } from '../messages/message-content';
 import { ChatRow, ChatsRepository } from './chats.repository';
 import { UpdateChatInput } from './chats.contracts';
 
@@ -50,7 +50,7 @@ export class ChatsService {
 
   async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
     const channel = await this.access.require(key, channelId, { allowDeleted: true });
-    const rows = await this.chats.list(channel.id, query, decodeCursor(query.cursor), query.limit + 1);
+    const rows = await this.chats.list(channel.id, query, decodeCursor(query.cursor, isJid), query.limit + 1);
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
     return { data: page.map(toChat), has_more: hasMore, next_cursor: hasMore ? encodeCursor(page[page.length - 1].jid) : null };
@@ -130,7 +130,8 @@ export class ChatsService {
   }
 
   private async require(channelId: string, chatId: string): Promise<ChatRow> {
-    const jid = parseRecipient(decodeURIComponent(chatId), ['chat_id']);
+    // Express has decoded the path segment once already; decoding again would read %2540 as @ (and throw on %).
+    const jid = parseRecipient(chatId, ['chat_id']);
     const row = await this.chats.find(channelId, jid);
     if (!row || row.deletedAt) throw new AppError('not_found', `No chat ${chatId} on this channel.`);
     return row;

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
-import { parseRecipient } from '../messages/message-content';
+import { isJid, parseRecipient } from '../messages/message-content';
 import { ContactRow, ContactsRepository, LearntContact } from './contacts.repository';
 
 export function toContact(row: ContactRow) {
@@ -54,19 +54,20 @@ export class ContactsService {
 
   async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
     const channel = await this.access.require(key, channelId, { allowDeleted: true });
-    const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor), query.limit + 1);
+    const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1);
     return page(rows, query.limit, toContact);
   }
 
   async lids(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
     const channel = await this.access.require(key, channelId, { allowDeleted: true });
-    const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor), query.limit + 1, true);
+    const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1, true);
     return page(rows, query.limit, (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }));
   }
 
   async profile(key: ApiKeyPrincipal, channelId: string, jidParam: string) {
     const channel = await this.access.require(key, channelId);
-    const jid = parseRecipient(decodeURIComponent(jidParam), ['jid']);
+    // Express has decoded the path segment once already; decoding again would read %2540 as @ (and throw on %).
+    const jid = parseRecipient(jidParam, ['jid']);
     if (!this.sessions.isOpen(channel.id)) {
       throw new AppError('channel_unavailable', 'Profiles are looked up on WhatsApp: the channel must be connected.', {
         details: { current_state: channel.state },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
+import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
@@ -103,7 +103,7 @@ export class MediaService {
 
   async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
     const channel = await this.access.require(key, channelId, { allowDeleted: true });
-    const rows = await this.media.list({ channelId: channel.id, before: decodeCursor(query.cursor), take: query.limit + 1 });
+    const rows = await this.media.list({ channelId: channel.id, before: decodeCursor(query.cursor, idOf('med')), take: query.limit + 1 });
     return toPage(rows, query.limit, (row) => this.view(row));
   }
 
@@ -170,6 +170,7 @@ export class MediaService {
 
   /** Metadata only, or null when the media does not exist (in that channel, when given). */
   async find(mediaId: string, channelId?: string): Promise<StoredMedia | null> {
+    if (!isIdOf('med', mediaId)) return null;
     const row = channelId ? await this.media.findInChannel(channelId, mediaId) : await this.media.find(mediaId);
     return row ? toStoredMedia(row) : null;
   }
@@ -205,7 +206,7 @@ export class MediaService {
   }
 
   private async require(channelId: string, mediaId: string): Promise<MediaRow> {
-    const row = await this.media.findInChannel(channelId, mediaId);
+    const row = isIdOf('med', mediaId) ? await this.media.findInChannel(channelId, mediaId) : null;
     if (!row) throw new AppError('not_found', `No media ${mediaId} in channel ${channelId}.`);
     return row;
   }

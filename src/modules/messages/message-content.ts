@@ -19,6 +19,14 @@ export function parseRecipient(to: string, field: (string | number)[] = ['to']):
   });
 }
 
+/**
+ * Whether a value has the shape of a JID the gateway stores (user, LID, group, broadcast list): the keys of
+ * chats and contacts, which their cursors carry.
+ */
+export function isJid(value: string): boolean {
+  return /^[0-9A-Za-z._:+-]{1,128}@[a-z0-9.]{1,64}$/.test(value);
+}
+
 /** The phone number of a user JID, E.164; null for LIDs and groups. */
 export function phoneOf(jid: string): string | null {
   const match = jid.match(/^(\d+)(?::\d+)?@s\.whatsapp\.net$/);

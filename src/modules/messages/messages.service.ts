@@ -3,7 +3,7 @@ import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
+import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
@@ -145,7 +145,7 @@ export class MessagesService {
   /** A reaction names the message by its id in this API; the engine needs its WhatsApp key. */
   private async resolveReaction(channelId: string, chatJid: string, content: StoredContent): Promise<void> {
     const reaction = content.reaction as { message_id: string; emoji: string };
-    const target = await this.messages.find(reaction.message_id);
+    const target = isIdOf('msg', reaction.message_id) ? await this.messages.find(reaction.message_id) : null;
     if (!target || target.channelId !== channelId || target.chatJid !== chatJid) {
       throw new AppError('invalid_request', 'Invalid reaction.message_id: no such message in this chat.', {
         details: { issues: [{ path: ['reaction', 'message_id'], code: 'not_found', message: 'no message with this id in the chat given by `to`' }] },
@@ -185,7 +185,7 @@ export class MessagesService {
 
   /** An outbound message of the channel, for sandbox receipts. */
   async outbound(channelId: string, messageId: string): Promise<MessageRow> {
-    const row = await this.messages.find(messageId);
+    const row = isIdOf('msg', messageId) ? await this.messages.find(messageId) : null;
     if (!row || row.channelId !== channelId || row.direction !== 'outbound') {
       throw new AppError('invalid_request', 'Invalid message_id: no message this channel sent.', {
         details: { issues: [{ path: ['message_id'], code: 'not_found', message: 'no outbound message with this id on the channel' }] },
@@ -210,7 +210,7 @@ export class MessagesService {
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,
       },
-      decodeCursor(query.cursor),
+      decodeCursor(query.cursor, idOf('msg')),
       query.limit + 1,
     );
     return toPage(rows, query.limit, (row) => presentable(toMessage(row)));
@@ -244,7 +244,7 @@ export class MessagesService {
   }
 
   private async require(channelId: string, messageId: string): Promise<MessageRow> {
-    const row = await this.messages.find(messageId);
+    const row = isIdOf('msg', messageId) ? await this.messages.find(messageId) : null;
     if (!row || row.channelId !== channelId) throw new AppError('not_found', `No message ${messageId} on this channel.`);
     return row;
   }

@@ -1,5 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { AcceptsUnstorableText } from '../../platform/http/validation.pipe';
 
 const phone = z
   .string()
@@ -19,6 +20,17 @@ export class SandboxPairCodeDto extends createZodDto(
 export class SandboxPhoneDto extends createZodDto(
   z.object({ channel_id: z.string(), phone_number: z.string().describe('The simulated phone, E.164.') }),
 ) {}
+
+/**
+ * The body of `POST /v1/sandbox/channels/{id}/inbound`: `from` and a message in the shapes of a send, checked
+ * by the service. A contact may send any text, U+0000 included: it reaches the gateway over the simulated
+ * network and is stored the way real inbound messages are (see docs/messages.md), so the request's own
+ * storable-text check does not apply.
+ */
+@AcceptsUnstorableText()
+export class SandboxInboundBody {
+  [field: string]: unknown;
+}
 
 export class SandboxInboundResultDto extends createZodDto(
   z.object({

@@ -7,6 +7,7 @@ import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
 import {
+  SandboxInboundBody,
   SandboxInboundResultDto,
   SandboxOutboxDto,
   SandboxOutboxQueryDto,
@@ -77,7 +78,7 @@ export class SandboxController {
   @ApiBody({ schema: { type: 'object', required: ['from', 'type'], properties: { from: { type: 'string' }, type: { type: 'string' } } } })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 202, type: SandboxInboundResultDto })
-  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: Record<string, unknown>) {
+  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxInboundBody) {
     return this.sandbox.inbound(key, id, body);
   }
 

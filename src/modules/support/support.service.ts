@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
+import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { CreateSupportTicketInput, toSupportTicket } from './support.contracts';
@@ -27,7 +27,7 @@ export class SupportService {
   }
 
   async get(key: ApiKeyPrincipal, id: string) {
-    const row = await this.tickets.find(key.customerId, id);
+    const row = isIdOf('tkt', id) ? await this.tickets.find(key.customerId, id) : null;
     if (!row || (key.channelId && row.channelId !== key.channelId)) {
       throw new AppError('not_found', `No support ticket ${id}.`);
     }
@@ -38,7 +38,7 @@ export class SupportService {
     const rows = await this.tickets.list({
       customerId: key.customerId,
       channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, idOf('tkt')),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, toSupportTicket);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
-import { newId } from '../../platform/ids';
+import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -53,7 +53,7 @@ export class WebhooksService {
     const rows = await this.repository.listEndpoints({
       customerId: key.customerId,
       channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, idOf('whe')),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, (row) => toWebhookEndpoint(row));
@@ -120,7 +120,7 @@ export class WebhooksService {
       endpointId: endpoint.id,
       status: query.status,
       event: query.event,
-      before: decodeCursor(query.cursor),
+      before: decodeCursor(query.cursor, idOf('wevt')),
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, toWebhookDelivery);
@@ -145,7 +145,7 @@ export class WebhooksService {
   }
 
   private async visibleEndpoint(key: ApiKeyPrincipal, id: string): Promise<WebhookEndpointRow> {
-    const endpoint = await this.repository.findEndpoint(key.customerId, id);
+    const endpoint = isIdOf('whe', id) ? await this.repository.findEndpoint(key.customerId, id) : null;
     if (!endpoint || (key.channelId && endpoint.channelId !== key.channelId)) {
       throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id}.`);
     }
@@ -153,7 +153,7 @@ export class WebhooksService {
   }
 
   private async visibleDelivery(key: ApiKeyPrincipal, id: string) {
-    const delivery = await this.repository.findDelivery(key.customerId, id);
+    const delivery = isIdOf('wevt', id) ? await this.repository.findDelivery(key.customerId, id) : null;
     if (!delivery || (key.channelId && delivery.endpoint.channelId !== key.channelId)) {
       throw new AppError('not_found', `No webhook delivery ${id}.`);
     }
