@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
@@ -30,6 +31,7 @@ export class MessagesService {
     private readonly chats: ChatsService,
     private readonly sessions: SessionManager,
     private readonly media: MediaService,
+    private readonly guard: EgressGuard,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -127,10 +129,14 @@ export class MessagesService {
     return { message_id: row.id, client_ref: row.clientRef, status: row.status === 'sending' ? 'queued' : (row.status as MessageStatus) };
   }
 
-  /** A media_id must name media of this channel usable as the message's type. */
+  /**
+   * A media_id must name media of this channel usable as the message's type; a source_url must be one the
+   * egress guard allows, checked now as the media route checks it, rather than failing the message later.
+   */
   private async checkMedia(channelId: string, input: SendMessageInput): Promise<string | undefined> {
     if (!(MEDIA_TYPES as readonly string[]).includes(input.type)) return undefined;
-    const mediaId = ((input as unknown as Record<string, { media_id?: string }>)[input.type]).media_id;
+    const { media_id: mediaId, source_url: sourceUrl } = (input as unknown as Record<string, { media_id?: string; source_url?: string }>)[input.type];
+    if (sourceUrl) this.assertSourceAllowed(input.type, sourceUrl);
     if (!mediaId) return undefined;
     const media = await this.media.find(mediaId, channelId);
     const problem = !media ? 'no media with this id on the channel' : !media.kinds.includes(input.type as never) ? `this media (${media.mimeType}) cannot be sent as ${input.type}` : null;
@@ -140,6 +146,17 @@ export class MessagesService {
       });
     }
     return mediaId;
+  }
+
+  private assertSourceAllowed(type: string, url: string): void {
+    try {
+      this.guard.assertAllowedUrl(url);
+    } catch (error) {
+      if (!(error instanceof EgressRefusedError)) throw error;
+      throw new AppError('invalid_request', `Invalid ${type}.source_url: ${error.message}.`, {
+        details: { reason: 'egress_refused', issues: [{ path: [type, 'source_url'], code: 'egress_refused', message: `refused by the egress guard: ${error.message}` }] },
+      });
+    }
   }
 
   /** A reaction names the message by its id in this API; the engine needs its WhatsApp key. */
