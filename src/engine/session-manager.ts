@@ -1,6 +1,8 @@
 /**
  * The port between the gateway and the WhatsApp engine. Nothing outside src/engine sees Baileys types:
  * channels and messages speak to this abstract class (also the DI token) in the gateway's own terms.
+ * Text in what the engine reports (events, profiles) is storable: U+0000 and lone surrogates a contact sent
+ * arrive as U+FFFD (see platform/storable-text.ts).
  */
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */

@@ -6,6 +6,7 @@ import type { Agent } from 'node:https';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { withStorableText } from '../../platform/storable-text';
 import { AuthStateRepository } from '../auth-state/auth-state.repository';
 import { SecretBox } from '../auth-state/secret-box';
 import { SandboxNetwork } from '../sandbox/sandbox-network';
@@ -192,8 +193,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     return this.messaging.modifyChat(...args);
   }
 
-  fetchProfile(...args: Parameters<BaileysMessaging['fetchProfile']>) {
-    return this.messaging.fetchProfile(...args);
+  async fetchProfile(...args: Parameters<BaileysMessaging['fetchProfile']>) {
+    return withStorableText(await this.messaging.fetchProfile(...args));
   }
 
   /** The socket of an open session, for the messaging operations. */
@@ -257,7 +258,13 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       .finally(() => clearTimeout(timer));
   }
 
-  private emit(channelId: string, event: SessionEvent): void {
+  /**
+   * Every event leaves the engine here, so this is where what WhatsApp sent is made storable: a contact can put
+   * U+0000 or a lone surrogate in a text, a caption, a push name, and the message must still be stored and
+   * announced (never dropped by a failing insert), with U+FFFD in their place.
+   */
+  private emit(channelId: string, raw: SessionEvent): void {
+    const event = withStorableText(raw);
     for (const handler of this.handlers) {
       try {
         handler(channelId, event);
