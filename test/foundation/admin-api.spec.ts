@@ -84,6 +84,42 @@ describe('The admin API', () => {
     expect(errorCode(await gw.http.put('/v1/admin/plans/Bad%20Id').set(admin).send({ name: 'x', channel_limit: 1, rate_limit: { burst: 1, per_second: 1 } }).expect(400))).toBe('invalid_request');
   });
 
+  it('refuses plan limits outside what the database and the rate limiter hold', async () => {
+    const plan = (changes: { channel_limit?: number; burst?: number; per_second?: number }) => ({
+      name: 'Edge',
+      channel_limit: changes.channel_limit ?? 1,
+      rate_limit: { burst: changes.burst ?? 10, per_second: changes.per_second ?? 1 },
+    });
+    for (const [changes, field] of [
+      [{ burst: 2 ** 31 }, 'rate_limit.burst'],
+      [{ channel_limit: 2 ** 31 }, 'channel_limit'],
+      [{ per_second: 1e-300 }, 'rate_limit.per_second'],
+      [{ per_second: 0.0009 }, 'rate_limit.per_second'],
+      [{ per_second: 1e7 }, 'rate_limit.per_second'],
+    ] as const) {
+      const res = await gw.http.put('/v1/admin/plans/edge').set(admin).send(plan(changes));
+      expect({ changes, status: res.status, code: errorCode(res) }).toEqual({ changes, status: 400, code: 'invalid_request' });
+      expect(res.body.error.details.issues[0].path.join('.')).toBe(field);
+    }
+    expect(await db.prisma.plan.findUnique({ where: { id: 'edge' } })).toBeNull();
+  });
+
+  it.each([
+    ['the largest burst and channel limit at the slowest refill', { channel_limit: 2 ** 31 - 1, burst: 2 ** 31 - 1, per_second: 0.001 }],
+    ['a burst of one at the fastest refill', { channel_limit: 0, burst: 1, per_second: 1_000_000 }],
+  ])('serves requests on a plan with %s', async (_what, limits) => {
+    const id = `bounds-${limits.burst}`;
+    await gw.http
+      .put(`/v1/admin/plans/${id}`)
+      .set(admin)
+      .send({ name: 'Bounds', channel_limit: limits.channel_limit, rate_limit: { burst: limits.burst, per_second: limits.per_second } })
+      .expect(200);
+    const { key } = await gw.newAccount({ plan: id });
+    for (let i = 0; i < 3; i++) await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
+    const limitsRes = await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
+    expect(limitsRes.body).toMatchObject({ plan: id, rate_limit: { limit: limits.burst, refill_per_second: limits.per_second } });
+  });
+
   it('pages through customers with an opaque cursor', async () => {
     for (let i = 0; i < 5; i++) await gw.newCustomer({ name: `page-${i}` });
     const seen = new Set<string>();

@@ -74,11 +74,25 @@ export const listApiKeysQuerySchema = pageQuerySchema.extend({ customer_id: z.st
 export class ListApiKeysQueryDto extends createZodDto(listApiKeysQuerySchema) {}
 export class PageQueryDto extends createZodDto(pageQuerySchema) {}
 
+/** The largest value of a PostgreSQL `integer` column (channel_limit, rate_limit_burst, media_max_bytes). */
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * The refill rates the token bucket handles: its Lua script keeps a key for burst / rate seconds and counts
+ * Retry-After in whole seconds, so a vanishing rate (1e-300) overflows Redis' expiry and a huge one means
+ * nothing. One request per 1000 s up to a million per second.
+ */
+export const PER_SECOND_MIN = 0.001;
+export const PER_SECOND_MAX = 1_000_000;
+
 export const upsertPlanSchema = z.object({
   name: z.string().trim().min(1).max(100),
-  channel_limit: z.number().int().min(0),
-  rate_limit: z.object({ burst: z.number().int().min(1), per_second: z.number().positive() }),
-  media_max_bytes: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
+  channel_limit: z.number().int().min(0).max(INT4_MAX),
+  rate_limit: z.object({
+    burst: z.number().int().min(1).max(INT4_MAX),
+    per_second: z.number().min(PER_SECOND_MIN).max(PER_SECOND_MAX).describe(`Refill rate, ${PER_SECOND_MIN} to ${PER_SECOND_MAX} requests per second.`),
+  }),
+  media_max_bytes: z.number().int().min(1).max(INT4_MAX).nullable().optional(),
 });
 export class UpsertPlanDto extends createZodDto(upsertPlanSchema) {}
 
