@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AccountsRepository } from '../modules/accounts/accounts.repository';
 import { AccountsService } from '../modules/accounts/accounts.service';
+import { ChannelAccessService } from '../modules/channels/channel-access.service';
+import { ChannelsRepository } from '../modules/channels/channels.repository';
 import { AppConfig } from '../platform/config/app-config';
 import { ConfigurationError, loadConfig } from '../platform/config/load-config';
 import { applyPendingMigrations, Database, openDatabase, PGliteDirectoryLockedError } from '../platform/database';
@@ -27,7 +29,8 @@ async function connect(config: AppConfig): Promise<{ ops: AccountOperations; clo
   if (config.migrateOnStart) {
     await applyPendingMigrations({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, database });
   }
-  const service = new AccountsService(new AccountsRepository(database.prisma), config);
+  const channels = new ChannelAccessService(new ChannelsRepository(database.prisma));
+  const service = new AccountsService(new AccountsRepository(database.prisma), config, channels);
   return { ops: service, close: () => database.close() };
 }
 

@@ -120,6 +120,32 @@ describe('The admin API', () => {
     expect(limitsRes.body).toMatchObject({ plan: id, rate_limit: { limit: limits.burst, refill_per_second: limits.per_second } });
   });
 
+  it("refuses a key scoped to a channel that is not the customer's, or of the key's other mode", async () => {
+    const owner = await gw.newAccount();
+    const testChannel = (await gw.http.post('/v1/channels').set(bearer(owner.key)).send({ name: 't' }).expect(201)).body.id as string;
+    const live = await gw.newKey({ customerId: owner.customerId, mode: 'live' });
+    const liveChannel = (await gw.http.post('/v1/channels').set(bearer(live.key)).send({ name: 'l' }).expect(201)).body.id as string;
+    const stranger = await gw.newAccount();
+    const strangersChannel = (await gw.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 's' }).expect(201)).body.id as string;
+    const mint = (mode: 'live' | 'test', channel_id: string) => gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: owner.customerId, mode, channel_id });
+
+    for (const [mode, channel, status, code] of [
+      ['test', strangersChannel, 404, 'channel_not_found'],
+      ['test', '0195d1c2-7a3b-7c4d-8e5f-000000000000', 404, 'channel_not_found'],
+      ['test', 'chan-9', 404, 'channel_not_found'],
+      ['test', liveChannel, 403, 'channel_access_denied'],
+      ['live', testChannel, 403, 'channel_access_denied'],
+    ] as const) {
+      const res = await mint(mode, channel);
+      expect({ channel, status: res.status, code: errorCode(res) }).toEqual({ channel, status, code });
+    }
+    expect(await db.prisma.apiKey.count({ where: { customerId: owner.customerId, channelId: { not: null } } })).toBe(0);
+
+    const scoped = await mint('test', testChannel.toUpperCase()).expect(201);
+    expect(scoped.body.channel_id).toBe(testChannel);
+    await gw.http.get(`/v1/channels/${testChannel}`).set(bearer(scoped.body.key)).expect(200);
+  });
+
   it('pages through customers with an opaque cursor', async () => {
     for (let i = 0; i < 5; i++) await gw.newCustomer({ name: `page-${i}` });
     const seen = new Set<string>();

@@ -65,14 +65,18 @@ describe('Audit events and support tickets', () => {
 
   it('shows a channel-scoped key only its channel\'s audit events and tickets', async () => {
     const { customerId, key } = await gw.newAccount();
-    const scoped = await gw.newKey({ customerId, channelId: 'chan-1' });
+    const channelId = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'scoped' }).expect(201)).body.id;
+    const scoped = await gw.newKey({ customerId, channelId });
     await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'general', body: 'b' }).expect(201);
-    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'chan', body: 'b', channel_id: 'chan-1' }).expect(201);
+    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'chan', body: 'b', channel_id: channelId }).expect(201);
     await gw.flushAudit();
     const tickets = await gw.http.get('/v1/support/tickets').set(bearer(scoped.key)).expect(200);
     expect(tickets.body.data.map((t: { subject: string }) => t.subject)).toEqual(['chan']);
     const audit = await gw.http.get('/v1/audit-events').set(bearer(scoped.key)).expect(200);
-    expect(audit.body.data.map((e: { channel_id: string }) => e.channel_id)).toEqual(['chan-1']);
+    expect(audit.body.data.map((e: { action: string; channel_id: string }) => [e.action, e.channel_id])).toEqual([
+      ['support_ticket.create', channelId],
+      ['channel.create', channelId],
+    ]);
   });
 
   it('stores, lists and fetches support tickets', async () => {
@@ -83,5 +87,30 @@ describe('Audit events and support tickets', () => {
     expect(got.body).toEqual(created.body);
     expect(errorCode(await gw.http.get('/v1/support/tickets/tkt_missing').set(bearer(key)).expect(404))).toBe('not_found');
     expect(errorCode(await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'x'.repeat(201), body: 'b' }).expect(400))).toBe('invalid_request');
+  });
+
+  it("refuses a ticket about a channel that is not one of the customer's channels of the key's mode", async () => {
+    const { customerId, key } = await gw.newAccount();
+    const own = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'own' }).expect(201)).body.id as string;
+    const live = await gw.newKey({ customerId, mode: 'live' });
+    const liveChannel = (await gw.http.post('/v1/channels').set(bearer(live.key)).send({ name: 'live' }).expect(201)).body.id as string;
+    const stranger = await gw.newAccount();
+    const strangers = (await gw.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 'theirs' }).expect(201)).body.id as string;
+
+    for (const [channel, status, code] of [
+      [strangers, 404, 'channel_not_found'],
+      ['0195d1c2-7a3b-7c4d-8e5f-000000000000', 404, 'channel_not_found'],
+      ['chan-1', 404, 'channel_not_found'],
+      [liveChannel, 403, 'channel_access_denied'],
+    ] as const) {
+      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', channel_id: channel });
+      expect({ channel, status: res.status, code: errorCode(res) }).toEqual({ channel, status, code });
+    }
+    expect((await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data).toEqual([]);
+
+    // A ticket may be about a channel the customer has since deleted.
+    await gw.http.delete(`/v1/channels/${own}`).set(bearer(key)).expect(200);
+    const ticket = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', channel_id: own.toUpperCase() }).expect(201);
+    expect(ticket.body.channel_id).toBe(own);
   });
 });

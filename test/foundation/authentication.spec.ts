@@ -62,12 +62,16 @@ describe('Authentication', () => {
   });
 
   it('refuses a channel-scoped key on another channel with channel_scoped_key', async () => {
-    const { customerId } = await gw.newAccount();
-    const scoped = await gw.newKey({ customerId, channelId: 'chan-a' });
+    const { customerId, key } = await gw.newAccount();
+    const [channelA, channelB] = [
+      (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'a' }).expect(201)).body.id,
+      (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'b' }).expect(201)).body.id,
+    ];
+    const scoped = await gw.newKey({ customerId, channelId: channelA });
     const refused = await gw.http
       .post('/v1/support/tickets')
       .set(bearer(scoped.key))
-      .send({ subject: 'help', body: 'about b', channel_id: 'chan-b' })
+      .send({ subject: 'help', body: 'about b', channel_id: channelB })
       .expect(403);
     expect(errorCode(refused)).toBe('channel_scoped_key');
     const allowed = await gw.http
@@ -75,7 +79,7 @@ describe('Authentication', () => {
       .set(bearer(scoped.key))
       .send({ subject: 'help', body: 'about a' })
       .expect(201);
-    expect(allowed.body.channel_id).toBe('chan-a');
+    expect(allowed.body.channel_id).toBe(channelA);
   });
 
   it('keeps the admin API for the operator token only', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,10 +32,12 @@ describe('The operator CLI', () => {
     expect(customerId).toMatch(/^cus_/);
     expect(plan).toBe('pro');
 
-    const created = await cli('keys', 'create', '--customer', customerId, '--mode', 'test', '--channel', 'chan-9');
+    // A channel of this customer, made without a key of its own so that the listing below holds one key.
+    const channelId = (await db.prisma.channel.create({ data: { id: randomUUID(), customerId, name: 'cli', mode: 'test' } })).id;
+    const created = await cli('keys', 'create', '--customer', customerId, '--mode', 'test', '--channel', channelId);
     expect(created.code).toBe(0);
     const key = JSON.parse(created.stdout);
-    expect(key).toMatchObject({ id: expect.stringMatching(/^key_/), key: expect.stringMatching(/^zpk_test_/), channel_id: 'chan-9' });
+    expect(key).toMatchObject({ id: expect.stringMatching(/^key_/), key: expect.stringMatching(/^zpk_test_/), channel_id: channelId });
 
     const limits = await gw.http.get('/v1/limits').set(bearer(key.key)).expect(200);
     expect(limits.body.plan).toBe('pro');

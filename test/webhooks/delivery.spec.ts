@@ -114,24 +114,25 @@ describe('Webhook delivery', () => {
 
   it('delivers only the subscribed event types and channels, and nothing outside the catalog', async () => {
     const { customerId, key } = await gw.newAccount();
+    const chan1 = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'filtered' }).expect(201)).body.id as string;
     await createEndpoint(gw, key, { url: receiver.url('/filter-events'), events: ['message.sent', 'channel.connected'] });
-    await createEndpoint(gw, key, { url: receiver.url('/filter-channel'), channel_id: 'chan-1' });
+    await createEndpoint(gw, key, { url: receiver.url('/filter-channel'), channel_id: chan1 });
     await createEndpoint(gw, key, { url: receiver.url('/filter-disabled'), enabled: false });
     const other = await gw.newAccount();
     await createEndpoint(gw, other.key, { url: receiver.url('/filter-other-customer') });
 
     await publish(gw, { customerId, type: 'message.received', channelId: 'chan-2' });
     await publish(gw, { customerId, type: 'message.sent', channelId: 'chan-2' });
-    await publish(gw, { customerId, type: 'channel.connected', channelId: 'chan-1' });
-    await publish(gw, { customerId, type: 'message.read', channelId: 'chan-1' });
-    await publish(gw, { customerId, type: 'channel.state_changed', channelId: 'chan-1' });
-    const marker = await publish(gw, { customerId, type: 'message.delivered', channelId: 'chan-1' });
+    await publish(gw, { customerId, type: 'channel.connected', channelId: chan1 });
+    await publish(gw, { customerId, type: 'message.read', channelId: chan1 });
+    await publish(gw, { customerId, type: 'channel.state_changed', channelId: chan1 });
+    const marker = await publish(gw, { customerId, type: 'message.delivered', channelId: chan1 });
 
     await eventually(() => receiver.at('/filter-channel').some((r) => r.body.payload && r.headers['x-whatisup-event'] === 'message.delivered'));
     await eventually(() => receiver.at('/filter-events').length === 2);
     expect(receiver.at('/filter-events').map((r) => r.body.event).sort()).toEqual(['channel.connected', 'message.sent']);
     expect(receiver.at('/filter-channel').map((r) => r.body.event)).toEqual(['channel.connected', 'message.delivered']);
-    expect(receiver.at('/filter-channel').every((r) => r.body.channel_id === 'chan-1')).toBe(true);
+    expect(receiver.at('/filter-channel').every((r) => r.body.channel_id === chan1)).toBe(true);
     expect(receiver.at('/filter-disabled')).toHaveLength(0);
     expect(receiver.at('/filter-other-customer')).toHaveLength(0);
     expect(marker.id).toMatch(/^evt_/);

@@ -20,8 +20,14 @@ describe('Webhook endpoints API', () => {
     await db.drop();
   });
 
+  /** A channel of the account (pending: enough to be named by an endpoint). */
+  async function newChannel(key: string): Promise<string> {
+    return (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'hooked' }).expect(201)).body.id;
+  }
+
   it('creates, lists, reads, updates and deletes endpoints; the secret is shown only on create', async () => {
     const { key } = await gw.newAccount();
+    const channelId = await newChannel(key);
     const created = await gw.http
       .post('/v1/webhooks')
       .set(bearer(key))
@@ -57,9 +63,9 @@ describe('Webhook endpoints API', () => {
     const patched = await gw.http
       .patch(`/v1/webhooks/${id}`)
       .set(bearer(key))
-      .send({ events: ['*'], channel_id: 'chan-9', enabled: false, description: null })
+      .send({ events: ['*'], channel_id: channelId, enabled: false, description: null })
       .expect(200);
-    expect(patched.body).toMatchObject({ events: ['*'], channel_id: 'chan-9', enabled: false, description: null });
+    expect(patched.body).toMatchObject({ events: ['*'], channel_id: channelId, enabled: false, description: null });
 
     await gw.http.delete(`/v1/webhooks/${id}`).set(bearer(key)).expect(204);
     expect(errorCode(await gw.http.get(`/v1/webhooks/${id}`).set(bearer(key)).expect(404))).toBe('webhook_endpoint_not_found');
@@ -171,19 +177,20 @@ describe('Webhook endpoints API', () => {
 
   it('lets a channel-scoped key see and change only endpoints of its channel', async () => {
     const { customerId, key } = await gw.newAccount();
-    const scoped = await gw.newKey({ customerId, channelId: 'chan-1' });
+    const [chan1, chan2] = [await newChannel(key), await newChannel(key)];
+    const scoped = await gw.newKey({ customerId, channelId: chan1 });
     const s = bearer(scoped.key);
     const everyChannel = await createEndpoint(gw, key, { url: receiver.url('/scope-all') });
-    const otherChannel = await createEndpoint(gw, key, { url: receiver.url('/scope-2'), channel_id: 'chan-2' });
+    const otherChannel = await createEndpoint(gw, key, { url: receiver.url('/scope-2'), channel_id: chan2 });
     const own = await gw.http.post('/v1/webhooks').set(s).send({ url: receiver.url('/scope-1') }).expect(201);
-    expect(own.body.channel_id).toBe('chan-1');
+    expect(own.body.channel_id).toBe(chan1);
 
     expect((await gw.http.get('/v1/webhooks').set(s).expect(200)).body.data.map((e: { id: string }) => e.id)).toEqual([own.body.id]);
     expect((await gw.http.get('/v1/webhooks').set(bearer(key)).expect(200)).body.data).toHaveLength(3);
 
-    expect(errorCode(await gw.http.post('/v1/webhooks').set(s).send({ url: receiver.url('/x'), channel_id: 'chan-2' }).expect(403))).toBe('channel_scoped_key');
+    expect(errorCode(await gw.http.post('/v1/webhooks').set(s).send({ url: receiver.url('/x'), channel_id: chan2 }).expect(403))).toBe('channel_scoped_key');
     expect(errorCode(await gw.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: null }).expect(403))).toBe('channel_scoped_key');
-    expect(errorCode(await gw.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: 'chan-2' }).expect(403))).toBe('channel_scoped_key');
+    expect(errorCode(await gw.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: chan2 }).expect(403))).toBe('channel_scoped_key');
     await gw.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ description: 'mine' }).expect(200);
 
     const allTest = await gw.http.post(`/v1/webhooks/${everyChannel.id}/test`).set(bearer(key)).expect(202);
@@ -206,6 +213,36 @@ describe('Webhook endpoints API', () => {
     await eventually(async () => (await delivery(gw, scoped.key, ownTest.body.id)).status === 'delivered');
     const replayed = await gw.http.post(`/v1/webhook-deliveries/${ownTest.body.id}/replay`).set(s).expect(202);
     expect(replayed.body.status).toBe('pending');
+  });
+
+  it("refuses a channel_id that is not one of the customer's channels of the key's mode, as channel routes do", async () => {
+    const { customerId, key } = await gw.newAccount();
+    const own = await newChannel(key);
+    const live = await gw.newKey({ customerId, mode: 'live' });
+    const liveChannel = await newChannel(live.key);
+    const stranger = await gw.newAccount();
+    const strangers = await newChannel(stranger.key);
+    const endpoint = await createEndpoint(gw, key, { url: 'https://hooks.example.com/refs' });
+
+    for (const [channel, status, code] of [
+      [strangers, 404, 'channel_not_found'],
+      ['0195d1c2-7a3b-7c4d-8e5f-000000000000', 404, 'channel_not_found'],
+      ['chan-9', 404, 'channel_not_found'],
+      [liveChannel, 403, 'channel_access_denied'],
+    ] as const) {
+      for (const res of [
+        await gw.http.post('/v1/webhooks').set(bearer(key)).send({ url: 'https://hooks.example.com/x', channel_id: channel }),
+        await gw.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({ channel_id: channel }),
+      ]) {
+        expect({ channel, status: res.status, code: errorCode(res) }).toEqual({ channel, status, code });
+      }
+    }
+    const liveHook = await gw.http.post('/v1/webhooks').set(bearer(live.key)).send({ url: 'https://hooks.example.com/y', channel_id: own });
+    expect(errorCode(liveHook)).toBe('channel_access_denied');
+    expect((await gw.http.get(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).expect(200)).body.channel_id).toBeNull();
+
+    const pointed = await createEndpoint(gw, key, { url: 'https://hooks.example.com/own', channel_id: own.toUpperCase() });
+    expect(pointed.channel_id).toBe(own);
   });
 
   it('lists deliveries newest first, filtered by status and event, and refuses to replay a pending one', async () => {

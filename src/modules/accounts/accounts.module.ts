@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 
-@Module({ providers: [AccountsRepository, AccountsService], exports: [AccountsService] })
+@Module({ imports: [ChannelsModule], providers: [AccountsRepository, AccountsService], exports: [AccountsService] })
 export class AccountsModule {}

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
 import {
   CreateApiKeyInput,
   toApiKey,
@@ -28,6 +29,7 @@ export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly channels: ChannelAccessService,
   ) {}
 
   async createCustomer(input: { name: string; plan?: string }): Promise<Customer> {
@@ -77,6 +79,9 @@ export class AccountsService {
 
   async createApiKey(input: CreateApiKeyInput): Promise<ApiKey & { key: string }> {
     await this.requireCustomer(input.customer_id);
+    // A key scoped to a channel its customer could not use with it would be refused on every call; the
+    // channel is checked as a channel route checks it (channel_not_found, channel_access_denied for the other mode).
+    const channel = input.channel_id ? await this.channels.requireOwned({ customerId: input.customer_id, mode: input.mode }, input.channel_id) : null;
     const minted = mintApiKey(input.mode as KeyMode);
     const row = await this.accounts.createApiKey({
       id: newId('key'),
@@ -84,7 +89,7 @@ export class AccountsService {
       mode: input.mode,
       prefix: minted.prefix,
       secretHash: minted.secretHash,
-      channelId: input.channel_id ?? null,
+      channelId: channel?.id ?? null,
       name: input.name ?? null,
       expiresAt: input.expires_at ? new Date(input.expires_at) : null,
     });

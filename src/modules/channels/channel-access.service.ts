@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
-import { ApiKeyPrincipal } from '../auth/principal';
+import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
+
+/** Whose channels a request may name: a customer's, of one mode (test keys name test channels). */
+export interface ChannelOwner {
+  customerId: string;
+  mode: KeyMode;
+}
 
 /**
  * Resolves "this key may act on this channel", the check every channel route (and every module with
@@ -9,6 +15,8 @@ import { ChannelRow, ChannelsRepository } from './channels.repository';
  * - another customer's channel, or none: `channel_not_found` (existence is never revealed);
  * - a key scoped to a different channel: `channel_scoped_key`;
  * - a test key on a live channel or a live key on a test channel: `channel_access_denied`.
+ * Resources that name a channel (webhook endpoints, support tickets, scoped keys) check it the same way,
+ * so a reference can never point at a channel its owner could not use.
  */
 @Injectable()
 export class ChannelAccessService {
@@ -20,13 +28,18 @@ export class ChannelAccessService {
         details: { key_channel_id: key.channelId, requested_channel_id: channelId },
       });
     }
+    return this.requireOwned(key, channelId, options);
+  }
+
+  /** The same check without a key: for an operator minting a key for a customer, or a key naming a channel. */
+  async requireOwned(owner: ChannelOwner, channelId: string, options: { allowDeleted?: boolean } = {}): Promise<ChannelRow> {
     const row = await this.channels.findByClientId(channelId);
-    if (!row || row.customerId !== key.customerId) {
+    if (!row || row.customerId !== owner.customerId) {
       throw new AppError('channel_not_found', `No channel ${channelId}.`);
     }
-    if (row.mode !== key.mode) {
+    if (row.mode !== owner.mode) {
       throw new AppError('channel_access_denied', `This is a ${row.mode} channel; use a ${row.mode} key for it.`, {
-        details: { channel_mode: row.mode, key_mode: key.mode },
+        details: { channel_mode: row.mode, key_mode: owner.mode },
       });
     }
     if (row.deletedAt && !options.allowDeleted) {

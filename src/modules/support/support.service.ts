@@ -3,23 +3,24 @@ import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
 import { CreateSupportTicketInput, toSupportTicket } from './support.contracts';
 import { SupportRepository } from './support.repository';
 
 @Injectable()
 export class SupportService {
-  constructor(private readonly tickets: SupportRepository) {}
+  constructor(
+    private readonly tickets: SupportRepository,
+    private readonly channels: ChannelAccessService,
+  ) {}
 
   async create(key: ApiKeyPrincipal, input: CreateSupportTicketInput) {
-    if (key.channelId && input.channel_id && input.channel_id !== key.channelId) {
-      throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId}.`, {
-        details: { key_channel_id: key.channelId, requested_channel_id: input.channel_id },
-      });
-    }
+    // The channel is checked as a channel route checks it; a ticket may be about a channel deleted since.
+    const channelId = input.channel_id === undefined ? key.channelId : (await this.channels.require(key, input.channel_id, { allowDeleted: true })).id;
     const row = await this.tickets.create({
       id: newId('tkt'),
       customerId: key.customerId,
-      channelId: input.channel_id ?? key.channelId,
+      channelId,
       subject: input.subject,
       body: input.body,
     });

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { QUEUES } from '../../platform/queues/queue-names';
+import { ChannelsModule } from '../channels/channels.module';
 import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -16,7 +17,7 @@ import { WebhooksService } from './webhooks.service';
  * (its outbox hooks), QueuesModule, MetricsModule and EgressModule.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery })],
+  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery }), ChannelsModule],
   controllers: [WebhooksController, WebhookDeliveriesController],
   providers: [
     WebhooksRepository,

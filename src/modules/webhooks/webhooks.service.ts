@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
+import { ChannelAccessService } from '../channels/channel-access.service';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { newSigningSecret, SecretBox } from './webhook-signing';
 import {
@@ -30,16 +31,17 @@ export class WebhooksService {
     private readonly dispatcher: WebhookDispatcher,
     private readonly secrets: SecretBox,
     private readonly guard: EgressGuard,
+    private readonly channels: ChannelAccessService,
   ) {}
 
   async create(key: ApiKeyPrincipal, input: CreateWebhookEndpointInput) {
-    this.assertChannelInScope(key, input.channel_id);
+    const channelId = input.channel_id === undefined ? key.channelId : await this.channelFilter(key, input.channel_id);
     this.assertUrlAllowed(input.url);
     const secret = newSigningSecret();
     const row = await this.repository.createEndpoint({
       id: newId('whe'),
       customerId: key.customerId,
-      channelId: input.channel_id ?? key.channelId,
+      channelId,
       url: input.url,
       events: input.events,
       enabled: input.enabled,
@@ -65,15 +67,19 @@ export class WebhooksService {
 
   async update(key: ApiKeyPrincipal, id: string, input: UpdateWebhookEndpointInput) {
     const endpoint = await this.visibleEndpoint(key, id);
-    if (input.channel_id !== undefined) {
-      // A scoped key may not widen an endpoint to every channel, nor move it to another channel.
-      if (key.channelId && input.channel_id !== key.channelId) this.refuseChannel(key, input.channel_id);
+    let channelId: string | null | undefined;
+    if (input.channel_id === null) {
+      // A scoped key may not widen an endpoint to every channel.
+      if (key.channelId) this.refuseChannel(key, null);
+      channelId = null;
+    } else if (input.channel_id !== undefined) {
+      channelId = await this.channelFilter(key, input.channel_id);
     }
     if (input.url !== undefined) this.assertUrlAllowed(input.url);
     const row = await this.repository.updateEndpoint(endpoint.id, {
       ...(input.url !== undefined ? { url: input.url } : {}),
       ...(input.events !== undefined ? { events: input.events } : {}),
-      ...(input.channel_id !== undefined ? { channelId: input.channel_id } : {}),
+      ...(channelId !== undefined ? { channelId } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled, disabledReason: null } : {}),
     });
@@ -160,8 +166,13 @@ export class WebhooksService {
     return delivery;
   }
 
-  private assertChannelInScope(key: ApiKeyPrincipal, channelId: string | undefined): void {
-    if (key.channelId && channelId !== undefined && channelId !== key.channelId) this.refuseChannel(key, channelId);
+  /**
+   * The channel an endpoint is filtered on, checked like a channel route checks it: the key's own scope
+   * (`channel_scoped_key`), the customer's channel (`channel_not_found`), of the key's mode
+   * (`channel_access_denied`), not deleted. Stored as the channel's id, however the client wrote it.
+   */
+  private async channelFilter(key: ApiKeyPrincipal, channelId: string): Promise<string> {
+    return (await this.channels.require(key, channelId)).id;
   }
 
   private refuseChannel(key: ApiKeyPrincipal, requested: string | null): never {
