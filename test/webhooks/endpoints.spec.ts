@@ -245,6 +245,21 @@ describe('Webhook endpoints API', () => {
     expect(pointed.channel_id).toBe(own);
   });
 
+  it.each([
+    ['a user and password', 'https://user:pass@hooks.example.com/hook'],
+    ['a user alone', 'https://token@hooks.example.com/hook'],
+    ['an empty user with a password', 'https://:secret@hooks.example.com/hook'],
+  ])('refuses a URL with credentials in it (%s) on create and update', async (_what, url) => {
+    const { key } = await gw.newAccount();
+    const created = await gw.http.post('/v1/webhooks').set(bearer(key)).send({ url }).expect(400);
+    expect(errorCode(created)).toBe('invalid_request');
+    expect(created.body.error.details.issues[0].path).toEqual(['url']);
+    const endpoint = await createEndpoint(gw, key, { url: 'https://hooks.example.com/plain' });
+    const updated = await gw.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({ url }).expect(400);
+    expect(updated.body.error.details.issues[0].path).toEqual(['url']);
+    expect((await gw.http.get(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).expect(200)).body.url).toBe('https://hooks.example.com/plain');
+  });
+
   it('lists deliveries newest first, filtered by status and event, and refuses to replay a pending one', async () => {
     const { key } = await gw.newAccount();
     let hold = true;

@@ -19,10 +19,24 @@ const eventsSchema = z
   .refine((events) => new Set(events).size === events.length, { message: 'an event is listed twice' })
   .describe('Event types to receive, or ["*"] for every event of the catalog.');
 
+/**
+ * Credentials in a URL would be sent as Basic auth and shown in clear by every read of the endpoint (the URL
+ * is not a secret like the signing secret is), so they are refused: receivers verify the signature instead.
+ */
+function hasNoCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  } catch {
+    return true; // not a URL: the format check names that
+  }
+}
+
 const urlSchema = z
   .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
   .max(2048)
-  .describe('Where deliveries are POSTed. Internal addresses are refused.');
+  .refine(hasNoCredentials, { message: 'must not contain a user name or password; verify the signature instead' })
+  .describe('Where deliveries are POSTed. Internal addresses and credentials (user:pass@) are refused.');
 
 export const webhookEndpointSchema = z
   .object({
