@@ -110,8 +110,11 @@ export class SandboxService {
     try {
       await simulator.enterPairCode(phone, code.replace('-', '').toUpperCase());
     } catch (error) {
-      throw new AppError('pair_code_failed', 'The phone did not accept this code.', {
-        details: { reason: error instanceof Error ? error.message : String(error) },
+      // The sandbox's phone refusing a code is the client's mistake (a wrong or stale code), not WhatsApp
+      // failing to issue one: pair_code_failed (502) is for that, on POST /v1/channels/{id}/pair-code.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AppError('invalid_request', 'Invalid code: the phone did not accept it.', {
+        details: { issues: [{ path: ['code'], code: 'invalid_value', message: `not accepted by the phone: ${reason}` }] },
       });
     }
     return { channel_id: channel.id, phone_number: e164(phone) };
