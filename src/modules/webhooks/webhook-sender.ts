@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
+import { toStorableText } from '../../platform/storable-text';
 
 const SNIPPET_BYTES = 1024;
 
@@ -76,7 +77,9 @@ export function postJson(
           statusCode: response.statusCode ?? null,
           refused: false,
           error,
-          responseSnippet: kept > 0 ? Buffer.concat(chunks).toString('utf8') : null,
+          // The receiver's bytes, stored with the attempt: a NUL in them would fail the write (and the
+          // attempt would be retried as if it were never made), so it is kept as U+FFFD.
+          responseSnippet: kept > 0 ? toStorableText(Buffer.concat(chunks).toString('utf8')) : null,
         });
       response.once('end', () => done(null));
       response.once('error', (error) => done(`the answer was cut: ${error.message}`));
