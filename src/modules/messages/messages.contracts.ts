@@ -195,6 +195,63 @@ export const sendResultSchema = z.object({
 });
 export class SendResultDto extends createZodDto(sendResultSchema) {}
 
+/*
+ * Message content as the API returns it: the send shapes, plus what the gateway adds (a contact's vCard) and
+ * what received messages carry (media metadata, the WhatsApp id a reaction names). Received content was
+ * written by someone else, so it is described without the send length limits.
+ */
+const mediaContent = (kind: string, extra: z.ZodRawShape = {}) =>
+  z
+    .object({
+      media_id: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('The stored media (GET /v1/channels/{channelId}/media/{mediaId}). Received: null when the download failed (see media_error). Absent on sends by source_url.'),
+      source_url: z.string().optional().describe('Sends by URL: where the bytes were fetched from.'),
+      mime_type: z.string().optional(),
+      caption: z.string().optional(),
+      filename: z.string().optional(),
+      file_size: z.number().int().optional().describe('Received: size in bytes.'),
+      sha256: z.string().optional().describe('Received: SHA-256 of the bytes (lowercase hex once stored).'),
+      media_error: z.string().optional().describe('Received: why the bytes could not be stored.'),
+      url: z.string().optional().describe('In message.received events only: a signed link to the bytes (valid MEDIA_URL_TTL_SECONDS).'),
+      ...extra,
+    })
+    .describe(`The ${kind}.`);
+
+export const imageContent = mediaContent('image').meta({ id: 'ImageMessageContent' });
+export const videoContent = mediaContent('video').meta({ id: 'VideoMessageContent' });
+export const audioContent = mediaContent('audio', { voice: z.boolean().optional().describe('A voice note (push-to-talk).') }).meta({ id: 'AudioMessageContent' });
+export const documentContent = mediaContent('document').meta({ id: 'DocumentMessageContent' });
+export const stickerContent = mediaContent('sticker').meta({ id: 'StickerMessageContent' });
+
+export const locationContent = z
+  .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+  .meta({ id: 'LocationMessageContent' });
+
+export const contactContent = z
+  .object({
+    name: z.string(),
+    phones: z.array(z.object({ phone: z.string().describe('E.164.'), type: z.string().optional().describe('e.g. CELL, WORK') })),
+    organization: z.string().optional(),
+    vcard: z.string().describe('The vCard: as received, or built from the fields of a send.'),
+  })
+  .meta({ id: 'ContactMessageContent' });
+
+export const reactionContent = z
+  .object({
+    message_id: z.string().nullable().describe('The message reacted to (its `id` in this API); null when it is not in the history.'),
+    emoji: z.string().describe('An empty string removes the reaction.'),
+    wa_message_id: z.string().optional().describe('Received: the WhatsApp id of the message reacted to.'),
+  })
+  .meta({ id: 'ReactionMessageContent' });
+
+export const unsupportedContent = z
+  .object({ keys: z.array(z.string()).describe('The WhatsApp message fields it carried.') })
+  .meta({ id: 'UnsupportedMessageContent' })
+  .describe('A message type the gateway does not read (polls, calls, …).');
+
 export const messageSchema = z
   .object({
     id: z.string(),
@@ -214,20 +271,20 @@ export const messageSchema = z
     read_at: timestamp.nullable(),
     created_at: timestamp,
     text: z.string().optional(),
-    image: z.record(z.string(), z.unknown()).optional(),
-    video: z.record(z.string(), z.unknown()).optional(),
-    audio: z.record(z.string(), z.unknown()).optional(),
-    document: z.record(z.string(), z.unknown()).optional(),
-    sticker: z.record(z.string(), z.unknown()).optional(),
-    location: z.record(z.string(), z.unknown()).optional(),
-    contact: z.record(z.string(), z.unknown()).optional(),
-    reaction: z.record(z.string(), z.unknown()).optional(),
-    template: z.record(z.string(), z.unknown()).optional(),
-    interactive: z.record(z.string(), z.unknown()).optional(),
-    unsupported: z.record(z.string(), z.unknown()).optional(),
+    image: imageContent.optional(),
+    video: videoContent.optional(),
+    audio: audioContent.optional(),
+    document: documentContent.optional(),
+    sticker: stickerContent.optional(),
+    location: locationContent.optional(),
+    contact: contactContent.optional(),
+    reaction: reactionContent.optional(),
+    template: templateBody.optional(),
+    interactive: interactiveBody.optional(),
+    unsupported: unsupportedContent.optional(),
   })
   .meta({ id: 'Message' })
-  .describe('The content sits under the field named after its type, in the same shape as a send.');
+  .describe('The content sits under the field named after its `type`, in the shape of a send.');
 
 export class MessageDto extends createZodDto(topLevel(messageSchema)) {}
 export class MessagePageDto extends createZodDto(pageSchema(messageSchema)) {}
