@@ -1,13 +1,21 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { version as PACKAGE_VERSION } from '../../../package.json';
+import { addExamples } from './openapi-examples';
+import { API_TAGS } from './openapi-tags';
+import { nameChannelParameters } from './path-parameters';
+import { declareResponseHeaders } from './response-headers';
+import { ADMIN_SECURITY, API_KEY_SECURITY } from './security-schemes';
+import { restoreTypeUnions, zodDtosOf } from './zod-type-unions';
 
 export const API_TITLE = 'WhatIsUp API';
-export const API_VERSION = '1.0.0';
+/** The gateway's own version (package.json), the one its webhook User-Agent reports too. */
+export const API_VERSION: string = PACKAGE_VERSION;
 
 /** The OpenAPI 3.1 document, generated from the zod contracts the routes validate with. */
 export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(API_TITLE)
     .setDescription(
       'Developer-first WhatsApp gateway: one REST API and signed webhooks. Every 4xx/5xx answers with ' +
@@ -16,12 +24,28 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     .setVersion(API_VERSION)
     .setOpenAPIVersion('3.1.0')
     .addServer(serverUrl)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'zpk_live_… / zpk_test_…' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
-  });
-  return cleanupOpenApiDoc(document, { version: '3.1' });
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'zpk_live_… / zpk_test_…',
+        description: 'An API key: a live key (zpk_live_…) acts on live channels, a test key (zpk_test_…) on sandbox channels.',
+      },
+      API_KEY_SECURITY,
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_TOKEN', description: "The operator's ADMIN_TOKEN; API keys are refused." }, ADMIN_SECURITY);
+  for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
+  const document = cleanupOpenApiDoc(
+    SwaggerModule.createDocument(app, builder.build(), {
+      operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+    }),
+    { version: '3.1' },
+  );
+  restoreTypeUnions(document, zodDtosOf(app));
+  nameChannelParameters(document);
+  declareResponseHeaders(document, API_KEY_SECURITY);
+  addExamples(document);
+  return document;
 }
 
 export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {

@@ -1,0 +1,35 @@
+/**
+ * The document's tags, in the order a newcomer needs them: a channel, then what goes through it, then how to
+ * hear about it, then the account around it, and the operator's API last. Every tag a route uses is listed
+ * here (the OpenAPI test checks it).
+ */
+export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  {
+    name: 'Channels',
+    description:
+      'A channel is one WhatsApp account linked to the gateway as a device. Create it, connect it, pair it by QR or pair code, and follow its status. Test keys create sandbox channels on the built-in simulator.',
+  },
+  {
+    name: 'Messages',
+    description:
+      'Send the eleven message types and read the history of sent and received messages. Sends are accepted (202), persisted and delivered in order; statuses follow as events.',
+  },
+  { name: 'Chats', description: 'Conversations the channel has had, created by traffic: pin, archive, mute, mark read or unread.' },
+  { name: 'Contacts', description: 'People the channel has talked to, learnt from traffic, with phone number ↔ LID mapping and profile lookups.' },
+  {
+    name: 'Media',
+    description: 'Store a file once (by URL or upload) and send it by `media_id` any number of times; signed public links serve the bytes.',
+  },
+  { name: 'Webhooks', description: 'Endpoints that receive signed event deliveries, their delivery history, replays and test sends.' },
+  { name: 'Events', description: 'The same events as webhooks, streamed as Server-Sent Events, resumable with Last-Event-ID.' },
+  {
+    name: 'Sandbox',
+    description:
+      'Test keys only: play the phone and the contacts of a sandbox channel (scan its QR, send it messages, read what it sent, report receipts, drop the connection).',
+  },
+  { name: 'Limits', description: "The key's rate-limit budget and its plan's limits." },
+  { name: 'Audit events', description: 'Every mutating call made with your keys, successful or refused.' },
+  { name: 'Support', description: 'Open and follow support tickets.' },
+  { name: 'Health', description: 'Liveness and readiness probes; no authentication.' },
+  { name: 'Admin', description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, and disabling channels.' },
+];
