@@ -73,7 +73,7 @@ describe('Health and metrics', () => {
       const res = await gw.http.get('/metrics').expect(200);
       expect(res.headers['content-type']).toContain('text/plain');
       expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"\} 1/);
-      expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/support\/tickets\/:id",status="401"\} 1/);
+      expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/v1\/support\/tickets\/:ticketId",status="401"\} 1/);
       expect(res.text).toContain('http_request_duration_seconds_bucket');
     } finally {
       await gw.close();

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from 
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { ADMIN_SECURITY } from '../../platform/openapi/security-schemes';
 import {
   ApiKeyDto,
   ApiKeyPageDto,
@@ -23,7 +24,7 @@ import { AdminOnly } from '../auth/public.decorator';
 
 /** The operator's API: the same operations as the CLI, authenticated with ADMIN_TOKEN. */
 @ApiTags('Admin')
-@ApiBearerAuth()
+@ApiBearerAuth(ADMIN_SECURITY)
 @AdminOnly()
 @Controller('v1/admin')
 export class AdminAccountsController {
@@ -46,21 +47,21 @@ export class AdminAccountsController {
     return this.accounts.listCustomers(query);
   }
 
-  @Get('customers/:id')
+  @Get('customers/:customerId')
   @ApiOperation({ summary: 'One customer' })
   @ApiErrorResponses('admin', 'not_found')
   @ZodResponse({ status: 200, type: CustomerDto })
-  getCustomer(@Param('id') id: string) {
-    return this.accounts.getCustomer(id);
+  getCustomer(@Param('customerId') customerId: string) {
+    return this.accounts.getCustomer(customerId);
   }
 
-  @Patch('customers/:id')
+  @Patch('customers/:customerId')
   @AuditAction('customer.update', 'customer')
   @ApiOperation({ summary: 'Rename a customer or change its plan' })
   @ApiErrorResponses('admin', 'validation', 'not_found')
   @ZodResponse({ status: 200, type: CustomerDto })
-  updateCustomer(@Param('id') id: string, @Body() body: UpdateCustomerDto) {
-    return this.accounts.updateCustomer(id, body);
+  updateCustomer(@Param('customerId') customerId: string, @Body() body: UpdateCustomerDto) {
+    return this.accounts.updateCustomer(customerId, body);
   }
 
   @Post('keys')
@@ -80,14 +81,14 @@ export class AdminAccountsController {
     return this.accounts.listApiKeys(query);
   }
 
-  @Post('keys/:id/revoke')
+  @Post('keys/:keyId/revoke')
   @HttpCode(200)
   @AuditAction('api_key.revoke', 'api_key')
   @ApiOperation({ summary: 'Revoke an API key (idempotent)' })
   @ApiErrorResponses('admin', 'not_found')
   @ZodResponse({ status: 200, type: ApiKeyDto })
-  revokeKey(@Param('id') id: string) {
-    return this.accounts.revokeApiKey(id);
+  revokeKey(@Param('keyId') keyId: string) {
+    return this.accounts.revokeApiKey(keyId);
   }
 
   @Get('plans')
@@ -98,12 +99,12 @@ export class AdminAccountsController {
     return this.accounts.listPlans();
   }
 
-  @Put('plans/:id')
+  @Put('plans/:planId')
   @AuditAction('plan.upsert', 'plan')
   @ApiOperation({ summary: 'Create or replace a plan' })
   @ApiErrorResponses('admin', 'validation')
   @ZodResponse({ status: 200, type: PlanDto })
-  upsertPlan(@Param('id') id: string, @Body() body: UpsertPlanDto) {
-    return this.accounts.upsertPlan(id, body);
+  upsertPlan(@Param('planId') planId: string, @Body() body: UpsertPlanDto) {
+    return this.accounts.upsertPlan(planId, body);
   }
 }

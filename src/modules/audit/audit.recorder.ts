@@ -9,6 +9,20 @@ import { AuditService } from './audit.service';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The route parameter that names the resource an action of this type acts on. Routes under a resource that
+ * is not the one acted on (media under its channel) are absent: their resource id comes from the response.
+ */
+const RESOURCE_PARAMETER: Record<string, string> = {
+  channel: 'channelId',
+  webhook_endpoint: 'webhookId',
+  webhook_delivery: 'deliveryId',
+  customer: 'customerId',
+  api_key: 'keyId',
+  plan: 'planId',
+  support_ticket: 'ticketId',
+};
+
 interface AuditLocals {
   auditAction?: AuditActionMeta;
   auditRoute?: string;
@@ -61,17 +75,16 @@ export class AuditMiddleware implements NestMiddleware {
         if (!principal) return;
         const locals = response.locals as AuditLocals & { errorCode?: string };
         const params = locals.auditParams ?? {};
+        const resourceType = locals.auditAction?.resourceType;
+        const resourceId = (resourceType ? params[RESOURCE_PARAMETER[resourceType]] : undefined) ?? locals.auditResourceId;
         void this.audit.record({
           principal,
           action: locals.auditAction?.action ?? `${request.method} ${locals.auditRoute ?? request.path}`,
           method: request.method,
           path: request.originalUrl.split('?')[0],
-          resourceType: locals.auditAction?.resourceType,
-          resourceId: params.id ?? locals.auditResourceId,
-          channelId:
-            params.channelId ??
-            locals.auditChannelId ??
-            (locals.auditAction?.resourceType === 'channel' ? (params.id ?? locals.auditResourceId) : undefined),
+          resourceType,
+          resourceId,
+          channelId: params.channelId ?? locals.auditChannelId ?? (resourceType === 'channel' ? resourceId : undefined),
           statusCode: response.statusCode,
           errorCode: locals.errorCode,
           requestId: requestIdOf(request),

@@ -44,85 +44,85 @@ export class ChannelsController {
     return this.channels.create(key, body.name);
   }
 
-  @Get(':id')
+  @Get(':channelId')
   @ApiOperation({ summary: 'One channel (deleted channels stay readable)' })
   @ApiErrorResponses(...CHANNEL_ERRORS)
   @ZodResponse({ status: 200, type: ChannelDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.channels.get(key, id);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
+    return this.channels.get(key, channelId);
   }
 
-  @Patch(':id')
+  @Patch(':channelId')
   @AuditAction('channel.rename', 'channel')
   @ApiOperation({ summary: 'Rename a channel' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation')
   @ZodResponse({ status: 200, type: ChannelDto })
-  rename(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: UpdateChannelDto) {
-    return this.channels.rename(key, id, body.name);
+  rename(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: UpdateChannelDto) {
+    return this.channels.rename(key, channelId, body.name);
   }
 
-  @Delete(':id')
+  @Delete(':channelId')
   @AuditAction('channel.delete', 'channel')
   @ApiOperation({ summary: 'Soft-delete: logs the device out, keeps the row and what references it' })
   @ApiErrorResponses(...CHANNEL_ERRORS)
   @ZodResponse({ status: 200, type: ChannelDto })
-  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @RequestId() requestId: string) {
-    return this.channels.remove(key, id, requestId);
+  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.channels.remove(key, channelId, requestId);
   }
 
-  @Get(':id/status')
+  @Get(':channelId/status')
   @ApiOperation({ summary: 'Lifecycle snapshot: status, since, reason, reconnect attempts' })
   @ApiErrorResponses(...CHANNEL_ERRORS)
   @ZodResponse({ status: 200, type: ChannelStatusDto })
-  status(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.channels.status(key, id);
+  status(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
+    return this.channels.status(key, channelId);
   }
 
-  @Post(':id/connect')
+  @Post(':channelId/connect')
   @HttpCode(202)
   @AuditAction('channel.connect', 'channel')
   @ApiOperation({ summary: 'Start the session: pending → connecting → qr (unpaired) or connected (paired)' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification', 'worker_at_capacity')
   @ZodResponse({ status: 202, type: ChannelStatusDto })
-  connect(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @RequestId() requestId: string) {
-    return this.channels.connect(key, id, requestId);
+  connect(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.channels.connect(key, channelId, requestId);
   }
 
-  @Post(':id/disconnect')
+  @Post(':channelId/disconnect')
   @HttpCode(200)
   @AuditAction('channel.disconnect', 'channel')
   @ApiOperation({ summary: 'Pause: close the session, keep the pairing; no automatic reconnect' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification')
   @ZodResponse({ status: 200, type: ChannelStatusDto })
-  disconnect(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @RequestId() requestId: string) {
-    return this.channels.disconnect(key, id, requestId);
+  disconnect(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.channels.disconnect(key, channelId, requestId);
   }
 
-  @Post(':id/logout')
+  @Post(':channelId/logout')
   @HttpCode(200)
   @AuditAction('channel.logout', 'channel')
   @ApiOperation({ summary: 'Full unpair: unlink the device and wipe its credentials' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification')
   @ZodResponse({ status: 200, type: ChannelStatusDto })
-  logout(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @RequestId() requestId: string) {
-    return this.channels.logout(key, id, requestId);
+  logout(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.channels.logout(key, channelId, requestId);
   }
 
-  @Post(':id/pair-code')
+  @Post(':channelId/pair-code')
   @HttpCode(200)
   @AuditAction('channel.pair_code', 'channel')
   @ApiOperation({ summary: 'Pair with a phone number instead of a QR: returns the 8-character code to enter on the phone' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'pair_code_unavailable', 'pair_code_failed')
   @ZodResponse({ status: 200, type: PairCodeDto })
-  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: PairCodeRequestDto) {
-    return this.channels.pairCode(key, id, body.phone_number);
+  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: PairCodeRequestDto) {
+    return this.channels.pairCode(key, channelId, body.phone_number);
   }
 
-  @Get(':id/qr')
+  @Get(':channelId/qr')
   @ApiOperation({ summary: 'The current QR (PNG base64 and raw payload) while the channel is in status qr' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'no_qr')
   @ZodResponse({ status: 200, type: QrDto })
-  qr(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.channels.qr(key, id);
+  qr(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
+    return this.channels.qr(key, channelId);
   }
 }

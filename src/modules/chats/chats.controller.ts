@@ -13,7 +13,7 @@ const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_s
 
 @ApiTags('Chats')
 @ApiBearerAuth()
-@Controller('v1/channels/:id/chats')
+@Controller('v1/channels/:channelId/chats')
 export class ChatsController {
   constructor(private readonly chats: ChatsService) {}
 
@@ -21,16 +21,16 @@ export class ChatsController {
   @ApiOperation({ summary: 'Chats of the channel (created by traffic), ordered by JID' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: ChatPageDto })
-  list(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: ListChatsQueryDto) {
-    return this.chats.list(key, id, query);
+  list(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListChatsQueryDto) {
+    return this.chats.list(key, channelId, query);
   }
 
   @Get(':chatId')
   @ApiOperation({ summary: 'One chat, by JID or E.164 number' })
   @ApiErrorResponses(...ERRORS, 'validation', 'not_found')
   @ZodResponse({ status: 200, type: ChatDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('chatId') chatId: string) {
-    return this.chats.get(key, id, chatId);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('chatId') chatId: string) {
+    return this.chats.get(key, channelId, chatId);
   }
 
   @Patch(':chatId')
@@ -42,8 +42,8 @@ export class ChatsController {
   })
   @ApiErrorResponses(...ERRORS, 'validation', 'not_found')
   @ZodResponse({ status: 200, type: ChatDto })
-  update(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('chatId') chatId: string, @Body() body: UpdateChatDto, @RequestId() requestId: string) {
-    return this.chats.update(key, id, chatId, body, requestId);
+  update(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('chatId') chatId: string, @Body() body: UpdateChatDto, @RequestId() requestId: string) {
+    return this.chats.update(key, channelId, chatId, body, requestId);
   }
 
   @Delete(':chatId')
@@ -51,7 +51,7 @@ export class ChatsController {
   @ApiOperation({ summary: 'Forget a chat locally (nothing changes on WhatsApp); a new message brings it back' })
   @ApiErrorResponses(...ERRORS, 'validation', 'not_found')
   @ZodResponse({ status: 200, type: ChatDto })
-  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('chatId') chatId: string) {
-    return this.chats.remove(key, id, chatId);
+  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('chatId') chatId: string) {
+    return this.chats.remove(key, channelId, chatId);
   }
 }

@@ -12,7 +12,7 @@ const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_s
 
 @ApiTags('Contacts')
 @ApiBearerAuth()
-@Controller('v1/channels/:id/contacts')
+@Controller('v1/channels/:channelId/contacts')
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
@@ -20,24 +20,24 @@ export class ContactsController {
   @ApiOperation({ summary: 'Contacts backfilled from traffic (push names, phone numbers, LIDs), ordered by JID' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: ContactPageDto })
-  list(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: ListContactsQueryDto) {
-    return this.contacts.list(key, id, query);
+  list(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListContactsQueryDto) {
+    return this.contacts.list(key, channelId, query);
   }
 
   @Get('lids')
   @ApiOperation({ summary: 'The phone number ↔ LID map learnt so far' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: LidPageDto })
-  lids(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: ListContactsQueryDto) {
-    return this.contacts.lids(key, id, query);
+  lids(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListContactsQueryDto) {
+    return this.contacts.lids(key, channelId, query);
   }
 
   @Get(':jid/profile')
   @ApiOperation({ summary: 'The same refresh as POST, as a read: looks the profile up on WhatsApp now (connected channels)' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: ContactDto })
-  readProfile(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('jid') jid: string) {
-    return this.contacts.profile(key, id, jid);
+  readProfile(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('jid') jid: string) {
+    return this.contacts.profile(key, channelId, jid);
   }
 
   @Post(':jid/profile')
@@ -45,7 +45,7 @@ export class ContactsController {
   @ApiOperation({ summary: 'Refresh a contact\'s profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 201, type: ContactDto })
-  profile(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('jid') jid: string) {
-    return this.contacts.profile(key, id, jid);
+  profile(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('jid') jid: string) {
+    return this.contacts.profile(key, channelId, jid);
   }
 }

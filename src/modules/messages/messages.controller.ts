@@ -25,26 +25,26 @@ const SEND_DESCRIPTION = [
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
-  @Post('channels/:id/messages')
+  @Post('channels/:channelId/messages')
   @HttpCode(202)
   @AuditAction('message.send', 'channel')
   @ApiOperation({ summary: 'Send a message (one of eleven types, discriminated by `type`)', description: SEND_DESCRIPTION })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'concurrent_modification')
   @ZodResponse({ status: 202, type: SendResultDto })
-  send(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SendMessageDto, @RequestId() requestId: string) {
-    return this.messages.send(key, id, body, requestId);
+  send(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SendMessageDto, @RequestId() requestId: string) {
+    return this.messages.send(key, channelId, body, requestId);
   }
 
-  @Post('channels/:id/messages/:type')
+  @Post('channels/:channelId/messages/:type')
   @HttpCode(202)
   @AuditAction('message.send', 'channel')
   @ApiOperation({ summary: 'Send a message of the type in the path (the body omits `type`)', description: SEND_DESCRIPTION })
   @ApiParam({ name: 'type', enum: MESSAGE_TYPES })
-  @ApiBody({ schema: { type: 'object', description: 'The body of POST /v1/channels/{id}/messages for this type, without `type`.' } })
+  @ApiBody({ schema: { type: 'object', description: 'The body of POST /v1/channels/{channelId}/messages for this type, without `type`.' } })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'concurrent_modification')
   @ZodResponse({ status: 202, type: SendResultDto })
-  sendTyped(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('type') type: string, @Body() body: Record<string, unknown>, @RequestId() requestId: string) {
-    return this.messages.sendTyped(key, id, type, body, requestId);
+  sendTyped(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('type') type: string, @Body() body: Record<string, unknown>, @RequestId() requestId: string) {
+    return this.messages.sendTyped(key, channelId, type, body, requestId);
   }
 
   @Get('messages')
@@ -55,29 +55,29 @@ export class MessagesController {
     return this.messages.list(key, undefined, query);
   }
 
-  @Get('channels/:id/messages')
+  @Get('channels/:channelId/messages')
   @ApiOperation({ summary: 'Message history of a channel, newest first' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation')
   @ZodResponse({ status: 200, type: MessagePageDto })
-  list(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: ListMessagesQueryDto) {
-    return this.messages.list(key, id, query);
+  list(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListMessagesQueryDto) {
+    return this.messages.list(key, channelId, query);
   }
 
-  @Get('channels/:id/messages/:messageId')
+  @Get('channels/:channelId/messages/:messageId')
   @ApiOperation({ summary: 'One message' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'not_found')
   @ZodResponse({ status: 200, type: MessageDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('messageId') messageId: string) {
-    return this.messages.get(key, id, messageId);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('messageId') messageId: string) {
+    return this.messages.get(key, channelId, messageId);
   }
 
-  @Post('channels/:id/messages/:messageId/read')
+  @Post('channels/:channelId/messages/:messageId/read')
   @HttpCode(200)
   @AuditAction('message.read', 'channel')
   @ApiOperation({ summary: 'Mark a received message read: sends the read receipt to its sender' })
   @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'not_found')
   @ZodResponse({ status: 200, type: MessageDto })
-  read(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Param('messageId') messageId: string, @RequestId() requestId: string) {
-    return this.messages.markRead(key, id, messageId, requestId);
+  read(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('messageId') messageId: string, @RequestId() requestId: string) {
+    return this.messages.markRead(key, channelId, messageId, requestId);
   }
 }

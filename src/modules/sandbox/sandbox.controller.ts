@@ -23,7 +23,7 @@ const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_s
 
 @ApiTags('Sandbox')
 @ApiBearerAuth()
-@Controller('v1/sandbox/channels/:id')
+@Controller('v1/sandbox/channels/:channelId')
 export class SandboxController {
   constructor(private readonly sandbox: SandboxService) {}
 
@@ -33,8 +33,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'A simulated phone scans the channel\'s current QR (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation', 'no_qr')
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  scan(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxScanDto) {
-    return this.sandbox.scan(key, id, body.phone_number);
+  scan(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxScanDto) {
+    return this.sandbox.scan(key, channelId, body.phone_number);
   }
 
   @Post('pair-code')
@@ -43,8 +43,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The simulated phone enters a pair code (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation', 'pair_code_failed')
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxPairCodeDto) {
-    return this.sandbox.enterPairCode(key, id, body.code, body.phone_number);
+  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxPairCodeDto) {
+    return this.sandbox.enterPairCode(key, channelId, body.code, body.phone_number);
   }
 
   @Post('unlink')
@@ -53,8 +53,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The phone removes the linked device: the channel is logged out (test keys only)' })
   @ApiErrorResponses(...ERRORS)
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  unlink(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.sandbox.unlink(key, id);
+  unlink(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
+    return this.sandbox.unlink(key, channelId);
   }
 
   @Post('drop')
@@ -63,8 +63,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'Drop the network connection: the channel reconnects with backoff (test keys only)' })
   @ApiErrorResponses(...ERRORS)
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  drop(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.sandbox.drop(key, id);
+  drop(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
+    return this.sandbox.drop(key, channelId);
   }
 
   @Post('inbound')
@@ -73,21 +73,21 @@ export class SandboxController {
   @ApiOperation({
     summary: 'A simulated contact sends a message to the channel (test keys only)',
     description:
-      'Body: `from` (E.164) and a message in the shapes of POST /v1/channels/{id}/messages (without `to`). Template and interactive messages arrive as the text they render to; media is fetched from `source_url`.',
+      'Body: `from` (E.164) and a message in the shapes of POST /v1/channels/{channelId}/messages (without `to`). Template and interactive messages arrive as the text they render to; media is fetched from `source_url`.',
   })
   @ApiBody({ schema: { type: 'object', required: ['from', 'type'], properties: { from: { type: 'string' }, type: { type: 'string' } } } })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 202, type: SandboxInboundResultDto })
-  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxInboundBody) {
-    return this.sandbox.inbound(key, id, body);
+  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxInboundBody) {
+    return this.sandbox.inbound(key, channelId, body);
   }
 
   @Get('outbox')
   @ApiOperation({ summary: 'What simulated contacts received from this channel, decrypted (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: SandboxOutboxDto })
-  outbox(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: SandboxOutboxQueryDto) {
-    return this.sandbox.outbox(key, id, query.to);
+  outbox(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: SandboxOutboxQueryDto) {
+    return this.sandbox.outbox(key, channelId, query.to);
   }
 
   @Post('receipts')
@@ -96,7 +96,7 @@ export class SandboxController {
   @ApiOperation({ summary: 'The recipient of a message reports it delivered or read (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: SandboxReceiptResultDto })
-  receipt(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: SandboxReceiptDto) {
-    return this.sandbox.receipt(key, id, body.message_id, body.status);
+  receipt(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxReceiptDto) {
+    return this.sandbox.receipt(key, channelId, body.message_id, body.status);
   }
 }

@@ -39,11 +39,11 @@ export class SupportController {
     return this.support.list(key, query);
   }
 
-  @Get(':id')
+  @Get(':ticketId')
   @ApiOperation({ summary: 'One support ticket' })
   @ApiErrorResponses('auth', 'not_found')
   @ZodResponse({ status: 200, type: SupportTicketDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.support.get(key, id);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('ticketId') ticketId: string) {
+    return this.support.get(key, ticketId);
   }
 }

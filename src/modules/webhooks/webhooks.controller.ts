@@ -45,59 +45,59 @@ export class WebhooksController {
     return this.webhooks.list(key, query);
   }
 
-  @Get(':id')
+  @Get(':webhookId')
   @ApiOperation({ summary: 'One webhook endpoint' })
   @ApiErrorResponses('auth', 'webhook_endpoint_not_found')
   @ZodResponse({ status: 200, type: WebhookEndpointDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.webhooks.get(key, id);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string) {
+    return this.webhooks.get(key, webhookId);
   }
 
-  @Patch(':id')
+  @Patch(':webhookId')
   @AuditAction('webhook_endpoint.update', 'webhook_endpoint')
   @ApiOperation({ summary: 'Change a webhook endpoint (url, events, channel filter, enabled, description)' })
   @ApiErrorResponses('auth', 'validation', 'channel_scope', 'webhook_endpoint_not_found')
   @ZodResponse({ status: 200, type: WebhookEndpointDto })
-  update(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: UpdateWebhookEndpointDto) {
-    return this.webhooks.update(key, id, body);
+  update(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string, @Body() body: UpdateWebhookEndpointDto) {
+    return this.webhooks.update(key, webhookId, body);
   }
 
-  @Delete(':id')
+  @Delete(':webhookId')
   @HttpCode(204)
   @AuditAction('webhook_endpoint.delete', 'webhook_endpoint')
   @ApiOperation({ summary: 'Delete a webhook endpoint and its delivery history' })
   @ApiErrorResponses('auth', 'webhook_endpoint_not_found')
   @ApiNoContentResponse({ description: 'Deleted.' })
-  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.webhooks.remove(key, id);
+  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string) {
+    return this.webhooks.remove(key, webhookId);
   }
 
-  @Post(':id/rotate-secret')
+  @Post(':webhookId/rotate-secret')
   @HttpCode(200)
   @AuditAction('webhook_endpoint.rotate_secret', 'webhook_endpoint')
   @ApiOperation({ summary: 'Issue a new signing secret; the previous one keeps signing for a window (default 24 h)' })
   @ApiErrorResponses('auth', 'validation', 'webhook_endpoint_not_found')
   @ZodResponse({ status: 200, type: CreatedWebhookEndpointDto })
-  rotateSecret(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Body() body: RotateSecretDto) {
-    return this.webhooks.rotateSecret(key, id, body);
+  rotateSecret(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string, @Body() body: RotateSecretDto) {
+    return this.webhooks.rotateSecret(key, webhookId, body);
   }
 
-  @Post(':id/test')
+  @Post(':webhookId/test')
   @HttpCode(202)
   @AuditAction('webhook_endpoint.test', 'webhook_endpoint')
   @ApiOperation({ summary: 'Send a signed webhook.test event to this endpoint only' })
   @ApiErrorResponses('auth', 'webhook_endpoint_not_found')
   @ZodResponse({ status: 202, type: WebhookDeliveryDto })
-  test(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Req() request: Request) {
-    return this.webhooks.sendTest(key, id, requestIdOf(request));
+  test(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string, @Req() request: Request) {
+    return this.webhooks.sendTest(key, webhookId, requestIdOf(request));
   }
 
-  @Get(':id/deliveries')
+  @Get(':webhookId/deliveries')
   @ApiOperation({ summary: "An endpoint's deliveries, newest first, by status and event" })
   @ApiErrorResponses('auth', 'validation', 'webhook_endpoint_not_found')
   @ZodResponse({ status: 200, type: WebhookDeliveryPageDto })
-  deliveries(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string, @Query() query: WebhookDeliveriesQueryDto) {
-    return this.webhooks.listDeliveries(key, id, query);
+  deliveries(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string, @Query() query: WebhookDeliveriesQueryDto) {
+    return this.webhooks.listDeliveries(key, webhookId, query);
   }
 }
 
@@ -107,21 +107,21 @@ export class WebhooksController {
 export class WebhookDeliveriesController {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @Get(':id')
+  @Get(':deliveryId')
   @ApiOperation({ summary: 'One delivery, with every attempt' })
   @ApiErrorResponses('auth', 'not_found')
   @ZodResponse({ status: 200, type: WebhookDeliveryDetailDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.webhooks.getDelivery(key, id);
+  get(@CurrentKey() key: ApiKeyPrincipal, @Param('deliveryId') deliveryId: string) {
+    return this.webhooks.getDelivery(key, deliveryId);
   }
 
-  @Post(':id/replay')
+  @Post(':deliveryId/replay')
   @HttpCode(202)
   @AuditAction('webhook_delivery.replay', 'webhook_delivery')
   @ApiOperation({ summary: 'Send a delivered or failed delivery again, as a new series of attempts' })
   @ApiErrorResponses('auth', 'not_found', 'no_op')
   @ZodResponse({ status: 202, type: WebhookDeliveryDto })
-  replay(@CurrentKey() key: ApiKeyPrincipal, @Param('id') id: string) {
-    return this.webhooks.replay(key, id);
+  replay(@CurrentKey() key: ApiKeyPrincipal, @Param('deliveryId') deliveryId: string) {
+    return this.webhooks.replay(key, deliveryId);
   }
 }
