@@ -11,9 +11,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { EVENT_EXAMPLES } from '../src/modules/events/event-examples';
 import { EventsService } from '../src/modules/events/events.service';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
+
+/** A message.received whose message id carries its number, `n`. */
+function benchMessage(n: number) {
+  const example = EVENT_EXAMPLES['message.received'];
+  const id = `msg_bench_${n}`;
+  return { message_id: id, chat_id: example.chat_id, message: { ...example.message, id, text: `message ${n}` } };
+}
+
+function numberOf(messageId: string): number {
+  return Number(messageId.slice('msg_bench_'.length));
+}
 
 interface Options {
   events: number;
@@ -60,8 +72,8 @@ async function startReceiver(failFirst: (n: number) => boolean) {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       requests += 1;
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { attempt: number; payload: { n: number } };
-      const n = body.payload.n;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { attempt: number; payload: { message_id: string } };
+      const n = numberOf(body.payload.message_id);
       if (body.attempt === 1 && failFirst(n)) {
         response.writeHead(503).end();
         return;
@@ -122,7 +134,7 @@ async function runPhase(name: string, options: Options, failFirst: (n: number) =
                   type: 'message.received',
                   customerId,
                   channelId: `bench-channel-${n % options.channels}`,
-                  payload: { n, text: `message ${n}` },
+                  payload: benchMessage(n),
                   correlationId: `req_bench_${n}`,
                 }),
               );

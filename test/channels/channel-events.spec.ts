@@ -52,6 +52,43 @@ describe('Channel event streams', () => {
     }
   });
 
+  it('gives channel events the request that caused them as correlation id, until the engine settles the channel', async () => {
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const channels = new ChannelClient(gw, key);
+    const id = await channels.create();
+    const rows = async () =>
+      (await db.prisma.domainEvent.findMany({ where: { channelId: id }, orderBy: { seq: 'asc' } })).map((row) => {
+        const payload = row.payload as { from?: string; to?: string; status?: string };
+        return `${row.type === 'channel.state_changed' ? `${payload.from}>${payload.to}` : `${row.type}:${payload.status}`} ${row.correlationId}`;
+      });
+    const as = (requestId: string) => ({ ...bearer(key), 'X-Request-Id': requestId });
+
+    await gw.http.post(`/v1/channels/${id}/connect`).set(as('req_connect_caused_1')).expect(202);
+    await channels.waitForStatus(id, 'qr');
+    await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(as('req_scan_caused_01')).send({}).expect(200);
+    await channels.waitForStatus(id, 'connected');
+    await gw.http.post(`/v1/sandbox/channels/${id}/drop`).set(as('req_drop_caused_01')).expect(200);
+    await channels.waitForStatus(id, 'disconnected');
+    await channels.waitForStatus(id, 'connected');
+    await gw.http.post(`/v1/channels/${id}/disconnect`).set(as('req_disconnect_caused')).expect(200);
+
+    expect(await rows()).toEqual([
+      'pending>connecting req_connect_caused_1',
+      'connecting>qr req_connect_caused_1',
+      'qr>connecting req_scan_caused_01',
+      'connecting>connected req_scan_caused_01',
+      'channel.connected:connected req_scan_caused_01',
+      'connected>disconnected req_drop_caused_01',
+      'channel.disconnected:disconnected req_drop_caused_01',
+      // The automatic reconnect that follows was no request's doing.
+      'disconnected>reconnecting null',
+      'reconnecting>connected null',
+      'channel.connected:connected null',
+      'connected>stopped_by_user req_disconnect_caused',
+      'channel.disconnected:stopped_by_user req_disconnect_caused',
+    ]);
+  });
+
   it('keeps streams to the customer\'s own channels and refuses a bad Last-Event-ID', async () => {
     const owner = await gw.newAccount();
     const stranger = await gw.newAccount();

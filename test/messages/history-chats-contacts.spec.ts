@@ -45,7 +45,7 @@ describe('History, chats and contacts', () => {
     const waId = event.message.key.waMessageId;
     expect(await stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
     const events = await channel.events('message.received');
-    expect(events.filter((p) => p.wa_message_id === waId)).toHaveLength(1);
+    expect(events.filter((p) => (p.message as { wa_message_id: string }).wa_message_id === waId)).toHaveLength(1);
   });
 
   it('stores a location received from a simulated phone', async () => {
@@ -112,7 +112,7 @@ describe('History, chats and contacts', () => {
     const archived = await channel.http.get(`/v1/channels/${channel.id}/chats`).query({ archived: 'true' }).set(bearer(channel.key)).expect(200);
     expect(archived.body.data.map((c: { id: string }) => c.id)).toContain(chatId);
     for (const type of ['chat.updated', 'chat.archived', 'chat.pinned']) {
-      expect((await channel.events(type)).some((p) => (p.chat as { id: string }).id === chatId)).toBe(true);
+      expect((await channel.events(type)).some((p) => p.chat_id === chatId && (p.chat as { id: string }).id === chatId)).toBe(true);
     }
     const unpinned = await channel.http.patch(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).send({ pinned: false, unread: false, muted_until: null }).expect(200);
     expect(unpinned.body).toMatchObject({ pinned: false, unread: false, unread_count: 0, muted_until: null });

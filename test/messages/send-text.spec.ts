@@ -53,7 +53,8 @@ describe('Sending and receiving text', () => {
       push_name: 'Carol',
     });
     const events = await eventually(() => channel.events('message.received'), (e) => e.length === 1);
-    expect(events[0]).toMatchObject({ id: message.id, text: 'hi there' });
+    // The whole message, as the messages API presents it.
+    expect(events[0]).toEqual({ message_id: message.id, chat_id: message.chat_id, message });
 
     const chat = await channel.http.get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(message.chat_id)}`).set(bearer(channel.key)).expect(200);
     expect(chat.body).toMatchObject({ id: message.chat_id, unread_count: 1, unread: true, phone_number: contact });

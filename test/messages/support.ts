@@ -1,6 +1,7 @@
 import { WhatsAppSimulator } from '../../src/simulator';
 import { ChannelClient } from '../support/channels';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { assertPayloads } from '../support/event-payloads';
 import { eventually } from '../support/eventually';
 import { TestGateway } from '../support/gateway';
 import { bearer } from '../support/http';
@@ -80,8 +81,18 @@ export class Channel {
     return this.http.get(`/v1/channels/${this.id}/messages`).query(query).set(bearer(this.key)).expect(200).then((r) => r.body);
   }
 
+  /** The payloads of the channel's events of a type, oldest first; each one checked against its schema. */
   async events(type: string) {
     const rows = await this.stack.db.prisma.domainEvent.findMany({ where: { channelId: this.id, type }, orderBy: { seq: 'asc' } });
-    return rows.map((r) => r.payload as Record<string, unknown>);
+    const payloads = rows.map((r) => r.payload as Record<string, unknown>);
+    assertPayloads(type, payloads);
+    return payloads;
+  }
+
+  /** The channel's events of a type with their correlation ids, oldest first; payloads checked. */
+  async eventRows(type: string) {
+    const rows = await this.stack.db.prisma.domainEvent.findMany({ where: { channelId: this.id, type }, orderBy: { seq: 'asc' } });
+    assertPayloads(type, rows.map((r) => r.payload));
+    return rows.map((r) => ({ payload: r.payload as Record<string, unknown>, correlationId: r.correlationId }));
   }
 }

@@ -141,9 +141,9 @@ describe('Message types', () => {
       const sent = await channel.send({ type: 'text', to: contact, text: 'react please' });
       const stored = await inbound({ type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '❤️' } });
       expect(stored).toMatchObject({ type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '❤️' } });
-      const events = await eventually(() => channel.events('message.reaction'), (e) => e.some((p) => p.id === stored.id));
-      expect(events.find((p) => p.id === stored.id)).toMatchObject({ reaction: { message_id: sent.body.message_id } });
-      expect((await channel.events('message.received')).some((p) => p.id === stored.id)).toBe(false);
+      const events = await eventually(() => channel.events('message.reaction'), (e) => e.some((p) => p.message_id === stored.id));
+      expect(events.find((p) => p.message_id === stored.id)).toMatchObject({ message: { id: stored.id, reaction: { message_id: sent.body.message_id } } });
+      expect((await channel.events('message.received')).some((p) => p.message_id === stored.id)).toBe(false);
     });
 
     it('shows what the contact received in the outbox, and drives statuses with sandbox receipts', async () => {

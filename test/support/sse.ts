@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { payloadProblems } from './event-payloads';
 import { TestGateway } from './gateway';
 
 export interface SseEvent {
@@ -7,9 +8,14 @@ export interface SseEvent {
   data: { id: string; type: string; channel_id: string | null; payload: Record<string, unknown> };
 }
 
-/** A Server-Sent Events client over fetch: collects events, and waits for those a test expects. */
+/**
+ * A Server-Sent Events client over fetch: collects events, and waits for those a test expects. Every payload is
+ * checked against its event type's schema: `close()` fails with what did not match.
+ */
 export class SseClient {
   readonly events: SseEvent[] = [];
+  /** Payloads that do not match their event type's schema, readable. */
+  readonly problems: string[] = [];
   private readonly abort = new AbortController();
   private waiters: Array<() => void> = [];
   status = 0;
@@ -44,6 +50,7 @@ export class SseClient {
 
   close(): void {
     this.abort.abort();
+    if (this.problems.length > 0) throw new Error(`streamed payloads that do not match their schema:\n${this.problems.join('\n')}`);
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
@@ -63,7 +70,9 @@ export class SseClient {
               .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
           );
           if (fields.data) {
-            this.events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+            const event: SseEvent = { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
+            this.events.push(event);
+            this.problems.push(...payloadProblems(event.event, event.data.payload).map((problem) => `${event.id}: ${problem}`));
             this.waiters.splice(0).forEach((wake) => wake());
           }
         }

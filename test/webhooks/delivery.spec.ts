@@ -4,7 +4,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
 import { bearer } from '../support/http';
 import { eventually, Receiver } from './support/receiver';
-import { createEndpoint, delivery, publish } from './support/webhooks';
+import { createEndpoint, delivery, publish, receivedWithText } from './support/webhooks';
 
 const stripe = new Stripe('sk_test_unused');
 
@@ -43,7 +43,7 @@ describe('Webhook delivery', () => {
     const { customerId, key } = await gw.newAccount();
     const endpoint = await createEndpoint(gw, key, { url: receiver.url('/signed'), events: ['message.received'] });
     expect(endpoint.secret).toMatch(/^whsec_/);
-    const event = await publish(gw, { customerId, channelId: 'chan-a', payload: { text: 'hi' }, correlationId: 'req_corr_0001' });
+    const event = await publish(gw, { customerId, channelId: 'chan-a', payload: receivedWithText('hi'), correlationId: 'req_corr_0001' });
 
     const [got] = await eventually(() => receiver.at('/signed').length === 1 && receiver.at('/signed'));
     expect(got.body).toEqual({
@@ -54,7 +54,7 @@ describe('Webhook delivery', () => {
       attempt: 1,
       channel_id: 'chan-a',
       customer_id: customerId,
-      payload: { text: 'hi' },
+      payload: receivedWithText('hi'),
     });
     expect(new Date(got.body.sent_at as string).toISOString()).toBe(got.body.sent_at);
     expect(got.headers).toMatchObject({

@@ -6,7 +6,7 @@ import { QUEUES } from '../../src/platform/queues/queue-names';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { deleteRedisPrefix, TestGateway } from '../support/gateway';
 import { eventually, Receiver } from './support/receiver';
-import { createEndpoint, delivery, publish } from './support/webhooks';
+import { createEndpoint, delivery, publish, receivedWithText, textOf } from './support/webhooks';
 
 describe('Webhook delivery durability', () => {
   let db: TestDatabase;
@@ -27,7 +27,7 @@ describe('Webhook delivery durability', () => {
     await createEndpoint(first, key, { url: receiver.url('/crash') });
     // The producer's transaction commits, and the process dies before `committed()` queues anything.
     const event = await db.prisma.$transaction((tx) =>
-      first.app.get(EventsService).publishInTransaction(tx, { type: 'message.received', customerId, channelId: null, payload: { n: 1 } }),
+      first.app.get(EventsService).publishInTransaction(tx, { type: 'message.received', customerId, channelId: null, payload: receivedWithText('1') }),
     );
     await first.close();
     const pending = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { domainEventId: event.id } });
@@ -37,7 +37,7 @@ describe('Webhook delivery durability', () => {
     const second = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'], secrets: first.config.secrets });
     try {
       const [got] = await eventually(() => receiver.at('/crash').length === 1 && receiver.at('/crash'), 20_000, 'sweeper delivery');
-      expect(got.body).toMatchObject({ id: pending.id, attempt: 1, payload: { n: 1 } });
+      expect(got.body).toMatchObject({ id: pending.id, attempt: 1, payload: receivedWithText('1') });
       expect((await delivery(second, key, pending.id)).status).toBe('delivered');
     } finally {
       await second.close();
@@ -51,11 +51,11 @@ describe('Webhook delivery durability', () => {
     try {
       const { customerId, key } = await a.newAccount();
       // Half of the first attempts fail, so retries race too.
-      receiver.respond = (request) => (request.path === '/pair' && request.body.attempt === 1 && Number(request.body.payload.n) % 2 === 0 ? 503 : 200);
+      receiver.respond = (request) => (request.path === '/pair' && request.body.attempt === 1 && Number(textOf(request.body)) % 2 === 0 ? 503 : 200);
       await createEndpoint(a, key, { url: receiver.url('/pair') });
       const total = 60;
       await Promise.all(
-        Array.from({ length: total }, (_, n) => publish(n % 2 === 0 ? a : b, { customerId, channelId: `chan-${n % 6}`, payload: { n } })),
+        Array.from({ length: total }, (_, n) => publish(n % 2 === 0 ? a : b, { customerId, channelId: `chan-${n % 6}`, payload: receivedWithText(String(n)) })),
       );
       // Duplicate jobs for every first attempt, in both processes' queue: both race to claim each attempt.
       const ids = (await db.prisma.webhookDelivery.findMany({ where: { customerId }, select: { id: true } })).map((d) => d.id);
@@ -89,16 +89,16 @@ describe('Webhook delivery durability', () => {
     const gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     try {
       const { customerId, key } = await gw.newAccount();
-      receiver.respond = (request) => (request.path === '/order' && request.body.attempt === 1 && Number(request.body.payload.n) % 7 === 3 ? 500 : 200);
+      receiver.respond = (request) => (request.path === '/order' && request.body.attempt === 1 && Number(textOf(request.body)) % 7 === 3 ? 500 : 200);
       await createEndpoint(gw, key, { url: receiver.url('/order') });
       const total = 40;
-      for (let n = 0; n < total; n++) await publish(gw, { customerId, channelId: 'chan-ordered', payload: { n } });
+      for (let n = 0; n < total; n++) await publish(gw, { customerId, channelId: 'chan-ordered', payload: receivedWithText(String(n)) });
       await eventually(
         async () => (await db.prisma.webhookDelivery.count({ where: { customerId, status: 'delivered' } })) === total,
         30_000,
         'every delivery delivered',
       );
-      const firsts = receiver.at('/order').filter((r) => r.body.attempt === 1).map((r) => r.body.payload.n);
+      const firsts = receiver.at('/order').filter((r) => r.body.attempt === 1).map((r) => Number(textOf(r.body)));
       expect(firsts).toEqual(Array.from({ length: total }, (_, n) => n));
     } finally {
       receiver.respond = () => 200;

@@ -2,16 +2,21 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
 import { DomainEvent } from '../events/domain-event';
+import { causeKey, EventCauses } from '../events/event-causes';
 import { EventsService } from '../events/events.service';
 import { AuditService } from '../audit/audit.service';
-import { assertTransition, canTransition, webhookEventFor } from './channel-lifecycle';
+import { assertTransition, canTransition, ChannelState, webhookEventFor } from './channel-lifecycle';
 import { ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
 
 const ENGINE_RETRIES = 5;
+/** States the engine moves on from by itself: what it reports next was caused by whatever led here. */
+const UNSETTLED: ReadonlySet<ChannelState> = new Set(['connecting', 'qr', 'reconnecting']);
 
 /**
  * Writes channel state: checks the transition table, applies the change under optimistic concurrency, and
  * records the transition as domain events in the same transaction (streamed and sent as webhooks after commit).
+ * A request that leaves the channel unsettled (a connect) stays the cause of the transitions the engine reports
+ * until the channel settles, so `channel.connected` names the connect (or the sandbox scan) that led to it.
  */
 @Injectable()
 export class ChannelStateWriter {
@@ -19,6 +24,7 @@ export class ChannelStateWriter {
     private readonly channels: ChannelsRepository,
     private readonly events: EventsService,
     private readonly audit: AuditService,
+    private readonly causes: EventCauses,
   ) {}
 
   /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
@@ -33,6 +39,8 @@ export class ChannelStateWriter {
       }
       return { row, events: await this.publish(tx, current, row, correlationId ?? null) };
     });
+    if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
+    else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
     await this.events.committed(events);
     return row;
   }
@@ -49,7 +57,7 @@ export class ChannelStateWriter {
       if (!change) return null;
       if (change.state !== current.state && !canTransition(current.state, change.state)) return null;
       try {
-        return await this.apply(current, change);
+        return await this.apply(current, change, this.causes.peek(causeKey.channel(channelId)));
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'concurrent_modification')) throw error;
       }
@@ -84,15 +92,12 @@ export class ChannelStateWriter {
       requestId: correlationId ?? events[0].id,
       details: { from: before.state, to: after.state, reason },
     });
+    const status = { channel_id: after.id, since: after.stateSince.toISOString(), phone_number: after.phoneNumber, reason };
     const webhookType = webhookEventFor(before.state, after.state);
-    if (webhookType) {
-      events.push(
-        await this.events.publishInTransaction(tx, {
-          ...base,
-          type: webhookType,
-          payload: { channel_id: after.id, status: after.state, phone_number: after.phoneNumber, reason },
-        }),
-      );
+    if (webhookType === 'channel.connected') {
+      events.push(await this.events.publishInTransaction(tx, { ...base, type: webhookType, payload: { ...status, status: 'connected' } }));
+    } else if (webhookType === 'channel.disconnected' && after.state !== 'connected') {
+      events.push(await this.events.publishInTransaction(tx, { ...base, type: webhookType, payload: { ...status, status: after.state } }));
     }
     return events;
   }

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
-import type { DomainEvent, DomainEventType } from '../events/domain-event';
+import type { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { isJid, parseRecipient, phoneOf } from '../messages/message-content';
 import { ChatRow, ChatsRepository } from './chats.repository';
@@ -83,7 +83,7 @@ export class ChatsService {
     const published: DomainEvent[] = [];
     const row = await this.chats.transaction(async (tx) => {
       const updated = await this.chats.upsert(tx, channel.id, channel.customerId, before.jid, data);
-      const types: DomainEventType[] = ['chat.updated'];
+      const types: Array<'chat.updated' | 'chat.archived' | 'chat.pinned'> = ['chat.updated'];
       if (input.archived !== undefined && input.archived !== before.archived) types.push('chat.archived');
       if (input.pinned !== undefined && input.pinned !== before.pinned) types.push('chat.pinned');
       for (const type of types) {
@@ -92,7 +92,7 @@ export class ChatsService {
             type,
             customerId: channel.customerId,
             channelId: channel.id,
-            payload: { chat: toChat(updated), changed: Object.keys(input) },
+            payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
             correlationId: requestId ?? null,
           }),
         );

@@ -1,3 +1,5 @@
+import type { PayloadOf } from './event-payloads';
+
 /**
  * Domain events: the typed record of every state change a customer may want to hear about.
  * Persisted in the same transaction as the change (domain_events), streamed over SSE, and fanned out to
@@ -31,18 +33,33 @@ export const STREAM_ONLY_EVENT_TYPES = ['channel.state_changed', 'message.read',
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export type DomainEventType = WebhookEventType | (typeof STREAM_ONLY_EVENT_TYPES)[number];
 
-export interface DomainEventInput {
+/**
+ * An event to publish. A union over the event types (one member per type), so that `payload` has to be the
+ * payload of that `type` (see event-payloads.ts); a type nothing emits yet has no payload and cannot be published.
+ */
+export type DomainEventInput<T extends DomainEventType = DomainEventType> = {
+  [K in T]: {
+    type: K;
+    customerId: string;
+    channelId: string | null;
+    payload: PayloadOf<K>;
+    /** The request that caused it (its request id), carried to webhooks as X-WhatIsUp-Correlation-Id. */
+    correlationId?: string | null;
+  };
+}[T];
+
+/**
+ * An event as stored. Its payload is not typed: events written before a payload change keep the shape they
+ * were written with (SSE replays and pending deliveries send them as they are).
+ */
+export interface DomainEvent {
+  /** `evt_<ulid>`: the consumer's idempotency key. */
+  id: string;
   type: DomainEventType;
   customerId: string;
   channelId: string | null;
   payload: Record<string, unknown>;
-  /** The request that caused it (its request id), carried to webhooks as X-WhatIsUp-Correlation-Id. */
   correlationId?: string | null;
-}
-
-export interface DomainEvent extends DomainEventInput {
-  /** `evt_<ulid>`: the consumer's idempotency key. */
-  id: string;
   /** Commit-ordered sequence; the SSE event id. */
   seq: bigint;
   occurredAt: Date;

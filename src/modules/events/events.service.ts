@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { newId } from '../../platform/ids';
-import { DomainEvent, DomainEventInput } from './domain-event';
+import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
+import { EVENT_PAYLOADS } from './event-payloads';
 import { EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
@@ -38,7 +39,10 @@ export class EventsService {
     this.committedSubscribers.push(subscriber);
   }
 
-  async publishInTransaction(tx: Prisma.TransactionClient, input: DomainEventInput): Promise<DomainEvent> {
+  /** `payload` is typed by `type` (event-payloads.ts): a producer cannot publish another shape. */
+  async publishInTransaction<T extends DomainEventType>(tx: Prisma.TransactionClient, typed: DomainEventInput<T>): Promise<DomainEvent> {
+    const input = typed as DomainEventInput; // a generic union does not narrow; it was checked at the call site
+    this.checkPayload(input);
     const event = await this.events.insert(tx, newId('evt'), input);
     for (const subscriber of this.transactional) await subscriber.onEventInTransaction(tx, event);
     return event;
@@ -55,10 +59,22 @@ export class EventsService {
     }
   }
 
-  async publish(input: DomainEventInput): Promise<DomainEvent> {
+  async publish<T extends DomainEventType>(input: DomainEventInput<T>): Promise<DomainEvent> {
     const event = await this.prisma.$transaction((tx) => this.publishInTransaction(tx, input));
     await this.committed([event]);
     return event;
+  }
+
+  /**
+   * A payload the types allowed but its schema refuses (a value out of range, a cast somewhere) is a bug: logged,
+   * never thrown, since the state change the event records must not be rolled back over it.
+   */
+  private checkPayload(input: DomainEventInput): void {
+    const schema = EVENT_PAYLOADS[input.type];
+    const result = schema?.safeParse(input.payload);
+    if (result && !result.success) {
+      this.logger.error({ event_type: input.type, issues: result.error.issues }, 'an event payload does not match its schema');
+    }
   }
 
   latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {

@@ -5,10 +5,11 @@ import { newId } from '../../platform/ids';
 import { ChatsService } from '../chats/chats.service';
 import { ContactsService } from '../contacts/contacts.service';
 import type { DomainEvent } from '../events/domain-event';
+import { causeKey, EventCauses } from '../events/event-causes';
 import { EventsService } from '../events/events.service';
 import { MediaService } from '../media/media.service';
 import { fromWire, toWire } from './message-content';
-import { toMessage } from './message.mapper';
+import { presentable, toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { MessageType } from './messages.contracts';
 import { MessagesRepository } from './messages.repository';
@@ -32,6 +33,7 @@ export class InboundMessages implements OnModuleInit {
     private readonly contacts: ContactsService,
     private readonly events: EventsService,
     private readonly media: MediaService,
+    private readonly causes: EventCauses,
   ) {}
 
   onModuleInit(): void {
@@ -82,7 +84,9 @@ export class InboundMessages implements OnModuleInit {
   private async receipt(channelId: string, receipt: WireReceipt): Promise<void> {
     const row = await this.messages.findByWaId(channelId, receipt.key.waMessageId);
     if (!row || row.direction !== 'outbound') return;
-    await this.status.advance(row, receipt.status, { reason: receipt.reason });
+    // A receipt reported through the sandbox API names that request as its cause; otherwise the send's applies.
+    const cause = this.causes.take(causeKey.receipt(channelId, receipt.key.waMessageId, receipt.status));
+    await this.status.advance(row, receipt.status, { reason: receipt.reason, correlationId: cause });
   }
 
   /**
@@ -104,7 +108,7 @@ export class InboundMessages implements OnModuleInit {
   }
 
   /** Webhook consumers get a signed link to inbound media (valid MEDIA_URL_TTL_SECONDS). */
-  private withMediaLink(message: Record<string, unknown>, type: string): Record<string, unknown> {
+  private withMediaLink<M extends Record<string, unknown>>(message: M, type: string): M {
     const body = message[type] as { media_id?: string | null } | undefined;
     if (!body?.media_id) return message;
     return { ...message, [type]: { ...body, url: this.media.signedUrl(body.media_id).url } };
@@ -152,7 +156,9 @@ export class InboundMessages implements OnModuleInit {
           type: type === 'reaction' ? 'message.reaction' : 'message.received',
           customerId: owner.customerId,
           channelId,
-          payload: this.withMediaLink(toMessage(row), type),
+          payload: { message_id: row.id, chat_id: row.chatJid, message: this.withMediaLink(presentable(toMessage(row)), type) },
+          // A message sent through the sandbox API was caused by that request; real traffic has no cause.
+          correlationId: this.causes.take(causeKey.inbound(channelId, message.key.waMessageId)),
         }),
       );
     });

@@ -1,19 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { WireStatus } from '../../engine/message-content';
-import type { DomainEvent, DomainEventType } from '../events/domain-event';
+import type { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { statusPayload } from './message.mapper';
 import { MessageRow, MessagesRepository, Tx } from './messages.repository';
 
 /** Progress of an outbound message; a status only ever moves forward. `failed` is final. */
 const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
-const STEP_EVENTS: Array<[status: 'sent' | 'delivered' | 'read', event: DomainEventType, at: 'sentAt' | 'deliveredAt' | 'readAt']> = [
-  ['sent', 'message.sent', 'sentAt'],
-  ['delivered', 'message.delivered', 'deliveredAt'],
-  ['read', 'message.read', 'readAt'],
+const STEPS: Array<[status: 'sent' | 'delivered' | 'read', at: 'sentAt' | 'deliveredAt' | 'readAt']> = [
+  ['sent', 'sentAt'],
+  ['delivered', 'deliveredAt'],
+  ['read', 'readAt'],
 ];
 const MAX_RACES = 5;
+type EventStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+interface AdvanceOptions {
+  reason?: string;
+  at?: Date;
+  /** The request that reported this change (a sandbox receipt); by default the send's own request. */
+  correlationId?: string | null;
+}
 
 /**
  * Moves outbound messages through queued → sent → delivered → read (or failed), persisting each change with
@@ -30,7 +38,7 @@ export class MessageStatusService {
     private readonly events: EventsService,
   ) {}
 
-  async advance(row: MessageRow, target: WireStatus, options: { reason?: string; at?: Date } = {}): Promise<MessageRow> {
+  async advance(row: MessageRow, target: WireStatus, options: AdvanceOptions = {}): Promise<MessageRow> {
     let current: MessageRow | null = row;
     for (let race = 0; race < MAX_RACES && current; race++) {
       const outcome = await this.tryAdvance(current, target, options);
@@ -40,7 +48,7 @@ export class MessageStatusService {
     return current ?? row;
   }
 
-  private async tryAdvance(row: MessageRow, target: WireStatus, options: { reason?: string; at?: Date }): Promise<MessageRow | null> {
+  private async tryAdvance(row: MessageRow, target: WireStatus, options: AdvanceOptions): Promise<MessageRow | null> {
     if (row.status === 'failed' || row.direction !== 'outbound') return row;
     if (target !== 'failed' && RANK[row.status] >= RANK[target]) return row;
     if (target === 'failed' && RANK[row.status] >= RANK.sent) return row;
@@ -48,21 +56,22 @@ export class MessageStatusService {
     const published: DomainEvent[] = [];
     const updated = await this.messages.transaction(async (tx) => {
       const data: Record<string, unknown> = { status: target, claimedUntil: null };
-      const steps: DomainEventType[] = [];
+      const steps: EventStatus[] = [];
       if (target === 'failed') {
         data.failureReason = options.reason ?? 'unknown';
-        steps.push('message.failed');
+        steps.push('failed');
       } else {
-        for (const [status, event, field] of STEP_EVENTS) {
+        for (const [status, field] of STEPS) {
           if (RANK[status] > RANK[row.status] && RANK[status] <= RANK[target]) {
             data[field] = row[field] ?? at;
-            steps.push(event);
+            steps.push(status);
           }
         }
       }
       if (!(await this.messages.transition(tx, row.id, row.status, data))) return null;
       const fresh = (await this.messages.find(row.id, tx))!;
-      for (const type of steps) published.push(await this.publish(tx, fresh, type));
+      const correlationId = options.correlationId ?? fresh.correlationId;
+      for (const status of steps) published.push(await this.publish(tx, fresh, status, correlationId));
       return fresh;
     });
     if (!updated) return null;
@@ -71,14 +80,23 @@ export class MessageStatusService {
     return updated;
   }
 
-  private publish(tx: Tx, row: MessageRow, type: DomainEventType): Promise<DomainEvent> {
-    return this.events.publishInTransaction(tx, {
-      type,
-      customerId: row.customerId,
-      channelId: row.channelId,
-      payload: { ...statusPayload(row), status: type.slice('message.'.length) },
-      correlationId: row.correlationId,
-    });
+  /** One status event; `timestamp` is when the message reached that status (filled-in steps keep their own). */
+  private publish(tx: Tx, row: MessageRow, status: EventStatus, correlationId: string | null): Promise<DomainEvent> {
+    const base = { customerId: row.customerId, channelId: row.channelId, correlationId };
+    switch (status) {
+      case 'sent':
+        return this.events.publishInTransaction(tx, { ...base, type: 'message.sent', payload: statusPayload(row, 'sent', row.sentAt ?? row.updatedAt) });
+      case 'delivered':
+        return this.events.publishInTransaction(tx, {
+          ...base,
+          type: 'message.delivered',
+          payload: statusPayload(row, 'delivered', row.deliveredAt ?? row.updatedAt),
+        });
+      case 'read':
+        return this.events.publishInTransaction(tx, { ...base, type: 'message.read', payload: statusPayload(row, 'read', row.readAt ?? row.updatedAt) });
+      case 'failed':
+        return this.events.publishInTransaction(tx, { ...base, type: 'message.failed', payload: statusPayload(row, 'failed', row.updatedAt) });
+    }
   }
 
   /** An inbound message this channel read: `read`, with a stream-only `message.read` event. */
@@ -87,15 +105,7 @@ export class MessageStatusService {
     const updated = await this.messages.transaction(async (tx) => {
       if (!(await this.messages.transition(tx, row.id, row.status, { status: 'read', readAt: new Date() }))) return (await this.messages.find(row.id, tx))!;
       const fresh = (await this.messages.find(row.id, tx))!;
-      published.push(
-        await this.events.publishInTransaction(tx, {
-          type: 'message.read',
-          customerId: fresh.customerId,
-          channelId: fresh.channelId,
-          payload: { ...statusPayload(fresh), direction: 'inbound' },
-          correlationId,
-        }),
-      );
+      published.push(await this.publish(tx, fresh, 'read', correlationId));
       return fresh;
     });
     await this.events.committed(published);

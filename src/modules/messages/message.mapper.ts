@@ -1,5 +1,5 @@
 import type { MessageRow } from './messages.repository';
-import { MessageStatus } from './messages.contracts';
+import { MessageStatus, MessageType } from './messages.contracts';
 
 /** The API's view of a stored message; the content sits under the field named after its type. */
 export function toMessage(row: MessageRow) {
@@ -24,15 +24,27 @@ export function toMessage(row: MessageRow) {
   };
 }
 
-/** What status events carry. */
-export function statusPayload(row: MessageRow) {
+/** Internal fields (a reaction's resolved WhatsApp key) stay out of API answers and events. */
+export function presentable<T extends Record<string, unknown>>(message: T): T {
+  const reaction = message.reaction as Record<string, unknown> | undefined;
+  if (reaction && 'target' in reaction) {
+    const { target: _target, ...rest } = reaction;
+    return { ...message, reaction: rest };
+  }
+  return message;
+}
+
+/** What status events carry (message.sent, .delivered, .read, .failed): `timestamp` is when it reached `status`. */
+export function statusPayload<S extends 'sent' | 'delivered' | 'read' | 'failed'>(row: MessageRow, status: S, timestamp: Date) {
   return {
     message_id: row.id,
     chat_id: row.chatJid,
-    status: row.status,
+    status,
+    timestamp: timestamp.toISOString(),
+    direction: row.direction as 'outbound' | 'inbound',
+    type: row.type as MessageType | 'unsupported',
     client_ref: row.clientRef,
     wa_message_id: row.waMessageId,
-    type: row.type,
     failure_reason: row.failureReason,
     sent_at: row.sentAt?.toISOString() ?? null,
     delivered_at: row.deliveredAt?.toISOString() ?? null,

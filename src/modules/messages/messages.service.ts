@@ -13,7 +13,7 @@ import { ChatsService } from '../chats/chats.service';
 import { MediaService } from '../media/media.service';
 import { MessageDispatcher } from './message-dispatcher';
 import { contentOf, parseRecipient, StoredContent } from './message-content';
-import { toMessage } from './message.mapper';
+import { presentable, toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { CONTENT_SCHEMAS, ListMessagesQuery, MEDIA_TYPES, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
 import { MessageRow, MessagesRepository } from './messages.repository';
@@ -265,16 +265,6 @@ export class MessagesService {
     if (!row || row.channelId !== channelId) throw new AppError('not_found', `No message ${messageId} on this channel.`);
     return row;
   }
-}
-
-/** Internal fields (a reaction's resolved WhatsApp key) stay out of API answers. */
-function presentable<T extends Record<string, unknown>>(message: T): T {
-  const reaction = message.reaction as Record<string, unknown> | undefined;
-  if (reaction && 'target' in reaction) {
-    const { target: _target, ...rest } = reaction;
-    return { ...message, reaction: rest };
-  }
-  return message;
 }
 
 export const CONTENT_TYPES = Object.keys(CONTENT_SCHEMAS) as MessageType[];

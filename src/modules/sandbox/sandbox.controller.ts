@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBody } from '@nestjs/swagger';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
+import { RequestId } from '../../platform/http/request-id';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentKey } from '../auth/current-principal.decorator';
@@ -33,8 +34,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'A simulated phone scans the channel\'s current QR (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation', 'no_qr')
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  scan(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxScanDto) {
-    return this.sandbox.scan(key, channelId, body.phone_number);
+  scan(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxScanDto, @RequestId() requestId: string) {
+    return this.sandbox.scan(key, channelId, body.phone_number, requestId);
   }
 
   @Post('pair-code')
@@ -43,8 +44,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The simulated phone enters a pair code (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation', 'pair_code_failed')
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxPairCodeDto) {
-    return this.sandbox.enterPairCode(key, channelId, body.code, body.phone_number);
+  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxPairCodeDto, @RequestId() requestId: string) {
+    return this.sandbox.enterPairCode(key, channelId, body.code, body.phone_number, requestId);
   }
 
   @Post('unlink')
@@ -53,8 +54,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'The phone removes the linked device: the channel is logged out (test keys only)' })
   @ApiErrorResponses(...ERRORS)
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  unlink(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
-    return this.sandbox.unlink(key, channelId);
+  unlink(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.sandbox.unlink(key, channelId, requestId);
   }
 
   @Post('drop')
@@ -63,8 +64,8 @@ export class SandboxController {
   @ApiOperation({ summary: 'Drop the network connection: the channel reconnects with backoff (test keys only)' })
   @ApiErrorResponses(...ERRORS)
   @ZodResponse({ status: 200, type: SandboxPhoneDto })
-  drop(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
-    return this.sandbox.drop(key, channelId);
+  drop(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
+    return this.sandbox.drop(key, channelId, requestId);
   }
 
   @Post('inbound')
@@ -78,8 +79,8 @@ export class SandboxController {
   @ApiBody({ schema: { type: 'object', required: ['from', 'type'], properties: { from: { type: 'string' }, type: { type: 'string' } } } })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 202, type: SandboxInboundResultDto })
-  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxInboundBody) {
-    return this.sandbox.inbound(key, channelId, body);
+  inbound(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxInboundBody, @RequestId() requestId: string) {
+    return this.sandbox.inbound(key, channelId, body, requestId);
   }
 
   @Get('outbox')
@@ -96,7 +97,7 @@ export class SandboxController {
   @ApiOperation({ summary: 'The recipient of a message reports it delivered or read (test keys only)' })
   @ApiErrorResponses(...ERRORS, 'validation')
   @ZodResponse({ status: 200, type: SandboxReceiptResultDto })
-  receipt(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxReceiptDto) {
-    return this.sandbox.receipt(key, channelId, body.message_id, body.status);
+  receipt(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SandboxReceiptDto, @RequestId() requestId: string) {
+    return this.sandbox.receipt(key, channelId, body.message_id, body.status, requestId);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
+import { causeKey, EventCauses } from '../events/event-causes';
 import { parseRecipient } from '../messages/message-content';
 import { sendMessageSchema } from '../messages/messages.contracts';
 import { MessagesService } from '../messages/messages.service';
@@ -13,6 +14,14 @@ import { fromSimulatorContent, toSimulatorContent } from './sandbox-messages';
 function e164(phone: string): string {
   return `+${phone.replace(/\D/g, '')}`;
 }
+
+/** A WhatsApp-style message id, as a phone chooses it. */
+function newWaMessageId(): string {
+  return `3EB0${randomBytes(10).toString('hex').toUpperCase()}`;
+}
+
+/** How long the effect of a drop or unlink may take to be reported before its cause is forgotten. */
+const LINK_CHANGE_CAUSE_TTL_MS = 60_000;
 
 /**
  * The sandbox's phones, driven through the API: test keys only. Each call acts on the simulated WhatsApp
@@ -25,10 +34,14 @@ export class SandboxService {
     private readonly network: SandboxNetwork,
     private readonly sessions: SessionManager,
     private readonly messages: MessagesService,
+    private readonly causes: EventCauses,
   ) {}
 
-  /** A simulated contact sends the channel a message, in the shapes of a send (`from` instead of `to`). */
-  async inbound(key: ApiKeyPrincipal, channelId: string, body: Record<string, unknown>) {
+  /**
+   * A simulated contact sends the channel a message, in the shapes of a send (`from` instead of `to`). Its
+   * message.received (or message.reaction) names this request as its cause.
+   */
+  async inbound(key: ApiKeyPrincipal, channelId: string, body: Record<string, unknown>, requestId: string) {
     const { channel, phone } = await this.pairedChannel(key, channelId);
     const { from, ...rest } = body ?? {};
     if (typeof from !== 'string' || !/^\+?[1-9]\d{6,14}$/.test(from)) {
@@ -45,7 +58,10 @@ export class SandboxService {
     const simulator = await this.network.simulator();
     const sender = from.replace(/\D/g, '');
     simulator.createPhone(sender);
-    const waMessageId = await simulator.send(sender, phone.replace(/\D/g, ''), toSimulatorContent(wire));
+    // The id is chosen here so the cause is in place before the channel can see the message.
+    const waMessageId = newWaMessageId();
+    this.causes.expect(causeKey.inbound(channel.id, waMessageId), requestId);
+    await simulator.send(sender, phone.replace(/\D/g, ''), toSimulatorContent(wire), { id: waMessageId });
     return { channel_id: channel.id, from: e164(sender), wa_message_id: waMessageId };
   }
 
@@ -71,8 +87,8 @@ export class SandboxService {
     };
   }
 
-  /** The recipient of one of the channel's messages reports it delivered or read. */
-  async receipt(key: ApiKeyPrincipal, channelId: string, messageId: string, status: 'delivered' | 'read') {
+  /** The recipient of one of the channel's messages reports it delivered or read; the status events name this request. */
+  async receipt(key: ApiKeyPrincipal, channelId: string, messageId: string, status: 'delivered' | 'read', requestId: string) {
     const { channel, phone } = await this.pairedChannel(key, channelId);
     const row = await this.messages.outbound(channel.id, messageId);
     if (!row.chatJid.endsWith('@s.whatsapp.net')) {
@@ -81,11 +97,12 @@ export class SandboxService {
       });
     }
     const simulator = await this.network.simulator();
+    this.causes.expect(causeKey.receipt(channel.id, row.waMessageId, status), requestId);
     simulator.sendReceipt(row.chatJid.split('@')[0], phone.replace(/\D/g, ''), [row.waMessageId], status);
     return { message_id: row.id, status };
   }
 
-  async scan(key: ApiKeyPrincipal, channelId: string, phoneNumber?: string) {
+  async scan(key: ApiKeyPrincipal, channelId: string, phoneNumber: string | undefined, requestId: string) {
     const channel = await this.sandboxChannel(key, channelId);
     const qr = this.sessions.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
@@ -94,11 +111,12 @@ export class SandboxService {
     const simulator = await this.network.simulator();
     const phone = phoneNumber ?? `+1555${randomInt(1_000_000, 9_999_999)}`;
     simulator.createPhone(phone);
+    this.causes.expect(causeKey.channel(channel.id), requestId);
     await simulator.scanQr(phone, qr.qr);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async enterPairCode(key: ApiKeyPrincipal, channelId: string, code: string, phoneNumber?: string) {
+  async enterPairCode(key: ApiKeyPrincipal, channelId: string, code: string, phoneNumber: string | undefined, requestId: string) {
     const channel = await this.sandboxChannel(key, channelId);
     const phone = phoneNumber ?? this.network.pairingPhoneOf(channel.id);
     if (!phone) {
@@ -107,6 +125,7 @@ export class SandboxService {
       });
     }
     const simulator = await this.network.simulator();
+    this.causes.expect(causeKey.channel(channel.id), requestId);
     try {
       await simulator.enterPairCode(phone, code.replace('-', '').toUpperCase());
     } catch (error) {
@@ -120,14 +139,16 @@ export class SandboxService {
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async unlink(key: ApiKeyPrincipal, channelId: string) {
+  async unlink(key: ApiKeyPrincipal, channelId: string, requestId: string) {
     const { channel, phone } = await this.pairedChannel(key, channelId);
+    this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).unlink(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async drop(key: ApiKeyPrincipal, channelId: string) {
+  async drop(key: ApiKeyPrincipal, channelId: string, requestId: string) {
     const { channel, phone } = await this.pairedChannel(key, channelId);
+    this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).drop(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }

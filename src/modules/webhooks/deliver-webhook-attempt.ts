@@ -3,9 +3,9 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { version as PACKAGE_VERSION } from '../../../package.json';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { toWebhookEnvelope, WEBHOOK_HEADERS } from './webhook-envelope';
 import { postJson, SendResult } from './webhook-sender';
 import { SecretBox, signatureHeader } from './webhook-signing';
-import { WEBHOOK_API_VERSION } from './webhooks.contracts';
 import { WebhooksMetrics } from './webhooks.metrics';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -79,16 +79,7 @@ export class DeliverWebhookAttempt {
   }
 
   private async send(delivery: ClaimedDelivery): Promise<SendResult> {
-    const body = JSON.stringify({
-      id: delivery.id,
-      event: delivery.eventType,
-      api_version: WEBHOOK_API_VERSION,
-      sent_at: new Date().toISOString(),
-      attempt: delivery.attempts,
-      channel_id: delivery.channelId,
-      customer_id: delivery.customerId,
-      payload: delivery.payload,
-    });
+    const body = JSON.stringify(toWebhookEnvelope(delivery, new Date()));
     const secrets = [this.secrets.open(delivery.endpointSecret)];
     const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
     if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {
@@ -97,11 +88,11 @@ export class DeliverWebhookAttempt {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'User-Agent': WEBHOOK_USER_AGENT,
-      'X-WhatIsUp-Signature': signatureHeader(Math.floor(Date.now() / 1000), body, secrets),
-      'X-WhatIsUp-Event': delivery.eventType,
-      'X-WhatIsUp-Event-Id': delivery.id,
+      [WEBHOOK_HEADERS.signature]: signatureHeader(Math.floor(Date.now() / 1000), body, secrets),
+      [WEBHOOK_HEADERS.event]: delivery.eventType,
+      [WEBHOOK_HEADERS.eventId]: delivery.id,
     };
-    if (delivery.correlationId) headers['X-WhatIsUp-Correlation-Id'] = delivery.correlationId;
+    if (delivery.correlationId) headers[WEBHOOK_HEADERS.correlationId] = delivery.correlationId;
     const result = await postJson(this.guard, delivery.endpointUrl, body, headers, this.config.webhooks.attemptTimeoutMs);
     if (result.refused) this.logger.warn({ delivery_id: delivery.id, endpoint_id: delivery.endpointId, error: result.error }, 'webhook refused by the egress guard');
     return result;

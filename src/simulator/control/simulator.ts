@@ -167,12 +167,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   // what contacts do
 
-  /** Contact `from` sends `content` to account `to`; resolves with the message id. */
-  send(from: string, to: string, content: OutgoingContent): Promise<string> {
+  /**
+   * Contact `from` sends `content` to account `to`; resolves with the message id. `options.id` chooses that id,
+   * for a caller that must know it before the recipient sees the message.
+   */
+  send(from: string, to: string, content: OutgoingContent, options: { id?: string } = {}): Promise<string> {
     const sender = this.net.account(from);
     const recipient = this.net.account(to);
     return this.outbound.direct(sender, recipient, buildMessage(content, this.media, recipient.jid), {
       mediatype: mediatypeOf(content),
+      ...(options.id ? { id: options.id } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { envelopeProblems } from '../../support/event-payloads';
 
 export interface Received {
   path: string;
@@ -12,9 +13,14 @@ export interface Received {
 /** What the receiver answers to the nth request (0-based): a status code, or 'drop' to cut the connection. */
 export type Responder = (request: Received, index: number) => number | 'drop';
 
-/** A webhook receiver on 127.0.0.1 that records every request with its raw body. */
+/**
+ * A webhook receiver on 127.0.0.1 that records every request with its raw body, and checks every body against
+ * the envelope and payload schema of its event type: `close()` fails with what did not match.
+ */
 export class Receiver {
   readonly received: Received[] = [];
+  /** Bodies that do not match their event type's schema, readable. */
+  readonly problems: string[] = [];
   respond: Responder = () => 200;
 
   private constructor(private readonly server: http.Server) {}
@@ -38,6 +44,7 @@ export class Receiver {
         const entry: Received = { path: request.url ?? '/', headers: request.headers, rawBody, body, receivedAt: Date.now() };
         const index = receiver.received.length;
         receiver.received.push(entry);
+        receiver.problems.push(...envelopeProblems(body).map((problem) => `${entry.path} ${body.id}: ${problem}`));
         const answer = receiver.respond(entry, index);
         if (answer === 'drop') {
           request.socket.destroy();
@@ -63,9 +70,10 @@ export class Receiver {
     return this.received.filter((entry) => entry.path === path);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.problems.length > 0) throw new Error(`webhook bodies that do not match their schema:\n${this.problems.join('\n')}`);
   }
 }
 

@@ -1,5 +1,7 @@
 import { EventsService } from '../../../src/modules/events/events.service';
 import type { DomainEventInput } from '../../../src/modules/events/domain-event';
+import { EVENT_EXAMPLES } from '../../../src/modules/events/event-examples';
+import type { EmittedEventType, PayloadOf } from '../../../src/modules/events/event-payloads';
 import { TestGateway } from '../../support/gateway';
 import { bearer } from '../../support/http';
 
@@ -14,15 +16,33 @@ export async function createEndpoint(
   return res.body;
 }
 
-/** Publishes a domain event the way channels and messages do, as one committed transaction. */
-export function publish(gw: TestGateway, input: Partial<DomainEventInput> & { customerId: string }) {
+/**
+ * Publishes a domain event the way channels and messages do, as one committed transaction: a message.received
+ * by default, with the example payload of its type unless one is given.
+ */
+export function publish<T extends EmittedEventType = 'message.received'>(
+  gw: TestGateway,
+  input: { customerId: string; type?: T; channelId?: string | null; payload?: PayloadOf<T>; correlationId?: string | null },
+) {
+  const type = (input.type ?? 'message.received') as T;
   return gw.app.get(EventsService).publish({
-    type: 'message.received',
-    channelId: null,
-    payload: { text: 'hello' },
-    correlationId: 'req_test_correlation',
-    ...input,
-  });
+    type,
+    customerId: input.customerId,
+    channelId: input.channelId ?? null,
+    payload: input.payload ?? EVENT_EXAMPLES[type],
+    correlationId: input.correlationId === undefined ? 'req_test_correlation' : input.correlationId,
+  } as DomainEventInput);
+}
+
+/** A message.received payload whose message's text is `text`: a marker a test can find again. */
+export function receivedWithText(text: string): PayloadOf<'message.received'> {
+  const example = EVENT_EXAMPLES['message.received'];
+  return { ...example, message: { ...example.message, text } };
+}
+
+/** The text of a delivered message.received (see `receivedWithText`). */
+export function textOf(body: { payload: Record<string, unknown> }): string {
+  return String((body.payload.message as { text?: unknown } | undefined)?.text);
 }
 
 export async function delivery(gw: TestGateway, key: string, id: string) {
