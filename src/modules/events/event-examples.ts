@@ -1,4 +1,4 @@
-import type { EmittedEventType, PayloadOf } from './event-payloads';
+import { EmittedEventType, PayloadOf, payloadSchemaOf } from './event-payloads';
 
 /**
  * One example payload per emitted event type, typed by its schema: shown in docs/webhooks.md and the OpenAPI
@@ -106,3 +106,8 @@ export const EVENT_EXAMPLES: { [T in EmittedEventType]: PayloadOf<T> } = {
   'chat.pinned': { chat_id: CONTACT, chat, changed: ['pinned'] },
   'webhook.test': { endpoint_id: 'whe_01JZ8Q6C3D4E5F6G7H8J9K0M1N', message: 'A test event sent from the WhatIsUp API.' },
 };
+
+/** The example as its schema parses it: checked, and with its fields in the schema's order. */
+export function exampleOf(type: EmittedEventType): unknown {
+  return payloadSchemaOf(type).parse(EVENT_EXAMPLES[type]);
+}

@@ -8,6 +8,7 @@ import { nameChannelParameters } from './path-parameters';
 import { declareResponseHeaders } from './response-headers';
 import { ADMIN_SECURITY, API_KEY_SECURITY } from './security-schemes';
 import { restoreTypeUnions, zodDtosOf } from './zod-type-unions';
+import { addWebhooks } from '../../modules/webhooks/webhooks.openapi';
 
 export const API_TITLE = 'WhatIsUp API';
 /** The gateway's own version (package.json), the one its webhook User-Agent reports too. */
@@ -45,6 +46,7 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
   nameChannelParameters(document);
   declareResponseHeaders(document, API_KEY_SECURITY);
   addExamples(document);
+  addWebhooks(document);
   return document;
 }
 
