@@ -16,7 +16,7 @@ const timestamp = z.iso.datetime({ offset: true });
 const messageId = z.string().describe('The message\'s `id` in this API (`msg_…`).');
 const chatId = z.string().describe('The chat: user JID, LID or group JID.');
 
-/** A message as GET /v1/channels/{id}/messages/{messageId} presents it. */
+/** A message as GET /v1/channels/{channelId}/messages/{messageId} presents it. */
 export const eventMessageSchema = messageSchema;
 
 const messagePayload = () => z.object({ message_id: messageId, chat_id: chatId, message: eventMessageSchema });
@@ -58,7 +58,7 @@ const channelStatusPayload = <S extends z.ZodType<(typeof CHANNEL_STATES)[number
     reason: channelReason,
   });
 
-/** A chat as GET /v1/channels/{id}/chats/{chat_id} presents it. */
+/** A chat as GET /v1/channels/{channelId}/chats/{chatId} presents it. */
 export const eventChatSchema = chatSchema.omit({ applied_on_whatsapp: true });
 
 const chatPayload = () =>
@@ -141,8 +141,8 @@ export function isEmittedEventType(type: string): type is EmittedEventType {
 export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cause: string }> = {
   'message.received': {
     summary:
-      'A contact sent the channel a message (not a reaction). `message` is the message as GET /v1/channels/{id}/messages/{message_id} presents it; inbound media also carry a signed `url` to the bytes (valid MEDIA_URL_TTL_SECONDS).',
-    cause: 'The sandbox inbound call that sent it (POST /v1/sandbox/channels/{id}/inbound); none for real traffic.',
+      'A contact sent the channel a message (not a reaction). `message` is the message as GET /v1/channels/{channelId}/messages/{messageId} presents it; inbound media also carry a signed `url` to the bytes (valid MEDIA_URL_TTL_SECONDS).',
+    cause: 'The sandbox inbound call that sent it (POST /v1/sandbox/channels/{channelId}/inbound); none for real traffic.',
   },
   'message.sent': { summary: 'WhatsApp accepted a message the channel sent.', cause: 'The send request.' },
   'message.delivered': {
@@ -151,7 +151,7 @@ export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cau
   },
   'message.read': {
     summary: 'A message the channel sent was read, or the channel marked a received message read (`direction: inbound`).',
-    cause: 'The send request, the sandbox receipt call, or the mark-read request (POST …/messages/{id}/read).',
+    cause: 'The send request, the sandbox receipt call, or the mark-read request (POST …/messages/{messageId}/read).',
   },
   'message.failed': { summary: 'A message the channel was sending failed for good.', cause: 'The send request.' },
   'message.reaction': {
@@ -171,11 +171,11 @@ export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cau
     summary: 'Every lifecycle transition of a channel (see docs/channels.md for the states).',
     cause: 'As for channel.connected and channel.disconnected.',
   },
-  'chat.updated': { summary: 'A chat\'s settings were changed through PATCH /v1/channels/{id}/chats/{chat_id}.', cause: 'The PATCH request.' },
+  'chat.updated': { summary: 'A chat\'s settings were changed through PATCH /v1/channels/{channelId}/chats/{chatId}.', cause: 'The PATCH request.' },
   'chat.archived': { summary: 'Sent with chat.updated when the PATCH changed `archived`.', cause: 'The PATCH request.' },
   'chat.pinned': { summary: 'Sent with chat.updated when the PATCH changed `pinned`.', cause: 'The PATCH request.' },
   'webhook.test': {
-    summary: 'Sent only by POST /v1/webhooks/{id}/test, to that endpoint only; not part of the catalog.',
+    summary: 'Sent only by POST /v1/webhooks/{webhookId}/test, to that endpoint only; not part of the catalog.',
     cause: 'The test request.',
   },
 };

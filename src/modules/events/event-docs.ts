@@ -1,0 +1,139 @@
+import { exampleOf } from './event-examples';
+import { eventComponentSchemas, JsonSchema, payloadComponentName, SHARED_EVENT_SCHEMAS } from './event-json-schemas';
+import {
+  DELIVERED_EVENT_TYPES,
+  EVENT_DESCRIPTIONS,
+  EmittedEventType,
+  NOT_YET_EMITTED_EVENT_TYPES,
+  STREAMED_ONLY_EVENT_TYPES,
+} from './event-payloads';
+
+/**
+ * The "Event payloads" section of docs/webhooks.md, rendered from the payload schemas so the two cannot drift:
+ * `node -r @swc-node/register scripts/docs/event-payloads.ts` rewrites it, and a spec fails while it is stale.
+ */
+export const EVENT_DOCS_START = '<!-- event-payloads:start (generated from src/modules/events/event-payloads.ts; do not edit by hand) -->';
+export const EVENT_DOCS_END = '<!-- event-payloads:end -->';
+
+const SHARED_TITLES: Record<keyof typeof SHARED_EVENT_SCHEMAS, { title: string; anchor: string; intro: string }> = {
+  EventMessage: {
+    title: 'The message object',
+    anchor: 'the-message-object',
+    intro: 'A message as `GET /v1/channels/{channelId}/messages/{messageId}` presents it. The content sits under the field named after its `type`, in the same shape as a send.',
+  },
+  EventChat: {
+    title: 'The chat object',
+    anchor: 'the-chat-object',
+    intro: 'A chat as `GET /v1/channels/{channelId}/chats/{chatId}` presents it.',
+  },
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function typeOf(schema: JsonSchema): string {
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.split('/').pop() as keyof typeof SHARED_EVENT_SCHEMAS;
+    const shared = SHARED_TITLES[name];
+    return shared ? `[${shared.title.replace(/^The /, '')}](#${shared.anchor})` : name;
+  }
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).map(typeOf).join(' | ');
+  if (Array.isArray(schema.oneOf)) {
+    const branches = schema.oneOf as JsonSchema[];
+    const kinds = branches.map((branch) => ((branch.properties as Record<string, JsonSchema> | undefined)?.type as JsonSchema | undefined)?.const);
+    if (kinds.every((kind) => typeof kind === 'string')) return `object, by \`type\`: ${kinds.map((kind) => `\`${String(kind)}\``).join(', ')}`;
+    return branches.map(typeOf).join(' | ');
+  }
+  if ('const' in schema) return `\`${JSON.stringify(schema.const)}\``;
+  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map((value) => `\`${String(value)}\``).join(', ');
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+  return types
+    .map((type) => {
+      if (type === 'array') return `array of ${typeOf(schema.items as JsonSchema)}`;
+      if (type === 'string' && typeof schema.format === 'string') return `string (${schema.format})`;
+      return type ?? 'any';
+    })
+    .join(' | ');
+}
+
+/** One row per field; fields of inline objects follow their parent as `parent.field`. */
+function rows(schema: JsonSchema, prefix = ''): string[] {
+  const object = (Array.isArray(schema.anyOf) ? (schema.anyOf as JsonSchema[]).find((s) => s.type === 'object') : schema) ?? schema;
+  const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries(properties).flatMap(([name, field]) => {
+    const path = `${prefix}${name}`;
+    const description = [required.has(name) ? '' : 'Optional.', typeof field.description === 'string' ? field.description : ''].filter(Boolean).join(' ');
+    const row = `| \`${path}\` | ${cell(typeOf(field))} | ${cell(description)} |`;
+    const nested = (Array.isArray(field.anyOf) ? (field.anyOf as JsonSchema[]) : [field]).find((s) => s.type === 'object' && s.properties);
+    return nested ? [row, ...rows(nested, `${path}.`)] : [row];
+  });
+}
+
+function table(schema: JsonSchema): string[] {
+  return ['| Field | Type | Description |', '|---|---|---|', ...rows(schema)];
+}
+
+function eventSection(type: EmittedEventType, schemas: Record<string, JsonSchema>, note = ''): string[] {
+  const { summary, cause } = EVENT_DESCRIPTIONS[type];
+  return [
+    `### \`${type}\`${note}`,
+    '',
+    summary,
+    '',
+    `Correlation id: ${cause}`,
+    '',
+    ...table(schemas[payloadComponentName(type)]),
+    '',
+    '```json',
+    JSON.stringify(exampleOf(type), null, 2),
+    '```',
+    '',
+  ];
+}
+
+export function renderEventPayloadDocs(): string {
+  const schemas = eventComponentSchemas();
+  const lines = [
+    EVENT_DOCS_START,
+    '',
+    'The `payload` of each event type. The OpenAPI document (`/openapi.json`) publishes the same schemas in its',
+    '`webhooks` section, one entry per event type with the envelope above around its payload. New fields may be',
+    'added to a payload within an `api_version`: ignore the ones you do not know.',
+    '',
+    'Every message event names its message `message_id` (its `id` in the messages API) and its chat `chat_id`.',
+    '`X-WhatIsUp-Correlation-Id` (and `correlation_id` in the deliveries API) is the request id of the API call',
+    'that caused the event, when there was one.',
+    '',
+    'Two more event types are streamed over SSE (`GET /v1/events`, `GET /v1/channels/{channelId}/events`) and never POSTed',
+    `to webhook endpoints: ${STREAMED_ONLY_EVENT_TYPES.map((type) => `\`${type}\``).join(' and ')}. SSE frames carry the same payloads.`,
+    '',
+    ...DELIVERED_EVENT_TYPES.flatMap((type) => eventSection(type, schemas)),
+    ...STREAMED_ONLY_EVENT_TYPES.flatMap((type) => eventSection(type, schemas, ' (SSE only)')),
+    '### Not emitted yet',
+    '',
+    `${NOT_YET_EMITTED_EVENT_TYPES.map((type) => `\`${type}\``).join(', ')}: part of the catalog, so endpoints can`,
+    'subscribe to them, but nothing emits them yet. They arrive with the groups, presence and calls modules, and',
+    'their payloads will be documented here then.',
+    '',
+    ...(Object.keys(SHARED_TITLES) as Array<keyof typeof SHARED_TITLES>).flatMap((name) => [
+      `### ${SHARED_TITLES[name].title}`,
+      '',
+      SHARED_TITLES[name].intro,
+      '',
+      ...table(schemas[name]),
+      '',
+    ]),
+    EVENT_DOCS_END,
+  ];
+  return lines.join('\n');
+}
+
+/** `markdown` with its generated section replaced by a fresh rendering. */
+export function withEventPayloadDocs(markdown: string): string {
+  const start = markdown.indexOf(EVENT_DOCS_START);
+  const end = markdown.indexOf(EVENT_DOCS_END);
+  if (start < 0 || end < start) throw new Error(`the document has no ${EVENT_DOCS_START} … ${EVENT_DOCS_END} section`);
+  return markdown.slice(0, start) + renderEventPayloadDocs() + markdown.slice(end + EVENT_DOCS_END.length);
+}
