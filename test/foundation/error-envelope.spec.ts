@@ -24,7 +24,7 @@ describe('The error envelope', () => {
 
   it('answers a wrong method with 405, the allowed methods and an Allow header', async () => {
     const res = await gw.http.delete('/v1/limits').set(bearer(key)).expect(405);
-    expect(errorCode(res)).toBe('bad_request');
+    expect(errorCode(res)).toBe('method_not_allowed');
     expect(res.headers.allow).toBe('GET, HEAD');
     expect(res.body.error.details.allowed_methods).toEqual(['GET', 'HEAD']);
   });

@@ -2,7 +2,7 @@ import { ERROR_STATUS, ErrorCode } from './error-codes';
 
 export interface AppErrorOptions {
   details?: unknown;
-  /** Overrides the code's usual status where the protocol demands it (405, 413, 503). */
+  /** Overrides the code's usual status where the protocol demands it (413, 416, 503). */
   status?: number;
   headers?: Record<string, string>;
   cause?: unknown;

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   not_found: 404,
   bad_request: 400,
+  method_not_allowed: 405,
+  unsupported_media_type: 415,
   no_op: 409,
   other: 400,
   internal_error: 500,

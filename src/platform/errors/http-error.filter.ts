@@ -27,7 +27,7 @@ function fromMiddlewareError(error: Error & MiddlewareHttpError): AppError | und
       });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('bad_request', error.message, { status: 415 });
+      return new AppError('unsupported_media_type', error.message);
     default:
       return new AppError(status === 404 ? 'not_found' : 'bad_request', error.expose ? error.message : 'Bad request.', {
         status,
@@ -40,6 +40,8 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'internal_error';
   if (status === 400) return 'bad_request';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 415) return 'unsupported_media_type';
   return 'other';
 }
 
@@ -49,8 +51,7 @@ function fromHttpException(exception: HttpException, request: Request): AppError
   if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
     const allowed = allowedMethodsFor(request);
     if (allowed.length > 0) {
-      return new AppError('bad_request', `Method ${request.method} is not allowed on ${request.path}.`, {
-        status: 405,
+      return new AppError('method_not_allowed', `Method ${request.method} is not allowed on ${request.path}.`, {
         details: { allowed_methods: allowed },
         headers: { Allow: allowed.join(', ') },
       });
