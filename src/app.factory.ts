@@ -1,9 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
+import { ignoreIfNoneMatchAnyOnReads } from './platform/http/conditional-requests';
+import { ContentTypeInterceptor, JSON_MEDIA_TYPES } from './platform/http/content-type.interceptor';
 import { requestIdMiddleware } from './platform/http/request-id';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
@@ -19,7 +21,9 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.use(app.get(MetricsService).middleware);
-  app.use(express.json({ limit: runtime.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(ignoreIfNoneMatchAnyOnReads);
+  app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));
+  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)));
   mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl));
   await app.init();
   return app;

@@ -2,11 +2,28 @@ import { z } from 'zod';
 import { AppError } from './errors/app-error';
 
 /**
+ * A whole number in a query string, written in decimal digits only. `z.coerce.number()` hands the text to
+ * `Number()`, which also reads `0x10`, `1e2`, ` 5` and `` (as 0): a typo or a probe would become a page size.
+ * Digits are converted here and anything else is left as text for the number schema to refuse.
+ */
+export function queryInteger(min: number, max: number, fallback: number) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a decimal integer' : undefined) })
+      .int()
+      .min(min)
+      .max(max)
+      .default(fallback),
+  );
+}
+
+/**
  * Cursor pagination over time-ordered ids: newest first, `starting_after` semantics. The cursor is opaque
  * (base64url JSON) so its content can change without breaking clients; it stays valid while rows are inserted.
  */
 export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size, 1 to 100 (default 20).'),
+  limit: queryInteger(1, 100, 20).describe('Page size, 1 to 100 (default 20).'),
   cursor: z.string().min(1).max(512).optional().describe('The `next_cursor` of the previous page.'),
 });
 

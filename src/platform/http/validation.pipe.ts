@@ -1,6 +1,6 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { createZodValidationPipe } from 'nestjs-zod';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import { AppError } from '../errors/app-error';
 import { findUnstorableText } from '../storable-text';
 
@@ -42,6 +42,7 @@ export class AppValidationPipe extends ZodValidationPipe {
     // required fields names the missing ones instead of "expected object".
     const input = metadata.type === 'body' && value === undefined ? {} : value;
     assertStorableText(input, metadata);
+    assertKnownQueryParameters(input, metadata);
     return super.transform(input, metadata);
   }
 }
@@ -64,4 +65,52 @@ function assertStorableText(value: unknown, metadata: ArgumentMetadata): void {
   throw new AppError('invalid_request', `Invalid ${where}: ${message}.`, {
     details: { issues: [{ path: found, code: 'invalid_characters', message }] },
   });
+}
+
+/** The zod schema nestjs-zod keeps on a DTO class, when it is an object schema. */
+function objectShapeOf(metatype: ArgumentMetadata['metatype']): Record<string, ZodType> | undefined {
+  const schema = (metatype as { schema?: ZodType } | undefined)?.schema;
+  const def = schema?._zod?.def as { type?: string; shape?: Record<string, ZodType> } | undefined;
+  return def?.type === 'object' ? def.shape : undefined;
+}
+
+/** Whether a field's schema, under its optional/default/preprocess wrappers, takes a list. */
+function takesList(field: ZodType): boolean {
+  let def = field._zod.def as { type: string; innerType?: ZodType; in?: ZodType; out?: ZodType };
+  for (;;) {
+    const inner = def.innerType ?? (def.type === 'pipe' ? (def.in?._zod.def.type === 'transform' ? def.out : def.in) : undefined);
+    if (!inner) return def.type === 'array' || def.type === 'tuple';
+    def = inner._zod.def as typeof def;
+  }
+}
+
+/**
+ * A query is held to its contract's fields, once for every route: a misspelt parameter (`?limti=5`) or a
+ * bracketed one (`?type[]=text`, which the query parser keeps as a key of its own) would otherwise be dropped
+ * silently and the client would get an unfiltered list that looks like an answer. A parameter given twice
+ * (`?type=a&type=b`) arrives as a list, which only a field declared as a list may take. Zod's object schemas
+ * strip unknown keys, so this is checked here, on the raw query, rather than by making each contract strict.
+ */
+function assertKnownQueryParameters(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type !== 'query' || metadata.data || typeof value !== 'object' || value === null) return;
+  const shape = objectShapeOf(metadata.metatype);
+  if (!shape) return;
+  for (const [name, given] of Object.entries(value)) {
+    const field = Object.hasOwn(shape, name) ? shape[name] : undefined;
+    if (!field) {
+      const bracketed = /[[\]]/.test(name);
+      const message = bracketed
+        ? `unknown query parameter; give ${name.replace(/\[.*$/, '')} once, as name=value`
+        : `unknown query parameter; this route takes ${Object.keys(shape).join(', ') || 'none'}`;
+      throw new AppError('invalid_request', `Invalid ${name}: ${message}.`, {
+        details: { issues: [{ path: [name], code: 'unrecognized_keys', message }] },
+      });
+    }
+    if (typeof given !== 'string' && !takesList(field)) {
+      const message = 'must be given once, as name=value';
+      throw new AppError('invalid_request', `Invalid ${name}: ${message}.`, {
+        details: { issues: [{ path: [name], code: 'invalid_type', message }] },
+      });
+    }
+  }
 }

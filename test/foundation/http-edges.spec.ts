@@ -1,0 +1,178 @@
+import type { Response } from 'supertest';
+import { ChannelClient } from '../support/channels';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TestGateway } from '../support/gateway';
+import { bearer, errorCode } from '../support/http';
+
+function firstIssuePath(res: Response): string {
+  return (res.body.error.details.issues as Array<{ path: Array<string | number> }>)[0].path.join('.');
+}
+
+/** supertest collects unknown content types as text; media must be compared as bytes. */
+function binary(res: Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+describe('HTTP at the edges: conditional reads, body types, methods and query parameters', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  let key: string;
+  let channelId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gw = await TestGateway.start(db.prisma);
+    ({ key } = await gw.newAccount({ plan: 'unlimited' }));
+    channelId = await new ChannelClient(gw, key).create('edges');
+  });
+  afterAll(async () => {
+    await gw.close();
+    await db.drop();
+  });
+
+  describe('If-None-Match', () => {
+    it('answers a JSON read with If-None-Match: * in full (200 and the body), never an empty 304', async () => {
+      for (const path of [`/v1/channels/${channelId}`, '/v1/channels', '/v1/limits']) {
+        const res = await gw.http.get(path).set(bearer(key)).set('If-None-Match', '*');
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+        expect(Object.keys(res.body).length).toBeGreaterThan(0);
+      }
+    });
+
+    it('still answers 304 to the ETag of the current representation', async () => {
+      const first = await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).expect(200);
+      expect(first.headers.etag).toEqual(expect.any(String));
+      await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', first.headers.etag).expect(304);
+      await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', '"something-else"').expect(200);
+    });
+
+    it('serves a media link in full for *, and 304 for its ETag, strong or weak', async () => {
+      const bytes = Buffer.from('name,count\na,1\n');
+      const created = await gw.http
+        .post(`/v1/channels/${channelId}/media`)
+        .set(bearer(key))
+        .field('mime_type', 'text/csv')
+        .field('filename', 'data.csv')
+        .attach('file', bytes, { filename: 'data.csv' })
+        .expect(201);
+      const path = new URL(created.body.url).pathname;
+      const etag = `"${created.body.sha256}"`;
+      const any = await gw.http.get(path).set('If-None-Match', '*').buffer(true).parse(binary).expect(200);
+      expect(Buffer.compare(any.body as Buffer, bytes)).toBe(0);
+      await gw.http.head(path).set('If-None-Match', '*').expect(200);
+      await gw.http.get(path).set('If-None-Match', etag).expect(304);
+      await gw.http.get(path).set('If-None-Match', `"other", W/${etag}`).expect(304);
+    });
+  });
+
+  describe('body types', () => {
+    it.each([
+      ['text/plain', 'subject=s&body=b'],
+      ['application/x-www-form-urlencoded', 'subject=s&body=b'],
+      ['application/xml', '<ticket/>'],
+    ])('answers a %s body to a JSON route with 415 unsupported_media_type', async (type, body) => {
+      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', type).send(body);
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
+      expect(res.body.error.details.accepted).toEqual(expect.arrayContaining(['application/json']));
+    });
+
+    it('answers a multipart body to a route that only reads JSON with 415', async () => {
+      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).field('subject', 's').field('body', 'b');
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
+    });
+
+    it('reads JSON, JSON with a charset and +json types', async () => {
+      await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b' }).expect(201);
+      await gw.http
+        .post('/v1/support/tickets')
+        .set(bearer(key))
+        .set('Content-Type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ subject: 's', body: 'b' }))
+        .expect(201);
+      await gw.http
+        .patch(`/v1/channels/${channelId}`)
+        .set(bearer(key))
+        .set('Content-Type', 'application/merge-patch+json')
+        .send(JSON.stringify({ name: 'renamed' }))
+        .expect(200);
+    });
+
+    it('reads a request without a body as {}, whatever its Content-Type says', async () => {
+      const bare = await gw.http.post('/v1/support/tickets').set(bearer(key));
+      expect({ status: bare.status, code: errorCode(bare) }).toEqual({ status: 400, code: 'invalid_request' });
+      const empty = await gw.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', 'text/plain').send('');
+      expect({ status: empty.status, code: errorCode(empty) }).toEqual({ status: 400, code: 'invalid_request' });
+    });
+
+    it('keeps multipart uploads on the media route', async () => {
+      await gw.http
+        .post(`/v1/channels/${channelId}/media`)
+        .set(bearer(key))
+        .field('mime_type', 'text/plain')
+        .attach('file', Buffer.from('hello'), { filename: 'hello.txt' })
+        .expect(201);
+    });
+  });
+
+  describe('methods', () => {
+    it('answers a wrong method with 405 method_not_allowed and an Allow header', async () => {
+      const res = await gw.http.put(`/v1/channels/${channelId}`).set(bearer(key)).send({});
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 405, code: 'method_not_allowed' });
+      expect(res.headers.allow).toBe(res.body.error.details.allowed_methods.join(', '));
+      expect(res.body.error.details.allowed_methods).toEqual(expect.arrayContaining(['GET', 'PATCH', 'DELETE']));
+    });
+  });
+
+  describe('query parameters', () => {
+    it.each([
+      ['/v1/channels?limti=5', 'limti'],
+      ['/v1/messages?type[]=text', 'type[]'],
+      ['/v1/messages?type%5B%5D=text', 'type[]'],
+      ['/v1/support/tickets?limit=5&sort=asc', 'sort'],
+      ['/v1/audit-events?filter[action]=x', 'filter[action]'],
+    ])('refuses %s with invalid_request naming %s', async (path, name) => {
+      const res = await gw.http.get(path).set(bearer(key));
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 400, code: 'invalid_request' });
+      expect(firstIssuePath(res)).toBe(name);
+    });
+
+    it('refuses a scalar parameter given twice', async () => {
+      for (const path of ['/v1/messages?type=text&type=image', '/v1/channels?limit=5&limit=6']) {
+        const res = await gw.http.get(path).set(bearer(key));
+        expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
+      }
+    });
+
+    it('accepts the parameters the routes document', async () => {
+      const paths = [
+        '/v1/channels?limit=5&include_deleted=true',
+        '/v1/messages?limit=5&direction=inbound&type=text&status=received&chat=15551234567',
+        `/v1/channels/${channelId}/messages?since=2020-01-01T00:00:00.000Z&until=2999-01-01T00:00:00.000Z`,
+        `/v1/channels/${channelId}/chats?archived=true&pinned=false&limit=3`,
+        `/v1/channels/${channelId}/media?limit=1`,
+        '/v1/support/tickets?limit=100',
+        '/v1/audit-events?limit=1',
+        '/v1/webhooks?limit=2',
+      ];
+      for (const path of paths) {
+        const res = await gw.http.get(path).set(bearer(key));
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      }
+    });
+  });
+
+  describe('limit', () => {
+    it.each(['0x10', '1e2', '1.0', '+5', ' 5', '', '0', '101'])('refuses limit=%s with invalid_request on limit', async (limit) => {
+      const res = await gw.http.get(`/v1/channels?limit=${encodeURIComponent(limit)}`).set(bearer(key));
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 400, code: 'invalid_request' });
+      expect(firstIssuePath(res)).toBe('limit');
+    });
+
+    it('reads decimal digits, and 20 when absent', async () => {
+      for (const limit of ['1', '05', '100']) await gw.http.get(`/v1/support/tickets?limit=${limit}`).set(bearer(key)).expect(200);
+      await gw.http.get('/v1/channels').set(bearer(key)).expect(200);
+    });
+  });
+});
