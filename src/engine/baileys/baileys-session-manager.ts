@@ -6,6 +6,7 @@ import type { Agent } from 'node:https';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { outsideRequestContext } from '../../platform/logging/request-context';
 import { withStorableText } from '../../platform/storable-text';
 import { AuthStateRepository } from '../auth-state/auth-state.repository';
 import { SecretBox } from '../auth-state/secret-box';
@@ -80,7 +81,15 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     return qr && qr.expiresAt.getTime() > Date.now() ? qr : null;
   }
 
-  async open(target: SessionTarget): Promise<void> {
+  /**
+   * Opens the socket outside the request that asked for it (usually `connect`): the socket's events, and the
+   * logs of everything they trigger, belong to the session, not to that request (see request-context.ts).
+   */
+  open(target: SessionTarget): Promise<void> {
+    return outsideRequestContext(() => this.openSession(target));
+  }
+
+  private async openSession(target: SessionTarget): Promise<void> {
     const existing = this.sessions.get(target.channelId);
     if (existing) await this.end(target.channelId, existing, false);
     else if (this.sessions.size >= this.config.maxSessionsPerWorker) {

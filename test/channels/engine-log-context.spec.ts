@@ -1,0 +1,54 @@
+import { storage } from 'nestjs-pino/storage';
+import { SessionEvent, SessionManager } from '../../src/engine/session-manager';
+import { ChannelClient } from '../support/channels';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
+import { TestGateway } from '../support/gateway';
+import { bearer } from '../support/http';
+
+/**
+ * The logging context an engine event runs in: the request logger nestjs-pino keeps in its AsyncLocalStorage
+ * (bound to the request's method and URL) is what every log line written during that event is made with.
+ */
+describe('Engine events and the request that opened the session', () => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  let key: string;
+  const seen: Array<{ channelId: string; type: SessionEvent['type']; requestLogger: string | null }> = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gw = await TestGateway.start(db.prisma);
+    ({ key } = await gw.newAccount({ plan: 'unlimited' }));
+    gw.app.get(SessionManager).onEvent((channelId, event) => {
+      const store = storage.getStore();
+      seen.push({ channelId, type: event.type, requestLogger: store ? JSON.stringify(store.logger.bindings()) : null });
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await db.drop();
+  });
+
+  it('logs a received message outside the context of the connect call (no request logger of it)', async () => {
+    const channels = new ChannelClient(gw, key);
+    const id = await channels.create('context');
+    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).set('X-Request-Id', 'req_connect_context_01').expect(202);
+    await channels.waitForStatus(id, 'qr');
+    await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).expect(200);
+    await channels.waitForStatus(id, 'connected');
+    await gw.http
+      .post(`/v1/sandbox/channels/${id}/inbound`)
+      .set(bearer(key))
+      .set('X-Request-Id', 'req_inbound_context_01')
+      .send({ from: '+15557654321', type: 'text', text: 'hello' })
+      .expect(202);
+
+    const events = await eventually(
+      async () => seen.filter((event) => event.channelId === id),
+      (found) => found.some((event) => event.type === 'message'),
+    );
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['qr', 'open', 'message']));
+    for (const event of events) expect({ type: event.type, requestLogger: event.requestLogger }).toEqual({ type: event.type, requestLogger: null });
+  });
+});
