@@ -42,6 +42,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     media: { maxBytes: 10 * 1024 * 1024, fetchTimeoutMs: 5_000, urlTtlSeconds: 900, retentionDays: 30, storage: { kind: 'local' } },
     defaultPlan: 'free',
     maxSessionsPerWorker: 1000,
+    sseMaxStreamsPerKey: 5,
     sessionKeepAliveMs: 25_000,
     reconnect: { baseDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
     replacedLimit: 3,

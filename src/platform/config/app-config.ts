@@ -113,6 +113,7 @@ export const environmentSchema = z.object({
   MEDIA_S3_PREFIX: z.string().default('media/'),
   DEFAULT_PLAN: z.string().min(1).default('free'),
   MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
+  SSE_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1').default(5),
   SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
   RECONNECT_BASE_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(2_000),
   RECONNECT_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(120_000),
@@ -167,6 +168,8 @@ export interface AppConfig {
   messages: MessageSettings;
   defaultPlan: string;
   maxSessionsPerWorker: number;
+  /** Event streams (SSE) one API key may hold open at once in one process; more answer rate_limited. */
+  sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;
   /** Reconnect backoff: base * 2^(attempt-1), capped, with full jitter. */
   reconnect: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };

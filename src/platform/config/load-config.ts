@@ -102,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     defaultPlan: e.DEFAULT_PLAN,
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
+    sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
     reconnect: {
       baseDelayMs: e.RECONNECT_BASE_DELAY_MS,
