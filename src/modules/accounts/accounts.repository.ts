@@ -60,6 +60,10 @@ export class AccountsRepository {
     return this.prisma.apiKey.findUnique({ where: { id } });
   }
 
+  findApiKeyStates(ids: string[]): Promise<Array<{ id: string; revokedAt: Date | null; expiresAt: Date | null }>> {
+    return this.prisma.apiKey.findMany({ where: { id: { in: ids } }, select: { id: true, revokedAt: true, expiresAt: true } });
+  }
+
   findApiKeyByHash(secretHash: string) {
     return this.prisma.apiKey.findUnique({ where: { secretHash }, include: { customer: { include: { plan: true } } } });
   }

@@ -110,6 +110,22 @@ export class AccountsService {
     return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
   }
 
+  /**
+   * Of these keys, those no longer usable, with the code authenticating them would now answer: one query for
+   * every key at once, so that long-lived requests (event streams) can re-check their keys cheaply.
+   */
+  async unusableKeys(ids: string[], now = new Date()): Promise<Map<string, 'auth_invalid' | 'auth_expired'>> {
+    const unusable = new Map<string, 'auth_invalid' | 'auth_expired'>();
+    if (ids.length === 0) return unusable;
+    const rows = await this.accounts.findApiKeyStates(ids);
+    for (const id of ids) {
+      const row = rows.find((r) => r.id === id);
+      if (!row || row.revokedAt) unusable.set(id, 'auth_invalid');
+      else if (row.expiresAt && row.expiresAt <= now) unusable.set(id, 'auth_expired');
+    }
+    return unusable;
+  }
+
   /** Resolves a well-formed key to its principal, or auth_invalid / auth_expired. */
   async authenticate(key: string): Promise<ApiKeyPrincipal> {
     const row = await this.accounts.findApiKeyByHash(hashApiKey(key));

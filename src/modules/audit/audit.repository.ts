@@ -3,7 +3,8 @@ import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 
 export type AuditEventRow = Awaited<ReturnType<PrismaClient['auditEvent']['findUniqueOrThrow']>>;
-export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details'> & { details?: Prisma.InputJsonValue };
+/** `mode` is left to the database: the acting key's mode, else the channel's (trigger audit_events_set_mode). */
+export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details' | 'mode'> & { details?: Prisma.InputJsonValue };
 
 @Injectable()
 export class AuditRepository {
@@ -13,10 +14,12 @@ export class AuditRepository {
     return tx.auditEvent.create({ data: event });
   }
 
-  list(args: { customerId: string; channelId?: string; before?: string; take: number }): Promise<AuditEventRow[]> {
+  /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */
+  list(args: { customerId: string; mode: 'live' | 'test'; channelId?: string; before?: string; take: number }): Promise<AuditEventRow[]> {
     return this.prisma.auditEvent.findMany({
       where: {
         customerId: args.customerId,
+        OR: [{ mode: args.mode }, { mode: null }],
         ...(args.channelId ? { channelId: args.channelId } : {}),
         ...(args.before ? { id: { lt: args.before } } : {}),
       },

@@ -97,6 +97,7 @@ export class AuditService {
   async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {
     const rows = await this.audit.list({
       customerId: key.customerId,
+      mode: key.mode,
       channelId: key.channelId ?? undefined,
       before: decodeCursor(query.cursor, idOf('aud')),
       take: query.limit + 1,

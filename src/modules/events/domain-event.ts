@@ -60,6 +60,11 @@ export interface DomainEvent {
   channelId: string | null;
   payload: Record<string, unknown>;
   correlationId?: string | null;
+  /**
+   * The mode of its channel (set by the database on insert): keys and webhook endpoints of the other mode never
+   * see it. Null for an event without a channel, which keys of both modes see.
+   */
+  mode?: 'live' | 'test' | null;
   /** Commit-ordered sequence; the SSE event id. */
   seq: bigint;
   occurredAt: Date;

@@ -21,7 +21,9 @@ class StreamQueryDto extends createZodDto(
 
 const SSE_DESCRIPTION =
   'Server-Sent Events (`text/event-stream`): one `event:` per domain event, `id:` its sequence number, `data:` ' +
-  '`{ id, type, channel_id, created_at, payload }`. Reconnect with `Last-Event-ID` (or `?after=`) to resume without a gap.';
+  '`{ id, type, channel_id, created_at, payload }`. Reconnect with `Last-Event-ID` (or `?after=`) to resume without a gap. ' +
+  'Only events of channels of your key\'s mode. When the key is revoked or expires, the stream ends with a `stream.ended` ' +
+  'event (`data: { reason: "auth_invalid" | "auth_expired", message }`). At most SSE_MAX_STREAMS_PER_KEY streams per key at once.';
 
 @ApiTags('Events')
 @ApiBearerAuth()
@@ -46,6 +48,8 @@ export class EventStreamController {
   ): Promise<void> {
     await this.stream.open(request, response, {
       customerId: key.customerId,
+      apiKeyId: key.apiKeyId,
+      mode: key.mode,
       channelId: key.channelId ?? undefined,
       after: this.stream.resumePoint(lastEventId, query.after),
     });
@@ -67,6 +71,8 @@ export class EventStreamController {
     const channel = await this.access.require(key, id, { allowDeleted: true });
     await this.stream.open(request, response, {
       customerId: key.customerId,
+      apiKeyId: key.apiKeyId,
+      mode: key.mode,
       channelId: channel.id,
       after: this.stream.resumePoint(lastEventId, query.after),
     });

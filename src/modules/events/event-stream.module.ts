@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { EventStreamController } from './event-stream.controller';
+import { EventStreamListener } from './event-stream.listener';
 import { EventStreamService } from './event-stream.service';
 
 /** The SSE streams of the event log (kept apart from EventsModule, which channels themselves use). */
-@Module({ imports: [ChannelsModule], controllers: [EventStreamController], providers: [EventStreamService] })
+@Module({ imports: [ChannelsModule, AccountsModule], controllers: [EventStreamController], providers: [EventStreamListener, EventStreamService] })
 export class EventStreamModule {}

@@ -1,31 +1,47 @@
-import { BeforeApplicationShutdown, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { AccountsService } from '../accounts/accounts.service';
 import { DomainEvent } from './domain-event';
+import { EventNotice, EventStreamListener, StreamWaker } from './event-stream.listener';
 import { EventsService } from './events.service';
 
-const POLL_MS = 1_000;
 const KEEPALIVE_MS = 15_000;
 const BATCH = 200;
 const RETRY_MS = 2_000;
+/** How often the keys of open streams are checked for revocation and expiry: one query per process. */
+const KEY_CHECK_MS = 2_000;
 /** How long the shutdown waits for ended streams to finish their last log query. */
 const DRAIN_MS = 2_000;
 const SHUTDOWN_NOTE = ': server shutting down; reconnect with Last-Event-ID to resume\n\n';
 
-interface Subscriber {
-  wake(): void;
+export interface StreamFilter {
+  customerId: string;
+  apiKeyId: string;
+  mode: 'live' | 'test';
+  channelId?: string;
+  after?: bigint;
 }
 
 interface OpenStream {
+  apiKeyId: string;
   /** Writes the shutdown note and ends the response. */
   end(): void;
+  /** Tells the client its key can no longer be used, and ends the response. */
+  endForKey(code: 'auth_invalid' | 'auth_expired'): void;
   /** Settles when the stream's loop has left (no query of the log in flight any more). */
   done: Promise<void>;
 }
 
 /**
- * Server-Sent Events over the domain event log. Each stream replays from its resume point, then follows:
- * woken at once by events committed in this process, and polling the log for those of other processes.
+ * Server-Sent Events over the domain event log. Each stream replays from its resume point, then follows: it
+ * reads the log again only when the process' one listener (EventStreamListener) reports an event it shows, of its
+ * customer, its key's mode and its channel. An idle stream costs no query.
+ *
+ * A key holds at most SSE_MAX_STREAMS_PER_KEY streams in this process. The keys of open streams are re-checked
+ * every few seconds, all in one query: a stream whose key was revoked or has expired ends with a `stream.ended`
+ * event naming the code a new request would get (`auth_invalid`, `auth_expired`).
  *
  * Streams never end by themselves, and Nest's shutdown closes the HTTP server, which waits for every open
  * response. So the streams are ended when the shutdown begins (module destroy, the first hook), with a note
@@ -34,18 +50,29 @@ interface OpenStream {
  */
 @Injectable()
 export class EventStreamService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
-  private readonly subscribers = new Set<Subscriber>();
+  private readonly logger = new Logger(EventStreamService.name);
   private readonly streams = new Set<OpenStream>();
+  /** Open streams per API key, in this process. */
+  private readonly perKey = new Map<string, number>();
+  private keyCheckTimer?: NodeJS.Timeout;
+  private checkingKeys = false;
   private stopping = false;
 
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly listener: EventStreamListener,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onModuleInit(): void {
-    this.events.subscribeCommitted({ onEventsCommitted: () => this.subscribers.forEach((s) => s.wake()) });
+    this.keyCheckTimer = setInterval(() => void this.checkKeys(), KEY_CHECK_MS);
+    this.keyCheckTimer.unref();
   }
 
   onModuleDestroy(): void {
     this.stopping = true;
+    clearInterval(this.keyCheckTimer);
     this.streams.forEach((stream) => stream.end());
   }
 
@@ -68,64 +95,116 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
     return BigInt(raw);
   }
 
-  async open(request: Request, response: Response, filter: { customerId: string; channelId?: string; after?: bigint }): Promise<void> {
+  async open(request: Request, response: Response, filter: StreamFilter): Promise<void> {
     if (this.stopping) return endForShutdown(response);
-    // Without a resume point a stream starts now: only events committed after it opens.
-    let cursor = filter.after ?? (await this.latestSeq(filter));
-    if (this.stopping) return endForShutdown(response);
-    writeHead(response);
-    response.write(`: stream open after ${cursor}\n\n`);
+    this.takeSlot(filter.apiKeyId);
+    let slotHeld = true;
+    const releaseSlot = () => {
+      if (slotHeld) this.releaseSlot(filter.apiKeyId);
+      slotHeld = false;
+    };
+    const scope = { customerId: filter.customerId, mode: filter.mode, channelId: filter.channelId };
 
     let closed = false;
+    // Set by every wake, cleared before each read: a wake that arrives during a read is not lost.
+    let woken = false;
     let pending: (() => void) | null = null;
     let left!: () => void;
-    const subscriber: Subscriber = { wake: () => pending?.() };
-    const stream: OpenStream = {
-      end: () => {
-        if (closed) return;
-        closed = true;
-        subscriber.wake();
-        if (!response.writableEnded) response.end(SHUTDOWN_NOTE);
+    const waker: StreamWaker = {
+      concerns: (notice) => concerns(scope, notice),
+      wake: () => {
+        woken = true;
+        pending?.();
       },
+    };
+    const finish = (last: string) => {
+      if (closed) return;
+      closed = true;
+      waker.wake();
+      if (!response.writableEnded && response.headersSent) response.end(last);
+    };
+    const stream: OpenStream = {
+      apiKeyId: filter.apiKeyId,
+      end: () => finish(SHUTDOWN_NOTE),
+      endForKey: (code) => finish(keyEndedNote(code)),
       done: new Promise<void>((resolve) => (left = resolve)),
     };
-    this.subscribers.add(subscriber);
+    // Registered before the first read, so that no event committed meanwhile goes unnoticed.
+    this.listener.add(waker);
     this.streams.add(stream);
-    const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
-    request.on('close', () => {
+    const onClose = () => {
       closed = true;
-      subscriber.wake();
-    });
+      releaseSlot();
+      waker.wake();
+    };
+    request.on('close', onClose);
+    response.on('close', onClose);
+    let keepalive: NodeJS.Timeout | undefined;
 
     try {
+      // Without a resume point a stream starts now: only events committed after it opens.
+      let cursor = filter.after ?? (await this.events.latestSeq(scope));
+      if (this.stopping) return endForShutdown(response);
+      if (closed) return;
+      writeHead(response);
+      response.write(`: stream open after ${cursor}\n\n`);
+      keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
       while (!closed) {
-        const batch = await this.events.listAfter({ customerId: filter.customerId, channelId: filter.channelId, afterSeq: cursor, take: BATCH });
+        woken = false;
+        const batch = await this.events.listAfter({ ...scope, afterSeq: cursor, take: BATCH });
         if (closed) break;
         for (const event of batch) {
           response.write(format(event));
           cursor = event.seq;
         }
-        if (batch.length === BATCH) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          pending = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        if (batch.length === BATCH || woken) continue;
+        await new Promise<void>((resolve) => (pending = resolve));
         pending = null;
       }
     } finally {
       clearInterval(keepalive);
-      this.subscribers.delete(subscriber);
+      this.listener.remove(waker);
       this.streams.delete(stream);
+      releaseSlot();
       if (!response.writableEnded) response.end();
       left();
     }
   }
 
-  private async latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {
-    return this.events.latestSeq(filter);
+  private takeSlot(apiKeyId: string): void {
+    const open = this.perKey.get(apiKeyId) ?? 0;
+    const limit = this.config.sseMaxStreamsPerKey;
+    if (open >= limit) {
+      throw new AppError('rate_limited', `This key already has ${open} event streams open; at most ${limit} at once.`, {
+        headers: { 'Retry-After': '1' },
+        details: { limit, open_streams: open },
+      });
+    }
+    this.perKey.set(apiKeyId, open + 1);
+  }
+
+  private releaseSlot(apiKeyId: string): void {
+    const open = (this.perKey.get(apiKeyId) ?? 1) - 1;
+    if (open > 0) this.perKey.set(apiKeyId, open);
+    else this.perKey.delete(apiKeyId);
+  }
+
+  /** Ends the streams of keys revoked or expired since they opened. */
+  private async checkKeys(): Promise<void> {
+    if (this.checkingKeys || this.streams.size === 0) return;
+    this.checkingKeys = true;
+    try {
+      const unusable = await this.accounts.unusableKeys([...this.perKey.keys()]);
+      if (unusable.size === 0) return;
+      for (const stream of this.streams) {
+        const code = unusable.get(stream.apiKeyId);
+        if (code) stream.endForKey(code);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'checking the keys of open event streams failed; the next check retries');
+    } finally {
+      this.checkingKeys = false;
+    }
   }
 }
 
@@ -146,6 +225,22 @@ function writeHead(response: Response, connection: 'keep-alive' | 'close' = 'kee
 function endForShutdown(response: Response): void {
   writeHead(response, 'close');
   response.end(SHUTDOWN_NOTE);
+}
+
+/** Whether a stream of this scope shows the event: its customer, its mode (or no mode), its channel if it has one. */
+function concerns(scope: { customerId: string; mode: 'live' | 'test'; channelId?: string }, notice: EventNotice): boolean {
+  if (notice.customerId !== scope.customerId) return false;
+  if (notice.mode !== null && notice.mode !== scope.mode) return false;
+  return scope.channelId === undefined || notice.channelId === scope.channelId;
+}
+
+/**
+ * The last words of a stream whose key can no longer be used: an event without an id (the client's
+ * Last-Event-ID stays the last event it was sent), with the code a new request with this key gets.
+ */
+function keyEndedNote(code: 'auth_invalid' | 'auth_expired'): string {
+  const reason = code === 'auth_invalid' ? 'the API key was revoked' : 'the API key expired';
+  return `: ${reason}; stream closed\nevent: stream.ended\ndata: ${JSON.stringify({ reason: code, message: `This stream ended: ${reason}.` })}\n\n`;
 }
 
 function format(event: DomainEvent): string {

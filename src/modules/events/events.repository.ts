@@ -14,7 +14,23 @@ function toDomainEvent(row: Row): DomainEvent {
     channelId: row.channelId,
     payload: row.payload as Record<string, unknown>,
     correlationId: row.correlationId,
+    mode: row.mode,
     occurredAt: row.createdAt,
+  };
+}
+
+/** Whose events: a customer's, of one mode, optionally of one channel. */
+export interface EventFilter {
+  customerId: string;
+  mode: 'live' | 'test';
+  channelId?: string;
+}
+
+function where(filter: EventFilter): Prisma.DomainEventWhereInput {
+  return {
+    customerId: filter.customerId,
+    ...(filter.channelId ? { channelId: filter.channelId } : {}),
+    OR: [{ mode: filter.mode }, { mode: null }],
   };
 }
 
@@ -36,12 +52,11 @@ export class EventsRepository {
     return toDomainEvent(row);
   }
 
-  /** Events after a sequence number, oldest first: the replay behind Last-Event-ID. */
-  async listAfter(args: { customerId: string; channelId?: string; afterSeq: bigint; take: number }): Promise<DomainEvent[]> {
+  /** Events after a sequence number, oldest first: the replay behind Last-Event-ID. Only the key's mode, and events of no channel. */
+  async listAfter(args: EventFilter & { afterSeq: bigint; take: number }): Promise<DomainEvent[]> {
     const rows = await this.prisma.domainEvent.findMany({
       where: {
-        customerId: args.customerId,
-        ...(args.channelId ? { channelId: args.channelId } : {}),
+        ...where(args),
         seq: { gt: args.afterSeq },
       },
       orderBy: { seq: 'asc' },
@@ -50,12 +65,18 @@ export class EventsRepository {
     return rows.map(toDomainEvent);
   }
 
-  async latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {
+  async latestSeq(filter: EventFilter): Promise<bigint> {
     const row = await this.prisma.domainEvent.findFirst({
-      where: { customerId: filter.customerId, ...(filter.channelId ? { channelId: filter.channelId } : {}) },
+      where: where(filter),
       orderBy: { seq: 'desc' },
       select: { seq: true },
     });
+    return row?.seq ?? 0n;
+  }
+
+  /** The newest sequence number of the whole log: what the streams' shared catch-up compares against. */
+  async newestSeq(): Promise<bigint> {
+    const row = await this.prisma.domainEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     return row?.seq ?? 0n;
   }
 }

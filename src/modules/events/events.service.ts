@@ -4,7 +4,7 @@ import { PRISMA } from '../../platform/database/database.module';
 import { newId } from '../../platform/ids';
 import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
 import { EVENT_PAYLOADS } from './event-payloads';
-import { EventsRepository } from './events.repository';
+import { EventFilter, EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
 export interface TransactionalEventSubscriber {
@@ -77,11 +77,15 @@ export class EventsService {
     }
   }
 
-  latestSeq(filter: { customerId: string; channelId?: string }): Promise<bigint> {
+  latestSeq(filter: EventFilter): Promise<bigint> {
     return this.events.latestSeq(filter);
   }
 
-  listAfter(args: { customerId: string; channelId?: string; afterSeq: bigint; take: number }): Promise<DomainEvent[]> {
+  listAfter(args: EventFilter & { afterSeq: bigint; take: number }): Promise<DomainEvent[]> {
     return this.events.listAfter(args);
+  }
+
+  newestSeq(): Promise<bigint> {
+    return this.events.newestSeq();
   }
 }

@@ -67,7 +67,12 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
 
   async onEventInTransaction(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
     if (!isWebhookEventType(event.type)) return;
-    const endpoints = await this.repository.matchingEndpoints(tx, { customerId: event.customerId, channelId: event.channelId, type: event.type });
+    const endpoints = await this.repository.matchingEndpoints(tx, {
+      customerId: event.customerId,
+      channelId: event.channelId,
+      mode: event.mode ?? null,
+      type: event.type,
+    });
     await this.repository.insertDeliveries(
       tx,
       endpoints.map((endpoint) => ({

@@ -58,10 +58,11 @@ export class WebhooksRepository {
     return this.prisma.webhookEndpoint.findFirst({ where: { id, customerId } });
   }
 
-  listEndpoints(args: { customerId: string; channelId?: string; before?: string; take: number }): Promise<WebhookEndpointRow[]> {
+  listEndpoints(args: { customerId: string; mode: 'live' | 'test'; channelId?: string; before?: string; take: number }): Promise<WebhookEndpointRow[]> {
     return this.prisma.webhookEndpoint.findMany({
       where: {
         customerId: args.customerId,
+        mode: args.mode,
         ...(args.channelId ? { channelId: args.channelId } : {}),
         ...(args.before ? { id: { lt: args.before } } : {}),
       },
@@ -91,11 +92,15 @@ export class WebhooksRepository {
 
   // ---- the outbox -----------------------------------------------------------------------------
 
-  /** Enabled endpoints of the customer that want this event type from this channel. */
-  matchingEndpoints(tx: Prisma.TransactionClient, args: { customerId: string; channelId: string | null; type: string }) {
+  /**
+   * Enabled endpoints of the customer that want this event type from this channel, of the channel's mode (an
+   * event without a channel, of no mode, goes to endpoints of both modes).
+   */
+  matchingEndpoints(tx: Prisma.TransactionClient, args: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string }) {
     return tx.webhookEndpoint.findMany({
       where: {
         customerId: args.customerId,
+        ...(args.mode ? { mode: args.mode } : {}),
         enabled: true,
         events: { hasSome: ['*', args.type] },
         OR: [{ channelId: null }, ...(args.channelId ? [{ channelId: args.channelId }] : [])],
@@ -228,7 +233,7 @@ export class WebhooksRepository {
   findDelivery(customerId: string, id: string) {
     return this.prisma.webhookDelivery.findFirst({
       where: { id, customerId },
-      include: { endpoint: { select: { channelId: true } } },
+      include: { endpoint: { select: { channelId: true, mode: true } } },
     });
   }
 

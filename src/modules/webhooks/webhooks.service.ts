@@ -20,8 +20,9 @@ import {
 import { WebhookEndpointRow, WebhooksRepository } from './webhooks.repository';
 
 /**
- * Webhook endpoints and their deliveries, as the API manages them. A customer sees only its own; a
- * channel-scoped key sees only the endpoints filtered on its channel. What is not visible answers
+ * Webhook endpoints and their deliveries, as the API manages them. A customer sees only its own, of its key's
+ * mode (an endpoint has the mode of the key that created it); a channel-scoped key sees only the endpoints
+ * filtered on its channel. What is not visible answers
  * `webhook_endpoint_not_found` (or `not_found` for a delivery), never revealing that it exists.
  */
 @Injectable()
@@ -41,6 +42,7 @@ export class WebhooksService {
     const row = await this.repository.createEndpoint({
       id: newId('whe'),
       customerId: key.customerId,
+      mode: key.mode,
       channelId,
       url: input.url,
       events: input.events,
@@ -54,6 +56,7 @@ export class WebhooksService {
   async list(key: ApiKeyPrincipal, query: PageQuery) {
     const rows = await this.repository.listEndpoints({
       customerId: key.customerId,
+      mode: key.mode,
       channelId: key.channelId ?? undefined,
       before: decodeCursor(query.cursor, idOf('whe')),
       take: query.limit + 1,
@@ -152,7 +155,7 @@ export class WebhooksService {
 
   private async visibleEndpoint(key: ApiKeyPrincipal, id: string): Promise<WebhookEndpointRow> {
     const endpoint = isIdOf('whe', id) ? await this.repository.findEndpoint(key.customerId, id) : null;
-    if (!endpoint || (key.channelId && endpoint.channelId !== key.channelId)) {
+    if (!endpoint || endpoint.mode !== key.mode || (key.channelId && endpoint.channelId !== key.channelId)) {
       throw new AppError('webhook_endpoint_not_found', `No webhook endpoint ${id}.`);
     }
     return endpoint;
@@ -160,7 +163,7 @@ export class WebhooksService {
 
   private async visibleDelivery(key: ApiKeyPrincipal, id: string) {
     const delivery = isIdOf('wevt', id) ? await this.repository.findDelivery(key.customerId, id) : null;
-    if (!delivery || (key.channelId && delivery.endpoint.channelId !== key.channelId)) {
+    if (!delivery || delivery.endpoint.mode !== key.mode || (key.channelId && delivery.endpoint.channelId !== key.channelId)) {
       throw new AppError('not_found', `No webhook delivery ${id}.`);
     }
     return delivery;
