@@ -19,6 +19,12 @@ export class SseClient {
   private readonly abort = new AbortController();
   private waiters: Array<() => void> = [];
   status = 0;
+  /** The body of a refused stream (not 200): the error envelope. */
+  refusal?: { error?: { code?: string } };
+  /** Whether the server ended the stream. */
+  ended = false;
+  /** The `stream.ended` event the server closed the stream with, if any. */
+  endedWith?: { reason: string; message: string };
 
   private constructor() {}
 
@@ -33,6 +39,7 @@ export class SseClient {
     });
     client.status = response.status;
     if (response.ok && response.body) void client.read(response.body);
+    else client.refusal = (await response.json().catch(() => undefined)) as SseClient['refusal'];
     return client;
   }
 
@@ -46,6 +53,18 @@ export class SseClient {
       });
     }
     return this.events;
+  }
+
+  /** Waits for the server to end the stream. */
+  async waitForEnd(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended) {
+      if (Date.now() > deadline) throw new Error('the stream is still open');
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
   }
 
   close(): void {
@@ -69,7 +88,9 @@ export class SseClient {
               .filter((line) => line && !line.startsWith(':'))
               .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
           );
-          if (fields.data) {
+          if (fields.event === 'stream.ended') {
+            this.endedWith = JSON.parse(fields.data);
+          } else if (fields.data) {
             const event: SseEvent = { id: fields.id, event: fields.event, data: JSON.parse(fields.data) };
             this.events.push(event);
             this.problems.push(...payloadProblems(event.event, event.data.payload).map((problem) => `${event.id}: ${problem}`));
@@ -80,5 +101,7 @@ export class SseClient {
     } catch {
       // aborted
     }
+    this.ended = true;
+    this.waiters.splice(0).forEach((wake) => wake());
   }
 }
