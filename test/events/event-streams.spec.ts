@@ -185,5 +185,24 @@ describe('Event streams', () => {
         streams.forEach((stream) => stream.close());
       }
     });
+
+    it('wakes a stream of another gateway process through Redis, without waiting for the catch-up', async () => {
+      const other = await TestGateway.start(db.prisma, { redisKeyPrefix: gw.config.redisKeyPrefix });
+      // The other process' catch-up never finds anything new: only the Redis notice can wake its stream.
+      jest.spyOn(other.app.get(EventsService), 'newestSeq').mockResolvedValue(0n);
+      const { key, customerId } = await gw.newAccount();
+      const channel = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'main' }).expect(201)).body.id as string;
+      const stream = await SseClient.open(other, '/v1/events', key);
+      try {
+        expect(stream.status).toBe(200);
+        await sleep(300);
+        await publish(gw, { customerId, channelId: channel, payload: receivedWithText('across processes') });
+        await stream.waitFor(1, 4_000);
+        expect(textOf(stream.events[0].data)).toBe('across processes');
+      } finally {
+        stream.close();
+        await other.app.close();
+      }
+    });
   });
 });
