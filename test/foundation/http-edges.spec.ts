@@ -78,6 +78,25 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       expect(res.body.error.details.accepted).toEqual(expect.arrayContaining(['application/json']));
     });
 
+    it('audits a call refused for its body type under the route\'s action', async () => {
+      const { key: own } = await gw.newAccount();
+      await gw.http.post('/v1/support/tickets').set(bearer(own)).set('Content-Type', 'text/plain').send('hello').expect(415);
+      await gw.flushAudit();
+      const audit = await gw.http.get('/v1/audit-events').set(bearer(own)).expect(200);
+      expect(audit.body.data).toEqual([
+        expect.objectContaining({ action: 'support_ticket.create', status_code: 415, error_code: 'unsupported_media_type' }),
+      ]);
+    });
+
+    it('answers JSON in a charset other than UTF-8 with 415 unsupported_media_type', async () => {
+      const res = await gw.http
+        .post('/v1/support/tickets')
+        .set(bearer(key))
+        .set('Content-Type', 'application/json; charset=iso-8859-2')
+        .send(JSON.stringify({ subject: 's', body: 'b' }));
+      expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
+    });
+
     it('answers a multipart body to a route that only reads JSON with 415', async () => {
       const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).field('subject', 's').field('body', 'b');
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
