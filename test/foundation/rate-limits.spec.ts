@@ -46,7 +46,14 @@ describe('Rate limits', () => {
   });
 
   it('peeks at /v1/limits without consuming', async () => {
-    const { key } = await gw.newAccount();
+    // A bucket that refills once in 1,000 s, so that time passing between the requests (a busy machine)
+    // cannot refill what a peek might have spent.
+    await gw.http
+      .put('/v1/admin/plans/glacial')
+      .set(bearer(gw.adminToken))
+      .send({ name: 'Glacial', channel_limit: 3, rate_limit: { burst: 60, per_second: 0.001 } })
+      .expect(200);
+    const { key } = await gw.newAccount({ plan: 'glacial' });
     await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
     const first = await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
     for (let i = 0; i < 5; i++) await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
@@ -54,7 +61,13 @@ describe('Rate limits', () => {
     expect(first.body.rate_limit.remaining).toBe(59);
     expect(last.body.rate_limit.remaining).toBe(59);
     expect(last.headers['x-ratelimit-remaining']).toBe('59');
-    expect(last.body).toMatchObject({ plan: 'free', channel_limit: 3, rate_limit: { limit: 60, refill_per_second: 1 } });
+    expect(last.body).toMatchObject({ plan: 'glacial', channel_limit: 3, rate_limit: { limit: 60, refill_per_second: 0.001 } });
+  });
+
+  it('reports the free plan', async () => {
+    const { key } = await gw.newAccount();
+    const res = await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
+    expect(res.body).toMatchObject({ plan: 'free', channel_limit: 3, rate_limit: { limit: 60, refill_per_second: 1 } });
   });
 
   it('keeps one bucket per key', async () => {
