@@ -159,6 +159,32 @@ describe('Event streams', () => {
         second.close();
       }
     });
+    it('counts a key\'s streams over every gateway process', async () => {
+      const other = await TestGateway.start(db.prisma, { redisKeyPrefix: gw.config.redisKeyPrefix, sseMaxStreamsPerKey: 2 });
+      const { key } = await gw.newAccount();
+      const here = await SseClient.open(gw, '/v1/events', key);
+      const there = await SseClient.open(other, '/v1/events', key);
+      try {
+        expect([here.status, there.status]).toEqual([200, 200]);
+        const refused = await SseClient.open(other, '/v1/events', key);
+        refused.close();
+        expect(refused.status).toBe(429);
+        expect(refused.refusal?.error?.code).toBe('rate_limited');
+
+        here.close();
+        const freed = await eventually(async () => {
+          const stream = await SseClient.open(other, '/v1/events', key);
+          if (stream.status === 200) return stream;
+          stream.close();
+          return undefined;
+        }, 5_000);
+        freed.close();
+      } finally {
+        here.close();
+        there.close();
+        await other.app.close();
+      }
+    });
   });
 
   describe('wake-ups', () => {

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { AccountsService } from '../accounts/accounts.service';
 import { DomainEvent } from './domain-event';
 import { EventNotice, EventStreamListener, StreamWaker } from './event-stream.listener';
+import { EventStreamSlots } from './event-stream.slots';
 import { EventsService } from './events.service';
 
 const KEEPALIVE_MS = 15_000;
@@ -39,9 +40,10 @@ interface OpenStream {
  * reads the log again only when the process' one listener (EventStreamListener) reports an event it shows, of its
  * customer, its key's mode and its channel. An idle stream costs no query.
  *
- * A key holds at most SSE_MAX_STREAMS_PER_KEY streams in this process. The keys of open streams are re-checked
- * every few seconds, all in one query: a stream whose key was revoked or has expired ends with a `stream.ended`
- * event naming the code a new request would get (`auth_invalid`, `auth_expired`).
+ * A key holds at most SSE_MAX_STREAMS_PER_KEY streams, over every gateway process (EventStreamSlots). The keys
+ * of open streams are re-checked every few seconds, all in one query: a stream whose key was revoked or has
+ * expired ends with a `stream.ended` event naming the code a new request would get (`auth_invalid`,
+ * `auth_expired`).
  *
  * Streams never end by themselves, and Nest's shutdown closes the HTTP server, which waits for every open
  * response. So the streams are ended when the shutdown begins (module destroy, the first hook), with a note
@@ -52,8 +54,6 @@ interface OpenStream {
 export class EventStreamService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(EventStreamService.name);
   private readonly streams = new Set<OpenStream>();
-  /** Open streams per API key, in this process. */
-  private readonly perKey = new Map<string, number>();
   private keyCheckTimer?: NodeJS.Timeout;
   private checkingKeys = false;
   private stopping = false;
@@ -62,6 +62,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
     private readonly events: EventsService,
     private readonly listener: EventStreamListener,
     private readonly accounts: AccountsService,
+    private readonly slots: EventStreamSlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,12 +98,15 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
 
   async open(request: Request, response: Response, filter: StreamFilter): Promise<void> {
     if (this.stopping) return endForShutdown(response);
-    this.takeSlot(filter.apiKeyId);
-    let slotHeld = true;
-    const releaseSlot = () => {
-      if (slotHeld) this.releaseSlot(filter.apiKeyId);
-      slotHeld = false;
-    };
+    const slot = await this.slots.acquire(filter.apiKeyId, this.config.sseMaxStreamsPerKey);
+    if (!slot) {
+      const limit = this.config.sseMaxStreamsPerKey;
+      throw new AppError('rate_limited', `This key already has ${limit} event streams open, the most it may hold at once.`, {
+        headers: { 'Retry-After': '1' },
+        details: { limit },
+      });
+    }
+    const releaseSlot = () => slot.release();
     const scope = { customerId: filter.customerId, mode: filter.mode, channelId: filter.channelId };
 
     let closed = false;
@@ -139,6 +143,8 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
     };
     request.on('close', onClose);
     response.on('close', onClose);
+    // A client gone while the slot was being taken has closed already: its events will not fire again.
+    if (response.destroyed || request.socket?.destroyed) onClose();
     let keepalive: NodeJS.Timeout | undefined;
 
     try {
@@ -171,30 +177,12 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
     }
   }
 
-  private takeSlot(apiKeyId: string): void {
-    const open = this.perKey.get(apiKeyId) ?? 0;
-    const limit = this.config.sseMaxStreamsPerKey;
-    if (open >= limit) {
-      throw new AppError('rate_limited', `This key already has ${open} event streams open; at most ${limit} at once.`, {
-        headers: { 'Retry-After': '1' },
-        details: { limit, open_streams: open },
-      });
-    }
-    this.perKey.set(apiKeyId, open + 1);
-  }
-
-  private releaseSlot(apiKeyId: string): void {
-    const open = (this.perKey.get(apiKeyId) ?? 1) - 1;
-    if (open > 0) this.perKey.set(apiKeyId, open);
-    else this.perKey.delete(apiKeyId);
-  }
-
   /** Ends the streams of keys revoked or expired since they opened. */
   private async checkKeys(): Promise<void> {
     if (this.checkingKeys || this.streams.size === 0) return;
     this.checkingKeys = true;
     try {
-      const unusable = await this.accounts.unusableKeys([...this.perKey.keys()]);
+      const unusable = await this.accounts.unusableKeys([...new Set([...this.streams].map((stream) => stream.apiKeyId))]);
       if (unusable.size === 0) return;
       for (const stream of this.streams) {
         const code = unusable.get(stream.apiKeyId);
