@@ -168,7 +168,7 @@ export interface AppConfig {
   messages: MessageSettings;
   defaultPlan: string;
   maxSessionsPerWorker: number;
-  /** Event streams (SSE) one API key may hold open at once in one process; more answer rate_limited. */
+  /** Event streams (SSE) one API key may hold open at once, over every gateway process; more answer rate_limited. */
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;
   /** Reconnect backoff: base * 2^(attempt-1), capped, with full jitter. */
