@@ -51,6 +51,10 @@ const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true 
   .map((entry) => entry.name)
   .sort();
 
+// Each test starts Node processes that compile TypeScript on the fly (and PGlite loads a WebAssembly
+// PostgreSQL): on two busy cores that can pass Jest's default minute.
+jest.setTimeout(180_000);
+
 describe('The db:* commands on PostgreSQL', () => {
   let name: string;
   let env: Record<string, string>;

@@ -38,6 +38,10 @@ function deadPid(): number {
   return pid as number;
 }
 
+// Each test starts Node processes that compile TypeScript on the fly (and PGlite loads a WebAssembly
+// PostgreSQL): on two busy cores that can pass Jest's default minute.
+jest.setTimeout(180_000);
+
 describe('The embedded database lock', () => {
   let dataDir: ReturnType<typeof tempDir>;
   let holder: ChildProcess | undefined;

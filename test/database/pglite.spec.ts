@@ -9,6 +9,10 @@ const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true 
   .map((entry) => entry.name)
   .sort();
 
+// Each test starts Node processes that compile TypeScript on the fly (and PGlite loads a WebAssembly
+// PostgreSQL): on two busy cores that can pass Jest's default minute.
+jest.setTimeout(180_000);
+
 describe('The embedded PGlite database', () => {
   const cleanups: Array<() => void> = [];
   const dataDir = async () => {

@@ -7,6 +7,10 @@ import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
 import { runScript } from '../support/processes';
 
+// Each test starts Node processes that compile TypeScript on the fly (and PGlite loads a WebAssembly
+// PostgreSQL): on two busy cores that can pass Jest's default minute.
+jest.setTimeout(180_000);
+
 describe('The operator CLI', () => {
   let db: TestDatabase;
   let dataDir: string;
