@@ -1,4 +1,5 @@
 import { bearer } from '../support/http';
+import { SseClient } from '../support/sse';
 import { eventually } from '../support/eventually';
 import { Receiver } from '../webhooks/support/receiver';
 import { Channel, digits, MessagingStack, newPhone } from './support';
@@ -86,6 +87,20 @@ describe('Message events', () => {
     const got = await channel.message(received.id);
     expect(payload).toEqual({ message_id: received.id, chat_id: chatId, message: got });
     expect((await hookOf('message.received', received.id)).body.payload).toEqual(payload);
+  });
+
+  it('carries the correlation id in the event stream too', async () => {
+    const stream = await SseClient.open(stack.gw, `/v1/channels/${channel.id}/events`, channel.key);
+    try {
+      const received = await inbound('req_sandbox_stream_0001', { type: 'text', text: 'seen on the stream' });
+      const frame = await eventually(
+        async () => stream.events.find((e) => e.event === 'message.received' && e.data.payload.message_id === received.id),
+        (found) => found !== undefined,
+      );
+      expect(frame!.data.correlation_id).toBe('req_sandbox_stream_0001');
+    } finally {
+      await stream.close();
+    }
   });
 
   it('gives message.received from the sandbox inbound endpoint that request\'s X-Request-Id as its correlation id', async () => {

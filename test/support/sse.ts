@@ -5,7 +5,7 @@ import { TestGateway } from './gateway';
 export interface SseEvent {
   id: string;
   event: string;
-  data: { id: string; type: string; channel_id: string | null; payload: Record<string, unknown> };
+  data: { id: string; type: string; channel_id: string | null; correlation_id?: string | null; payload: Record<string, unknown> };
 }
 
 /**

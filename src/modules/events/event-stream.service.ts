@@ -237,6 +237,8 @@ function format(event: DomainEvent): string {
     type: event.type,
     channel_id: event.channelId,
     created_at: event.occurredAt.toISOString(),
+    // The request that caused the event, as webhooks carry it in X-WhatIsUp-Correlation-Id.
+    correlation_id: event.correlationId ?? null,
     payload: event.payload,
   };
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
