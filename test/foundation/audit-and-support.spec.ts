@@ -89,6 +89,21 @@ describe('Audit events and support tickets', () => {
     expect(errorCode(await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'x'.repeat(201), body: 'b' }).expect(400))).toBe('invalid_request');
   });
 
+  it("shows a ticket about a channel only to keys of the channel's mode; one about no channel to both", async () => {
+    const { customerId, key: testKey } = await gw.newAccount();
+    const live = await gw.newKey({ customerId, mode: 'live' });
+    const testChannel = (await gw.http.post('/v1/channels').set(bearer(testKey)).send({ name: 'sandbox' }).expect(201)).body.id as string;
+    const about = await gw.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'test line', body: 'b', channel_id: testChannel }).expect(201);
+    const general = await gw.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'general', body: 'b' }).expect(201);
+
+    const subjects = async (key: string) =>
+      (await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data.map((t: { subject: string }) => t.subject);
+    expect(await subjects(testKey)).toEqual(['general', 'test line']);
+    expect(await subjects(live.key)).toEqual(['general']);
+    expect(errorCode(await gw.http.get(`/v1/support/tickets/${about.body.id}`).set(bearer(live.key)).expect(404))).toBe('not_found');
+    await gw.http.get(`/v1/support/tickets/${general.body.id}`).set(bearer(live.key)).expect(200);
+  });
+
   it("refuses a ticket about a channel that is not one of the customer's channels of the key's mode", async () => {
     const { customerId, key } = await gw.newAccount();
     const own = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'own' }).expect(201)).body.id as string;

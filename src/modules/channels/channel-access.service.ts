@@ -31,6 +31,14 @@ export class ChannelAccessService {
     return this.requireOwned(key, channelId, options);
   }
 
+  /**
+   * The owner's channels of the other mode: what a customer-wide list shown to this key must leave out
+   * (rows that name no channel belong to both modes).
+   */
+  otherModeChannelIds(owner: ChannelOwner): Promise<string[]> {
+    return this.channels.idsOfMode(owner.customerId, owner.mode === 'live' ? 'test' : 'live');
+  }
+
   /** The same check without a key: for an operator minting a key for a customer, or a key naming a channel. */
   async requireOwned(owner: ChannelOwner, channelId: string, options: { allowDeleted?: boolean } = {}): Promise<ChannelRow> {
     const row = await this.channels.findByClientId(channelId);

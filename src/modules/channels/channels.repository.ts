@@ -49,6 +49,12 @@ export class ChannelsRepository {
     return isUuid(id) ? this.find(id.toLowerCase()) : Promise.resolve(null);
   }
 
+  /** Ids of a customer's channels of one mode, deleted ones included. */
+  async idsOfMode(customerId: string, mode: 'live' | 'test'): Promise<string[]> {
+    const rows = await this.prisma.channel.findMany({ where: { customerId, mode }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   list(args: { customerId: string; mode: 'live' | 'test'; onlyId?: string; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {
     return this.prisma.channel.findMany({
       where: {

@@ -16,11 +16,13 @@ export class SupportRepository {
     return this.prisma.supportTicket.findFirst({ where: { id, customerId } });
   }
 
-  list(args: { customerId: string; channelId?: string; before?: string; take: number }): Promise<SupportTicketRow[]> {
+  list(args: { customerId: string; channelId?: string; excludeChannelIds: string[]; before?: string; take: number }): Promise<SupportTicketRow[]> {
     return this.prisma.supportTicket.findMany({
       where: {
         customerId: args.customerId,
         ...(args.channelId ? { channelId: args.channelId } : {}),
+        // NOT IN alone would also drop the tickets about no channel (NULL is never "not in").
+        ...(args.excludeChannelIds.length > 0 ? { OR: [{ channelId: null }, { channelId: { notIn: args.excludeChannelIds } }] } : {}),
         ...(args.before ? { id: { lt: args.before } } : {}),
       },
       orderBy: { id: 'desc' },

@@ -29,7 +29,8 @@ export class SupportService {
 
   async get(key: ApiKeyPrincipal, id: string) {
     const row = isIdOf('tkt', id) ? await this.tickets.find(key.customerId, id) : null;
-    if (!row || (key.channelId && row.channelId !== key.channelId)) {
+    const otherMode = row?.channelId ? (await this.channels.otherModeChannelIds(key)).includes(row.channelId) : false;
+    if (!row || otherMode || (key.channelId && row.channelId !== key.channelId)) {
       throw new AppError('not_found', `No support ticket ${id}.`);
     }
     return toSupportTicket(row);
@@ -39,6 +40,8 @@ export class SupportService {
     const rows = await this.tickets.list({
       customerId: key.customerId,
       channelId: key.channelId ?? undefined,
+      // Tickets about a channel follow its mode, as every channel route does; the others are shown to both.
+      excludeChannelIds: await this.channels.otherModeChannelIds(key),
       before: decodeCursor(query.cursor, idOf('tkt')),
       take: query.limit + 1,
     });
