@@ -33,6 +33,9 @@ describe('The published OpenAPI document, as a contract', () => {
   }
 
   const MISSING_CHANNEL = '00000000-0000-4000-8000-000000000000';
+  /** Waits and test timeouts are generous: the suite pairs channels and delivers webhooks on shared, busy cores. */
+  const WAIT_MS = 60_000;
+  const TEST_MS = 180_000;
   let admin: { Authorization: string };
   let customerId: string;
   let key: string; // test key, unlimited plan
@@ -63,7 +66,7 @@ describe('The published OpenAPI document, as a contract', () => {
   it('health probes', async () => {
     await expectStatus(gw.http.get('/health/live'), 200);
     await expectStatus(gw.http.get('/health/ready'), 200);
-  });
+  }, TEST_MS);
 
   it('the admin API: customers, keys, plans', async () => {
     await expectStatus(gw.http.get('/v1/admin/customers'), 401);
@@ -94,7 +97,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.get('/v1/admin/plans').set(admin), 200);
     await expectStatus(gw.http.put('/v1/admin/plans/contract_tiny').set(admin).send({ name: 'Tiny', channel_limit: 0, rate_limit: { burst: 2, per_second: 0.01 } }), 200);
     await expectStatus(gw.http.put('/v1/admin/plans/contract_tiny').set(admin).send({ name: 'Tiny', channel_limit: -1 }), 400);
-  });
+  }, TEST_MS);
 
   it('channels: create, read, rename, pair by QR, and the failures around them', async () => {
     const auth = bearer(key);
@@ -119,45 +122,46 @@ describe('The published OpenAPI document, as a contract', () => {
 
     await expectStatus(gw.http.post(`/v1/channels/${channelId}/connect`).set(auth), 202);
     const channels = new ChannelClient(gw, key);
-    await channels.waitForStatus(channelId, 'qr');
+    await channels.waitForStatus(channelId, 'qr', WAIT_MS);
     await expectStatus(gw.http.get(`/v1/channels/${channelId}/qr`).set(auth), 200);
     phone = newPhone();
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: 'not a phone' }), 400);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: phone }), 200);
-    await channels.waitForStatus(channelId, 'connected');
+    await channels.waitForStatus(channelId, 'connected', WAIT_MS);
     await expectStatus(gw.http.get(`/v1/channels/${channelId}/status`).set(auth), 200);
     await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);
     await expectStatus(gw.http.get('/v1/channels').set(auth), 200);
-  });
+  }, TEST_MS);
 
   it('channels: pair by code, disconnect, log out, delete', async () => {
     const auth = bearer(key);
     const channels = new ChannelClient(gw, key);
     const other = await channels.create('by code');
     await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
-    await channels.waitForStatus(other, 'qr');
+    await channels.waitForStatus(other, 'qr', WAIT_MS);
     await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: 'abc' }), 400);
     const otherPhone = newPhone();
     const pair = await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: otherPhone }), 200);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: 'nope' }), 400);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: pair.body.code }), 200);
-    await channels.waitForStatus(other, 'connected');
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/drop`).set(auth), 200);
-    await channels.waitForStatus(other, 'connected');
+    await channels.waitForStatus(other, 'connected', WAIT_MS);
     await expectStatus(gw.http.post(`/v1/channels/${other}/disconnect`).set(auth), 200);
+    await channels.waitForStatus(other, 'stopped_by_user', WAIT_MS);
     await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
-    await channels.waitForStatus(other, 'connected');
+    await channels.waitForStatus(other, 'connected', WAIT_MS);
+    // Dropped, the channel reconnects on its own; unlinked meanwhile, it ends logged out whatever it was doing.
+    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/drop`).set(auth), 200);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/unlink`).set(auth), 200);
-    await channels.waitForStatus(other, 'logged_out');
+    await channels.waitForStatus(other, 'logged_out', WAIT_MS);
     const third = await channels.create('to log out');
     await expectStatus(gw.http.post(`/v1/channels/${third}/connect`).set(auth), 202);
-    await channels.waitForStatus(third, 'qr');
+    await channels.waitForStatus(third, 'qr', WAIT_MS);
     await expectStatus(gw.http.post(`/v1/channels/${third}/logout`).set(auth), 200);
     await expectStatus(gw.http.delete(`/v1/channels/${other}`).set(auth), 200);
     await expectStatus(gw.http.get(`/v1/channels/${other}`).set(auth), 200); // deleted channels stay readable
     await expectStatus(gw.http.patch(`/v1/channels/${other}`).set(auth).send({ name: 'renamed' }), 409); // but are unavailable
     await expectStatus(gw.http.delete(`/v1/channels/${MISSING_CHANNEL}`).set(auth), 404);
-  });
+  }, TEST_MS);
 
   it('keys scoped to a channel, and a plan without room for channels', async () => {
     const scoped = await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', channel_id: channelId }), 201);
@@ -179,7 +183,7 @@ describe('The published OpenAPI document, as a contract', () => {
     }
     expect(limited?.status).toBe(429);
     await expectStatus(gw.http.get('/v1/limits').set(bearer(tinyKey)), 200);
-  });
+  }, TEST_MS);
 
   it('media: upload, fetch by URL, list, signed links with ranges, delete', async () => {
     const auth = bearer(key);
@@ -211,7 +215,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 204);
     await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 404);
     await expectStatus(gw.http.get(new URL(throwaway.body.url).pathname), 410);
-  });
+  }, TEST_MS);
 
   it('messages: every type sent, received messages, history, read receipts, the sandbox outbox', async () => {
     const auth = bearer(key);
@@ -250,7 +254,7 @@ describe('The published OpenAPI document, as a contract', () => {
     const history = await eventually(
       () => gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ limit: 100 }),
       (r) => ['image', 'audio', 'location', 'contact', 'reaction'].every((type) => r.body.data.some((m: { direction: string; type: string }) => m.direction === 'inbound' && m.type === type)),
-      20_000,
+      WAIT_MS,
     );
     contract.check(history);
     const types = new Set(history.body.data.map((m: { direction: string; type: string }) => `${m.direction} ${m.type}`));
@@ -272,7 +276,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'read' }), 200);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'seen' }), 400);
     await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(bearer(liveKey)).send({ message_id: text.body.message_id, status: 'read' }), 403);
-  });
+  }, TEST_MS);
 
   it('chats and contacts', async () => {
     const auth = bearer(key);
@@ -292,7 +296,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/nobody/profile`).set(auth), 400);
     await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 200);
     await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 404);
-  });
+  }, TEST_MS);
 
   it('webhooks: endpoints, test deliveries, replays', async () => {
     const auth = bearer(key);
@@ -309,7 +313,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: 60 }), 200);
     await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: -1 }), 400);
     const test = await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/test`).set(auth), 202);
-    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), (r) => r.body.status === 'delivered');
+    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), (r) => r.body.status === 'delivered', WAIT_MS);
     await expectStatus(gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), 200);
     await expectStatus(gw.http.get('/v1/webhook-deliveries/wevt_missing').set(auth), 404);
     await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}/deliveries`).set(auth).query({ status: 'delivered' }), 200);
@@ -323,9 +327,9 @@ describe('The published OpenAPI document, as a contract', () => {
     const failing = await expectStatus(gw.http.post('/v1/webhooks').set(auth).send({ url: receiver.url('/failing') }), 201);
     const retried = await expectStatus(gw.http.post(`/v1/webhooks/${failing.body.id}/test`).set(auth), 202);
     await expectStatus(gw.http.post(`/v1/webhook-deliveries/${retried.body.id}/replay`).set(auth), 409);
-    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), (r) => r.body.status === 'failed');
+    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), (r) => r.body.status === 'failed', WAIT_MS);
     await expectStatus(gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), 200);
-  });
+  }, TEST_MS);
 
   it('event streams (Server-Sent Events)', async () => {
     const server = gw.app.getHttpServer();
@@ -341,7 +345,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.get('/v1/events').set(bearer(key)).query({ after: 'the beginning' }), 400);
     await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/events`).set(bearer(key)), 404);
     await expectStatus(gw.http.get('/v1/events'), 401);
-  });
+  }, TEST_MS);
 
   it('limits, audit events, support tickets', async () => {
     const auth = bearer(key);
@@ -356,7 +360,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.get('/v1/support/tickets').set(auth).query({ limit: 0 }), 400);
     await expectStatus(gw.http.get(`/v1/support/tickets/${ticket.body.id}`).set(auth), 200);
     await expectStatus(gw.http.get('/v1/support/tickets/tkt_missing').set(auth), 404);
-  });
+  }, TEST_MS);
 
   it('the admin API: disabling and enabling a channel', async () => {
     await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 409); // not disabled
@@ -364,7 +368,7 @@ describe('The published OpenAPI document, as a contract', () => {
     await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 200);
     await expectStatus(gw.http.post(`/v1/admin/channels/${MISSING_CHANNEL}/disable`).set(admin), 404);
     await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/disable`), 401);
-  });
+  }, TEST_MS);
 
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
