@@ -106,6 +106,8 @@ describe('The published OpenAPI document, as a contract', () => {
     const created = await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'contract' }), 201);
     channelId = created.body.id;
     await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: '' }), 400);
+    await expectStatus(gw.http.post('/v1/channels').set(auth).set('Content-Type', 'text/plain').send('name=contract'), 415);
+    await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'x'.repeat(1_100_000) }), 413);
     await expectStatus(gw.http.get('/v1/channels').set(auth).query({ include_deleted: 'true' }), 200);
     await expectStatus(gw.http.get('/v1/channels').set(auth).query({ limit: 'x' }), 400);
     await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../errors/error-envelope';
 import { ErrorCode, ERROR_STATUS } from '../errors/error-codes';
 
@@ -34,4 +34,22 @@ export function ApiErrorResponses(...items: Array<ErrorGroup | ErrorCode>) {
       ApiResponse({ status, type: ErrorEnvelope, description: `Error codes: ${list.map((c) => `\`${c}\``).join(', ')}` }),
     ),
   );
+}
+
+const envelope = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } };
+
+/**
+ * Declares the refusals of a request body, on every operation that reads one: larger than BODY_LIMIT (413,
+ * `bad_request`) or of a type, charset or encoding the route does not read (415, `unsupported_media_type`).
+ * The JSON parser answers some of them before any route runs, so they are added to the document here rather
+ * than listed by each route.
+ */
+export function declareBodyErrors(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      if (!operation?.requestBody || !operation.responses) continue;
+      operation.responses['413'] ??= { description: 'Error codes: `bad_request` (the body is larger than BODY_LIMIT)', content: envelope };
+      operation.responses['415'] ??= { description: 'Error codes: `unsupported_media_type`', content: envelope };
+    }
+  }
 }

@@ -23,8 +23,8 @@ const ref = (name: string): ReferenceObject => ({ $ref: `#/components/headers/${
  * Declares the headers every response carries, as components referenced from each response:
  * - `X-Request-Id` on every response (the request-id middleware runs before anything can answer);
  * - the `X-RateLimit-*` budget on responses to API-key operations, written by the rate-limit guard right after
- *   authentication: not on 401 (authentication failed first), and not always on 400 and 500 (a body that is not
- *   JSON is refused, and an internal error can happen, before the guard ran), where they are declared optional;
+ *   authentication: not on 401 (authentication failed first), and not always on 400, 413, 415 and 5xx (the JSON
+ *   parser refuses a body, and an internal error can happen, before the guard ran), where they are optional;
  * - `Retry-After` on 429.
  */
 export function declareResponseHeaders(document: OpenAPIObject, apiKeyScheme: string): void {
@@ -37,7 +37,7 @@ export function declareResponseHeaders(document: OpenAPIObject, apiKeyScheme: st
         if (!response || '$ref' in response) continue;
         const headers: Record<string, HeaderObject | ReferenceObject> = { 'X-Request-Id': ref('X-Request-Id') };
         if (rateLimited && status !== '401') {
-          const always = status !== '400' && !status.startsWith('5');
+          const always = !['400', '413', '415'].includes(status) && !status.startsWith('5');
           for (const name of RATE_LIMIT_HEADERS) {
             headers[name] = always ? ref(name) : { ...HEADERS[name], required: false, description: `${HEADERS[name].description} Absent when the request was refused before authentication.` };
           }
