@@ -55,20 +55,20 @@ export class EventStreamController {
     });
   }
 
-  @Get('channels/:id/events')
+  @Get('channels/:channelId/events')
   @ApiOperation({ summary: 'Stream one channel\'s events', description: SSE_DESCRIPTION })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
   @ApiResponse({ status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiErrorResponses('auth', 'validation', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key')
   async channel(
     @CurrentKey() key: ApiKeyPrincipal,
-    @Param('id') id: string,
+    @Param('channelId') channelId: string,
     @Query() query: StreamQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const channel = await this.access.require(key, id, { allowDeleted: true });
+    const channel = await this.access.require(key, channelId, { allowDeleted: true });
     await this.stream.open(request, response, {
       customerId: key.customerId,
       apiKeyId: key.apiKeyId,
