@@ -28,27 +28,20 @@ const undeclared = (finding: Finding, status: number) => finding.kind === 'contr
 
 export const KNOWN_DEFECTS: KnownDefect[] = [
   {
-    name: 'undeclared 415 on operations with a JSON body',
-    why: 'A body sent without Content-Type or as text/plain, form data, or JSON in another charset is refused with 415 unsupported_media_type, but no operation of the document declares 415.',
-    matches: (f) => f.hasBody && undeclared(f, 415) && f.code === 'unsupported_media_type',
-  },
-  {
     name: 'undeclared 400 for a path parameter that cannot be decoded or stored',
     why: 'A path parameter with %00 or an encoded lone surrogate is refused with 400 invalid_request (invalid_characters), and a broken escape (%, %ZZ, %C0%AF) with 400 bad_request; operations that have no other input do not declare 400.',
     matches: (f) => undeclared(f, 400) && (f.code === 'invalid_request' || f.code === 'bad_request'),
   },
   {
-    name: 'undeclared 404 for an unknown channel_id in the body of POST /v1/webhooks and POST /v1/support/tickets',
-    why: 'A channel_id that does not exist answers 404 channel_not_found; neither operation declares 404 (201, 400, 401, 403, 429, 500).',
-    matches: (f) => ['POST /v1/webhooks', 'POST /v1/support/tickets'].includes(f.operation) && undeclared(f, 404) && f.code === 'channel_not_found',
-  },
-  {
-    name: 'POST /v1/admin/keys: the channel_id refusals are not in the document',
+    name: 'a channel_id in the body: its refusals are not in the document',
     why:
-      'A live key scoped to a test channel (or the reverse) is refused with 403 channel_access_denied, which the operation does not declare ' +
-      '(201, 400, 401, 404, 500); an unknown channel_id answers 404 channel_not_found, but its 404 lists only `not_found`.',
+      'An unknown channel_id answers 404 channel_not_found, and a channel of the other mode (a live key, or a live key being created, ' +
+      'for a test channel) 403 channel_access_denied. POST /v1/webhooks and POST /v1/support/tickets declare no 404; their 403 lists only ' +
+      '`channel_scoped_key`; PATCH /v1/webhooks/{webhookId} lists only `webhook_endpoint_not_found` for 404; POST /v1/admin/keys ' +
+      'declares no 403 and lists only `not_found` for 404.',
     matches: (f) =>
-      f.operation === 'POST /v1/admin/keys' &&
-      ((undeclared(f, 403) && f.code === 'channel_access_denied') || (f.status === 404 && f.code === 'channel_not_found' && f.problem.includes('error code channel_not_found is not among'))),
+      ['POST /v1/webhooks', 'PATCH /v1/webhooks/{webhookId}', 'POST /v1/support/tickets', 'POST /v1/admin/keys'].includes(f.operation) &&
+      ((f.status === 404 && f.code === 'channel_not_found') || (f.status === 403 && f.code === 'channel_access_denied')) &&
+      (undeclared(f, f.status) || f.problem.includes(`error code ${f.code} is not among`)),
   },
 ];
