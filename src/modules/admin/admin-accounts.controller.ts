@@ -67,7 +67,7 @@ export class AdminAccountsController {
   @Post('keys')
   @AuditAction('api_key.create', 'api_key')
   @ApiOperation({ summary: 'Create an API key (the secret is in this response only)' })
-  @ApiErrorResponses('admin', 'validation', 'not_found')
+  @ApiErrorResponses('admin', 'validation', 'not_found', 'channel_reference')
   @ZodResponse({ status: 201, type: CreatedApiKeyDto })
   createKey(@Body() body: CreateApiKeyDto) {
     return this.accounts.createApiKey(body);

@@ -24,7 +24,7 @@ export class SupportController {
   @Post()
   @AuditAction('support_ticket.create', 'support_ticket')
   @ApiOperation({ summary: 'Open a support ticket' })
-  @ApiErrorResponses('auth', 'validation', 'channel_scope')
+  @ApiErrorResponses('auth', 'validation', 'channel_scope', 'channel_reference')
   @ZodResponse({ status: 201, type: SupportTicketDto })
   create(@CurrentKey() key: ApiKeyPrincipal, @Body() body: CreateSupportTicketDto, @Res({ passthrough: true }) response: Response) {
     setAuditChannel(response, body.channel_id ?? key.channelId);

@@ -31,7 +31,7 @@ export class WebhooksController {
   @Post()
   @AuditAction('webhook_endpoint.create', 'webhook_endpoint')
   @ApiOperation({ summary: 'Register a webhook endpoint; its signing secret is returned once' })
-  @ApiErrorResponses('auth', 'validation', 'channel_scope')
+  @ApiErrorResponses('auth', 'validation', 'channel_scope', 'channel_reference')
   @ZodResponse({ status: 201, type: CreatedWebhookEndpointDto })
   create(@CurrentKey() key: ApiKeyPrincipal, @Body() body: CreateWebhookEndpointDto) {
     return this.webhooks.create(key, body);
@@ -56,7 +56,7 @@ export class WebhooksController {
   @Patch(':webhookId')
   @AuditAction('webhook_endpoint.update', 'webhook_endpoint')
   @ApiOperation({ summary: 'Change a webhook endpoint (url, events, channel filter, enabled, description)' })
-  @ApiErrorResponses('auth', 'validation', 'channel_scope', 'webhook_endpoint_not_found')
+  @ApiErrorResponses('auth', 'validation', 'channel_scope', 'webhook_endpoint_not_found', 'channel_reference')
   @ZodResponse({ status: 200, type: WebhookEndpointDto })
   update(@CurrentKey() key: ApiKeyPrincipal, @Param('webhookId') webhookId: string, @Body() body: UpdateWebhookEndpointDto) {
     return this.webhooks.update(key, webhookId, body);

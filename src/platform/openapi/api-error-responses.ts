@@ -10,6 +10,8 @@ const GROUPS = {
   validation: ['invalid_request', 'bad_request'],
   not_found: ['not_found'],
   channel_scope: ['channel_scoped_key'],
+  /** A body naming a channel (`channel_id`), checked as a channel route checks its channel. */
+  channel_reference: ['channel_not_found', 'channel_access_denied'],
 } satisfies Record<string, ErrorCode[]>;
 
 export type ErrorGroup = keyof typeof GROUPS;
@@ -50,6 +52,24 @@ export function declareBodyErrors(document: OpenAPIObject): void {
       if (!operation?.requestBody || !operation.responses) continue;
       operation.responses['413'] ??= { description: 'Error codes: `bad_request` (the body is larger than BODY_LIMIT)', content: envelope };
       operation.responses['415'] ??= { description: 'Error codes: `unsupported_media_type`', content: envelope };
+    }
+  }
+}
+
+/**
+ * Declares the refusals of a path parameter, on every operation that has one: text that cannot be stored
+ * (U+0000, an encoded lone surrogate: 400 `invalid_request`) and an escape that does not decode (`%`, `%ZZ`:
+ * 400 `bad_request`, answered by the router before the route runs). Added here so that no route can forget them.
+ */
+export function declarePathParameterErrors(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      const hasPathParameter = (operation?.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path');
+      if (!hasPathParameter || !operation.responses) continue;
+      const declared = operation.responses['400'] as { description?: string } | undefined;
+      const listed = declared?.description?.match(/Error codes: (.*)/)?.[1]?.match(/`([a-z_]+)`/g)?.map((c) => c.slice(1, -1)) ?? [];
+      const codes = [...new Set([...listed, 'invalid_request', 'bad_request'])];
+      operation.responses['400'] = { description: `Error codes: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: envelope };
     }
   }
 }
