@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ignoreIfNoneMatchAnyOnReads } from './platform/http/conditional-requests';
 import { ContentTypeInterceptor, JSON_MEDIA_TYPES } from './platform/http/content-type.interceptor';
+import { QueryParametersInterceptor } from './platform/http/query-parameters.interceptor';
 import { requestIdMiddleware } from './platform/http/request-id';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
@@ -23,7 +24,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.use(app.get(MetricsService).middleware);
   app.use(ignoreIfNoneMatchAnyOnReads);
   app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));
-  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)));
+  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)), new QueryParametersInterceptor());
   mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl));
   await app.init();
   return app;

@@ -157,6 +157,16 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       expect(firstIssuePath(res)).toBe(name);
     });
 
+    it('refuses any query parameter on a route that reads none', async () => {
+      for (const path of [`/v1/channels/${channelId}?expand=owner`, '/v1/limits?verbose=1', `/v1/channels/${channelId}/status?type[]=x`]) {
+        const res = await gw.http.get(path).set(bearer(key));
+        expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
+      }
+      const posted = await gw.http.post('/v1/support/tickets?priority=high').set(bearer(key)).send({ subject: 's', body: 'b' });
+      expect({ status: posted.status, code: errorCode(posted), name: firstIssuePath(posted) }).toEqual({ status: 400, code: 'invalid_request', name: 'priority' });
+      await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
+    });
+
     it('refuses a scalar parameter given twice', async () => {
       for (const path of ['/v1/messages?type=text&type=image', '/v1/channels?limit=5&limit=6']) {
         const res = await gw.http.get(path).set(bearer(key));

@@ -57,18 +57,19 @@ export function declareBodyErrors(document: OpenAPIObject): void {
 }
 
 /**
- * Declares the refusals of a path parameter, on every operation that has one: text that cannot be stored
- * (U+0000, an encoded lone surrogate: 400 `invalid_request`) and an escape that does not decode (`%`, `%ZZ`:
- * 400 `bad_request`, answered by the router before the route runs). Added here so that no route can forget them.
+ * Declares the 400 refusals every operation can give, so that no route can forget them: an unknown query
+ * parameter (every route refuses them, `invalid_request`), text that cannot be stored in a path parameter
+ * (U+0000, an encoded lone surrogate: `invalid_request`), and an escape that does not decode (`%`, `%ZZ`:
+ * `bad_request`, answered by the router before the route runs).
  */
-export function declarePathParameterErrors(document: OpenAPIObject): void {
+export function declareRequestErrors(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item) as OperationObject[]) {
-      const hasPathParameter = (operation?.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path');
-      if (!hasPathParameter || !operation.responses) continue;
+      if (!operation?.responses) continue;
+      const hasPathParameter = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path');
       const declared = operation.responses['400'] as { description?: string } | undefined;
       const listed = declared?.description?.match(/Error codes: (.*)/)?.[1]?.match(/`([a-z_]+)`/g)?.map((c) => c.slice(1, -1)) ?? [];
-      const codes = [...new Set([...listed, 'invalid_request', 'bad_request'])];
+      const codes = [...new Set([...listed, 'invalid_request', ...(hasPathParameter ? ['bad_request'] : [])])];
       operation.responses['400'] = { description: `Error codes: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: envelope };
     }
   }

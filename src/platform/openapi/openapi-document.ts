@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { version as PACKAGE_VERSION } from '../../../package.json';
-import { declareBodyErrors, declarePathParameterErrors } from './api-error-responses';
+import { declareBodyErrors, declareRequestErrors } from './api-error-responses';
 import { addExamples } from './openapi-examples';
 import { API_TAGS } from './openapi-tags';
 import { nameChannelParameters } from './path-parameters';
@@ -46,7 +46,7 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
   restoreTypeUnions(document, zodDtosOf(app));
   nameChannelParameters(document);
   declareBodyErrors(document);
-  declarePathParameterErrors(document);
+  declareRequestErrors(document);
   declareResponseHeaders(document, API_KEY_SECURITY);
   addExamples(document);
   addWebhooks(document);
