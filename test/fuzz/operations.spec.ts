@@ -265,7 +265,12 @@ describe('Generated requests to every operation of the published OpenAPI documen
         const value = fc.oneof({ weight: 3, arbitrary: schemas.valid(p.schema, hints, p.name) }, { weight: 1, arbitrary: schemas.invalid(p.schema) });
         return fc.option(queryValue(value).map((v) => `${p.name}=${v}`), { freq: 2 });
       });
-    const unknownQuery = fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), nastyString).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`), { freq: 4 });
+    // An unknown parameter is refused by every route before anything else is read, so it is added to one
+    // request in seven only: the rest reach the checks behind it.
+    const unknownQuery = fc.oneof(
+      { weight: 6, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), nastyString).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`) },
+    );
     const query = fc.tuple(unknownQuery, ...queryParts).map((parts) => {
       const present = parts.filter((p): p is string => p !== null);
       return present.length ? `?${present.join('&')}` : '';
