@@ -49,7 +49,7 @@ describe('Webhook delivery', () => {
     expect(got.body).toEqual({
       id: expect.stringMatching(/^wevt_/),
       event: 'message.received',
-      api_version: '2026-11',
+      api_version: '2026-04',
       sent_at: expect.any(String),
       attempt: 1,
       channel_id: 'chan-a',

@@ -7,9 +7,9 @@ import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '
 const timestamp = z.iso.datetime({ offset: true });
 const DAY_SECONDS = 86_400;
 
-// The date of the last incompatible change to the envelope or a payload (2026-11: one `message_id` key in
-// every message event, the message itself in message.received). Additions do not change it.
-export const WEBHOOK_API_VERSION = '2026-11';
+// The version the product description publishes for the envelope and payloads. Fields may be added within
+// it; a change that breaks a consumer needs a new version.
+export const WEBHOOK_API_VERSION = '2026-04';
 /** The event sent by `POST /v1/webhooks/{id}/test`; not part of the catalog, never sent otherwise. */
 export const WEBHOOK_TEST_EVENT = 'webhook.test';
 
