@@ -3,17 +3,8 @@ import net from 'node:net';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
 import { errorCode } from '../support/http';
+import { freePort } from '../support/throwaway-servers';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Health and metrics', () => {
   let db: TestDatabase;

@@ -6,18 +6,8 @@ import type { Queue } from 'bullmq';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
+import { freePort } from '../support/throwaway-servers';
 import { Channel, digits, MessagingStack, newPhone } from './support';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** A redis-server of this test alone: stopping it never touches the shared one. */
 async function startRedis(port: number): Promise<ChildProcess> {

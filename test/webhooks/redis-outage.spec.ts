@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
 import { eventually, Receiver } from './support/receiver';
 import { createEndpoint, delivery, publish } from './support/webhooks';
+import { freePort } from '../support/throwaway-servers';
 
 /**
  * The delivery worker across a Redis outage, on a dedicated redis-server (the shared one is never stopped by
@@ -151,13 +152,3 @@ class DedicatedRedis {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
