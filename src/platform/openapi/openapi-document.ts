@@ -5,7 +5,6 @@ import { version as PACKAGE_VERSION } from '../../../package.json';
 import { declareBodyErrors, declareRequestErrors } from './api-error-responses';
 import { addExamples } from './openapi-examples';
 import { API_TAGS } from './openapi-tags';
-import { nameChannelParameters } from './path-parameters';
 import { declareResponseHeaders } from './response-headers';
 import { ADMIN_SECURITY, API_KEY_SECURITY } from './security-schemes';
 import { restoreTypeUnions, zodDtosOf } from './zod-type-unions';
@@ -44,7 +43,6 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     { version: '3.1' },
   );
   restoreTypeUnions(document, zodDtosOf(app));
-  nameChannelParameters(document);
   declareBodyErrors(document);
   declareRequestErrors(document);
   declareResponseHeaders(document, API_KEY_SECURITY);
