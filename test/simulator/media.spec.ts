@@ -58,7 +58,7 @@ describe('WhatsAppSimulator media, locations, contacts and reactions', () => {
     const id = await sim.send(FRANK, ERIN, { type: kind, data, caption: 'for you', fileName: 'file.bin' });
     const message = await upsert;
     expect(message.key.id).toBe(id);
-    const downloaded = await downloadMediaMessage(message, 'buffer', { options: { httpsAgent: erin.agent } });
+    const downloaded = await downloadMediaMessage(message, 'buffer', { options: { dispatcher: erin.media.dispatcher } });
     expect(Buffer.compare(downloaded as Buffer, data)).toBe(0);
   });
 

@@ -44,7 +44,8 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
     const id = await sim.send(BOB, ALICE, { type: 'text', text: 'hi alice' });
     const { messages, type } = await upsert;
     expect(type).toBe('notify');
-    expect(messages[0].key).toMatchObject({ id, remoteJid: bobJid, fromMe: false });
+    // WhatsApp addresses Bob by his LID, with his phone number beside it
+    expect(messages[0].key).toMatchObject({ id, remoteJid: sim.phone(BOB).lid, remoteJidAlt: bobJid, fromMe: false });
     expect(messages[0].pushName).toBe('Bob');
   });
 

@@ -26,7 +26,8 @@ describe('WhatsAppSimulator with several real clients', () => {
     const sent = await pat.sock.sendMessage('15550009002@s.whatsapp.net', { text: 'hi quinn' });
     const { messages } = await upsert;
     expect(messages.find((m) => m.key.id === sent!.key.id)?.key).toMatchObject({
-      remoteJid: '15550009001@s.whatsapp.net',
+      remoteJid: sim.phone('15550009001').lid,
+      remoteJidAlt: '15550009001@s.whatsapp.net',
       fromMe: false,
     });
     const back = pat.waitFor('messages.upsert', (u) => u.messages.some((m) => textOf(m) === 'hi pat'));

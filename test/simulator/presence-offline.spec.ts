@@ -22,9 +22,12 @@ describe('WhatsAppSimulator presence and offline queue', () => {
     await sim.stop();
   });
 
+  // Judy is LID-addressed, as most accounts are now: her presence comes from her LID
+  const judyLid = () => sim.phone(JUDY).lid;
+
   it('shows a contact coming online, typing and leaving', async () => {
     const presenceOf = (state: string) =>
-      ivan.waitFor('presence.update', (u) => u.id === judyJid && u.presences[judyJid]?.lastKnownPresence === state);
+      ivan.waitFor('presence.update', (u) => u.id === judyLid() && u.presences[judyLid()]?.lastKnownPresence === state);
     sim.setPresence(JUDY, IVAN, 'available');
     await presenceOf('available');
     sim.setPresence(JUDY, IVAN, 'composing');
@@ -33,14 +36,14 @@ describe('WhatsAppSimulator presence and offline queue', () => {
     await presenceOf('recording');
     sim.setPresence(JUDY, IVAN, 'unavailable');
     const left = await presenceOf('unavailable');
-    expect(left.presences[judyJid].lastSeen).toEqual(expect.any(Number));
+    expect(left.presences[judyLid()].lastSeen).toEqual(expect.any(Number));
   });
 
   it('answers a presence subscription with the contact current presence', async () => {
     sim.setPresence(JUDY, IVAN, 'available');
-    const update = ivan.waitFor('presence.update', (u) => u.id === judyJid);
+    const update = ivan.waitFor('presence.update', (u) => u.id === judyLid());
     await ivan.sock.presenceSubscribe(judyJid);
-    expect((await update).presences[judyJid].lastKnownPresence).toBe('available');
+    expect((await update).presences[judyLid()].lastKnownPresence).toBe('available');
   });
 
   it('reports the companion typing and going available', async () => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { downloadMediaMessage, generateMessageIDV2, jidNormalizedUser, proto, WASocket } from '@whiskeysockets/baileys';
-import type { Agent } from 'node:https';
+import type { MediaClient } from '../../simulator';
 import { AppError } from '../../platform/errors/app-error';
 import type { ChatChange, ContactProfile, StoredMessageLookup, WireContact, WireContent, WireMessageKey } from '../message-content';
 import type { SessionEvent } from '../session-manager';
@@ -91,7 +91,7 @@ function statusText(result: unknown): string | null {
 }
 
 /** Turns Baileys' message, receipt and contact events into session events. */
-export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string, mediaAgent?: Agent): void {
+export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string, media?: MediaClient): void {
   const guard = (what: string, work: () => void) => {
     try {
       work();
@@ -108,7 +108,7 @@ export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent
         if (!message) continue;
         if (message.content.type !== 'text' && 'mimeType' in message.content) {
           message.download = () =>
-            downloadMediaMessage(raw, 'buffer', mediaAgent ? { options: { httpsAgent: mediaAgent } } : {}, {
+            downloadMediaMessage(raw, 'buffer', media ? { options: { dispatcher: media.dispatcher } } : {}, {
               logger: socket.logger,
               reuploadRequest: socket.updateMediaMessage,
             });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
 import { StoredMessageLookup } from '../message-content';
 import { attachMessageEvents, BaileysMessaging } from './baileys-messaging';
-import type { Agent } from 'node:https';
+import type { MediaClient } from '../../simulator';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
@@ -107,7 +107,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       markOnlineOnConnect: false,
       syncFullHistory: false,
       keepAliveIntervalMs: this.config.sessionKeepAliveMs,
-      ...(network ? sandboxSocketOptions(network.url, network.mediaAgent) : {}),
+      ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
       getMessage: (key) => this.messaging.storedMessage(this.lookup, target.channelId, key.id),
     });
 
@@ -131,7 +131,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .then(saveCreds)
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
-    attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.mediaAgent);
+    attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };
@@ -284,6 +284,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   }
 }
 
-function sandboxSocketOptions(url: string, mediaAgent: Agent) {
-  return { waWebSocketUrl: url, fetchAgent: mediaAgent, options: { httpsAgent: mediaAgent } };
+/** Sandbox sockets reach the simulator, and trust its media host for uploads (https) and downloads (fetch). */
+function sandboxSocketOptions(url: string, media: MediaClient) {
+  return { waWebSocketUrl: url, fetchAgent: media.agent, options: { dispatcher: media.dispatcher } };
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Agent } from 'node:https';
-import { WhatsAppSimulator } from '../../simulator';
+import { type MediaClient, WhatsAppSimulator } from '../../simulator';
 
 /**
  * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
@@ -11,7 +10,7 @@ export const SANDBOX_SIMULATOR = Symbol('SANDBOX_SIMULATOR');
 @Injectable()
 export class SandboxNetwork implements OnApplicationShutdown {
   private readonly logger = new Logger(SandboxNetwork.name);
-  private starting?: Promise<{ simulator: WhatsAppSimulator; agent: Agent }>;
+  private starting?: Promise<{ simulator: WhatsAppSimulator; media: MediaClient }>;
   /** The phone each channel's pair code was requested for: the one that enters the code. */
   private readonly pairingPhones = new Map<string, string>();
 
@@ -33,27 +32,27 @@ export class SandboxNetwork implements OnApplicationShutdown {
     return (await this.ensure()).simulator;
   }
 
-  /** What a Baileys socket needs to reach it: its URL and an HTTPS agent trusting its media host only. */
-  async connection(): Promise<{ url: string; mediaAgent: Agent }> {
-    const { simulator, agent } = await this.ensure();
-    return { url: simulator.url, mediaAgent: agent };
+  /** What a Baileys socket needs to reach it: its URL and a media client trusting its media host only. */
+  async connection(): Promise<{ url: string; media: MediaClient }> {
+    const { simulator, media } = await this.ensure();
+    return { url: simulator.url, media };
   }
 
-  private ensure(): Promise<{ simulator: WhatsAppSimulator; agent: Agent }> {
+  private ensure(): Promise<{ simulator: WhatsAppSimulator; media: MediaClient }> {
     this.starting ??= (async () => {
-      if (this.provided) return { simulator: this.provided, agent: this.provided.createMediaAgent() };
+      if (this.provided) return { simulator: this.provided, media: this.provided.createMediaClient() };
       const simulator = new WhatsAppSimulator();
       await simulator.start();
       this.logger.log(`sandbox WhatsApp network listening on ${simulator.url}`);
-      return { simulator, agent: simulator.createMediaAgent() };
+      return { simulator, media: simulator.createMediaClient() };
     })();
     return this.starting;
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.starting) return;
-    const { simulator, agent } = await this.starting;
-    agent.destroy();
+    const { simulator, media } = await this.starting;
+    await media.close();
     if (simulator !== this.provided) await simulator.stop();
     this.starting = undefined;
   }

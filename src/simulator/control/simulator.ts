@@ -1,5 +1,6 @@
 import { EventEmitter } from 'events';
 import type { Agent } from 'https';
+import type { Agent as UndiciAgent } from 'undici';
 
 import { generateKeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
@@ -11,7 +12,7 @@ import { Login } from '../protocol/login';
 import { Network, type NetworkOptions } from '../protocol/network';
 import { Outbound } from '../protocol/outbound';
 import { Pairing } from '../protocol/pairing';
-import { type Account, type Companion, normalizePhone } from '../state/accounts';
+import { type Account, type Addressing, type Companion, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
 import { WsServer } from '../transport/ws-server';
 import type {
@@ -25,6 +26,13 @@ import type {
 } from '../types';
 import { Waiters } from './waiters';
 
+/** Trust in the simulator's media host, for uploads (https) and downloads (fetch). */
+export interface MediaClient {
+  agent: Agent;
+  dispatcher: UndiciAgent;
+  close(): Promise<void>;
+}
+
 export interface SimulatorOptions extends Partial<NetworkOptions> {
   host?: string;
   /** 0 (the default) picks a free port. */
@@ -36,6 +44,10 @@ export interface SimulatorOptions extends Partial<NetworkOptions> {
 export interface PhoneInfo {
   phone: string;
   jid: string;
+  /** The account's LID user jid (every account has one). */
+  lid: string;
+  /** How WhatsApp addresses the account to others. */
+  addressing: Addressing;
   pushName: string;
 }
 
@@ -65,11 +77,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       qrRefs: options.qrRefs ?? 6,
       autoCreateAccounts: options.autoCreateAccounts ?? true,
       autoDeliveryReceipts: options.autoDeliveryReceipts ?? true,
+      addressing: options.addressing ?? 'lid',
     });
     this.outbound = new Outbound(this.net);
     this.pairing = new Pairing(this.net);
     this.groupIq = new GroupIq(this.net);
-    const login = new Login(this.net, this.pairing, this.outbound);
+    const login = new Login(this.net, this.pairing, this.outbound, this.media);
     const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) =>
       this.unlink(phone, device),
     );
@@ -125,29 +138,46 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.media.caPem;
   }
 
-  /** An https.Agent trusting the media host: Baileys' `fetchAgent` and `options.httpsAgent`. */
-  createMediaAgent(): Agent {
-    return this.media.createAgent();
+  /**
+   * What a client needs to trust the media host: an https.Agent for Baileys' uploads (`fetchAgent`)
+   * and an undici dispatcher for its downloads (`options.dispatcher`, Node's fetch takes nothing else).
+   */
+  createMediaClient(): MediaClient {
+    const agent = this.media.createAgent();
+    const dispatcher = this.media.createDispatcher();
+    return {
+      agent,
+      dispatcher,
+      close: async () => {
+        agent.destroy();
+        await dispatcher.close();
+      },
+    };
   }
 
   /**
-   * The part of a Baileys socket config that reaches this simulator; spread it
-   * into makeWASocket's config. Use the same agent for downloadMediaMessage's
-   * `options.httpsAgent`.
+   * The part of a Baileys socket config that reaches this simulator; spread it into makeWASocket's
+   * config. Download media with the same client's dispatcher: `{ options: { dispatcher } }`.
    */
-  socketConfig(agent: Agent = this.createMediaAgent()): {
+  socketConfig(client: MediaClient = this.createMediaClient()): {
     waWebSocketUrl: string;
     fetchAgent: Agent;
-    options: { httpsAgent: Agent };
+    options: { dispatcher: MediaClient['dispatcher'] };
   } {
-    return { waWebSocketUrl: this.wsUrl, fetchAgent: agent, options: { httpsAgent: agent } };
+    return { waWebSocketUrl: this.wsUrl, fetchAgent: client.agent, options: { dispatcher: client.dispatcher } };
   }
 
   // accounts and pairing
 
-  createPhone(phone: string, options: { pushName?: string } = {}): PhoneInfo {
-    const account = this.net.accounts.create(phone, options.pushName);
-    return { phone: account.phone, jid: account.jid, pushName: account.pushName };
+  /** Creates (or updates) a phone; `addressing` says how WhatsApp shows it to others (default: the simulator's). */
+  createPhone(phone: string, options: { pushName?: string; addressing?: Addressing } = {}): PhoneInfo {
+    return this.phone(this.net.accounts.create(phone, options.pushName, options.addressing).phone);
+  }
+
+  /** A phone that exists: its number, jids and how it is addressed. */
+  phone(phone: string): PhoneInfo {
+    const account = this.net.accounts.require(phone);
+    return { phone: account.phone, jid: account.jid, lid: account.lidJid, addressing: account.addressing, pushName: account.pushName };
   }
 
   /** The phone scans the `qr` string Baileys emitted; resolves once the companion is linked. */

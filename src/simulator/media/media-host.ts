@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { Agent, type Server, createServer } from 'https';
+import { Agent as UndiciAgent, buildConnector } from 'undici';
 import type { AddressInfo } from 'net';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { generate } from 'selfsigned';
@@ -74,9 +75,23 @@ export class MediaHost {
     return this.tls?.cert ?? '';
   }
 
-  /** An agent that trusts only this host's certificate; for Baileys' fetchAgent and download options. */
+  /** An agent that trusts only this host's certificate; Baileys uploads through it (`fetchAgent`). */
   createAgent(): Agent {
     return new Agent({ ca: this.caPem, keepAlive: false });
+  }
+
+  /**
+   * The same trust for Node's fetch, which Baileys downloads with: fetch takes only an undici
+   * dispatcher (`options.dispatcher`), not an https.Agent.
+   */
+  createDispatcher(): UndiciAgent {
+    // WhatsApp's clients fetch some media from its CDN's fixed name (a history sync points at
+    // mmg.whatsapp.net by directPath alone): here, every media host name is this host.
+    const { hostname, port } = new URL(this.origin);
+    const connector = buildConnector({ ca: this.caPem });
+    return new UndiciAgent({
+      connect: (options, callback) => connector({ ...options, hostname, host: hostname, servername: undefined, port }, callback),
+    });
   }
 
   /** Stores a blob as if it had been uploaded; returns its URL and direct path. */

@@ -1,4 +1,5 @@
 import {
+  addTransactionCapability,
   Curve,
   type SignalRepository,
   encodeWAMessage,
@@ -8,7 +9,10 @@ import {
   unpadRandomMax16,
 } from '@whiskeysockets/baileys';
 import { makeLibSignalRepository } from '@whiskeysockets/baileys/lib/Signal/libsignal';
+import pino from 'pino';
 import { makeMemoryKeyStore } from '../state/memory-key-store';
+
+const silent = pino({ level: 'silent' });
 
 /** Public keys a client fetches to open a Signal session with a device. */
 export interface PreKeyBundle {
@@ -28,7 +32,8 @@ export type EncType = 'pkmsg' | 'msg';
 export class SimDevice {
   readonly jid: string;
   readonly creds = initAuthCreds();
-  private readonly keys = makeMemoryKeyStore();
+  // Baileys 7's Signal repository runs its reads and writes in key-store transactions.
+  private readonly keys = addTransactionCapability(makeMemoryKeyStore(), silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
   private readonly repository: SignalRepository;
   private nextPreKeyId = 1;
   private lock: Promise<unknown> = Promise.resolve();
@@ -38,7 +43,7 @@ export class SimDevice {
     readonly device = 0,
   ) {
     this.jid = jidEncode(user, 's.whatsapp.net', device || undefined);
-    this.repository = makeLibSignalRepository({ creds: this.creds, keys: this.keys });
+    this.repository = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent);
   }
 
   get identityKey(): { public: Buffer; private: Buffer } {

@@ -1,5 +1,5 @@
 import { type BinaryNode, getBinaryNodeChildren, jidNormalizedUser } from '@whiskeysockets/baileys';
-import type { Account } from '../state/accounts';
+import { type Account, isLid } from '../state/accounts';
 import type { Group, GroupRole } from '../state/groups';
 import type { Network } from './network';
 import { contentBuffer, firstChild, iqError, iqResult } from './nodes';
@@ -15,7 +15,7 @@ export class GroupIq {
     const to = node.attrs.to;
     switch (child?.tag) {
       case 'create': {
-        const members = getBinaryNodeChildren(child, 'participant').map((p) => jidNormalizedUser(p.attrs.jid));
+        const members = getBinaryNodeChildren(child, 'participant').map((p) => this.memberJid(p.attrs.jid));
         const group = this.create(child.attrs.subject ?? '', account, members);
         return iqResult(node, [this.metadataNode(group)]);
       }
@@ -44,10 +44,15 @@ export class GroupIq {
       case 'remove':
       case 'promote':
       case 'demote': {
-        const jids = getBinaryNodeChildren(child, 'participant').map((p) => jidNormalizedUser(p.attrs.jid));
-        this.updateParticipants(group, account.jid, child.tag, jids);
+        const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
+        this.updateParticipants(group, account.jid, child.tag, requested.map((jid) => this.memberJid(jid)));
+        // each participant is answered as it was asked for, with its other identity beside it
         return iqResult(node, [
-          { tag: child.tag, attrs: {}, content: jids.map((jid) => ({ tag: 'participant', attrs: { jid } })) },
+          {
+            tag: child.tag,
+            attrs: {},
+            content: requested.map((jid) => ({ tag: 'participant', attrs: { ...this.otherIdentity(jid), jid } })),
+          },
         ]);
       }
       case 'subject': {
@@ -58,8 +63,46 @@ export class GroupIq {
         return iqResult(node);
       }
       default:
-        return iqResult(node);
+        // a request the simulator does not model fails loudly rather than succeeding with nothing
+        this.net.warn(`unhandled w:g2 request <${child?.tag ?? 'none'}>`);
+        return iqError(node, 501, 'feature-not-implemented');
     }
+  }
+
+  /** A member named on the wire by phone-number jid or LID, as the phone-number user jid kept inside. */
+  private memberJid(jid: string): string {
+    return this.net.findAccount(jid)?.jid ?? jidNormalizedUser(jid);
+  }
+
+  /** A member as the group shows it: by LID with its phone number beside it, or the other way round. */
+  private participantAttrs(group: Group, jid: string): Record<string, string> {
+    const account = this.net.accounts.get(jid);
+    if (!account) {
+      return { jid };
+    }
+    return group.addressingMode === 'lid'
+      ? { jid: account.lidJid, phone_number: account.jid }
+      : { jid: account.jid, lid: account.lidJid };
+  }
+
+  /** `lid` beside a phone-number jid, `phone_number` beside a LID. */
+  private otherIdentity(jid: string): Record<string, string> {
+    const account = this.net.findAccount(jid);
+    if (!account) {
+      return {};
+    }
+    return isLid(jid) ? { phone_number: account.jid } : { lid: account.lidJid };
+  }
+
+  /** Who did something, as the group names them (notification `participant`, metadata `s_o`, `creator`). */
+  private actorAttrs(group: Group, jid: string, name: string, alt: string): Record<string, string> {
+    const account = this.net.accounts.get(jid);
+    if (!account) {
+      return { [name]: jid };
+    }
+    return group.addressingMode === 'lid'
+      ? { [name]: account.lidJid, [`${alt}_pn`]: account.jid }
+      : { [name]: account.jid, [`${alt}_lid`]: account.lidJid };
   }
 
   create(subject: string, creator: Account, members: string[]): Group {
@@ -99,7 +142,7 @@ export class GroupIq {
     const change: BinaryNode = {
       tag: action,
       attrs: {},
-      content: jids.map((jid) => ({ tag: 'participant', attrs: { jid } })),
+      content: jids.map((jid) => ({ tag: 'participant', attrs: this.participantAttrs(group, jid) })),
     };
     this.notify(group, author, [change], removed);
   }
@@ -107,7 +150,7 @@ export class GroupIq {
   metadataNode(group: Group): BinaryNode {
     const content: BinaryNode[] = [...group.participants].map(([jid, role]) => ({
       tag: 'participant',
-      attrs: role ? { jid, type: role } : ({ jid } as Record<string, string>),
+      attrs: { ...this.participantAttrs(group, jid), ...(role ? { type: role } : {}) },
     }));
     if (group.description) {
       content.push({
@@ -121,10 +164,11 @@ export class GroupIq {
       attrs: {
         id: group.jid.split('@')[0],
         subject: group.subject,
-        s_o: group.subjectOwner,
+        ...this.actorAttrs(group, group.subjectOwner, 's_o', 's_o'),
         s_t: group.subjectTime.toString(),
         creation: group.creation.toString(),
-        creator: group.creator,
+        ...this.actorAttrs(group, group.creator, 'creator', 'creator'),
+        addressing_mode: group.addressingMode,
       },
       content,
     };
@@ -140,7 +184,13 @@ export class GroupIq {
     const recipients = new Set([...group.participants.keys(), ...extraRecipients].filter(include));
     for (const jid of recipients) {
       for (const companion of this.net.accounts.get(jid)?.companions.values() ?? []) {
-        this.net.deliver(companion, this.net.notification(group.jid, 'w:gp2', content, { participant: author }));
+        this.net.deliver(
+          companion,
+          this.net.notification(group.jid, 'w:gp2', content, {
+            ...this.actorAttrs(group, author, 'participant', 'participant'),
+            addressing_mode: group.addressingMode,
+          }),
+        );
       }
     }
   }

@@ -11,7 +11,7 @@ import type { MediaHost } from '../media/media-host';
 import { readMessage } from '../phone/content';
 import type { EncType, PreKeyBundle } from '../phone/sim-device';
 import type { Account, Companion } from '../state/accounts';
-import type { Group } from '../state/groups';
+import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
 import type { Network, Session } from './network';
 import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
@@ -60,7 +60,7 @@ export class Inbound {
 
   private async toDevice(account: Account, companion: Companion, node: BinaryNode, jid: string, encs: BinaryNode[]) {
     const decoded = jidDecode(jid);
-    const target = decoded && this.net.findAccount(decoded.user);
+    const target = decoded && this.net.findAccount(jid);
     if (!decoded || !target) {
       this.net.warn(`message for unknown device ${jid}`);
       return;
@@ -79,7 +79,7 @@ export class Inbound {
       return;
     }
     const attrs: Record<string, string> = {
-      from: companion.jid,
+      ...account.senderAttrs(companion.deviceId, 'from'),
       id: node.attrs.id,
       t: unixNow(),
       type: node.attrs.type ?? 'text',
@@ -114,7 +114,7 @@ export class Inbound {
       }
       // the simulated phone keeps every pairwise session in step, even for its own account
       let distributed = true;
-      for (const enc of targets.get(memberAccount.jid) ?? []) {
+      for (const enc of encsFor(targets, memberAccount, 0)) {
         const message = await this.decrypt(memberAccount, companion, enc);
         if (message?.senderKeyDistributionMessage) {
           await memberAccount.phoneDevice.processDistribution(companion.jid, message.senderKeyDistributionMessage);
@@ -135,12 +135,12 @@ export class Inbound {
         if (other === companion) {
           continue;
         }
-        const content = [...(targets.get(other.jid) ?? []), ...(skmsg ? [skmsg] : []), ...(identity ? [identity] : [])];
+        const content = [...encsFor(targets, memberAccount, other.deviceId), ...(skmsg ? [skmsg] : []), ...(identity ? [identity] : [])];
         this.net.deliver(other, {
           tag: 'message',
           attrs: {
             from: group.jid,
-            participant: companion.jid,
+            ...groupSenderAttrs(group, account, companion.deviceId),
             id: node.attrs.id,
             t: unixNow(),
             type: node.attrs.type ?? 'text',
@@ -241,7 +241,7 @@ export class Inbound {
       const name = state.attrs.media === 'audio' ? 'recording' : state.tag;
       this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: name, to: target.jid });
       for (const other of target.companions.values()) {
-        this.net.sendIfOnline(other, { tag: 'chatstate', attrs: { from: account.jid }, content: [state] });
+        this.net.sendIfOnline(other, { tag: 'chatstate', attrs: { from: account.wireJid() }, content: [state] });
       }
       return;
     }
@@ -258,6 +258,11 @@ export class Inbound {
       this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: type });
     }
   }
+}
+
+/** The encs a message carried for one device of an account, addressed by phone-number jid or by LID. */
+function encsFor(targets: Map<string, BinaryNode[]>, account: Account, deviceId: number): BinaryNode[] {
+  return targets.get(account.deviceJid(deviceId)) ?? targets.get(account.lid(deviceId)) ?? [];
 }
 
 function receiptKind(type: string | undefined): ReceiptType | undefined {

@@ -8,7 +8,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
-import { takeCompanionBundle } from '../state/accounts';
+import { isLid, takeCompanionBundle } from '../state/accounts';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
@@ -142,7 +142,7 @@ export class IqHandlers {
 
   private async bundleNode(jid: string): Promise<BinaryNode> {
     const decoded = jidDecode(jid);
-    const account = decoded && this.net.findAccount(decoded.user);
+    const account = decoded && this.net.findAccount(jid);
     let bundle: PreKeyBundle | undefined;
     if (account && decoded) {
       if (!decoded.device) {
@@ -186,6 +186,10 @@ export class IqHandlers {
       const jid = user.attrs.jid ?? jidEncode((phoneQuery ?? '').replace(/\D/g, ''), 's.whatsapp.net');
       const account = this.net.findAccount(jid);
       const content: BinaryNode[] = [];
+      if (protocols.includes('lid') && account && !isLid(jid)) {
+        // the LID protocol: which LID a phone number has (Baileys 7 addresses every user by it)
+        content.push({ tag: 'lid', attrs: { val: account.lidJid } });
+      }
       if (protocols.includes('devices')) {
         const devices: BinaryNode[] = account
           ? [

@@ -1,5 +1,9 @@
+import { deflateSync } from 'zlib';
+import { encryptMedia } from '../media/media-crypto';
+import type { MediaHost } from '../media/media-host';
 import { proto } from '@whiskeysockets/baileys';
 import type { Connection } from '../transport/connection';
+import type { Account } from '../state/accounts';
 import type { Network } from './network';
 import { newMessageId, unixNow } from './nodes';
 import type { Outbound } from './outbound';
@@ -15,6 +19,7 @@ export class Login {
     private readonly net: Network,
     private readonly pairing: Pairing,
     private readonly outbound: Outbound,
+    private readonly media: MediaHost,
   ) {}
 
   async authenticated(connection: Connection, clientStatic: Buffer, payload: proto.ClientPayload): Promise<void> {
@@ -57,6 +62,43 @@ export class Login {
    * companion (app-state key share and history notification), which is what
    * ends Baileys' event buffering.
    */
+  /**
+   * The history a phone hands a new companion, as WhatsApp does: a HistorySync blob, deflated, encrypted
+   * like media and put on the media host, which the notification points to. It holds no conversations
+   * (the simulator keeps no chat history) but the phone number ↔ LID pairs of the people the account
+   * shares a group with, which Baileys 7 stores as LID mappings.
+   */
+  private historySync(account: Account): proto.Message.IHistorySyncNotification {
+    const known = new Map<string, string>();
+    for (const group of this.net.groups.of(account.jid)) {
+      for (const member of group.participants.keys()) {
+        const other = this.net.accounts.get(member);
+        if (other && other !== account) {
+          known.set(other.jid, other.lidJid);
+        }
+      }
+    }
+    const sync = proto.HistorySync.encode({
+      syncType: proto.HistorySync.HistorySyncType.NON_BLOCKING_DATA,
+      conversations: [],
+      phoneNumberToLidMappings: [...known].map(([pnJid, lidJid]) => ({ pnJid, lidJid })),
+      chunkOrder: 0,
+      progress: 100,
+    }).finish();
+    const encrypted = encryptMedia(deflateSync(sync), 'md-msg-hist');
+    const { directPath } = this.media.put(encrypted.blob, 'md-msg-hist');
+    return {
+      syncType: proto.Message.HistorySyncType.NON_BLOCKING_DATA,
+      chunkOrder: 0,
+      progress: 100,
+      directPath,
+      mediaKey: encrypted.mediaKey,
+      fileSha256: encrypted.fileSha256,
+      fileEncSha256: encrypted.fileEncSha256,
+      fileLength: encrypted.fileLength,
+    };
+  }
+
   async activated(connection: Connection): Promise<void> {
     const session = this.net.sessions.get(connection);
     if (session?.kind !== 'companion') {
@@ -89,11 +131,7 @@ export class Login {
     const history: proto.IMessage = {
       protocolMessage: {
         type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
-        historySyncNotification: {
-          syncType: proto.Message.HistorySyncNotification.HistorySyncType.NON_BLOCKING_DATA,
-          chunkOrder: 0,
-          progress: 100,
-        },
+        historySyncNotification: this.historySync(account),
       },
     };
     for (const message of [keyShare, history]) {

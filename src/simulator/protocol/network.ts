@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'events';
 import { type BinaryNode, proto } from '@whiskeysockets/baileys';
-import { type Account, AccountRegistry, type Companion } from '../state/accounts';
+import { type Account, AccountRegistry, type Addressing, type Companion, isLid } from '../state/accounts';
 import { GroupRegistry } from '../state/groups';
 import type { Connection, ConnectionEvents } from '../transport/connection';
 import type { CompanionInfo, SimulatorEventMap } from '../types';
@@ -13,6 +13,8 @@ export interface NetworkOptions {
   autoCreateAccounts: boolean;
   /** Simulated phones acknowledge every message they decrypt with a delivery receipt. */
   autoDeliveryReceipts: boolean;
+  /** How new accounts are addressed to others (WhatsApp now addresses most accounts by LID). */
+  addressing: Addressing;
 }
 
 export type SimEmitter = EventEmitter<SimulatorEventMap>;
@@ -49,8 +51,8 @@ export interface StanzaHandlers {
  * through the offline queue otherwise).
  */
 export class Network implements ConnectionEvents {
-  readonly accounts = new AccountRegistry();
-  readonly groups = new GroupRegistry();
+  readonly accounts: AccountRegistry;
+  readonly groups: GroupRegistry;
   readonly sessions = new Map<Connection, Session>();
   private readonly waiting = new Map<Connection, Map<string, (node: BinaryNode) => void>>();
   /** Stanzas handed to a socket that the client has not acked yet, requeued if the socket dies. */
@@ -60,14 +62,21 @@ export class Network implements ConnectionEvents {
   constructor(
     readonly emitter: SimEmitter,
     readonly options: NetworkOptions,
-  ) {}
+  ) {
+    this.accounts = new AccountRegistry(options.addressing);
+    this.groups = new GroupRegistry(options.addressing);
+  }
 
   account(phone: string): Account {
     return this.options.autoCreateAccounts ? this.accounts.create(phone) : this.accounts.require(phone);
   }
 
-  findAccount(phone: string): Account | undefined {
-    return this.options.autoCreateAccounts ? this.accounts.create(phone) : this.accounts.get(phone);
+  /** By phone number or jid; a LID finds only an existing account (a LID is never made up on demand). */
+  findAccount(phoneOrJid: string): Account | undefined {
+    if (isLid(phoneOrJid)) {
+      return this.accounts.get(phoneOrJid);
+    }
+    return this.options.autoCreateAccounts ? this.accounts.create(phoneOrJid) : this.accounts.get(phoneOrJid);
   }
 
   warn(message: string, error?: unknown): void {

@@ -1,7 +1,7 @@
 import type { BinaryNode, proto } from '@whiskeysockets/baileys';
 import type { PreKeyBundle, SimDevice } from '../phone/sim-device';
 import { type Account, type Companion, takeCompanionBundle } from '../state/accounts';
-import type { Group } from '../state/groups';
+import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
 import type { Network } from './network';
 import { newMessageId, unixNow } from './nodes';
@@ -37,7 +37,7 @@ export class Outbound {
     const enc = await this.encryptTo(from.phoneDevice, companion, message, options.mediatype ? { mediatype: options.mediatype } : {});
     this.net.deliver(companion, {
       tag: 'message',
-      attrs: { from: from.jid, id, t: unixNow(), type: 'text', notify: from.pushName, ...options.attrs },
+      attrs: { ...from.senderAttrs(0, 'from'), id, t: unixNow(), type: 'text', notify: from.pushName, ...options.attrs },
       content: [enc],
     });
   }
@@ -57,7 +57,7 @@ export class Outbound {
     const enc = await from.phoneDevice.encryptFor(companion.jid, sent.message, () => bundle);
     this.net.deliver(companion, {
       tag: 'message',
-      attrs: { from: from.jid, id, t: unixNow(), type: 'text', notify: from.pushName },
+      attrs: { ...from.senderAttrs(0, 'from'), id, t: unixNow(), type: 'text', notify: from.pushName },
       content: [{ tag: 'enc', attrs: { v: '2', type: enc.type, ...(sent.mediatype ? { mediatype: sent.mediatype } : {}) }, content: enc.ciphertext }],
     });
   }
@@ -88,7 +88,7 @@ export class Outbound {
         content.push({ tag: 'enc', attrs: { v: '2', type: 'skmsg', ...mediaAttrs }, content: ciphertext });
         this.net.deliver(companion, {
           tag: 'message',
-          attrs: { from: group.jid, participant: from.jid, id, t, type: 'text', notify: from.pushName },
+          attrs: { from: group.jid, ...groupSenderAttrs(group, from, 0), id, t, type: 'text', notify: from.pushName },
           content,
         });
       }
@@ -101,9 +101,10 @@ export class Outbound {
     if (!ids.length) {
       return;
     }
+    const inGroup = group ? this.net.groups.get(group) : undefined;
     const attrs: Record<string, string> = group
-      ? { from: group, participant: from.jid, id: ids[0], t: unixNow() }
-      : { from: from.jid, id: ids[0], t: unixNow() };
+      ? { from: group, participant: inGroup?.addressingMode === 'pn' ? from.jid : from.wireJid(), id: ids[0], t: unixNow() }
+      : { from: from.wireJid(), id: ids[0], t: unixNow() };
     if (type !== 'delivered') {
       attrs.type = type;
     }
@@ -125,7 +126,7 @@ export class Outbound {
     } else {
       const child: BinaryNode =
         state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
-      node = { tag: 'chatstate', attrs: { from: from.jid }, content: [child] };
+      node = { tag: 'chatstate', attrs: { from: from.wireJid() }, content: [child] };
     }
     for (const companion of to.companions.values()) {
       this.net.sendIfOnline(companion, node);
@@ -133,7 +134,7 @@ export class Outbound {
   }
 
   presenceNode(account: Account): BinaryNode {
-    const attrs: Record<string, string> = { from: account.jid, type: account.presence.state };
+    const attrs: Record<string, string> = { from: account.wireJid(), type: account.presence.state };
     if (account.presence.state === 'unavailable') {
       attrs.last = account.presence.lastSeen.toString();
     }

@@ -69,9 +69,14 @@ export class Pairing {
     code?.done?.reject(new Error('the companion disconnected before pairing finished'));
   }
 
-  /** The phone scans the string Baileys put in connection.update `qr`. */
+  /**
+   * The phone scans the string Baileys put in connection.update `qr`: since Baileys 7 a link,
+   * `https://wa.me/settings/linked_devices#<ref>,<noiseKey>,<identityKey>,<advSecret>,1`; the bare
+   * comma-separated form older clients show is read too.
+   */
   async scanQr(phone: string, qr: string): Promise<CompanionInfo> {
-    const [ref, noiseB64, identityB64, advB64] = qr.split(',');
+    const fields = qr.slice(qr.indexOf('#') + 1);
+    const [ref, noiseB64, identityB64, advB64] = fields.split(',');
     const registration = this.byRef.get(ref);
     if (!registration || registration.connection.isClosed) {
       throw new Error('QR code is not (or no longer) valid');

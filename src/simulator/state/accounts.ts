@@ -24,6 +24,13 @@ export interface Companion {
   offline: BinaryNode[];
 }
 
+/**
+ * How WhatsApp addresses an account to others: by its LID (as it now does for most accounts; the phone
+ * number travels beside it in `sender_pn`/`participant_pn` and `phone_number` attributes), or by its phone
+ * number (older chats, and what a test may ask for).
+ */
+export type Addressing = 'lid' | 'pn';
+
 /** A phone number: its simulated primary phone and the companions linked to it. */
 export class Account {
   readonly jid: string;
@@ -47,6 +54,7 @@ export class Account {
   constructor(
     readonly phone: string,
     public pushName: string,
+    public addressing: Addressing = 'lid',
   ) {
     this.jid = jidEncode(phone, 's.whatsapp.net');
     this.phoneDevice = new SimDevice(phone, 0);
@@ -64,27 +72,71 @@ export class Account {
   lid(deviceId: number): string {
     return jidEncode(this.lidUser, 'lid', deviceId || undefined);
   }
+
+  /** The user LID, e.g. `123456789012345@lid`. */
+  get lidJid(): string {
+    return this.lid(0);
+  }
+
+  /** How others see one of this account's devices: its LID when LID-addressed, else its phone-number jid. */
+  wireJid(deviceId = 0): string {
+    return this.addressing === 'lid' ? this.lid(deviceId) : this.deviceJid(deviceId);
+  }
+
+  /**
+   * The attributes naming this account's device as a sender: the device's jid as the account is addressed,
+   * and beside it the account's other identity (a user jid, no device), which is how clients learn the pair.
+   */
+  senderAttrs(deviceId: number, name: 'from' | 'participant'): Record<string, string> {
+    const alt = name === 'from' ? 'sender' : 'participant';
+    return this.addressing === 'lid'
+      ? { [name]: this.lid(deviceId), [`${alt}_pn`]: this.jid }
+      : { [name]: this.deviceJid(deviceId), [`${alt}_lid`]: this.lidJid };
+  }
+
+  /** Whether a jid (phone number or LID, any device) names this account. */
+  owns(jid: string): boolean {
+    const [user, server] = jid.split('@');
+    const bare = user.split(':')[0];
+    return server === 'lid' ? bare === this.lidUser : bare === this.phone;
+  }
 }
 
 export class AccountRegistry {
   private readonly accounts = new Map<string, Account>();
+  private readonly byLid = new Map<string, Account>();
 
-  create(phone: string, pushName?: string): Account {
+  constructor(private readonly defaultAddressing: Addressing = 'lid') {}
+
+  create(phone: string, pushName?: string, addressing?: Addressing): Account {
     const normalized = normalizePhone(phone);
     const existing = this.accounts.get(normalized);
     if (existing) {
       if (pushName) {
         existing.pushName = pushName;
       }
+      if (addressing) {
+        existing.addressing = addressing;
+      }
       return existing;
     }
-    const account = new Account(normalized, pushName ?? `User ${normalized.slice(-4)}`);
+    const account = new Account(normalized, pushName ?? `User ${normalized.slice(-4)}`, addressing ?? this.defaultAddressing);
     this.accounts.set(normalized, account);
+    this.byLid.set(account.lidUser, account);
     return account;
   }
 
-  get(phone: string): Account | undefined {
-    return this.accounts.get(normalizePhone(phone));
+  /** The account a LID (`123@lid`, `123:4@lid` or the bare user) belongs to. */
+  getByLid(lid: string): Account | undefined {
+    return this.byLid.get(lid.split('@')[0].split(':')[0]);
+  }
+
+  /** By phone number, phone-number jid, or LID jid. */
+  get(phoneOrJid: string): Account | undefined {
+    if (isLid(phoneOrJid)) {
+      return this.getByLid(phoneOrJid);
+    }
+    return this.accounts.get(normalizePhone(phoneOrJid));
   }
 
   require(phone: string): Account {
@@ -98,6 +150,10 @@ export class AccountRegistry {
   all(): Account[] {
     return [...this.accounts.values()];
   }
+}
+
+export function isLid(jid: string): boolean {
+  return jid.endsWith('@lid');
 }
 
 /** Accepts "+1 555 000-1111", "15550001111" or a jid; returns the digits. */

@@ -1,5 +1,6 @@
 import { randomInt } from 'crypto';
 import { jidEncode } from '@whiskeysockets/baileys';
+import type { Account } from './accounts';
 
 export type GroupRole = 'admin' | 'superadmin' | null;
 
@@ -12,7 +13,12 @@ export interface Group {
   creation: number;
   creator: string;
   description?: string;
-  /** Member user jid → role. */
+  /**
+   * How the group names its members on the wire: `lid` (LIDs, with `phone_number` beside them), as WhatsApp
+   * runs groups now, or `pn` (phone-number jids, with `lid` beside them).
+   */
+  addressingMode: 'lid' | 'pn';
+  /** Member phone-number user jid → role (kept by phone number inside; shown per `addressingMode`). */
   participants: Map<string, GroupRole>;
   /** Sender key distribution already done, per sending device: which devices hold its key. */
   senderKeysSent: Map<string, Set<string>>;
@@ -20,6 +26,8 @@ export interface Group {
 
 export class GroupRegistry {
   private readonly groups = new Map<string, Group>();
+
+  constructor(private readonly addressingMode: 'lid' | 'pn' = 'lid') {}
 
   create(subject: string, creator: string, members: string[]): Group {
     const now = Math.floor(Date.now() / 1000);
@@ -37,6 +45,7 @@ export class GroupRegistry {
       subjectTime: now,
       creation: now,
       creator,
+      addressingMode: this.addressingMode,
       participants,
       senderKeysSent: new Map(),
     };
@@ -63,4 +72,11 @@ export class GroupRegistry {
   delete(jid: string): void {
     this.groups.delete(jid);
   }
+}
+
+/** The sender of a group message as the group names its members. */
+export function groupSenderAttrs(group: Group, account: Account, deviceId: number): Record<string, string> {
+  return group.addressingMode === 'lid'
+    ? { participant: account.lid(deviceId), participant_pn: account.jid, addressing_mode: 'lid' }
+    : { participant: account.deviceJid(deviceId), participant_lid: account.lidJid, addressing_mode: 'pn' };
 }

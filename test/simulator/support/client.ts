@@ -1,4 +1,4 @@
-import type { Agent } from 'https';
+import type { MediaClient } from '../../../src/simulator';
 import makeWASocket, {
   type AuthenticationCreds,
   type BaileysEventMap,
@@ -42,14 +42,14 @@ export class MemoryAuth {
   };
 }
 
-const silent = pino({ level: 'silent' });
+const silent = pino({ level: process.env.SIM_CLIENT_LOG ?? 'silent' });
 
 type Listener<K extends keyof BaileysEventMap> = (value: BaileysEventMap[K]) => void;
 
 /** A real Baileys socket pointed at the simulator, with helpers to await its events. */
 export class TestClient {
   sock!: WASocket;
-  readonly agent: Agent;
+  readonly media: MediaClient;
   private readonly history = new Map<keyof BaileysEventMap, unknown[]>();
   private readonly listeners = new Set<{ event: keyof BaileysEventMap; fn: (v: unknown) => void }>();
   lastDisconnect: number | undefined;
@@ -59,7 +59,7 @@ export class TestClient {
     readonly auth: MemoryAuth = new MemoryAuth(),
     private readonly extraConfig: Partial<Parameters<typeof makeWASocket>[0]> = {},
   ) {
-    this.agent = sim.createMediaAgent();
+    this.media = sim.createMediaClient();
   }
 
   /** Events of one kind the current socket emitted so far. */
@@ -72,7 +72,7 @@ export class TestClient {
     this.history.clear();
     this.lastDisconnect = undefined;
     const sock = makeWASocket({
-      ...this.sim.socketConfig(this.agent),
+      ...this.sim.socketConfig(this.media),
       auth: { creds: this.auth.creds, keys: this.auth.keys },
       logger: silent,
       ...this.extraConfig,
