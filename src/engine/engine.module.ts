@@ -2,30 +2,46 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { WhatsAppSimulator } from '../simulator';
 import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { BaileysSessionManager } from './baileys/baileys-session-manager';
+import { BaileysSockets } from './baileys/baileys-sockets';
+import { BaileysChats } from './baileys/ops/baileys-chats';
+import { BaileysContacts } from './baileys/ops/baileys-contacts';
+import { BaileysMessaging } from './baileys/ops/baileys-messaging';
+import { WaVersion } from './baileys/wa-version';
+import { ChatsPort } from './ports/chats.port';
+import { ContactsPort } from './ports/contacts.port';
+import { MessagingPort } from './ports/messaging.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
+
+/** Each port (the DI token modules inject) and the Baileys implementation behind it. */
+const PORTS = [
+  { provide: SessionManager, useExisting: BaileysSessionManager },
+  { provide: MessagingPort, useExisting: BaileysMessaging },
+  { provide: ChatsPort, useClass: BaileysChats },
+  { provide: ContactsPort, useClass: BaileysContacts },
+];
 
 const PROVIDERS = [
   { provide: WORKER_ID, useFactory: newWorkerId },
   AuthStateRepository,
   SandboxNetwork,
+  WaVersion,
+  BaileysSockets,
+  BaileysMessaging,
   BaileysSessionManager,
-  { provide: SessionManager, useExisting: BaileysSessionManager },
+  ...PORTS,
 ];
 
-/** The WhatsApp engine: sockets, their encrypted auth state, and the sandbox network. */
+/** The WhatsApp engine: sockets, their encrypted auth state, the capability ports, and the sandbox network. */
 @Global()
 @Module({})
 export class EngineModule {
   static forRoot(sandboxSimulator?: WhatsAppSimulator): DynamicModule {
     return {
       module: EngineModule,
-      providers: [
-        { provide: SANDBOX_SIMULATOR, useValue: sandboxSimulator ?? null },
-        ...PROVIDERS,
-      ],
-      exports: [SessionManager, SandboxNetwork, WORKER_ID],
+      providers: [{ provide: SANDBOX_SIMULATOR, useValue: sandboxSimulator ?? null }, ...PROVIDERS],
+      exports: [...PORTS.map((port) => port.provide), SandboxNetwork, WORKER_ID],
     };
   }
 }

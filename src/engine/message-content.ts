@@ -39,8 +39,8 @@ export interface InboundWireMessage {
   key: WireMessageKey;
   /** Author: the contact (1:1) or the participant (group); this account's jid for its own messages. */
   senderJid: string;
-  /** The sender's phone-number jid when WhatsApp told us (LID-addressed chats). */
-  senderPhoneJid?: string;
+  /** The sender's LID, when WhatsApp addressed them by it (`senderJid` is then their phone-number jid if known). */
+  senderLid?: string;
   pushName?: string;
   timestamp: Date;
   content: WireContent;

@@ -68,6 +68,8 @@ export interface CompanionInfo {
   jid: string;
   platform: string;
   connected: boolean;
+  /** The WhatsApp Web version the companion announced at its last login, e.g. "2.3000.1043857760". */
+  appVersion?: string;
 }
 
 export interface PresenceEvent {

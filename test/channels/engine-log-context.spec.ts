@@ -20,10 +20,12 @@ describe('Engine events and the request that opened the session', () => {
     db = await createTestDatabase();
     gw = await TestGateway.start(db.prisma);
     ({ key } = await gw.newAccount({ plan: 'unlimited' }));
-    gw.app.get(SessionManager).onEvent((channelId, event) => {
+    const record = (channelId: string, event: SessionEvent) => {
       const store = storage.getStore();
       seen.push({ channelId, type: event.type, requestLogger: store ? JSON.stringify(store.logger.bindings()) : null });
-    });
+    };
+    gw.app.get(SessionManager).onChannelEvent('lifecycle', record);
+    gw.app.get(SessionManager).onChannelEvent('messages', record);
   });
   afterAll(async () => {
     await gw.close();

@@ -44,6 +44,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxSessionsPerWorker: 1000,
     sseMaxStreamsPerKey: 5,
     sessionKeepAliveMs: 25_000,
+    waVersion: 'default',
     reconnect: { baseDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
     replacedLimit: 3,
     ...overrides,

@@ -1,4 +1,4 @@
-import { AnyMessageContent, isJidGroup, jidNormalizedUser, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
+import { AnyMessageContent, isJidGroup, isLidUser, jidNormalizedUser, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
 import type { InboundWireMessage, MediaKind, WireContent, WireMessageKey, WireReceipt, WireStatus } from '../message-content';
 
 /** Baileys' content for a send. Media bytes go as a Buffer: Baileys encrypts and uploads them. */
@@ -139,10 +139,12 @@ export function readInbound(msg: WAMessage, offline: boolean, ownJid: string): I
   const key = fromBaileysKey(msg.key);
   // A reaction's target key is from the reactor's side until Baileys normalises it: consumers match on the id.
   const senderJid = key.fromMe ? jidNormalizedUser(ownJid) : isJidGroup(key.chatJid) ? (key.participant ?? '') : key.chatJid;
+  const senderAlt = key.fromMe ? undefined : isJidGroup(key.chatJid) ? msg.key.participantAlt : msg.key.remoteJidAlt;
   const seconds = Number(msg.messageTimestamp ?? 0);
   return {
     key,
     senderJid,
+    ...(senderAlt && isLidUser(senderAlt) ? { senderLid: jidNormalizedUser(senderAlt) } : {}),
     pushName: msg.pushName ?? undefined,
     timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date(),
     content,

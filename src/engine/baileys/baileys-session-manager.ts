@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
-import { StoredMessageLookup } from '../message-content';
-import { attachMessageEvents, BaileysMessaging } from './baileys-messaging';
 import type { MediaClient } from '../../simulator';
+import { attachMessageEvents } from './baileys-events';
+import { BaileysSockets } from './baileys-sockets';
+import { BaileysMessaging } from './ops/baileys-messaging';
+import { WaVersion } from './wa-version';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
@@ -11,7 +13,8 @@ import { withStorableText } from '../../platform/storable-text';
 import { AuthStateRepository } from '../auth-state/auth-state.repository';
 import { SecretBox } from '../auth-state/secret-box';
 import { SandboxNetwork } from '../sandbox/sandbox-network';
-import { SessionEvent, SessionEventHandler, SessionManager, SessionTarget } from '../session-manager';
+import { type ChannelEventHandler, kindOf, type SessionEvent, type SessionEventKind } from '../ports/session-events';
+import { SessionManager, SessionTarget } from '../session-manager';
 import { classifyClose } from './close-cause';
 import { dropStrayCloseCodeRejections } from './stray-rejections';
 import { loadPostgresAuthState } from './postgres-auth-state';
@@ -45,18 +48,20 @@ interface LiveSession {
 export class BaileysSessionManager extends SessionManager implements OnApplicationShutdown {
   private readonly logger = new Logger(BaileysSessionManager.name);
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly handlers: SessionEventHandler[] = [];
+  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = { lifecycle: [], messages: [], contacts: [] };
+  /** Per channel, the delivery of its previous event: the next one starts when it is done. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private readonly box: SecretBox;
   private readonly baileysLogger: PinoLogger;
-  private lookup: StoredMessageLookup = async () => undefined;
-  /** Sends, reads, chat changes and profiles over this pool's sockets. */
-  readonly messaging = new BaileysMessaging((channelId) => this.openSocket(channelId));
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_ID) readonly workerId: string,
     private readonly authState: AuthStateRepository,
     private readonly sandbox: SandboxNetwork,
+    private readonly sockets: BaileysSockets,
+    private readonly messaging: BaileysMessaging,
+    private readonly waVersion: WaVersion,
   ) {
     super();
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
@@ -64,8 +69,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     this.baileysLogger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { component: 'baileys' } });
   }
 
-  onEvent(handler: SessionEventHandler): void {
-    this.handlers.push(handler);
+  onChannelEvent<K extends SessionEventKind>(kind: K, handler: ChannelEventHandler<K>): void {
+    (this.handlers[kind] as ChannelEventHandler<K>[]).push(handler);
   }
 
   size(): number {
@@ -100,7 +105,9 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
     const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
     const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
+    const version = network ? undefined : await this.waVersion.forLiveSockets();
     const socket = makeWASocket({
+      ...(version ? { version } : {}),
       auth: state,
       logger: this.baileysLogger,
       browser: Browsers.ubuntu('WhatIsUp'),
@@ -108,7 +115,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       syncFullHistory: false,
       keepAliveIntervalMs: this.config.sessionKeepAliveMs,
       ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
-      getMessage: (key) => this.messaging.storedMessage(this.lookup, target.channelId, key.id),
+      getMessage: (key) => this.messaging.storedMessage(target.channelId, key.id),
     });
 
     let resolveClosed!: () => void;
@@ -143,6 +150,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       if (update.receivedPendingNotifications) session.offlineDrained = true;
       if (update.connection === 'open') {
         session.open = true;
+        this.sockets.register(target.channelId, socket);
         session.qr = null;
         session.readyFallback = setTimeout(() => this.announceOpen(target.channelId, session), READY_FALLBACK_MS);
       }
@@ -151,6 +159,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       }
       if (update.connection === 'close') {
         session.open = false;
+        this.sockets.unregister(target.channelId, socket);
         clearTimeout(session.readyFallback);
         if (this.sessions.get(target.channelId) === session) this.sessions.delete(target.channelId);
         resolveClosed();
@@ -182,36 +191,6 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     }
   }
 
-  setMessageLookup(lookup: StoredMessageLookup): void {
-    this.lookup = lookup;
-  }
-
-  newMessageId(): string {
-    return this.messaging.newMessageId();
-  }
-
-  send(...args: Parameters<BaileysMessaging['send']>) {
-    return this.messaging.send(...args);
-  }
-
-  readMessages(...args: Parameters<BaileysMessaging['readMessages']>) {
-    return this.messaging.readMessages(...args);
-  }
-
-  modifyChat(...args: Parameters<BaileysMessaging['modifyChat']>) {
-    return this.messaging.modifyChat(...args);
-  }
-
-  async fetchProfile(...args: Parameters<BaileysMessaging['fetchProfile']>) {
-    return withStorableText(await this.messaging.fetchProfile(...args));
-  }
-
-  /** The socket of an open session, for the messaging operations. */
-  private openSocket(channelId: string): WASocket | undefined {
-    const session = this.sessions.get(channelId);
-    return session?.open ? session.socket : undefined;
-  }
-
   async wipeCredentials(channelId: string): Promise<void> {
     await this.authState.deleteAll(channelId);
   }
@@ -226,6 +205,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
   private async end(channelId: string, session: LiveSession, logout: boolean): Promise<void> {
     session.closingByGateway = true;
+    this.sockets.unregister(channelId, session.socket);
     if (this.sessions.get(channelId) === session) this.sessions.delete(channelId);
     await this.settle(session);
     try {
@@ -274,13 +254,24 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
    */
   private emit(channelId: string, raw: SessionEvent): void {
     const event = withStorableText(raw);
-    for (const handler of this.handlers) {
-      try {
-        handler(channelId, event);
-      } catch (error) {
-        this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'session event handler failed');
-      }
-    }
+    const handlers = this.handlers[kindOf(event)] as ((channelId: string, event: SessionEvent) => void | Promise<void>)[];
+    const deliver = async () => {
+      await Promise.all(
+        handlers.map(async (handler) => {
+          try {
+            await handler(channelId, event);
+          } catch (error) {
+            this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'session event handler failed');
+          }
+        }),
+      );
+    };
+    const previous = this.lanes.get(channelId) ?? Promise.resolve();
+    const next = previous.then(deliver);
+    this.lanes.set(channelId, next);
+    void next.finally(() => {
+      if (this.lanes.get(channelId) === next) this.lanes.delete(channelId);
+    });
   }
 }
 

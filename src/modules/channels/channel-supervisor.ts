@@ -41,7 +41,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
   ) {}
 
   onModuleInit(): void {
-    this.sessions.onEvent((channelId, event) => {
+    this.sessions.onChannelEvent('lifecycle', (channelId, event) => {
       void this.onSessionEvent(channelId, event).catch((error: unknown) =>
         this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'session event not applied'),
       );

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChatChange } from '../../engine/message-content';
+import { ChatsPort } from '../../engine/ports/chats.port';
 import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
@@ -40,6 +41,7 @@ export class ChatsService {
     private readonly chats: ChatsRepository,
     private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
+    private readonly whatsapp: ChatsPort,
     private readonly events: EventsService,
   ) {}
 
@@ -105,7 +107,7 @@ export class ChatsService {
     if (this.sessions.isOpen(channel.id)) {
       try {
         const anchor = await this.anchor(channel.id, before.jid);
-        for (const change of changes) await this.sessions.modifyChat(channel.id, before.jid, change, anchor);
+        for (const change of changes) await this.whatsapp.modify(channel.id, before.jid, change, anchor);
         appliedOnWhatsApp = true;
       } catch (error) {
         this.logger.warn({ err: error, channel_id: channel.id }, 'chat change kept locally, not applied on WhatsApp');

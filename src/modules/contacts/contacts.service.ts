@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WireContact } from '../../engine/message-content';
+import { ContactsPort } from '../../engine/ports/contacts.port';
 import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
@@ -39,6 +40,7 @@ export class ContactsService {
     private readonly contacts: ContactsRepository,
     private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
+    private readonly whatsapp: ContactsPort,
   ) {}
 
   /** For the messages module: inside the transaction that stores a message. */
@@ -73,7 +75,7 @@ export class ContactsService {
         details: { current_state: channel.state },
       });
     }
-    const profile = await this.sessions.fetchProfile(channel.id, jid);
+    const profile = await this.whatsapp.fetchProfile(channel.id, jid);
     const row = await this.contacts.saveProfile(channel.id, channel.customerId, jid, profile);
     return { ...toContact(row), on_whatsapp: profile.exists };
   }

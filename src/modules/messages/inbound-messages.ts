@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { InboundWireMessage, WireReceipt } from '../../engine/message-content';
-import { SessionEvent, SessionManager } from '../../engine/session-manager';
+import { MessagingPort } from '../../engine/ports/messaging.port';
+import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-events';
+import { SessionManager } from '../../engine/session-manager';
 import { newId } from '../../platform/ids';
 import { ChatsService } from '../chats/chats.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -27,6 +29,7 @@ export class InboundMessages implements OnModuleInit {
 
   constructor(
     private readonly sessions: SessionManager,
+    private readonly messaging: MessagingPort,
     private readonly messages: MessagesRepository,
     private readonly status: MessageStatusService,
     private readonly chats: ChatsService,
@@ -37,7 +40,7 @@ export class InboundMessages implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sessions.setMessageLookup(async (channelId, waMessageId) => {
+    this.messaging.setMessageLookup(async (channelId, waMessageId) => {
       const row = await this.messages.findByWaId(channelId, waMessageId);
       if (!row || row.direction !== 'outbound') return undefined;
       try {
@@ -46,8 +49,7 @@ export class InboundMessages implements OnModuleInit {
         return undefined;
       }
     });
-    this.sessions.onEvent((channelId, event) => {
-      if (event.type !== 'message' && event.type !== 'receipt' && event.type !== 'contacts') return;
+    const enqueue = (channelId: string, event: MessagingEvent | ContactsEvent) => {
       const previous = this.lanes.get(channelId) ?? Promise.resolve();
       const next = previous
         .then(() => this.handle(channelId, event))
@@ -56,7 +58,9 @@ export class InboundMessages implements OnModuleInit {
       void next.finally(() => {
         if (this.lanes.get(channelId) === next) this.lanes.delete(channelId);
       });
-    });
+    };
+    this.sessions.onChannelEvent('messages', enqueue);
+    this.sessions.onChannelEvent('contacts', enqueue);
   }
 
   /** Resolves once every event reported so far for the channel is applied (tests, shutdown). */
@@ -64,7 +68,7 @@ export class InboundMessages implements OnModuleInit {
     await this.lanes.get(channelId);
   }
 
-  private async handle(channelId: string, event: SessionEvent): Promise<void> {
+  private async handle(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
     const owner = await this.owner(channelId);
     if (!owner) return;
     if (event.type === 'message') await this.receive(channelId, owner, event.message);

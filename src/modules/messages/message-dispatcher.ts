@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { WireContent } from '../../engine/message-content';
+import { MessagingPort } from '../../engine/ports/messaging.port';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
@@ -43,6 +44,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
     private readonly messages: MessagesRepository,
     private readonly status: MessageStatusService,
     private readonly sessions: SessionManager,
+    private readonly messaging: MessagingPort,
     private readonly media: MediaSource,
     private readonly stored: MediaService,
     @InjectQueue(QUEUES.outboundMessages) private readonly queue: Queue<OutboundJob>,
@@ -50,7 +52,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
   ) {}
 
   onModuleInit(): void {
-    this.sessions.onEvent((channelId, event) => {
+    this.sessions.onChannelEvent('lifecycle', (channelId, event) => {
       if (event.type === 'open') void this.sweep([channelId], 0);
     });
   }
@@ -100,7 +102,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
       throw error;
     }
     try {
-      const sent = await this.sessions.send(row.channelId, row.chatJid, wire, { waMessageId: row.waMessageId });
+      const sent = await this.messaging.send(row.channelId, row.chatJid, wire, { waMessageId: row.waMessageId });
       await this.status.advance(row, 'sent', { at: sent.timestamp });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

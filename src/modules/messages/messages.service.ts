@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireContent } from '../../engine/message-content';
+import { MessagingPort } from '../../engine/ports/messaging.port';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
@@ -30,6 +31,7 @@ export class MessagesService {
     private readonly status: MessageStatusService,
     private readonly chats: ChatsService,
     private readonly sessions: SessionManager,
+    private readonly messaging: MessagingPort,
     private readonly media: MediaService,
     private readonly guard: EgressGuard,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -96,7 +98,7 @@ export class MessagesService {
           type: input.type,
           content: content as object,
           status: 'queued',
-          waMessageId: this.sessions.newMessageId(),
+          waMessageId: this.messaging.newMessageId(),
           clientRef: input.client_ref ?? null,
           clientRefKey: input.client_ref ?? null,
           correlationId: requestId,
@@ -254,7 +256,7 @@ export class MessagesService {
       });
     }
     const isGroup = row.chatJid.endsWith('@g.us');
-    await this.sessions.readMessages(channel.id, [
+    await this.messaging.readMessages(channel.id, [
       { chatJid: row.chatJid, waMessageId: row.waMessageId, fromMe: false, ...(isGroup && row.senderJid ? { participant: row.senderJid } : {}) },
     ]);
     return presentable(toMessage(await this.status.markInboundRead(row, requestId)));

@@ -115,6 +115,10 @@ export const environmentSchema = z.object({
   MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
   SSE_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1').default(5),
   SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
+  WA_VERSION: z
+    .string()
+    .regex(/^(default|latest|\d{1,5}\.\d{1,5}\.\d{1,12})$/, 'must be default, latest, or a version such as 2.3000.1043857760')
+    .default('default'),
   RECONNECT_BASE_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(2_000),
   RECONNECT_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(120_000),
   RECONNECT_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').default(10),
@@ -171,6 +175,11 @@ export interface AppConfig {
   /** Event streams (SSE) one API key may hold open at once, over every gateway process; more answer rate_limited. */
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;
+  /**
+   * The WhatsApp Web version live sockets announce: the engine's own (`default`), the one WhatsApp serves now
+   * (`latest`, asked once at start-up, the engine's own if that fails), or a fixed one.
+   */
+  waVersion: 'default' | 'latest' | [number, number, number];
   /** Reconnect backoff: base * 2^(attempt-1), capped, with full jitter. */
   reconnect: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** How many "replaced" (440) closes in a row before a channel is failed instead of retried. */

@@ -104,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
+    waVersion: e.WA_VERSION === 'default' || e.WA_VERSION === 'latest' ? e.WA_VERSION : (e.WA_VERSION.split('.').map(Number) as [number, number, number]),
     reconnect: {
       baseDelayMs: e.RECONNECT_BASE_DELAY_MS,
       maxDelayMs: e.RECONNECT_MAX_DELAY_MS,

@@ -40,6 +40,8 @@ export class Login {
     }
     companion.connection = connection;
     companion.online = false;
+    const version = payload.userAgent?.appVersion;
+    companion.appVersion = version ? [version.primary, version.secondary, version.tertiary].join('.') : undefined;
     this.net.sessions.set(connection, { kind: 'companion', account, companion });
     connection.send({
       tag: 'success',

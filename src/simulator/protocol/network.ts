@@ -90,6 +90,7 @@ export class Network implements ConnectionEvents {
       jid: companion.jid,
       platform: companion.platform,
       connected: !!companion.connection && !companion.connection.isClosed,
+      ...(companion.appVersion ? { appVersion: companion.appVersion } : {}),
     };
   }
 

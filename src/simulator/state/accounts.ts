@@ -16,6 +16,8 @@ export interface Companion {
   preKeys: Map<number, Buffer>;
   keyIndex: number;
   platform: string;
+  /** The WhatsApp Web version announced at the last login. */
+  appVersion?: string;
   /** The phone still owes the app-state key share and history notification. */
   needsBootstrap: boolean;
   connection?: Connection;

@@ -1,0 +1,64 @@
+import { AppError, type AppErrorOptions } from '../../platform/errors/app-error';
+import type { ErrorCode } from '../../platform/errors/error-codes';
+
+/**
+ * The one table from WhatsApp's failures to the API's stable codes. WhatsApp answers a refused request with an
+ * IQ error (`<error code="404" text="item-not-found"/>`), which Baileys raises as a Boom carrying that code;
+ * a socket that goes away under a request raises a Boom with a close code. The public code list is fixed, so
+ * the specifics travel in `details.reason` (machine-readable) beside WhatsApp's own code and text.
+ */
+interface Mapping {
+  code: ErrorCode;
+  reason: string;
+  status?: number;
+  message: string;
+}
+
+const BY_STATUS: Record<number, Mapping> = {
+  400: { code: 'invalid_request', reason: 'whatsapp_bad_request', message: 'WhatsApp refused the request as malformed.' },
+  401: { code: 'channel_unavailable', reason: 'logged_out', message: 'The channel was logged out of WhatsApp.' },
+  403: { code: 'other', status: 403, reason: 'whatsapp_forbidden', message: 'WhatsApp does not allow this account to do that.' },
+  404: { code: 'not_found', reason: 'whatsapp_not_found', message: 'WhatsApp does not know what the request names.' },
+  406: { code: 'invalid_request', reason: 'whatsapp_not_acceptable', message: 'WhatsApp refused the request as not acceptable.' },
+  408: { code: 'channel_unavailable', reason: 'whatsapp_timeout', message: 'WhatsApp did not answer in time.' },
+  409: { code: 'other', status: 409, reason: 'whatsapp_conflict', message: 'WhatsApp refused the request: it conflicts with the current state.' },
+  428: { code: 'channel_unavailable', reason: 'connection_closed', message: 'The connection to WhatsApp closed during the request.' },
+  429: { code: 'rate_limited', reason: 'whatsapp_rate_limited', message: 'WhatsApp is rate-limiting this account; retry later.' },
+  440: { code: 'channel_unavailable', reason: 'connection_replaced', message: 'Another connection replaced this channel’s during the request.' },
+  500: { code: 'other', status: 502, reason: 'whatsapp_error', message: 'WhatsApp failed to handle the request.' },
+  503: { code: 'other', status: 502, reason: 'whatsapp_unavailable', message: 'WhatsApp is unavailable; retry later.' },
+  515: { code: 'channel_unavailable', reason: 'connection_closed', message: 'The connection to WhatsApp restarted during the request.' },
+};
+
+/** Baileys rejects requests in flight with these texts when the socket ends (status 428 or none). */
+const CONNECTION_GONE = /connection (closed|lost|terminated)|socket (closed|ended)/i;
+
+/** The API's error for a failure of `operation` on WhatsApp's side; errors that are already AppErrors pass. */
+export function toAppError(error: unknown, operation: string): AppError {
+  if (error instanceof AppError) return error;
+  const status = statusOf(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const mapping =
+    (status !== undefined ? BY_STATUS[status] : undefined) ??
+    (CONNECTION_GONE.test(text) ? BY_STATUS[428] : undefined) ??
+    (status !== undefined && status >= 500 ? BY_STATUS[500] : undefined) ??
+    (status !== undefined && status >= 400 ? BY_STATUS[400] : undefined);
+  if (!mapping) {
+    // not WhatsApp's answer but a fault here: keep it an internal error, with its cause for the logs
+    return new AppError('internal_error', `The operation ${operation} failed unexpectedly.`, { cause: error });
+  }
+  const options: AppErrorOptions = {
+    details: { reason: mapping.reason, operation, ...(status !== undefined ? { whatsapp_status: status } : {}), whatsapp_text: text },
+    cause: error,
+    ...(mapping.status ? { status: mapping.status } : {}),
+  };
+  return new AppError(mapping.code, mapping.message, options);
+}
+
+/** A Boom's status (Baileys' errors are Booms: `isBoom` and `output.statusCode`, read without importing it). */
+function statusOf(error: unknown): number | undefined {
+  const boom = error as { isBoom?: unknown; output?: { statusCode?: unknown } } | null;
+  if (typeof boom !== 'object' || boom === null || boom.isBoom !== true) return undefined;
+  const status = boom.output?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

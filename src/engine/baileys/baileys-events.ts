@@ -1,0 +1,104 @@
+import { Logger } from '@nestjs/common';
+import { downloadMediaMessage, isJidGroup, isLidUser, isPnUser, jidNormalizedUser, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import type { MediaClient } from '../../simulator';
+import type { WireContact } from '../message-content';
+import type { SessionEvent } from '../ports/session-events';
+import { readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
+
+/** Turns Baileys' message, receipt and contact events into session events. */
+export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string, media?: MediaClient): void {
+  // Every event is handled in one lane, in the order Baileys emitted it: reading a message may wait for the
+  // phone number of a LID, and a receipt must still not overtake the message it is about.
+  let lane: Promise<void> = Promise.resolve();
+  const guard = (what: string, work: () => void | Promise<void>) => {
+    lane = lane.then(work).catch((error: unknown) => logger.error({ err: error, channel_id: channelId }, `${what} not handled`));
+  };
+  socket.ev.on('messages.upsert', ({ messages, type }) =>
+    guard('messages.upsert', async () => {
+      const own = socket.user?.id ?? '';
+      const contacts: WireContact[] = [];
+      for (const raw of messages) {
+        const message = readInbound(await withPhoneNumbers(socket, raw), type === 'append', own);
+        if (!message) continue;
+        if (message.content.type !== 'text' && 'mimeType' in message.content) {
+          message.download = () =>
+            downloadMediaMessage(raw, 'buffer', media ? { options: { dispatcher: media.dispatcher } } : {}, {
+              logger: socket.logger,
+              reuploadRequest: socket.updateMediaMessage,
+            });
+        }
+        emit({ type: 'message', message });
+        if (!message.key.fromMe && message.senderJid && (message.pushName || message.senderLid)) {
+          contacts.push({
+            jid: message.senderJid,
+            ...(message.pushName ? { pushName: message.pushName } : {}),
+            ...phoneOrLid(message.senderJid),
+            ...(message.senderLid ? { lid: message.senderLid } : {}),
+          });
+        }
+      }
+      if (contacts.length > 0) emit({ type: 'contacts', contacts });
+    }),
+  );
+  socket.ev.on('messages.update', (updates) =>
+    guard('messages.update', () => {
+      for (const { key, update } of updates) {
+        const receipt = readStatusUpdate(key, update);
+        if (receipt) emit({ type: 'receipt', receipt });
+      }
+    }),
+  );
+  socket.ev.on('message-receipt.update', (updates) =>
+    guard('message-receipt.update', () => {
+      for (const { key, receipt } of updates) {
+        const wire = readUserReceipt(key, receipt);
+        if (wire) emit({ type: 'receipt', receipt: wire });
+      }
+    }),
+  );
+  const onContacts = (list: { id?: string; lid?: string; phoneNumber?: string; notify?: string }[]) =>
+    guard('contacts', async () => {
+      const contacts: WireContact[] = [];
+      for (const c of list) {
+        if (!c.id) continue;
+        // a contact WhatsApp names by LID is the contact of its phone number when the pair is known
+        const id = jidNormalizedUser(c.id);
+        const lid = isLidUser(id) ? id : c.lid ? jidNormalizedUser(c.lid) : undefined;
+        const phone = isPnUser(id) ? id : await phoneOfLid(socket, id, c.phoneNumber);
+        const jid = phone ?? id;
+        contacts.push({ jid, ...(lid ? { lid } : {}), ...(c.notify ? { pushName: c.notify } : {}), ...phoneOrLid(jid) });
+      }
+      if (contacts.length > 0) emit({ type: 'contacts', contacts });
+    });
+  socket.ev.on('contacts.upsert', onContacts);
+  socket.ev.on('contacts.update', onContacts);
+}
+
+/**
+ * WhatsApp addresses most people by LID now. Where it named the phone number beside a LID (`remoteJidAlt`,
+ * `participantAlt`), or Baileys learnt the pair before (usync, history, earlier envelopes), the message is
+ * read with the phone number, so a chat keeps one id whichever way WhatsApp addressed it; the LID stays
+ * beside it. Without a known pair the LID is used as is.
+ */
+async function withPhoneNumbers(socket: WASocket, raw: WAMessage): Promise<WAMessage> {
+  const key = { ...raw.key };
+  const chatPhone = isJidGroup(key.remoteJid ?? '') ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);
+  if (chatPhone) Object.assign(key, { remoteJid: chatPhone, remoteJidAlt: jidNormalizedUser(raw.key.remoteJid!) });
+  const participantPhone = await phoneOfLid(socket, key.participant, key.participantAlt);
+  if (participantPhone) Object.assign(key, { participant: participantPhone, participantAlt: jidNormalizedUser(raw.key.participant!) });
+  return { ...raw, key };
+}
+
+/** The phone-number jid of a LID: the one WhatsApp named beside it, else the pair Baileys knows, else none. */
+async function phoneOfLid(socket: WASocket, jid: string | null | undefined, alt: string | null | undefined): Promise<string | undefined> {
+  if (!jid || !isLidUser(jid)) return undefined;
+  if (alt && isPnUser(alt)) return jidNormalizedUser(alt);
+  const known = await socket.signalRepository.lidMapping.getPNForLID(jid).catch(() => null);
+  return known ? jidNormalizedUser(known) : undefined;
+}
+
+function phoneOrLid(jid: string): { phoneNumber?: string; lid?: string } {
+  if (jid.endsWith('@s.whatsapp.net')) return { phoneNumber: `+${jid.split('@')[0].split(':')[0]}` };
+  if (jid.endsWith('@lid')) return { lid: jid };
+  return {};
+}

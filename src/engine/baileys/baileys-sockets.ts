@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { WASocket } from '@whiskeysockets/baileys';
+import { AppError } from '../../platform/errors/app-error';
+import { toAppError } from './baileys-errors';
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * The open sockets of this worker's sessions, and the one way to call WhatsApp over one. `call` owns what every
+ * operation has in common: the channel must have a live socket here (`channel_unavailable` otherwise), the
+ * request is bounded in time, and WhatsApp's refusals become the API's codes (baileys-errors.ts). A capability
+ * adds an operation as one port method and one `call`.
+ */
+@Injectable()
+export class BaileysSockets {
+  private readonly open = new Map<string, WASocket>();
+
+  /** The session manager registers a socket once it is open and ready, and removes it when it closes. */
+  register(channelId: string, socket: WASocket): void {
+    this.open.set(channelId, socket);
+  }
+
+  unregister(channelId: string, socket?: WASocket): void {
+    if (!socket || this.open.get(channelId) === socket) this.open.delete(channelId);
+  }
+
+  socketOf(channelId: string): WASocket | undefined {
+    return this.open.get(channelId);
+  }
+
+  async call<T>(channelId: string, operation: string, fn: (socket: WASocket) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    const socket = this.open.get(channelId);
+    if (!socket) {
+      throw new AppError('channel_unavailable', 'The channel has no live WhatsApp session on this worker; connect it and wait for status connected.', {
+        details: { reason: 'not_connected', operation },
+      });
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AppError('channel_unavailable', 'WhatsApp did not answer in time.', { details: { reason: 'whatsapp_timeout', operation, timeout_ms: timeoutMs } })),
+        timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([fn(socket), timeout]);
+    } catch (error) {
+      throw toAppError(error, operation);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { generateMessageIDV2, type proto } from '@whiskeysockets/baileys';
+import type { StoredMessageLookup, WireContent, WireMessageKey } from '../../message-content';
+import { MessagingPort } from '../../ports/messaging.port';
+import { toBaileysContent, toBaileysKey, toProtoMessage } from '../baileys-messages';
+import { BaileysSockets } from '../baileys-sockets';
+
+/** A send includes uploading its media to WhatsApp's host, so it gets longer than a plain request. */
+const SEND_TIMEOUT_MS = 120_000;
+
+@Injectable()
+export class BaileysMessaging extends MessagingPort {
+  /** One send at a time per channel: concurrent first sends to a device race on its Signal session. */
+  private readonly sendLanes = new Map<string, Promise<unknown>>();
+  private lookup: StoredMessageLookup = async () => undefined;
+
+  constructor(private readonly sockets: BaileysSockets) {
+    super();
+  }
+
+  newMessageId(): string {
+    return generateMessageIDV2();
+  }
+
+  send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
+    const previous = this.sendLanes.get(channelId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.sendNow(channelId, to, content, options));
+    this.sendLanes.set(channelId, next);
+    void next.catch(() => undefined).finally(() => {
+      if (this.sendLanes.get(channelId) === next) this.sendLanes.delete(channelId);
+    });
+    return next;
+  }
+
+  private sendNow(channelId: string, to: string, content: WireContent, options: { waMessageId: string }) {
+    return this.sockets.call(
+      channelId,
+      'messages.send',
+      async (socket) => {
+        const sent = await socket.sendMessage(to, toBaileysContent(content), { messageId: options.waMessageId });
+        const seconds = Number(sent?.messageTimestamp ?? 0);
+        return { waMessageId: sent?.key.id ?? options.waMessageId, timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date() };
+      },
+      { timeoutMs: SEND_TIMEOUT_MS },
+    );
+  }
+
+  readMessages(channelId: string, keys: WireMessageKey[]): Promise<void> {
+    return this.sockets.call(channelId, 'messages.read', (socket) => socket.readMessages(keys.map(toBaileysKey)));
+  }
+
+  setMessageLookup(lookup: StoredMessageLookup): void {
+    this.lookup = lookup;
+  }
+
+  /** Baileys' `getMessage`: the content of a message WhatsApp asks to be re-sent, from the gateway's store. */
+  async storedMessage(channelId: string, waMessageId: string | null | undefined): Promise<proto.IMessage | undefined> {
+    if (!waMessageId) return undefined;
+    const content = await this.lookup(channelId, waMessageId).catch(() => undefined);
+    return content ? toProtoMessage(content) : undefined;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What a channel's session reports, split by capability so that a module subscribes to exactly what it needs
+ * (`sessions.onChannelEvent('messages', …)`). Events of one channel reach subscribers in the order WhatsApp
+ * produced them, and the next one waits until every handler of the previous one finished: a handler may
+ * await its own writes without a receipt overtaking the message it is about. Text in events is storable:
+ * U+0000 and lone surrogates a contact sent arrive as U+FFFD (see platform/storable-text.ts).
+ */
+import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
+
+/** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
+export type CloseCause =
+  /** WhatsApp asked for a restart (515), e.g. right after pairing: reopen at once. */
+  | 'restart_required'
+  /** The device was unlinked from the phone (401): credentials are void. */
+  | 'logged_out'
+  /** Another connection with the same credentials replaced this one (440). */
+  | 'replaced'
+  /** The connection dropped or timed out. */
+  | 'connection_lost'
+  /** Pairing did not complete: every QR expired (or the pair code was not entered). */
+  | 'pairing_timeout'
+  /** The gateway closed it (disconnect, logout, shutdown). */
+  | 'closed_by_gateway'
+  | 'other';
+
+export interface SessionIdentity {
+  /** E.164 with a leading +. */
+  phoneNumber: string;
+  jid: string;
+  lid: string | null;
+}
+
+/** The socket's lifecycle: a QR to show, the session open (paired and ready), or closed. */
+export type LifecycleEvent =
+  | { type: 'qr'; qr: string; expiresAt: Date }
+  | { type: 'open'; identity: SessionIdentity }
+  | { type: 'closed'; cause: CloseCause; code: number | null; message: string };
+
+export type MessagingEvent =
+  /** A message arrived (or this account sent one from another device). */
+  | { type: 'message'; message: InboundWireMessage }
+  /** WhatsApp acknowledged, delivered, read or refused a message this account sent. */
+  | { type: 'receipt'; receipt: WireReceipt };
+
+/** Contacts learnt from traffic: push names and phone number ↔ LID pairs. */
+export type ContactsEvent = { type: 'contacts'; contacts: WireContact[] };
+
+/** Every capability's events, by the name a subscriber asks for. */
+export interface SessionEventMap {
+  lifecycle: LifecycleEvent;
+  messages: MessagingEvent;
+  contacts: ContactsEvent;
+}
+
+export type SessionEventKind = keyof SessionEventMap;
+
+export type SessionEvent = SessionEventMap[SessionEventKind];
+
+/** Which capability an event belongs to. */
+export function kindOf(event: SessionEvent): SessionEventKind {
+  switch (event.type) {
+    case 'qr':
+    case 'open':
+    case 'closed':
+      return 'lifecycle';
+    case 'message':
+    case 'receipt':
+      return 'messages';
+    case 'contacts':
+      return 'contacts';
+  }
+}
+
+export type ChannelEventHandler<K extends SessionEventKind> = (channelId: string, event: SessionEventMap[K]) => void | Promise<void>;
