@@ -22,20 +22,28 @@ export class AuthStateRepository {
     return new Map(rows.map((row) => [row.keyId, Buffer.from(row.value)]));
   }
 
-  /** Applies a batch atomically: Baileys expects a key-store transaction to land whole or not at all. */
+  /**
+   * Applies a batch atomically, in one statement: Baileys expects a key-store transaction to land whole or not at
+   * all, and a fresh session writes hundreds of pre-keys at once (one upsert each would outlive a transaction's
+   * time limit on a busy database). Within a batch the last write of a key wins.
+   */
   async write(channelId: string, entries: AuthEntryWrite[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.prisma.$transaction(async (tx) => {
-      for (const entry of entries) {
-        const where = { channelId_type_keyId: { channelId, type: entry.type, keyId: entry.keyId } };
-        if (entry.value === null) {
-          await tx.channelAuthEntry.deleteMany({ where: { channelId, type: entry.type, keyId: entry.keyId } });
-        } else {
-          const value = new Uint8Array(entry.value);
-          await tx.channelAuthEntry.upsert({ where, create: { channelId, type: entry.type, keyId: entry.keyId, value }, update: { value } });
-        }
-      }
-    });
+    const last = new Map<string, AuthEntryWrite>();
+    for (const entry of entries) last.set(`${entry.type}\u0000${entry.keyId}`, entry);
+    if (last.size === 0) return;
+    const deleted = [...last.values()].filter((e) => e.value === null);
+    const written = [...last.values()].filter((e): e is AuthEntryWrite & { value: Buffer } => e.value !== null);
+    await this.prisma.$executeRaw`
+      WITH deleted AS (
+        DELETE FROM channel_auth_entries e
+         USING unnest(${deleted.map((e) => e.type)}::text[], ${deleted.map((e) => e.keyId)}::text[]) AS d(type, key_id)
+         WHERE e.channel_id = ${channelId}::uuid AND e.type = d.type AND e.key_id = d.key_id
+      )
+      INSERT INTO channel_auth_entries (channel_id, type, key_id, value, updated_at)
+      SELECT ${channelId}::uuid, w.type, w.key_id, decode(w.value, 'base64'), now()
+        FROM unnest(${written.map((e) => e.type)}::text[], ${written.map((e) => e.keyId)}::text[], ${written.map((e) => e.value.toString('base64'))}::text[])
+          AS w(type, key_id, value)
+      ON CONFLICT (channel_id, type, key_id) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`;
   }
 
   async deleteAll(channelId: string): Promise<void> {

@@ -105,7 +105,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
     const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
     const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
-    const version = network ? undefined : await this.waVersion.forLiveSockets();
+    const version = await this.waVersion.forSockets();
     const socket = makeWASocket({
       ...(version ? { version } : {}),
       auth: state,
