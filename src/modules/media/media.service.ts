@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
+import { parseOrThrow } from '../../platform/http/parse';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
@@ -72,7 +72,7 @@ export class MediaService {
       // The upload was staged under the gateway-wide limit; the plan's may be lower.
       const limit = this.limitFor(key);
       if (file.staged.size > limit) throw tooLarge(limit, { size: file.staged.size });
-      const fields = parse(uploadMediaFieldsSchema, body ?? {});
+      const fields = parseOrThrow(uploadMediaFieldsSchema, body ?? {});
       const declared =
         fields.mime_type ??
         (normalizeMimeType(file.mimetype) !== 'application/octet-stream' ? file.mimetype : undefined) ??
@@ -85,7 +85,7 @@ export class MediaService {
       });
       return this.view(row);
     }
-    const input = parse(createMediaSchema, body);
+    const input = parseOrThrow(createMediaSchema, body);
     this.requireAcceptedType(input.mime_type);
     const staged = await this.fetch(input.source_url, this.limitFor(key));
     const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
@@ -326,14 +326,6 @@ export function toStoredMedia(row: MediaRow): StoredMedia {
     inUse: row.inUse,
     createdAt: row.createdAt,
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
-  const where = issues[0]?.path.length ? issues[0].path.join('.') : 'request';
-  throw new AppError('invalid_request', `Invalid ${where}: ${issues[0]?.message ?? 'validation failed'}.`, { details: { issues } });
 }
 
 function tooLarge(maxBytes: number, extra: Record<string, unknown> = {}): AppError {

@@ -4,6 +4,7 @@ import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
+import { parseOrThrow } from '../../platform/http/parse';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
@@ -42,12 +43,8 @@ export class MessagesService {
         details: { issues: [{ path: ['type'], code: 'invalid_value', message: `must be one of ${MESSAGE_TYPES.join(', ')}` }] },
       });
     }
-    const parsed = sendMessageSchema.safeParse({ ...(typeof body === 'object' && body !== null ? body : {}), type });
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
-      throw new AppError('invalid_request', `Invalid ${issues[0]?.path.join('.') || 'request'}: ${issues[0]?.message}.`, { details: { issues } });
-    }
-    return this.send(key, channelId, parsed.data, requestId);
+    const input = parseOrThrow(sendMessageSchema, { ...(typeof body === 'object' && body !== null ? body : {}), type });
+    return this.send(key, channelId, input, requestId);
   }
 
   async send(key: ApiKeyPrincipal, channelId: string, input: SendMessageInput, requestId: string) {

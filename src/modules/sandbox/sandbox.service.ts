@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
+import { parseOrThrow } from '../../platform/http/parse';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { causeKey, EventCauses } from '../events/event-causes';
@@ -49,12 +50,8 @@ export class SandboxService {
         details: { issues: [{ path: ['from'], code: 'invalid_format', message: 'must be an E.164 phone number such as +15551234567' }] },
       });
     }
-    const parsed = sendMessageSchema.safeParse({ ...rest, to: from });
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map((p) => (p === 'to' ? 'from' : String(p))), code: i.code, message: i.message }));
-      throw new AppError('invalid_request', `Invalid ${issues[0]?.path.join('.') || 'request'}: ${issues[0]?.message}.`, { details: { issues } });
-    }
-    const wire = await this.messages.contentForContact(channel.id, parseRecipient(from, ['from']), parsed.data);
+    const input = parseOrThrow(sendMessageSchema, { ...rest, to: from }, { renamePath: (part) => (part === 'to' ? 'from' : part) });
+    const wire = await this.messages.contentForContact(channel.id, parseRecipient(from, ['from']), input);
     const simulator = await this.network.simulator();
     const sender = from.replace(/\D/g, '');
     simulator.createPhone(sender);
