@@ -5,7 +5,8 @@ import { version as PACKAGE_VERSION } from '../../../package.json';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { toWebhookEnvelope, WEBHOOK_HEADERS } from './webhook-envelope';
 import { postJson, SendResult } from './webhook-sender';
-import { SecretBox, signatureHeader } from './webhook-signing';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { signatureHeader } from './webhook-signing';
 import { WebhooksMetrics } from './webhooks.metrics';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -80,10 +81,10 @@ export class DeliverWebhookAttempt {
 
   private async send(delivery: ClaimedDelivery): Promise<SendResult> {
     const body = JSON.stringify(toWebhookEnvelope(delivery, new Date()));
-    const secrets = [this.secrets.open(delivery.endpointSecret)];
+    const secrets = [this.secrets.open(delivery.endpointSecret).toString('utf8')];
     const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
     if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {
-      secrets.push(this.secrets.open(delivery.endpointPreviousSecret));
+      secrets.push(this.secrets.open(delivery.endpointPreviousSecret).toString('utf8'));
     }
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',

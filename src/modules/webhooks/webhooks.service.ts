@@ -6,7 +6,8 @@ import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { WebhookDispatcher } from './webhook-dispatcher';
-import { newSigningSecret, SecretBox } from './webhook-signing';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { newSigningSecret } from './webhook-signing';
 import {
   CreateWebhookEndpointInput,
   DeliveriesQuery,
