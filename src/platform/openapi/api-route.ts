@@ -1,0 +1,54 @@
+import { applyDecorators, HttpCode } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { ZodResponse, type ZodDto } from 'nestjs-zod';
+import { AuditAction, type AuditActionMeta } from '../../modules/audit/audit-action.decorator';
+import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed } from '../../modules/channels/channel-need';
+import type { ErrorCode } from '../errors/error-codes';
+import { ApiErrorResponses, type ErrorGroup } from './api-error-responses';
+
+export interface ApiRouteOptions {
+  summary: string;
+  description?: string;
+  /** The success status; also the one the route answers with. */
+  status: number;
+  /** The success body, validated on the way out; leave it out when the route declares its own (204, a stream). */
+  response?: ZodDto;
+  /** What the route can refuse with, besides what `needs` adds. */
+  errors?: Array<ErrorGroup | ErrorCode>;
+  /** The audit log's action and the type of resource it acts on, for routes that change something. */
+  audit?: AuditActionMeta;
+  /**
+   * On a route under a channel (ChannelController): what it needs of the channel. ChannelAccessGuard checks
+   * it, and the document lists the refusals that follow from it (and the API key's), derived rather than
+   * listed by hand, so the document says what the guard does.
+   */
+  needs?: ChannelNeed;
+  /** With `needs: 'connected'`: why, said in the `channel_unavailable` refusal ("<why>: the channel must be connected."). */
+  connectedBecause?: string;
+  /**
+   * The operation's id, when it must not follow from the controller class: a route that moved to another
+   * class keeps the id clients' generated methods are named after.
+   */
+  operationId?: string;
+}
+
+/**
+ * One decorator per route for what every route states: its status, its OpenAPI operation and answers, its
+ * audit action and, under a channel, what it needs of the channel.
+ */
+export function ApiRoute(options: ApiRouteOptions) {
+  const errors: Array<ErrorGroup | ErrorCode> = [...(options.errors ?? [])];
+  if (options.needs) errors.unshift('auth', 'channel', ...CHANNEL_NEED_ERRORS[options.needs]);
+  return applyDecorators(
+    HttpCode(options.status),
+    ApiOperation({
+      summary: options.summary,
+      ...(options.description ? { description: options.description } : {}),
+      ...(options.operationId ? { operationId: options.operationId } : {}),
+    }),
+    ApiErrorResponses(...errors),
+    ...(options.response ? [ZodResponse({ status: options.status, type: options.response as ZodDto & { isZodDto: true } } as never)] : []),
+    ...(options.needs ? [NeedsChannel(options.needs, options.connectedBecause)] : []),
+    ...(options.audit ? [AuditAction(options.audit.action, options.audit.resourceType)] : []),
+  );
+}
