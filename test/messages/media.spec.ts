@@ -3,6 +3,7 @@ import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { testConfig } from '../support/gateway';
 import { pseudoRandom, SAMPLES, SourceServer } from '../media/source-server';
+import { ChannelClient } from '../support/channels';
 import { Channel, digits, MessagingStack, newPhone } from './support';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -83,6 +84,40 @@ describe('Media messages', () => {
     const failed = await channel.waitForStatus(res.body.message_id, 'failed');
     expect(failed.failure_reason).toMatch(/404/);
     expect((await channel.events('message.failed')).map((p) => p.message_id)).toContain(res.body.message_id);
+  });
+
+  it('sends a source_url through its redirects, as POST /media fetches it', async () => {
+    const pdf = SAMPLES.pdf();
+    source.serve('/moved.pdf', { body: pdf, headers: { 'Content-Type': 'application/pdf' } });
+    const url = source.serve('/old.pdf', { status: 302, headers: { Location: source.url('/moved.pdf') } });
+    const doc = await sendAndReceive({ type: 'document', document: { source_url: url, filename: 'moved.pdf' } });
+    expect(sha256(doc.data as Buffer)).toBe(sha256(pdf));
+  });
+
+  it('fails a send whose source_url redirects to a forbidden address, with the refusal POST /media gives', async () => {
+    const url = source.serve('/to-internal.png', { status: 302, headers: { Location: 'http://10.0.0.1/a.png' } });
+    const refused = await channel.http.post(`/v1/channels/${channel.id}/media`).set(bearer(channel.key)).send({ source_url: url, mime_type: 'image/png' }).expect(400);
+    expect(refused.body.error.details).toMatchObject({ reason: 'egress_refused' });
+    const res = await channel.send({ type: 'image', to: contact, image: { source_url: url } });
+    const failed = await channel.waitForStatus(res.body.message_id, 'failed');
+    expect(failed.failure_reason).toBe(refused.body.error.message);
+  });
+
+  it("refuses a send whose source_url is over the plan's media limit, as POST /media does", async () => {
+    await channel.http
+      .put('/v1/admin/plans/small-media')
+      .set(bearer(stack.gw.adminToken))
+      .send({ name: 'Small media', channel_limit: 5, rate_limit: { burst: 100, per_second: 10 }, media_max_bytes: 4096 })
+      .expect(200);
+    const { key, customerId } = await stack.gw.newAccount({ plan: 'small-media' });
+    const paired = await new ChannelClient(stack.gw, key).paired('small-media', newPhone());
+    const small = new Channel(stack, key, customerId, paired.id, paired.phone);
+    const url = source.serve('/over-plan.pdf', { body: SAMPLES.pdf(8 * 1024), headers: { 'Content-Type': 'application/pdf' } });
+    const refused = await small.http.post(`/v1/channels/${small.id}/media`).set(bearer(key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
+    expect(refused.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
+    const res = await small.send({ type: 'document', to: contact, document: { source_url: url } });
+    const failed = await small.waitForStatus(res.body.message_id, 'failed');
+    expect(failed.failure_reason).toBe(refused.body.error.message);
   });
 
   it('stores inbound media through the media module, once', async () => {

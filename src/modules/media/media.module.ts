@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { QUEUES } from '../../platform/queues/queue-names';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { LocalMediaStorage } from './local-media-storage';
 import { MediaController } from './media.controller';
@@ -28,7 +29,7 @@ function createMediaStorage(config: AppConfig): MediaStorage {
  * Other modules use MediaService (storeInbound, read, signedUrl, markUsed) and the table in media-types.
  */
 @Module({
-  imports: [ChannelsModule, BullModule.registerQueue({ name: QUEUES.maintenance })],
+  imports: [AccountsModule, ChannelsModule, BullModule.registerQueue({ name: QUEUES.maintenance })],
   controllers: [MediaController, PublicMediaController],
   providers: [
     MediaRepository,

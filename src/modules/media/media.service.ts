@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { AccountsService } from '../accounts/accounts.service';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { createMediaSchema, MediaView, uploadMediaFieldsSchema } from './media.contracts';
@@ -44,6 +45,7 @@ export class MediaService {
   constructor(
     private readonly media: MediaRepository,
     private readonly access: ChannelAccessService,
+    private readonly accounts: AccountsService,
     private readonly storage: MediaStorage,
     private readonly signer: MediaUrlSigner,
     private readonly guard: EgressGuard,
@@ -87,7 +89,8 @@ export class MediaService {
     }
     const input = parseOrThrow(createMediaSchema, body);
     this.requireAcceptedType(input.mime_type);
-    const staged = await this.fetch(input.source_url, this.limitFor(key));
+    const maxBytes = this.limitFor(key);
+    const staged = await this.fetch(input.source_url, maxBytes, (body) => this.storage.stage(body, { maxBytes }));
     const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
       filename: input.filename ?? filenameFromUrl(input.source_url),
       source: 'url',
@@ -168,6 +171,28 @@ export class MediaService {
     return { media, bytes: Buffer.concat(chunks) };
   }
 
+  /**
+   * The bytes of a message sent by `source_url`, fetched when it is dispatched: by the fetcher and within
+   * the limits of POST /media (every redirect hop through the egress guard, the customer's plan limit), and
+   * refused with its errors. They are handed to WhatsApp, not stored.
+   */
+  async fetchForSend(customerId: string, url: string): Promise<{ bytes: Buffer; mimeType?: string }> {
+    const maxBytes = await this.limitOfCustomer(customerId);
+    return this.fetch(url, maxBytes, async (body, source) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          body.destroy();
+          throw new MediaTooLargeError(maxBytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return { bytes: Buffer.concat(chunks), mimeType: source.contentType };
+    });
+  }
+
   /** Metadata only, or null when the media does not exist (in that channel, when given). */
   async find(mediaId: string, channelId?: string): Promise<StoredMedia | null> {
     if (!isIdOf('med', mediaId)) return null;
@@ -230,10 +255,19 @@ export class MediaService {
     return Math.min(this.config.media.maxBytes, key.plan.mediaMaxBytes ?? Number.POSITIVE_INFINITY);
   }
 
-  private async fetch(url: string, maxBytes: number): Promise<StagedObject> {
+  /** The plan's media limit of a customer, for work done without its key at hand. */
+  private async limitOfCustomer(customerId: string): Promise<number> {
+    return Math.min(this.config.media.maxBytes, (await this.accounts.mediaLimitOf(customerId)) ?? Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Fetches a source_url within `maxBytes`; every failure is the AppError POST /media answers with
+   * (invalid_request with `details.reason`), whoever asked.
+   */
+  private async fetch<T>(url: string, maxBytes: number, consume: (body: Readable, source: { contentType?: string }) => Promise<T>): Promise<T> {
     const { fetchTimeoutMs } = this.config.media;
     try {
-      return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, (body) => this.storage.stage(body, { maxBytes }));
+      return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, consume);
     } catch (error) {
       if (error instanceof MediaTooLargeError) throw tooLarge(maxBytes);
       if (error instanceof MediaFetchError) {

@@ -7,7 +7,6 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { QUEUES } from '../../platform/queues/queue-names';
 import { MediaService } from '../media/media.service';
-import { MediaFetchError, MediaSource } from './media-source';
 import { StoredContent, toWire } from './message-content';
 import { MessageStatusService } from './message-status.service';
 import { MEDIA_TYPES, MessageType } from './messages.contracts';
@@ -43,7 +42,6 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
     private readonly messages: MessagesRepository,
     private readonly status: MessageStatusService,
     private readonly sessions: SessionManager,
-    private readonly media: MediaSource,
     private readonly stored: MediaService,
     @InjectQueue(QUEUES.outboundMessages) private readonly queue: Queue<OutboundJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -93,7 +91,7 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
     try {
       wire = await this.wireContent(row);
     } catch (error) {
-      if (error instanceof MediaFetchError || error instanceof AppError) {
+      if (error instanceof AppError) {
         await this.status.advance(row, 'failed', { reason: error.message });
         return;
       }
@@ -114,11 +112,11 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private wireContent(row: MessageRow): Promise<WireContent> {
-    return this.wireContentOf(row.type as MessageType, row.content as StoredContent);
+    return this.wireContentOf(row.type as MessageType, row.content as StoredContent, row.customerId);
   }
 
-  /** The engine's content for stored content: media fetched, reactions pointed at their target. */
-  async wireContentOf(type: MessageType, content: StoredContent): Promise<WireContent> {
+  /** The engine's content for stored content: media fetched (within the customer's plan limit), reactions pointed at their target. */
+  async wireContentOf(type: MessageType, content: StoredContent, customerId: string): Promise<WireContent> {
     if ((MEDIA_TYPES as readonly string[]).includes(type)) {
       const body = content[type] as { media_id?: string; source_url?: string; mime_type?: string; caption?: string; filename?: string; voice?: boolean };
       const common = { type: type as (typeof MEDIA_TYPES)[number], caption: body.caption, voice: body.voice };
@@ -127,8 +125,8 @@ export class MessageDispatcher implements OnModuleInit, OnApplicationBootstrap, 
         const { media, bytes } = await this.stored.readBytes(body.media_id);
         return { ...common, data: bytes, mimeType: body.mime_type ?? media.whatsappMimeType, fileName: body.filename ?? media.filename ?? undefined };
       }
-      const fetched = await this.media.fetch(body.source_url!);
-      return { ...common, data: fetched.data, mimeType: body.mime_type ?? fetched.mimeType, fileName: body.filename };
+      const fetched = await this.stored.fetchForSend(customerId, body.source_url!);
+      return { ...common, data: fetched.bytes, mimeType: body.mime_type ?? fetched.mimeType, fileName: body.filename };
     }
     if (type === 'reaction') {
       const target = (content.reaction as { target?: { chat_jid: string; wa_message_id: string; from_me: boolean; participant?: string } }).target;

@@ -6,7 +6,6 @@ import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
-import { MediaSource } from './media-source';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
 import { MessagesController } from './messages.controller';
@@ -20,7 +19,6 @@ import { OutboundMessageProcessor } from './outbound-message.processor';
   providers: [
     MessagesRepository,
     MessageStatusService,
-    MediaSource,
     MessageDispatcher,
     OutboundMessageProcessor,
     InboundMessages,

@@ -181,10 +181,10 @@ export class MessagesService {
    * What a simulated contact sends for a sandbox inbound request: the same shapes as a send, resolved the
    * same way (reactions name a message of this channel, media is fetched from source_url).
    */
-  async contentForContact(channelId: string, contactJid: string, input: SendMessageInput): Promise<WireContent> {
+  async contentForContact(channel: { id: string; customerId: string }, contactJid: string, input: SendMessageInput): Promise<WireContent> {
     const content = contentOf(input);
-    if (input.type === 'reaction') await this.resolveReaction(channelId, contactJid, content);
-    return this.dispatcher.wireContentOf(input.type, content);
+    if (input.type === 'reaction') await this.resolveReaction(channel.id, contactJid, content);
+    return this.dispatcher.wireContentOf(input.type, content, channel.customerId);
   }
 
   /** Outbound messages of the channel by WhatsApp id (the sandbox outbox names them). */

@@ -51,7 +51,7 @@ export class SandboxService {
       });
     }
     const input = parseOrThrow(sendMessageSchema, { ...rest, to: from }, { renamePath: (part) => (part === 'to' ? 'from' : part) });
-    const wire = await this.messages.contentForContact(channel.id, parseRecipient(from, ['from']), input);
+    const wire = await this.messages.contentForContact(channel, parseRecipient(from, ['from']), input);
     const simulator = await this.network.simulator();
     const sender = from.replace(/\D/g, '');
     simulator.createPhone(sender);
