@@ -4,8 +4,7 @@ import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
-import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import type { ChannelRef } from '../channels/channels.contracts';
 import type { DomainEvent } from '../events/domain-event';
 import { EventsService } from '../events/events.service';
 import { isJid, parseRecipient, phoneOf } from '../messages/message-content';
@@ -38,7 +37,6 @@ export class ChatsService {
 
   constructor(
     private readonly chats: ChatsRepository,
-    private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
     private readonly events: EventsService,
   ) {}
@@ -48,21 +46,18 @@ export class ChatsService {
     return this.chats.touch(tx, input);
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async list(channel: ChannelRef, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
     const rows = await this.chats.list(channel.id, query, decodeCursor(query.cursor, isJid), query.limit + 1);
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
     return { data: page.map(toChat), has_more: hasMore, next_cursor: hasMore ? encodeCursor(page[page.length - 1].jid) : null };
   }
 
-  async get(key: ApiKeyPrincipal, channelId: string, chatId: string) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async get(channel: ChannelRef, chatId: string) {
     return toChat(await this.require(channel.id, chatId));
   }
 
-  async update(key: ApiKeyPrincipal, channelId: string, chatId: string, input: UpdateChatInput, requestId?: string) {
-    const channel = await this.access.require(key, channelId);
+  async update(channel: ChannelRef, chatId: string, input: UpdateChatInput, requestId?: string) {
     const before = await this.require(channel.id, chatId);
     const data: Prisma.ChatUncheckedUpdateInput = {};
     const changes: ChatChange[] = [];
@@ -114,8 +109,7 @@ export class ChatsService {
     return { ...toChat(row), applied_on_whatsapp: appliedOnWhatsApp };
   }
 
-  async remove(key: ApiKeyPrincipal, channelId: string, chatId: string) {
-    const channel = await this.access.require(key, channelId);
+  async remove(channel: ChannelRef, chatId: string) {
     const before = await this.require(channel.id, chatId);
     const row = await this.chats.transaction((tx) => this.chats.upsert(tx, channel.id, channel.customerId, before.jid, { deletedAt: new Date() }));
     return toChat(row);

@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { WireContact } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
-import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
-import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { isJid, parseRecipient } from '../messages/message-content';
 import { ContactRow, ContactsRepository, LearntContact } from './contacts.repository';
 
@@ -37,7 +35,6 @@ function normalise(contact: WireContact): LearntContact | null {
 export class ContactsService {
   constructor(
     private readonly contacts: ContactsRepository,
-    private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
   ) {}
 
@@ -52,27 +49,20 @@ export class ContactsService {
     if (learnt.length > 0) await this.contacts.learnMany(channelId, customerId, learnt);
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async list(channel: ChannelRef, query: PageQuery) {
     const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1);
     return page(rows, query.limit, toContact);
   }
 
-  async lids(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async lids(channel: ChannelRef, query: PageQuery) {
     const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1, true);
     return page(rows, query.limit, (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }));
   }
 
-  async profile(key: ApiKeyPrincipal, channelId: string, jidParam: string) {
-    const channel = await this.access.require(key, channelId);
+  /** On a connected channel (ChannelAccessGuard checks it). */
+  async profile(channel: ChannelRef, jidParam: string) {
     // Express has decoded the path segment once already; decoding again would read %2540 as @ (and throw on %).
     const jid = parseRecipient(jidParam, ['jid']);
-    if (!this.sessions.isOpen(channel.id)) {
-      throw new AppError('channel_unavailable', 'Profiles are looked up on WhatsApp: the channel must be connected.', {
-        details: { current_state: channel.state },
-      });
-    }
     const profile = await this.sessions.fetchProfile(channel.id, jid);
     const row = await this.contacts.saveProfile(channel.id, channel.customerId, jid, profile);
     return { ...toContact(row), on_whatsapp: profile.exists };
