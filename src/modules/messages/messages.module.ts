@@ -8,14 +8,14 @@ import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
-import { MessagesController } from './messages.controller';
+import { MessageHistoryController, MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
 import { MessagesService } from './messages.service';
 import { OutboundMessageProcessor } from './outbound-message.processor';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
-  controllers: [MessagesController],
+  controllers: [MessagesController, MessageHistoryController],
   providers: [
     MessagesRepository,
     MessageStatusService,

@@ -8,8 +8,7 @@ import { parseOrThrow } from '../../platform/http/parse';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
-import { ChannelRow } from '../channels/channels.repository';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { ChatsService } from '../chats/chats.service';
 import { MediaService } from '../media/media.service';
 import { MessageDispatcher } from './message-dispatcher';
@@ -19,14 +18,10 @@ import { MessageStatusService } from './message-status.service';
 import { CONTENT_SCHEMAS, ListMessagesQuery, MEDIA_TYPES, MESSAGE_TYPES, MessageStatus, MessageType, SendMessageInput, sendMessageSchema } from './messages.contracts';
 import { MessageRow, MessagesRepository } from './messages.repository';
 
-/** Channels in these states accept sends: connected, or on their way back (the message waits, persisted). */
-const ACCEPTING = new Set(['connected', 'connecting', 'reconnecting', 'disconnected']);
-
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly access: ChannelAccessService,
     private readonly dispatcher: MessageDispatcher,
     private readonly status: MessageStatusService,
     private readonly chats: ChatsService,
@@ -37,30 +32,25 @@ export class MessagesService {
   ) {}
 
   /** The typed alias: the path gives the type, the body the rest. */
-  sendTyped(key: ApiKeyPrincipal, channelId: string, type: string, body: unknown, requestId: string) {
+  sendTyped(channel: ChannelRef, type: string, body: unknown, requestId: string) {
     if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
       throw new AppError('invalid_request', `Unknown message type "${type}".`, {
         details: { issues: [{ path: ['type'], code: 'invalid_value', message: `must be one of ${MESSAGE_TYPES.join(', ')}` }] },
       });
     }
     const input = parseOrThrow(sendMessageSchema, { ...(typeof body === 'object' && body !== null ? body : {}), type });
-    return this.send(key, channelId, input, requestId);
+    return this.send(channel, input, requestId);
   }
 
-  async send(key: ApiKeyPrincipal, channelId: string, input: SendMessageInput, requestId: string) {
+  /** On a channel that accepts sends (ChannelAccessGuard checks it). */
+  async send(channel: ChannelRef, input: SendMessageInput, requestId: string) {
     const chatJid = parseRecipient(input.to);
-    const channel = await this.access.require(key, channelId);
     const content = contentOf(input);
     if (input.type === 'reaction') await this.resolveReaction(channel.id, chatJid, content);
     const mediaId = await this.checkMedia(channel.id, input);
     if (input.client_ref) {
       const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
       if (existing && this.insideWindow(existing)) return this.result(existing);
-    }
-    if (!ACCEPTING.has(channel.state) || !channel.wantConnected) {
-      throw new AppError('channel_unavailable', `The channel is ${channel.state}: connect it before sending.`, {
-        details: { current_state: channel.state },
-      });
     }
 
     const row = await this.insert(channel, chatJid, input, content, requestId);
@@ -77,7 +67,7 @@ export class MessagesService {
     return ['delivered', 'read'].includes(fresh.status) ? { ...fresh, status: 'sent' as const } : fresh;
   }
 
-  private async insert(channel: ChannelRow, chatJid: string, input: SendMessageInput, content: StoredContent, requestId: string): Promise<MessageRow | { repeated: MessageRow }> {
+  private async insert(channel: ChannelRef, chatJid: string, input: SendMessageInput, content: StoredContent, requestId: string): Promise<MessageRow | { repeated: MessageRow }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = new Date();
       const id = newId('msg');
@@ -208,10 +198,9 @@ export class MessagesService {
     return row;
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string | undefined, query: ListMessagesQuery) {
-    let scope = channelId;
-    if (channelId) scope = (await this.access.require(key, channelId, { allowDeleted: true })).id;
-    else if (key.channelId) scope = key.channelId;
+  /** One channel's history, or (without one) every channel the key may see. */
+  async list(key: ApiKeyPrincipal, channel: ChannelRef | undefined, query: ListMessagesQuery) {
+    const scope = channel ? channel.id : (key.channelId ?? undefined);
     const rows = await this.messages.list(
       {
         customerId: key.customerId,
@@ -230,14 +219,12 @@ export class MessagesService {
     return toPage(rows, query.limit, (row) => presentable(toMessage(row)));
   }
 
-  async get(key: ApiKeyPrincipal, channelId: string, messageId: string) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async get(channel: ChannelRef, messageId: string) {
     return presentable(toMessage(await this.require(channel.id, messageId)));
   }
 
   /** Marks an inbound message read: the read receipt goes to the sender, the status becomes `read`. */
-  async markRead(key: ApiKeyPrincipal, channelId: string, messageId: string, requestId: string) {
-    const channel = await this.access.require(key, channelId);
+  async markRead(channel: ChannelRef, messageId: string, requestId: string) {
     const row = await this.require(channel.id, messageId);
     if (row.direction !== 'inbound') {
       throw new AppError('invalid_request', 'Only received messages can be marked read.', {
@@ -245,11 +232,6 @@ export class MessagesService {
       });
     }
     if (row.status === 'read') return presentable(toMessage(row));
-    if (!this.sessions.isOpen(channel.id)) {
-      throw new AppError('channel_unavailable', 'The read receipt goes over WhatsApp: the channel must be connected.', {
-        details: { current_state: channel.state },
-      });
-    }
     const isGroup = row.chatJid.endsWith('@g.us');
     await this.sessions.readMessages(channel.id, [
       { chatJid: row.chatJid, waMessageId: row.waMessageId, fromMe: false, ...(isGroup && row.senderJid ? { participant: row.senderJid } : {}) },
