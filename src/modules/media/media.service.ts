@@ -8,7 +8,7 @@ import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { AccountsService } from '../accounts/accounts.service';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { createMediaSchema, MediaView, uploadMediaFieldsSchema } from './media.contracts';
 import { MediaRepository, MediaRow } from './media.repository';
 import { fetchMedia, MediaFetchError } from './media-fetcher';
@@ -44,7 +44,6 @@ export interface StoredMedia {
 export class MediaService {
   constructor(
     private readonly media: MediaRepository,
-    private readonly access: ChannelAccessService,
     private readonly accounts: AccountsService,
     private readonly storage: MediaStorage,
     private readonly signer: MediaUrlSigner,
@@ -56,9 +55,9 @@ export class MediaService {
   // ---- API routes ------------------------------------------------------------------------------
 
   /** `POST /v1/channels/{id}/media`: a JSON body with source_url, or a multipart upload (`file`). */
-  async create(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
+  async create(key: ApiKeyPrincipal, channel: ChannelRef, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     try {
-      return await this.createMedia(key, channelId, body, file);
+      return await this.createMedia(key, channel, body, file);
     } catch (error) {
       const reason = (error as AppError).details as { reason?: unknown } | undefined;
       if (error instanceof AppError && typeof reason?.reason === 'string') this.metrics.refused.inc({ reason: reason.reason });
@@ -68,8 +67,7 @@ export class MediaService {
     }
   }
 
-  private async createMedia(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
-    const channel = await this.access.require(key, channelId);
+  private async createMedia(key: ApiKeyPrincipal, channel: ChannelRef, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     if (file) {
       // The upload was staged under the gateway-wide limit; the plan's may be lower.
       const limit = this.limitFor(key);
@@ -99,19 +97,16 @@ export class MediaService {
     return this.view(row);
   }
 
-  async get(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<MediaView> {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async get(channel: ChannelRef, mediaId: string): Promise<MediaView> {
     return this.view(await this.require(channel.id, mediaId));
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async list(channel: ChannelRef, query: PageQuery) {
     const rows = await this.media.list({ channelId: channel.id, before: decodeCursor(query.cursor, idOf('med')), take: query.limit + 1 });
     return toPage(rows, query.limit, (row) => this.view(row));
   }
 
-  async remove(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<void> {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async remove(channel: ChannelRef, mediaId: string): Promise<void> {
     await this.require(channel.id, mediaId);
     if (await this.deleteRecord(mediaId)) this.metrics.deleted.inc({ cause: 'api' });
   }

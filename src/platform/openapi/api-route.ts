@@ -1,5 +1,6 @@
 import { applyDecorators, HttpCode } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
+import type { RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ZodResponse, type ZodDto } from 'nestjs-zod';
 import { AuditAction, type AuditActionMeta } from '../../modules/audit/audit-action.decorator';
 import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed } from '../../modules/channels/channel-need';
@@ -13,6 +14,8 @@ export interface ApiRouteOptions {
   status: number;
   /** The success body, validated on the way out; leave it out when the route declares its own (204, a stream). */
   response?: ZodDto;
+  /** A request body the zod DTOs cannot describe (several content types), written out. */
+  requestBody?: RequestBodyObject;
   /** What the route can refuse with, besides what `needs` adds. */
   errors?: Array<ErrorGroup | ErrorCode>;
   /** The audit log's action and the type of resource it acts on, for routes that change something. */
@@ -45,6 +48,7 @@ export function ApiRoute(options: ApiRouteOptions) {
       summary: options.summary,
       ...(options.description ? { description: options.description } : {}),
       ...(options.operationId ? { operationId: options.operationId } : {}),
+      ...(options.requestBody ? { requestBody: options.requestBody } : {}),
     }),
     ApiErrorResponses(...errors),
     ...(options.response ? [ZodResponse({ status: options.status, type: options.response as ZodDto & { isZodDto: true } } as never)] : []),
