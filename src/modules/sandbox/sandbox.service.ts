@@ -4,8 +4,7 @@ import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
-import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { causeKey, EventCauses } from '../events/event-causes';
 import { parseRecipient } from '../messages/message-content';
 import { sendMessageSchema } from '../messages/messages.contracts';
@@ -25,13 +24,12 @@ function newWaMessageId(): string {
 const LINK_CHANGE_CAUSE_TTL_MS = 60_000;
 
 /**
- * The sandbox's phones, driven through the API: test keys only. Each call acts on the simulated WhatsApp
- * network the channel's session is connected to, the way a person would on a real phone.
+ * The sandbox's phones, driven through the API: test keys only (TestKeyGuard). Each call acts on the simulated
+ * WhatsApp network the channel's session is connected to, the way a person would on a real phone.
  */
 @Injectable()
 export class SandboxService {
   constructor(
-    private readonly access: ChannelAccessService,
     private readonly network: SandboxNetwork,
     private readonly sessions: SessionManager,
     private readonly messages: MessagesService,
@@ -42,8 +40,8 @@ export class SandboxService {
    * A simulated contact sends the channel a message, in the shapes of a send (`from` instead of `to`). Its
    * message.received (or message.reaction) names this request as its cause.
    */
-  async inbound(key: ApiKeyPrincipal, channelId: string, body: Record<string, unknown>, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async inbound(ref: ChannelRef, body: Record<string, unknown>, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const { from, ...rest } = body ?? {};
     if (typeof from !== 'string' || !/^\+?[1-9]\d{6,14}$/.test(from)) {
       throw new AppError('invalid_request', 'Invalid from: must be the E.164 number of the simulated contact.', {
@@ -63,8 +61,8 @@ export class SandboxService {
   }
 
   /** What simulated contacts received from this channel's account, decrypted. */
-  async outbox(key: ApiKeyPrincipal, channelId: string, to?: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async outbox(ref: ChannelRef, to?: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const simulator = await this.network.simulator();
     const own = phone.replace(/\D/g, '');
     const contacts = to
@@ -85,8 +83,8 @@ export class SandboxService {
   }
 
   /** The recipient of one of the channel's messages reports it delivered or read; the status events name this request. */
-  async receipt(key: ApiKeyPrincipal, channelId: string, messageId: string, status: 'delivered' | 'read', requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async receipt(ref: ChannelRef, messageId: string, status: 'delivered' | 'read', requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const row = await this.messages.outbound(channel.id, messageId);
     if (!row.chatJid.endsWith('@s.whatsapp.net')) {
       throw new AppError('invalid_request', 'Sandbox receipts are for one-to-one chats.', {
@@ -99,8 +97,7 @@ export class SandboxService {
     return { message_id: row.id, status };
   }
 
-  async scan(key: ApiKeyPrincipal, channelId: string, phoneNumber: string | undefined, requestId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string) {
     const qr = this.sessions.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
       throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, { details: { current_state: channel.state } });
@@ -113,8 +110,7 @@ export class SandboxService {
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async enterPairCode(key: ApiKeyPrincipal, channelId: string, code: string, phoneNumber: string | undefined, requestId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  async enterPairCode(channel: ChannelRef, code: string, phoneNumber: string | undefined, requestId: string) {
     const phone = phoneNumber ?? this.network.pairingPhoneOf(channel.id);
     if (!phone) {
       throw new AppError('invalid_request', 'Give phone_number: no pair code was requested for this channel.', {
@@ -136,31 +132,21 @@ export class SandboxService {
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async unlink(key: ApiKeyPrincipal, channelId: string, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async unlink(ref: ChannelRef, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).unlink(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async drop(key: ApiKeyPrincipal, channelId: string, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async drop(ref: ChannelRef, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).drop(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  private async sandboxChannel(key: ApiKeyPrincipal, channelId: string) {
-    if (key.mode !== 'test') {
-      throw new AppError('channel_access_denied', 'Sandbox endpoints work with test keys (zpk_test_…) only.', {
-        details: { key_mode: key.mode },
-      });
-    }
-    return this.access.require(key, channelId);
-  }
-
-  private async pairedChannel(key: ApiKeyPrincipal, channelId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  private pairedChannel(channel: ChannelRef) {
     if (!channel.phoneNumber) {
       throw new AppError('channel_unavailable', 'The channel is not paired with a simulated phone.', {
         details: { current_state: channel.state },
