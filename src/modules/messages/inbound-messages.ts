@@ -107,13 +107,6 @@ export class InboundMessages implements OnModuleInit {
     }
   }
 
-  /** Webhook consumers get a signed link to inbound media (valid MEDIA_URL_TTL_SECONDS). */
-  private withMediaLink<M extends Record<string, unknown>>(message: M, type: string): M {
-    const body = message[type] as { media_id?: string | null } | undefined;
-    if (!body?.media_id) return message;
-    return { ...message, [type]: { ...body, url: this.media.signedUrl(body.media_id).url } };
-  }
-
   async receive(channelId: string, owner: { customerId: string; mode: 'live' | 'test' }, message: InboundWireMessage): Promise<void> {
     // Delivered twice (offline queue, retries): nothing to download or store again.
     if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
@@ -156,7 +149,8 @@ export class InboundMessages implements OnModuleInit {
           type: type === 'reaction' ? 'message.reaction' : 'message.received',
           customerId: owner.customerId,
           channelId,
-          payload: { message_id: row.id, chat_id: row.chatJid, message: this.withMediaLink(presentable(toMessage(row)), type) },
+          // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
+          payload: { message_id: row.id, chat_id: row.chatJid, message: presentable(toMessage(row)) },
           // A message sent through the sandbox API was caused by that request; real traffic has no cause.
           correlationId: this.causes.take(causeKey.inbound(channelId, message.key.waMessageId)),
         }),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { version as PACKAGE_VERSION } from '../../../package.json';
+import { MediaLinks } from '../media/media-links';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { toWebhookEnvelope, WEBHOOK_HEADERS } from './webhook-envelope';
 import { postJson, SendResult } from './webhook-sender';
@@ -31,6 +32,7 @@ export class DeliverWebhookAttempt {
     private readonly guard: EgressGuard,
     private readonly secrets: SecretBox,
     private readonly metrics: WebhooksMetrics,
+    private readonly mediaLinks: MediaLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +82,8 @@ export class DeliverWebhookAttempt {
   }
 
   private async send(delivery: ClaimedDelivery): Promise<SendResult> {
-    const body = JSON.stringify(toWebhookEnvelope(delivery, new Date()));
+    const now = new Date();
+    const body = JSON.stringify(toWebhookEnvelope({ ...delivery, payload: this.mediaLinks.inPayload(delivery.eventType, delivery.payload, now) }, now));
     const secrets = [this.secrets.open(delivery.endpointSecret).toString('utf8')];
     const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
     if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {

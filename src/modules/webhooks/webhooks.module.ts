@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
+import { MediaModule } from '../media/media.module';
 import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -18,7 +19,7 @@ import { WebhooksService } from './webhooks.service';
  * (its outbox hooks), QueuesModule, MetricsModule and EgressModule.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery }), ChannelsModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery }), ChannelsModule, MediaModule],
   controllers: [WebhooksController, WebhookDeliveriesController],
   providers: [
     WebhooksRepository,
