@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { idOf, newId } from '../../platform/ids';
 import { toStorableText } from '../../platform/storable-text';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
@@ -64,7 +65,7 @@ export class AuditService {
    * `requestId` is the request that caused it, when one did.
    */
   async recordStateChange(
-    tx: Prisma.TransactionClient,
+    tx: Transaction,
     entry: { customerId: string; action: string; resourceType: string; resourceId: string; channelId: string | null; requestId: string; details: Record<string, unknown> },
   ): Promise<void> {
     await this.audit.insert(

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { Transactions } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { isUuid } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
@@ -19,6 +20,7 @@ import { ChannelRow, ChannelsRepository } from './channels.repository';
 export class ChannelsService {
   constructor(
     private readonly channels: ChannelsRepository,
+    private readonly transactions: Transactions,
     private readonly writer: ChannelStateWriter,
     private readonly supervisor: ChannelSupervisor,
     private readonly sessions: SessionManager,
@@ -30,7 +32,7 @@ export class ChannelsService {
     if (key.channelId) {
       throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId} and cannot create channels.`);
     }
-    const row = await this.channels.transaction(async (tx) => {
+    const row = await this.transactions.run(async (tx) => {
       await this.channels.lockCustomer(tx, key.customerId);
       const count = await this.channels.countActive(tx, key.customerId);
       if (count >= key.plan.channelLimit) {
@@ -41,6 +43,12 @@ export class ChannelsService {
       return this.channels.create(tx, { id: uuidv7(), customerId: key.customerId, name, mode: key.mode });
     });
     return toChannel(row);
+  }
+
+  /** Who owns a channel, and its mode: for what the engine reports with no request in sight. Null if unknown. */
+  async owner(channelId: string): Promise<{ customerId: string; mode: 'live' | 'test' } | null> {
+    const row = await this.channels.find(channelId);
+    return row ? { customerId: row.customerId, mode: row.mode } : null;
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery & { include_deleted: boolean }) {
@@ -112,7 +120,7 @@ export class ChannelsService {
     if (current.state !== 'logged_out' && current.state !== 'pending' && current.state !== 'disabled_by_admin') {
       row = await this.loggedOut(current, 'Channel deleted.', correlationId);
     }
-    const deleted = await this.channels.transaction((tx) => this.channels.markDeleted(tx, row.id, new Date()));
+    const deleted = await this.channels.markDeleted(row.id, new Date());
     return toChannel(deleted);
   }
 

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChatChange } from '../../engine/message-content';
+import type { ChatChange, WireMessageKey } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
-import type { DomainEvent } from '../events/domain-event';
-import { EventsService } from '../events/events.service';
-import { isJid, parseRecipient, phoneOf } from '../messages/message-content';
-import { ChatRow, ChatsRepository } from './chats.repository';
+import { Outbox } from '../events/outbox';
+import { isJid, parseRecipient, phoneOf } from '../whatsapp/jid';
+import { ChatRow, ChatsRepository, ChatTouch } from './chats.repository';
 import { UpdateChatInput } from './chats.contracts';
 
 export function toChat(row: ChatRow) {
@@ -38,11 +38,11 @@ export class ChatsService {
   constructor(
     private readonly chats: ChatsRepository,
     private readonly sessions: SessionManager,
-    private readonly events: EventsService,
+    private readonly outbox: Outbox,
   ) {}
 
   /** For the messages module: a message passed through the chat (inside its transaction). */
-  touch(tx: Prisma.TransactionClient, input: { channelId: string; customerId: string; jid: string; at: Date; incoming: boolean }): Promise<void> {
+  touch(tx: Transaction, input: ChatTouch): Promise<void> {
     return this.chats.touch(tx, input);
   }
 
@@ -75,31 +75,27 @@ export class ChatsService {
     }
     if (input.ephemeral_seconds !== undefined) (data.ephemeralSeconds = input.ephemeral_seconds), changes.push({ ephemeralSeconds: input.ephemeral_seconds });
 
-    const published: DomainEvent[] = [];
-    const row = await this.chats.transaction(async (tx) => {
-      const updated = await this.chats.upsert(tx, channel.id, channel.customerId, before.jid, data);
+    const row = await this.outbox.run(async (tx, publish) => {
+      const updated = await this.chats.upsert(channel.id, channel.customerId, before.jid, data, tx);
       const types: Array<'chat.updated' | 'chat.archived' | 'chat.pinned'> = ['chat.updated'];
       if (input.archived !== undefined && input.archived !== before.archived) types.push('chat.archived');
       if (input.pinned !== undefined && input.pinned !== before.pinned) types.push('chat.pinned');
       for (const type of types) {
-        published.push(
-          await this.events.publishInTransaction(tx, {
-            type,
-            customerId: channel.customerId,
-            channelId: channel.id,
-            payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
-            correlationId: requestId ?? null,
-          }),
-        );
+        publish({
+          type,
+          customerId: channel.customerId,
+          channelId: channel.id,
+          payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
+          correlationId: requestId ?? null,
+        });
       }
       return updated;
     });
-    await this.events.committed(published);
 
     let appliedOnWhatsApp = false;
     if (this.sessions.isOpen(channel.id)) {
       try {
-        const anchor = await this.anchor(channel.id, before.jid);
+        const anchor = anchorOf(before);
         for (const change of changes) await this.sessions.modifyChat(channel.id, before.jid, change, anchor);
         appliedOnWhatsApp = true;
       } catch (error) {
@@ -111,16 +107,8 @@ export class ChatsService {
 
   async remove(channel: ChannelRef, chatId: string) {
     const before = await this.require(channel.id, chatId);
-    const row = await this.chats.transaction((tx) => this.chats.upsert(tx, channel.id, channel.customerId, before.jid, { deletedAt: new Date() }));
+    const row = await this.chats.upsert(channel.id, channel.customerId, before.jid, { deletedAt: new Date() });
     return toChat(row);
-  }
-
-  private async anchor(channelId: string, jid: string) {
-    const last = await this.chats.latestMessage(channelId, jid);
-    if (!last) return undefined;
-    const fromMe = last.direction === 'outbound';
-    const participant = jid.endsWith('@g.us') && !fromMe && last.senderJid ? { participant: last.senderJid } : {};
-    return { key: { chatJid: jid, waMessageId: last.waMessageId, fromMe, ...participant }, timestamp: last.waTimestamp };
   }
 
   private async require(channelId: string, chatId: string): Promise<ChatRow> {
@@ -130,4 +118,11 @@ export class ChatsService {
     if (!row || row.deletedAt) throw new AppError('not_found', `No chat ${chatId} on this channel.`);
     return row;
   }
+}
+
+/** The chat's newest message, which WhatsApp anchors chat changes on; none for a chat without one stored. */
+function anchorOf(chat: ChatRow): { key: WireMessageKey; timestamp: Date } | undefined {
+  if (!chat.lastMessageWaId || chat.lastMessageFromMe === null || !chat.lastMessageAt) return undefined;
+  const participant = chat.lastMessageParticipant ? { participant: chat.lastMessageParticipant } : {};
+  return { key: { chatJid: chat.jid, waMessageId: chat.lastMessageWaId, fromMe: chat.lastMessageFromMe, ...participant }, timestamp: chat.lastMessageAt };
 }

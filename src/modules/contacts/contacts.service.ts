@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { WireContact } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
-import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
-import { isJid, parseRecipient } from '../messages/message-content';
+import { isJid, isLid, isUserJid, parseRecipient, phoneOf } from '../whatsapp/jid';
 import { ContactRow, ContactsRepository, LearntContact } from './contacts.repository';
 
 export function toContact(row: ContactRow) {
@@ -23,10 +23,10 @@ export function toContact(row: ContactRow) {
 
 /** Contacts as the phone ↔ LID directory the messages need: one row per phone-number JID where known. */
 function normalise(contact: WireContact): LearntContact | null {
-  if (contact.jid.endsWith('@s.whatsapp.net')) {
-    return { jid: contact.jid, phoneNumber: contact.phoneNumber ?? `+${contact.jid.split('@')[0]}`, lid: contact.lid, pushName: contact.pushName };
+  if (isUserJid(contact.jid)) {
+    return { jid: contact.jid, phoneNumber: contact.phoneNumber ?? phoneOf(contact.jid) ?? undefined, lid: contact.lid, pushName: contact.pushName };
   }
-  if (contact.jid.endsWith('@lid')) return { jid: contact.jid, lid: contact.jid, pushName: contact.pushName };
+  if (isLid(contact.jid)) return { jid: contact.jid, lid: contact.jid, pushName: contact.pushName };
   return null;
 }
 
@@ -39,7 +39,7 @@ export class ContactsService {
   ) {}
 
   /** For the messages module: inside the transaction that stores a message. */
-  async learnInTransaction(tx: Prisma.TransactionClient, channelId: string, customerId: string, contact: WireContact): Promise<void> {
+  async learnInTransaction(tx: Transaction, channelId: string, customerId: string, contact: WireContact): Promise<void> {
     const learnt = normalise(contact);
     if (learnt) await this.contacts.learn(tx, channelId, customerId, learnt);
   }

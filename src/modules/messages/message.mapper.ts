@@ -24,16 +24,6 @@ export function toMessage(row: MessageRow) {
   };
 }
 
-/** Internal fields (a reaction's resolved WhatsApp key) stay out of API answers and events. */
-export function presentable<T extends Record<string, unknown>>(message: T): T {
-  const reaction = message.reaction as Record<string, unknown> | undefined;
-  if (reaction && 'target' in reaction) {
-    const { target: _target, ...rest } = reaction;
-    return { ...message, reaction: rest };
-  }
-  return message;
-}
-
 /** What status events carry (message.sent, .delivered, .read, .failed): `timestamp` is when it reached `status`. */
 export function statusPayload<S extends 'sent' | 'delivered' | 'read' | 'failed'>(row: MessageRow, status: S, timestamp: Date) {
   return {

@@ -8,10 +8,15 @@ import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
+import { MessageSweeper } from './message-sweeper';
 import { MessageHistoryController, MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
+import { MessagesSandboxFacade } from './messages-sandbox.facade';
 import { MessagesService } from './messages.service';
+import { OutboundContentResolver } from './outbound-content.resolver';
 import { OutboundMessageProcessor } from './outbound-message.processor';
+import { ReactionTargets } from './reaction-targets';
+import { SendMessage } from './usecases/send-message.usecase';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
@@ -19,11 +24,16 @@ import { OutboundMessageProcessor } from './outbound-message.processor';
   providers: [
     MessagesRepository,
     MessageStatusService,
+    OutboundContentResolver,
+    ReactionTargets,
     MessageDispatcher,
+    MessageSweeper,
     OutboundMessageProcessor,
     InboundMessages,
+    SendMessage,
     MessagesService,
+    MessagesSandboxFacade,
   ],
-  exports: [MessagesService, InboundMessages],
+  exports: [MessagesService, MessagesSandboxFacade, InboundMessages],
 })
 export class MessagesModule {}

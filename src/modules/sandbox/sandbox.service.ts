@@ -6,9 +6,9 @@ import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { causeKey, EventCauses } from '../events/event-causes';
-import { parseRecipient } from '../messages/message-content';
 import { sendMessageSchema } from '../messages/messages.contracts';
-import { MessagesService } from '../messages/messages.service';
+import { MessagesSandboxFacade } from '../messages/messages-sandbox.facade';
+import { isUserJid, numberOf, parseRecipient } from '../whatsapp/jid';
 import { fromSimulatorContent, toSimulatorContent } from './sandbox-messages';
 
 function e164(phone: string): string {
@@ -32,7 +32,7 @@ export class SandboxService {
   constructor(
     private readonly network: SandboxNetwork,
     private readonly sessions: SessionManager,
-    private readonly messages: MessagesService,
+    private readonly messages: MessagesSandboxFacade,
     private readonly causes: EventCauses,
   ) {}
 
@@ -67,7 +67,7 @@ export class SandboxService {
     const own = phone.replace(/\D/g, '');
     const contacts = to
       ? [to.replace(/\D/g, '')]
-      : (await this.messages.recipients(channel.id)).filter((jid) => jid.endsWith('@s.whatsapp.net')).map((jid) => jid.split('@')[0]);
+      : (await this.messages.recipients(channel.id)).flatMap((jid) => (isUserJid(jid) ? [numberOf(jid)!] : []));
     const received = contacts.flatMap((contact) => simulator.received(contact)).filter((m) => m.from === own && !m.group);
     const known = new Map((await this.messages.findByWaIds(channel.id, received.map((m) => m.id))).map((row) => [row.waMessageId, row.id]));
     return {
@@ -86,14 +86,14 @@ export class SandboxService {
   async receipt(ref: ChannelRef, messageId: string, status: 'delivered' | 'read', requestId: string) {
     const { channel, phone } = this.pairedChannel(ref);
     const row = await this.messages.outbound(channel.id, messageId);
-    if (!row.chatJid.endsWith('@s.whatsapp.net')) {
+    if (!isUserJid(row.chatJid)) {
       throw new AppError('invalid_request', 'Sandbox receipts are for one-to-one chats.', {
         details: { issues: [{ path: ['message_id'], code: 'invalid_value', message: 'not a one-to-one message' }] },
       });
     }
     const simulator = await this.network.simulator();
     this.causes.expect(causeKey.receipt(channel.id, row.waMessageId, status), requestId);
-    simulator.sendReceipt(row.chatJid.split('@')[0], phone.replace(/\D/g, ''), [row.waMessageId], status);
+    simulator.sendReceipt(numberOf(row.chatJid)!, phone.replace(/\D/g, ''), [row.waMessageId], status);
     return { message_id: row.id, status };
   }
 
