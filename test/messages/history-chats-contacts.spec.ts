@@ -122,6 +122,24 @@ describe('History, chats and contacts', () => {
     expect(errorCode(await channel.http.get(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(404))).toBe('not_found');
   });
 
+  it('writes the sender of an inbound message once, in the transaction that stores the message', async () => {
+    const contact = newPhone();
+    stack.simulator.createPhone(digits(contact), { pushName: 'Jo' });
+    await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'once' });
+    const jid = `${digits(contact)}@s.whatsapp.net`;
+    const message = await eventually(
+      () => stack.db.prisma.message.findFirst({ where: { channelId: channel.id, senderJid: jid } }),
+      (row) => row !== null,
+    );
+    // The engine reports the sender as a contact too, right after the message: that report is applied by now.
+    await drained();
+    // xmin is the transaction that last wrote a row: the contact's must be the message's.
+    const [writers] = await stack.db.prisma.$queryRaw<Array<{ contact: string; message: string }>>`
+      SELECT c.xmin::text AS contact, m.xmin::text AS message FROM contacts c, messages m
+      WHERE c.channel_id = ${channel.id}::uuid AND c.jid = ${jid} AND m.id = ${message!.id}`;
+    expect(writers.contact).toBe(writers.message);
+  });
+
   it('backfills contacts and the phone ↔ LID map, and refreshes a profile from WhatsApp', async () => {
     const contact = newPhone();
     stack.simulator.createPhone(digits(contact), { pushName: 'Ivy' });

@@ -16,7 +16,11 @@ export interface LearntContact {
 export class ContactsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /** Records what traffic told us; known values are kept when a report lacks them. */
+  /**
+   * Records what traffic told us; known values are kept when a report lacks them. A report that changes
+   * nothing writes nothing: the engine reports a message's sender as a contact right after the message,
+   * whose own transaction has already learnt it.
+   */
   learn(tx: Transaction, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
     return this.upsert(clientOf(tx), channelId, customerId, contact);
   }
@@ -35,7 +39,9 @@ export class ContactsRepository {
         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
         lid = COALESCE(EXCLUDED.lid, contacts.lid),
         push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
-        updated_at = now()`;
+        updated_at = now()
+      WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
+        (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`;
   }
 
   find(channelId: string, jid: string): Promise<ContactRow | null> {
