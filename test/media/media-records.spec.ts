@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MediaService } from '../../src/modules/media/media.service';
-import { MEDIA_RETENTION_JOB } from '../../src/modules/media/media-retention.processor';
+import { JOBS } from '../../src/platform/queues/jobs';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { ChannelClient } from '../support/channels';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -193,8 +193,8 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
   describe('retention', () => {
     it('is scheduled as a repeatable job on the maintenance queue', async () => {
       const queue = gw.app.get<Queue>(getQueueToken(QUEUES.maintenance));
-      const scheduler = await queue.getJobScheduler(MEDIA_RETENTION_JOB);
-      expect(scheduler).toMatchObject({ name: MEDIA_RETENTION_JOB });
+      const scheduler = await queue.getJobScheduler(JOBS.mediaRetention.schedulerId);
+      expect(scheduler).toMatchObject({ name: JOBS.mediaRetention.name });
     });
 
     it('deletes old media no message used, keeps used and recent media and bytes still referenced', async () => {
@@ -215,7 +215,7 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
       });
 
       const queue = gw.app.get<Queue>(getQueueToken(QUEUES.maintenance));
-      const job = await queue.add(MEDIA_RETENTION_JOB, {});
+      const job = await queue.add(JOBS.mediaRetention.name, {});
       await eventually(() => job.getState(), (state) => state === 'completed' || state === 'failed', 10_000);
       expect(await job.getState()).toBe('completed');
 

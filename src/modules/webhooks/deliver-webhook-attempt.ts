@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
+import { withJitter } from '../../platform/queues/jobs';
 import { version as PACKAGE_VERSION } from '../../../package.json';
 import { MediaLinks } from '../media/media-links';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -59,7 +60,7 @@ export class DeliverWebhookAttempt {
     const gone = result.statusCode === 410;
     const inSeries = attempt - delivery.seriesStart;
     const retry = outcome !== 'succeeded' && !gone && delivery.endpointEnabled && inSeries <= settings.retryScheduleMs.length;
-    const delayMs = retry ? settings.retryScheduleMs[inSeries - 1] : 0;
+    const delayMs = retry ? withJitter(settings.retryScheduleMs[inSeries - 1]) : 0;
     const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
 
     // Disabled first, so that once this delivery reads as failed the endpoint already reads as disabled.
