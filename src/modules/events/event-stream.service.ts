@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { AccountsService } from '../accounts/accounts.service';
@@ -82,8 +83,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
   /** Runs before the HTTP server closes: no stream may still be open then, nor querying a closing database. */
   async beforeApplicationShutdown(): Promise<void> {
     this.onModuleDestroy();
-    const done = Promise.allSettled([...this.streams].map((stream) => stream.done));
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
+    await settlesWithin(Promise.allSettled([...this.streams].map((stream) => stream.done)), DRAIN_MS);
   }
 
   /** Last-Event-ID wins over ?after=; a header that is not one of our ids is invalid_request. */

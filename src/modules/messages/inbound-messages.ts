@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { InboundWireMessage, WireReceipt } from '../../engine/message-content';
 import { SessionEvent, SessionManager } from '../../engine/session-manager';
+import { KeyedLanes } from '../../platform/async';
 import { newId } from '../../platform/ids';
 import { ChannelsService } from '../channels/channels.service';
 import { ChatsService } from '../chats/chats.service';
@@ -22,7 +23,7 @@ import { MessagesRepository, reactionTargetOf } from './messages.repository';
 @Injectable()
 export class InboundMessages implements OnModuleInit {
   private readonly logger = new Logger(InboundMessages.name);
-  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly lanes = new KeyedLanes();
   private readonly owners = new Map<string, { customerId: string; mode: 'live' | 'test' }>();
 
   constructor(
@@ -51,20 +52,15 @@ export class InboundMessages implements OnModuleInit {
     });
     this.sessions.onEvent((channelId, event) => {
       if (event.type !== 'message' && event.type !== 'receipt' && event.type !== 'contacts') return;
-      const previous = this.lanes.get(channelId) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.handle(channelId, event))
+      void this.lanes
+        .run(channelId, () => this.handle(channelId, event))
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'message event not applied'));
-      this.lanes.set(channelId, next);
-      void next.finally(() => {
-        if (this.lanes.get(channelId) === next) this.lanes.delete(channelId);
-      });
     });
   }
 
   /** Resolves once every event reported so far for the channel is applied (tests, shutdown). */
   async drained(channelId: string): Promise<void> {
-    await this.lanes.get(channelId);
+    await this.lanes.drained(channelId);
   }
 
   private async handle(channelId: string, event: SessionEvent): Promise<void> {

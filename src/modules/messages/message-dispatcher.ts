@@ -3,21 +3,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
+import { withTimeout } from '../../platform/async';
 import { AppError } from '../../platform/errors/app-error';
-import { QUEUES } from '../../platform/queues/queue-names';
+import { JOBS, SendJobData } from '../../platform/queues/jobs';
 import { storedMessageOf } from './message-content';
 import { MessageStatusService } from './message-status.service';
 import { MessageRow, MessagesRepository, reactionTargetOf } from './messages.repository';
 import { OutboundContentResolver } from './outbound-content.resolver';
 
-export interface OutboundJob {
-  messageId: string;
-}
-
 /** A sender holds a message this long; after that the sweeper hands it to another (same WhatsApp id). */
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const ENQUEUE_TIMEOUT_MS = 500;
+
 
 /**
  * The send path after the API accepted a message. The database row is the source of truth: a job only says
@@ -34,23 +32,17 @@ export class MessageDispatcher {
     private readonly status: MessageStatusService,
     private readonly sessions: SessionManager,
     private readonly content: OutboundContentResolver,
-    @InjectQueue(QUEUES.outboundMessages) private readonly queue: Queue<OutboundJob>,
+    @InjectQueue(JOBS.send.queue) private readonly queue: Queue<SendJobData>,
   ) {}
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
   async enqueue(messageId: string): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.queue.add('send', { messageId }, { jobId: messageId, removeOnComplete: true, removeOnFail: true }),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS))),
-      ]);
+      await withTimeout(this.queue.add(JOBS.send.name, { messageId }, { ...JOBS.send.options, jobId: JOBS.send.jobId(messageId) }), ENQUEUE_TIMEOUT_MS, 'enqueue');
       return true;
     } catch (error) {
       this.logger.warn({ err: error, message_id: messageId }, 'message not queued now; the sweeper will');
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -80,8 +72,10 @@ export class MessageDispatcher {
         await this.status.advance(row, 'failed', { reason: `gave up after ${row.attempts} attempts: ${reason}` });
         return;
       }
-      this.logger.warn({ err: error, message_id: row.id, attempt: row.attempts }, 'send failed; the message goes back to the queue');
-      await this.messages.release(row.id);
+      // Back to the queue after a jittered backoff: the sweeper takes it again once it is due.
+      const retryAt = new Date(Date.now() + JOBS.send.retryDelayMs(row.attempts));
+      this.logger.warn({ err: error, message_id: row.id, attempt: row.attempts, retry_at: retryAt }, 'send failed; the message goes back to the queue');
+      await this.messages.release(row.id, retryAt);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SessionManager } from '../../engine/session-manager';
+import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessagesRepository } from './messages.repository';
@@ -39,7 +40,7 @@ export class MessageSweeper implements OnModuleInit, OnApplicationBootstrap, OnA
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.sweepTimer);
-    await Promise.race([this.sweeping, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await settlesWithin(this.sweeping, 2_000);
   }
 
   /** Queues due messages of the given channels (every channel with an open socket here by default). */

@@ -64,9 +64,9 @@ export class MessagesRepository {
     return row ?? null;
   }
 
-  /** Gives a claimed message back to the queue (the session went away mid-send). */
-  async release(id: string): Promise<void> {
-    await this.prisma.message.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedUntil: null } });
+  /** Gives a claimed message back to the queue (the send failed), due again at `retryAt` (claimed_until holds it meanwhile). */
+  async release(id: string, retryAt: Date): Promise<void> {
+    await this.prisma.message.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedUntil: retryAt } });
   }
 
   /** A conditional status write: applies only while the row still has `from` status; the updated row, else null. */
@@ -75,14 +75,14 @@ export class MessagesRepository {
     return row ?? null;
   }
 
-  /** Outbound messages waiting to be sent: queued, or claimed by a sender whose lease ran out. */
+  /** Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease ran out. */
   listDue(channelIds: string[] | undefined, take: number): Promise<Pick<MessageRow, 'id' | 'channelId'>[]> {
     const now = new Date();
     return this.prisma.message.findMany({
       where: {
         direction: 'outbound',
         ...(channelIds ? { channelId: { in: channelIds } } : {}),
-        OR: [{ status: 'queued' }, { status: 'sending', claimedUntil: { lt: now } }],
+        OR: [{ status: 'queued', claimedUntil: null }, { status: { in: ['queued', 'sending'] }, claimedUntil: { lt: now } }],
       },
       orderBy: { id: 'asc' },
       take,

@@ -20,6 +20,16 @@ describe(withJitter.name, () => {
   });
 });
 
+describe('JOBS.send.retryDelayMs', () => {
+  it('doubles from 1 s per attempt up to 30 s, within the jitter', () => {
+    const bounds = (attempt: number) => [JOBS.send.retryDelayMs(attempt, () => 0), JOBS.send.retryDelayMs(attempt, () => 0.999_999)];
+    expect(bounds(1)).toEqual([800, 1_200]);
+    expect(bounds(2)).toEqual([1_600, 2_400]);
+    expect(bounds(4)).toEqual([6_400, 9_600]);
+    expect(bounds(10)).toEqual([24_000, 36_000]);
+  });
+});
+
 describe('JOBS', () => {
   it('builds the ids that deduplicate jobs in Redis, unchanged', () => {
     expect(JOBS.deliver.jobId('whd_1', 3)).toBe('whd_1-3');
