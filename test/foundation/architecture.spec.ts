@@ -122,8 +122,8 @@ function ruleFindings(graph: CruiseResult, rule: Rule): Finding[] {
 
 /**
  * The unit a source file belongs to for the folder-cycle rule: a module, a part of the platform, the engine,
- * the simulator, the CLI, or the composition root (src/*.ts). Generated code and tests are not units, unit
- * specs beside the code included: a test importing two folders ties nothing together at run time.
+ * the simulator, the CLI, or the composition root (src/*.ts). Generated code and tests are not units, nor are
+ * the unit specs beside the code: a test importing two folders ties nothing together at run time.
  */
 function unitOf(file: string): string | undefined {
   const parts = file.split('/');
