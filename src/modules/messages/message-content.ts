@@ -26,7 +26,18 @@ export function isMediaMessage(message: StoredMessage): message is StoredMediaMe
 
 /** The body of a stored media message (the bodies of the media types share one shape). */
 export function mediaBodyOf(message: StoredMediaMessage): StoredBody<MediaType> {
-  return (message.content as Partial<Record<MediaType, StoredBody<MediaType>>>)[message.type]!;
+  switch (message.type) {
+    case 'image':
+      return message.content.image;
+    case 'video':
+      return message.content.video;
+    case 'audio':
+      return message.content.audio;
+    case 'document':
+      return message.content.document;
+    case 'sticker':
+      return message.content.sticker;
+  }
 }
 
 /**
@@ -42,12 +53,26 @@ export function contentOf(input: SendMessageInput): StoredMessage {
   switch (input.type) {
     case 'text':
       return { type: 'text', content: { text: input.text } };
+    case 'image':
+      return { type: 'image', content: { image: input.image } };
+    case 'video':
+      return { type: 'video', content: { video: input.video } };
+    case 'audio':
+      return { type: 'audio', content: { audio: input.audio } };
+    case 'document':
+      return { type: 'document', content: { document: input.document } };
+    case 'sticker':
+      return { type: 'sticker', content: { sticker: input.sticker } };
+    case 'location':
+      return { type: 'location', content: { location: input.location } };
     case 'contact':
       return { type: 'contact', content: { contact: { ...input.contact, vcard: input.contact.vcard ?? buildVcard(input.contact) } } };
-    default: {
-      const body = (input as unknown as Record<string, unknown>)[input.type];
-      return { type: input.type, content: { [input.type]: body } } as StoredMessage;
-    }
+    case 'reaction':
+      return { type: 'reaction', content: { reaction: input.reaction } };
+    case 'template':
+      return { type: 'template', content: { template: input.template } };
+    case 'interactive':
+      return { type: 'interactive', content: { interactive: input.interactive } };
   }
 }
 
@@ -142,7 +167,18 @@ export function fromWire(wire: WireContent): StoredMessage {
         ...(wire.sha256 ? { sha256: wire.sha256 } : {}),
         ...(wire.type === 'audio' ? { voice: !!wire.voice } : {}),
       };
-      return { type: wire.type, content: { [wire.type]: body } } as StoredMediaMessage;
+      switch (wire.type) {
+        case 'image':
+          return { type: 'image', content: { image: body } };
+        case 'video':
+          return { type: 'video', content: { video: body } };
+        case 'audio':
+          return { type: 'audio', content: { audio: body } };
+        case 'document':
+          return { type: 'document', content: { document: body } };
+        case 'sticker':
+          return { type: 'sticker', content: { sticker: body } };
+      }
     }
   }
 }
