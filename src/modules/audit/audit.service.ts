@@ -3,7 +3,7 @@ import type { Prisma } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { idOf, newId } from '../../platform/ids';
 import { toStorableText } from '../../platform/storable-text';
-import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
+import { Page, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
 import { toAuditEvent } from './audit.contracts';
 import { AuditRepository } from './audit.repository';
@@ -96,13 +96,7 @@ export class AuditService {
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {
-    const rows = await this.audit.list({
-      customerId: key.customerId,
-      mode: key.mode,
-      channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor, idOf('aud')),
-      take: query.limit + 1,
-    });
+    const rows = await this.audit.list(scopedListArgs(key, query, idOf('aud')));
     return toPage(rows, query.limit, toAuditEvent);
   }
 }

@@ -4,7 +4,7 @@ import { SessionManager } from '../../engine/session-manager';
 import type { Prisma } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
-import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
+import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { Outbox } from '../events/outbox';
 import { isJid, parseRecipient, phoneOf } from '../whatsapp/jid';
@@ -48,9 +48,7 @@ export class ChatsService {
 
   async list(channel: ChannelRef, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
     const rows = await this.chats.list(channel.id, query, decodeCursor(query.cursor, isJid), query.limit + 1);
-    const page = rows.slice(0, query.limit);
-    const hasMore = rows.length > query.limit;
-    return { data: page.map(toChat), has_more: hasMore, next_cursor: hasMore ? encodeCursor(page[page.length - 1].jid) : null };
+    return toPage(rows, query.limit, toChat, (row) => row.jid);
   }
 
   async get(channel: ChannelRef, chatId: string) {

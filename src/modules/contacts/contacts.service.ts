@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WireContact } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import type { Transaction } from '../../platform/database/transactions';
-import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
+import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { isJid, isLid, isUserJid, parseRecipient, phoneOf } from '../whatsapp/jid';
 import { ContactRow, ContactsRepository, LearntContact } from './contacts.repository';
@@ -51,12 +51,12 @@ export class ContactsService {
 
   async list(channel: ChannelRef, query: PageQuery) {
     const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1);
-    return page(rows, query.limit, toContact);
+    return toPage(rows, query.limit, toContact, (row) => row.jid);
   }
 
   async lids(channel: ChannelRef, query: PageQuery) {
     const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1, true);
-    return page(rows, query.limit, (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }));
+    return toPage(rows, query.limit, (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }), (row) => row.jid);
   }
 
   /** On a connected channel (ChannelAccessGuard checks it). */
@@ -67,10 +67,4 @@ export class ContactsService {
     const row = await this.contacts.saveProfile(channel.id, channel.customerId, jid, profile);
     return { ...toContact(row), on_whatsapp: profile.exists };
   }
-}
-
-function page<R extends { jid: string }, T>(rows: R[], limit: number, map: (row: R) => T) {
-  const items = rows.slice(0, limit);
-  const hasMore = rows.length > limit;
-  return { data: items.map(map), has_more: hasMore, next_cursor: hasMore ? encodeCursor(items[items.length - 1].jid) : null };
 }

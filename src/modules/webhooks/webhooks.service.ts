@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
-import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { decodeCursor, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -55,13 +55,7 @@ export class WebhooksService {
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery) {
-    const rows = await this.repository.listEndpoints({
-      customerId: key.customerId,
-      mode: key.mode,
-      channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor, idOf('whe')),
-      take: query.limit + 1,
-    });
+    const rows = await this.repository.listEndpoints(scopedListArgs(key, query, idOf('whe')));
     return toPage(rows, query.limit, (row) => toWebhookEndpoint(row));
   }
 
