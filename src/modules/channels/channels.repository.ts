@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import type { PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, Transaction } from '../../platform/database/transactions';
 import { isUuid } from '../../platform/ids';

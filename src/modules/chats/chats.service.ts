@@ -59,8 +59,14 @@ export class ChatsService {
     const before = await this.require(channel.id, chatId);
     const data: Prisma.ChatUncheckedUpdateInput = {};
     const changes: ChatChange[] = [];
-    if (input.pinned !== undefined) (data.pinned = input.pinned), changes.push({ pin: input.pinned });
-    if (input.archived !== undefined) (data.archived = input.archived), changes.push({ archive: input.archived });
+    if (input.pinned !== undefined) {
+      data.pinned = input.pinned;
+      changes.push({ pin: input.pinned });
+    }
+    if (input.archived !== undefined) {
+      data.archived = input.archived;
+      changes.push({ archive: input.archived });
+    }
     if (input.muted_until !== undefined) {
       const until = input.muted_until === null ? null : new Date(input.muted_until);
       data.mutedUntil = until;
@@ -71,7 +77,10 @@ export class ChatsService {
       if (!input.unread) data.unreadCount = 0;
       changes.push({ markUnread: input.unread });
     }
-    if (input.ephemeral_seconds !== undefined) (data.ephemeralSeconds = input.ephemeral_seconds), changes.push({ ephemeralSeconds: input.ephemeral_seconds });
+    if (input.ephemeral_seconds !== undefined) {
+      data.ephemeralSeconds = input.ephemeral_seconds;
+      changes.push({ ephemeralSeconds: input.ephemeral_seconds });
+    }
 
     const row = await this.outbox.run(async (tx, publish) => {
       const updated = await this.chats.upsert(channel.id, channel.customerId, before.jid, data, tx);

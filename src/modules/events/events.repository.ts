@@ -46,7 +46,7 @@ export class EventsRepository {
         type: input.type,
         customerId: input.customerId,
         channelId: input.channelId,
-        payload: input.payload as Prisma.InputJsonValue,
+        payload: input.payload,
         correlationId: input.correlationId ?? null,
       },
     });
