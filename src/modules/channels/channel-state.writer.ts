@@ -29,7 +29,7 @@ export class ChannelStateWriter {
   /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
   async apply(current: ChannelRow, change: StateChange, correlationId?: string | null): Promise<ChannelRow> {
     if (change.state !== current.state) assertTransition(current.state, change.state);
-    const row = await this.outbox.run(async (tx, publish) => {
+    return this.outbox.run(async (tx, publish) => {
       const row = await this.channels.applyChange(tx, current, change, new Date());
       if (!row) {
         throw new AppError('concurrent_modification', 'The channel changed while this request ran; read it again and retry.', {
@@ -37,11 +37,12 @@ export class ChannelStateWriter {
         });
       }
       await this.record(tx, publish, current, row, correlationId ?? null);
+      // Settled here, before the commit's subscribers are awaited: the engine's next report must not find the
+      // cause of a transition that already settled, nor miss the cause of one that is under way.
+      if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
+      else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
       return row;
     });
-    if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
-    else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
-    return row;
   }
 
   /**
