@@ -64,6 +64,14 @@ describe(ChannelAccessGuard.name, () => {
       const read = await gw.http.post(`/v1/channels/${id}/messages/${A_MESSAGE}/read`).set(bearer(key)).expect(409);
       expect(errorCode(read)).toBe('channel_unavailable');
     });
+
+    it("reads the route's other ids before the channel's state: a malformed JID is invalid_request on an unpaired channel", async () => {
+      const { key } = await gw.newAccount();
+      const id = await new ChannelClient(gw, key).create('unpaired');
+      const profile = await gw.http.post(`/v1/channels/${id}/contacts/not-a-number/profile`).set(bearer(key)).expect(400);
+      expect(errorCode(profile)).toBe('invalid_request');
+      expect(profile.body.error.details.issues[0].path).toEqual(['jid']);
+    });
   });
 
   describe('key scope and mode', () => {

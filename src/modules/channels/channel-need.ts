@@ -16,10 +16,21 @@ export const CHANNEL_NEED = 'whatisup:channel-need';
 /** Why a `connected` route needs the socket, said in its `channel_unavailable` refusal. */
 export const CHANNEL_NEED_REASON = 'whatisup:channel-need-reason';
 
-export function NeedsChannel(need: ChannelNeed, reason?: string): MethodDecorator {
+/** Checks of the route's other path ids, run before the channel's state is (see PathIdChecks). */
+export const CHANNEL_PATH_ID_CHECKS = 'whatisup:channel-path-id-checks';
+
+/**
+ * Per path parameter, a parser that throws the route's refusal of a malformed id (e.g. a chat's JID). The
+ * guard runs them after the channel's access and before its state: a malformed id answers 400 whatever
+ * state the channel is in, as when the route checked the state itself.
+ */
+export type PathIdChecks = Record<string, (value: string) => unknown>;
+
+export function NeedsChannel(need: ChannelNeed, options: { reason?: string; pathIds?: PathIdChecks } = {}): MethodDecorator {
   return (target, key, descriptor) => {
     SetMetadata(CHANNEL_NEED, need)(target, key, descriptor);
-    if (reason) SetMetadata(CHANNEL_NEED_REASON, reason)(target, key, descriptor);
+    if (options.reason) SetMetadata(CHANNEL_NEED_REASON, options.reason)(target, key, descriptor);
+    if (options.pathIds) SetMetadata(CHANNEL_PATH_ID_CHECKS, options.pathIds)(target, key, descriptor);
   };
 }
 

@@ -16,7 +16,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { isStorableText } from '../../platform/storable-text';
 import { principalOf } from '../auth/principal';
 import { ChannelAccessService } from './channel-access.service';
-import { CHANNEL_NEED, CHANNEL_NEED_REASON, ChannelNeed } from './channel-need';
+import { CHANNEL_NEED, CHANNEL_NEED_REASON, CHANNEL_PATH_ID_CHECKS, ChannelNeed, PathIdChecks } from './channel-need';
 import { ChannelRef, toChannelRef } from './channels.contracts';
 import type { ChannelRow } from './channels.repository';
 
@@ -43,7 +43,8 @@ export function channelOf(request: object): ChannelRef | undefined {
 /**
  * The one check of every route under `/channels/{channelId}`: reads the parameter once, finds the channel
  * this key may use (owner, key scope, key mode; ChannelAccessService says how each is refused), then holds it
- * to what the route needs of it (see ChannelNeed). The route receives the result through `@Channel()`.
+ * to what the route needs of it (see ChannelNeed); a route's other path ids, when it names checks for them,
+ * are read between the two (PathIdChecks). The route receives the result through `@Channel()`.
  * It runs after the global authentication and rate-limit guards, so an unauthenticated or throttled request
  * never reaches the database.
  */
@@ -68,6 +69,8 @@ export class ChannelAccessGuard implements CanActivate {
     const channelId = String(request.params[CHANNEL_PARAMETER]);
     assertStorableParameter(channelId);
     const row = await this.access.require(principal, channelId, { allowDeleted: need === 'readable' });
+    const pathIds = this.reflector.get<PathIdChecks | undefined>(CHANNEL_PATH_ID_CHECKS, context.getHandler()) ?? {};
+    for (const [name, check] of Object.entries(pathIds)) check(String(request.params[name]));
     if (need === 'accepting') assertAccepting(row);
     if (need === 'connected' && !this.sessions.isOpen(row.id)) {
       const reason = this.reflector.get<string | undefined>(CHANNEL_NEED_REASON, context.getHandler()) ?? 'This call goes to WhatsApp';

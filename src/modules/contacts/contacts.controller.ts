@@ -2,10 +2,13 @@ import { Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
+import { parseRecipient } from '../whatsapp/jid';
 import { ContactDto, ContactPageDto, LidPageDto, ListContactsQueryDto } from './contacts.contracts';
 import { ContactsService } from './contacts.service';
 
 const PROFILE_NEEDS_SOCKET = 'Profiles are looked up on WhatsApp';
+/** Express has decoded the path segment once already; the JID is read as it is. */
+const PROFILE_PATH_IDS = { jid: (jid: string) => parseRecipient(jid, ['jid']) };
 
 @ApiTags('Contacts')
 @ChannelController('contacts')
@@ -38,6 +41,7 @@ export class ContactsController {
     errors: ['validation'],
     needs: 'connected',
     connectedBecause: PROFILE_NEEDS_SOCKET,
+    pathIds: PROFILE_PATH_IDS,
   })
   readProfile(@Channel() channel: ChannelRef, @Param('jid') jid: string) {
     return this.contacts.profile(channel, jid);
@@ -52,6 +56,7 @@ export class ContactsController {
     audit: { action: 'contact.profile_refresh', resourceType: 'channel' },
     needs: 'connected',
     connectedBecause: PROFILE_NEEDS_SOCKET,
+    pathIds: PROFILE_PATH_IDS,
   })
   profile(@Channel() channel: ChannelRef, @Param('jid') jid: string) {
     return this.contacts.profile(channel, jid);

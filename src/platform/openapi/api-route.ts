@@ -3,7 +3,7 @@ import { ApiOperation } from '@nestjs/swagger';
 import type { RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ZodResponse, type ZodDto } from 'nestjs-zod';
 import { AuditAction, type AuditActionMeta } from '../../modules/audit/audit-action.decorator';
-import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed } from '../../modules/channels/channel-need';
+import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed, type PathIdChecks } from '../../modules/channels/channel-need';
 import type { ErrorCode } from '../errors/error-codes';
 import { ApiErrorResponses, type ErrorGroup } from './api-error-responses';
 
@@ -28,6 +28,8 @@ export interface ApiRouteOptions {
   needs?: ChannelNeed;
   /** With `needs: 'connected'`: why, said in the `channel_unavailable` refusal ("<why>: the channel must be connected."). */
   connectedBecause?: string;
+  /** With `needs`: parsers of the route's other path ids, whose refusals come before the channel's state's. */
+  pathIds?: PathIdChecks;
   /**
    * The operation's id, when it must not follow from the controller class: a route that moved to another
    * class keeps the id clients' generated methods are named after.
@@ -52,7 +54,7 @@ export function ApiRoute(options: ApiRouteOptions) {
     }),
     ApiErrorResponses(...errors),
     ...(options.response ? [ZodResponse({ status: options.status, type: options.response as ZodDto & { isZodDto: true } } as never)] : []),
-    ...(options.needs ? [NeedsChannel(options.needs, options.connectedBecause)] : []),
+    ...(options.needs ? [NeedsChannel(options.needs, { reason: options.connectedBecause, pathIds: options.pathIds })] : []),
     ...(options.audit ? [AuditAction(options.audit.action, options.audit.resourceType)] : []),
   );
 }
