@@ -7,25 +7,9 @@ import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { Outbox } from '../events/outbox';
-import { isJid, parseRecipient, phoneOf } from '../whatsapp/jid';
+import { isJid, parseRecipient } from '../whatsapp/jid';
 import { ChatRow, ChatsRepository, ChatTouch } from './chats.repository';
-import { UpdateChatInput } from './chats.contracts';
-
-export function toChat(row: ChatRow) {
-  return {
-    id: row.jid,
-    channel_id: row.channelId,
-    phone_number: phoneOf(row.jid),
-    last_message_at: row.lastMessageAt?.toISOString() ?? null,
-    unread_count: row.unreadCount,
-    unread: row.markedUnread || row.unreadCount > 0,
-    pinned: row.pinned,
-    archived: row.archived,
-    muted_until: row.mutedUntil && row.mutedUntil.getTime() > Date.now() ? row.mutedUntil.toISOString() : null,
-    ephemeral_seconds: row.ephemeralSeconds,
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
+import { toChat, UpdateChatInput } from './chats.contracts';
 
 /**
  * Chat metadata kept gateway-side (WhatsApp has no "list my chats"): created by traffic, changed by PATCH,

@@ -5,21 +5,8 @@ import type { Transaction } from '../../platform/database/transactions';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { isJid, isLid, isUserJid, parseRecipient, phoneOf } from '../whatsapp/jid';
-import { ContactRow, ContactsRepository, LearntContact } from './contacts.repository';
-
-export function toContact(row: ContactRow) {
-  return {
-    id: row.jid,
-    channel_id: row.channelId,
-    phone_number: row.phoneNumber,
-    lid: row.lid,
-    push_name: row.pushName,
-    about: row.about,
-    picture_url: row.pictureUrl,
-    profile_refreshed_at: row.profileAt?.toISOString() ?? null,
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
+import { toContact } from './contacts.contracts';
+import { ContactsRepository, LearntContact } from './contacts.repository';
 
 /** Contacts as the phone ↔ LID directory the messages need: one row per phone-number JID where known. */
 function normalise(contact: WireContact): LearntContact | null {
