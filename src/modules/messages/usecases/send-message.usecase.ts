@@ -9,7 +9,7 @@ import { newId } from '../../../platform/ids';
 import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
-import { parseRecipient } from '../../whatsapp/jid';
+import { keyOfStoredMessage, parseRecipient } from '../../whatsapp/jid';
 import { MessageDispatcher } from '../message-dispatcher';
 import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
 import { MessageStatusService } from '../message-status.service';
@@ -47,6 +47,7 @@ export class SendMessage {
   async execute(channel: ChannelRef, input: SendMessageInput, requestId: string): Promise<SendResult> {
     const chatJid = parseRecipient(input.to);
     const message = contentOf(input);
+    // A send's reaction always names a message (the send schema requires it); stored ones may not.
     const reactionTarget = message.type === 'reaction' ? await this.reactions.resolve(channel.id, chatJid, message.content.reaction.message_id!) : null;
     const mediaId = await this.checkMedia(channel.id, message);
     if (input.client_ref) {
@@ -96,7 +97,7 @@ export class SendMessage {
           correlationId: requestId,
           waTimestamp: now,
         });
-        if (row) await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, key: { chatJid, waMessageId: row.waMessageId, fromMe: true }, at: now, incoming: false });
+        if (row) await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, key: keyOfStoredMessage(row), at: now, incoming: false });
         return row;
       });
       if (inserted) return inserted;
