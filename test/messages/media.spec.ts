@@ -3,28 +3,27 @@ import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { testConfig } from '../support/gateway';
 import { pseudoRandom, SAMPLES, SourceServer } from '../media/source-server';
-import { ChannelClient } from '../support/channels';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const ogg = () => Buffer.concat([Buffer.from('OggS', 'latin1'), pseudoRandom(300)]);
 const webp = () => Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([0, 1, 0, 0]), Buffer.from('WEBPVP8 ', 'latin1'), pseudoRandom(300)]);
 
 describe('Media messages', () => {
-  const stack = new MessagingStack();
+  const ctx = useTestContext(() => ({ egressAllowedHosts: ['127.0.0.1'], media: { ...testConfig().media, maxBytes: 1024 * 1024 } }));
   let source: SourceServer;
-  let channel: Channel;
+  let channel: TestChannel;
   let contact: string;
   beforeAll(async () => {
-    await stack.start({ egressAllowedHosts: ['127.0.0.1'], media: { ...testConfig().media, maxBytes: 1024 * 1024 } });
     source = await SourceServer.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
     contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Mia' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Mia' });
   });
   afterAll(async () => {
     await source.close();
-    await stack.stop();
   });
 
   async function upload(path: string, body: Buffer, mime: string): Promise<string> {
@@ -37,7 +36,7 @@ describe('Media messages', () => {
     const res = await channel.send({ to: contact, ...body });
     const row = await eventually(() => channel.message(res.body.message_id), (m) => m.status !== 'queued' && m.status !== 'sending');
     expect(row.status).not.toBe('failed');
-    return (await stack.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id)).content as Record<string, unknown>;
+    return (await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id)).content as Record<string, unknown>;
   }
 
   it('sends image, video, audio (voice note) and sticker by media_id, with the exact bytes', async () => {
@@ -106,12 +105,11 @@ describe('Media messages', () => {
   it("refuses a send whose source_url is over the plan's media limit, as POST /media does", async () => {
     await channel.http
       .put('/v1/admin/plans/small-media')
-      .set(bearer(stack.gw.adminToken))
+      .set(bearer(ctx.gw.adminToken))
       .send({ name: 'Small media', channel_limit: 5, rate_limit: { burst: 100, per_second: 10 }, media_max_bytes: 4096 })
       .expect(200);
-    const { key, customerId } = await stack.gw.newAccount({ plan: 'small-media' });
-    const paired = await new ChannelClient(stack.gw, key).paired('small-media', newPhone());
-    const small = new Channel(stack, key, customerId, paired.id, paired.phone);
+    const small = await ctx.newChannel({ paired: true, plan: 'small-media' });
+    const key = small.key;
     const url = source.serve('/over-plan.pdf', { body: SAMPLES.pdf(8 * 1024), headers: { 'Content-Type': 'application/pdf' } });
     const refused = await small.http.post(`/v1/channels/${small.id}/media`).set(bearer(key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
     expect(refused.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
@@ -122,7 +120,7 @@ describe('Media messages', () => {
 
   it('stores inbound media through the media module, once', async () => {
     const jpeg = SAMPLES.jpeg();
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: jpeg, mimetype: 'image/jpeg', caption: 'from Mia' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: jpeg, mimetype: 'image/jpeg', caption: 'from Mia' });
     const page = await eventually(() => channel.history({ direction: 'inbound', type: 'image' }), (p) => p.data.some((m: { wa_message_id: string }) => m.wa_message_id === waId));
     const message = page.data.find((m: { wa_message_id: string }) => m.wa_message_id === waId);
     expect(message.image).toMatchObject({ caption: 'from Mia', mime_type: 'image/jpeg', sha256: sha256(jpeg), file_size: jpeg.length });

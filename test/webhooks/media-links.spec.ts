@@ -1,5 +1,7 @@
 import { SAMPLES } from '../media/source-server';
-import { Channel, digits, MessagingStack, newPhone } from '../messages/support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 import { testConfig } from '../support/gateway';
 import { SseClient } from '../support/sse';
 import { eventually, Received, Receiver } from './support/receiver';
@@ -18,26 +20,27 @@ function expiryOf(url: string): number {
 }
 
 describe('Signed media links in events', () => {
-  const stack = new MessagingStack();
+  const ctx = useTestContext(() => {
+    const defaults = testConfig();
+    return {
+      egressAllowedHosts: ['127.0.0.1'],
+      media: { ...defaults.media, urlTtlSeconds: LINK_TTL_SECONDS },
+      webhooks: { ...defaults.webhooks, retryScheduleMs: [RETRY_AFTER_MS] },
+    };
+  });
   let receiver: Receiver;
-  let channel: Channel;
+  let channel: TestChannel;
   let contact: string;
   let mediaId: string;
 
   beforeAll(async () => {
     // The first delivery to /retried fails, so the event is sent again RETRY_AFTER_MS later.
     receiver = await Receiver.start((request) => (request.path === '/retried' && receiver.at('/retried').length === 1 ? 500 : 200));
-    const defaults = testConfig();
-    await stack.start({
-      egressAllowedHosts: ['127.0.0.1'],
-      media: { ...defaults.media, urlTtlSeconds: LINK_TTL_SECONDS },
-      webhooks: { ...defaults.webhooks, retryScheduleMs: [RETRY_AFTER_MS] },
-    });
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
     contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Mia' });
-    await createEndpoint(stack.gw, channel.key, { url: receiver.url('/retried'), events: ['message.received'] });
-    await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: SAMPLES.jpeg(), mimetype: 'image/jpeg' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Mia' });
+    await createEndpoint(ctx.gw, channel.key, { url: receiver.url('/retried'), events: ['message.received'] });
+    await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: SAMPLES.jpeg(), mimetype: 'image/jpeg' });
     const [event] = await eventually(async () => {
       const events = await channel.events('message.received');
       return events.length > 0 && events;
@@ -45,13 +48,12 @@ describe('Signed media links in events', () => {
     mediaId = (event as ImagePayload).message.image.media_id;
   });
   afterAll(async () => {
-    await stack.stop();
     await receiver.close();
   });
 
   /** Whether the link works now: GET answers the bytes. */
   async function works(url: string): Promise<number> {
-    return (await stack.gw.http.get(new URL(url).pathname)).status;
+    return (await ctx.http.get(new URL(url).pathname)).status;
   }
 
   it('stores the media id of an inbound message.received, never a link that would expire', async () => {
@@ -75,7 +77,7 @@ describe('Signed media links in events', () => {
 
   it('mints the link of an event replayed over SSE when it is written', async () => {
     // The event is older than a link lives by now (the previous test waited out a retry).
-    const stream = await SseClient.open(stack.gw, `/v1/channels/${channel.id}/events`, channel.key, '0');
+    const stream = await SseClient.open(ctx.gw, `/v1/channels/${channel.id}/events`, channel.key, '0');
     try {
       const replayed = await eventually(() => stream.events.find((event) => event.event === 'message.received'));
       const url = (replayed.data.payload as ImagePayload).message.image.url!;
