@@ -53,6 +53,8 @@ export function ApiRoute(options: ApiRouteOptions) {
       ...(options.requestBody ? { requestBody: options.requestBody } : {}),
     }),
     ApiErrorResponses(...errors),
+    // ZodResponse's overloads tie the handler's return type to the DTO, which a shared wrapper cannot carry;
+    // the contract test (test/contract) holds every operation's answers to the document instead.
     ...(options.response ? [ZodResponse({ status: options.status, type: options.response as ZodDto & { isZodDto: true } } as never)] : []),
     ...(options.needs ? [NeedsChannel(options.needs, { reason: options.connectedBecause, pathIds: options.pathIds })] : []),
     ...(options.audit ? [AuditAction(options.audit.action, options.audit.resourceType)] : []),
