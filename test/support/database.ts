@@ -100,6 +100,7 @@ async function buildTemplate(): Promise<string> {
           migrationsDir: MIGRATIONS_DIR,
         });
         await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+        await client.query(`COMMENT ON DATABASE "${name}" IS '${TEMPLATE_BUILT}${Date.now()}'`);
         await dropStaleTemplates(client, name);
       } catch (error) {
         await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
@@ -112,13 +113,23 @@ async function buildTemplate(): Promise<string> {
   return name;
 }
 
-/** Templates of earlier migration sets; one still being copied from is left for the next build. */
+const TEMPLATE_BUILT = 'whatisup test template built at ';
+/** Another checkout of the project may be testing a different migration set against the same server right now. */
+const TEMPLATE_KEPT_MS = 6 * 3600_000;
+
+/**
+ * Templates of other migration sets, once no run can still be using them (built over six hours ago); one still
+ * being copied from is left for the next build.
+ */
 async function dropStaleTemplates(client: Client, current: string): Promise<void> {
-  const { rows } = await client.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'wiu\\_template\\_%' AND datname <> $1`,
+  const { rows } = await client.query<{ datname: string; comment: string | null }>(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+      WHERE datname LIKE 'wiu\\_template\\_%' AND datname <> $1`,
     [current],
   );
-  for (const { datname } of rows) {
+  for (const { datname, comment } of rows) {
+    const builtAt = comment?.startsWith(TEMPLATE_BUILT) ? Number(comment.slice(TEMPLATE_BUILT.length)) : 0;
+    if (Date.now() - builtAt < TEMPLATE_KEPT_MS) continue;
     await client.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
   }
 }
