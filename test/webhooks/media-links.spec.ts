@@ -3,6 +3,7 @@ import { digits, newPhone } from '../support/phones';
 import { useTestContext } from '../support/context';
 import type { TestChannel } from '../support/channels';
 import { testConfig } from '../support/gateway';
+import { bearer } from '../support/http';
 import { SseClient } from '../support/sse';
 import { eventually, Received, Receiver } from './support/receiver';
 import { createEndpoint } from './support/webhooks';
@@ -73,6 +74,14 @@ describe('Signed media links in events', () => {
     }
     expect(retry.receivedAt - first.receivedAt).toBeGreaterThan(LINK_TTL_SECONDS * 1000);
     expect(await works(linkOf(first))).toBe(410);
+  });
+
+  it("shows a delivery's payload with a link minted when it is read", async () => {
+    const [first] = receiver.at('/retried');
+    const shown = await ctx.http.get(`/v1/webhook-deliveries/${first.body.id}`).set(bearer(channel.key)).expect(200);
+    const url = (shown.body.payload as ImagePayload).message.image.url!;
+    expect(url).not.toBe((first.body.payload as ImagePayload).message.image.url);
+    expect(await works(url)).toBe(200);
   });
 
   it('mints the link of an event replayed over SSE when it is written', async () => {
