@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EVENT_EXAMPLES } from '../src/modules/events/event-examples';
-import { EventsService } from '../src/modules/events/events.service';
+import { Outbox } from '../src/modules/events/outbox';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 
@@ -107,7 +107,7 @@ async function runPhase(name: string, options: Options, failFirst: (n: number) =
     const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
     const created = await gw.http.post('/v1/webhooks').set('Authorization', `Bearer ${key}`).send({ url: receiver.url });
     if (created.status !== 201) throw new Error(`could not create the endpoint: ${created.status} ${JSON.stringify(created.body)}`);
-    const events = gw.app.get(EventsService);
+    const outbox = gw.app.get(Outbox);
     const createdAt = new Array<number>(options.events);
 
     const started = performance.now();
@@ -126,22 +126,17 @@ async function runPhase(name: string, options: Options, failFirst: (n: number) =
           }
           const at = performance.now();
           for (const n of batch) createdAt[n] = at;
-          const published = await db.prisma.$transaction(async (tx) => {
-            const out = [];
+          await outbox.run(async (_tx, publish) => {
             for (const n of batch) {
-              out.push(
-                await events.publishInTransaction(tx, {
-                  type: 'message.received',
-                  customerId,
-                  channelId: `bench-channel-${n % options.channels}`,
-                  payload: benchMessage(n),
-                  correlationId: `req_bench_${n}`,
-                }),
-              );
+              publish({
+                type: 'message.received',
+                customerId,
+                channelId: `bench-channel-${n % options.channels}`,
+                payload: benchMessage(n),
+                correlationId: `req_bench_${n}`,
+              });
             }
-            return out;
           });
-          await events.committed(published);
         }
       }),
     );

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { RequestGuard } from './app.guard';
 import { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import type { PrismaClient } from './platform/database';
@@ -57,7 +58,6 @@ export class AppModule {
         ErrorsModule,
         MetricsModule,
         EgressModule,
-        // Guard order follows import order: authenticate first, then spend from the rate limit.
         AuthModule,
         RateLimitsModule,
         AuditModule,
@@ -76,7 +76,11 @@ export class AppModule {
         ContactsModule,
         EventStreamModule,
       ],
-      providers: [{ provide: APP_PIPE, useClass: AppValidationPipe }],
+      providers: [
+        // One global guard that runs authentication and the rate limit in that order (see RequestGuard).
+        { provide: APP_GUARD, useClass: RequestGuard },
+        { provide: APP_PIPE, useClass: AppValidationPipe },
+      ],
     };
   }
 }

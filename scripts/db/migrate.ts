@@ -7,12 +7,14 @@
  *   migrate.ts diff [--exit-code]                      SQL from the database to prisma/schema.prisma
  *   migrate.ts resolve --applied|--rolled-back <name>  settle a migration by hand
  *
- * Target: DATABASE_URL when set, else the embedded PGlite in DATA_DIR (default ./.data), like the gateway.
+ * Target: DATABASE_URL when set, else the embedded PGlite in DATA_DIR (default ./.data), read by the gateway's
+ * configuration parser (loadDatabaseConfig), so a bad value is refused as the gateway refuses it.
  * Options: --migrations <dir> and --schema <file> override prisma/migrations and prisma/schema.prisma.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 // Imported module by module rather than from the package index, which would load the Prisma client.
+import { loadDatabaseConfig } from '../../src/platform/config/load-config';
 import { embeddedDirectory } from '../../src/platform/database/embedded-pglite';
 import type { Migrator } from '../../src/platform/database/migrations/migrator';
 import { withMigrator } from '../../src/platform/database/migrations/open-migrator';
@@ -46,8 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!command || extra.length > 0) throw new UsageError(USAGE);
 
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const dataDir = process.env.DATA_DIR || './.data';
+  const { databaseUrl, dataDir } = loadDatabaseConfig();
   const options = {
     databaseUrl,
     dataDir,

@@ -42,4 +42,7 @@ export abstract class SessionManager {
    * next waits for the handlers of the previous (see ports/session-events.ts).
    */
   abstract onChannelEvent<K extends SessionEventKind>(kind: K, handler: ChannelEventHandler<K>): void;
+
+  /** Resolves once every event reported so far for the channel has been handled by its subscribers. */
+  abstract delivered(channelId: string): Promise<void>;
 }

@@ -65,14 +65,40 @@ export function decodeCursor(cursor: string | undefined, isKey: (key: string) =>
   });
 }
 
-/** Rows were fetched with take = limit + 1: the extra row only says whether another page exists. */
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+/**
+ * Rows were fetched with take = limit + 1: the extra row only says whether another page exists. The cursor
+ * is the key of the page's last row: its id, or what `cursorOf` reads (a chat's or a contact's JID).
+ */
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T>;
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, cursorOf: (row: R) => string): Page<T>;
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, cursorOf = (row: R) => (row as { id: string }).id): Page<T> {
   const pageRows = rows.slice(0, limit);
   const hasMore = rows.length > limit;
   return {
     data: pageRows.map(map),
     has_more: hasMore,
-    next_cursor: hasMore ? encodeCursor(pageRows[pageRows.length - 1].id) : null,
+    next_cursor: hasMore ? encodeCursor(cursorOf(pageRows[pageRows.length - 1])) : null,
+  };
+}
+
+/** Who a customer-wide list is read for: an API key's customer and mode, and its channel when it is scoped to one. */
+export interface ListScope {
+  customerId: string;
+  mode: 'live' | 'test';
+  channelId: string | null;
+}
+
+/**
+ * The arguments of a newest-first list of a customer's rows shown to a key (audit events, webhook endpoints,
+ * support tickets): the key's customer and mode, its channel when it is scoped to one, and the page asked for.
+ */
+export function scopedListArgs(scope: ListScope, query: PageQuery, isKey: (key: string) => boolean) {
+  return {
+    customerId: scope.customerId,
+    mode: scope.mode,
+    channelId: scope.channelId ?? undefined,
+    before: decodeCursor(query.cursor, isKey),
+    take: query.limit + 1,
   };
 }
 

@@ -1,13 +1,12 @@
-import { digits, MessagingStack } from '../messages/support';
+import { useTestContext } from '../support/context';
+import { digits } from '../support/phones';
 
 describe('The WhatsApp Web version a socket announces', () => {
-  const stack = new MessagingStack();
-  beforeAll(() => stack.start({ waVersion: [2, 3000, 1012345678] }));
-  afterAll(() => stack.stop());
+  const ctx = useTestContext({ waVersion: [2, 3000, 1012345678] });
 
   it('is WA_VERSION when set, as WhatsApp sees it at login', async () => {
-    const channel = await stack.channel();
-    const [companion] = stack.simulator.companions(digits(channel.phone));
+    const channel = await ctx.newChannel({ paired: true });
+    const [companion] = ctx.simulator.companions(digits(channel.phone));
     expect(companion.appVersion).toBe('2.3000.1012345678');
   });
 });

@@ -3,7 +3,7 @@ import type { Test } from 'supertest';
 import type { Response } from 'supertest';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { pseudoRandom, SAMPLES, SourceServer } from '../media/source-server';
-import { digits, newPhone } from '../messages/support';
+import { digits, newPhone } from '../support/phones';
 import { ChannelClient } from '../support/channels';
 import { ApiContract } from '../support/contract';
 import { createTestDatabase, TestDatabase } from '../support/database';

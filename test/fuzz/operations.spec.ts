@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WhatsAppSimulator } from '../../src/simulator';
 import { SAMPLES, SourceServer } from '../media/source-server';
-import { digits, newPhone } from '../messages/support';
+import { digits, newPhone } from '../support/phones';
 import { ChannelClient } from '../support/channels';
 import { ApiContract, type Exchange, type Operation } from '../support/contract';
 import { createTestDatabase, TestDatabase } from '../support/database';

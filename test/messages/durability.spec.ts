@@ -7,7 +7,9 @@ import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
 import { freePort } from '../support/throwaway-servers';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import type { TestChannel } from '../support/channels';
+import { TestContext } from '../support/context';
+import { digits, newPhone } from '../support/phones';
 
 /** A redis-server of this test alone: stopping it never touches the shared one. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -31,11 +33,11 @@ function stopRedis(child: ChildProcess): Promise<void> {
 }
 
 /** Holds sends between the 202 and the dispatch: the queue is paused in Redis, so no worker takes a job. */
-async function holdDispatch(stack: MessagingStack): Promise<void> {
-  await stack.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages)).pause();
+async function holdDispatch(ctx: TestContext): Promise<void> {
+  await ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages)).pause();
 }
 
-async function sendHeld(channel: Channel, to: string, count: number): Promise<string[]> {
+async function sendHeld(channel: TestChannel, to: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const res = await channel.send({ type: 'text', to, text: `held ${i}` });
@@ -45,35 +47,35 @@ async function sendHeld(channel: Channel, to: string, count: number): Promise<st
   return ids;
 }
 
-async function expectEachReceivedOnce(stack: MessagingStack, channel: Channel, to: string, ids: string[]): Promise<void> {
+async function expectEachReceivedOnce(ctx: TestContext, channel: TestChannel, to: string, ids: string[]): Promise<void> {
   for (const id of ids) await channel.waitForStatus(id, 'delivered', 30_000);
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const texts = stack.simulator.received(digits(to)).map((m) => (m.content.type === 'text' ? m.content.text : ''));
+  const texts = ctx.simulator.received(digits(to)).map((m) => (m.content.type === 'text' ? m.content.text : ''));
   expect(texts.sort()).toEqual(ids.map((_, i) => `held ${i}`).sort());
 }
 
 describe('Outbound durability', () => {
   it('sends exactly once what was accepted before a gateway restart', async () => {
-    const stack = await new MessagingStack().start();
+    const ctx = await new TestContext().start();
     try {
-      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
-      const channel = await stack.channel();
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      await holdDispatch(stack);
+      await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
-      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
-      await expectEachReceivedOnce(stack, channel, to, ids);
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
-      await stack.stop();
+      await ctx.stop();
     }
   });
 
   it('keeps sends to a channel that lost its connection and sends them once it is back', async () => {
-    const stack = await new MessagingStack().start({ reconnect: { baseDelayMs: 1_000, maxDelayMs: 2_000, maxAttempts: 10 } });
+    const ctx = await new TestContext().start({ reconnect: { baseDelayMs: 1_000, maxDelayMs: 2_000, maxAttempts: 10 } });
     try {
-      const channel = await stack.channel();
+      const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      stack.simulator.refuseConnections(6_000);
+      ctx.simulator.refuseConnections(6_000);
       await channel.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
       await eventually(() => channel.http.get(`/v1/channels/${channel.id}/status`).set(bearer(channel.key)).then((r) => r.body.status), (s) => s !== 'connected');
       const ids: string[] = [];
@@ -82,9 +84,9 @@ describe('Outbound durability', () => {
         expect(res.body.status).toBe('queued');
         ids.push(res.body.message_id);
       }
-      await expectEachReceivedOnce(stack, channel, to, ids);
+      await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
-      await stack.stop();
+      await ctx.stop();
     }
   });
 
@@ -92,18 +94,18 @@ describe('Outbound durability', () => {
     const port = await freePort();
     let redis = await startRedis(port);
     const url = `redis://127.0.0.1:${port}`;
-    const stack = await new MessagingStack().start();
+    const ctx = await new TestContext().start();
     try {
-      await stack.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } }, url);
-      const channel = await stack.channel();
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } }, url);
+      const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      await holdDispatch(stack);
+      await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
       await stopRedis(redis);
       redis = await startRedis(port);
-      await expectEachReceivedOnce(stack, channel, to, ids);
+      await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
-      await stack.stop().catch(() => undefined);
+      await ctx.stop().catch(() => undefined);
       await stopRedis(redis);
     }
   });

@@ -2,7 +2,9 @@ import { bearer } from '../support/http';
 import { SseClient } from '../support/sse';
 import { eventually } from '../support/eventually';
 import { Receiver } from '../webhooks/support/receiver';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 /**
  * The events messages produce, as consumers get them: one key for the message id, the whole message in
@@ -10,23 +12,21 @@ import { Channel, digits, MessagingStack, newPhone } from './support';
  * every webhook body the receiver gets) is checked against its schema on the way.
  */
 describe('Message events', () => {
-  const stack = new MessagingStack();
+  const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
   let receiver: Receiver;
-  let channel: Channel;
+  let channel: TestChannel;
   let contact: string;
   let chatId: string;
 
   beforeAll(async () => {
-    await stack.start({ egressAllowedHosts: ['127.0.0.1'] });
     receiver = await Receiver.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
     contact = newPhone();
     chatId = `${digits(contact)}@s.whatsapp.net`;
-    stack.simulator.createPhone(digits(contact), { pushName: 'Ivy' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Ivy' });
     await channel.http.post('/v1/webhooks').set(bearer(channel.key)).send({ url: receiver.url('/messages'), channel_id: channel.id }).expect(201);
   });
   afterAll(async () => {
-    await stack.stop();
     await receiver.close();
   });
 
@@ -90,7 +90,7 @@ describe('Message events', () => {
   });
 
   it('carries the correlation id in the event stream too', async () => {
-    const stream = await SseClient.open(stack.gw, `/v1/channels/${channel.id}/events`, channel.key);
+    const stream = await SseClient.open(ctx.gw, `/v1/channels/${channel.id}/events`, channel.key);
     try {
       const received = await inbound('req_sandbox_stream_0001', { type: 'text', text: 'seen on the stream' });
       const frame = await eventually(
@@ -110,7 +110,7 @@ describe('Message events', () => {
     expect(hook.headers['x-whatisup-correlation-id']).toBe('req_sandbox_inbound_0001');
 
     // A message no request caused (a contact's phone sending it) has none.
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'on my own' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'on my own' });
     const rows = await eventually(
       () => channel.eventRows('message.received'),
       (all) => all.some((row) => (row.payload.message as { wa_message_id: string }).wa_message_id === waId),

@@ -3,22 +3,25 @@ import type { SessionEvent } from '../../src/engine/session-manager';
 import { InboundMessages } from '../../src/modules/messages/inbound-messages';
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 describe('History, chats and contacts', () => {
-  const stack = new MessagingStack();
-  let channel: Channel;
+  const ctx = useTestContext();
+  let channel: TestChannel;
   beforeAll(async () => {
-    await stack.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
   });
-  afterAll(() => stack.stop());
 
   /** Reports an event as if Baileys had emitted it on the channel's socket. */
   function engineEvent(event: SessionEvent): void {
-    (stack.gw.app.get(SessionManager) as unknown as { emit(id: string, e: SessionEvent): void }).emit(channel.id, event);
+    (ctx.gw.app.get(SessionManager) as unknown as { emit(id: string, e: SessionEvent): void }).emit(channel.id, event);
   }
-  const drained = () => stack.gw.app.get(InboundMessages).drained(channel.id);
+  const drained = async () => {
+    await ctx.gw.app.get(SessionManager).delivered(channel.id);
+    await ctx.gw.app.get(InboundMessages).drained(channel.id);
+  };
 
   let seq = 0;
   function inboundText(from: string, text: string): SessionEvent {
@@ -43,16 +46,16 @@ describe('History, chats and contacts', () => {
     engineEvent({ type: 'message', message: { ...event.message, offline: true } });
     await drained();
     const waId = event.message.key.waMessageId;
-    expect(await stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
+    expect(await ctx.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
     const events = await channel.events('message.received');
     expect(events.filter((p) => (p.message as { wa_message_id: string }).wa_message_id === waId)).toHaveLength(1);
   });
 
   it('stores a location received from a simulated phone', async () => {
     const contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Hal' });
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'location', latitude: 3, longitude: 4 });
-    await eventually(() => stack.db.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } }), (n) => n === 1);
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Hal' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'location', latitude: 3, longitude: 4 });
+    await eventually(() => ctx.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } }), (n) => n === 1);
   });
 
   it('pages history newest first without losing or repeating messages while new ones arrive', async () => {
@@ -84,15 +87,15 @@ describe('History, chats and contacts', () => {
     const contact = newPhone();
     const sent = await channel.send({ type: 'location', to: contact, location: { latitude: 1, longitude: 2 } });
     const since = new Date(Date.now() - 60_000).toISOString();
-    const filtered = await stack.gw.http
+    const filtered = await ctx.http
       .get('/v1/messages')
       .query({ chat: contact, direction: 'outbound', type: 'location', since })
       .set(bearer(channel.key))
       .expect(200);
     expect(filtered.body.data.map((m: { id: string }) => m.id)).toEqual([sent.body.message_id]);
-    const none = await stack.gw.http.get('/v1/messages').query({ chat: contact, until: since }).set(bearer(channel.key)).expect(200);
+    const none = await ctx.http.get('/v1/messages').query({ chat: contact, until: since }).set(bearer(channel.key)).expect(200);
     expect(none.body.data).toEqual([]);
-    const byStatus = await stack.gw.http.get('/v1/messages').query({ chat: contact, status: 'failed' }).set(bearer(channel.key)).expect(200);
+    const byStatus = await ctx.http.get('/v1/messages').query({ chat: contact, status: 'failed' }).set(bearer(channel.key)).expect(200);
     expect(byStatus.body.data).toEqual([]);
   });
 
@@ -122,16 +125,35 @@ describe('History, chats and contacts', () => {
     expect(errorCode(await channel.http.get(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(404))).toBe('not_found');
   });
 
+  it('writes the sender of an inbound message once, in the transaction that stores the message', async () => {
+    const contact = newPhone();
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Jo' });
+    await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'once' });
+    const jid = `${digits(contact)}@s.whatsapp.net`;
+    const message = await eventually(
+      () => ctx.prisma.message.findFirst({ where: { channelId: channel.id, senderJid: jid } }),
+      (row) => row !== null,
+    );
+    // The engine reports the sender as a contact too, right after the message: that report is applied by now.
+    await drained();
+    // xmin is the transaction that last wrote a row: the contact's must be the message's.
+    const [writers] = await ctx.prisma.$queryRaw<Array<{ contact: string; message: string }>>`
+      SELECT c.xmin::text AS contact, m.xmin::text AS message FROM contacts c, messages m
+      WHERE c.channel_id = ${channel.id}::uuid AND c.jid = ${jid} AND m.id = ${message!.id}`;
+    expect(writers.contact).toBe(writers.message);
+  });
+
   it('backfills contacts and the phone ↔ LID map, and refreshes a profile from WhatsApp', async () => {
     const contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Ivy' });
-    await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hello' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Ivy' });
+    await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hello' });
     const jid = `${digits(contact)}@s.whatsapp.net`;
     const contacts = await eventually(
       () => channel.http.get(`/v1/channels/${channel.id}/contacts`).query({ limit: 100 }).set(bearer(channel.key)).then((r) => r.body.data),
       (list: Array<{ id: string }>) => list.some((c) => c.id === jid),
     );
-    expect(contacts.find((c: { id: string }) => c.id === jid)).toMatchObject({ push_name: 'Ivy', phone_number: contact, lid: null });
+    // the envelope named her LID beside her phone number (WhatsApp addresses her by LID)
+    expect(contacts.find((c: { id: string }) => c.id === jid)).toMatchObject({ push_name: 'Ivy', phone_number: contact, lid: ctx.simulator.phone(digits(contact)).lid });
     engineEvent({ type: 'contacts', contacts: [{ jid, lid: '987654321012345@lid' }] });
     await drained();
     const lids = await channel.http.get(`/v1/channels/${channel.id}/contacts/lids`).set(bearer(channel.key)).expect(200);

@@ -1,42 +1,41 @@
 import { bearer, errorCode } from '../support/http';
-import { digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
 
 describe('client_ref idempotency', () => {
-  const stack = new MessagingStack();
-  beforeAll(() => stack.start());
-  afterAll(() => stack.stop());
+  const ctx = useTestContext();
 
   it('answers a repeat with the original message and its current status, and sends nothing', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
     const first = await channel.send({ type: 'text', to: contact, text: 'once', client_ref: 'order-1' });
     await channel.waitForStatus(first.body.message_id, 'delivered');
     const again = await channel.send({ type: 'text', to: contact, text: 'once', client_ref: 'order-1' });
     expect(again.body).toEqual({ message_id: first.body.message_id, client_ref: 'order-1', status: 'delivered' });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(stack.simulator.received(digits(contact)).filter((m) => m.content.type === 'text')).toHaveLength(1);
+    expect(ctx.simulator.received(digits(contact)).filter((m) => m.content.type === 'text')).toHaveLength(1);
   });
 
   it('turns 20 concurrent repeats into one message', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => channel.send({ type: 'text', to: contact, text: 'burst', client_ref: 'burst-1' })),
     );
     const ids = new Set(answers.map((a) => a.body.message_id));
     expect(ids.size).toBe(1);
-    await stack.simulator.waitForMessage(digits(contact));
+    await ctx.simulator.waitForMessage(digits(contact));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(stack.simulator.received(digits(contact))).toHaveLength(1);
-    const rows = await stack.db.prisma.message.findMany({ where: { channelId: channel.id, clientRef: 'burst-1' } });
+    expect(ctx.simulator.received(digits(contact))).toHaveLength(1);
+    const rows = await ctx.prisma.message.findMany({ where: { channelId: channel.id, clientRef: 'burst-1' } });
     expect(rows).toHaveLength(1);
   });
 
   it('scopes client_ref to the channel and forgets it after the window', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
     const first = await channel.send({ type: 'text', to: contact, text: 'old', client_ref: 'ref-w' });
-    await stack.db.prisma.message.update({ where: { id: first.body.message_id }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
+    await ctx.prisma.message.update({ where: { id: first.body.message_id }, data: { createdAt: new Date(Date.now() - 25 * 3_600_000) } });
     const later = await channel.send({ type: 'text', to: contact, text: 'new', client_ref: 'ref-w' });
     expect(later.body.message_id).not.toBe(first.body.message_id);
     const repeat = await channel.send({ type: 'text', to: contact, text: 'new', client_ref: 'ref-w' });
@@ -45,8 +44,8 @@ describe('client_ref idempotency', () => {
 
   describe('tenant isolation and channel-scoped keys', () => {
     it('hides another customer\'s channel and messages, and holds a scoped key to its channel', async () => {
-      const mine = await stack.channel();
-      const theirs = await stack.channel();
+      const mine = await ctx.newChannel({ paired: true });
+      const theirs = await ctx.newChannel({ paired: true });
       const sent = await theirs.send({ type: 'text', to: newPhone(), text: 'private' });
       const routes: Array<[string, string, object?]> = [
         ['post', `/v1/channels/${theirs.id}/messages`, { type: 'text', to: '+15550001234', text: 'x' }],
@@ -63,17 +62,17 @@ describe('client_ref idempotency', () => {
         ['get', `/v1/sandbox/channels/${theirs.id}/outbox`],
         ['post', `/v1/sandbox/channels/${theirs.id}/receipts`, { message_id: sent.body.message_id, status: 'read' }],
       ];
-      const scoped = await stack.gw.newKey({ customerId: mine.customerId, channelId: mine.id });
+      const scoped = await ctx.gw.newKey({ customerId: mine.customerId, channelId: mine.id });
       for (const [method, path, body] of routes) {
-        const res = await (stack.gw.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(bearer(mine.key)).send(body ?? {});
+        const res = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(bearer(mine.key)).send(body ?? {});
         expect({ path, code: errorCode(res) }).toEqual({ path, code: 'channel_not_found' });
         const own = path.replace(theirs.id, mine.id);
-        const scopedRes = await (stack.gw.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](own.replace(mine.id, theirs.id)).set(bearer(scoped.key)).send(body ?? {});
+        const scopedRes = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](own.replace(mine.id, theirs.id)).set(bearer(scoped.key)).send(body ?? {});
         expect({ path, code: errorCode(scopedRes) }).toEqual({ path, code: 'channel_scoped_key' });
       }
-      const all = await stack.gw.http.get('/v1/messages').set(bearer(mine.key)).expect(200);
+      const all = await ctx.http.get('/v1/messages').set(bearer(mine.key)).expect(200);
       expect(all.body.data.some((m: { id: string }) => m.id === sent.body.message_id)).toBe(false);
-      const scopedAll = await stack.gw.http.get('/v1/messages').set(bearer(scoped.key)).expect(200);
+      const scopedAll = await ctx.http.get('/v1/messages').set(bearer(scoped.key)).expect(200);
       expect(scopedAll.body.data.every((m: { channel_id: string }) => m.channel_id === mine.id)).toBe(true);
     });
   });

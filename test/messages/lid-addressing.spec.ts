@@ -1,6 +1,7 @@
+import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
-import { digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
 
 /**
  * WhatsApp now addresses most accounts by LID. The simulator does too (every account has a LID, usync answers
@@ -8,42 +9,40 @@ import { digits, MessagingStack, newPhone } from './support';
  * gateway must keep speaking phone numbers where it knows them, with the LID beside them.
  */
 describe('LID addressing', () => {
-  const stack = new MessagingStack();
-  beforeAll(() => stack.start());
-  afterAll(() => stack.stop());
+  const ctx = useTestContext();
 
   it('sends to the phone number of a LID-addressed account, and the phone decrypts it', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
-    const phone = stack.simulator.createPhone(digits(contact), { pushName: 'Lia', addressing: 'lid' });
+    const phone = ctx.simulator.createPhone(digits(contact), { pushName: 'Lia', addressing: 'lid' });
     expect(phone.lid).toMatch(/^\d+@lid$/);
 
     const res = await channel.send({ type: 'text', to: contact, text: 'to your number' });
-    const received = await stack.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
+    const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
     expect(received.content).toEqual({ type: 'text', text: 'to your number' });
     const sent = await channel.waitForStatus(res.body.message_id, 'delivered');
     expect(sent.chat_id).toBe(`${digits(contact)}@s.whatsapp.net`);
 
     // what Baileys learnt about the pair is kept with the channel's keys, encrypted like the rest
-    const mappings = await stack.db.prisma.channelAuthEntry.findMany({ where: { channelId: channel.id, type: 'lid-mapping' } });
+    const mappings = await ctx.prisma.channelAuthEntry.findMany({ where: { channelId: channel.id, type: 'lid-mapping' } });
     expect(mappings.map((m) => m.keyId)).toEqual(expect.arrayContaining([digits(contact)]));
     for (const row of mappings) expect(Buffer.from(row.value).toString('latin1')).not.toContain(phone.lid.split('@')[0]);
   });
 
   it('sends to a LID given as the recipient', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
-    const { lid } = stack.simulator.createPhone(digits(contact), { pushName: 'Noa' });
+    const { lid } = ctx.simulator.createPhone(digits(contact), { pushName: 'Noa' });
     await channel.send({ type: 'text', to: lid, text: 'to your lid' });
-    const received = await stack.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
+    const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
     expect(received.content).toEqual({ type: 'text', text: 'to your lid' });
   });
 
   it('reports a LID sender by phone number, with the LID on the contact', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
-    const { lid } = stack.simulator.createPhone(digits(contact), { pushName: 'Ravi', addressing: 'lid' });
-    await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'from my lid' });
+    const { lid } = ctx.simulator.createPhone(digits(contact), { pushName: 'Ravi', addressing: 'lid' });
+    await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'from my lid' });
 
     const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
     const pnJid = `${digits(contact)}@s.whatsapp.net`;
@@ -56,19 +55,19 @@ describe('LID addressing', () => {
   });
 
   it('runs a group in lid addressing mode both ways, members reported by phone number', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const [ana, ben] = [newPhone(), newPhone()];
-    stack.simulator.createPhone(digits(ana), { pushName: 'Ana' });
-    stack.simulator.createPhone(digits(ben), { pushName: 'Ben' });
-    const group = stack.simulator.createGroup(digits(ana), 'LID group', [digits(ben), digits(channel.phone)]);
+    ctx.simulator.createPhone(digits(ana), { pushName: 'Ana' });
+    ctx.simulator.createPhone(digits(ben), { pushName: 'Ben' });
+    const group = ctx.simulator.createGroup(digits(ana), 'LID group', [digits(ben), digits(channel.phone)]);
 
-    await stack.simulator.sendToGroup(digits(ana), group.id, { type: 'text', text: 'hello group' });
+    await ctx.simulator.sendToGroup(digits(ana), group.id, { type: 'text', text: 'hello group' });
     const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
     expect(page.data[0]).toMatchObject({ chat_id: group.id, from: `${digits(ana)}@s.whatsapp.net`, text: 'hello group' });
 
     await channel.send({ type: 'text', to: group.id, text: 'hello members' });
     for (const member of [ana, ben]) {
-      const received = await stack.simulator.waitForMessage(digits(member), (m) => m.group === group.id && m.content.type === 'text');
+      const received = await ctx.simulator.waitForMessage(digits(member), (m) => m.group === group.id && m.content.type === 'text');
       expect(received).toMatchObject({ from: digits(channel.phone), content: { type: 'text', text: 'hello members' } });
     }
   });

@@ -3,27 +3,27 @@ import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { testConfig } from '../support/gateway';
 import { pseudoRandom, SAMPLES, SourceServer } from '../media/source-server';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const ogg = () => Buffer.concat([Buffer.from('OggS', 'latin1'), pseudoRandom(300)]);
 const webp = () => Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([0, 1, 0, 0]), Buffer.from('WEBPVP8 ', 'latin1'), pseudoRandom(300)]);
 
 describe('Media messages', () => {
-  const stack = new MessagingStack();
+  const ctx = useTestContext(() => ({ egressAllowedHosts: ['127.0.0.1'], media: { ...testConfig().media, maxBytes: 1024 * 1024 } }));
   let source: SourceServer;
-  let channel: Channel;
+  let channel: TestChannel;
   let contact: string;
   beforeAll(async () => {
-    await stack.start({ egressAllowedHosts: ['127.0.0.1'], media: { ...testConfig().media, maxBytes: 1024 * 1024 } });
     source = await SourceServer.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
     contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Mia' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Mia' });
   });
   afterAll(async () => {
     await source.close();
-    await stack.stop();
   });
 
   async function upload(path: string, body: Buffer, mime: string): Promise<string> {
@@ -36,7 +36,7 @@ describe('Media messages', () => {
     const res = await channel.send({ to: contact, ...body });
     const row = await eventually(() => channel.message(res.body.message_id), (m) => m.status !== 'queued' && m.status !== 'sending');
     expect(row.status).not.toBe('failed');
-    return (await stack.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id)).content as Record<string, unknown>;
+    return (await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id)).content as Record<string, unknown>;
   }
 
   it('sends image, video, audio (voice note) and sticker by media_id, with the exact bytes', async () => {
@@ -85,18 +85,50 @@ describe('Media messages', () => {
     expect((await channel.events('message.failed')).map((p) => p.message_id)).toContain(res.body.message_id);
   });
 
+  it('sends a source_url through its redirects, as POST /media fetches it', async () => {
+    const pdf = SAMPLES.pdf();
+    source.serve('/moved.pdf', { body: pdf, headers: { 'Content-Type': 'application/pdf' } });
+    const url = source.serve('/old.pdf', { status: 302, headers: { Location: source.url('/moved.pdf') } });
+    const doc = await sendAndReceive({ type: 'document', document: { source_url: url, filename: 'moved.pdf' } });
+    expect(sha256(doc.data as Buffer)).toBe(sha256(pdf));
+  });
+
+  it('fails a send whose source_url redirects to a forbidden address, with the refusal POST /media gives', async () => {
+    const url = source.serve('/to-internal.png', { status: 302, headers: { Location: 'http://10.0.0.1/a.png' } });
+    const refused = await channel.http.post(`/v1/channels/${channel.id}/media`).set(bearer(channel.key)).send({ source_url: url, mime_type: 'image/png' }).expect(400);
+    expect(refused.body.error.details).toMatchObject({ reason: 'egress_refused' });
+    const res = await channel.send({ type: 'image', to: contact, image: { source_url: url } });
+    const failed = await channel.waitForStatus(res.body.message_id, 'failed');
+    expect(failed.failure_reason).toBe(refused.body.error.message);
+  });
+
+  it("refuses a send whose source_url is over the plan's media limit, as POST /media does", async () => {
+    await channel.http
+      .put('/v1/admin/plans/small-media')
+      .set(bearer(ctx.gw.adminToken))
+      .send({ name: 'Small media', channel_limit: 5, rate_limit: { burst: 100, per_second: 10 }, media_max_bytes: 4096 })
+      .expect(200);
+    const small = await ctx.newChannel({ paired: true, plan: 'small-media' });
+    const key = small.key;
+    const url = source.serve('/over-plan.pdf', { body: SAMPLES.pdf(8 * 1024), headers: { 'Content-Type': 'application/pdf' } });
+    const refused = await small.http.post(`/v1/channels/${small.id}/media`).set(bearer(key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
+    expect(refused.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
+    const res = await small.send({ type: 'document', to: contact, document: { source_url: url } });
+    const failed = await small.waitForStatus(res.body.message_id, 'failed');
+    expect(failed.failure_reason).toBe(refused.body.error.message);
+  });
+
   it('stores inbound media through the media module, once', async () => {
     const jpeg = SAMPLES.jpeg();
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: jpeg, mimetype: 'image/jpeg', caption: 'from Mia' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: jpeg, mimetype: 'image/jpeg', caption: 'from Mia' });
     const page = await eventually(() => channel.history({ direction: 'inbound', type: 'image' }), (p) => p.data.some((m: { wa_message_id: string }) => m.wa_message_id === waId));
     const message = page.data.find((m: { wa_message_id: string }) => m.wa_message_id === waId);
     expect(message.image).toMatchObject({ caption: 'from Mia', mime_type: 'image/jpeg', sha256: sha256(jpeg), file_size: jpeg.length });
     const media = await channel.http.get(`/v1/channels/${channel.id}/media/${message.image.media_id}`).set(bearer(channel.key)).expect(200);
     expect(media.body.sha256).toBe(sha256(jpeg));
     const events = await channel.events('message.received');
-    const event = events.find((p) => p.message_id === message.id) as { message: { image: { url: string } } };
-    expect(event.message.image.url).toContain('/v1/media/');
-    const { url: _url, ...stored } = event.message.image;
-    expect(stored).toEqual(message.image);
+    const event = events.find((p) => p.message_id === message.id) as { message: { image: Record<string, unknown> } };
+    // The event keeps the media id; its signed link is minted each time it is sent (test/webhooks/media-links.spec.ts).
+    expect(event.message.image).toEqual(message.image);
   });
 });

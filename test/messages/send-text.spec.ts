@@ -1,28 +1,27 @@
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
-import { digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
 
 describe('Sending and receiving text', () => {
-  const stack = new MessagingStack();
-  beforeAll(() => stack.start());
-  afterAll(() => stack.stop());
+  const ctx = useTestContext();
 
   it('persists, sends through Baileys, and the simulated contact receives it; acks and receipts drive the status', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Bob' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Bob' });
 
     const res = await channel.send({ type: 'text', to: contact, text: 'hello Bob', client_ref: 'first' });
     expect(res.body).toEqual({ message_id: expect.stringMatching(/^msg_/), client_ref: 'first', status: 'sent' });
 
-    const received = await stack.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
+    const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
     expect(received.content).toEqual({ type: 'text', text: 'hello Bob' });
     expect(received.from).toBe(digits(channel.phone));
 
     // The simulator's phone acknowledges delivery by itself; a read receipt follows from the contact.
     const delivered = await channel.waitForStatus(res.body.message_id, 'delivered');
     expect(delivered.wa_message_id).toBe(received.id);
-    stack.simulator.sendReceipt(digits(contact), digits(channel.phone), [received.id], 'read');
+    ctx.simulator.sendReceipt(digits(contact), digits(channel.phone), [received.id], 'read');
     const read = await channel.waitForStatus(res.body.message_id, 'read');
     expect(read).toMatchObject({ direction: 'outbound', type: 'text', text: 'hello Bob', chat_id: `${digits(contact)}@s.whatsapp.net` });
     expect(read.sent_at).not.toBeNull();
@@ -35,10 +34,10 @@ describe('Sending and receiving text', () => {
   });
 
   it('stores an inbound text once, updates chat and contact, publishes message.received, and marks it read', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Carol' });
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hi there' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Carol' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hi there' });
 
     const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
     const message = page.data[0];
@@ -63,11 +62,11 @@ describe('Sending and receiving text', () => {
 
     const read = await channel.http.post(`/v1/channels/${channel.id}/messages/${message.id}/read`).set(bearer(channel.key)).expect(200);
     expect(read.body.status).toBe('read');
-    await stack.simulator.waitForReceipt(digits(contact), waId, 'read');
+    await ctx.simulator.waitForReceipt(digits(contact), waId, 'read');
   });
 
   it('refuses a send on a channel that is not meant to be connected (channel_unavailable)', async () => {
-    const channel = await stack.channel();
+    const channel = await ctx.newChannel({ paired: true });
     await channel.http.post(`/v1/channels/${channel.id}/disconnect`).set(bearer(channel.key)).expect(200);
     const res = await channel.send({ type: 'text', to: newPhone(), text: 'x' }, 409);
     expect(errorCode(res)).toBe('channel_unavailable');

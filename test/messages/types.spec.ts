@@ -1,24 +1,24 @@
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 describe('Message types', () => {
-  const stack = new MessagingStack();
-  let channel: Channel;
+  const ctx = useTestContext();
+  let channel: TestChannel;
   let contact: string;
   beforeAll(async () => {
-    await stack.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
     contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Dana' });
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Dana' });
   });
-  afterAll(() => stack.stop());
 
   async function sendAndReceive(body: Record<string, unknown>) {
     const res = await channel.send({ to: contact, ...body });
     expect(res.body.status).toBe('sent');
     const row = await channel.message(res.body.message_id);
-    const received = await stack.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
+    const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
     return { id: res.body.message_id as string, received: received.content, row };
   }
 
@@ -35,7 +35,7 @@ describe('Message types', () => {
   });
 
   it('sends a reaction to a received message', async () => {
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'react to me' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'react to me' });
     const inbound = await eventually(() => channel.history({ direction: 'inbound', type: 'text' }), (p) => p.data.some((m: { wa_message_id: string }) => m.wa_message_id === waId));
     const target = inbound.data.find((m: { wa_message_id: string }) => m.wa_message_id === waId);
     const { received } = await sendAndReceive({ type: 'reaction', reaction: { message_id: target.id, emoji: '👍' } });
@@ -79,7 +79,7 @@ describe('Message types', () => {
     const res = await channel.http.post(`/v1/channels/${channel.id}/messages/text`).set(bearer(channel.key)).send({ to: contact, text: 'via alias' }).expect(202);
     const row = await channel.message(res.body.message_id);
     expect(row).toMatchObject({ type: 'text', text: 'via alias' });
-    await stack.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
+    await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
     const bad = await channel.http.post(`/v1/channels/${channel.id}/messages/text`).set(bearer(channel.key)).send({ to: contact }).expect(400);
     expect(bad.body.error.details.issues[0].path).toEqual(['text']);
     const unknown = await channel.http.post(`/v1/channels/${channel.id}/messages/fax`).set(bearer(channel.key)).send({ to: contact }).expect(400);
@@ -109,12 +109,12 @@ describe('Message types', () => {
     const jid = await channel.send({ type: 'text', to: `${digits(contact)}@s.whatsapp.net`, text: 'by jid' });
     const row = await channel.message(jid.body.message_id);
     expect(row.chat_id).toBe(`${digits(contact)}@s.whatsapp.net`);
-    await stack.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
-    const group = stack.simulator.createGroup(digits(contact), 'Team', [digits(channel.phone)]);
+    await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);
+    const group = ctx.simulator.createGroup(digits(contact), 'Team', [digits(channel.phone)]);
     const toGroup = await channel.send({ type: 'text', to: group.id, text: 'hello team' });
     const groupRow = await channel.message(toGroup.body.message_id);
     expect(groupRow.chat_id).toBe(group.id);
-    await stack.simulator.waitForMessage(digits(contact), (m) => m.id === groupRow.wa_message_id && m.group === group.id);
+    await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === groupRow.wa_message_id && m.group === group.id);
   });
 
   describe('inbound, through the sandbox endpoint', () => {

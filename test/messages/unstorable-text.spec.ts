@@ -2,21 +2,21 @@ import { SseClient } from '../support/sse';
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { Receiver } from '../webhooks/support/receiver';
-import { Channel, digits, MessagingStack, newPhone } from './support';
+import { digits, newPhone } from '../support/phones';
+import { useTestContext } from '../support/context';
+import type { TestChannel } from '../support/channels';
 
 describe('Messages with text PostgreSQL cannot hold', () => {
-  const stack = new MessagingStack();
+  const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
   let receiver: Receiver;
-  let channel: Channel;
+  let channel: TestChannel;
   beforeAll(async () => {
     // The webhook receiver listens on 127.0.0.1; every other internal address stays refused.
-    await stack.start({ egressAllowedHosts: ['127.0.0.1'] });
     receiver = await Receiver.start();
-    channel = await stack.channel();
+    channel = await ctx.newChannel({ paired: true });
   });
   afterAll(async () => {
     await receiver.close();
-    await stack.stop();
   });
 
   it('stores, lists and announces an inbound text holding U+0000 and a lone surrogate, with U+FFFD in their place', async () => {
@@ -26,7 +26,7 @@ describe('Messages with text PostgreSQL cannot hold', () => {
       .set(bearer(channel.key))
       .send({ url: receiver.url('/inbound-nul'), events: ['message.received'], channel_id: channel.id })
       .expect(201);
-    const stream = await SseClient.open(stack.gw, `/v1/channels/${channel.id}/events`, channel.key);
+    const stream = await SseClient.open(ctx.gw, `/v1/channels/${channel.id}/events`, channel.key);
     try {
       const sent = await channel.http
         .post(`/v1/sandbox/channels/${channel.id}/inbound`)
@@ -62,8 +62,8 @@ describe('Messages with text PostgreSQL cannot hold', () => {
 
   it('stores an inbound location and its sender\'s push name holding U+0000 or a lone surrogate', async () => {
     const contact = newPhone();
-    stack.simulator.createPhone(digits(contact), { pushName: 'Nu\u0000l' });
-    const waId = await stack.simulator.send(digits(contact), digits(channel.phone), {
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Nu\u0000l' });
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), {
       type: 'location',
       latitude: 1,
       longitude: 2,
@@ -87,11 +87,11 @@ describe('Messages with text PostgreSQL cannot hold', () => {
     ['U+0000 in a client_ref', 'client_ref', { type: 'text', text: 'ok', client_ref: 'ref\u0000' }],
     ['U+0000 in a caption', 'image.caption', { type: 'image', image: { media_id: 'med_01ARZ3NDEKTSV4RRFFQ69G5FAV', caption: '\u0000' } }],
   ])('refuses a send with %s (invalid_request naming the field), and stores nothing', async (_what, field, body) => {
-    const before = await stack.db.prisma.message.count({ where: { channelId: channel.id } });
+    const before = await ctx.prisma.message.count({ where: { channelId: channel.id } });
     const res = await channel.send({ to: newPhone(), ...body }, 400);
     expect(errorCode(res)).toBe('invalid_request');
     expect(res.body.error.details.issues[0].path.join('.')).toBe(field);
-    expect(await stack.db.prisma.message.count({ where: { channelId: channel.id } })).toBe(before);
+    expect(await ctx.prisma.message.count({ where: { channelId: channel.id } })).toBe(before);
   });
 
   it('refuses the same in the typed alias', async () => {
@@ -109,10 +109,10 @@ describe('Messages with text PostgreSQL cannot hold', () => {
     ['the metadata service', 'http://169.254.169.254/latest/meta-data/'],
     ['a private address', 'http://10.0.0.1/x.jpg'],
   ])('refuses a send whose image.source_url is %s when it is accepted, not later', async (_what, url) => {
-    const before = await stack.db.prisma.message.count({ where: { channelId: channel.id } });
+    const before = await ctx.prisma.message.count({ where: { channelId: channel.id } });
     const res = await channel.send({ to: newPhone(), type: 'image', image: { source_url: url } }, 400);
     expect(errorCode(res)).toBe('invalid_request');
     expect(res.body.error.details.issues[0].path.join('.')).toBe('image.source_url');
-    expect(await stack.db.prisma.message.count({ where: { channelId: channel.id } })).toBe(before);
+    expect(await ctx.prisma.message.count({ where: { channelId: channel.id } })).toBe(before);
   });
 });

@@ -7,6 +7,7 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/platform/config/app-config';
+import { loadConfig } from '../../src/platform/config/load-config';
 import type { PrismaClient } from '../../src/platform/database';
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { AuditService } from '../../src/modules/audit/audit.service';
@@ -16,39 +17,43 @@ import { testRedisUrl } from './test-services';
 
 export const TEST_REDIS_URL = testRedisUrl();
 
+/**
+ * The environment of a test gateway: its own data directory, Redis key prefix and secrets, quiet logs, and
+ * short timings (webhook retries, sweeps, reconnects) so that what takes minutes in production takes a test
+ * a second. A setting not named here has the gateway's default.
+ */
+export function testEnvironment(dataDir: string): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_BASE_URL: 'http://127.0.0.1',
+    DATA_DIR: dataDir,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: `wiu-test-${randomBytes(6).toString('hex')}:`,
+    MIGRATE_ON_START: 'false',
+    SESSION_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    MEDIA_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_TOKEN: `test_admin_${randomBytes(16).toString('hex')}`,
+    LOG_LEVEL: 'silent',
+    WEBHOOK_ATTEMPT_TIMEOUT_MS: '2000',
+    WEBHOOK_RETRY_SCHEDULE_MS: '100,200,400,800',
+    WEBHOOK_SWEEP_INTERVAL_MS: '500',
+    WEBHOOK_CONCURRENCY: '16',
+    MESSAGE_SWEEP_INTERVAL_MS: '500',
+    MEDIA_MAX_BYTES: String(10 * 1024 * 1024),
+    MEDIA_FETCH_TIMEOUT_MS: '5000',
+    RECONNECT_BASE_DELAY_MS: '200',
+    RECONNECT_MAX_DELAY_MS: '2000',
+    RECONNECT_MAX_ATTEMPTS: '5',
+  };
+}
+
+/** A gateway configuration for a test, parsed by the gateway's own loadConfig from testEnvironment(). */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-test-'));
-  return {
-    env: 'test',
-    host: '127.0.0.1',
-    port: 0,
-    publicBaseUrl: 'http://127.0.0.1',
-    dataDir,
-    redisUrl: TEST_REDIS_URL,
-    redisKeyPrefix: `wiu-test-${randomBytes(6).toString('hex')}:`,
-    migrateOnStart: false,
-    secrets: {
-      sessionEncryptionKey: randomBytes(32),
-      mediaSigningSecret: randomBytes(32).toString('hex'),
-      webhookSigningSecret: randomBytes(32).toString('hex'),
-      adminToken: `test_admin_${randomBytes(16).toString('hex')}`,
-    },
-    logLevel: 'silent',
-    bodyLimit: '1mb',
-    trustProxy: false,
-    egressAllowedHosts: [],
-    webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [100, 200, 400, 800], sweepIntervalMs: 500, concurrency: 16 },
-    messages: { clientRefWindowHours: 24, sendWaitMs: 1_500, sweepIntervalMs: 500 },
-    media: { maxBytes: 10 * 1024 * 1024, fetchTimeoutMs: 5_000, urlTtlSeconds: 900, retentionDays: 30, storage: { kind: 'local' } },
-    defaultPlan: 'free',
-    maxSessionsPerWorker: 1000,
-    sseMaxStreamsPerKey: 5,
-    sessionKeepAliveMs: 25_000,
-    waVersion: 'default',
-    reconnect: { baseDelayMs: 200, maxDelayMs: 2_000, maxAttempts: 5 },
-    replacedLimit: 3,
-    ...overrides,
-  };
+  return { ...loadConfig(testEnvironment(dataDir)), ...overrides };
 }
 
 /** A running gateway on a test database, with factories for the accounts a test needs. */

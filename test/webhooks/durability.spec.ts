@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { EventsService } from '../../src/modules/events/events.service';
+import { Outbox } from '../../src/modules/events/outbox';
+import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { deleteRedisPrefix, TestGateway } from '../support/gateway';
@@ -25,10 +26,9 @@ describe('Webhook delivery durability', () => {
     const first = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     const { customerId, key } = await first.newAccount();
     await createEndpoint(first, key, { url: receiver.url('/crash') });
-    // The producer's transaction commits, and the process dies before `committed()` queues anything.
-    const event = await db.prisma.$transaction((tx) =>
-      first.app.get(EventsService).publishInTransaction(tx, { type: 'message.received', customerId, channelId: null, payload: receivedWithText('1') }),
-    );
+    // The producer's transaction commits, and the process dies before the committed hand-off queues anything.
+    jest.spyOn(first.app.get(WebhookDispatcher), 'onEventsCommitted').mockResolvedValue(undefined);
+    const event = await first.app.get(Outbox).publish({ type: 'message.received', customerId, channelId: null, payload: receivedWithText('1') });
     await first.close();
     const pending = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { domainEventId: event.id } });
     expect(pending).toMatchObject({ status: 'pending', attempts: 0 });

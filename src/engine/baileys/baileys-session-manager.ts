@@ -73,6 +73,10 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     (this.handlers[kind] as ChannelEventHandler<K>[]).push(handler);
   }
 
+  async delivered(channelId: string): Promise<void> {
+    await this.lanes.get(channelId);
+  }
+
   size(): number {
     return this.sessions.size;
   }

@@ -78,8 +78,9 @@ export class AccountsRepository {
 
   /** Revocation is idempotent: the first revocation time is kept. */
   async revokeApiKey(id: string, at: Date): Promise<ApiKeyRow> {
-    await this.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
-    return this.prisma.apiKey.findUniqueOrThrow({ where: { id } });
+    const [revoked] = await this.prisma.apiKey.updateManyAndReturn({ where: { id, revokedAt: null }, data: { revokedAt: at } });
+    // Revoked before: as it was.
+    return revoked ?? this.prisma.apiKey.findUniqueOrThrow({ where: { id } });
   }
 
   touchApiKey(id: string, at: Date): Promise<unknown> {

@@ -53,6 +53,13 @@ export class AccountsService {
     return toCustomer(await this.accounts.updateCustomer(id, { name: input.name, planId: input.plan }));
   }
 
+  /** The largest media a customer's plan may send or store; null: the gateway-wide limit. */
+  async mediaLimitOf(customerId: string): Promise<number | null> {
+    const customer = await this.accounts.findCustomer(customerId);
+    const plan = customer ? await this.accounts.findPlan(customer.planId) : null;
+    return plan?.mediaMaxBytes ?? null;
+  }
+
   async listPlans(): Promise<{ data: Plan[] }> {
     return { data: (await this.accounts.listPlans()).map(toPlan) };
   }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { ADMIN_SECURITY } from '../../platform/openapi/security-schemes';
 import {
   ApiKeyDto,
@@ -19,7 +18,6 @@ import {
   UpsertPlanDto,
 } from '../accounts/accounts.contracts';
 import { AccountsService } from '../accounts/accounts.service';
-import { AuditAction } from '../audit/audit-action.decorator';
 import { AdminOnly } from '../auth/public.decorator';
 
 /** The operator's API: the same operations as the CLI, authenticated with ADMIN_TOKEN. */
@@ -31,79 +29,85 @@ export class AdminAccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post('customers')
-  @AuditAction('customer.create', 'customer')
-  @ApiOperation({ summary: 'Create a customer' })
-  @ApiErrorResponses('admin', 'validation')
-  @ZodResponse({ status: 201, type: CustomerDto })
+  @ApiRoute({
+    summary: 'Create a customer',
+    status: 201,
+    response: CustomerDto,
+    errors: ['admin', 'validation'],
+    audit: { action: 'customer.create', resourceType: 'customer' },
+  })
   createCustomer(@Body() body: CreateCustomerDto) {
     return this.accounts.createCustomer(body);
   }
 
   @Get('customers')
-  @ApiOperation({ summary: 'List customers, newest first' })
-  @ApiErrorResponses('admin', 'validation')
-  @ZodResponse({ status: 200, type: CustomerPageDto })
+  @ApiRoute({ summary: 'List customers, newest first', status: 200, response: CustomerPageDto, errors: ['admin', 'validation'] })
   listCustomers(@Query() query: PageQueryDto) {
     return this.accounts.listCustomers(query);
   }
 
   @Get('customers/:customerId')
-  @ApiOperation({ summary: 'One customer' })
-  @ApiErrorResponses('admin', 'not_found')
-  @ZodResponse({ status: 200, type: CustomerDto })
+  @ApiRoute({ summary: 'One customer', status: 200, response: CustomerDto, errors: ['admin', 'not_found'] })
   getCustomer(@Param('customerId') customerId: string) {
     return this.accounts.getCustomer(customerId);
   }
 
   @Patch('customers/:customerId')
-  @AuditAction('customer.update', 'customer')
-  @ApiOperation({ summary: 'Rename a customer or change its plan' })
-  @ApiErrorResponses('admin', 'validation', 'not_found')
-  @ZodResponse({ status: 200, type: CustomerDto })
+  @ApiRoute({
+    summary: 'Rename a customer or change its plan',
+    status: 200,
+    response: CustomerDto,
+    errors: ['admin', 'validation', 'not_found'],
+    audit: { action: 'customer.update', resourceType: 'customer' },
+  })
   updateCustomer(@Param('customerId') customerId: string, @Body() body: UpdateCustomerDto) {
     return this.accounts.updateCustomer(customerId, body);
   }
 
   @Post('keys')
-  @AuditAction('api_key.create', 'api_key')
-  @ApiOperation({ summary: 'Create an API key (the secret is in this response only)' })
-  @ApiErrorResponses('admin', 'validation', 'not_found', 'channel_reference')
-  @ZodResponse({ status: 201, type: CreatedApiKeyDto })
+  @ApiRoute({
+    summary: 'Create an API key (the secret is in this response only)',
+    status: 201,
+    response: CreatedApiKeyDto,
+    errors: ['admin', 'validation', 'not_found', 'channel_reference'],
+    audit: { action: 'api_key.create', resourceType: 'api_key' },
+  })
   createKey(@Body() body: CreateApiKeyDto) {
     return this.accounts.createApiKey(body);
   }
 
   @Get('keys')
-  @ApiOperation({ summary: 'List API keys (prefix only), newest first' })
-  @ApiErrorResponses('admin', 'validation')
-  @ZodResponse({ status: 200, type: ApiKeyPageDto })
+  @ApiRoute({ summary: 'List API keys (prefix only), newest first', status: 200, response: ApiKeyPageDto, errors: ['admin', 'validation'] })
   listKeys(@Query() query: ListApiKeysQueryDto) {
     return this.accounts.listApiKeys(query);
   }
 
   @Post('keys/:keyId/revoke')
-  @HttpCode(200)
-  @AuditAction('api_key.revoke', 'api_key')
-  @ApiOperation({ summary: 'Revoke an API key (idempotent)' })
-  @ApiErrorResponses('admin', 'not_found')
-  @ZodResponse({ status: 200, type: ApiKeyDto })
+  @ApiRoute({
+    summary: 'Revoke an API key (idempotent)',
+    status: 200,
+    response: ApiKeyDto,
+    errors: ['admin', 'not_found'],
+    audit: { action: 'api_key.revoke', resourceType: 'api_key' },
+  })
   revokeKey(@Param('keyId') keyId: string) {
     return this.accounts.revokeApiKey(keyId);
   }
 
   @Get('plans')
-  @ApiOperation({ summary: 'List plans' })
-  @ApiErrorResponses('admin')
-  @ZodResponse({ status: 200, type: PlanListDto })
+  @ApiRoute({ summary: 'List plans', status: 200, response: PlanListDto, errors: ['admin'] })
   listPlans() {
     return this.accounts.listPlans();
   }
 
   @Put('plans/:planId')
-  @AuditAction('plan.upsert', 'plan')
-  @ApiOperation({ summary: 'Create or replace a plan' })
-  @ApiErrorResponses('admin', 'validation')
-  @ZodResponse({ status: 200, type: PlanDto })
+  @ApiRoute({
+    summary: 'Create or replace a plan',
+    status: 200,
+    response: PlanDto,
+    errors: ['admin', 'validation'],
+    audit: { action: 'plan.upsert', resourceType: 'plan' },
+  })
   upsertPlan(@Param('planId') planId: string, @Body() body: UpsertPlanDto) {
     return this.accounts.upsertPlan(planId, body);
   }

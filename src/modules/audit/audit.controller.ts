@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { AuditEventPageDto, AuditEventsQueryDto } from './audit.contracts';
@@ -14,9 +13,12 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Mutating calls made with your keys, newest first (a channel-scoped key sees its channel only)' })
-  @ApiErrorResponses('auth', 'validation')
-  @ZodResponse({ status: 200, type: AuditEventPageDto })
+  @ApiRoute({
+    summary: 'Mutating calls made with your keys, newest first (a channel-scoped key sees its channel only)',
+    status: 200,
+    response: AuditEventPageDto,
+    errors: ['auth', 'validation'],
+  })
   list(@CurrentKey() key: ApiKeyPrincipal, @Query() query: AuditEventsQueryDto) {
     return this.audit.list(key, query);
   }

@@ -36,18 +36,27 @@ export function setAuditChannel(response: Response, channelId: string | null | u
   if (channelId) (response.locals as AuditLocals).auditChannelId = channelId;
 }
 
-/** Copies the route's audit name and the created resource's id to the response for the recorder. */
+/**
+ * Copies the route's audit name, path and parameters to the response for the recorder. The global request
+ * guard calls it before any guard can refuse the call (a channel the key may not use, a rate limit), so a
+ * refused call is recorded under its action and channel like one refused by its handler.
+ */
+export function noteAuditedRoute(context: ExecutionContext, reflector: Reflector): void {
+  const request = context.switchToHttp().getRequest<Request>();
+  const locals = context.switchToHttp().getResponse<Response>().locals as AuditLocals;
+  locals.auditAction = reflector.get<AuditActionMeta>(AUDIT_ACTION_KEY, context.getHandler());
+  locals.auditRoute = (request.route as { path?: string } | undefined)?.path;
+  locals.auditParams = { ...(request.params as Record<string, string | undefined>) };
+}
+
+/** Copies the created resource's id to the response for the recorder (and the route's audit name, as above). */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
-    const response = context.switchToHttp().getResponse<Response>();
-    const locals = response.locals as AuditLocals;
-    locals.auditAction = this.reflector.get<AuditActionMeta>(AUDIT_ACTION_KEY, context.getHandler());
-    locals.auditRoute = (request.route as { path?: string } | undefined)?.path;
-    locals.auditParams = { ...(request.params as Record<string, string | undefined>) };
+    noteAuditedRoute(context, this.reflector);
+    const locals = context.switchToHttp().getResponse<Response>().locals as AuditLocals;
     return next.handle().pipe(
       tap((result) => {
         // Resources answer with their id under `id`, or `media_id` / `message_id` where the spec names it so.

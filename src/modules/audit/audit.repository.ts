@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 
 export type AuditEventRow = Awaited<ReturnType<PrismaClient['auditEvent']['findUniqueOrThrow']>>;
 /** `mode` is left to the database: the acting key's mode, else the channel's (trigger audit_events_set_mode). */
@@ -10,8 +11,9 @@ export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details' | 'mode'
 export class AuditRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  insert(event: NewAuditEvent, tx: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<AuditEventRow> {
-    return tx.auditEvent.create({ data: event });
+  /** Inside `tx` when given (a state change's own record), else on its own. */
+  insert(event: NewAuditEvent, tx?: Transaction): Promise<AuditEventRow> {
+    return (tx ? clientOf(tx) : this.prisma).auditEvent.create({ data: event });
   }
 
   /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */

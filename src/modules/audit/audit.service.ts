@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { idOf, newId } from '../../platform/ids';
 import { toStorableText } from '../../platform/storable-text';
-import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
+import { Page, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
 import { toAuditEvent } from './audit.contracts';
 import { AuditRepository } from './audit.repository';
@@ -64,7 +65,7 @@ export class AuditService {
    * `requestId` is the request that caused it, when one did.
    */
   async recordStateChange(
-    tx: Prisma.TransactionClient,
+    tx: Transaction,
     entry: { customerId: string; action: string; resourceType: string; resourceId: string; channelId: string | null; requestId: string; details: Record<string, unknown> },
   ): Promise<void> {
     await this.audit.insert(
@@ -95,13 +96,7 @@ export class AuditService {
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {
-    const rows = await this.audit.list({
-      customerId: key.customerId,
-      mode: key.mode,
-      channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor, idOf('aud')),
-      take: query.limit + 1,
-    });
+    const rows = await this.audit.list(scopedListArgs(key, query, idOf('aud')));
     return toPage(rows, query.limit, toAuditEvent);
   }
 }

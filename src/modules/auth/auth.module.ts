@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccountsModule } from '../accounts/accounts.module';
 import { ApiKeyStrategy } from './api-key.strategy';
@@ -7,6 +6,8 @@ import { AuthenticationGuard } from './authentication.guard';
 
 @Module({
   imports: [PassportModule, AccountsModule],
-  providers: [ApiKeyStrategy, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  // Not a global guard by itself: RequestGuard (app.guard.ts) runs it first, then the rate limit.
+  providers: [ApiKeyStrategy, AuthenticationGuard],
+  exports: [AuthenticationGuard],
 })
 export class AuthModule {}

@@ -10,8 +10,8 @@ export interface ChannelOwner {
 }
 
 /**
- * Resolves "this key may act on this channel", the check every channel route (and every module with
- * routes under a channel) starts with:
+ * Resolves "this key may act on this channel", the check ChannelAccessGuard runs for every route under a
+ * channel before the route does (channel-route.ts):
  * - another customer's channel, or none: `channel_not_found` (existence is never revealed);
  * - a key scoped to a different channel: `channel_scoped_key`;
  * - a test key on a live channel or a live key on a test channel: `channel_access_denied`.

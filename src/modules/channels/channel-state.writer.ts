@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
-import { DomainEvent } from '../events/domain-event';
 import { causeKey, EventCauses } from '../events/event-causes';
-import { EventsService } from '../events/events.service';
+import { Outbox, Publish } from '../events/outbox';
 import { AuditService } from '../audit/audit.service';
 import { assertTransition, canTransition, ChannelState, webhookEventFor } from './channel-lifecycle';
 import { ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
@@ -22,7 +21,7 @@ const UNSETTLED: ReadonlySet<ChannelState> = new Set(['connecting', 'qr', 'recon
 export class ChannelStateWriter {
   constructor(
     private readonly channels: ChannelsRepository,
-    private readonly events: EventsService,
+    private readonly outbox: Outbox,
     private readonly audit: AuditService,
     private readonly causes: EventCauses,
   ) {}
@@ -30,19 +29,20 @@ export class ChannelStateWriter {
   /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
   async apply(current: ChannelRow, change: StateChange, correlationId?: string | null): Promise<ChannelRow> {
     if (change.state !== current.state) assertTransition(current.state, change.state);
-    const { row, events } = await this.channels.transaction(async (tx) => {
+    return this.outbox.run(async (tx, publish) => {
       const row = await this.channels.applyChange(tx, current, change, new Date());
       if (!row) {
         throw new AppError('concurrent_modification', 'The channel changed while this request ran; read it again and retry.', {
           details: { current_state: current.state },
         });
       }
-      return { row, events: await this.publish(tx, current, row, correlationId ?? null) };
+      await this.record(tx, publish, current, row, correlationId ?? null);
+      // Settled here, before the commit's subscribers are awaited: the engine's next report must not find the
+      // cause of a transition that already settled, nor miss the cause of one that is under way.
+      if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
+      else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
+      return row;
     });
-    if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
-    else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
-    await this.events.committed(events);
-    return row;
   }
 
   /**
@@ -65,40 +65,38 @@ export class ChannelStateWriter {
     return null;
   }
 
-  private async publish(tx: Prisma.TransactionClient, before: ChannelRow, after: ChannelRow, correlationId: string | null): Promise<DomainEvent[]> {
-    if (before.state === after.state) return [];
+  /** The transition's events and its audit entry, in the transaction that made it. */
+  private async record(tx: Transaction, publish: Publish, before: ChannelRow, after: ChannelRow, correlationId: string | null): Promise<void> {
+    if (before.state === after.state) return;
     const reason = after.reasonCode === null && after.reasonText === null ? null : { code: after.reasonCode, message: after.reasonText };
     const base = { customerId: after.customerId, channelId: after.id, correlationId };
-    const events = [
-      await this.events.publishInTransaction(tx, {
-        ...base,
-        type: 'channel.state_changed',
-        payload: {
-          channel_id: after.id,
-          from: before.state,
-          to: after.state,
-          since: after.stateSince.toISOString(),
-          reason,
-          reconnect_attempts: after.reconnectAttempts,
-        },
-      }),
-    ];
+    const stateChangedId = publish({
+      ...base,
+      type: 'channel.state_changed',
+      payload: {
+        channel_id: after.id,
+        from: before.state,
+        to: after.state,
+        since: after.stateSince.toISOString(),
+        reason,
+        reconnect_attempts: after.reconnectAttempts,
+      },
+    });
     await this.audit.recordStateChange(tx, {
       customerId: after.customerId,
       action: 'channel.state_changed',
       resourceType: 'channel',
       resourceId: after.id,
       channelId: after.id,
-      requestId: correlationId ?? events[0].id,
+      requestId: correlationId ?? stateChangedId,
       details: { from: before.state, to: after.state, reason },
     });
     const status = { channel_id: after.id, since: after.stateSince.toISOString(), phone_number: after.phoneNumber, reason };
     const webhookType = webhookEventFor(before.state, after.state);
     if (webhookType === 'channel.connected') {
-      events.push(await this.events.publishInTransaction(tx, { ...base, type: webhookType, payload: { ...status, status: 'connected' } }));
+      publish({ ...base, type: webhookType, payload: { ...status, status: 'connected' } });
     } else if (webhookType === 'channel.disconnected' && after.state !== 'connected') {
-      events.push(await this.events.publishInTransaction(tx, { ...base, type: webhookType, payload: { ...status, status: after.state } }));
+      publish({ ...base, type: webhookType, payload: { ...status, status: after.state } });
     }
-    return events;
   }
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { QUEUES } from '../../platform/queues/queue-names';
+import { JOBS, ReconnectJobData } from '../../platform/queues/jobs';
 import { SessionEvent, SessionManager } from '../../engine/session-manager';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 import { ChannelStateWriter } from './channel-state.writer';
@@ -11,11 +11,6 @@ import { reconnectDelayMs } from './reconnect-backoff';
 
 /** A connection that holds this long after a "replaced" close ends the streak. */
 const REPLACED_STREAK_RESET_MS = 5_000;
-
-export interface ReconnectJob {
-  channelId: string;
-  attempt: number;
-}
 
 /**
  * Keeps channels alive: turns what the engine reports into lifecycle transitions, restarts on 515, backs
@@ -36,7 +31,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
     private readonly sessions: SessionManager,
     private readonly channels: ChannelsRepository,
     private readonly writer: ChannelStateWriter,
-    @InjectQueue(QUEUES.channelReconnect) private readonly reconnects: Queue<ReconnectJob>,
+    @InjectQueue(JOBS.reconnect.queue) private readonly reconnects: Queue<ReconnectJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,7 +86,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /** A scheduled reconnect attempt is due. */
-  async runReconnect(job: ReconnectJob): Promise<void> {
+  async runReconnect(job: ReconnectJobData): Promise<void> {
     const row = await this.writer.applyFromEngine(job.channelId, (current) =>
       current.state === 'disconnected' && current.wantConnected && current.reconnectAttempts === job.attempt
         ? { state: 'reconnecting', workerId: this.sessions.workerId }
@@ -196,14 +191,9 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
     if (!row || exhausted) return;
     const attempt = row.reconnectAttempts;
     await this.reconnects.add(
-      'reconnect',
+      JOBS.reconnect.name,
       { channelId, attempt },
-      {
-        jobId: `reconnect-${channelId}-${attempt}-${row.stateSince.getTime()}`,
-        delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs),
-        removeOnComplete: true,
-        removeOnFail: 100,
-      },
+      { ...JOBS.reconnect.options, jobId: JOBS.reconnect.jobId(channelId, attempt, row.stateSince), delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs) },
     );
   }
 

@@ -1,7 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
-import { CHANNEL_STATES } from './channel-lifecycle';
+import { CHANNEL_STATES, ChannelState } from './channel-lifecycle';
 import type { ChannelRow } from './channels.repository';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -71,6 +71,25 @@ export class QrDto extends createZodDto(
     expires_at: timestamp,
   }),
 ) {}
+
+/**
+ * A channel as the routes under it receive it: resolved from the path and checked once (owner, key scope,
+ * key mode, deleted, state) by ChannelAccessGuard, so services take this rather than a key and an id.
+ */
+export interface ChannelRef {
+  id: string;
+  customerId: string;
+  mode: 'live' | 'test';
+  state: ChannelState;
+  /** The paired phone's number, as stored; null until paired. */
+  phoneNumber: string | null;
+  /** Set only on routes that read deleted channels (`readable`). */
+  deletedAt: Date | null;
+}
+
+export function toChannelRef(row: ChannelRow): ChannelRef {
+  return { id: row.id, customerId: row.customerId, mode: row.mode, state: row.state, phoneNumber: row.phoneNumber, deletedAt: row.deletedAt };
+}
 
 export function toChannel(row: ChannelRow): z.infer<typeof channelSchema> {
   return {

@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequestId } from '../../platform/http/request-id';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { AuditAction } from '../audit/audit-action.decorator';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
+import { Channel, ChannelController } from './channel-route';
 import {
   ChannelDto,
   ChannelPageDto,
+  ChannelRef,
   ChannelStatusDto,
   CreateChannelDto,
   ListChannelsQueryDto,
@@ -19,110 +19,136 @@ import {
 } from './channels.contracts';
 import { ChannelsService } from './channels.service';
 
-const CHANNEL_ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key', 'channel_unavailable'] as const;
-
+/** The channels of a key: list and create (routes under one channel are in ChannelsController). */
 @ApiTags('Channels')
 @ApiBearerAuth()
 @Controller('v1/channels')
-export class ChannelsController {
+export class ChannelListController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List channels of this key\'s mode (a channel-scoped key sees its channel only)' })
-  @ApiErrorResponses('auth', 'validation')
-  @ZodResponse({ status: 200, type: ChannelPageDto })
+  @ApiRoute({
+    summary: 'List channels of this key\'s mode (a channel-scoped key sees its channel only)',
+    status: 200,
+    response: ChannelPageDto,
+    errors: ['auth', 'validation'],
+    operationId: 'Channels_list',
+  })
   list(@CurrentKey() key: ApiKeyPrincipal, @Query() query: ListChannelsQueryDto) {
     return this.channels.list(key, query);
   }
 
   @Post()
-  @AuditAction('channel.create', 'channel')
-  @ApiOperation({ summary: 'Create a channel; it starts pending. Test keys create sandbox channels.' })
-  @ApiErrorResponses('auth', 'validation', 'plan_channel_limit', 'channel_scoped_key')
-  @ZodResponse({ status: 201, type: ChannelDto })
+  @ApiRoute({
+    summary: 'Create a channel; it starts pending. Test keys create sandbox channels.',
+    status: 201,
+    response: ChannelDto,
+    errors: ['auth', 'validation', 'plan_channel_limit', 'channel_scoped_key'],
+    audit: { action: 'channel.create', resourceType: 'channel' },
+    operationId: 'Channels_create',
+  })
   create(@CurrentKey() key: ApiKeyPrincipal, @Body() body: CreateChannelDto) {
     return this.channels.create(key, body.name);
   }
+}
 
-  @Get(':channelId')
-  @ApiOperation({ summary: 'One channel (deleted channels stay readable)' })
-  @ApiErrorResponses(...CHANNEL_ERRORS)
-  @ZodResponse({ status: 200, type: ChannelDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
-    return this.channels.get(key, channelId);
+@ApiTags('Channels')
+@ChannelController()
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @ApiRoute({ summary: 'One channel (deleted channels stay readable)', status: 200, response: ChannelDto, needs: 'readable' })
+  get(@Channel() channel: ChannelRef) {
+    return this.channels.get(channel);
   }
 
-  @Patch(':channelId')
-  @AuditAction('channel.rename', 'channel')
-  @ApiOperation({ summary: 'Rename a channel' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation')
-  @ZodResponse({ status: 200, type: ChannelDto })
-  rename(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: UpdateChannelDto) {
-    return this.channels.rename(key, channelId, body.name);
+  @Patch()
+  @ApiRoute({
+    summary: 'Rename a channel',
+    status: 200,
+    response: ChannelDto,
+    errors: ['validation'],
+    audit: { action: 'channel.rename', resourceType: 'channel' },
+    needs: 'active',
+  })
+  rename(@Channel() channel: ChannelRef, @Body() body: UpdateChannelDto) {
+    return this.channels.rename(channel, body.name);
   }
 
-  @Delete(':channelId')
-  @AuditAction('channel.delete', 'channel')
-  @ApiOperation({ summary: 'Soft-delete: logs the device out, keeps the row and what references it' })
-  @ApiErrorResponses(...CHANNEL_ERRORS)
-  @ZodResponse({ status: 200, type: ChannelDto })
-  remove(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
-    return this.channels.remove(key, channelId, requestId);
+  @Delete()
+  @ApiRoute({
+    summary: 'Soft-delete: logs the device out, keeps the row and what references it',
+    status: 200,
+    response: ChannelDto,
+    audit: { action: 'channel.delete', resourceType: 'channel' },
+    needs: 'active',
+  })
+  remove(@Channel() channel: ChannelRef, @RequestId() requestId: string) {
+    return this.channels.remove(channel, requestId);
   }
 
-  @Get(':channelId/status')
-  @ApiOperation({ summary: 'Lifecycle snapshot: status, since, reason, reconnect attempts' })
-  @ApiErrorResponses(...CHANNEL_ERRORS)
-  @ZodResponse({ status: 200, type: ChannelStatusDto })
-  status(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
-    return this.channels.status(key, channelId);
+  @Get('status')
+  @ApiRoute({ summary: 'Lifecycle snapshot: status, since, reason, reconnect attempts', status: 200, response: ChannelStatusDto, needs: 'readable' })
+  status(@Channel() channel: ChannelRef) {
+    return this.channels.status(channel);
   }
 
-  @Post(':channelId/connect')
-  @HttpCode(202)
-  @AuditAction('channel.connect', 'channel')
-  @ApiOperation({ summary: 'Start the session: pending → connecting → qr (unpaired) or connected (paired)' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification', 'worker_at_capacity')
-  @ZodResponse({ status: 202, type: ChannelStatusDto })
-  connect(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
-    return this.channels.connect(key, channelId, requestId);
+  @Post('connect')
+  @ApiRoute({
+    summary: 'Start the session: pending → connecting → qr (unpaired) or connected (paired)',
+    status: 202,
+    response: ChannelStatusDto,
+    errors: ['invalid_lifecycle_transition', 'concurrent_modification', 'worker_at_capacity'],
+    audit: { action: 'channel.connect', resourceType: 'channel' },
+    needs: 'active',
+  })
+  connect(@Channel() channel: ChannelRef, @RequestId() requestId: string) {
+    return this.channels.connect(channel, requestId);
   }
 
-  @Post(':channelId/disconnect')
-  @HttpCode(200)
-  @AuditAction('channel.disconnect', 'channel')
-  @ApiOperation({ summary: 'Pause: close the session, keep the pairing; no automatic reconnect' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification')
-  @ZodResponse({ status: 200, type: ChannelStatusDto })
-  disconnect(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
-    return this.channels.disconnect(key, channelId, requestId);
+  @Post('disconnect')
+  @ApiRoute({
+    summary: 'Pause: close the session, keep the pairing; no automatic reconnect',
+    status: 200,
+    response: ChannelStatusDto,
+    errors: ['invalid_lifecycle_transition', 'concurrent_modification'],
+    audit: { action: 'channel.disconnect', resourceType: 'channel' },
+    needs: 'active',
+  })
+  disconnect(@Channel() channel: ChannelRef, @RequestId() requestId: string) {
+    return this.channels.disconnect(channel, requestId);
   }
 
-  @Post(':channelId/logout')
-  @HttpCode(200)
-  @AuditAction('channel.logout', 'channel')
-  @ApiOperation({ summary: 'Full unpair: unlink the device and wipe its credentials' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'invalid_lifecycle_transition', 'concurrent_modification')
-  @ZodResponse({ status: 200, type: ChannelStatusDto })
-  logout(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @RequestId() requestId: string) {
-    return this.channels.logout(key, channelId, requestId);
+  @Post('logout')
+  @ApiRoute({
+    summary: 'Full unpair: unlink the device and wipe its credentials',
+    status: 200,
+    response: ChannelStatusDto,
+    errors: ['invalid_lifecycle_transition', 'concurrent_modification'],
+    audit: { action: 'channel.logout', resourceType: 'channel' },
+    needs: 'active',
+  })
+  logout(@Channel() channel: ChannelRef, @RequestId() requestId: string) {
+    return this.channels.logout(channel, requestId);
   }
 
-  @Post(':channelId/pair-code')
-  @HttpCode(200)
-  @AuditAction('channel.pair_code', 'channel')
-  @ApiOperation({ summary: 'Pair with a phone number instead of a QR: returns the 8-character code to enter on the phone' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'pair_code_unavailable', 'pair_code_failed')
-  @ZodResponse({ status: 200, type: PairCodeDto })
-  pairCode(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: PairCodeRequestDto) {
-    return this.channels.pairCode(key, channelId, body.phone_number);
+  @Post('pair-code')
+  @ApiRoute({
+    summary: 'Pair with a phone number instead of a QR: returns the 8-character code to enter on the phone',
+    status: 200,
+    response: PairCodeDto,
+    errors: ['validation', 'pair_code_unavailable', 'pair_code_failed'],
+    audit: { action: 'channel.pair_code', resourceType: 'channel' },
+    needs: 'active',
+  })
+  pairCode(@Channel() channel: ChannelRef, @Body() body: PairCodeRequestDto) {
+    return this.channels.pairCode(channel, body.phone_number);
   }
 
-  @Get(':channelId/qr')
-  @ApiOperation({ summary: 'The current QR (PNG base64 and raw payload) while the channel is in status qr' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'no_qr')
-  @ZodResponse({ status: 200, type: QrDto })
-  qr(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string) {
-    return this.channels.qr(key, channelId);
+  @Get('qr')
+  @ApiRoute({ summary: 'The current QR (PNG base64 and raw payload) while the channel is in status qr', status: 200, response: QrDto, errors: ['no_qr'], needs: 'active' })
+  qr(@Channel() channel: ChannelRef) {
+    return this.channels.qr(channel);
   }
 }

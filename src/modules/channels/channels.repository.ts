@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import type { PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 import { isUuid } from '../../platform/ids';
 import { ChannelState } from './channel-lifecycle';
 
@@ -23,25 +24,21 @@ export interface StateChange {
 export class ChannelsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
-  }
-
   /** Serialises channel creation per customer so the plan limit holds under concurrent requests. */
-  async lockCustomer(tx: Prisma.TransactionClient, customerId: string): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`channels:${customerId}`}))`;
+  async lockCustomer(tx: Transaction, customerId: string): Promise<void> {
+    await clientOf(tx).$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`channels:${customerId}`}))`;
   }
 
-  countActive(tx: Prisma.TransactionClient, customerId: string): Promise<number> {
-    return tx.channel.count({ where: { customerId, deletedAt: null } });
+  countActive(tx: Transaction, customerId: string): Promise<number> {
+    return clientOf(tx).channel.count({ where: { customerId, deletedAt: null } });
   }
 
-  create(tx: Prisma.TransactionClient, data: { id: string; customerId: string; name: string; mode: 'live' | 'test' }): Promise<ChannelRow> {
-    return tx.channel.create({ data });
+  create(tx: Transaction, data: { id: string; customerId: string; name: string; mode: 'live' | 'test' }): Promise<ChannelRow> {
+    return clientOf(tx).channel.create({ data });
   }
 
-  find(id: string, tx: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<ChannelRow | null> {
-    return tx.channel.findUnique({ where: { id } });
+  find(id: string): Promise<ChannelRow | null> {
+    return this.prisma.channel.findUnique({ where: { id } });
   }
 
   /** A channel by the id a client sent: anything that is not a UUID is simply not found. */
@@ -70,22 +67,21 @@ export class ChannelsRepository {
   }
 
   /** Applies a change only if nobody else changed the row since it was read (optimistic concurrency). */
-  async applyChange(tx: Prisma.TransactionClient, current: ChannelRow, change: StateChange, now: Date): Promise<ChannelRow | null> {
+  async applyChange(tx: Transaction, current: ChannelRow, change: StateChange, now: Date): Promise<ChannelRow | null> {
     const stateChanged = change.state !== current.state;
-    const { count } = await tx.channel.updateMany({
+    const [row] = await clientOf(tx).channel.updateManyAndReturn({
       where: { id: current.id, version: current.version },
       data: { ...change, ...(stateChanged ? { stateSince: now } : {}), version: { increment: 1 } },
     });
-    if (count === 0) return null;
-    return tx.channel.findUniqueOrThrow({ where: { id: current.id } });
+    return row ?? null;
   }
 
   rename(id: string, name: string): Promise<ChannelRow> {
     return this.prisma.channel.update({ where: { id }, data: { name, version: { increment: 1 } } });
   }
 
-  markDeleted(tx: Prisma.TransactionClient, id: string, at: Date): Promise<ChannelRow> {
-    return tx.channel.update({ where: { id }, data: { deletedAt: at, wantConnected: false, version: { increment: 1 } } });
+  markDeleted(id: string, at: Date): Promise<ChannelRow> {
+    return this.prisma.channel.update({ where: { id }, data: { deletedAt: at, wantConnected: false, version: { increment: 1 } } });
   }
 
   /** Channels the gateway should have connected: re-opened on boot without a new QR. */

@@ -4,15 +4,15 @@ import { v7 as uuidv7 } from 'uuid';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { Transactions } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { isUuid } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from './channel-access.service';
 import { assertActionAllowed } from './channel-lifecycle';
 import { ChannelStateWriter } from './channel-state.writer';
 import { ChannelSupervisor } from './channel-supervisor';
-import { toChannel, toChannelStatus } from './channels.contracts';
+import { ChannelRef, toChannel, toChannelStatus } from './channels.contracts';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 
 /** What a customer does with channels: create, read, rename, delete, and drive their connection. */
@@ -20,7 +20,7 @@ import { ChannelRow, ChannelsRepository } from './channels.repository';
 export class ChannelsService {
   constructor(
     private readonly channels: ChannelsRepository,
-    private readonly access: ChannelAccessService,
+    private readonly transactions: Transactions,
     private readonly writer: ChannelStateWriter,
     private readonly supervisor: ChannelSupervisor,
     private readonly sessions: SessionManager,
@@ -32,7 +32,7 @@ export class ChannelsService {
     if (key.channelId) {
       throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId} and cannot create channels.`);
     }
-    const row = await this.channels.transaction(async (tx) => {
+    const row = await this.transactions.run(async (tx) => {
       await this.channels.lockCustomer(tx, key.customerId);
       const count = await this.channels.countActive(tx, key.customerId);
       if (count >= key.plan.channelLimit) {
@@ -43,6 +43,12 @@ export class ChannelsService {
       return this.channels.create(tx, { id: uuidv7(), customerId: key.customerId, name, mode: key.mode });
     });
     return toChannel(row);
+  }
+
+  /** Who owns a channel, and its mode: for what the engine reports with no request in sight. Null if unknown. */
+  async owner(channelId: string): Promise<{ customerId: string; mode: 'live' | 'test' } | null> {
+    const row = await this.channels.find(channelId);
+    return row ? { customerId: row.customerId, mode: row.mode } : null;
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery & { include_deleted: boolean }) {
@@ -57,21 +63,21 @@ export class ChannelsService {
     return toPage(rows, query.limit, toChannel);
   }
 
-  async get(key: ApiKeyPrincipal, id: string) {
-    return toChannel(await this.access.require(key, id, { allowDeleted: true }));
+  async get(channel: ChannelRef) {
+    return toChannel(await this.rowOf(channel));
   }
 
-  async status(key: ApiKeyPrincipal, id: string) {
-    return toChannelStatus(await this.access.require(key, id, { allowDeleted: true }));
+  async status(channel: ChannelRef) {
+    return toChannelStatus(await this.rowOf(channel));
   }
 
-  async rename(key: ApiKeyPrincipal, id: string, name: string) {
-    const row = await this.access.require(key, id);
+  async rename(channel: ChannelRef, name: string) {
+    const row = await this.rowOf(channel);
     return toChannel(await this.channels.rename(row.id, name));
   }
 
-  async connect(key: ApiKeyPrincipal, id: string, correlationId: string) {
-    const current = await this.access.require(key, id);
+  async connect(channel: ChannelRef, correlationId: string) {
+    const current = await this.rowOf(channel);
     assertActionAllowed('connect', current.state);
     if (this.sessions.size() >= this.config.maxSessionsPerWorker) {
       throw new AppError('worker_at_capacity', 'Every worker is at capacity; try again later.', {
@@ -88,8 +94,8 @@ export class ChannelsService {
     return toChannelStatus(row);
   }
 
-  async disconnect(key: ApiKeyPrincipal, id: string, correlationId: string) {
-    const current = await this.access.require(key, id);
+  async disconnect(channel: ChannelRef, correlationId: string) {
+    const current = await this.rowOf(channel);
     assertActionAllowed('disconnect', current.state);
     const row = await this.writer.apply(
       current,
@@ -101,25 +107,25 @@ export class ChannelsService {
     return toChannelStatus(row);
   }
 
-  async logout(key: ApiKeyPrincipal, id: string, correlationId: string) {
-    const current = await this.access.require(key, id);
+  async logout(channel: ChannelRef, correlationId: string) {
+    const current = await this.rowOf(channel);
     assertActionAllowed('logout', current.state);
     const row = await this.loggedOut(current, 'Logged out on request.', correlationId);
     return toChannelStatus(row);
   }
 
-  async remove(key: ApiKeyPrincipal, id: string, correlationId: string) {
-    const current = await this.access.require(key, id);
+  async remove(channel: ChannelRef, correlationId: string) {
+    const current = await this.rowOf(channel);
     let row = current;
     if (current.state !== 'logged_out' && current.state !== 'pending' && current.state !== 'disabled_by_admin') {
       row = await this.loggedOut(current, 'Channel deleted.', correlationId);
     }
-    const deleted = await this.channels.transaction((tx) => this.channels.markDeleted(tx, row.id, new Date()));
+    const deleted = await this.channels.markDeleted(row.id, new Date());
     return toChannel(deleted);
   }
 
-  async pairCode(key: ApiKeyPrincipal, id: string, phoneNumber: string) {
-    const row = await this.access.require(key, id);
+  async pairCode(channel: ChannelRef, phoneNumber: string) {
+    const row = await this.rowOf(channel);
     if (row.state !== 'qr') {
       throw new AppError('pair_code_unavailable', `A pair code needs a channel waiting to be paired (status qr); this one is ${row.state}.`, {
         details: { current_state: row.state },
@@ -130,8 +136,8 @@ export class ChannelsService {
     return { code, phone_number: phoneNumber.startsWith('+') ? phoneNumber : `+${phoneNumber}` };
   }
 
-  async qr(key: ApiKeyPrincipal, id: string) {
-    const row = await this.access.require(key, id);
+  async qr(channel: ChannelRef) {
+    const row = await this.rowOf(channel);
     const current = row.state === 'qr' ? this.sessions.currentQr(row.id) : null;
     if (!current) {
       throw new AppError('no_qr', `There is no QR to show: the channel is ${row.state}.`, { details: { current_state: row.state } });
@@ -165,6 +171,13 @@ export class ChannelsService {
     }
     const row = await this.writer.apply(current, { state: 'pending', disabledAt: null, reasonCode: null, reasonText: null });
     return toChannelStatus(row);
+  }
+
+  /** The row behind a channel the guard resolved, read now: what this request changes is decided on it. */
+  private async rowOf(channel: ChannelRef): Promise<ChannelRow> {
+    const row = await this.channels.find(channel.id);
+    if (!row) throw new AppError('channel_not_found', `No channel ${channel.id}.`);
+    return row;
   }
 
   private async requireAny(id: string): Promise<ChannelRow> {

@@ -1,6 +1,8 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
+import { phoneOf } from '../whatsapp/jid';
+import type { ChatRow } from './chats.repository';
 
 const timestamp = z.iso.datetime({ offset: true });
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -42,3 +44,20 @@ export const updateChatSchema = z
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one setting' });
 export class UpdateChatDto extends createZodDto(updateChatSchema) {}
 export type UpdateChatInput = z.infer<typeof updateChatSchema>;
+
+/** A chat as the API shows it: unread when marked so or when messages wait, muted only while the mute lasts. */
+export function toChat(row: ChatRow) {
+  return {
+    id: row.jid,
+    channel_id: row.channelId,
+    phone_number: phoneOf(row.jid),
+    last_message_at: row.lastMessageAt?.toISOString() ?? null,
+    unread_count: row.unreadCount,
+    unread: row.markedUnread || row.unreadCount > 0,
+    pinned: row.pinned,
+    archived: row.archived,
+    muted_until: row.mutedUntil && row.mutedUntil.getTime() > Date.now() ? row.mutedUntil.toISOString() : null,
+    ephemeral_seconds: row.ephemeralSeconds,
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,23 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { WireMessageKey } from '../../engine/message-content';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 
 export type ChatRow = Awaited<ReturnType<PrismaClient['chat']['findUniqueOrThrow']>>;
+
+/** A message that passed through a chat: its WhatsApp key names the chat. */
+export interface ChatTouch {
+  channelId: string;
+  customerId: string;
+  key: WireMessageKey;
+  at: Date;
+  /** Received, so one more unread. */
+  incoming: boolean;
+}
 
 @Injectable()
 export class ChatsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
-  }
-
-  /** A message passed through the chat: it exists (again, if it was deleted locally) and moves up. */
-  async touch(tx: Prisma.TransactionClient, input: { channelId: string; customerId: string; jid: string; at: Date; incoming: boolean }): Promise<void> {
-    await tx.$executeRaw`
-      INSERT INTO chats (channel_id, jid, customer_id, last_message_at, unread_count, updated_at)
-      VALUES (${input.channelId}::uuid, ${input.jid}, ${input.customerId}, ${input.at}, ${input.incoming ? 1 : 0}, now())
+  /**
+   * A message passed through the chat: it exists (again, if it was deleted locally) and moves up. The key of
+   * its newest message (by timestamp) is kept: changes on WhatsApp are anchored on it.
+   */
+  async touch(tx: Transaction, input: ChatTouch): Promise<void> {
+    const { key } = input;
+    await clientOf(tx).$executeRaw`
+      INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
+      VALUES (${input.channelId}::uuid, ${key.chatJid}, ${input.customerId}, ${input.at}, ${key.waMessageId}, ${key.fromMe}, ${key.participant ?? null}, ${input.incoming ? 1 : 0}, now())
       ON CONFLICT (channel_id, jid) DO UPDATE SET
+        last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
+        last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,
+        last_message_participant = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_participant ELSE chats.last_message_participant END,
         last_message_at = GREATEST(chats.last_message_at, EXCLUDED.last_message_at),
         unread_count = chats.unread_count + EXCLUDED.unread_count,
         deleted_at = NULL,
@@ -42,20 +57,11 @@ export class ChatsRepository {
     });
   }
 
-  upsert(tx: Prisma.TransactionClient, channelId: string, customerId: string, jid: string, data: Prisma.ChatUncheckedUpdateInput): Promise<ChatRow> {
-    return tx.chat.upsert({
+  upsert(channelId: string, customerId: string, jid: string, data: Prisma.ChatUncheckedUpdateInput, tx?: Transaction): Promise<ChatRow> {
+    return (tx ? clientOf(tx) : this.prisma).chat.upsert({
       where: { channelId_jid: { channelId, jid } },
       create: { ...(data as Prisma.ChatUncheckedCreateInput), channelId, customerId, jid },
       update: data,
-    });
-  }
-
-  /** The chat's newest message: WhatsApp anchors archive and read changes on it. */
-  latestMessage(channelId: string, chatJid: string) {
-    return this.prisma.message.findFirst({
-      where: { channelId, chatJid },
-      orderBy: { id: 'desc' },
-      select: { waMessageId: true, direction: true, senderJid: true, waTimestamp: true },
     });
   }
 }

@@ -1,33 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChatChange } from '../../engine/message-content';
-import { ChatsPort } from '../../engine/ports/chats.port';
+import type { ChatChange, WireMessageKey } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
+import { ChatsPort } from '../../engine/ports/chats.port';
 import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
-import { decodeCursor, encodeCursor, PageQuery } from '../../platform/pagination';
-import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
-import type { DomainEvent } from '../events/domain-event';
-import { EventsService } from '../events/events.service';
-import { isJid, parseRecipient, phoneOf } from '../messages/message-content';
-import { ChatRow, ChatsRepository } from './chats.repository';
-import { UpdateChatInput } from './chats.contracts';
-
-export function toChat(row: ChatRow) {
-  return {
-    id: row.jid,
-    channel_id: row.channelId,
-    phone_number: phoneOf(row.jid),
-    last_message_at: row.lastMessageAt?.toISOString() ?? null,
-    unread_count: row.unreadCount,
-    unread: row.markedUnread || row.unreadCount > 0,
-    pinned: row.pinned,
-    archived: row.archived,
-    muted_until: row.mutedUntil && row.mutedUntil.getTime() > Date.now() ? row.mutedUntil.toISOString() : null,
-    ephemeral_seconds: row.ephemeralSeconds,
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
+import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import type { ChannelRef } from '../channels/channels.contracts';
+import { Outbox } from '../events/outbox';
+import { isJid, parseRecipient } from '../whatsapp/jid';
+import { ChatRow, ChatsRepository, ChatTouch } from './chats.repository';
+import { toChat, UpdateChatInput } from './chats.contracts';
 
 /**
  * Chat metadata kept gateway-side (WhatsApp has no "list my chats"): created by traffic, changed by PATCH,
@@ -39,37 +22,37 @@ export class ChatsService {
 
   constructor(
     private readonly chats: ChatsRepository,
-    private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
     private readonly whatsapp: ChatsPort,
-    private readonly events: EventsService,
+    private readonly outbox: Outbox,
   ) {}
 
   /** For the messages module: a message passed through the chat (inside its transaction). */
-  touch(tx: Prisma.TransactionClient, input: { channelId: string; customerId: string; jid: string; at: Date; incoming: boolean }): Promise<void> {
+  touch(tx: Transaction, input: ChatTouch): Promise<void> {
     return this.chats.touch(tx, input);
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async list(channel: ChannelRef, query: PageQuery & { archived?: boolean; pinned?: boolean }) {
     const rows = await this.chats.list(channel.id, query, decodeCursor(query.cursor, isJid), query.limit + 1);
-    const page = rows.slice(0, query.limit);
-    const hasMore = rows.length > query.limit;
-    return { data: page.map(toChat), has_more: hasMore, next_cursor: hasMore ? encodeCursor(page[page.length - 1].jid) : null };
+    return toPage(rows, query.limit, toChat, (row) => row.jid);
   }
 
-  async get(key: ApiKeyPrincipal, channelId: string, chatId: string) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async get(channel: ChannelRef, chatId: string) {
     return toChat(await this.require(channel.id, chatId));
   }
 
-  async update(key: ApiKeyPrincipal, channelId: string, chatId: string, input: UpdateChatInput, requestId?: string) {
-    const channel = await this.access.require(key, channelId);
+  async update(channel: ChannelRef, chatId: string, input: UpdateChatInput, requestId?: string) {
     const before = await this.require(channel.id, chatId);
     const data: Prisma.ChatUncheckedUpdateInput = {};
     const changes: ChatChange[] = [];
-    if (input.pinned !== undefined) (data.pinned = input.pinned), changes.push({ pin: input.pinned });
-    if (input.archived !== undefined) (data.archived = input.archived), changes.push({ archive: input.archived });
+    if (input.pinned !== undefined) {
+      data.pinned = input.pinned;
+      changes.push({ pin: input.pinned });
+    }
+    if (input.archived !== undefined) {
+      data.archived = input.archived;
+      changes.push({ archive: input.archived });
+    }
     if (input.muted_until !== undefined) {
       const until = input.muted_until === null ? null : new Date(input.muted_until);
       data.mutedUntil = until;
@@ -80,33 +63,32 @@ export class ChatsService {
       if (!input.unread) data.unreadCount = 0;
       changes.push({ markUnread: input.unread });
     }
-    if (input.ephemeral_seconds !== undefined) (data.ephemeralSeconds = input.ephemeral_seconds), changes.push({ ephemeralSeconds: input.ephemeral_seconds });
+    if (input.ephemeral_seconds !== undefined) {
+      data.ephemeralSeconds = input.ephemeral_seconds;
+      changes.push({ ephemeralSeconds: input.ephemeral_seconds });
+    }
 
-    const published: DomainEvent[] = [];
-    const row = await this.chats.transaction(async (tx) => {
-      const updated = await this.chats.upsert(tx, channel.id, channel.customerId, before.jid, data);
+    const row = await this.outbox.run(async (tx, publish) => {
+      const updated = await this.chats.upsert(channel.id, channel.customerId, before.jid, data, tx);
       const types: Array<'chat.updated' | 'chat.archived' | 'chat.pinned'> = ['chat.updated'];
       if (input.archived !== undefined && input.archived !== before.archived) types.push('chat.archived');
       if (input.pinned !== undefined && input.pinned !== before.pinned) types.push('chat.pinned');
       for (const type of types) {
-        published.push(
-          await this.events.publishInTransaction(tx, {
-            type,
-            customerId: channel.customerId,
-            channelId: channel.id,
-            payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
-            correlationId: requestId ?? null,
-          }),
-        );
+        publish({
+          type,
+          customerId: channel.customerId,
+          channelId: channel.id,
+          payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
+          correlationId: requestId ?? null,
+        });
       }
       return updated;
     });
-    await this.events.committed(published);
 
     let appliedOnWhatsApp = false;
     if (this.sessions.isOpen(channel.id)) {
       try {
-        const anchor = await this.anchor(channel.id, before.jid);
+        const anchor = anchorOf(before);
         for (const change of changes) await this.whatsapp.modify(channel.id, before.jid, change, anchor);
         appliedOnWhatsApp = true;
       } catch (error) {
@@ -116,19 +98,10 @@ export class ChatsService {
     return { ...toChat(row), applied_on_whatsapp: appliedOnWhatsApp };
   }
 
-  async remove(key: ApiKeyPrincipal, channelId: string, chatId: string) {
-    const channel = await this.access.require(key, channelId);
+  async remove(channel: ChannelRef, chatId: string) {
     const before = await this.require(channel.id, chatId);
-    const row = await this.chats.transaction((tx) => this.chats.upsert(tx, channel.id, channel.customerId, before.jid, { deletedAt: new Date() }));
+    const row = await this.chats.upsert(channel.id, channel.customerId, before.jid, { deletedAt: new Date() });
     return toChat(row);
-  }
-
-  private async anchor(channelId: string, jid: string) {
-    const last = await this.chats.latestMessage(channelId, jid);
-    if (!last) return undefined;
-    const fromMe = last.direction === 'outbound';
-    const participant = jid.endsWith('@g.us') && !fromMe && last.senderJid ? { participant: last.senderJid } : {};
-    return { key: { chatJid: jid, waMessageId: last.waMessageId, fromMe, ...participant }, timestamp: last.waTimestamp };
   }
 
   private async require(channelId: string, chatId: string): Promise<ChatRow> {
@@ -138,4 +111,11 @@ export class ChatsService {
     if (!row || row.deletedAt) throw new AppError('not_found', `No chat ${chatId} on this channel.`);
     return row;
   }
+}
+
+/** The chat's newest message, which WhatsApp anchors chat changes on; none for a chat without one stored. */
+function anchorOf(chat: ChatRow): { key: WireMessageKey; timestamp: Date } | undefined {
+  if (!chat.lastMessageWaId || chat.lastMessageFromMe === null || !chat.lastMessageAt) return undefined;
+  const participant = chat.lastMessageParticipant ? { participant: chat.lastMessageParticipant } : {};
+  return { key: { chatJid: chat.jid, waMessageId: chat.lastMessageWaId, fromMe: chat.lastMessageFromMe, ...participant }, timestamp: chat.lastMessageAt };
 }

@@ -1,6 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
+import type { ContactRow } from './contacts.repository';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -25,3 +26,18 @@ export class ListContactsQueryDto extends createZodDto(pageQuerySchema) {}
 
 export const lidMappingSchema = z.object({ phone_number: z.string(), jid: z.string(), lid: z.string() }).meta({ id: 'LidMapping' });
 export class LidPageDto extends createZodDto(pageSchema(lidMappingSchema)) {}
+
+/** A contact as the API shows it. */
+export function toContact(row: ContactRow) {
+  return {
+    id: row.jid,
+    channel_id: row.channelId,
+    phone_number: row.phoneNumber,
+    lid: row.lid,
+    push_name: row.pushName,
+    about: row.about,
+    picture_url: row.pictureUrl,
+    profile_refreshed_at: row.profileAt?.toISOString() ?? null,
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

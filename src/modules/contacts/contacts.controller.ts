@@ -1,51 +1,64 @@
-import { Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { AuditAction } from '../audit/audit-action.decorator';
-import { CurrentKey } from '../auth/current-principal.decorator';
-import { ApiKeyPrincipal } from '../auth/principal';
+import { Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../../platform/openapi/api-route';
+import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
+import { parseRecipient } from '../whatsapp/jid';
 import { ContactDto, ContactPageDto, LidPageDto, ListContactsQueryDto } from './contacts.contracts';
 import { ContactsService } from './contacts.service';
 
-const ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key', 'channel_unavailable'] as const;
+const PROFILE_NEEDS_SOCKET = 'Profiles are looked up on WhatsApp';
+/** Express has decoded the path segment once already; the JID is read as it is. */
+const PROFILE_PATH_IDS = { jid: (jid: string) => parseRecipient(jid, ['jid']) };
 
 @ApiTags('Contacts')
-@ApiBearerAuth()
-@Controller('v1/channels/:channelId/contacts')
+@ChannelController('contacts')
 export class ContactsController {
   constructor(private readonly contacts: ContactsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Contacts backfilled from traffic (push names, phone numbers, LIDs), ordered by JID' })
-  @ApiErrorResponses(...ERRORS, 'validation')
-  @ZodResponse({ status: 200, type: ContactPageDto })
-  list(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListContactsQueryDto) {
-    return this.contacts.list(key, channelId, query);
+  @ApiRoute({
+    summary: 'Contacts backfilled from traffic (push names, phone numbers, LIDs), ordered by JID',
+    status: 200,
+    response: ContactPageDto,
+    errors: ['validation'],
+    needs: 'readable',
+  })
+  list(@Channel() channel: ChannelRef, @Query() query: ListContactsQueryDto) {
+    return this.contacts.list(channel, query);
   }
 
   @Get('lids')
-  @ApiOperation({ summary: 'The phone number ↔ LID map learnt so far' })
-  @ApiErrorResponses(...ERRORS, 'validation')
-  @ZodResponse({ status: 200, type: LidPageDto })
-  lids(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListContactsQueryDto) {
-    return this.contacts.lids(key, channelId, query);
+  @ApiRoute({ summary: 'The phone number ↔ LID map learnt so far', status: 200, response: LidPageDto, errors: ['validation'], needs: 'readable' })
+  lids(@Channel() channel: ChannelRef, @Query() query: ListContactsQueryDto) {
+    return this.contacts.lids(channel, query);
   }
 
   @Get(':jid/profile')
-  @ApiOperation({ summary: 'The same refresh as POST, as a read: looks the profile up on WhatsApp now (connected channels)' })
-  @ApiErrorResponses(...ERRORS, 'validation')
-  @ZodResponse({ status: 200, type: ContactDto })
-  readProfile(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('jid') jid: string) {
-    return this.contacts.profile(key, channelId, jid);
+  @ApiRoute({
+    summary: 'The same refresh as POST, as a read: looks the profile up on WhatsApp now (connected channels)',
+    status: 200,
+    response: ContactDto,
+    errors: ['validation'],
+    needs: 'connected',
+    connectedBecause: PROFILE_NEEDS_SOCKET,
+    pathIds: PROFILE_PATH_IDS,
+  })
+  readProfile(@Channel() channel: ChannelRef, @Param('jid') jid: string) {
+    return this.contacts.profile(channel, jid);
   }
 
   @Post(':jid/profile')
-  @AuditAction('contact.profile_refresh', 'channel')
-  @ApiOperation({ summary: 'Refresh a contact\'s profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)' })
-  @ApiErrorResponses(...ERRORS, 'validation')
-  @ZodResponse({ status: 201, type: ContactDto })
-  profile(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('jid') jid: string) {
-    return this.contacts.profile(key, channelId, jid);
+  @ApiRoute({
+    summary: 'Refresh a contact\'s profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)',
+    status: 201,
+    response: ContactDto,
+    errors: ['validation'],
+    audit: { action: 'contact.profile_refresh', resourceType: 'channel' },
+    needs: 'connected',
+    connectedBecause: PROFILE_NEEDS_SOCKET,
+    pathIds: PROFILE_PATH_IDS,
+  })
+  profile(@Channel() channel: ChannelRef, @Param('jid') jid: string) {
+    return this.contacts.profile(channel, jid);
   }
 }

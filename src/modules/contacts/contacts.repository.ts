@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 
 export type ContactRow = Awaited<ReturnType<PrismaClient['contact']['findUniqueOrThrow']>>;
 
@@ -15,22 +16,32 @@ export interface LearntContact {
 export class ContactsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /** Records what traffic told us; known values are kept when a report lacks them. */
-  async learn(tx: Prisma.TransactionClient | PrismaClient, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
-    await tx.$executeRaw`
+  /**
+   * Records what traffic told us; known values are kept when a report lacks them. A report that changes
+   * nothing writes nothing: the engine reports a message's sender as a contact right after the message,
+   * whose own transaction has already learnt it.
+   */
+  learn(tx: Transaction, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
+    return this.upsert(clientOf(tx), channelId, customerId, contact);
+  }
+
+  learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<unknown> {
+    return this.prisma.$transaction(async (db) => {
+      for (const contact of contacts) await this.upsert(db, channelId, customerId, contact);
+    });
+  }
+
+  private async upsert(db: Prisma.TransactionClient, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
+    await db.$executeRaw`
       INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
       VALUES (${channelId}::uuid, ${contact.jid}, ${customerId}, ${contact.phoneNumber ?? null}, ${contact.lid ?? null}, ${contact.pushName ?? null}, now())
       ON CONFLICT (channel_id, jid) DO UPDATE SET
         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
         lid = COALESCE(EXCLUDED.lid, contacts.lid),
         push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
-        updated_at = now()`;
-  }
-
-  learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<unknown> {
-    return this.prisma.$transaction(async (tx) => {
-      for (const contact of contacts) await this.learn(tx, channelId, customerId, contact);
-    });
+        updated_at = now()
+      WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
+        (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`;
   }
 
   find(channelId: string, jid: string): Promise<ContactRow | null> {

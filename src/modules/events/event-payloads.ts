@@ -141,7 +141,7 @@ export function isEmittedEventType(type: string): type is EmittedEventType {
 export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cause: string }> = {
   'message.received': {
     summary:
-      'A contact sent the channel a message (not a reaction). `message` is the message as GET /v1/channels/{channelId}/messages/{messageId} presents it; inbound media also carry a signed `url` to the bytes (valid MEDIA_URL_TTL_SECONDS).',
+      'A contact sent the channel a message (not a reaction). `message` is the message as GET /v1/channels/{channelId}/messages/{messageId} presents it; inbound media also carry a signed `url` to the bytes, minted as the event is sent (each webhook attempt, each SSE frame) and valid MEDIA_URL_TTL_SECONDS from then.',
     cause: 'The sandbox inbound call that sent it (POST /v1/sandbox/channels/{channelId}/inbound); none for real traffic.',
   },
   'message.sent': { summary: 'WhatsApp accepted a message the channel sent.', cause: 'The send request.' },

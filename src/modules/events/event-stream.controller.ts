@@ -1,12 +1,12 @@
-import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
 import { EventStreamService } from './event-stream.service';
 
 class StreamQueryDto extends createZodDto(
@@ -25,20 +25,18 @@ const SSE_DESCRIPTION =
   'Only events of channels of your key\'s mode. When the key is revoked or expires, the stream ends with a `stream.ended` ' +
   'event (`data: { reason: "auth_invalid" | "auth_expired", message }`). At most SSE_MAX_STREAMS_PER_KEY streams per key at once.';
 
+const STREAM_RESPONSE = { status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } };
+
 @ApiTags('Events')
 @ApiBearerAuth()
-@Controller('v1')
+@Controller('v1/events')
 export class EventStreamController {
-  constructor(
-    private readonly stream: EventStreamService,
-    private readonly access: ChannelAccessService,
-  ) {}
+  constructor(private readonly stream: EventStreamService) {}
 
-  @Get('events')
-  @ApiOperation({ summary: 'Stream every event of your channels', description: SSE_DESCRIPTION })
+  @Get()
+  @ApiRoute({ summary: 'Stream every event of your channels', description: SSE_DESCRIPTION, status: 200, errors: ['auth', 'validation'] })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiResponse({ status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiErrorResponses('auth', 'validation')
+  @ApiResponse(STREAM_RESPONSE)
   async all(
     @CurrentKey() key: ApiKeyPrincipal,
     @Query() query: StreamQueryDto,
@@ -54,21 +52,33 @@ export class EventStreamController {
       after: this.stream.resumePoint(lastEventId, query.after),
     });
   }
+}
 
-  @Get('channels/:channelId/events')
-  @ApiOperation({ summary: 'Stream one channel\'s events', description: SSE_DESCRIPTION })
+/** One channel's stream (deleted channels included: their history stays readable). */
+@ApiTags('Events')
+@ChannelController('events')
+export class ChannelEventStreamController {
+  constructor(private readonly stream: EventStreamService) {}
+
+  @Get()
+  @ApiRoute({
+    summary: 'Stream one channel\'s events',
+    description: SSE_DESCRIPTION,
+    status: 200,
+    errors: ['validation'],
+    needs: 'readable',
+    operationId: 'EventStream_channel',
+  })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiResponse({ status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiErrorResponses('auth', 'validation', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key')
+  @ApiResponse(STREAM_RESPONSE)
   async channel(
     @CurrentKey() key: ApiKeyPrincipal,
-    @Param('channelId') channelId: string,
+    @Channel() channel: ChannelRef,
     @Query() query: StreamQueryDto,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
     await this.stream.open(request, response, {
       customerId: key.customerId,
       apiKeyId: key.apiKeyId,

@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { AccountsService } from '../accounts/accounts.service';
+import { MediaLinks } from '../media/media-links';
 import { DomainEvent } from './domain-event';
 import { EventNotice, EventStreamListener, StreamWaker } from './event-stream.listener';
 import { EventStreamSlots } from './event-stream.slots';
@@ -63,6 +65,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
     private readonly listener: EventStreamListener,
     private readonly accounts: AccountsService,
     private readonly slots: EventStreamSlots,
+    private readonly mediaLinks: MediaLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,8 +83,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
   /** Runs before the HTTP server closes: no stream may still be open then, nor querying a closing database. */
   async beforeApplicationShutdown(): Promise<void> {
     this.onModuleDestroy();
-    const done = Promise.allSettled([...this.streams].map((stream) => stream.done));
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
+    await settlesWithin(Promise.allSettled([...this.streams].map((stream) => stream.done)), DRAIN_MS);
   }
 
   /** Last-Event-ID wins over ?after=; a header that is not one of our ids is invalid_request. */
@@ -160,7 +162,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
         const batch = await this.events.listAfter({ ...scope, afterSeq: cursor, take: BATCH });
         if (closed) break;
         for (const event of batch) {
-          response.write(format(event));
+          response.write(format(event, this.mediaLinks));
           cursor = event.seq;
         }
         if (batch.length === BATCH || woken) continue;
@@ -231,7 +233,7 @@ function keyEndedNote(code: 'auth_invalid' | 'auth_expired'): string {
   return `: ${reason}; stream closed\nevent: stream.ended\ndata: ${JSON.stringify({ reason: code, message: `This stream ended: ${reason}.` })}\n\n`;
 }
 
-function format(event: DomainEvent): string {
+function format(event: DomainEvent, mediaLinks: MediaLinks): string {
   const data = {
     id: event.id,
     type: event.type,
@@ -239,7 +241,8 @@ function format(event: DomainEvent): string {
     created_at: event.occurredAt.toISOString(),
     // The request that caused the event, as webhooks carry it in X-WhatIsUp-Correlation-Id.
     correlation_id: event.correlationId ?? null,
-    payload: event.payload,
+    // Signed media links are minted as the event is written, so a replay hours later carries working ones.
+    payload: mediaLinks.inPayload(event.type, event.payload),
   };
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
 
 type Row = Awaited<ReturnType<PrismaClient['domainEvent']['findUniqueOrThrow']>>;
@@ -38,14 +39,14 @@ function where(filter: EventFilter): Prisma.DomainEventWhereInput {
 export class EventsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async insert(tx: Prisma.TransactionClient, id: string, input: DomainEventInput): Promise<DomainEvent> {
-    const row = await tx.domainEvent.create({
+  async insert(tx: Transaction, id: string, input: DomainEventInput): Promise<DomainEvent> {
+    const row = await clientOf(tx).domainEvent.create({
       data: {
         id,
         type: input.type,
         customerId: input.customerId,
         channelId: input.channelId,
-        payload: input.payload as Prisma.InputJsonValue,
+        payload: input.payload,
         correlationId: input.correlationId ?? null,
       },
     });

@@ -1,14 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
-import { PRISMA } from '../../platform/database/database.module';
-import { newId } from '../../platform/ids';
-import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Transaction } from '../../platform/database/transactions';
+import { DomainEvent, DomainEventInput } from './domain-event';
 import { EVENT_PAYLOADS } from './event-payloads';
 import { EventFilter, EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
 export interface TransactionalEventSubscriber {
-  onEventInTransaction(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void>;
+  onEventInTransaction(tx: Transaction, event: DomainEvent): Promise<void>;
 }
 
 /** Runs after the commit: hand-off to queues and live streams. Must not throw; failures are recovered by sweeps. */
@@ -17,8 +15,8 @@ export interface CommittedEventSubscriber {
 }
 
 /**
- * The one way state changes become events. Producers call `publishInTransaction` inside the transaction
- * that changes state, then `committed` once it has committed; or `publish` for an event on its own.
+ * The event log and its subscribers. State changes become events through the `Outbox` (outbox.ts), which
+ * appends them here inside the producer's transaction and notifies committed subscribers after the commit.
  */
 @Injectable()
 export class EventsService {
@@ -26,10 +24,7 @@ export class EventsService {
   private readonly transactional: TransactionalEventSubscriber[] = [];
   private readonly committedSubscribers: CommittedEventSubscriber[] = [];
 
-  constructor(
-    private readonly events: EventsRepository,
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
-  ) {}
+  constructor(private readonly events: EventsRepository) {}
 
   subscribeInTransaction(subscriber: TransactionalEventSubscriber): void {
     this.transactional.push(subscriber);
@@ -39,16 +34,16 @@ export class EventsService {
     this.committedSubscribers.push(subscriber);
   }
 
-  /** `payload` is typed by `type` (event-payloads.ts): a producer cannot publish another shape. */
-  async publishInTransaction<T extends DomainEventType>(tx: Prisma.TransactionClient, typed: DomainEventInput<T>): Promise<DomainEvent> {
-    const input = typed as DomainEventInput; // a generic union does not narrow; it was checked at the call site
+  /** For the outbox: writes the event and runs the transactional subscribers, in the producer's transaction. */
+  async appendInTransaction(tx: Transaction, id: string, input: DomainEventInput): Promise<DomainEvent> {
     this.checkPayload(input);
-    const event = await this.events.insert(tx, newId('evt'), input);
+    const event = await this.events.insert(tx, id, input);
     for (const subscriber of this.transactional) await subscriber.onEventInTransaction(tx, event);
     return event;
   }
 
-  async committed(events: DomainEvent[]): Promise<void> {
+  /** For the outbox, after the commit. */
+  async notifyCommitted(events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     for (const subscriber of this.committedSubscribers) {
       try {
@@ -57,12 +52,6 @@ export class EventsService {
         this.logger.error({ err: error }, 'a committed-event subscriber failed; its sweep will catch up');
       }
     }
-  }
-
-  async publish<T extends DomainEventType>(input: DomainEventInput<T>): Promise<DomainEvent> {
-    const event = await this.prisma.$transaction((tx) => this.publishInTransaction(tx, input));
-    await this.committed([event]);
-    return event;
   }
 
   /**

@@ -1,19 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
+import { withTimeout } from '../../platform/async';
 import type { PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { REDIS } from '../../platform/redis/redis-connection';
 
 const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, label: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Readiness probes of the gateway's dependencies; each reports its latency or why it failed. */
 @Injectable()
@@ -36,7 +29,7 @@ export class DependencyIndicators {
     const session = this.health.check(key);
     const started = performance.now();
     try {
-      await withTimeout(check(), key);
+      await withTimeout(check(), CHECK_TIMEOUT_MS, key);
       return session.up({ latency_ms: Math.round(performance.now() - started) });
     } catch (error) {
       return session.down({ message: error instanceof Error ? error.message : String(error) });

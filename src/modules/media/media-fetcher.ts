@@ -25,12 +25,17 @@ export interface FetchOptions {
 }
 
 /**
- * GETs a customer's `source_url` through the egress guard and hands the body to `consume`. Every hop of a
- * redirect is checked by the guard like the first URL (and connected through its agents, so a name that
- * resolves to an internal address is refused too). One deadline covers connecting, redirects and reading
- * the body; a declared Content-Length over the limit is refused before reading.
+ * GETs a customer's `source_url` through the egress guard and hands the body (and its declared type) to
+ * `consume`. Every hop of a redirect is checked by the guard like the first URL (and connected through its
+ * agents, so a name that resolves to an internal address is refused too). One deadline covers connecting,
+ * redirects and reading the body; a declared Content-Length over the limit is refused before reading.
  */
-export async function fetchMedia<T>(guard: EgressGuard, url: string, options: FetchOptions, consume: (body: Readable) => Promise<T>): Promise<T> {
+export async function fetchMedia<T>(
+  guard: EgressGuard,
+  url: string,
+  options: FetchOptions,
+  consume: (body: Readable, source: { contentType?: string }) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
@@ -55,7 +60,7 @@ export async function fetchMedia<T>(guard: EgressGuard, url: string, options: Fe
       }
       controller.signal.addEventListener('abort', () => response.destroy(timeoutError(options.timeoutMs)), { once: true });
       try {
-        return await consume(response);
+        return await consume(response, { contentType: response.headers['content-type']?.split(';')[0].trim() || undefined });
       } catch (error) {
         if (controller.signal.aborted) throw timeoutError(options.timeoutMs);
         throw error;

@@ -2,13 +2,10 @@ import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullm
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
-import { QUEUES } from '../../platform/queues/queue-names';
+import { JOBS } from '../../platform/queues/jobs';
 import { MediaStorage } from './media-storage';
 import { MediaService } from './media.service';
 
-/** The repeatable job of the maintenance queue that deletes media past retention. Never rename it. */
-export const MEDIA_RETENTION_JOB = 'media-retention';
-const EVERY_MS = 60 * 60 * 1000;
 const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -16,14 +13,14 @@ const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
  * process at boot, so there is one schedule however many processes run, and BullMQ hands each run to one
  * worker; the sweep itself is idempotent (see MediaService.sweepRetention).
  */
-@Processor(QUEUES.maintenance)
+@Processor(JOBS.mediaRetention.queue)
 export class MediaRetentionProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(MediaRetentionProcessor.name);
 
   constructor(
     private readonly media: MediaService,
     private readonly storage: MediaStorage,
-    @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
+    @InjectQueue(JOBS.mediaRetention.queue) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -32,13 +29,10 @@ export class MediaRetentionProcessor extends WorkerHost implements OnApplication
   async onApplicationBootstrap(): Promise<void> {
     try {
       if (this.config.media.retentionDays > 0) {
-        await this.queue.upsertJobScheduler(
-          MEDIA_RETENTION_JOB,
-          { every: EVERY_MS },
-          { name: MEDIA_RETENTION_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-        );
+        const job = JOBS.mediaRetention;
+        await this.queue.upsertJobScheduler(job.schedulerId, { every: job.everyMs }, { name: job.name, opts: job.options });
       } else {
-        await this.queue.removeJobScheduler(MEDIA_RETENTION_JOB);
+        await this.queue.removeJobScheduler(JOBS.mediaRetention.schedulerId);
       }
     } catch (error) {
       // Redis was checked at boot; a hiccup here only delays retention to the next start.
@@ -47,7 +41,7 @@ export class MediaRetentionProcessor extends WorkerHost implements OnApplication
   }
 
   async process(job: Job): Promise<{ deleted: number; staleStaging: number } | undefined> {
-    if (job.name !== MEDIA_RETENTION_JOB) {
+    if (job.name !== JOBS.mediaRetention.name) {
       this.logger.warn({ job: job.name }, 'maintenance job with no handler, dropped');
       return undefined;
     }

@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { principalOf } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import { channelOf } from '../channels/channel-route';
 import { MediaStorage, MediaTooLargeError } from './media-storage';
 import type { UploadedMedia } from './media.service';
 
@@ -17,9 +16,10 @@ interface MulterFile {
 }
 
 /**
- * Parses `multipart/form-data` uploads of `POST /v1/channels/{id}/media` (other bodies pass untouched).
+ * Parses `multipart/form-data` uploads of `POST /v1/channels/{channelId}/media` (other bodies pass untouched).
  * The `file` part is streamed straight into the media storage's staging area, hashed and measured on the
  * way, so an upload is never held in memory; `request.file.staged` is what the service commits or drops.
+ * It runs after ChannelAccessGuard, so nothing is staged for a channel the key may not upload to.
  */
 @Injectable()
 export class MediaUploadInterceptor implements NestInterceptor {
@@ -27,7 +27,6 @@ export class MediaUploadInterceptor implements NestInterceptor {
 
   constructor(
     storage: MediaStorage,
-    private readonly access: ChannelAccessService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const maxBytes = config.media.maxBytes;
@@ -55,9 +54,7 @@ export class MediaUploadInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<Request>();
     if (request.is('multipart/form-data')) {
-      const principal = principalOf(request);
-      if (principal?.kind !== 'api_key') throw new AppError('auth_missing', 'This route needs an API key.');
-      await this.access.require(principal, String(request.params.channelId));
+      if (!channelOf(request)) throw new Error('MediaUploadInterceptor runs only on a route of a ChannelController');
       const response = context.switchToHttp().getResponse<Response>();
       await new Promise<void>((resolve, reject) => {
         this.upload(request, response, (error: unknown) => (error ? reject(toAppError(error)) : resolve()));

@@ -33,14 +33,12 @@ export const createMediaSchema = z.object({
   mime_type: z.string().min(3).max(255).describe('The declared type; checked against the bytes.'),
   filename: filenameSchema.optional(),
 });
-export type CreateMediaInput = z.infer<typeof createMediaSchema>;
 
 /** The text fields of a multipart upload (the file is the `file` part). */
 export const uploadMediaFieldsSchema = z.object({
   mime_type: z.string().min(3).max(255).optional(),
   filename: filenameSchema.optional(),
 });
-export type UploadMediaFields = z.infer<typeof uploadMediaFieldsSchema>;
 
 export class MediaDto extends createZodDto(topLevel(mediaSchema)) {}
 export class MediaPageDto extends createZodDto(pageSchema(mediaSchema)) {}

@@ -3,9 +3,11 @@ import { Module } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { QUEUES } from '../../platform/queues/queue-names';
+import { AccountsModule } from '../accounts/accounts.module';
 import { ChannelsModule } from '../channels/channels.module';
 import { LocalMediaStorage } from './local-media-storage';
 import { MediaController } from './media.controller';
+import { MediaLinks } from './media-links';
 import { MediaMetrics } from './media.metrics';
 import { MediaRepository } from './media.repository';
 import { MediaRetentionProcessor } from './media-retention.processor';
@@ -25,20 +27,22 @@ function createMediaStorage(config: AppConfig): MediaStorage {
 /**
  * Media stored once and sent many times: fetched from a URL or uploaded, kept content-addressed in
  * DATA_DIR/media (or an S3-compatible bucket), served through signed public links, deleted by retention when no message used them.
- * Other modules use MediaService (storeInbound, read, signedUrl, markUsed) and the table in media-types.
+ * Other modules use MediaService (storeInbound, read, signedUrl, markUsed, fetchForSend), MediaLinks (signed links
+ * in events as they are sent) and the table in media-types.
  */
 @Module({
-  imports: [ChannelsModule, BullModule.registerQueue({ name: QUEUES.maintenance })],
+  imports: [AccountsModule, ChannelsModule, BullModule.registerQueue({ name: QUEUES.maintenance })],
   controllers: [MediaController, PublicMediaController],
   providers: [
     MediaRepository,
     MediaMetrics,
     MediaService,
+    MediaLinks,
     MediaUploadInterceptor,
     MediaRetentionProcessor,
     { provide: MediaStorage, inject: [APP_CONFIG], useFactory: createMediaStorage },
     { provide: MediaUrlSigner, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new MediaUrlSigner(config.secrets.mediaSigningSecret) },
   ],
-  exports: [MediaService],
+  exports: [MediaService, MediaLinks],
 })
 export class MediaModule {}

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '../../platform/database';
+import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 
 export type MediaRow = Awaited<ReturnType<PrismaClient['media']['findUniqueOrThrow']>>;
 const STORE_TIMEOUT_MS = 10 * 60 * 1000;
-type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export interface NewMedia {
   id: string;
@@ -96,6 +95,6 @@ export class MediaRepository {
   }
 }
 
-async function lockSha(tx: Transaction, sha256: string): Promise<void> {
+async function lockSha(tx: Prisma.TransactionClient, sha256: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`media:${sha256}`}))`;
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
+import { parseOrThrow } from '../../platform/http/parse';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { AccountsService } from '../accounts/accounts.service';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { createMediaSchema, MediaView, uploadMediaFieldsSchema } from './media.contracts';
 import { MediaRepository, MediaRow } from './media.repository';
 import { fetchMedia, MediaFetchError } from './media-fetcher';
@@ -43,7 +44,7 @@ export interface StoredMedia {
 export class MediaService {
   constructor(
     private readonly media: MediaRepository,
-    private readonly access: ChannelAccessService,
+    private readonly accounts: AccountsService,
     private readonly storage: MediaStorage,
     private readonly signer: MediaUrlSigner,
     private readonly guard: EgressGuard,
@@ -54,9 +55,9 @@ export class MediaService {
   // ---- API routes ------------------------------------------------------------------------------
 
   /** `POST /v1/channels/{id}/media`: a JSON body with source_url, or a multipart upload (`file`). */
-  async create(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
+  async create(key: ApiKeyPrincipal, channel: ChannelRef, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     try {
-      return await this.createMedia(key, channelId, body, file);
+      return await this.createMedia(key, channel, body, file);
     } catch (error) {
       const reason = (error as AppError).details as { reason?: unknown } | undefined;
       if (error instanceof AppError && typeof reason?.reason === 'string') this.metrics.refused.inc({ reason: reason.reason });
@@ -66,13 +67,12 @@ export class MediaService {
     }
   }
 
-  private async createMedia(key: ApiKeyPrincipal, channelId: string, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
-    const channel = await this.access.require(key, channelId);
+  private async createMedia(key: ApiKeyPrincipal, channel: ChannelRef, body: unknown, file: UploadedMedia | undefined): Promise<MediaView> {
     if (file) {
       // The upload was staged under the gateway-wide limit; the plan's may be lower.
       const limit = this.limitFor(key);
       if (file.staged.size > limit) throw tooLarge(limit, { size: file.staged.size });
-      const fields = parse(uploadMediaFieldsSchema, body ?? {});
+      const fields = parseOrThrow(uploadMediaFieldsSchema, body ?? {});
       const declared =
         fields.mime_type ??
         (normalizeMimeType(file.mimetype) !== 'application/octet-stream' ? file.mimetype : undefined) ??
@@ -85,9 +85,10 @@ export class MediaService {
       });
       return this.view(row);
     }
-    const input = parse(createMediaSchema, body);
+    const input = parseOrThrow(createMediaSchema, body);
     this.requireAcceptedType(input.mime_type);
-    const staged = await this.fetch(input.source_url, this.limitFor(key));
+    const maxBytes = this.limitFor(key);
+    const staged = await this.fetch(input.source_url, maxBytes, (body) => this.storage.stage(body, { maxBytes }));
     const row = await this.accept(channel.id, channel.customerId, staged, input.mime_type, {
       filename: input.filename ?? filenameFromUrl(input.source_url),
       source: 'url',
@@ -96,19 +97,16 @@ export class MediaService {
     return this.view(row);
   }
 
-  async get(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<MediaView> {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async get(channel: ChannelRef, mediaId: string): Promise<MediaView> {
     return this.view(await this.require(channel.id, mediaId));
   }
 
-  async list(key: ApiKeyPrincipal, channelId: string, query: PageQuery) {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async list(channel: ChannelRef, query: PageQuery) {
     const rows = await this.media.list({ channelId: channel.id, before: decodeCursor(query.cursor, idOf('med')), take: query.limit + 1 });
     return toPage(rows, query.limit, (row) => this.view(row));
   }
 
-  async remove(key: ApiKeyPrincipal, channelId: string, mediaId: string): Promise<void> {
-    const channel = await this.access.require(key, channelId, { allowDeleted: true });
+  async remove(channel: ChannelRef, mediaId: string): Promise<void> {
     await this.require(channel.id, mediaId);
     if (await this.deleteRecord(mediaId)) this.metrics.deleted.inc({ cause: 'api' });
   }
@@ -166,6 +164,28 @@ export class MediaService {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return { media, bytes: Buffer.concat(chunks) };
+  }
+
+  /**
+   * The bytes of a message sent by `source_url`, fetched when it is dispatched: by the fetcher and within
+   * the limits of POST /media (every redirect hop through the egress guard, the customer's plan limit), and
+   * refused with its errors. They are handed to WhatsApp, not stored.
+   */
+  async fetchForSend(customerId: string, url: string): Promise<{ bytes: Buffer; mimeType?: string }> {
+    const maxBytes = await this.limitOfCustomer(customerId);
+    return this.fetch(url, maxBytes, async (body, source) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          body.destroy();
+          throw new MediaTooLargeError(maxBytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return { bytes: Buffer.concat(chunks), mimeType: source.contentType };
+    });
   }
 
   /** Metadata only, or null when the media does not exist (in that channel, when given). */
@@ -230,10 +250,19 @@ export class MediaService {
     return Math.min(this.config.media.maxBytes, key.plan.mediaMaxBytes ?? Number.POSITIVE_INFINITY);
   }
 
-  private async fetch(url: string, maxBytes: number): Promise<StagedObject> {
+  /** The plan's media limit of a customer, for work done without its key at hand. */
+  private async limitOfCustomer(customerId: string): Promise<number> {
+    return Math.min(this.config.media.maxBytes, (await this.accounts.mediaLimitOf(customerId)) ?? Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Fetches a source_url within `maxBytes`; every failure is the AppError POST /media answers with
+   * (invalid_request with `details.reason`), whoever asked.
+   */
+  private async fetch<T>(url: string, maxBytes: number, consume: (body: Readable, source: { contentType?: string }) => Promise<T>): Promise<T> {
     const { fetchTimeoutMs } = this.config.media;
     try {
-      return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, (body) => this.storage.stage(body, { maxBytes }));
+      return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, consume);
     } catch (error) {
       if (error instanceof MediaTooLargeError) throw tooLarge(maxBytes);
       if (error instanceof MediaFetchError) {
@@ -326,14 +355,6 @@ export function toStoredMedia(row: MediaRow): StoredMedia {
     inUse: row.inUse,
     createdAt: row.createdAt,
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
-  const where = issues[0]?.path.length ? issues[0].path.join('.') : 'request';
-  throw new AppError('invalid_request', `Invalid ${where}: ${issues[0]?.message ?? 'validation failed'}.`, { details: { issues } });
 }
 
 function tooLarge(maxBytes: number, extra: Record<string, unknown> = {}): AppError {

@@ -3,18 +3,19 @@ import type { InboundWireMessage, WireReceipt } from '../../engine/message-conte
 import { MessagingPort } from '../../engine/ports/messaging.port';
 import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-events';
 import { SessionManager } from '../../engine/session-manager';
+import { KeyedLanes } from '../../platform/async';
 import { newId } from '../../platform/ids';
+import { ChannelsService } from '../channels/channels.service';
 import { ChatsService } from '../chats/chats.service';
 import { ContactsService } from '../contacts/contacts.service';
-import type { DomainEvent } from '../events/domain-event';
 import { causeKey, EventCauses } from '../events/event-causes';
-import { EventsService } from '../events/events.service';
+import { Outbox } from '../events/outbox';
 import { MediaService } from '../media/media.service';
-import { fromWire, toWire } from './message-content';
-import { presentable, toMessage } from './message.mapper';
+import { keyOfStoredMessage } from '../whatsapp/jid';
+import { fromWire, isMediaMessage, MediaType, mediaBodyOf, StoredBody, storedMessageOf, toWire } from './message-content';
+import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
-import { MessageType } from './messages.contracts';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, reactionTargetOf } from './messages.repository';
 
 /**
  * What the engine reports about messages: inbound messages (stored once per WhatsApp id, chat and contact
@@ -24,7 +25,7 @@ import { MessagesRepository } from './messages.repository';
 @Injectable()
 export class InboundMessages implements OnModuleInit {
   private readonly logger = new Logger(InboundMessages.name);
-  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly lanes = new KeyedLanes();
   private readonly owners = new Map<string, { customerId: string; mode: 'live' | 'test' }>();
 
   constructor(
@@ -34,7 +35,8 @@ export class InboundMessages implements OnModuleInit {
     private readonly status: MessageStatusService,
     private readonly chats: ChatsService,
     private readonly contacts: ContactsService,
-    private readonly events: EventsService,
+    private readonly outbox: Outbox,
+    private readonly channels: ChannelsService,
     private readonly media: MediaService,
     private readonly causes: EventCauses,
   ) {}
@@ -43,29 +45,25 @@ export class InboundMessages implements OnModuleInit {
     this.messaging.setMessageLookup(async (channelId, waMessageId) => {
       const row = await this.messages.findByWaId(channelId, waMessageId);
       if (!row || row.direction !== 'outbound') return undefined;
+      const stored = storedMessageOf(row);
+      if (isMediaMessage(stored)) return undefined;
       try {
-        return toWire(row.type as MessageType, row.content as Record<string, unknown>);
+        return toWire(stored, reactionTargetOf(row));
       } catch {
         return undefined;
       }
     });
-    const enqueue = (channelId: string, event: MessagingEvent | ContactsEvent) => {
-      const previous = this.lanes.get(channelId) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.handle(channelId, event))
+    const apply = (channelId: string, event: MessagingEvent | ContactsEvent) =>
+      this.lanes
+        .run(channelId, () => this.handle(channelId, event))
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'message event not applied'));
-      this.lanes.set(channelId, next);
-      void next.finally(() => {
-        if (this.lanes.get(channelId) === next) this.lanes.delete(channelId);
-      });
-    };
-    this.sessions.onChannelEvent('messages', enqueue);
-    this.sessions.onChannelEvent('contacts', enqueue);
+    this.sessions.onChannelEvent('messages', apply);
+    this.sessions.onChannelEvent('contacts', apply);
   }
 
   /** Resolves once every event reported so far for the channel is applied (tests, shutdown). */
   async drained(channelId: string): Promise<void> {
-    await this.lanes.get(channelId);
+    await this.lanes.drained(channelId);
   }
 
   private async handle(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
@@ -79,7 +77,7 @@ export class InboundMessages implements OnModuleInit {
   private async owner(channelId: string) {
     let owner = this.owners.get(channelId);
     if (!owner) {
-      owner = (await this.messages.channelOwner(channelId)) ?? undefined;
+      owner = (await this.channels.owner(channelId)) ?? undefined;
       if (owner) this.owners.set(channelId, owner);
     }
     return owner;
@@ -97,7 +95,7 @@ export class InboundMessages implements OnModuleInit {
    * Inbound media bytes go to the media module (its media_id is in the content). When the download fails the
    * metadata is kept with `media_id: null` and the reason; the bytes are not fetched again later.
    */
-  private async storeMedia(channelId: string, customerId: string, message: InboundWireMessage, body: Record<string, unknown>): Promise<void> {
+  private async storeMedia(channelId: string, customerId: string, message: InboundWireMessage, body: StoredBody<MediaType>): Promise<void> {
     const wire = message.content as { mimeType?: string; fileName?: string };
     try {
       const bytes = await message.download!();
@@ -111,28 +109,19 @@ export class InboundMessages implements OnModuleInit {
     }
   }
 
-  /** Webhook consumers get a signed link to inbound media (valid MEDIA_URL_TTL_SECONDS). */
-  private withMediaLink<M extends Record<string, unknown>>(message: M, type: string): M {
-    const body = message[type] as { media_id?: string | null } | undefined;
-    if (!body?.media_id) return message;
-    return { ...message, [type]: { ...body, url: this.media.signedUrl(body.media_id).url } };
-  }
-
   async receive(channelId: string, owner: { customerId: string; mode: 'live' | 'test' }, message: InboundWireMessage): Promise<void> {
     // Delivered twice (offline queue, retries): nothing to download or store again.
     if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
-    const { type, content } = fromWire(message.content);
-    if (message.download) await this.storeMedia(channelId, owner.customerId, message, content[type] as Record<string, unknown>);
-    if (message.content.type === 'reaction') {
+    const stored = fromWire(message.content);
+    if (message.download && isMediaMessage(stored)) await this.storeMedia(channelId, owner.customerId, message, mediaBodyOf(stored));
+    if (stored.type === 'reaction' && message.content.type === 'reaction') {
       const target = await this.messages.findByWaId(channelId, message.content.target.waMessageId);
-      (content.reaction as Record<string, unknown>).message_id = target?.id ?? null;
+      stored.content.reaction.message_id = target?.id ?? null;
     }
     const fromMe = message.key.fromMe;
-    const published: DomainEvent[] = [];
-    await this.messages.transaction(async (tx) => {
-      const id = newId('msg');
-      const inserted = await this.messages.insertIfNew(tx, {
-        id,
+    await this.outbox.run(async (tx, publish) => {
+      const row = await this.messages.insertIfNew(tx, {
+        id: newId('msg'),
         customerId: owner.customerId,
         channelId,
         mode: owner.mode,
@@ -140,32 +129,29 @@ export class InboundMessages implements OnModuleInit {
         direction: fromMe ? 'outbound' : 'inbound',
         chatJid: message.key.chatJid,
         senderJid: fromMe ? null : message.senderJid,
-        type,
-        content: content as object,
+        type: stored.type,
+        content: stored.content,
         status: fromMe ? 'sent' : 'received',
         waMessageId: message.key.waMessageId,
         pushName: fromMe ? null : (message.pushName ?? null),
         waTimestamp: message.timestamp,
         sentAt: fromMe ? message.timestamp : null,
       });
-      if (!inserted) return; // delivered twice (offline queue, retries): stored once, announced once
-      await this.chats.touch(tx, { channelId, customerId: owner.customerId, jid: message.key.chatJid, at: message.timestamp, incoming: !fromMe });
+      if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
+      await this.chats.touch(tx, { channelId, customerId: owner.customerId, key: keyOfStoredMessage(row), at: message.timestamp, incoming: !fromMe });
       if (!fromMe && message.senderJid) {
         await this.contacts.learnInTransaction(tx, channelId, owner.customerId, { jid: message.senderJid, pushName: message.pushName });
       }
       if (fromMe) return;
-      const row = (await this.messages.find(id, tx))!;
-      published.push(
-        await this.events.publishInTransaction(tx, {
-          type: type === 'reaction' ? 'message.reaction' : 'message.received',
-          customerId: owner.customerId,
-          channelId,
-          payload: { message_id: row.id, chat_id: row.chatJid, message: this.withMediaLink(presentable(toMessage(row)), type) },
-          // A message sent through the sandbox API was caused by that request; real traffic has no cause.
-          correlationId: this.causes.take(causeKey.inbound(channelId, message.key.waMessageId)),
-        }),
-      );
+      publish({
+        type: stored.type === 'reaction' ? 'message.reaction' : 'message.received',
+        customerId: owner.customerId,
+        channelId,
+        // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
+        payload: { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) },
+        // A message sent through the sandbox API was caused by that request; real traffic has no cause.
+        correlationId: this.causes.take(causeKey.inbound(channelId, message.key.waMessageId)),
+      });
     });
-    await this.events.committed(published);
   }
 }

@@ -1,73 +1,79 @@
+import type { z } from 'zod';
 import type { WireContent, WireMessageKey } from '../../engine/message-content';
 import { AppError } from '../../platform/errors/app-error';
-import type { z } from 'zod';
-import type { contactBody, interactiveBody, MessageType, SendMessageInput, templateBody } from './messages.contracts';
+import { buildVcard, readVcard } from '../whatsapp/vcard';
+import { interactiveBody, MEDIA_TYPES, MessageType, SendMessageInput, STORED_CONTENT_SCHEMAS, templateBody } from './messages.contracts';
 
-/** The stored content of a message: `{ [type]: body }`, the same shape as the send request's. */
-export type StoredContent = Record<string, unknown>;
+/** A stored message's type: a type of the API, or one the gateway received but does not read. */
+export type StoredType = MessageType | 'unsupported';
 
-/** E.164 numbers, user JIDs, LIDs and group JIDs → the JID to send to; anything else is invalid_request on `field`. */
-export function parseRecipient(to: string, field: (string | number)[] = ['to']): string {
-  const value = to.trim();
-  let match: RegExpMatchArray | null;
-  if ((match = value.match(/^\+?([1-9]\d{6,14})$/))) return `${match[1]}@s.whatsapp.net`;
-  if ((match = value.match(/^([1-9]\d{6,14})(?::\d+)?@(s\.whatsapp\.net|c\.us)$/))) return `${match[1]}@s.whatsapp.net`;
-  if (/^\d{1,20}@lid$/.test(value)) return value;
-  if (/^\d{5,30}(-\d{1,20})?@g\.us$/.test(value)) return value;
-  throw new AppError('invalid_request', `Invalid ${field.join('.')}: not an E.164 number, user JID, LID or group JID.`, {
-    details: { issues: [{ path: field, code: 'invalid_recipient', message: 'must be an E.164 number (+15551234567), a user JID (…@s.whatsapp.net), a LID (…@lid) or a group JID (…@g.us)' }] },
-  });
+/** The body of one type, as stored and as the API shows it (STORED_CONTENT_SCHEMAS). */
+export type StoredBody<T extends StoredType> = z.output<(typeof STORED_CONTENT_SCHEMAS)[T]>;
+
+/**
+ * A message's type and content, `{ [type]: body }` (the shape of a send), as one union discriminated by `type`:
+ * a switch on `type` gives the body its shape.
+ */
+export type StoredMessage = { [T in StoredType]: { type: T; content: { [K in T]: StoredBody<K> } } }[StoredType];
+export type StoredContent = StoredMessage['content'];
+
+export type MediaType = (typeof MEDIA_TYPES)[number];
+export type StoredMediaMessage = Extract<StoredMessage, { type: MediaType }>;
+
+export function isMediaMessage(message: StoredMessage): message is StoredMediaMessage {
+  return (MEDIA_TYPES as readonly string[]).includes(message.type);
+}
+
+/** The body of a stored media message (the bodies of the media types share one shape). */
+export function mediaBodyOf(message: StoredMediaMessage): StoredBody<MediaType> {
+  switch (message.type) {
+    case 'image':
+      return message.content.image;
+    case 'video':
+      return message.content.video;
+    case 'audio':
+      return message.content.audio;
+    case 'document':
+      return message.content.document;
+    case 'sticker':
+      return message.content.sticker;
+  }
 }
 
 /**
- * Whether a value has the shape of a JID the gateway stores (user, LID, group, broadcast list): the keys of
- * chats and contacts, which their cursors carry.
+ * A row's `type` and `content` columns, read back. The database holds only what `contentOf` and `fromWire`
+ * wrote, so the pair is trusted as the union it was written from.
  */
-export function isJid(value: string): boolean {
-  return /^[0-9A-Za-z._:+-]{1,128}@[a-z0-9.]{1,64}$/.test(value);
+export function storedMessageOf(row: { type: string; content: unknown }): StoredMessage {
+  return { type: row.type, content: row.content } as StoredMessage;
 }
 
-/** The phone number of a user JID, E.164; null for LIDs and groups. */
-export function phoneOf(jid: string): string | null {
-  const match = jid.match(/^(\d+)(?::\d+)?@s\.whatsapp\.net$/);
-  return match ? `+${match[1]}` : null;
-}
-
-export function contentOf(input: SendMessageInput): StoredContent {
-  const body = (input as unknown as Record<string, unknown>)[input.type];
-  if (input.type === 'contact') {
-    const contact = body as z.infer<typeof contactBody>;
-    return { contact: { ...contact, vcard: contact.vcard ?? buildVcard(contact) } };
+/** What a send stores: its body under its type, a contact card with its vCard built. */
+export function contentOf(input: SendMessageInput): StoredMessage {
+  switch (input.type) {
+    case 'text':
+      return { type: 'text', content: { text: input.text } };
+    case 'image':
+      return { type: 'image', content: { image: input.image } };
+    case 'video':
+      return { type: 'video', content: { video: input.video } };
+    case 'audio':
+      return { type: 'audio', content: { audio: input.audio } };
+    case 'document':
+      return { type: 'document', content: { document: input.document } };
+    case 'sticker':
+      return { type: 'sticker', content: { sticker: input.sticker } };
+    case 'location':
+      return { type: 'location', content: { location: input.location } };
+    case 'contact':
+      return { type: 'contact', content: { contact: { ...input.contact, vcard: input.contact.vcard ?? buildVcard(input.contact) } } };
+    case 'reaction':
+      return { type: 'reaction', content: { reaction: input.reaction } };
+    case 'template':
+      return { type: 'template', content: { template: input.template } };
+    case 'interactive':
+      return { type: 'interactive', content: { interactive: input.interactive } };
   }
-  return { [input.type]: body };
-}
-
-export function buildVcard(contact: z.infer<typeof contactBody>): string {
-  const lines = ['BEGIN:VCARD', 'VERSION:3.0', `FN:${escape(contact.name)}`];
-  if (contact.organization) lines.push(`ORG:${escape(contact.organization)}`);
-  for (const { phone, type } of contact.phones) {
-    const digits = phone.replace(/\D/g, '');
-    lines.push(`TEL;type=${(type ?? 'CELL').toUpperCase()};waid=${digits}:${phone}`);
-  }
-  lines.push('END:VCARD');
-  return lines.join('\n');
-}
-
-function escape(value: string): string {
-  return value.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
-}
-
-/** An inbound contact card: the name, the numbers its vCard lists, and the vCard itself. */
-export function readVcard(displayName: string, vcard: string): StoredContent {
-  const phones: { phone: string; type?: string }[] = [];
-  for (const line of vcard.split(/\r?\n/)) {
-    if (!/^(item\d+\.)?TEL/i.test(line)) continue;
-    const waid = line.match(/waid=(\d+)/i)?.[1];
-    const raw = waid ?? line.slice(line.lastIndexOf(':') + 1).replace(/\D/g, '');
-    if (raw) phones.push({ phone: `+${raw}`, ...(line.match(/type=([A-Z]+)/i) ? { type: line.match(/type=([A-Z]+)/i)![1].toUpperCase() } : {}) });
-  }
-  const organization = vcard.match(/^ORG:(.*)$/im)?.[1];
-  return { name: displayName || (vcard.match(/^FN:(.*)$/im)?.[1] ?? ''), phones, ...(organization ? { organization } : {}), vcard };
 }
 
 export function renderTemplate(t: z.infer<typeof templateBody>): string {
@@ -110,38 +116,33 @@ export function renderInteractive(i: z.infer<typeof interactiveBody>): string {
 }
 
 /**
- * What the engine sends for a stored outbound message. Media is resolved by the caller (bytes);
- * a reaction needs the key of the message it reacts to.
+ * What the engine sends for stored content without media. Media bytes are resolved by the caller
+ * (OutboundContentResolver); a reaction needs the key of the message it reacts to.
  */
-export function toWire(type: MessageType, content: StoredContent, extra: { reactionTarget?: WireMessageKey } = {}): WireContent {
-  const body = content[type] as never;
-  switch (type) {
+export function toWire(message: Exclude<StoredMessage, StoredMediaMessage>, reactionTarget?: WireMessageKey | null): WireContent {
+  switch (message.type) {
     case 'text':
-      return { type: 'text', text: body as string };
+      return { type: 'text', text: message.content.text };
     case 'template':
-      return { type: 'text', text: renderTemplate(body) };
+      return { type: 'text', text: renderTemplate(message.content.template) };
     case 'interactive':
-      return { type: 'text', text: renderInteractive(body) };
+      return { type: 'text', text: renderInteractive(message.content.interactive) };
     case 'location': {
-      const l = body as { latitude: number; longitude: number; name?: string; address?: string };
-      return { type: 'location', latitude: l.latitude, longitude: l.longitude, name: l.name, address: l.address };
+      const { latitude, longitude, name, address } = message.content.location;
+      return { type: 'location', latitude, longitude, name, address };
     }
-    case 'contact': {
-      const c = body as { name: string; vcard: string };
-      return { type: 'contact', displayName: c.name, vcard: c.vcard };
-    }
-    case 'reaction': {
-      const r = body as { emoji: string };
-      if (!extra.reactionTarget) throw new Error('reaction without its target');
-      return { type: 'reaction', target: extra.reactionTarget, emoji: r.emoji };
-    }
-    default:
-      throw new Error(`media type ${type} needs its bytes`);
+    case 'contact':
+      return { type: 'contact', displayName: message.content.contact.name, vcard: message.content.contact.vcard };
+    case 'reaction':
+      if (!reactionTarget) throw new AppError('invalid_request', 'The reaction has no target.');
+      return { type: 'reaction', target: reactionTarget, emoji: message.content.reaction.emoji };
+    case 'unsupported':
+      throw new AppError('invalid_request', 'A message of a type the gateway does not read cannot be sent.');
   }
 }
 
-/** Inbound wire content → the stored `{ type, content }`. Reactions are resolved by the caller. */
-export function fromWire(wire: WireContent): { type: MessageType | 'unsupported'; content: StoredContent } {
+/** Inbound wire content → what is stored. Reactions are resolved by the caller (`message_id`), media stored by it. */
+export function fromWire(wire: WireContent): StoredMessage {
   switch (wire.type) {
     case 'text':
       return { type: 'text', content: { text: wire.text } };
@@ -157,7 +158,7 @@ export function fromWire(wire: WireContent): { type: MessageType | 'unsupported'
     case 'unsupported':
       return { type: 'unsupported', content: { unsupported: { keys: wire.keys } } };
     default: {
-      const body: Record<string, unknown> = {
+      const body: StoredBody<MediaType> = {
         media_id: null,
         ...(wire.mimeType ? { mime_type: wire.mimeType } : {}),
         ...(wire.caption ? { caption: wire.caption } : {}),
@@ -166,7 +167,18 @@ export function fromWire(wire: WireContent): { type: MessageType | 'unsupported'
         ...(wire.sha256 ? { sha256: wire.sha256 } : {}),
         ...(wire.type === 'audio' ? { voice: !!wire.voice } : {}),
       };
-      return { type: wire.type, content: { [wire.type]: body } };
+      switch (wire.type) {
+        case 'image':
+          return { type: 'image', content: { image: body } };
+        case 'video':
+          return { type: 'video', content: { video: body } };
+        case 'audio':
+          return { type: 'audio', content: { audio: body } };
+        case 'document':
+          return { type: 'document', content: { document: body } };
+        case 'sticker':
+          return { type: 'sticker', content: { sticker: body } };
+      }
     }
   }
 }

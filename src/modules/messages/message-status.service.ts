@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { WireStatus } from '../../engine/message-content';
-import type { DomainEvent } from '../events/domain-event';
-import { EventsService } from '../events/events.service';
+import { Outbox, Publish } from '../events/outbox';
 import { statusPayload } from './message.mapper';
-import { MessageRow, MessagesRepository, Tx } from './messages.repository';
+import { MessageRow, MessagesRepository } from './messages.repository';
 
 /** Progress of an outbound message; a status only ever moves forward. `failed` is final. */
 const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
@@ -35,7 +34,7 @@ export class MessageStatusService {
 
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly events: EventsService,
+    private readonly outbox: Outbox,
   ) {}
 
   async advance(row: MessageRow, target: WireStatus, options: AdvanceOptions = {}): Promise<MessageRow> {
@@ -53,8 +52,7 @@ export class MessageStatusService {
     if (target !== 'failed' && RANK[row.status] >= RANK[target]) return row;
     if (target === 'failed' && RANK[row.status] >= RANK.sent) return row;
     const at = options.at ?? new Date();
-    const published: DomainEvent[] = [];
-    const updated = await this.messages.transaction(async (tx) => {
+    const updated = await this.outbox.run(async (tx, publish) => {
       const data: Record<string, unknown> = { status: target, claimedUntil: null };
       const steps: EventStatus[] = [];
       if (target === 'failed') {
@@ -68,48 +66,26 @@ export class MessageStatusService {
           }
         }
       }
-      if (!(await this.messages.transition(tx, row.id, row.status, data))) return null;
-      const fresh = (await this.messages.find(row.id, tx))!;
+      const fresh = await this.messages.transition(tx, row.id, row.status, data);
+      if (!fresh) return null;
       const correlationId = options.correlationId ?? fresh.correlationId;
-      for (const status of steps) published.push(await this.publish(tx, fresh, status, correlationId));
+      for (const status of steps) publishStatus(publish, fresh, status, correlationId);
       return fresh;
     });
     if (!updated) return null;
-    await this.events.committed(published);
     this.changes.emit(updated.id, updated);
     return updated;
   }
 
-  /** One status event; `timestamp` is when the message reached that status (filled-in steps keep their own). */
-  private publish(tx: Tx, row: MessageRow, status: EventStatus, correlationId: string | null): Promise<DomainEvent> {
-    const base = { customerId: row.customerId, channelId: row.channelId, correlationId };
-    switch (status) {
-      case 'sent':
-        return this.events.publishInTransaction(tx, { ...base, type: 'message.sent', payload: statusPayload(row, 'sent', row.sentAt ?? row.updatedAt) });
-      case 'delivered':
-        return this.events.publishInTransaction(tx, {
-          ...base,
-          type: 'message.delivered',
-          payload: statusPayload(row, 'delivered', row.deliveredAt ?? row.updatedAt),
-        });
-      case 'read':
-        return this.events.publishInTransaction(tx, { ...base, type: 'message.read', payload: statusPayload(row, 'read', row.readAt ?? row.updatedAt) });
-      case 'failed':
-        return this.events.publishInTransaction(tx, { ...base, type: 'message.failed', payload: statusPayload(row, 'failed', row.updatedAt) });
-    }
-  }
-
   /** An inbound message this channel read: `read`, with a stream-only `message.read` event. */
   async markInboundRead(row: MessageRow, correlationId: string): Promise<MessageRow> {
-    const published: DomainEvent[] = [];
-    const updated = await this.messages.transaction(async (tx) => {
-      if (!(await this.messages.transition(tx, row.id, row.status, { status: 'read', readAt: new Date() }))) return (await this.messages.find(row.id, tx))!;
-      const fresh = (await this.messages.find(row.id, tx))!;
-      published.push(await this.publish(tx, fresh, 'read', correlationId));
+    const updated = await this.outbox.run(async (tx, publish) => {
+      const fresh = await this.messages.transition(tx, row.id, row.status, { status: 'read', readAt: new Date() });
+      if (fresh) publishStatus(publish, fresh, 'read', correlationId);
       return fresh;
     });
-    await this.events.committed(published);
-    return updated;
+    // Read by a concurrent request meanwhile: as it is now.
+    return updated ?? (await this.messages.find(row.id)) ?? row;
   }
 
   /** Resolves with the message once it left `queued`/`sending` in this process, or null after `ms`. */
@@ -126,5 +102,24 @@ export class MessageStatusService {
       }, ms);
       this.changes.on(id, onChange);
     });
+  }
+}
+
+/** One status event; `timestamp` is when the message reached that status (filled-in steps keep their own). */
+function publishStatus(publish: Publish, row: MessageRow, status: EventStatus, correlationId: string | null): void {
+  const base = { customerId: row.customerId, channelId: row.channelId, correlationId };
+  switch (status) {
+    case 'sent':
+      publish({ ...base, type: 'message.sent', payload: statusPayload(row, 'sent', row.sentAt ?? row.updatedAt) });
+      break;
+    case 'delivered':
+      publish({ ...base, type: 'message.delivered', payload: statusPayload(row, 'delivered', row.deliveredAt ?? row.updatedAt) });
+      break;
+    case 'read':
+      publish({ ...base, type: 'message.read', payload: statusPayload(row, 'read', row.readAt ?? row.updatedAt) });
+      break;
+    case 'failed':
+      publish({ ...base, type: 'message.failed', payload: statusPayload(row, 'failed', row.updatedAt) });
+      break;
   }
 }

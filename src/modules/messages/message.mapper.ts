@@ -1,15 +1,17 @@
+import { storedMessageOf } from './message-content';
 import type { MessageRow } from './messages.repository';
 import { MessageStatus, MessageType } from './messages.contracts';
 
 /** The API's view of a stored message; the content sits under the field named after its type. */
 export function toMessage(row: MessageRow) {
+  const { type, content } = storedMessageOf(row);
   return {
     id: row.id,
     channel_id: row.channelId,
     chat_id: row.chatJid,
     from: row.direction === 'inbound' ? row.senderJid : null,
     direction: row.direction as 'outbound' | 'inbound',
-    type: row.type as never,
+    type,
     status: row.status as MessageStatus,
     failure_reason: row.failureReason,
     client_ref: row.clientRef,
@@ -20,18 +22,8 @@ export function toMessage(row: MessageRow) {
     delivered_at: row.deliveredAt?.toISOString() ?? null,
     read_at: row.readAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
-    ...(row.content as Record<string, unknown>),
+    ...content,
   };
-}
-
-/** Internal fields (a reaction's resolved WhatsApp key) stay out of API answers and events. */
-export function presentable<T extends Record<string, unknown>>(message: T): T {
-  const reaction = message.reaction as Record<string, unknown> | undefined;
-  if (reaction && 'target' in reaction) {
-    const { target: _target, ...rest } = reaction;
-    return { ...message, reaction: rest };
-  }
-  return message;
 }
 
 /** What status events carry (message.sent, .delivered, .read, .failed): `timestamp` is when it reached `status`. */

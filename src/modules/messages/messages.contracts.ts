@@ -200,7 +200,7 @@ export class SendResultDto extends createZodDto(sendResultSchema) {}
  * what received messages carry (media metadata, the WhatsApp id a reaction names). Received content was
  * written by someone else, so it is described without the send length limits.
  */
-const mediaContent = (kind: string, extra: z.ZodRawShape = {}) =>
+const mediaContent = <E extends z.ZodRawShape = Record<never, never>>(kind: string, extra: E = {} as E) =>
   z
     .object({
       media_id: z
@@ -252,6 +252,22 @@ export const unsupportedContent = z
   .meta({ id: 'UnsupportedMessageContent' })
   .describe('A message type the gateway does not read (polls, calls, …).');
 
+/** Each type's content as stored and presented: what sits under the field named after the message's type. */
+export const STORED_CONTENT_SCHEMAS = {
+  text: z.string(),
+  image: imageContent,
+  video: videoContent,
+  audio: audioContent,
+  document: documentContent,
+  sticker: stickerContent,
+  location: locationContent,
+  contact: contactContent,
+  reaction: reactionContent,
+  template: templateBody,
+  interactive: interactiveBody,
+  unsupported: unsupportedContent,
+} as const;
+
 export const messageSchema = z
   .object({
     id: z.string(),
@@ -270,18 +286,18 @@ export const messageSchema = z
     delivered_at: timestamp.nullable(),
     read_at: timestamp.nullable(),
     created_at: timestamp,
-    text: z.string().optional(),
-    image: imageContent.optional(),
-    video: videoContent.optional(),
-    audio: audioContent.optional(),
-    document: documentContent.optional(),
-    sticker: stickerContent.optional(),
-    location: locationContent.optional(),
-    contact: contactContent.optional(),
-    reaction: reactionContent.optional(),
-    template: templateBody.optional(),
-    interactive: interactiveBody.optional(),
-    unsupported: unsupportedContent.optional(),
+    text: STORED_CONTENT_SCHEMAS.text.optional(),
+    image: STORED_CONTENT_SCHEMAS.image.optional(),
+    video: STORED_CONTENT_SCHEMAS.video.optional(),
+    audio: STORED_CONTENT_SCHEMAS.audio.optional(),
+    document: STORED_CONTENT_SCHEMAS.document.optional(),
+    sticker: STORED_CONTENT_SCHEMAS.sticker.optional(),
+    location: STORED_CONTENT_SCHEMAS.location.optional(),
+    contact: STORED_CONTENT_SCHEMAS.contact.optional(),
+    reaction: STORED_CONTENT_SCHEMAS.reaction.optional(),
+    template: STORED_CONTENT_SCHEMAS.template.optional(),
+    interactive: STORED_CONTENT_SCHEMAS.interactive.optional(),
+    unsupported: STORED_CONTENT_SCHEMAS.unsupported.optional(),
   })
   .meta({ id: 'Message' })
   .describe('The content sits under the field named after its `type`, in the shape of a send.');

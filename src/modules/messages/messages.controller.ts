@@ -1,15 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequestId } from '../../platform/http/request-id';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { AuditAction } from '../audit/audit-action.decorator';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
+import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
 import { ListMessagesQueryDto, MESSAGE_TYPES, MessageDto, MessagePageDto, SendMessageDto, SendResultDto } from './messages.contracts';
 import { MessagesService } from './messages.service';
-
-const CHANNEL_ERRORS = ['auth', 'channel_not_found', 'channel_access_denied', 'channel_scoped_key', 'channel_unavailable'] as const;
 
 const SEND_DESCRIPTION = [
   'Accepted sends are persisted before the answer and sent by the worker holding the channel\'s WhatsApp connection; they survive a restart of the gateway or of Redis.',
@@ -20,64 +17,83 @@ const SEND_DESCRIPTION = [
 ].join('\n\n');
 
 @ApiTags('Messages')
-@ApiBearerAuth()
-@Controller('v1')
+@ChannelController('messages')
 export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
-  @Post('channels/:channelId/messages')
-  @HttpCode(202)
-  @AuditAction('message.send', 'channel')
-  @ApiOperation({ summary: 'Send a message (one of eleven types, discriminated by `type`)', description: SEND_DESCRIPTION })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'concurrent_modification')
-  @ZodResponse({ status: 202, type: SendResultDto })
-  send(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Body() body: SendMessageDto, @RequestId() requestId: string) {
-    return this.messages.send(key, channelId, body, requestId);
+  @Post()
+  @ApiRoute({
+    summary: 'Send a message (one of eleven types, discriminated by `type`)',
+    description: SEND_DESCRIPTION,
+    status: 202,
+    response: SendResultDto,
+    errors: ['validation', 'concurrent_modification'],
+    audit: { action: 'message.send', resourceType: 'channel' },
+    needs: 'accepting',
+  })
+  send(@Channel() channel: ChannelRef, @Body() body: SendMessageDto, @RequestId() requestId: string) {
+    return this.messages.send(channel, body, requestId);
   }
 
-  @Post('channels/:channelId/messages/:type')
-  @HttpCode(202)
-  @AuditAction('message.send', 'channel')
-  @ApiOperation({ summary: 'Send a message of the type in the path (the body omits `type`)', description: SEND_DESCRIPTION })
+  @Post(':type')
+  @ApiRoute({
+    summary: 'Send a message of the type in the path (the body omits `type`)',
+    description: SEND_DESCRIPTION,
+    status: 202,
+    response: SendResultDto,
+    errors: ['validation', 'concurrent_modification'],
+    audit: { action: 'message.send', resourceType: 'channel' },
+    needs: 'accepting',
+  })
   @ApiParam({ name: 'type', enum: MESSAGE_TYPES })
   @ApiBody({ schema: { type: 'object', description: 'The body of POST /v1/channels/{channelId}/messages for this type, without `type`.' } })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'concurrent_modification')
-  @ZodResponse({ status: 202, type: SendResultDto })
-  sendTyped(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('type') type: string, @Body() body: Record<string, unknown>, @RequestId() requestId: string) {
-    return this.messages.sendTyped(key, channelId, type, body, requestId);
+  sendTyped(@Channel() channel: ChannelRef, @Param('type') type: string, @Body() body: Record<string, unknown>, @RequestId() requestId: string) {
+    return this.messages.sendTyped(channel, type, body, requestId);
   }
 
-  @Get('messages')
-  @ApiOperation({ summary: 'Message history of every channel of this key\'s mode (a channel-scoped key: its channel), newest first' })
-  @ApiErrorResponses('auth', 'validation')
-  @ZodResponse({ status: 200, type: MessagePageDto })
+  @Get()
+  @ApiRoute({ summary: 'Message history of a channel, newest first', status: 200, response: MessagePageDto, errors: ['validation'], needs: 'readable' })
+  list(@CurrentKey() key: ApiKeyPrincipal, @Channel() channel: ChannelRef, @Query() query: ListMessagesQueryDto) {
+    return this.messages.list(key, channel, query);
+  }
+
+  @Get(':messageId')
+  @ApiRoute({ summary: 'One message', status: 200, response: MessageDto, errors: ['not_found'], needs: 'readable' })
+  get(@Channel() channel: ChannelRef, @Param('messageId') messageId: string) {
+    return this.messages.get(channel, messageId);
+  }
+
+  @Post(':messageId/read')
+  @ApiRoute({
+    summary: 'Mark a received message read: sends the read receipt to its sender',
+    status: 200,
+    response: MessageDto,
+    errors: ['validation', 'not_found'],
+    audit: { action: 'message.read', resourceType: 'channel' },
+    needs: 'connected',
+    connectedBecause: 'The read receipt goes over WhatsApp',
+  })
+  read(@Channel() channel: ChannelRef, @Param('messageId') messageId: string, @RequestId() requestId: string) {
+    return this.messages.markRead(channel, messageId, requestId);
+  }
+}
+
+/** The history of every channel a key may see (routes under one channel are in MessagesController). */
+@ApiTags('Messages')
+@ApiBearerAuth()
+@Controller('v1/messages')
+export class MessageHistoryController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Get()
+  @ApiRoute({
+    summary: 'Message history of every channel of this key\'s mode (a channel-scoped key: its channel), newest first',
+    status: 200,
+    response: MessagePageDto,
+    errors: ['auth', 'validation'],
+    operationId: 'Messages_listAll',
+  })
   listAll(@CurrentKey() key: ApiKeyPrincipal, @Query() query: ListMessagesQueryDto) {
     return this.messages.list(key, undefined, query);
-  }
-
-  @Get('channels/:channelId/messages')
-  @ApiOperation({ summary: 'Message history of a channel, newest first' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation')
-  @ZodResponse({ status: 200, type: MessagePageDto })
-  list(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Query() query: ListMessagesQueryDto) {
-    return this.messages.list(key, channelId, query);
-  }
-
-  @Get('channels/:channelId/messages/:messageId')
-  @ApiOperation({ summary: 'One message' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'not_found')
-  @ZodResponse({ status: 200, type: MessageDto })
-  get(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('messageId') messageId: string) {
-    return this.messages.get(key, channelId, messageId);
-  }
-
-  @Post('channels/:channelId/messages/:messageId/read')
-  @HttpCode(200)
-  @AuditAction('message.read', 'channel')
-  @ApiOperation({ summary: 'Mark a received message read: sends the read receipt to its sender' })
-  @ApiErrorResponses(...CHANNEL_ERRORS, 'validation', 'not_found')
-  @ZodResponse({ status: 200, type: MessageDto })
-  read(@CurrentKey() key: ApiKeyPrincipal, @Param('channelId') channelId: string, @Param('messageId') messageId: string, @RequestId() requestId: string) {
-    return this.messages.markRead(key, channelId, messageId, requestId);
   }
 }

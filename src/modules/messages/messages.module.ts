@@ -6,26 +6,34 @@ import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
-import { MediaSource } from './media-source';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
-import { MessagesController } from './messages.controller';
+import { MessageSweeper } from './message-sweeper';
+import { MessageHistoryController, MessagesController } from './messages.controller';
 import { MessagesRepository } from './messages.repository';
+import { MessagesSandboxFacade } from './messages-sandbox.facade';
 import { MessagesService } from './messages.service';
+import { OutboundContentResolver } from './outbound-content.resolver';
 import { OutboundMessageProcessor } from './outbound-message.processor';
+import { ReactionTargets } from './reaction-targets';
+import { SendMessage } from './usecases/send-message.usecase';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
-  controllers: [MessagesController],
+  controllers: [MessagesController, MessageHistoryController],
   providers: [
     MessagesRepository,
     MessageStatusService,
-    MediaSource,
+    OutboundContentResolver,
+    ReactionTargets,
     MessageDispatcher,
+    MessageSweeper,
     OutboundMessageProcessor,
     InboundMessages,
+    SendMessage,
     MessagesService,
+    MessagesSandboxFacade,
   ],
-  exports: [MessagesService, InboundMessages],
+  exports: [MessagesService, MessagesSandboxFacade, InboundMessages],
 })
 export class MessagesModule {}

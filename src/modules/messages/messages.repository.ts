@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { WireMessageKey } from '../../engine/message-content';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 
 export type MessageRow = Awaited<ReturnType<PrismaClient['message']['findUniqueOrThrow']>>;
-export type Tx = Prisma.TransactionClient;
+
+/** The key of the message an outbound reaction reacts to, stored apart from its content (which the API shows). */
+export function reactionTargetOf(row: MessageRow): WireMessageKey | null {
+  return (row.reactionTarget as WireMessageKey | null) ?? null;
+}
 
 export interface MessageFilter {
   customerId: string;
@@ -21,23 +27,13 @@ export interface MessageFilter {
 export class MessagesRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
-  }
-
-  /** Who owns a channel, for messages the engine reports without a request. */
-  channelOwner(channelId: string): Promise<{ customerId: string; mode: 'live' | 'test' } | null> {
-    return this.prisma.channel.findUnique({ where: { id: channelId }, select: { customerId: true, mode: true } });
-  }
-
-  insert(data: Prisma.MessageUncheckedCreateInput, tx: Tx | PrismaClient = this.prisma): Promise<MessageRow> {
-    return tx.message.create({ data });
-  }
-
-  /** Inserts unless WhatsApp's id is already stored for the channel; true when inserted. */
-  async insertIfNew(tx: Tx, data: Prisma.MessageCreateManyInput): Promise<boolean> {
-    const { count } = await tx.message.createMany({ data: [data], skipDuplicates: true });
-    return count === 1;
+  /**
+   * Inserts unless WhatsApp's id (or the client_ref) is already stored for the channel: the row when inserted,
+   * null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *).
+   */
+  async insertIfNew(tx: Transaction, data: Prisma.MessageCreateManyInput): Promise<MessageRow | null> {
+    const [row] = await clientOf(tx).message.createManyAndReturn({ data: [data], skipDuplicates: true });
+    return row ?? null;
   }
 
   findByClientRef(channelId: string, clientRefKey: string): Promise<MessageRow | null> {
@@ -50,47 +46,43 @@ export class MessagesRepository {
     return count === 1;
   }
 
-  find(id: string, tx: Tx | PrismaClient = this.prisma): Promise<MessageRow | null> {
-    return tx.message.findUnique({ where: { id } });
+  find(id: string): Promise<MessageRow | null> {
+    return this.prisma.message.findUnique({ where: { id } });
   }
 
-  findByWaId(channelId: string, waMessageId: string, tx: Tx | PrismaClient = this.prisma): Promise<MessageRow | null> {
-    return tx.message.findUnique({ where: { channelId_waMessageId: { channelId, waMessageId } } });
+  findByWaId(channelId: string, waMessageId: string): Promise<MessageRow | null> {
+    return this.prisma.message.findUnique({ where: { channelId_waMessageId: { channelId, waMessageId } } });
   }
 
   /** Takes a queued message (or one whose sender's lease expired) for sending; null when another worker has it or it is done. */
   async claim(id: string, leaseMs: number): Promise<MessageRow | null> {
     const now = new Date();
-    const { count } = await this.prisma.message.updateMany({
+    const [row] = await this.prisma.message.updateManyAndReturn({
       where: { id, direction: 'outbound', OR: [{ status: 'queued' }, { status: 'sending', claimedUntil: { lt: now } }] },
       data: { status: 'sending', claimedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
     });
-    return count === 1 ? this.find(id) : null;
+    return row ?? null;
   }
 
-  /** Gives a claimed message back to the queue (the session went away mid-send). */
-  async release(id: string): Promise<void> {
-    await this.prisma.message.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedUntil: null } });
+  /** Gives a claimed message back to the queue (the send failed), due again at `retryAt` (claimed_until holds it meanwhile). */
+  async release(id: string, retryAt: Date): Promise<void> {
+    await this.prisma.message.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedUntil: retryAt } });
   }
 
-  /** A conditional status write: applies only while the row still has `from` status. */
-  async transition(tx: Tx, id: string, from: string, data: Prisma.MessageUncheckedUpdateManyInput): Promise<boolean> {
-    const { count } = await tx.message.updateMany({ where: { id, status: from }, data });
-    return count === 1;
+  /** A conditional status write: applies only while the row still has `from` status; the updated row, else null. */
+  async transition(tx: Transaction, id: string, from: string, data: Prisma.MessageUncheckedUpdateManyInput): Promise<MessageRow | null> {
+    const [row] = await clientOf(tx).message.updateManyAndReturn({ where: { id, status: from }, data });
+    return row ?? null;
   }
 
-  update(tx: Tx, id: string, data: Prisma.MessageUncheckedUpdateInput): Promise<MessageRow> {
-    return tx.message.update({ where: { id }, data });
-  }
-
-  /** Outbound messages waiting to be sent: queued, or claimed by a sender whose lease ran out. */
+  /** Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease ran out. */
   listDue(channelIds: string[] | undefined, take: number): Promise<Pick<MessageRow, 'id' | 'channelId'>[]> {
     const now = new Date();
     return this.prisma.message.findMany({
       where: {
         direction: 'outbound',
         ...(channelIds ? { channelId: { in: channelIds } } : {}),
-        OR: [{ status: 'queued' }, { status: 'sending', claimedUntil: { lt: now } }],
+        OR: [{ status: 'queued', claimedUntil: null }, { status: { in: ['queued', 'sending'] }, claimedUntil: { lt: now } }],
       },
       orderBy: { id: 'asc' },
       take,
@@ -114,11 +106,6 @@ export class MessagesRepository {
       orderBy: { id: 'desc' },
       take,
     });
-  }
-
-  /** The newest message of a chat (anchors archive and unread changes on WhatsApp). */
-  latestInChat(channelId: string, chatJid: string): Promise<MessageRow | null> {
-    return this.prisma.message.findFirst({ where: { channelId, chatJid }, orderBy: { id: 'desc' } });
   }
 
   findManyByWaIds(channelId: string, waMessageIds: string[]): Promise<MessageRow[]> {

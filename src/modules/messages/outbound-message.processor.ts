@@ -1,13 +1,13 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { QUEUES } from '../../platform/queues/queue-names';
-import { MessageDispatcher, OutboundJob } from './message-dispatcher';
+import { JOBS, SendJobData } from '../../platform/queues/jobs';
+import { MessageDispatcher } from './message-dispatcher';
 
 const CONCURRENCY = 16;
 
 /** Thin: the dispatcher claims, sends and records; a failed job is re-queued by the sweeper. */
-@Processor(QUEUES.outboundMessages)
+@Processor(JOBS.send.queue)
 export class OutboundMessageProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
 
@@ -19,7 +19,7 @@ export class OutboundMessageProcessor extends WorkerHost implements OnApplicatio
     this.worker.concurrency = CONCURRENCY;
   }
 
-  process(job: Job<OutboundJob>): Promise<void> {
+  process(job: Job<SendJobData>): Promise<void> {
     return this.dispatcher.dispatch(job.data.messageId);
   }
 

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { LimitsController } from './limits.controller';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitsService } from './rate-limits.service';
 
 @Module({
   controllers: [LimitsController],
-  providers: [RateLimitsService, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [RateLimitsService],
+  // Not a global guard by itself: RequestGuard (app.guard.ts) runs it after authentication.
+  providers: [RateLimitsService, RateLimitGuard],
+  exports: [RateLimitsService, RateLimitGuard],
 })
 export class RateLimitsModule {}

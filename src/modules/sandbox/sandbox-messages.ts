@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WireContent } from '../../engine/message-content';
 import type { OutgoingContent, ReceivedContent } from '../../simulator';
-import { readVcard } from '../messages/message-content';
+import { readVcard } from '../whatsapp/vcard';
 
 /** What the gateway would send, as the simulated contact's phone sends it. */
 export function toSimulatorContent(wire: WireContent): OutgoingContent {

@@ -3,12 +3,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
-import { ApiKeyPrincipal } from '../auth/principal';
-import { ChannelAccessService } from '../channels/channel-access.service';
+import { parseOrThrow } from '../../platform/http/parse';
+import type { ChannelRef } from '../channels/channels.contracts';
 import { causeKey, EventCauses } from '../events/event-causes';
-import { parseRecipient } from '../messages/message-content';
 import { sendMessageSchema } from '../messages/messages.contracts';
-import { MessagesService } from '../messages/messages.service';
+import { MessagesSandboxFacade } from '../messages/messages-sandbox.facade';
+import { isUserJid, numberOf, parseRecipient } from '../whatsapp/jid';
 import { fromSimulatorContent, toSimulatorContent } from './sandbox-messages';
 
 function e164(phone: string): string {
@@ -24,16 +24,15 @@ function newWaMessageId(): string {
 const LINK_CHANGE_CAUSE_TTL_MS = 60_000;
 
 /**
- * The sandbox's phones, driven through the API: test keys only. Each call acts on the simulated WhatsApp
- * network the channel's session is connected to, the way a person would on a real phone.
+ * The sandbox's phones, driven through the API: test keys only (TestKeyGuard). Each call acts on the simulated
+ * WhatsApp network the channel's session is connected to, the way a person would on a real phone.
  */
 @Injectable()
 export class SandboxService {
   constructor(
-    private readonly access: ChannelAccessService,
     private readonly network: SandboxNetwork,
     private readonly sessions: SessionManager,
-    private readonly messages: MessagesService,
+    private readonly messages: MessagesSandboxFacade,
     private readonly causes: EventCauses,
   ) {}
 
@@ -41,20 +40,16 @@ export class SandboxService {
    * A simulated contact sends the channel a message, in the shapes of a send (`from` instead of `to`). Its
    * message.received (or message.reaction) names this request as its cause.
    */
-  async inbound(key: ApiKeyPrincipal, channelId: string, body: Record<string, unknown>, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async inbound(ref: ChannelRef, body: Record<string, unknown>, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const { from, ...rest } = body ?? {};
     if (typeof from !== 'string' || !/^\+?[1-9]\d{6,14}$/.test(from)) {
       throw new AppError('invalid_request', 'Invalid from: must be the E.164 number of the simulated contact.', {
         details: { issues: [{ path: ['from'], code: 'invalid_format', message: 'must be an E.164 phone number such as +15551234567' }] },
       });
     }
-    const parsed = sendMessageSchema.safeParse({ ...rest, to: from });
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map((p) => (p === 'to' ? 'from' : String(p))), code: i.code, message: i.message }));
-      throw new AppError('invalid_request', `Invalid ${issues[0]?.path.join('.') || 'request'}: ${issues[0]?.message}.`, { details: { issues } });
-    }
-    const wire = await this.messages.contentForContact(channel.id, parseRecipient(from, ['from']), parsed.data);
+    const input = parseOrThrow(sendMessageSchema, { ...rest, to: from }, { renamePath: (part) => (part === 'to' ? 'from' : part) });
+    const wire = await this.messages.contentForContact(channel, parseRecipient(from, ['from']), input);
     const simulator = await this.network.simulator();
     const sender = from.replace(/\D/g, '');
     simulator.createPhone(sender);
@@ -66,13 +61,13 @@ export class SandboxService {
   }
 
   /** What simulated contacts received from this channel's account, decrypted. */
-  async outbox(key: ApiKeyPrincipal, channelId: string, to?: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async outbox(ref: ChannelRef, to?: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const simulator = await this.network.simulator();
     const own = phone.replace(/\D/g, '');
     const contacts = to
       ? [to.replace(/\D/g, '')]
-      : (await this.messages.recipients(channel.id)).filter((jid) => jid.endsWith('@s.whatsapp.net')).map((jid) => jid.split('@')[0]);
+      : (await this.messages.recipients(channel.id)).flatMap((jid) => (isUserJid(jid) ? [numberOf(jid)!] : []));
     const received = contacts.flatMap((contact) => simulator.received(contact)).filter((m) => m.from === own && !m.group);
     const known = new Map((await this.messages.findByWaIds(channel.id, received.map((m) => m.id))).map((row) => [row.waMessageId, row.id]));
     return {
@@ -88,22 +83,21 @@ export class SandboxService {
   }
 
   /** The recipient of one of the channel's messages reports it delivered or read; the status events name this request. */
-  async receipt(key: ApiKeyPrincipal, channelId: string, messageId: string, status: 'delivered' | 'read', requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async receipt(ref: ChannelRef, messageId: string, status: 'delivered' | 'read', requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     const row = await this.messages.outbound(channel.id, messageId);
-    if (!row.chatJid.endsWith('@s.whatsapp.net')) {
+    if (!isUserJid(row.chatJid)) {
       throw new AppError('invalid_request', 'Sandbox receipts are for one-to-one chats.', {
         details: { issues: [{ path: ['message_id'], code: 'invalid_value', message: 'not a one-to-one message' }] },
       });
     }
     const simulator = await this.network.simulator();
     this.causes.expect(causeKey.receipt(channel.id, row.waMessageId, status), requestId);
-    simulator.sendReceipt(row.chatJid.split('@')[0], phone.replace(/\D/g, ''), [row.waMessageId], status);
+    simulator.sendReceipt(numberOf(row.chatJid)!, phone.replace(/\D/g, ''), [row.waMessageId], status);
     return { message_id: row.id, status };
   }
 
-  async scan(key: ApiKeyPrincipal, channelId: string, phoneNumber: string | undefined, requestId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string) {
     const qr = this.sessions.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
       throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, { details: { current_state: channel.state } });
@@ -116,8 +110,7 @@ export class SandboxService {
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async enterPairCode(key: ApiKeyPrincipal, channelId: string, code: string, phoneNumber: string | undefined, requestId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  async enterPairCode(channel: ChannelRef, code: string, phoneNumber: string | undefined, requestId: string) {
     const phone = phoneNumber ?? this.network.pairingPhoneOf(channel.id);
     if (!phone) {
       throw new AppError('invalid_request', 'Give phone_number: no pair code was requested for this channel.', {
@@ -139,31 +132,21 @@ export class SandboxService {
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async unlink(key: ApiKeyPrincipal, channelId: string, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async unlink(ref: ChannelRef, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).unlink(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  async drop(key: ApiKeyPrincipal, channelId: string, requestId: string) {
-    const { channel, phone } = await this.pairedChannel(key, channelId);
+  async drop(ref: ChannelRef, requestId: string) {
+    const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
     (await this.network.simulator()).drop(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
-  private async sandboxChannel(key: ApiKeyPrincipal, channelId: string) {
-    if (key.mode !== 'test') {
-      throw new AppError('channel_access_denied', 'Sandbox endpoints work with test keys (zpk_test_…) only.', {
-        details: { key_mode: key.mode },
-      });
-    }
-    return this.access.require(key, channelId);
-  }
-
-  private async pairedChannel(key: ApiKeyPrincipal, channelId: string) {
-    const channel = await this.sandboxChannel(key, channelId);
+  private pairedChannel(channel: ChannelRef) {
     if (!channel.phoneNumber) {
       throw new AppError('channel_unavailable', 'The channel is not paired with a simulated phone.', {
         details: { current_state: channel.state },

@@ -1,9 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ZodResponse } from 'nestjs-zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { AuditAction } from '../audit/audit-action.decorator';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { setAuditChannel } from '../audit/audit.recorder';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
@@ -22,27 +20,26 @@ export class SupportController {
   constructor(private readonly support: SupportService) {}
 
   @Post()
-  @AuditAction('support_ticket.create', 'support_ticket')
-  @ApiOperation({ summary: 'Open a support ticket' })
-  @ApiErrorResponses('auth', 'validation', 'channel_scope', 'channel_reference')
-  @ZodResponse({ status: 201, type: SupportTicketDto })
+  @ApiRoute({
+    summary: 'Open a support ticket',
+    status: 201,
+    response: SupportTicketDto,
+    errors: ['auth', 'validation', 'channel_scope', 'channel_reference'],
+    audit: { action: 'support_ticket.create', resourceType: 'support_ticket' },
+  })
   create(@CurrentKey() key: ApiKeyPrincipal, @Body() body: CreateSupportTicketDto, @Res({ passthrough: true }) response: Response) {
     setAuditChannel(response, body.channel_id ?? key.channelId);
     return this.support.create(key, body);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your support tickets, newest first' })
-  @ApiErrorResponses('auth', 'validation')
-  @ZodResponse({ status: 200, type: SupportTicketPageDto })
+  @ApiRoute({ summary: 'Your support tickets, newest first', status: 200, response: SupportTicketPageDto, errors: ['auth', 'validation'] })
   list(@CurrentKey() key: ApiKeyPrincipal, @Query() query: SupportTicketsQueryDto) {
     return this.support.list(key, query);
   }
 
   @Get(':ticketId')
-  @ApiOperation({ summary: 'One support ticket' })
-  @ApiErrorResponses('auth', 'not_found')
-  @ZodResponse({ status: 200, type: SupportTicketDto })
+  @ApiRoute({ summary: 'One support ticket', status: 200, response: SupportTicketDto, errors: ['auth', 'not_found'] })
   get(@CurrentKey() key: ApiKeyPrincipal, @Param('ticketId') ticketId: string) {
     return this.support.get(key, ticketId);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
-import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { CreateSupportTicketInput, toSupportTicket } from './support.contracts';
@@ -38,12 +38,9 @@ export class SupportService {
 
   async list(key: ApiKeyPrincipal, query: PageQuery) {
     const rows = await this.tickets.list({
-      customerId: key.customerId,
-      channelId: key.channelId ?? undefined,
+      ...scopedListArgs(key, query, idOf('tkt')),
       // Tickets about a channel follow its mode, as every channel route does; the others are shown to both.
       excludeChannelIds: await this.channels.otherModeChannelIds(key),
-      before: decodeCursor(query.cursor, idOf('tkt')),
-      take: query.limit + 1,
     });
     return toPage(rows, query.limit, toSupportTicket);
   }

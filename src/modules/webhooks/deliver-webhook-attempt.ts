@@ -1,11 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { EgressGuard } from '../../platform/egress/egress-guard';
+import { withJitter } from '../../platform/queues/jobs';
 import { version as PACKAGE_VERSION } from '../../../package.json';
+import { MediaLinks } from '../media/media-links';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { toWebhookEnvelope, WEBHOOK_HEADERS } from './webhook-envelope';
 import { postJson, SendResult } from './webhook-sender';
-import { SecretBox, signatureHeader } from './webhook-signing';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { signatureHeader } from './webhook-signing';
 import { WebhooksMetrics } from './webhooks.metrics';
 import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
@@ -30,6 +33,7 @@ export class DeliverWebhookAttempt {
     private readonly guard: EgressGuard,
     private readonly secrets: SecretBox,
     private readonly metrics: WebhooksMetrics,
+    private readonly mediaLinks: MediaLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +60,7 @@ export class DeliverWebhookAttempt {
     const gone = result.statusCode === 410;
     const inSeries = attempt - delivery.seriesStart;
     const retry = outcome !== 'succeeded' && !gone && delivery.endpointEnabled && inSeries <= settings.retryScheduleMs.length;
-    const delayMs = retry ? settings.retryScheduleMs[inSeries - 1] : 0;
+    const delayMs = retry ? withJitter(settings.retryScheduleMs[inSeries - 1]) : 0;
     const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
 
     // Disabled first, so that once this delivery reads as failed the endpoint already reads as disabled.
@@ -79,11 +83,12 @@ export class DeliverWebhookAttempt {
   }
 
   private async send(delivery: ClaimedDelivery): Promise<SendResult> {
-    const body = JSON.stringify(toWebhookEnvelope(delivery, new Date()));
-    const secrets = [this.secrets.open(delivery.endpointSecret)];
+    const now = new Date();
+    const body = JSON.stringify(toWebhookEnvelope({ ...delivery, payload: this.mediaLinks.inPayload(delivery.eventType, delivery.payload, now) }, now));
+    const secrets = [this.secrets.open(delivery.endpointSecret).toString('utf8')];
     const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
     if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {
-      secrets.push(this.secrets.open(delivery.endpointPreviousSecret));
+      secrets.push(this.secrets.open(delivery.endpointPreviousSecret).toString('utf8'));
     }
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',

@@ -1,31 +1,20 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { JobsOptions, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import type { Prisma } from '../../platform/database';
+import type { Transaction } from '../../platform/database/transactions';
 import { newId } from '../../platform/ids';
-import { QUEUES } from '../../platform/queues/queue-names';
+import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
 import { WebhooksRepository } from './webhooks.repository';
 
-export const DELIVER_JOB = 'deliver';
-
-export interface DeliveryJobData {
-  deliveryId: string;
-  /** The attempt number this job is for; a job for an attempt already taken does nothing. */
-  attempt: number;
-}
-
-const JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true, attempts: 1 };
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
 const SWEEP_GRACE_MS = 2_000;
 
-/** One job per (delivery, attempt): adding it twice, from a commit and from a sweep, queues it once. */
-export function deliveryJobId(deliveryId: string, attempt: number): string {
-  return `${deliveryId}-${attempt}`;
-}
 
 /**
  * The outbox of webhook deliveries. Inside the producer's transaction it writes one delivery per enabled
@@ -43,7 +32,7 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly events: EventsService,
-    @InjectQueue(QUEUES.webhookDelivery) private readonly queue: Queue<DeliveryJobData>,
+    @InjectQueue(JOBS.deliver.queue) private readonly queue: Queue<DeliverJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,10 +51,10 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
     clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     // A sweep stuck on an unreachable Redis must not hold the shutdown; what it did not queue, the next sweep will.
-    await Promise.race([this.sweeping, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await settlesWithin(this.sweeping, 2_000);
   }
 
-  async onEventInTransaction(tx: Prisma.TransactionClient, event: DomainEvent): Promise<void> {
+  async onEventInTransaction(tx: Transaction, event: DomainEvent): Promise<void> {
     if (!isWebhookEventType(event.type)) return;
     const endpoints = await this.repository.matchingEndpoints(tx, {
       customerId: event.customerId,
@@ -97,15 +86,15 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
   enqueueFirstAttempts(deliveryIds: string[]): Promise<unknown> {
     return this.queue.addBulk(
       deliveryIds.map((deliveryId) => ({
-        name: DELIVER_JOB,
+        name: JOBS.deliver.name,
         data: { deliveryId, attempt: 1 },
-        opts: { ...JOB_OPTIONS, jobId: deliveryJobId(deliveryId, 1) },
+        opts: { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, 1) },
       })),
     );
   }
 
   async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
-    await this.queue.add(DELIVER_JOB, { deliveryId, attempt }, { ...JOB_OPTIONS, jobId: deliveryJobId(deliveryId, attempt), delay: Math.max(0, delayMs) });
+    await this.queue.add(JOBS.deliver.name, { deliveryId, attempt }, { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, attempt), delay: Math.max(0, delayMs) });
   }
 
   /**
@@ -115,7 +104,7 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
    */
   async wake(deliveryId: string, after: string): Promise<void> {
     // LIFO: runs next rather than behind the backlog, which would make every step of a lane wait for it.
-    await this.queue.add(DELIVER_JOB, { deliveryId, attempt: 1 }, { ...JOB_OPTIONS, lifo: true, jobId: `${deliveryJobId(deliveryId, 1)}-after-${after}` });
+    await this.queue.add(JOBS.deliver.name, { deliveryId, attempt: 1 }, { ...JOBS.deliver.options, lifo: true, jobId: JOBS.deliver.wakeJobId(deliveryId, after) });
   }
 
   /**
@@ -131,9 +120,9 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
         if (due.length === 0) return;
         await this.queue.addBulk(
           due.map(({ id, attempts }) => ({
-            name: DELIVER_JOB,
+            name: JOBS.deliver.name,
             data: { deliveryId: id, attempt: attempts + 1 },
-            opts: { ...JOB_OPTIONS, jobId: deliveryJobId(id, attempts + 1) },
+            opts: { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(id, attempts + 1) },
           })),
         );
       } catch (error) {

@@ -1,12 +1,14 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { SecretBox } from '../../platform/crypto/secret-box';
 import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
+import { MediaModule } from '../media/media.module';
 import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
-import { SecretBox } from './webhook-signing';
+import { endpointSecretBox } from './webhook-signing';
 import { WebhookDeliveriesController, WebhooksController } from './webhooks.controller';
 import { WebhooksMetrics } from './webhooks.metrics';
 import { WebhooksRepository } from './webhooks.repository';
@@ -17,7 +19,7 @@ import { WebhooksService } from './webhooks.service';
  * (its outbox hooks), QueuesModule, MetricsModule and EgressModule.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery }), ChannelsModule],
+  imports: [BullModule.registerQueue({ name: QUEUES.webhookDelivery }), ChannelsModule, MediaModule],
   controllers: [WebhooksController, WebhookDeliveriesController],
   providers: [
     WebhooksRepository,
@@ -26,7 +28,7 @@ import { WebhooksService } from './webhooks.service';
     DeliverWebhookAttempt,
     WebhookDeliveryProcessor,
     WebhooksMetrics,
-    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SecretBox(config.secrets.webhookSigningSecret) },
+    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => endpointSecretBox(config.secrets.webhookSigningSecret) },
   ],
   exports: [WebhooksService],
 })

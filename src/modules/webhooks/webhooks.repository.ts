@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 
 export type WebhookEndpointRow = Awaited<ReturnType<PrismaClient['webhookEndpoint']['findUniqueOrThrow']>>;
 export type WebhookDeliveryRow = Awaited<ReturnType<PrismaClient['webhookDelivery']['findUniqueOrThrow']>>;
@@ -96,8 +97,8 @@ export class WebhooksRepository {
    * Enabled endpoints of the customer that want this event type from this channel, of the channel's mode (an
    * event without a channel, of no mode, goes to endpoints of both modes).
    */
-  matchingEndpoints(tx: Prisma.TransactionClient, args: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string }) {
-    return tx.webhookEndpoint.findMany({
+  matchingEndpoints(tx: Transaction, args: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string }) {
+    return clientOf(tx).webhookEndpoint.findMany({
       where: {
         customerId: args.customerId,
         ...(args.mode ? { mode: args.mode } : {}),
@@ -109,9 +110,9 @@ export class WebhooksRepository {
     });
   }
 
-  async insertDeliveries(client: Prisma.TransactionClient | PrismaClient, rows: NewDelivery[]): Promise<void> {
+  async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
-    await client.webhookDelivery.createMany({
+    await clientOf(tx).webhookDelivery.createMany({
       data: rows.map((row) => ({ ...row, lane: laneOf(row.endpointId, row.channelId) })),
       skipDuplicates: true,
     });

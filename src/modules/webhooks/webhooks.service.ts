@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-guard';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
-import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
+import { decodeCursor, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
+import { MediaLinks } from '../media/media-links';
 import { WebhookDispatcher } from './webhook-dispatcher';
-import { newSigningSecret, SecretBox } from './webhook-signing';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { newSigningSecret } from './webhook-signing';
 import {
   CreateWebhookEndpointInput,
   DeliveriesQuery,
@@ -33,6 +35,7 @@ export class WebhooksService {
     private readonly secrets: SecretBox,
     private readonly guard: EgressGuard,
     private readonly channels: ChannelAccessService,
+    private readonly mediaLinks: MediaLinks,
   ) {}
 
   async create(key: ApiKeyPrincipal, input: CreateWebhookEndpointInput) {
@@ -54,13 +57,7 @@ export class WebhooksService {
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery) {
-    const rows = await this.repository.listEndpoints({
-      customerId: key.customerId,
-      mode: key.mode,
-      channelId: key.channelId ?? undefined,
-      before: decodeCursor(query.cursor, idOf('whe')),
-      take: query.limit + 1,
-    });
+    const rows = await this.repository.listEndpoints(scopedListArgs(key, query, idOf('whe')));
     return toPage(rows, query.limit, (row) => toWebhookEndpoint(row));
   }
 
@@ -137,7 +134,9 @@ export class WebhooksService {
 
   async getDelivery(key: ApiKeyPrincipal, id: string) {
     const delivery = await this.visibleDelivery(key, id);
-    return toWebhookDeliveryDetail(delivery, await this.repository.attemptsOf(delivery.id));
+    const detail = toWebhookDeliveryDetail(delivery, await this.repository.attemptsOf(delivery.id));
+    // The payload as an attempt sent now would carry it: media links are minted when shown, never stored.
+    return { ...detail, payload: this.mediaLinks.inPayload(delivery.eventType, detail.payload) };
   }
 
   /** A delivered or failed delivery gets a new series of attempts, under the same event id. */

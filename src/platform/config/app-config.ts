@@ -21,15 +21,21 @@ const hexOrBase64Key = z
 
 const secretString = z.string().min(24, 'must be at least 24 characters');
 
+/**
+ * A whole number from the environment, within bounds, refused with one message whatever is wrong with it:
+ * "must be an integer [number of <unit>] between <min> and <max>" (or "of at least <min>" without a maximum).
+ */
+function intInRange(min: number, max: number, unit?: string) {
+  const range = Number.isFinite(max) ? `between ${min} and ${max}` : `of at least ${min}`;
+  const message = `must be an integer ${unit ? `number of ${unit} ` : ''}${range}`;
+  const bounded = z.coerce.number({ message }).int(message).min(min, message);
+  return Number.isFinite(max) ? bounded.max(max, message) : bounded;
+}
+
 export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce
-    .number({ message: 'must be an integer between 0 and 65535' })
-    .int('must be an integer between 0 and 65535')
-    .min(0, 'must be an integer between 0 and 65535')
-    .max(65535, 'must be an integer between 0 and 65535')
-    .default(3000),
+  PORT: intInRange(0, 65535).default(3000),
   PUBLIC_BASE_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z
@@ -59,46 +65,17 @@ export const environmentSchema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)),
-  WEBHOOK_ATTEMPT_TIMEOUT_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds between 100 and 120000' })
-    .int('must be an integer number of milliseconds between 100 and 120000')
-    .min(100, 'must be an integer number of milliseconds between 100 and 120000')
-    .max(120_000, 'must be an integer number of milliseconds between 100 and 120000')
-    .default(10_000),
+  WEBHOOK_ATTEMPT_TIMEOUT_MS: intInRange(100, 120_000, 'milliseconds').default(10_000),
   WEBHOOK_RETRY_SCHEDULE_MS: z
     .string()
     .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of delays in milliseconds')
     .default('10000,60000,300000,1800000')
     .transform((value) => value.split(',').map((entry) => Number(entry.trim()))),
-  WEBHOOK_SWEEP_INTERVAL_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds of at least 50' })
-    .int('must be an integer number of milliseconds of at least 50')
-    .min(50, 'must be an integer number of milliseconds of at least 50')
-    .default(30_000),
-  WEBHOOK_CONCURRENCY: z.coerce
-    .number({ message: 'must be an integer between 1 and 1000' })
-    .int('must be an integer between 1 and 1000')
-    .min(1, 'must be an integer between 1 and 1000')
-    .max(1000, 'must be an integer between 1 and 1000')
-    .default(32),
-  MEDIA_MAX_BYTES: z.coerce
-    .number({ message: 'must be an integer number of bytes between 1 and 2147483647' })
-    .int('must be an integer number of bytes between 1 and 2147483647')
-    .min(1, 'must be an integer number of bytes between 1 and 2147483647')
-    .max(2_147_483_647, 'must be an integer number of bytes between 1 and 2147483647')
-    .default(100 * 1024 * 1024),
-  MEDIA_FETCH_TIMEOUT_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds between 100 and 600000' })
-    .int('must be an integer number of milliseconds between 100 and 600000')
-    .min(100, 'must be an integer number of milliseconds between 100 and 600000')
-    .max(600_000, 'must be an integer number of milliseconds between 100 and 600000')
-    .default(30_000),
-  MEDIA_URL_TTL_SECONDS: z.coerce
-    .number({ message: 'must be an integer number of seconds between 1 and 604800' })
-    .int('must be an integer number of seconds between 1 and 604800')
-    .min(1, 'must be an integer number of seconds between 1 and 604800')
-    .max(604_800, 'must be an integer number of seconds between 1 and 604800')
-    .default(900),
+  WEBHOOK_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(30_000),
+  WEBHOOK_CONCURRENCY: intInRange(1, 1000).default(32),
+  MEDIA_MAX_BYTES: intInRange(1, 2_147_483_647, 'bytes').default(100 * 1024 * 1024),
+  MEDIA_FETCH_TIMEOUT_MS: intInRange(100, 600_000, 'milliseconds').default(30_000),
+  MEDIA_URL_TTL_SECONDS: intInRange(1, 604_800, 'seconds').default(900),
   MEDIA_RETENTION_DAYS: z.coerce
     .number({ message: 'must be a number of days, 0 to keep media forever' })
     .min(0, 'must be a number of days, 0 to keep media forever')
@@ -112,33 +89,24 @@ export const environmentSchema = z.object({
   MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   MEDIA_S3_PREFIX: z.string().default('media/'),
   DEFAULT_PLAN: z.string().min(1).default('free'),
-  MAX_SESSIONS_PER_WORKER: z.coerce.number().int().min(1, 'must be at least 1').default(1000),
-  SSE_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1, 'must be at least 1').default(5),
-  SESSION_KEEPALIVE_MS: z.coerce.number().int().min(1000, 'must be at least 1000').default(25_000),
+  MAX_SESSIONS_PER_WORKER: intInRange(1, Infinity).default(1000),
+  SSE_MAX_STREAMS_PER_KEY: intInRange(1, Infinity).default(5),
+  SESSION_KEEPALIVE_MS: intInRange(1000, Infinity, 'milliseconds').default(25_000),
   WA_VERSION: z
     .string()
     .regex(/^(default|latest|\d{1,5}\.\d{1,5}\.\d{1,12})$/, 'must be default, latest, or a version such as 2.3000.1043857760')
     .default('default'),
-  RECONNECT_BASE_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(2_000),
-  RECONNECT_MAX_DELAY_MS: z.coerce.number().int().min(10, 'must be at least 10').default(120_000),
-  RECONNECT_MAX_ATTEMPTS: z.coerce.number().int().min(1, 'must be at least 1').default(10),
-  REPLACED_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(3),
+  RECONNECT_BASE_DELAY_MS: intInRange(10, Infinity, 'milliseconds').default(2_000),
+  RECONNECT_MAX_DELAY_MS: intInRange(10, Infinity, 'milliseconds').default(120_000),
+  RECONNECT_MAX_ATTEMPTS: intInRange(1, Infinity).default(10),
+  REPLACED_LIMIT: intInRange(1, Infinity).default(3),
   CLIENT_REF_WINDOW_HOURS: z.coerce
     .number({ message: 'must be a number of hours between 1 and 720' })
     .min(1, 'must be a number of hours between 1 and 720')
     .max(720, 'must be a number of hours between 1 and 720')
     .default(24),
-  MESSAGE_SEND_WAIT_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds between 0 and 10000' })
-    .int('must be an integer number of milliseconds between 0 and 10000')
-    .min(0, 'must be an integer number of milliseconds between 0 and 10000')
-    .max(10_000, 'must be an integer number of milliseconds between 0 and 10000')
-    .default(1_500),
-  MESSAGE_SWEEP_INTERVAL_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds of at least 50' })
-    .int('must be an integer number of milliseconds of at least 50')
-    .min(50, 'must be an integer number of milliseconds of at least 50')
-    .default(10_000),
+  MESSAGE_SEND_WAIT_MS: intInRange(0, 10_000, 'milliseconds').default(1_500),
+  MESSAGE_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(10_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -176,7 +144,7 @@ export interface AppConfig {
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;
   /**
-   * The WhatsApp Web version live sockets announce: the engine's own (`default`), the one WhatsApp serves now
+   * The WhatsApp Web version sockets announce: the engine's own (`default`), the one WhatsApp serves now
    * (`latest`, asked once at start-up, the engine's own if that fails), or a fixed one.
    */
   waVersion: 'default' | 'latest' | [number, number, number];

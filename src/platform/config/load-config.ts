@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { z } from 'zod';
 import { AppConfig, Environment, environmentSchema, GatewaySecrets, MediaSettings } from './app-config';
 import { loadOrCreateSecrets } from './secrets-store';
 
@@ -27,20 +28,35 @@ function mediaStorage(e: Environment): MediaSettings['storage'] {
   };
 }
 
-/** Parses the environment into the typed configuration, or throws a ConfigurationError naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * The environment parsed with the gateway's schema (or a part of it), empty variables read as unset; or a
+ * ConfigurationError naming the first bad variable, with its value unless it is a secret.
+ */
+function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = environmentSchema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue.path[0] ?? 'environment');
-    const got = present[variable];
-    const shown = got === undefined || SECRET_VARIABLES.includes(variable as never) ? '' : ` (got "${got}")`;
-    throw new ConfigurationError(`Invalid configuration: ${variable} ${issue.message}${shown}`);
-  }
-  const e = parsed.data;
+  const parsed = schema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const variable = String(issue.path[0] ?? 'environment');
+  const got = present[variable];
+  const shown = got === undefined || SECRET_VARIABLES.includes(variable as never) ? '' : ` (got "${got}")`;
+  throw new ConfigurationError(`Invalid configuration: ${variable} ${issue.message}${shown}`);
+}
+
+/**
+ * Where the database is, for the offline migration commands: DATABASE_URL, else the embedded PGlite in
+ * DATA_DIR, read as the gateway reads them. Nothing else is required, and no secret is read or generated.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Pick<AppConfig, 'databaseUrl' | 'dataDir'> {
+  const e = parseEnvironment(environmentSchema.pick({ DATABASE_URL: true, DATA_DIR: true }), env);
+  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR) };
+}
+
+/** Parses the environment into the typed configuration, or throws a ConfigurationError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = parseEnvironment(environmentSchema, env);
   const dataDir = path.resolve(e.DATA_DIR);
 
   let secrets: GatewaySecrets;

@@ -47,7 +47,3 @@ export function loadOrCreateSecrets(dataDir: string): GatewaySecrets {
     adminToken: stored.admin_token,
   };
 }
-
-export function secretsFilePath(dataDir: string): string {
-  return path.join(dataDir, FILE_NAME);
-}

@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { PrismaClient } from './index';
+import { PRISMA } from './prisma-token';
+import { Transactions } from './transactions';
 
-/** The Prisma client, opened (and migrated) before the application is built; repositories inject it. */
-export const PRISMA = Symbol('PRISMA');
+export { PRISMA } from './prisma-token';
 
 @Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(prisma: PrismaClient): DynamicModule {
-    return { module: DatabaseModule, providers: [{ provide: PRISMA, useValue: prisma }], exports: [PRISMA] };
+    return { module: DatabaseModule, providers: [{ provide: PRISMA, useValue: prisma }, Transactions], exports: [PRISMA, Transactions] };
   }
 }

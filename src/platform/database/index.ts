@@ -8,3 +8,4 @@ export { type CreatedMigration, MigrationError, type MigrationStatus, Migrator }
 export { type MigratorTargetOptions, openMigrator, withMigrator } from './migrations/open-migrator';
 export { type Database, type DatabaseKind, openDatabase } from './open-database';
 export { PGliteDirectoryLockedError } from './pglite-lock';
+export { clientOf, type Transaction, Transactions } from './transactions';

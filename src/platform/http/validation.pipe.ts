@@ -3,19 +3,11 @@ import { createZodValidationPipe } from 'nestjs-zod';
 import type { ZodError, ZodType } from 'zod';
 import { AppError } from '../errors/app-error';
 import { findUnstorableText } from '../storable-text';
+import { invalidRequest } from './parse';
 
 /** Zod validation of bodies, queries and params; failures are invalid_request with the issues in details. */
 const ZodValidationPipe = createZodValidationPipe({
-  createValidationException: (error: unknown) => {
-    const issues = (error as ZodError).issues.map((issue) => ({
-      path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
-      code: issue.code,
-      message: issue.message,
-    }));
-    const first = issues[0];
-    const where = first && first.path.length > 0 ? first.path.join('.') : 'request';
-    return new AppError('invalid_request', `Invalid ${where}: ${first?.message ?? 'validation failed'}.`, { details: { issues } });
-  },
+  createValidationException: (error: unknown) => invalidRequest(error as ZodError),
 });
 
 const ACCEPTS_UNSTORABLE_TEXT = Symbol('acceptsUnstorableText');

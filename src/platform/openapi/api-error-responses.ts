@@ -10,6 +10,11 @@ const GROUPS = {
   validation: ['invalid_request', 'bad_request'],
   not_found: ['not_found'],
   channel_scope: ['channel_scoped_key'],
+  /**
+   * Every route under a channel: none of this customer's (or not a channel id), a key scoped to another
+   * channel, a key of the other mode. What a route needs of the channel adds to it (see ApiRoute's `needs`).
+   */
+  channel: ['channel_not_found', 'channel_scoped_key', 'channel_access_denied'],
   /** A body naming a channel (`channel_id`), checked as a channel route checks its channel. */
   channel_reference: ['channel_not_found', 'channel_access_denied'],
 } satisfies Record<string, ErrorCode[]>;

@@ -12,5 +12,3 @@ export const QUEUES = {
   /** Periodic maintenance (media retention, outbox sweeps). */
   maintenance: 'maintenance',
 } as const;
-
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

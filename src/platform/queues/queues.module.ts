@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { ConnectionOptions, Worker } from 'bullmq';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { settlesWithin, valueWithin } from '../async';
 import { AppConfig } from '../config/app-config';
 import { redisOptions, RedisTarget } from '../redis/redis-connection';
 
@@ -52,7 +53,7 @@ export class GatewayWorker extends Worker {
       GatewayWorker.logger.warn({ queue: this.name }, 'Redis unreachable while closing a worker: closing it without waiting for its running jobs');
     }
     const closed = super.close(!graceful);
-    if (await settlesWithin(closed, WORKER_CLOSE_GRACE_MS)) return;
+    if (await settlesWithin(closed, WORKER_CLOSE_GRACE_MS)) return closed;
     GatewayWorker.logger.warn({ queue: this.name, waited_ms: WORKER_CLOSE_GRACE_MS }, 'a worker did not close in time; shutting down without it');
     closed.catch(() => undefined);
   }
@@ -79,38 +80,6 @@ export class GatewayWorker extends Worker {
       client.on('ready', done);
       client.on('end', done);
     });
-  }
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-        timer.unref();
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function valueWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-        timer.unref();
-      }),
-    ]);
-  } catch {
-    return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,4 @@
-import { EventsService } from '../../../src/modules/events/events.service';
+import { Outbox } from '../../../src/modules/events/outbox';
 import type { DomainEventInput } from '../../../src/modules/events/domain-event';
 import { EVENT_EXAMPLES } from '../../../src/modules/events/event-examples';
 import type { EmittedEventType, PayloadOf } from '../../../src/modules/events/event-payloads';
@@ -25,7 +25,7 @@ export function publish<T extends EmittedEventType = 'message.received'>(
   input: { customerId: string; type?: T; channelId?: string | null; payload?: PayloadOf<T>; correlationId?: string | null },
 ) {
   const type = (input.type ?? 'message.received') as T;
-  return gw.app.get(EventsService).publish({
+  return gw.app.get(Outbox).publish({
     type,
     customerId: input.customerId,
     channelId: input.channelId ?? null,

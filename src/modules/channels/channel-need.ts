@@ -1,0 +1,47 @@
+import { SetMetadata } from '@nestjs/common';
+import type { ErrorCode } from '../../platform/errors/error-codes';
+
+/**
+ * What a route under a channel needs of it, checked by ChannelAccessGuard before the route runs:
+ * - `readable`: the channel exists and the key may use it; deleted channels stay readable (history, media);
+ * - `active`: not deleted (everything that changes the channel or what it holds);
+ * - `accepting`: takes sends: connected, or on its way back (connecting, reconnecting, disconnected with an
+ *   automatic reconnect coming); the message waits, persisted;
+ * - `connected`: a live WhatsApp socket in this process, for calls that go to WhatsApp now.
+ */
+export type ChannelNeed = 'readable' | 'active' | 'accepting' | 'connected';
+
+export const CHANNEL_NEED = 'whatisup:channel-need';
+
+/** Why a `connected` route needs the socket, said in its `channel_unavailable` refusal. */
+export const CHANNEL_NEED_REASON = 'whatisup:channel-need-reason';
+
+/** Checks of the route's other path ids, run before the channel's state is (see PathIdChecks). */
+export const CHANNEL_PATH_ID_CHECKS = 'whatisup:channel-path-id-checks';
+
+/**
+ * Per path parameter, a parser that throws the route's refusal of a malformed id (e.g. a chat's JID). The
+ * guard runs them after the channel's access and before its state: a malformed id answers 400 whatever
+ * state the channel is in, as when the route checked the state itself.
+ */
+export type PathIdChecks = Record<string, (value: string) => unknown>;
+
+export function NeedsChannel(need: ChannelNeed, options: { reason?: string; pathIds?: PathIdChecks } = {}): MethodDecorator {
+  return (target, key, descriptor) => {
+    SetMetadata(CHANNEL_NEED, need)(target, key, descriptor);
+    if (options.reason) SetMetadata(CHANNEL_NEED_REASON, options.reason)(target, key, descriptor);
+    if (options.pathIds) SetMetadata(CHANNEL_PATH_ID_CHECKS, options.pathIds)(target, key, descriptor);
+  };
+}
+
+/**
+ * The refusals each need can give, beyond those of every channel route (the `channel` error group: unknown
+ * channel, a key scoped to another one, a key of the other mode). The OpenAPI document is derived from this
+ * table and the guard is held to it, so the two cannot drift apart.
+ */
+export const CHANNEL_NEED_ERRORS: Record<ChannelNeed, ErrorCode[]> = {
+  readable: [],
+  active: ['channel_unavailable'],
+  accepting: ['channel_unavailable'],
+  connected: ['channel_unavailable'],
+};

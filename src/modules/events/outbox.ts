@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { Transaction, Transactions } from '../../platform/database/transactions';
+import { newId } from '../../platform/ids';
+import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
+import { EventsService } from './events.service';
+
+/**
+ * Publishes an event from inside `Outbox.run`: typed by `type` (event-payloads.ts), written in the run's
+ * transaction before it commits. Returns the event's id right away, so the work can refer to it.
+ */
+export type Publish = <T extends DomainEventType>(event: DomainEventInput<T>) => string;
+
+/**
+ * The unit of work of every state change that becomes events: one transaction for the change and its events
+ * (and what transactional subscribers write for them, such as webhook deliveries), then, once it has
+ * committed, the hand-off to committed subscribers (queues, live streams). Producers cannot forget either half.
+ */
+@Injectable()
+export class Outbox {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly events: EventsService,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction; the events it publishes are written at its end, in publishing order,
+   * in the same transaction. Committed subscribers hear of them after the commit; nothing is heard of a
+   * run that threw (it rolled back).
+   */
+  async run<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<T> {
+    const { value } = await this.commit(work);
+    return value;
+  }
+
+  /** One event on its own, in its own transaction. */
+  async publish<T extends DomainEventType>(event: DomainEventInput<T>): Promise<DomainEvent> {
+    const { written } = await this.commit(async (_tx, publish) => publish(event));
+    return written[0];
+  }
+
+  private async commit<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<{ value: T; written: DomainEvent[] }> {
+    const written: DomainEvent[] = [];
+    const value = await this.transactions.run(async (tx) => {
+      const pending: Array<{ id: string; event: DomainEventInput }> = [];
+      let open = true;
+      const publish: Publish = (event) => {
+        // A publish after the work resolved would miss the transaction: a programming error, loud at once.
+        if (!open) throw new Error(`${event.type} published after its unit of work ended`);
+        const id = newId('evt');
+        pending.push({ id, event: event as DomainEventInput });
+        return id;
+      };
+      const result = await work(tx, publish);
+      open = false;
+      for (const { id, event } of pending) written.push(await this.events.appendInTransaction(tx, id, event));
+      return result;
+    });
+    await this.events.notifyCommitted(written);
+    return { value, written };
+  }
+}

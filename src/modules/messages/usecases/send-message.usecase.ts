@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { WireMessageKey } from '../../../engine/message-content';
+import { SessionManager } from '../../../engine/session-manager';
+import { MessagingPort } from '../../../engine/ports/messaging.port';
+import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
+import { Transactions } from '../../../platform/database/transactions';
+import { EgressGuard, EgressRefusedError } from '../../../platform/egress/egress-guard';
+import { AppError } from '../../../platform/errors/app-error';
+import { newId } from '../../../platform/ids';
+import type { ChannelRef } from '../../channels/channels.contracts';
+import { ChatsService } from '../../chats/chats.service';
+import { MediaService } from '../../media/media.service';
+import { keyOfStoredMessage, parseRecipient } from '../../whatsapp/jid';
+import { MessageDispatcher } from '../message-dispatcher';
+import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
+import { MessageStatusService } from '../message-status.service';
+import { MessageStatus, SendMessageInput } from '../messages.contracts';
+import { MessageRow, MessagesRepository } from '../messages.repository';
+import { ReactionTargets } from '../reaction-targets';
+
+export interface SendResult {
+  message_id: string;
+  client_ref: string | null;
+  status: MessageStatus;
+}
+
+/**
+ * Accepts a message for sending: checks what it names (the reaction's message, the media), stores it once per
+ * client_ref inside its window, queues it, and waits a short while for it to go out. The stored row is the
+ * queue: a failed enqueue is only a delay, the sweeper queues what is stored.
+ */
+@Injectable()
+export class SendMessage {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly transactions: Transactions,
+    private readonly reactions: ReactionTargets,
+    private readonly chats: ChatsService,
+    private readonly media: MediaService,
+    private readonly guard: EgressGuard,
+    private readonly sessions: SessionManager,
+    private readonly messaging: MessagingPort,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly status: MessageStatusService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** On a channel that accepts sends (ChannelAccessGuard checks it). */
+  async execute(channel: ChannelRef, input: SendMessageInput, requestId: string): Promise<SendResult> {
+    const chatJid = parseRecipient(input.to);
+    const message = contentOf(input);
+    // A send's reaction always names a message (the send schema requires it); stored ones may not.
+    const reactionTarget = message.type === 'reaction' ? await this.reactions.resolve(channel.id, chatJid, message.content.reaction.message_id!) : null;
+    const mediaId = await this.checkMedia(channel.id, message);
+    if (input.client_ref) {
+      const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
+      if (existing && this.insideWindow(existing)) return resultOf(existing);
+    }
+
+    const row = await this.insert(channel, chatJid, message, reactionTarget, input.client_ref, requestId);
+    if ('repeated' in row) return resultOf(row.repeated);
+    if (mediaId) await this.media.markUsed(mediaId);
+
+    const waiting = this.status.waitForProgress(row.id, this.config.messages.sendWaitMs);
+    await this.dispatcher.enqueue(row.id);
+    const progressed = await waiting;
+    const current = progressed ?? (await this.messages.find(row.id)) ?? row;
+    // A fresh send answers queued or sent (a receipt may already have moved it further).
+    const fresh = resultOf(current);
+    return ['delivered', 'read'].includes(fresh.status) ? { ...fresh, status: 'sent' } : fresh;
+  }
+
+  private async insert(
+    channel: ChannelRef,
+    chatJid: string,
+    message: StoredMessage,
+    reactionTarget: WireMessageKey | null,
+    clientRef: string | undefined,
+    requestId: string,
+  ): Promise<MessageRow | { repeated: MessageRow }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = new Date();
+      // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts.
+      const inserted = await this.transactions.run(async (tx) => {
+        const row = await this.messages.insertIfNew(tx, {
+          id: newId('msg'),
+          customerId: channel.customerId,
+          channelId: channel.id,
+          mode: channel.mode,
+          direction: 'outbound',
+          chatJid,
+          type: message.type,
+          content: message.content,
+          reactionTarget: reactionTarget ? { ...reactionTarget } : undefined,
+          status: 'queued',
+          waMessageId: this.messaging.newMessageId(),
+          clientRef: clientRef ?? null,
+          clientRefKey: clientRef ?? null,
+          correlationId: requestId,
+          waTimestamp: now,
+        });
+        if (row) await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, key: keyOfStoredMessage(row), at: now, incoming: false });
+        return row;
+      });
+      if (inserted) return inserted;
+      if (!clientRef) continue; // a WhatsApp id collision: draw another
+      // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
+      const existing = await this.messages.findByClientRef(channel.id, clientRef);
+      if (!existing) continue;
+      if (this.insideWindow(existing)) return { repeated: existing };
+      await this.messages.retireClientRef(existing.id, this.windowStart());
+    }
+    throw new AppError('concurrent_modification', 'The client_ref is being reused concurrently; retry.');
+  }
+
+  private windowStart(): Date {
+    return new Date(Date.now() - this.config.messages.clientRefWindowHours * 3_600_000);
+  }
+
+  private insideWindow(row: MessageRow): boolean {
+    return row.createdAt.getTime() >= this.windowStart().getTime();
+  }
+
+  /**
+   * A media_id must name media of this channel usable as the message's type; a source_url must be one the
+   * egress guard allows, checked now as the media route checks it, rather than failing the message later.
+   */
+  private async checkMedia(channelId: string, message: StoredMessage): Promise<string | undefined> {
+    if (!isMediaMessage(message)) return undefined;
+    const { type } = message;
+    const { media_id: mediaId, source_url: sourceUrl } = mediaBodyOf(message);
+    if (sourceUrl) this.assertSourceAllowed(type, sourceUrl);
+    if (!mediaId) return undefined;
+    const media = await this.media.find(mediaId, channelId);
+    const problem = !media ? 'no media with this id on the channel' : !media.kinds.includes(type) ? `this media (${media.mimeType}) cannot be sent as ${type}` : null;
+    if (problem) {
+      throw new AppError('invalid_request', `Invalid ${type}.media_id: ${problem}.`, {
+        details: { issues: [{ path: [type, 'media_id'], code: 'invalid_value', message: problem }] },
+      });
+    }
+    return mediaId;
+  }
+
+  private assertSourceAllowed(type: string, url: string): void {
+    try {
+      this.guard.assertAllowedUrl(url);
+    } catch (error) {
+      if (!(error instanceof EgressRefusedError)) throw error;
+      throw new AppError('invalid_request', `Invalid ${type}.source_url: ${error.message}.`, {
+        details: { reason: 'egress_refused', issues: [{ path: [type, 'source_url'], code: 'egress_refused', message: `refused by the egress guard: ${error.message}` }] },
+      });
+    }
+  }
+}
+
+/** What a send answers: `sending` is still `queued` to the client. */
+export function resultOf(row: MessageRow): SendResult {
+  return { message_id: row.id, client_ref: row.clientRef, status: row.status === 'sending' ? 'queued' : (row.status as MessageStatus) };
+}

@@ -1,0 +1,73 @@
+import type { JobsOptions } from 'bullmq';
+import { QUEUES } from './queue-names';
+
+/**
+ * Every job of the gateway: its queue, its name, its data, its options and how its id is built. Names and
+ * ids are stored in Redis with the jobs: NEVER rename a job or change how its id is built, or jobs waiting
+ * under the old ones are orphaned (or run twice). Producers and processors take them from here only.
+ */
+
+/** Delayed reconnect attempt of a channel; whether it still applies is decided on fresh state when it runs. */
+export interface ReconnectJobData {
+  channelId: string;
+  attempt: number;
+}
+
+/** "Look at message X": the database row is the source of truth of a send. */
+export interface SendJobData {
+  messageId: string;
+}
+
+export interface DeliverJobData {
+  deliveryId: string;
+  /** The attempt number this job is for; a job for an attempt already taken does nothing. */
+  attempt: number;
+}
+
+export const JOBS = {
+  reconnect: {
+    queue: QUEUES.channelReconnect,
+    name: 'reconnect',
+    options: { removeOnComplete: true, removeOnFail: 100 } satisfies JobsOptions,
+    /** One per attempt of one disconnection (the state's start tells two disconnections apart). */
+    jobId: (channelId: string, attempt: number, disconnectedAt: Date) => `reconnect-${channelId}-${attempt}-${disconnectedAt.getTime()}`,
+  },
+  send: {
+    queue: QUEUES.outboundMessages,
+    name: 'send',
+    options: { removeOnComplete: true, removeOnFail: true } satisfies JobsOptions,
+    /** The message id: queued from the API, the sweeper and a channel coming online, it waits once. */
+    jobId: (messageId: string) => messageId,
+    /** How long a message whose send failed waits before it is sent again: 1 s doubling to 30 s, jittered. */
+    retryDelayMs: (attempt: number, random: () => number = Math.random) => withJitter(Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt - 1)), random),
+  },
+  deliver: {
+    queue: QUEUES.webhookDelivery,
+    name: 'deliver',
+    // Retries are attempts of their own (a job each, scheduled by the attempt that failed), never BullMQ's.
+    options: { removeOnComplete: true, removeOnFail: true, attempts: 1 } satisfies JobsOptions,
+    /** One per (delivery, attempt): adding it twice, from a commit and from a sweep, queues it once. */
+    jobId: (deliveryId: string, attempt: number) => `${deliveryId}-${attempt}`,
+    /** The first attempt of a delivery woken by the one before it in its lane finishing. */
+    wakeJobId: (deliveryId: string, after: string) => `${deliveryId}-1-after-${after}`,
+  },
+  mediaRetention: {
+    queue: QUEUES.maintenance,
+    name: 'media-retention',
+    options: { removeOnComplete: 100, removeOnFail: 100 } satisfies JobsOptions,
+    /** One schedule however many processes upsert it at boot. */
+    schedulerId: 'media-retention',
+    everyMs: 60 * 60 * 1000,
+  },
+} as const;
+
+/** Share of a retry delay that is random: ±20%. */
+export const RETRY_JITTER = 0.2;
+
+/**
+ * A retry delay with jitter, uniformly within ±RETRY_JITTER of `delayMs`: retries of work that failed together
+ * (a receiver that was down, a channel that dropped) do not all come back in the same instant.
+ */
+export function withJitter(delayMs: number, random: () => number = Math.random): number {
+  return Math.max(0, Math.round(delayMs * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random())));
+}
