@@ -140,7 +140,12 @@ export class InboundMessages implements OnModuleInit {
       if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
       await this.chats.touch(tx, { channelId, customerId: owner.customerId, key: keyOfStoredMessage(row), at: message.timestamp, incoming: !fromMe });
       if (!fromMe && message.senderJid) {
-        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, { jid: message.senderJid, pushName: message.pushName });
+        // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
+        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, {
+          jid: message.senderJid,
+          pushName: message.pushName,
+          ...(message.senderLid ? { lid: message.senderLid } : {}),
+        });
       }
       if (fromMe) return;
       publish({
