@@ -103,4 +103,6 @@ export interface SimulatorEventMap {
   presence: [PresenceEvent];
   /** A protocol-level problem the simulator recovered from; useful when debugging. */
   warning: [{ message: string; error?: unknown }];
+  /** A client sent a request the simulator does not model; it was answered with an error (tests fail on these). */
+  unhandled: [{ request: string }];
 }

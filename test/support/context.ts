@@ -28,10 +28,13 @@ export class TestContext implements ChannelHome {
   db!: TestDatabase;
   simulator!: WhatsAppSimulator;
   gw!: TestGateway;
+  /** Requests the gateway sent that the simulator does not model: the file fails on any (see stop). */
+  private readonly unhandled: string[] = [];
 
   async start(overrides: ConfigOverrides = {}): Promise<this> {
     this.db = await createTestDatabase();
     this.simulator = new WhatsAppSimulator();
+    this.simulator.on('unhandled', ({ request }) => this.unhandled.push(request));
     await this.simulator.start();
     this.gw = await TestGateway.start(this.db.prisma, overrides, undefined, { sandboxSimulator: this.simulator });
     return this;
@@ -48,6 +51,7 @@ export class TestContext implements ChannelHome {
     await this.gw?.close();
     await this.simulator?.stop();
     await this.db?.drop();
+    if (this.unhandled.length > 0) throw new Error(`the simulator was sent requests it does not model: ${this.unhandled.join('; ')}`);
   }
 
   get http() {

@@ -64,7 +64,7 @@ export class GroupIq {
       }
       default:
         // a request the simulator does not model fails loudly rather than succeeding with nothing
-        this.net.warn(`unhandled w:g2 request <${child?.tag ?? 'none'}>`);
+        this.net.unhandled(`iq xmlns=w:g2 <${child?.tag ?? 'none'}>`);
         return iqError(node, 501, 'feature-not-implemented');
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   type BinaryNode,
   KEY_BUNDLE_TYPE,
@@ -8,16 +9,18 @@ import {
 } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
-import { isLid, takeCompanionBundle } from '../state/accounts';
+import { type Companion, isLid, takeCompanionBundle } from '../state/accounts';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
 import type { Network, Session } from './network';
-import { bytesNode, childBuffer, childNodes, contentBuffer, firstChild, iqResult, readUintBE, uintBE } from './nodes';
+import { bytesNode, childBuffer, childNodes, contentBuffer, firstChild, iqError, iqResult, readUintBE, uintBE } from './nodes';
 import type { Pairing } from './pairing';
 
 const PRIVACY_CATEGORIES = ['last', 'online', 'profile', 'status', 'groupadd', 'calladd', 'readreceipts'];
 const MEDIA_CONN_TTL_S = 3600;
+/** The usync protocols the simulated server answers; any other is reported as unhandled. */
+const USYNC_PROTOCOLS = new Set(['devices', 'contact', 'lid', 'status']);
 
 /** Client IQs: keys, login bookkeeping, init queries, app state, usync, media and device removal. */
 export class IqHandlers {
@@ -53,9 +56,26 @@ export class IqHandlers {
         return connection.send(
           iqResult(node, [{ tag: 'props', attrs: { protocol: '2', hash: 'sim-props-1' }, content: [] }]),
         );
+      case 'w:p':
+        // keep-alive ping: WhatsApp answers with an empty result
+        return connection.send(iqResult(node));
+      case 'abt':
+        return connection.send(iqResult(node, [this.abProps()]));
+      case 'w:profile:picture':
+        // nobody on the simulated network has set a profile picture: WhatsApp answers 404 for those
+        return connection.send(iqError(node, 404, 'item-not-found'));
       case 'blocklist':
+        if (node.attrs.type !== 'get') break;
         return connection.send(iqResult(node, [{ tag: 'list', attrs: {} }]));
       case 'privacy':
+        if (node.attrs.type === 'set' && child?.tag === 'tokens') {
+          // the client issues trusted-contact privacy tokens to the people it wrote to; the server keeps them
+          for (const token of getBinaryNodeChildren(child, 'token')) {
+            account.issuedPrivacyTokens.set(token.attrs.jid, { type: token.attrs.type, t: Number(token.attrs.t) });
+          }
+          return connection.send(iqResult(node));
+        }
+        if (node.attrs.type !== 'get' || child?.tag !== 'privacy') break;
         return connection.send(
           iqResult(node, [
             {
@@ -99,11 +119,27 @@ export class IqHandlers {
           this.unlink(account.phone, companion.deviceId);
           return;
         }
-        return connection.send(iqResult(node));
-      default:
-        // keep-alive pings and everything the simulator does not model get an empty result
-        return connection.send(iqResult(node));
+        break;
     }
+    this.net.unhandled(`iq xmlns=${node.attrs.xmlns} type=${node.attrs.type} <${child?.tag ?? ''}>`);
+    connection.send(iqError(node, 501, 'feature-not-implemented'));
+  }
+
+  /**
+   * The server's A/B properties. The simulated server does not run privacy tokens (1:1 and profile-photo
+   * `tctoken`s) nor LID-issued trusted tokens, and says so, so clients do not expect them.
+   */
+  private abProps(): BinaryNode {
+    const props: Record<string, string> = {
+      privacy_token_sending_on_all_1_on_1_messages: 'false',
+      profile_scraping_privacy_token_in_photo_iq: 'false',
+      lid_trusted_token_issue_to_lid: 'false',
+    };
+    return {
+      tag: 'props',
+      attrs: { protocol: '1', hash: 'sim-ab-props-1', refresh: '86400' },
+      content: Object.entries(props).map(([name, value]) => ({ tag: 'prop', attrs: { name, value } })),
+    };
   }
 
   private async encrypt({ companion }: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<BinaryNode> {
@@ -118,7 +154,21 @@ export class IqHandlers {
       }
       return iqResult(node, [{ tag: 'list', attrs: {}, content: users }]);
     }
-    if (node.attrs.type === 'set') {
+    if (child?.tag === 'digest') {
+      return iqResult(node, [this.digest(companion)]);
+    }
+    if (node.attrs.type === 'set' && child?.tag === 'rotate') {
+      const skey = getBinaryNodeChild(child, 'skey');
+      if (skey) {
+        companion.signedPreKey = {
+          keyId: readUintBE(childBuffer(skey, 'id')),
+          publicKey: childBuffer(skey, 'value')!,
+          signature: childBuffer(skey, 'signature')!,
+        };
+      }
+      return iqResult(node);
+    }
+    if (node.attrs.type === 'set' && getBinaryNodeChild(node, 'list')) {
       // pre-key upload: one-time keys plus the (possibly rotated) signed pre-key
       for (const key of getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'key')) {
         companion.preKeys.set(readUintBE(childBuffer(key, 'id')), childBuffer(key, 'value')!);
@@ -137,7 +187,39 @@ export class IqHandlers {
       }
       return iqResult(node);
     }
-    return iqResult(node);
+    this.net.unhandled(`iq xmlns=encrypt type=${node.attrs.type} <${child?.tag ?? ''}>`);
+    return iqError(node, 501, 'feature-not-implemented');
+  }
+
+  /** What the server holds of a companion's keys, with a hash over them (clients compare it with their own). */
+  private digest(companion: Companion): BinaryNode {
+    const preKeyIds = [...companion.preKeys.keys()];
+    const hash = createHash('sha1')
+      .update(companion.identityKey)
+      .update(companion.signedPreKey.publicKey)
+      .update(companion.signedPreKey.signature)
+      .update(Buffer.concat([...companion.preKeys.values()]))
+      .digest();
+    return {
+      tag: 'digest',
+      attrs: {},
+      content: [
+        bytesNode('registration', uintBE(companion.registrationId, 4)),
+        bytesNode('type', KEY_BUNDLE_TYPE),
+        bytesNode('identity', companion.identityKey),
+        {
+          tag: 'skey',
+          attrs: {},
+          content: [
+            bytesNode('id', uintBE(companion.signedPreKey.keyId, 3)),
+            bytesNode('value', companion.signedPreKey.publicKey),
+            bytesNode('signature', companion.signedPreKey.signature),
+          ],
+        },
+        { tag: 'list', attrs: {}, content: preKeyIds.map((id) => bytesNode('id', uintBE(id, 3))) },
+        bytesNode('hash', hash),
+      ],
+    };
   }
 
   private async bundleNode(jid: string): Promise<BinaryNode> {
@@ -181,6 +263,9 @@ export class IqHandlers {
 
   private usync(request: BinaryNode): BinaryNode {
     const protocols = childNodes(getBinaryNodeChild(request, 'query')).map((p) => p.tag);
+    for (const protocol of protocols.filter((p) => !USYNC_PROTOCOLS.has(p))) {
+      this.net.unhandled(`usync protocol <${protocol}>`);
+    }
     const users = getBinaryNodeChildren(getBinaryNodeChild(request, 'list'), 'user').map((user) => {
       const phoneQuery = contentBuffer(getBinaryNodeChild(user, 'contact'))?.toString('utf-8');
       const jid = user.attrs.jid ?? jidEncode((phoneQuery ?? '').replace(/\D/g, ''), 's.whatsapp.net');
@@ -201,6 +286,10 @@ export class IqHandlers {
             ]
           : [];
         content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
+      }
+      if (protocols.includes('status')) {
+        // nobody on the simulated network has written an about text
+        content.push({ tag: 'status', attrs: { t: '0' } });
       }
       if (protocols.includes('contact')) {
         content.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } });

@@ -83,6 +83,15 @@ export class Network implements ConnectionEvents {
     this.emitter.emit('warning', { message, error });
   }
 
+  /**
+   * A request the simulator does not model. It is answered with an error, never an empty success, and
+   * reported so that a test exercising it fails loudly instead of passing while nothing works.
+   */
+  unhandled(request: string): void {
+    this.emitter.emit('unhandled', { request });
+    this.warn(`unhandled request: ${request}`);
+  }
+
   info(account: Account, companion: Companion): CompanionInfo {
     return {
       phone: account.phone,

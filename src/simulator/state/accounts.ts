@@ -44,6 +44,8 @@ export class Account {
   readonly inbox: ReceivedMessage[] = [];
   /** Recent 1:1 messages this account's phone sent, kept to answer retry receipts. */
   readonly sentByPhone = new Map<string, { to: string; message: proto.IMessage; mediatype?: string }>();
+  /** Privacy tokens this account's companions issued, by the jid they were issued to. */
+  readonly issuedPrivacyTokens = new Map<string, { type: string; t: number }>();
   /** Receipts companions sent for messages this account's phone sent. */
   readonly receipts: ReceiptEvent[] = [];
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
