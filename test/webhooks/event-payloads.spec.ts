@@ -1,9 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ChannelClient } from '../support/channels';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
-import { TestGateway } from '../support/gateway';
 import { bearer } from '../support/http';
 import { Received, Receiver } from './support/receiver';
 
@@ -17,21 +16,16 @@ type Document = {
  * every body validates against the schema of its event's entry (the receiver also checks the zod schemas).
  */
 describe('Webhook event payloads', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
+  const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
   let receiver: Receiver;
   let document: Document;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     receiver = await Receiver.start();
-    document = (await gw.http.get('/openapi.json').expect(200)).body;
+    document = (await ctx.http.get('/openapi.json').expect(200)).body;
   });
   afterAll(async () => {
-    await gw.close();
     await receiver.close();
-    await db.drop();
   });
 
   function validatorFor(type: string) {
@@ -44,27 +38,27 @@ describe('Webhook event payloads', () => {
   }
 
   it('serves a webhooks entry per event type, and real deliveries of each match it', async () => {
-    const { key } = await gw.newAccount({ plan: 'unlimited' });
-    const channels = new ChannelClient(gw, key);
+    const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
+    const channels = new ChannelClient(ctx.gw, key);
     const id = await channels.create();
-    const endpoint = await gw.http.post('/v1/webhooks').set(bearer(key)).send({ url: receiver.url('/all'), channel_id: id }).expect(201);
+    const endpoint = await ctx.http.post('/v1/webhooks').set(bearer(key)).send({ url: receiver.url('/all'), channel_id: id }).expect(201);
 
-    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+    await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
     await channels.waitForStatus(id, 'qr');
-    await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({}).expect(200);
+    await ctx.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({}).expect(200);
     await channels.waitForStatus(id, 'connected');
     const contact = '+15550107777';
-    const inbound = await gw.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).set('X-Request-Id', 'req_payload_inbound_1').send({ from: contact, type: 'text', text: 'hello' }).expect(202);
-    const sent = await gw.http.post(`/v1/channels/${id}/messages`).set(bearer(key)).send({ type: 'text', to: contact, text: 'hi back' }).expect(202);
-    await gw.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).send({ from: contact, type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '👍' } }).expect(202);
+    const inbound = await ctx.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).set('X-Request-Id', 'req_payload_inbound_1').send({ from: contact, type: 'text', text: 'hello' }).expect(202);
+    const sent = await ctx.http.post(`/v1/channels/${id}/messages`).set(bearer(key)).send({ type: 'text', to: contact, text: 'hi back' }).expect(202);
+    await ctx.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).send({ from: contact, type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '👍' } }).expect(202);
     const chat = encodeURIComponent(`${contact.slice(1)}@s.whatsapp.net`);
-    await gw.http.patch(`/v1/channels/${id}/chats/${chat}`).set(bearer(key)).send({ pinned: true, archived: true }).expect(200);
-    await gw.http.post(`/v1/webhooks/${endpoint.body.id}/test`).set(bearer(key)).expect(202);
+    await ctx.http.patch(`/v1/channels/${id}/chats/${chat}`).set(bearer(key)).send({ pinned: true, archived: true }).expect(200);
+    await ctx.http.post(`/v1/webhooks/${endpoint.body.id}/test`).set(bearer(key)).expect(202);
     await eventually(
       async () => receiver.at('/all').map((r) => r.body.event),
       (events) => ['message.reaction', 'message.delivered', 'chat.pinned', 'webhook.test'].every((type) => events.includes(type)),
     );
-    await gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
+    await ctx.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
 
     const expected = ['channel.connected', 'message.received', 'message.sent', 'message.delivered', 'message.reaction', 'chat.updated', 'chat.archived', 'chat.pinned', 'webhook.test', 'channel.disconnected'];
     const got = await eventually(
