@@ -8,6 +8,7 @@ import { WaVersion } from './wa-version';
 import pino, { Logger as PinoLogger } from 'pino';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import { KeyedLanes, settlesWithin } from '../../platform/async';
 import { outsideRequestContext } from '../../platform/logging/request-context';
 import { withStorableText } from '../../platform/storable-text';
 import { AuthStateRepository } from '../auth-state/auth-state.repository';
@@ -49,8 +50,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   private readonly logger = new Logger(BaileysSessionManager.name);
   private readonly sessions = new Map<string, LiveSession>();
   private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = { lifecycle: [], messages: [], contacts: [] };
-  /** Per channel, the delivery of its previous event: the next one starts when it is done. */
-  private readonly lanes = new Map<string, Promise<void>>();
+  /** Per channel, events are delivered one at a time, in the order they were reported. */
+  private readonly lanes = new KeyedLanes();
   private readonly box: SecretBox;
   private readonly baileysLogger: PinoLogger;
 
@@ -73,8 +74,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     (this.handlers[kind] as ChannelEventHandler<K>[]).push(handler);
   }
 
-  async delivered(channelId: string): Promise<void> {
-    await this.lanes.get(channelId);
+  delivered(channelId: string): Promise<void> {
+    return this.lanes.drained(channelId);
   }
 
   size(): number {
@@ -219,7 +220,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       this.logger.warn({ err: error, channel_id: channelId }, 'socket did not end cleanly');
       session.socket.end(undefined);
     }
-    await Promise.race([session.closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await settlesWithin(session.closed, CLOSE_WAIT_MS);
     await session.credsWrites;
   }
 
@@ -245,10 +246,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       attrs: { to: S_WHATSAPP_NET, type: 'get', xmlns: 'w:p', id: session.socket.generateMessageTag() },
       content: [{ tag: 'ping', attrs: {} }],
     });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([ping, new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_TIMEOUT_MS)))])
-      .catch(() => undefined)
-      .finally(() => clearTimeout(timer));
+    await settlesWithin(ping, SETTLE_TIMEOUT_MS);
   }
 
   /**
@@ -270,12 +268,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         }),
       );
     };
-    const previous = this.lanes.get(channelId) ?? Promise.resolve();
-    const next = previous.then(deliver);
-    this.lanes.set(channelId, next);
-    void next.finally(() => {
-      if (this.lanes.get(channelId) === next) this.lanes.delete(channelId);
-    });
+    void this.lanes.run(channelId, deliver);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WASocket } from '@whiskeysockets/baileys';
+import { TimeoutError, withTimeout } from '../../platform/async';
 import { AppError } from '../../platform/errors/app-error';
 import { toAppError } from './baileys-errors';
 
@@ -36,20 +37,13 @@ export class BaileysSockets {
       });
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new AppError('channel_unavailable', 'WhatsApp did not answer in time.', { details: { reason: 'whatsapp_timeout', operation, timeout_ms: timeoutMs } })),
-        timeoutMs,
-      );
-      timer.unref();
-    });
     try {
-      return await Promise.race([fn(socket), timeout]);
+      return await withTimeout(fn(socket), timeoutMs, operation);
     } catch (error) {
+      if (error instanceof TimeoutError) {
+        throw new AppError('channel_unavailable', 'WhatsApp did not answer in time.', { details: { reason: 'whatsapp_timeout', operation, timeout_ms: timeoutMs } });
+      }
       throw toAppError(error, operation);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

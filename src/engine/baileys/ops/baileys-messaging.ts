@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { generateMessageIDV2, type proto } from '@whiskeysockets/baileys';
+import { KeyedLanes } from '../../../platform/async';
 import type { StoredMessageLookup, WireContent, WireMessageKey } from '../../message-content';
 import { MessagingPort } from '../../ports/messaging.port';
 import { toBaileysContent, toBaileysKey, toProtoMessage } from '../baileys-messages';
@@ -11,7 +12,7 @@ const SEND_TIMEOUT_MS = 120_000;
 @Injectable()
 export class BaileysMessaging extends MessagingPort {
   /** One send at a time per channel: concurrent first sends to a device race on its Signal session. */
-  private readonly sendLanes = new Map<string, Promise<unknown>>();
+  private readonly sendLanes = new KeyedLanes();
   private lookup: StoredMessageLookup = async () => undefined;
 
   constructor(private readonly sockets: BaileysSockets) {
@@ -23,13 +24,7 @@ export class BaileysMessaging extends MessagingPort {
   }
 
   send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
-    const previous = this.sendLanes.get(channelId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.sendNow(channelId, to, content, options));
-    this.sendLanes.set(channelId, next);
-    void next.catch(() => undefined).finally(() => {
-      if (this.sendLanes.get(channelId) === next) this.sendLanes.delete(channelId);
-    });
-    return next;
+    return this.sendLanes.run(channelId, () => this.sendNow(channelId, to, content, options));
   }
 
   private sendNow(channelId: string, to: string, content: WireContent, options: { waMessageId: string }) {
