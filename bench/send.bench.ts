@@ -133,7 +133,7 @@ async function main(): Promise<void> {
             ? 'not all of them within 10 minutes.'
             : `the last one ${result.gateway.all_received_seconds_after_load} s after the load ended (${result.gateway.all_received_seconds_from_start} s after it started).`),
         '',
-        'Each request waits up to MESSAGE_SEND_WAIT_MS for its message to go out, so under closed-loop load the accepted rate follows the channel\'s send rate: one channel sends one message at a time through Baileys (Signal encryption for the contact and the own devices), and the simulator, which decrypts every message, runs in the same process on the same CPUs. The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
+        "Each request waits up to MESSAGE_SEND_WAIT_MS for its message to go out, so under closed-loop load the accepted rate follows the channel's send rate: one channel sends one message at a time through Baileys (Signal encryption for the contact and the own devices), and the simulator, which decrypts every message, runs in the same process on the same CPUs. The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.",
         '',
       ].join('\n'),
     );

@@ -21,9 +21,11 @@ const N = Number(values.channels);
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 async function waitAll(gw: TestGateway, key: string, ids: string[], status: string, timeoutMs: number): Promise<void> {
@@ -52,7 +54,15 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const ids: string[] = [];
-    for (let i = 0; i < N; i++) ids.push((await gw.http.post('/v1/channels').set(bearer(key)).send({ name: `bench-${i}` })).body.id);
+    for (let i = 0; i < N; i++)
+      ids.push(
+        (
+          await gw.http
+            .post('/v1/channels')
+            .set(bearer(key))
+            .send({ name: `bench-${i}` })
+        ).body.id,
+      );
     await pool(ids, 10, async (id) => {
       await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
       for (;;) {

@@ -153,7 +153,18 @@ async function main(): Promise<void> {
   writeFileSync(RESULTS_MD, markdown(Object.values(all.runs)));
 }
 
-function markdown(runs: { sessions: number; date: string; node: string; loadAverage?: number; pairing: { wallMs: number; perSessionP50Ms: number }; connect: { wallMs: number; perSessionP50Ms: number; perSessionP95Ms: number }; roundTrips: { total: number; perSecond: number; messagesPerSecond: number; latencyP50Ms: number; latencyP95Ms: number }; memory: { perConnectedSessionMb: number; rssConnectedMb: number } }[]): string {
+function markdown(
+  runs: {
+    sessions: number;
+    date: string;
+    node: string;
+    loadAverage?: number;
+    pairing: { wallMs: number; perSessionP50Ms: number };
+    connect: { wallMs: number; perSessionP50Ms: number; perSessionP95Ms: number };
+    roundTrips: { total: number; perSecond: number; messagesPerSecond: number; latencyP50Ms: number; latencyP95Ms: number };
+    memory: { perConnectedSessionMb: number; rssConnectedMb: number };
+  }[],
+): string {
   const rows = runs
     .sort((a, b) => a.sessions - b.sessions)
     .map(
@@ -165,7 +176,7 @@ function markdown(runs: { sessions: number; date: string; node: string; loadAver
     '',
     'Real Baileys 6.17.16 sessions and the simulator in one Node process (`npm run bench:simulator -- --sessions N`).',
     'Pairing = QR, scan, 515 restart and first login, in batches; connect = every session logging in again with saved creds at once;',
-    'a round trip = a contact message to the session (awaited as `messages.upsert`) and the session\'s reply (awaited as decrypted by the contact).',
+    "a round trip = a contact message to the session (awaited as `messages.upsert`) and the session's reply (awaited as decrypted by the contact).",
     'RSS per session = (RSS with all sessions connected - RSS before any) / N, after GC; both sides (client and simulator) count.',
     '',
     '| sessions | pair all (ms) | connect all (ms) | connect p50 / p95 (ms) | round trips/s | round trip p50 / p95 (ms) | RSS per session (MB) | RSS connected (MB) | load avg |',

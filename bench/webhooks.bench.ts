@@ -96,12 +96,22 @@ async function startReceiver(failFirst: (n: number) => boolean) {
   };
 }
 
-async function runPhase(name: string, options: Options, failFirst: (n: number) => boolean, pace?: { eventsPerSecond: number }): Promise<PhaseResult> {
+async function runPhase(
+  name: string,
+  options: Options,
+  failFirst: (n: number) => boolean,
+  pace?: { eventsPerSecond: number },
+): Promise<PhaseResult> {
   const db = await createTestDatabase();
   const receiver = await startReceiver(failFirst);
   const gw = await TestGateway.start(db.prisma, {
     egressAllowedHosts: ['127.0.0.1'],
-    webhooks: { attemptTimeoutMs: 10_000, retryScheduleMs: [250, 500, 1_000, 2_000], sweepIntervalMs: 5_000, concurrency: options.concurrency },
+    webhooks: {
+      attemptTimeoutMs: 10_000,
+      retryScheduleMs: [250, 500, 1_000, 2_000],
+      sweepIntervalMs: 5_000,
+      concurrency: options.concurrency,
+    },
   });
   try {
     const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });

@@ -10,7 +10,7 @@ const http = require('node:http');
 
 const secret = process.env.WHSEC;
 if (!secret || !secret.startsWith('whsec_')) {
-  process.stderr.write('Set WHSEC to the endpoint\'s signing secret (whsec_…), shown when the endpoint is created.\n');
+  process.stderr.write("Set WHSEC to the endpoint's signing secret (whsec_…), shown when the endpoint is created.\n");
   process.exit(1);
 }
 const port = Number(process.argv[2] ?? 4000);

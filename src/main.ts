@@ -101,7 +101,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigurationError || error instanceof PGliteDirectoryLockedError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    line('error', 'the gateway failed to start', { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+    line('error', 'the gateway failed to start', {
+      err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    });
   }
   process.exit(1);
 });

@@ -6,7 +6,13 @@ import { AppError } from '../platform/errors/app-error';
 export interface AccountOperations {
   createCustomer(input: { name: string; plan?: string }): Promise<unknown>;
   listCustomers(input: { limit: number; cursor?: string }): Promise<unknown>;
-  createApiKey(input: { customer_id: string; mode: 'live' | 'test'; name?: string; channel_id?: string; expires_at?: string }): Promise<unknown>;
+  createApiKey(input: {
+    customer_id: string;
+    mode: 'live' | 'test';
+    name?: string;
+    channel_id?: string;
+    expires_at?: string;
+  }): Promise<unknown>;
   listApiKeys(input: { customer_id?: string; limit: number; cursor?: string }): Promise<unknown>;
   revokeApiKey(id: string): Promise<unknown>;
   listPlans(): Promise<unknown>;
@@ -30,7 +36,14 @@ function invalid(message: string): AppError {
   return new AppError('invalid_request', message);
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown): T {
+function parse<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  },
+  value: unknown,
+): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -5,7 +5,15 @@
  */
 import type { ChannelEventHandler, SessionEventKind } from './ports/session-events';
 
-export type { CloseCause, ContactsEvent, LifecycleEvent, MessagingEvent, SessionEvent, SessionEventMap, SessionIdentity } from './ports/session-events';
+export type {
+  CloseCause,
+  ContactsEvent,
+  LifecycleEvent,
+  MessagingEvent,
+  SessionEvent,
+  SessionEventMap,
+  SessionIdentity,
+} from './ports/session-events';
 
 export type SessionNetwork = 'live' | 'sandbox';
 

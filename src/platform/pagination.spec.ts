@@ -15,7 +15,12 @@ describe(toPage.name, () => {
 
   it('takes the cursor from another key when told', () => {
     const chats = [{ jid: '2@s.whatsapp.net' }, { jid: '1@s.whatsapp.net' }];
-    const page = toPage(chats, 1, (row) => row, (row) => row.jid);
+    const page = toPage(
+      chats,
+      1,
+      (row) => row,
+      (row) => row.jid,
+    );
     expect(decodeCursor(page.next_cursor!, () => true)).toBe('2@s.whatsapp.net');
   });
 });

@@ -56,7 +56,15 @@ describe('The channels API', () => {
   it('validates names and ids', async () => {
     const { key } = await gw.newAccount();
     expect(errorCode(await gw.http.post('/v1/channels').set(bearer(key)).send({}).expect(400))).toBe('invalid_request');
-    expect(errorCode(await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'x'.repeat(101) }).expect(400))).toBe('invalid_request');
+    expect(
+      errorCode(
+        await gw.http
+          .post('/v1/channels')
+          .set(bearer(key))
+          .send({ name: 'x'.repeat(101) })
+          .expect(400),
+      ),
+    ).toBe('invalid_request');
     expect(errorCode(await gw.http.get('/v1/channels/not-a-uuid').set(bearer(key)).expect(404))).toBe('channel_not_found');
     const id = await new ChannelClient(gw, key).create();
     expect(errorCode(await gw.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: 'abc' }).expect(400))).toBe(
@@ -66,7 +74,14 @@ describe('The channels API', () => {
 
   it('enforces the plan channel limit, also under concurrent creates', async () => {
     const { key } = await gw.newAccount(); // free plan: 3 channels
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => gw.http.post('/v1/channels').set(bearer(key)).send({ name: `c${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gw.http
+          .post('/v1/channels')
+          .set(bearer(key))
+          .send({ name: `c${i}` }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     const refused = results.filter((r) => r.status === 403);
     expect(refused).toHaveLength(3);
@@ -106,16 +121,29 @@ describe('The channels API', () => {
     for (const route of CHANNEL_ROUTES) {
       const path = route.path.replace(':id', id);
       const name = `${route.method.toUpperCase()} ${route.path}`;
-      expect({ name, code: errorCode(await call(route.method, path, stranger.key, route.body)) }).toEqual({ name, code: 'channel_not_found' });
-      expect({ name, code: errorCode(await call(route.method, path, scoped.key, route.body)) }).toEqual({ name, code: 'channel_scoped_key' });
-      expect({ name, code: errorCode(await call(route.method, path, live.key, route.body)) }).toEqual({ name, code: 'channel_access_denied' });
-      const unauthenticated = await (gw.http as unknown as Record<string, (p: string) => ReturnType<typeof gw.http.get>>)[route.method](path);
+      expect({ name, code: errorCode(await call(route.method, path, stranger.key, route.body)) }).toEqual({
+        name,
+        code: 'channel_not_found',
+      });
+      expect({ name, code: errorCode(await call(route.method, path, scoped.key, route.body)) }).toEqual({
+        name,
+        code: 'channel_scoped_key',
+      });
+      expect({ name, code: errorCode(await call(route.method, path, live.key, route.body)) }).toEqual({
+        name,
+        code: 'channel_access_denied',
+      });
+      const unauthenticated = await (gw.http as unknown as Record<string, (p: string) => ReturnType<typeof gw.http.get>>)[route.method](
+        path,
+      );
       expect({ name, code: errorCode(unauthenticated) }).toEqual({ name, code: 'auth_missing' });
     }
     // The scoped key sees only its channel and cannot create more.
     const list = await gw.http.get('/v1/channels').set(bearer(scoped.key)).expect(200);
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([other]);
-    expect(errorCode(await gw.http.post('/v1/channels').set(bearer(scoped.key)).send({ name: 'n' }).expect(403))).toBe('channel_scoped_key');
+    expect(errorCode(await gw.http.post('/v1/channels').set(bearer(scoped.key)).send({ name: 'n' }).expect(403))).toBe(
+      'channel_scoped_key',
+    );
     // A live key lists no test channels.
     expect((await gw.http.get('/v1/channels').set(bearer(live.key)).expect(200)).body.data).toEqual([]);
   });
@@ -140,10 +168,20 @@ describe('The channels API', () => {
     const forChannel = audit.body.data.filter((e: { channel_id: string }) => e.channel_id === id).map((e: { action: string }) => e.action);
     expect(forChannel).toEqual(expect.arrayContaining(['channel.delete', 'channel.connect', 'channel.create', 'channel.state_changed']));
     // Every transition is in the audit log too, as a change the gateway made, tied to the request behind it.
-    const transitions = audit.body.data.filter((e: { channel_id: string; action: string }) => e.channel_id === id && e.action === 'channel.state_changed');
-    expect(transitions.map((e: { details: { to: string } }) => e.details.to).reverse()).toEqual(['connecting', 'qr', 'connecting', 'connected', 'logged_out']);
+    const transitions = audit.body.data.filter(
+      (e: { channel_id: string; action: string }) => e.channel_id === id && e.action === 'channel.state_changed',
+    );
+    expect(transitions.map((e: { details: { to: string } }) => e.details.to).reverse()).toEqual([
+      'connecting',
+      'qr',
+      'connecting',
+      'connected',
+      'logged_out',
+    ]);
     expect(transitions[0]).toMatchObject({ actor: { type: 'system', api_key_id: null }, method: null, status_code: null });
-    const deleteCall = audit.body.data.find((e: { action: string; channel_id: string }) => e.action === 'channel.delete' && e.channel_id === id);
+    const deleteCall = audit.body.data.find(
+      (e: { action: string; channel_id: string }) => e.action === 'channel.delete' && e.channel_id === id,
+    );
     expect(transitions[0].request_id).toBe(deleteCall.request_id);
 
     const again = await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'to-delete' }).expect(201);

@@ -61,9 +61,14 @@ describe('Keeping channels connected', () => {
   });
 
   it('backs off after a network drop (visible in the status) and reconnects', async () => {
-    const slow = await TestGateway.start(db.prisma, { secrets: gw.config.secrets, reconnect: { baseDelayMs: 1500, maxDelayMs: 5000, maxAttempts: 5 } }, undefined, {
-      sandboxSimulator: simulator,
-    });
+    const slow = await TestGateway.start(
+      db.prisma,
+      { secrets: gw.config.secrets, reconnect: { baseDelayMs: 1500, maxDelayMs: 5000, maxAttempts: 5 } },
+      undefined,
+      {
+        sandboxSimulator: simulator,
+      },
+    );
     try {
       const { key } = await slow.newAccount({ plan: 'unlimited' });
       const channels = new ChannelClient(slow, key);
@@ -102,7 +107,10 @@ describe('Keeping channels connected', () => {
       await channels.waitForStatus(id, 'connected');
       simulator.replace(phone);
       if (i < gw.config.replacedLimit) {
-        await eventually(() => channels.status(id), (s) => s.status !== 'connected' || s.reconnect_attempts > 0);
+        await eventually(
+          () => channels.status(id),
+          (s) => s.status !== 'connected' || s.reconnect_attempts > 0,
+        );
       }
     }
     const failed = await channels.waitForStatus(id, 'failed');
@@ -116,7 +124,10 @@ describe('Keeping channels connected', () => {
     const { id, phone } = await channels.paired('restart-required', '+15550010005');
     const before = (await statesOf(db, id)).length;
     simulator.requireRestart(phone);
-    await eventually(() => statesOf(db, id), (s) => s.length >= before + 2);
+    await eventually(
+      () => statesOf(db, id),
+      (s) => s.length >= before + 2,
+    );
     await channels.waitForStatus(id, 'connected');
     expect((await statesOf(db, id)).slice(before)).toEqual(['connecting', 'connected']);
   });
@@ -142,6 +153,9 @@ describe('Keeping channels connected', () => {
     const res = await gw.http.post(`/v1/channels/${id}/logout`).set(bearer(key)).expect(200);
     expect(res.body.status).toBe('logged_out');
     expect(await db.prisma.channelAuthEntry.count({ where: { channelId: id } })).toBe(0);
-    await eventually(async () => simulator.companions(phone).length, (n) => n === 0);
+    await eventually(
+      async () => simulator.companions(phone).length,
+      (n) => n === 0,
+    );
   });
 });

@@ -31,7 +31,9 @@ describe('Channel event streams', () => {
       await channels.waitForStatus(id, 'connected');
 
       const events = await stream.waitFor(5);
-      const transitions = events.filter((e) => e.event === 'channel.state_changed').map((e) => `${e.data.payload.from}>${e.data.payload.to}`);
+      const transitions = events
+        .filter((e) => e.event === 'channel.state_changed')
+        .map((e) => `${e.data.payload.from}>${e.data.payload.to}`);
       expect(transitions).toEqual(['pending>connecting', 'connecting>qr', 'qr>connecting', 'connecting>connected']);
       expect(events.map((e) => e.event)).toContain('channel.connected');
       const ids = events.map((e) => BigInt(e.id));
@@ -89,12 +91,14 @@ describe('Channel event streams', () => {
     ]);
   });
 
-  it('keeps streams to the customer\'s own channels and refuses a bad Last-Event-ID', async () => {
+  it("keeps streams to the customer's own channels and refuses a bad Last-Event-ID", async () => {
     const owner = await gw.newAccount();
     const stranger = await gw.newAccount();
     const id = await new ChannelClient(gw, owner.key).create();
     expect(errorCode(await gw.http.get(`/v1/channels/${id}/events`).set(bearer(stranger.key)).expect(404))).toBe('channel_not_found');
-    expect(errorCode(await gw.http.get('/v1/events').set(bearer(owner.key)).set('Last-Event-ID', 'abc').expect(400))).toBe('invalid_request');
+    expect(errorCode(await gw.http.get('/v1/events').set(bearer(owner.key)).set('Last-Event-ID', 'abc').expect(400))).toBe(
+      'invalid_request',
+    );
     expect(errorCode(await gw.http.get('/v1/events').expect(401))).toBe('auth_missing');
   });
 });

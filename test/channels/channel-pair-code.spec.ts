@@ -30,7 +30,7 @@ describe('Channel pairing with a pair code', () => {
     expect(connected.phone_number).toBe('+15550002222');
   });
 
-  it('answers a wrong code entered on the phone as the client\'s mistake (invalid_request on code), not a gateway failure', async () => {
+  it("answers a wrong code entered on the phone as the client's mistake (invalid_request on code), not a gateway failure", async () => {
     const { key } = await gw.newAccount({ plan: 'unlimited' });
     const channels = new ChannelClient(gw, key);
     const id = await channels.create();

@@ -39,7 +39,11 @@ describe(ChannelAccessGuard.name, () => {
       const rename = await gw.http.patch(`/v1/channels/${id}`).set(bearer(key)).send({ name: 'again' }).expect(409);
       expect(errorCode(rename)).toBe('channel_unavailable');
       expect(rename.body.error.details).toEqual({ deleted_at: expect.any(String) });
-      const send = await gw.http.post(`/v1/channels/${id}/messages`).set(bearer(key)).send({ type: 'text', to: CONTACT, text: 'hi' }).expect(409);
+      const send = await gw.http
+        .post(`/v1/channels/${id}/messages`)
+        .set(bearer(key))
+        .send({ type: 'text', to: CONTACT, text: 'hi' })
+        .expect(409);
       expect(errorCode(send)).toBe('channel_unavailable');
     });
   });
@@ -58,7 +62,10 @@ describe(ChannelAccessGuard.name, () => {
     it('refuses a route that needs the live socket on an unpaired channel (channel_unavailable)', async () => {
       const { key } = await gw.newAccount();
       const id = await new ChannelClient(gw, key).create('unpaired');
-      const profile = await gw.http.get(`/v1/channels/${id}/contacts/${encodeURIComponent(CONTACT)}/profile`).set(bearer(key)).expect(409);
+      const profile = await gw.http
+        .get(`/v1/channels/${id}/contacts/${encodeURIComponent(CONTACT)}/profile`)
+        .set(bearer(key))
+        .expect(409);
       expect(errorCode(profile)).toBe('channel_unavailable');
       expect(profile.body.error.details).toEqual({ current_state: 'pending' });
       const read = await gw.http.post(`/v1/channels/${id}/messages/${A_MESSAGE}/read`).set(bearer(key)).expect(409);
@@ -89,7 +96,13 @@ describe(ChannelAccessGuard.name, () => {
       await gw.flushAudit();
       const audit = await gw.http.get('/v1/audit-events?limit=100').set(bearer(key)).expect(200);
       const entry = audit.body.data.find((e: { request_id: string }) => e.request_id === refused.headers['x-request-id']);
-      expect(entry).toMatchObject({ action: 'channel.rename', channel_id: other, status_code: 403, outcome: 'failed', error_code: 'channel_scoped_key' });
+      expect(entry).toMatchObject({
+        action: 'channel.rename',
+        channel_id: other,
+        status_code: 403,
+        outcome: 'failed',
+        error_code: 'channel_scoped_key',
+      });
     });
 
     it('refuses a live key on a test channel (channel_access_denied), on channel and sandbox routes', async () => {
@@ -121,9 +134,12 @@ describe(ChannelAccessGuard.name, () => {
   });
 
   describe('the OpenAPI document', () => {
-    it("declares channel_unavailable exactly on the routes whose need can raise it", async () => {
-      const document = (await gw.http.get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, DocumentOperation>> };
-      const declares = (path: string, method: string) => document.paths[path][method].responses['409']?.description?.includes('`channel_unavailable`') ?? false;
+    it('declares channel_unavailable exactly on the routes whose need can raise it', async () => {
+      const document = (await gw.http.get('/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, DocumentOperation>>;
+      };
+      const declares = (path: string, method: string) =>
+        document.paths[path][method].responses['409']?.description?.includes('`channel_unavailable`') ?? false;
       expect({
         read: declares('/v1/channels/{channelId}', 'get'),
         history: declares('/v1/channels/{channelId}/messages', 'get'),
@@ -132,11 +148,19 @@ describe(ChannelAccessGuard.name, () => {
         send: declares('/v1/channels/{channelId}/messages', 'post'),
         profile: declares('/v1/channels/{channelId}/contacts/{jid}/profile', 'get'),
       }).toEqual({ read: false, history: false, stream: false, rename: true, send: true, profile: true });
-      for (const [path, item] of Object.entries(document.paths).filter(([path]) => path.includes('{channelId}') && !path.startsWith('/v1/admin'))) {
+      for (const [path, item] of Object.entries(document.paths).filter(
+        ([path]) => path.includes('{channelId}') && !path.startsWith('/v1/admin'),
+      )) {
         for (const [method, operation] of Object.entries(item)) {
-          const codes = Object.values(operation.responses).map((r) => r.description ?? '').join(' ');
+          const codes = Object.values(operation.responses)
+            .map((r) => r.description ?? '')
+            .join(' ');
           for (const code of ['channel_not_found', 'channel_scoped_key', 'channel_access_denied']) {
-            expect({ operation: `${method} ${path}`, code, declared: codes.includes(`\`${code}\``) }).toEqual({ operation: `${method} ${path}`, code, declared: true });
+            expect({ operation: `${method} ${path}`, code, declared: codes.includes(`\`${code}\``) }).toEqual({
+              operation: `${method} ${path}`,
+              code,
+              declared: true,
+            });
           }
         }
       }

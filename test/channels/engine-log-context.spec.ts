@@ -51,6 +51,7 @@ describe('Engine events and the request that opened the session', () => {
       (found) => found.some((event) => event.type === 'message'),
     );
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['qr', 'open', 'message']));
-    for (const event of events) expect({ type: event.type, requestLogger: event.requestLogger }).toEqual({ type: event.type, requestLogger: null });
+    for (const event of events)
+      expect({ type: event.type, requestLogger: event.requestLogger }).toEqual({ type: event.type, requestLogger: null });
   });
 });

@@ -110,7 +110,13 @@ async function typeCheckClient(document: object): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-client-'));
   try {
     fs.writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify(document));
-    await promisify(execFile)(process.execPath, ['-e', GENERATE, require.resolve('openapi-typescript'), path.join(dir, 'openapi.json'), path.join(dir, 'api.ts')]);
+    await promisify(execFile)(process.execPath, [
+      '-e',
+      GENERATE,
+      require.resolve('openapi-typescript'),
+      path.join(dir, 'openapi.json'),
+      path.join(dir, 'api.ts'),
+    ]);
     fs.writeFileSync(path.join(dir, 'client.ts'), CLIENT);
     const program = ts.createProgram([path.join(dir, 'client.ts')], {
       strict: true,
@@ -124,7 +130,10 @@ async function typeCheckClient(document: object): Promise<string[]> {
       types: [],
     });
     return ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file && d.start !== undefined ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} ` : '';
+      const where =
+        d.file && d.start !== undefined
+          ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1} `
+          : '';
       return where + ts.flattenDiagnosticMessageText(d.messageText, '\n');
     });
   } finally {
@@ -140,7 +149,8 @@ function withNullablesAsArrays(document: { components: { schemas: Record<string,
   const broken = structuredClone(document);
   for (const schema of Object.values(broken.components.schemas)) {
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
-      if (Array.isArray(property.type)) schema.properties![name] = { ...property, type: 'array', items: { type: property.type[0] } } as never;
+      if (Array.isArray(property.type))
+        schema.properties![name] = { ...property, type: 'array', items: { type: property.type[0] } } as never;
     }
   }
   return broken;
@@ -164,12 +174,20 @@ describe('A client generated from the published document', () => {
     await db.drop();
   });
 
-  it('type-checks a program that pairs a sandbox channel, sends messages and pages through the history', async () => {
-    expect(await typeCheckClient(document)).toEqual([]);
-  }, TYPE_CHECK_MS);
+  it(
+    'type-checks a program that pairs a sandbox channel, sends messages and pages through the history',
+    async () => {
+      expect(await typeCheckClient(document)).toEqual([]);
+    },
+    TYPE_CHECK_MS,
+  );
 
-  it('would not have type-checked against nullable fields published as arrays', async () => {
-    const errors = await typeCheckClient(withNullablesAsArrays(document));
-    expect(errors.join('\n')).toMatch(/Type 'string\[\]' is not assignable to type 'string/);
-  }, TYPE_CHECK_MS);
+  it(
+    'would not have type-checked against nullable fields published as arrays',
+    async () => {
+      const errors = await typeCheckClient(withNullablesAsArrays(document));
+      expect(errors.join('\n')).toMatch(/Type 'string\[\]' is not assignable to type 'string/);
+    },
+    TYPE_CHECK_MS,
+  );
 });

@@ -63,314 +63,510 @@ describe('The published OpenAPI document, as a contract', () => {
     await db?.drop();
   });
 
-  it('health probes', async () => {
-    await expectStatus(gw.http.get('/health/live'), 200);
-    await expectStatus(gw.http.get('/health/ready'), 200);
-  }, TEST_MS);
+  it(
+    'health probes',
+    async () => {
+      await expectStatus(gw.http.get('/health/live'), 200);
+      await expectStatus(gw.http.get('/health/ready'), 200);
+    },
+    TEST_MS,
+  );
 
-  it('the admin API: customers, keys, plans', async () => {
-    await expectStatus(gw.http.get('/v1/admin/customers'), 401);
-    await expectStatus(gw.http.get('/v1/admin/customers').set(bearer('not-the-admin-token-at-all-000')), 401);
-    const customer = await expectStatus(gw.http.post('/v1/admin/customers').set(admin).send({ name: 'Contract Co', plan: 'unlimited' }), 201);
-    customerId = customer.body.id;
-    await expectStatus(gw.http.post('/v1/admin/customers').set(admin).send({ name: '' }), 400);
-    await expectStatus(gw.http.get('/v1/admin/customers').set(admin).query({ limit: 1 }), 200);
-    await expectStatus(gw.http.get('/v1/admin/customers').set(admin).query({ limit: 0 }), 400);
-    await expectStatus(gw.http.get(`/v1/admin/customers/${customerId}`).set(admin), 200);
-    await expectStatus(gw.http.get('/v1/admin/customers/cus_missing').set(admin), 404);
-    await expectStatus(gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({ name: 'Contract Company' }), 200);
-    await expectStatus(gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({}), 400);
-    await expectStatus(gw.http.patch('/v1/admin/customers/cus_missing').set(admin).send({ name: 'x' }), 404);
+  it(
+    'the admin API: customers, keys, plans',
+    async () => {
+      await expectStatus(gw.http.get('/v1/admin/customers'), 401);
+      await expectStatus(gw.http.get('/v1/admin/customers').set(bearer('not-the-admin-token-at-all-000')), 401);
+      const customer = await expectStatus(
+        gw.http.post('/v1/admin/customers').set(admin).send({ name: 'Contract Co', plan: 'unlimited' }),
+        201,
+      );
+      customerId = customer.body.id;
+      await expectStatus(gw.http.post('/v1/admin/customers').set(admin).send({ name: '' }), 400);
+      await expectStatus(gw.http.get('/v1/admin/customers').set(admin).query({ limit: 1 }), 200);
+      await expectStatus(gw.http.get('/v1/admin/customers').set(admin).query({ limit: 0 }), 400);
+      await expectStatus(gw.http.get(`/v1/admin/customers/${customerId}`).set(admin), 200);
+      await expectStatus(gw.http.get('/v1/admin/customers/cus_missing').set(admin), 404);
+      await expectStatus(gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({ name: 'Contract Company' }), 200);
+      await expectStatus(gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({}), 400);
+      await expectStatus(gw.http.patch('/v1/admin/customers/cus_missing').set(admin).send({ name: 'x' }), 404);
 
-    key = (await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', name: 'contract' }), 201)).body.key;
-    liveKey = (await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'live' }), 201)).body.key;
-    await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'staging' }), 400);
-    await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: 'cus_missing', mode: 'test' }), 404);
-    await expectStatus(gw.http.get('/v1/admin/keys').set(admin).query({ customer_id: customerId }), 200);
-    await expectStatus(gw.http.get('/v1/admin/keys').set(admin).query({ limit: 'many' }), 400);
-    const spare = await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test' }), 201);
-    await expectStatus(gw.http.post(`/v1/admin/keys/${spare.body.id}/revoke`).set(admin), 200);
-    await expectStatus(gw.http.post('/v1/admin/keys/key_missing/revoke').set(admin), 404);
-    // An API key is not the operator's token.
-    await expectStatus(gw.http.get('/v1/admin/plans').set(bearer(key)), 401);
+      key = (
+        await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', name: 'contract' }), 201)
+      ).body.key;
+      liveKey = (await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'live' }), 201)).body
+        .key;
+      await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'staging' }), 400);
+      await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: 'cus_missing', mode: 'test' }), 404);
+      await expectStatus(gw.http.get('/v1/admin/keys').set(admin).query({ customer_id: customerId }), 200);
+      await expectStatus(gw.http.get('/v1/admin/keys').set(admin).query({ limit: 'many' }), 400);
+      const spare = await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test' }), 201);
+      await expectStatus(gw.http.post(`/v1/admin/keys/${spare.body.id}/revoke`).set(admin), 200);
+      await expectStatus(gw.http.post('/v1/admin/keys/key_missing/revoke').set(admin), 404);
+      // An API key is not the operator's token.
+      await expectStatus(gw.http.get('/v1/admin/plans').set(bearer(key)), 401);
 
-    await expectStatus(gw.http.get('/v1/admin/plans').set(admin), 200);
-    await expectStatus(gw.http.put('/v1/admin/plans/contract_tiny').set(admin).send({ name: 'Tiny', channel_limit: 0, rate_limit: { burst: 2, per_second: 0.01 } }), 200);
-    await expectStatus(gw.http.put('/v1/admin/plans/contract_tiny').set(admin).send({ name: 'Tiny', channel_limit: -1 }), 400);
-  }, TEST_MS);
+      await expectStatus(gw.http.get('/v1/admin/plans').set(admin), 200);
+      await expectStatus(
+        gw.http
+          .put('/v1/admin/plans/contract_tiny')
+          .set(admin)
+          .send({ name: 'Tiny', channel_limit: 0, rate_limit: { burst: 2, per_second: 0.01 } }),
+        200,
+      );
+      await expectStatus(gw.http.put('/v1/admin/plans/contract_tiny').set(admin).send({ name: 'Tiny', channel_limit: -1 }), 400);
+    },
+    TEST_MS,
+  );
 
-  it('channels: create, read, rename, pair by QR, and the failures around them', async () => {
-    const auth = bearer(key);
-    await expectStatus(gw.http.get('/v1/channels'), 401);
-    await expectStatus(gw.http.get('/v1/channels').set(bearer('zpk_test_not_a_real_key_0000000000')), 401);
-    const created = await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'contract' }), 201);
-    channelId = created.body.id;
-    await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: '' }), 400);
-    await expectStatus(gw.http.post('/v1/channels').set(auth).set('Content-Type', 'text/plain').send('name=contract'), 415);
-    await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'x'.repeat(1_100_000) }), 413);
-    await expectStatus(gw.http.get('/v1/channels').set(auth).query({ include_deleted: 'true' }), 200);
-    await expectStatus(gw.http.get('/v1/channels').set(auth).query({ limit: 'x' }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}`).set(auth), 404);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(bearer(liveKey)), 403); // a live key on a test channel
-    await expectStatus(gw.http.patch(`/v1/channels/${channelId}`).set(auth).send({ name: 'contract main' }), 200);
-    await expectStatus(gw.http.patch(`/v1/channels/${channelId}`).set(auth).send({ name: 42 }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/status`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/qr`).set(auth), 409); // pending: no QR yet
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/disconnect`).set(auth), 409); // pending cannot stop
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/pair-code`).set(auth).send({ phone_number: '+15550001111' }), 409);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages`).set(auth).send({ type: 'text', to: '+15550001111', text: 'too early' }), 409);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({}), 409); // no QR to scan
+  it(
+    'channels: create, read, rename, pair by QR, and the failures around them',
+    async () => {
+      const auth = bearer(key);
+      await expectStatus(gw.http.get('/v1/channels'), 401);
+      await expectStatus(gw.http.get('/v1/channels').set(bearer('zpk_test_not_a_real_key_0000000000')), 401);
+      const created = await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'contract' }), 201);
+      channelId = created.body.id;
+      await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: '' }), 400);
+      await expectStatus(gw.http.post('/v1/channels').set(auth).set('Content-Type', 'text/plain').send('name=contract'), 415);
+      await expectStatus(
+        gw.http
+          .post('/v1/channels')
+          .set(auth)
+          .send({ name: 'x'.repeat(1_100_000) }),
+        413,
+      );
+      await expectStatus(gw.http.get('/v1/channels').set(auth).query({ include_deleted: 'true' }), 200);
+      await expectStatus(gw.http.get('/v1/channels').set(auth).query({ limit: 'x' }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}`).set(auth), 404);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(bearer(liveKey)), 403); // a live key on a test channel
+      await expectStatus(gw.http.patch(`/v1/channels/${channelId}`).set(auth).send({ name: 'contract main' }), 200);
+      await expectStatus(gw.http.patch(`/v1/channels/${channelId}`).set(auth).send({ name: 42 }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/status`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/qr`).set(auth), 409); // pending: no QR yet
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/disconnect`).set(auth), 409); // pending cannot stop
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/pair-code`).set(auth).send({ phone_number: '+15550001111' }), 409);
+      await expectStatus(
+        gw.http.post(`/v1/channels/${channelId}/messages`).set(auth).send({ type: 'text', to: '+15550001111', text: 'too early' }),
+        409,
+      );
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({}), 409); // no QR to scan
 
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/connect`).set(auth), 202);
-    const channels = new ChannelClient(gw, key);
-    await channels.waitForStatus(channelId, 'qr', WAIT_MS);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/qr`).set(auth), 200);
-    phone = newPhone();
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: 'not a phone' }), 400);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: phone }), 200);
-    await channels.waitForStatus(channelId, 'connected', WAIT_MS);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/status`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);
-    await expectStatus(gw.http.get('/v1/channels').set(auth), 200);
-  }, TEST_MS);
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/connect`).set(auth), 202);
+      const channels = new ChannelClient(gw, key);
+      await channels.waitForStatus(channelId, 'qr', WAIT_MS);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/qr`).set(auth), 200);
+      phone = newPhone();
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: 'not a phone' }), 400);
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/scan`).set(auth).send({ phone_number: phone }), 200);
+      await channels.waitForStatus(channelId, 'connected', WAIT_MS);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/status`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(auth), 200);
+      await expectStatus(gw.http.get('/v1/channels').set(auth), 200);
+    },
+    TEST_MS,
+  );
 
-  it('channels: pair by code, disconnect, log out, delete', async () => {
-    const auth = bearer(key);
-    const channels = new ChannelClient(gw, key);
-    const other = await channels.create('by code');
-    await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
-    await channels.waitForStatus(other, 'qr', WAIT_MS);
-    await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: 'abc' }), 400);
-    const otherPhone = newPhone();
-    const pair = await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: otherPhone }), 200);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: 'nope' }), 400);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: pair.body.code }), 200);
-    await channels.waitForStatus(other, 'connected', WAIT_MS);
-    await expectStatus(gw.http.post(`/v1/channels/${other}/disconnect`).set(auth), 200);
-    await channels.waitForStatus(other, 'stopped_by_user', WAIT_MS);
-    await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
-    await channels.waitForStatus(other, 'connected', WAIT_MS);
-    // Dropped, the channel reconnects on its own; unlinked meanwhile, it ends logged out whatever it was doing.
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/drop`).set(auth), 200);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/unlink`).set(auth), 200);
-    await channels.waitForStatus(other, 'logged_out', WAIT_MS);
-    const third = await channels.create('to log out');
-    await expectStatus(gw.http.post(`/v1/channels/${third}/connect`).set(auth), 202);
-    await channels.waitForStatus(third, 'qr', WAIT_MS);
-    await expectStatus(gw.http.post(`/v1/channels/${third}/logout`).set(auth), 200);
-    await expectStatus(gw.http.delete(`/v1/channels/${other}`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${other}`).set(auth), 200); // deleted channels stay readable
-    await expectStatus(gw.http.patch(`/v1/channels/${other}`).set(auth).send({ name: 'renamed' }), 409); // but are unavailable
-    await expectStatus(gw.http.delete(`/v1/channels/${MISSING_CHANNEL}`).set(auth), 404);
-  }, TEST_MS);
+  it(
+    'channels: pair by code, disconnect, log out, delete',
+    async () => {
+      const auth = bearer(key);
+      const channels = new ChannelClient(gw, key);
+      const other = await channels.create('by code');
+      await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
+      await channels.waitForStatus(other, 'qr', WAIT_MS);
+      await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: 'abc' }), 400);
+      const otherPhone = newPhone();
+      const pair = await expectStatus(gw.http.post(`/v1/channels/${other}/pair-code`).set(auth).send({ phone_number: otherPhone }), 200);
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: 'nope' }), 400);
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/pair-code`).set(auth).send({ code: pair.body.code }), 200);
+      await channels.waitForStatus(other, 'connected', WAIT_MS);
+      await expectStatus(gw.http.post(`/v1/channels/${other}/disconnect`).set(auth), 200);
+      await channels.waitForStatus(other, 'stopped_by_user', WAIT_MS);
+      await expectStatus(gw.http.post(`/v1/channels/${other}/connect`).set(auth), 202);
+      await channels.waitForStatus(other, 'connected', WAIT_MS);
+      // Dropped, the channel reconnects on its own; unlinked meanwhile, it ends logged out whatever it was doing.
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/drop`).set(auth), 200);
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${other}/unlink`).set(auth), 200);
+      await channels.waitForStatus(other, 'logged_out', WAIT_MS);
+      const third = await channels.create('to log out');
+      await expectStatus(gw.http.post(`/v1/channels/${third}/connect`).set(auth), 202);
+      await channels.waitForStatus(third, 'qr', WAIT_MS);
+      await expectStatus(gw.http.post(`/v1/channels/${third}/logout`).set(auth), 200);
+      await expectStatus(gw.http.delete(`/v1/channels/${other}`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${other}`).set(auth), 200); // deleted channels stay readable
+      await expectStatus(gw.http.patch(`/v1/channels/${other}`).set(auth).send({ name: 'renamed' }), 409); // but are unavailable
+      await expectStatus(gw.http.delete(`/v1/channels/${MISSING_CHANNEL}`).set(auth), 404);
+    },
+    TEST_MS,
+  );
 
-  it('keys scoped to a channel, and a plan without room for channels', async () => {
-    const scoped = await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', channel_id: channelId }), 201);
-    const scopedAuth = bearer(scoped.body.key);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(scopedAuth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}`).set(scopedAuth), 403);
-    await expectStatus(gw.http.post('/v1/channels').set(scopedAuth).send({ name: 'not allowed' }), 403);
-    await expectStatus(gw.http.post('/v1/webhooks').set(scopedAuth).send({ url: receiver.url('/scoped'), channel_id: MISSING_CHANNEL }), 403);
-    await expectStatus(gw.http.post('/v1/support/tickets').set(scopedAuth).send({ subject: 's', body: 'b', channel_id: MISSING_CHANNEL }), 403);
+  it(
+    'keys scoped to a channel, and a plan without room for channels',
+    async () => {
+      const scoped = await expectStatus(
+        gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', channel_id: channelId }),
+        201,
+      );
+      const scopedAuth = bearer(scoped.body.key);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}`).set(scopedAuth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}`).set(scopedAuth), 403);
+      await expectStatus(gw.http.post('/v1/channels').set(scopedAuth).send({ name: 'not allowed' }), 403);
+      await expectStatus(
+        gw.http
+          .post('/v1/webhooks')
+          .set(scopedAuth)
+          .send({ url: receiver.url('/scoped'), channel_id: MISSING_CHANNEL }),
+        403,
+      );
+      await expectStatus(
+        gw.http.post('/v1/support/tickets').set(scopedAuth).send({ subject: 's', body: 'b', channel_id: MISSING_CHANNEL }),
+        403,
+      );
 
-    const tiny = await expectStatus(gw.http.post('/v1/admin/customers').set(admin).send({ name: 'Tiny Co', plan: 'contract_tiny' }), 201);
-    const tinyKey = (await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: tiny.body.id, mode: 'test' }), 201)).body.key;
-    await expectStatus(gw.http.post('/v1/channels').set(bearer(tinyKey)).send({ name: 'over the limit' }), 403);
-    // Burst 2, refilling once in 100 s: the next calls run out.
-    let limited: Response | undefined;
-    for (let i = 0; i < 5 && !limited; i++) {
-      const res = contract.check(await gw.http.get('/v1/support/tickets').set(bearer(tinyKey)));
-      if (res.status === 429) limited = res;
-    }
-    expect(limited?.status).toBe(429);
-    await expectStatus(gw.http.get('/v1/limits').set(bearer(tinyKey)), 200);
-  }, TEST_MS);
+      const tiny = await expectStatus(gw.http.post('/v1/admin/customers').set(admin).send({ name: 'Tiny Co', plan: 'contract_tiny' }), 201);
+      const tinyKey = (await expectStatus(gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: tiny.body.id, mode: 'test' }), 201))
+        .body.key;
+      await expectStatus(gw.http.post('/v1/channels').set(bearer(tinyKey)).send({ name: 'over the limit' }), 403);
+      // Burst 2, refilling once in 100 s: the next calls run out.
+      let limited: Response | undefined;
+      for (let i = 0; i < 5 && !limited; i++) {
+        const res = contract.check(await gw.http.get('/v1/support/tickets').set(bearer(tinyKey)));
+        if (res.status === 429) limited = res;
+      }
+      expect(limited?.status).toBe(429);
+      await expectStatus(gw.http.get('/v1/limits').set(bearer(tinyKey)), 200);
+    },
+    TEST_MS,
+  );
 
-  it('media: upload, fetch by URL, list, signed links with ranges, delete', async () => {
-    const auth = bearer(key);
-    const png = SAMPLES.png(2048);
-    const uploaded = await expectStatus(
-      gw.http.post(`/v1/channels/${channelId}/media`).set(auth).attach('file', png, { filename: 'picture.png', contentType: 'image/png' }),
-      201,
-    );
-    mediaId = uploaded.body.media_id;
-    const pdfUrl = source.serve('/contract.pdf', { body: SAMPLES.pdf(), headers: { 'Content-Type': 'application/pdf' } });
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/media`).set(auth).send({ source_url: pdfUrl, mime_type: 'application/pdf', filename: 'contract.pdf' }), 201);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/media`).set(auth).send({ mime_type: 'application/pdf' }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/media`).set(auth).query({ limit: 1 }), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/media`).set(auth).query({ cursor: 'garbage' }), 400);
-    const media = await expectStatus(gw.http.get(`/v1/channels/${channelId}/media/${mediaId}`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/media/med_missing`).set(auth), 404);
-    await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/media`).set(auth), 404);
+  it(
+    'media: upload, fetch by URL, list, signed links with ranges, delete',
+    async () => {
+      const auth = bearer(key);
+      const png = SAMPLES.png(2048);
+      const uploaded = await expectStatus(
+        gw.http
+          .post(`/v1/channels/${channelId}/media`)
+          .set(auth)
+          .attach('file', png, { filename: 'picture.png', contentType: 'image/png' }),
+        201,
+      );
+      mediaId = uploaded.body.media_id;
+      const pdfUrl = source.serve('/contract.pdf', { body: SAMPLES.pdf(), headers: { 'Content-Type': 'application/pdf' } });
+      await expectStatus(
+        gw.http
+          .post(`/v1/channels/${channelId}/media`)
+          .set(auth)
+          .send({ source_url: pdfUrl, mime_type: 'application/pdf', filename: 'contract.pdf' }),
+        201,
+      );
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/media`).set(auth).send({ mime_type: 'application/pdf' }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/media`).set(auth).query({ limit: 1 }), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/media`).set(auth).query({ cursor: 'garbage' }), 400);
+      const media = await expectStatus(gw.http.get(`/v1/channels/${channelId}/media/${mediaId}`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/media/med_missing`).set(auth), 404);
+      await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/media`).set(auth), 404);
 
-    const link = new URL(media.body.url).pathname;
-    const whole = await expectStatus(gw.http.get(link), 200);
-    await expectStatus(gw.http.get(link).set('Range', 'bytes=0-99'), 206);
-    await expectStatus(gw.http.get(link).set('If-None-Match', String(whole.headers.etag)), 304);
-    await expectStatus(gw.http.get(link).set('Range', `bytes=${png.length + 10}-`), 416);
+      const link = new URL(media.body.url).pathname;
+      const whole = await expectStatus(gw.http.get(link), 200);
+      await expectStatus(gw.http.get(link).set('Range', 'bytes=0-99'), 206);
+      await expectStatus(gw.http.get(link).set('If-None-Match', String(whole.headers.etag)), 304);
+      await expectStatus(gw.http.get(link).set('Range', `bytes=${png.length + 10}-`), 416);
 
-    const throwaway = await expectStatus(
-      gw.http.post(`/v1/channels/${channelId}/media`).set(auth).attach('file', SAMPLES.jpeg(), { filename: 'gone.jpg', contentType: 'image/jpeg' }),
-      201,
-    );
-    await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 204);
-    await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 404);
-    await expectStatus(gw.http.get(new URL(throwaway.body.url).pathname), 410);
-  }, TEST_MS);
+      const throwaway = await expectStatus(
+        gw.http
+          .post(`/v1/channels/${channelId}/media`)
+          .set(auth)
+          .attach('file', SAMPLES.jpeg(), { filename: 'gone.jpg', contentType: 'image/jpeg' }),
+        201,
+      );
+      await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 204);
+      await expectStatus(gw.http.delete(`/v1/channels/${channelId}/media/${throwaway.body.media_id}`).set(auth), 404);
+      await expectStatus(gw.http.get(new URL(throwaway.body.url).pathname), 410);
+    },
+    TEST_MS,
+  );
 
-  it('messages: every type sent, received messages, history, read receipts, the sandbox outbox', async () => {
-    const auth = bearer(key);
-    contact = newPhone();
-    simulator.createPhone(digits(contact), { pushName: 'Contract Contact' });
-    const send = (body: Record<string, unknown>) => expectStatus(gw.http.post(`/v1/channels/${channelId}/messages`).set(auth).send({ to: contact, ...body }), 202);
+  it(
+    'messages: every type sent, received messages, history, read receipts, the sandbox outbox',
+    async () => {
+      const auth = bearer(key);
+      contact = newPhone();
+      simulator.createPhone(digits(contact), { pushName: 'Contract Contact' });
+      const send = (body: Record<string, unknown>) =>
+        expectStatus(
+          gw.http
+            .post(`/v1/channels/${channelId}/messages`)
+            .set(auth)
+            .send({ to: contact, ...body }),
+          202,
+        );
 
-    const text = await send({ type: 'text', text: 'hello', client_ref: 'contract-1' });
-    await send({ type: 'text', text: 'hello', client_ref: 'contract-1' }); // the repeat answers the original
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/text`).set(auth).send({ to: contact, text: 'by alias' }), 202);
-    await send({ type: 'image', image: { media_id: mediaId, caption: 'a picture' } });
-    await send({ type: 'document', document: { source_url: source.serve('/doc.pdf', { body: SAMPLES.pdf(), headers: { 'Content-Type': 'application/pdf' } }), filename: 'doc.pdf' } });
-    await send({ type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Berlin' } });
-    await send({ type: 'contact', contact: { name: 'Eve Example', phones: [{ phone: '+15550009999', type: 'work' }] } });
-    await send({ type: 'template', template: { name: 'order', header: 'Order 42', body: 'Shipped.', buttons: [{ type: 'url', text: 'Track', url: 'https://example.com/42' }] } });
-    await send({ type: 'interactive', interactive: { type: 'button', body: { text: 'Continue?' }, action: { buttons: [{ type: 'reply', reply: { id: 'y', title: 'Yes' } }] } } });
-    await send({ type: 'reaction', reaction: { message_id: text.body.message_id, emoji: '👍' } });
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages`).set(auth).send({ type: 'text', text: 'no recipient' }), 400);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/poll`).set(auth).send({ to: contact }), 400);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages`).set(bearer(liveKey)).send({ type: 'text', to: contact, text: 'wrong mode' }), 403);
-    await expectStatus(gw.http.post(`/v1/channels/${MISSING_CHANNEL}/messages`).set(auth).send({ type: 'text', to: contact, text: 'nowhere' }), 404);
+      const text = await send({ type: 'text', text: 'hello', client_ref: 'contract-1' });
+      await send({ type: 'text', text: 'hello', client_ref: 'contract-1' }); // the repeat answers the original
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/text`).set(auth).send({ to: contact, text: 'by alias' }), 202);
+      await send({ type: 'image', image: { media_id: mediaId, caption: 'a picture' } });
+      await send({
+        type: 'document',
+        document: {
+          source_url: source.serve('/doc.pdf', { body: SAMPLES.pdf(), headers: { 'Content-Type': 'application/pdf' } }),
+          filename: 'doc.pdf',
+        },
+      });
+      await send({ type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Berlin' } });
+      await send({ type: 'contact', contact: { name: 'Eve Example', phones: [{ phone: '+15550009999', type: 'work' }] } });
+      await send({
+        type: 'template',
+        template: {
+          name: 'order',
+          header: 'Order 42',
+          body: 'Shipped.',
+          buttons: [{ type: 'url', text: 'Track', url: 'https://example.com/42' }],
+        },
+      });
+      await send({
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: 'Continue?' },
+          action: { buttons: [{ type: 'reply', reply: { id: 'y', title: 'Yes' } }] },
+        },
+      });
+      await send({ type: 'reaction', reaction: { message_id: text.body.message_id, emoji: '👍' } });
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages`).set(auth).send({ type: 'text', text: 'no recipient' }), 400);
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/poll`).set(auth).send({ to: contact }), 400);
+      await expectStatus(
+        gw.http.post(`/v1/channels/${channelId}/messages`).set(bearer(liveKey)).send({ type: 'text', to: contact, text: 'wrong mode' }),
+        403,
+      );
+      await expectStatus(
+        gw.http.post(`/v1/channels/${MISSING_CHANNEL}/messages`).set(auth).send({ type: 'text', to: contact, text: 'nowhere' }),
+        404,
+      );
 
-    // What the contact sends: text, media, a location, a card, a reaction, and a message through the sandbox API.
-    const from = digits(contact);
-    const to = digits(phone);
-    const inboundText = await simulator.send(from, to, { type: 'text', text: 'hi there' });
-    await simulator.send(from, to, { type: 'image', data: SAMPLES.jpeg(), mimetype: 'image/jpeg', caption: 'from the contact' });
-    await simulator.send(from, to, { type: 'audio', data: Buffer.concat([Buffer.from('OggS', 'latin1'), pseudoRandom(300)]), mimetype: 'audio/ogg', ptt: true });
-    await simulator.send(from, to, { type: 'location', latitude: 48.85, longitude: 2.35, name: 'Paris', address: 'Centre' });
-    await simulator.send(from, to, { type: 'contact', displayName: 'Bob', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL;type=CELL;waid=15550001234:+15550001234\nEND:VCARD' });
-    const outboundText = await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/${text.body.message_id}`).set(auth), 200);
-    await simulator.send(from, to, { type: 'reaction', messageId: outboundText.body.wa_message_id, emoji: '❤️' });
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/inbound`).set(auth).send({ from: contact, type: 'text', text: 'via the sandbox API' }), 202);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/inbound`).set(auth).send({ from: contact }), 400);
+      // What the contact sends: text, media, a location, a card, a reaction, and a message through the sandbox API.
+      const from = digits(contact);
+      const to = digits(phone);
+      const inboundText = await simulator.send(from, to, { type: 'text', text: 'hi there' });
+      await simulator.send(from, to, { type: 'image', data: SAMPLES.jpeg(), mimetype: 'image/jpeg', caption: 'from the contact' });
+      await simulator.send(from, to, {
+        type: 'audio',
+        data: Buffer.concat([Buffer.from('OggS', 'latin1'), pseudoRandom(300)]),
+        mimetype: 'audio/ogg',
+        ptt: true,
+      });
+      await simulator.send(from, to, { type: 'location', latitude: 48.85, longitude: 2.35, name: 'Paris', address: 'Centre' });
+      await simulator.send(from, to, {
+        type: 'contact',
+        displayName: 'Bob',
+        vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL;type=CELL;waid=15550001234:+15550001234\nEND:VCARD',
+      });
+      const outboundText = await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/${text.body.message_id}`).set(auth), 200);
+      await simulator.send(from, to, { type: 'reaction', messageId: outboundText.body.wa_message_id, emoji: '❤️' });
+      await expectStatus(
+        gw.http
+          .post(`/v1/sandbox/channels/${channelId}/inbound`)
+          .set(auth)
+          .send({ from: contact, type: 'text', text: 'via the sandbox API' }),
+        202,
+      );
+      await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/inbound`).set(auth).send({ from: contact }), 400);
 
-    const history = await eventually(
-      () => gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ limit: 100 }),
-      (r) => ['image', 'audio', 'location', 'contact', 'reaction'].every((type) => r.body.data.some((m: { direction: string; type: string }) => m.direction === 'inbound' && m.type === type)),
-      WAIT_MS,
-    );
-    contract.check(history);
-    const types = new Set(history.body.data.map((m: { direction: string; type: string }) => `${m.direction} ${m.type}`));
-    expect([...types].sort()).toEqual(
-      expect.arrayContaining(['outbound text', 'outbound image', 'outbound document', 'outbound location', 'outbound contact', 'outbound template', 'outbound interactive', 'outbound reaction', 'inbound text', 'inbound image', 'inbound audio', 'inbound location', 'inbound contact', 'inbound reaction']),
-    );
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ limit: 2 }), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ since: 'yesterday' }), 400);
-    await expectStatus(gw.http.get('/v1/messages').set(auth).query({ direction: 'inbound' }), 200);
-    await expectStatus(gw.http.get('/v1/messages').set(auth).query({ status: 'lost' }), 400);
-    const received = history.body.data.find((m: { wa_message_id: string }) => m.wa_message_id === inboundText);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/${received.id}`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/msg_missing`).set(auth), 404);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/${received.id}/read`).set(auth), 200);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/msg_missing/read`).set(auth), 404);
+      const history = await eventually(
+        () => gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ limit: 100 }),
+        (r) =>
+          ['image', 'audio', 'location', 'contact', 'reaction'].every((type) =>
+            r.body.data.some((m: { direction: string; type: string }) => m.direction === 'inbound' && m.type === type),
+          ),
+        WAIT_MS,
+      );
+      contract.check(history);
+      const types = new Set(history.body.data.map((m: { direction: string; type: string }) => `${m.direction} ${m.type}`));
+      expect([...types].sort()).toEqual(
+        expect.arrayContaining([
+          'outbound text',
+          'outbound image',
+          'outbound document',
+          'outbound location',
+          'outbound contact',
+          'outbound template',
+          'outbound interactive',
+          'outbound reaction',
+          'inbound text',
+          'inbound image',
+          'inbound audio',
+          'inbound location',
+          'inbound contact',
+          'inbound reaction',
+        ]),
+      );
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ limit: 2 }), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages`).set(auth).query({ since: 'yesterday' }), 400);
+      await expectStatus(gw.http.get('/v1/messages').set(auth).query({ direction: 'inbound' }), 200);
+      await expectStatus(gw.http.get('/v1/messages').set(auth).query({ status: 'lost' }), 400);
+      const received = history.body.data.find((m: { wa_message_id: string }) => m.wa_message_id === inboundText);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/${received.id}`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/messages/msg_missing`).set(auth), 404);
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/${received.id}/read`).set(auth), 200);
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/messages/msg_missing/read`).set(auth), 404);
 
-    await expectStatus(gw.http.get(`/v1/sandbox/channels/${channelId}/outbox`).set(auth).query({ to: contact }), 200);
-    await expectStatus(gw.http.get(`/v1/sandbox/channels/${channelId}/outbox`).set(auth).query({ to: 'nobody' }), 400);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'read' }), 200);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'seen' }), 400);
-    await expectStatus(gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(bearer(liveKey)).send({ message_id: text.body.message_id, status: 'read' }), 403);
-  }, TEST_MS);
+      await expectStatus(gw.http.get(`/v1/sandbox/channels/${channelId}/outbox`).set(auth).query({ to: contact }), 200);
+      await expectStatus(gw.http.get(`/v1/sandbox/channels/${channelId}/outbox`).set(auth).query({ to: 'nobody' }), 400);
+      await expectStatus(
+        gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'read' }),
+        200,
+      );
+      await expectStatus(
+        gw.http.post(`/v1/sandbox/channels/${channelId}/receipts`).set(auth).send({ message_id: text.body.message_id, status: 'seen' }),
+        400,
+      );
+      await expectStatus(
+        gw.http
+          .post(`/v1/sandbox/channels/${channelId}/receipts`)
+          .set(bearer(liveKey))
+          .send({ message_id: text.body.message_id, status: 'read' }),
+        403,
+      );
+    },
+    TEST_MS,
+  );
 
-  it('chats and contacts', async () => {
-    const auth = bearer(key);
-    const chatId = `${digits(contact)}@s.whatsapp.net`;
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats`).set(auth).query({ pinned: 'false' }), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats`).set(auth).query({ pinned: 'maybe' }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/${contact}`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/not-a-chat`).set(auth), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/${newPhone()}`).set(auth), 404);
-    await expectStatus(gw.http.patch(`/v1/channels/${channelId}/chats/${chatId}`).set(auth).send({ pinned: true, archived: false }), 200);
-    await expectStatus(gw.http.patch(`/v1/channels/${channelId}/chats/${chatId}`).set(auth).send({ pinned: 'yes' }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts`).set(auth).query({ limit: 1000 }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/lids`).set(auth), 200);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/${chatId}/profile`).set(auth), 200);
-    await expectStatus(gw.http.post(`/v1/channels/${channelId}/contacts/${contact}/profile`).set(auth), 201);
-    await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/nobody/profile`).set(auth), 400);
-    await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 200);
-    await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 404);
-  }, TEST_MS);
+  it(
+    'chats and contacts',
+    async () => {
+      const auth = bearer(key);
+      const chatId = `${digits(contact)}@s.whatsapp.net`;
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats`).set(auth).query({ pinned: 'false' }), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats`).set(auth).query({ pinned: 'maybe' }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/${contact}`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/not-a-chat`).set(auth), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/chats/${newPhone()}`).set(auth), 404);
+      await expectStatus(gw.http.patch(`/v1/channels/${channelId}/chats/${chatId}`).set(auth).send({ pinned: true, archived: false }), 200);
+      await expectStatus(gw.http.patch(`/v1/channels/${channelId}/chats/${chatId}`).set(auth).send({ pinned: 'yes' }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts`).set(auth).query({ limit: 1000 }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/lids`).set(auth), 200);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/${chatId}/profile`).set(auth), 200);
+      await expectStatus(gw.http.post(`/v1/channels/${channelId}/contacts/${contact}/profile`).set(auth), 201);
+      await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/nobody/profile`).set(auth), 400);
+      await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 200);
+      await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 404);
+    },
+    TEST_MS,
+  );
 
-  it('webhooks: endpoints, test deliveries, replays', async () => {
-    const auth = bearer(key);
-    receiver.respond = (request) => (request.path === '/failing' ? 500 : 200);
-    const created = await expectStatus(gw.http.post('/v1/webhooks').set(auth).send({ url: receiver.url('/contract'), events: ['message.received'], description: 'contract' }), 201);
-    const webhookId = created.body.id;
-    await expectStatus(gw.http.post('/v1/webhooks').set(auth).send({ url: 'not a url' }), 400);
-    await expectStatus(gw.http.get('/v1/webhooks').set(auth), 200);
-    await expectStatus(gw.http.get('/v1/webhooks').set(auth).query({ limit: -1 }), 400);
-    await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}`).set(auth), 200);
-    await expectStatus(gw.http.get('/v1/webhooks/whe_missing').set(auth), 404);
-    await expectStatus(gw.http.patch(`/v1/webhooks/${webhookId}`).set(auth).send({ channel_id: channelId, description: null }), 200);
-    await expectStatus(gw.http.patch(`/v1/webhooks/${webhookId}`).set(auth).send({}), 400);
-    await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: 60 }), 200);
-    await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: -1 }), 400);
-    const test = await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/test`).set(auth), 202);
-    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), (r) => r.body.status === 'delivered', WAIT_MS);
-    await expectStatus(gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), 200);
-    await expectStatus(gw.http.get('/v1/webhook-deliveries/wevt_missing').set(auth), 404);
-    await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}/deliveries`).set(auth).query({ status: 'delivered' }), 200);
-    await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}/deliveries`).set(auth).query({ status: 'lost' }), 400);
-    await expectStatus(gw.http.post(`/v1/webhook-deliveries/${test.body.id}/replay`).set(auth), 202);
-    await expectStatus(gw.http.post('/v1/webhook-deliveries/wevt_missing/replay').set(auth), 404);
-    await expectStatus(gw.http.delete(`/v1/webhooks/${webhookId}`).set(auth), 204);
-    await expectStatus(gw.http.delete(`/v1/webhooks/${webhookId}`).set(auth), 404);
+  it(
+    'webhooks: endpoints, test deliveries, replays',
+    async () => {
+      const auth = bearer(key);
+      receiver.respond = (request) => (request.path === '/failing' ? 500 : 200);
+      const created = await expectStatus(
+        gw.http
+          .post('/v1/webhooks')
+          .set(auth)
+          .send({ url: receiver.url('/contract'), events: ['message.received'], description: 'contract' }),
+        201,
+      );
+      const webhookId = created.body.id;
+      await expectStatus(gw.http.post('/v1/webhooks').set(auth).send({ url: 'not a url' }), 400);
+      await expectStatus(gw.http.get('/v1/webhooks').set(auth), 200);
+      await expectStatus(gw.http.get('/v1/webhooks').set(auth).query({ limit: -1 }), 400);
+      await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}`).set(auth), 200);
+      await expectStatus(gw.http.get('/v1/webhooks/whe_missing').set(auth), 404);
+      await expectStatus(gw.http.patch(`/v1/webhooks/${webhookId}`).set(auth).send({ channel_id: channelId, description: null }), 200);
+      await expectStatus(gw.http.patch(`/v1/webhooks/${webhookId}`).set(auth).send({}), 400);
+      await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: 60 }), 200);
+      await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/rotate-secret`).set(auth).send({ expire_previous_in_seconds: -1 }), 400);
+      const test = await expectStatus(gw.http.post(`/v1/webhooks/${webhookId}/test`).set(auth), 202);
+      await eventually(
+        () => gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth),
+        (r) => r.body.status === 'delivered',
+        WAIT_MS,
+      );
+      await expectStatus(gw.http.get(`/v1/webhook-deliveries/${test.body.id}`).set(auth), 200);
+      await expectStatus(gw.http.get('/v1/webhook-deliveries/wevt_missing').set(auth), 404);
+      await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}/deliveries`).set(auth).query({ status: 'delivered' }), 200);
+      await expectStatus(gw.http.get(`/v1/webhooks/${webhookId}/deliveries`).set(auth).query({ status: 'lost' }), 400);
+      await expectStatus(gw.http.post(`/v1/webhook-deliveries/${test.body.id}/replay`).set(auth), 202);
+      await expectStatus(gw.http.post('/v1/webhook-deliveries/wevt_missing/replay').set(auth), 404);
+      await expectStatus(gw.http.delete(`/v1/webhooks/${webhookId}`).set(auth), 204);
+      await expectStatus(gw.http.delete(`/v1/webhooks/${webhookId}`).set(auth), 404);
 
-    // An endpoint that answers 500 keeps its delivery pending through the retries: a replay then is a no-op.
-    const failing = await expectStatus(gw.http.post('/v1/webhooks').set(auth).send({ url: receiver.url('/failing') }), 201);
-    const retried = await expectStatus(gw.http.post(`/v1/webhooks/${failing.body.id}/test`).set(auth), 202);
-    await expectStatus(gw.http.post(`/v1/webhook-deliveries/${retried.body.id}/replay`).set(auth), 409);
-    await eventually(() => gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), (r) => r.body.status === 'failed', WAIT_MS);
-    await expectStatus(gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), 200);
-  }, TEST_MS);
+      // An endpoint that answers 500 keeps its delivery pending through the retries: a replay then is a no-op.
+      const failing = await expectStatus(
+        gw.http
+          .post('/v1/webhooks')
+          .set(auth)
+          .send({ url: receiver.url('/failing') }),
+        201,
+      );
+      const retried = await expectStatus(gw.http.post(`/v1/webhooks/${failing.body.id}/test`).set(auth), 202);
+      await expectStatus(gw.http.post(`/v1/webhook-deliveries/${retried.body.id}/replay`).set(auth), 409);
+      await eventually(
+        () => gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth),
+        (r) => r.body.status === 'failed',
+        WAIT_MS,
+      );
+      await expectStatus(gw.http.get(`/v1/webhook-deliveries/${retried.body.id}`).set(auth), 200);
+    },
+    TEST_MS,
+  );
 
-  it('event streams (Server-Sent Events)', async () => {
-    const server = gw.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    for (const path of ['/v1/events', `/v1/channels/${channelId}/events`]) {
-      const abort = new AbortController();
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: bearer(key), signal: abort.signal });
-      contract.check({ method: 'GET', path, status: response.status, headers: Object.fromEntries(response.headers), text: '' });
-      expect(response.status).toBe(200);
-      abort.abort();
-    }
-    await expectStatus(gw.http.get('/v1/events').set(bearer(key)).query({ after: 'the beginning' }), 400);
-    await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/events`).set(bearer(key)), 404);
-    await expectStatus(gw.http.get('/v1/events'), 401);
-  }, TEST_MS);
+  it(
+    'event streams (Server-Sent Events)',
+    async () => {
+      const server = gw.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      for (const path of ['/v1/events', `/v1/channels/${channelId}/events`]) {
+        const abort = new AbortController();
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: bearer(key), signal: abort.signal });
+        contract.check({ method: 'GET', path, status: response.status, headers: Object.fromEntries(response.headers), text: '' });
+        expect(response.status).toBe(200);
+        abort.abort();
+      }
+      await expectStatus(gw.http.get('/v1/events').set(bearer(key)).query({ after: 'the beginning' }), 400);
+      await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/events`).set(bearer(key)), 404);
+      await expectStatus(gw.http.get('/v1/events'), 401);
+    },
+    TEST_MS,
+  );
 
-  it('limits, audit events, support tickets', async () => {
-    const auth = bearer(key);
-    await expectStatus(gw.http.get('/v1/limits').set(auth), 200);
-    await expectStatus(gw.http.get('/v1/limits'), 401);
-    await gw.flushAudit();
-    await expectStatus(gw.http.get('/v1/audit-events').set(auth).query({ limit: 5 }), 200);
-    await expectStatus(gw.http.get('/v1/audit-events').set(auth).query({ limit: 500 }), 400);
-    const ticket = await expectStatus(gw.http.post('/v1/support/tickets').set(auth).send({ subject: 'Contract', body: 'Checking', channel_id: channelId }), 201);
-    await expectStatus(gw.http.post('/v1/support/tickets').set(auth).send({ subject: '' }), 400);
-    await expectStatus(gw.http.get('/v1/support/tickets').set(auth), 200);
-    await expectStatus(gw.http.get('/v1/support/tickets').set(auth).query({ limit: 0 }), 400);
-    await expectStatus(gw.http.get(`/v1/support/tickets/${ticket.body.id}`).set(auth), 200);
-    await expectStatus(gw.http.get('/v1/support/tickets/tkt_missing').set(auth), 404);
-  }, TEST_MS);
+  it(
+    'limits, audit events, support tickets',
+    async () => {
+      const auth = bearer(key);
+      await expectStatus(gw.http.get('/v1/limits').set(auth), 200);
+      await expectStatus(gw.http.get('/v1/limits'), 401);
+      await gw.flushAudit();
+      await expectStatus(gw.http.get('/v1/audit-events').set(auth).query({ limit: 5 }), 200);
+      await expectStatus(gw.http.get('/v1/audit-events').set(auth).query({ limit: 500 }), 400);
+      const ticket = await expectStatus(
+        gw.http.post('/v1/support/tickets').set(auth).send({ subject: 'Contract', body: 'Checking', channel_id: channelId }),
+        201,
+      );
+      await expectStatus(gw.http.post('/v1/support/tickets').set(auth).send({ subject: '' }), 400);
+      await expectStatus(gw.http.get('/v1/support/tickets').set(auth), 200);
+      await expectStatus(gw.http.get('/v1/support/tickets').set(auth).query({ limit: 0 }), 400);
+      await expectStatus(gw.http.get(`/v1/support/tickets/${ticket.body.id}`).set(auth), 200);
+      await expectStatus(gw.http.get('/v1/support/tickets/tkt_missing').set(auth), 404);
+    },
+    TEST_MS,
+  );
 
-  it('the admin API: disabling and enabling a channel', async () => {
-    await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 409); // not disabled
-    await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/disable`).set(admin), 200);
-    await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 200);
-    await expectStatus(gw.http.post(`/v1/admin/channels/${MISSING_CHANNEL}/disable`).set(admin), 404);
-    await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/disable`), 401);
-  }, TEST_MS);
+  it(
+    'the admin API: disabling and enabling a channel',
+    async () => {
+      await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 409); // not disabled
+      await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/disable`).set(admin), 200);
+      await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/enable`).set(admin), 200);
+      await expectStatus(gw.http.post(`/v1/admin/channels/${MISSING_CHANNEL}/disable`).set(admin), 404);
+      await expectStatus(gw.http.post(`/v1/admin/channels/${channelId}/disable`), 401);
+    },
+    TEST_MS,
+  );
 
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();

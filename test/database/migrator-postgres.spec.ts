@@ -97,8 +97,7 @@ describe(`${Migrator.name} on PostgreSQL`, () => {
     expect(await scalar<string | null>(`SELECT to_regclass('"half_applied"')::text`)).toBeNull();
     expect(await scalar<string>(`SELECT count(*) FROM "plans" WHERE "id" = 'half'`)).toBe('0');
     expect(
-      (await client.query('SELECT "finished_at", "rolled_back_at" FROM "_prisma_migrations" WHERE "migration_name" = $1', [broken]))
-        .rows,
+      (await client.query('SELECT "finished_at", "rolled_back_at" FROM "_prisma_migrations" WHERE "migration_name" = $1', [broken])).rows,
     ).toEqual([{ finished_at: null, rolled_back_at: null }]);
     expect(await migrator.status()).toMatchObject({ failed: [broken], upToDate: false });
     await expect(migrator.deploy()).rejects.toThrow(/failed/);

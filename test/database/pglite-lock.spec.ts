@@ -1,12 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  applyPendingMigrations,
-  embeddedDirectory,
-  openDatabase,
-  PGliteDirectoryLockedError,
-} from '../../src/platform/database';
+import { applyPendingMigrations, embeddedDirectory, openDatabase, PGliteDirectoryLockedError } from '../../src/platform/database';
 import { acquireDirectoryLock, lockPathFor } from '../../src/platform/database/pglite-lock';
 import { tempDir } from './fixtures/migration-dirs';
 import { freshDataDir, removePristineDataDir, REPO_ROOT, runPGliteScenario } from './fixtures/run-in-node';

@@ -14,7 +14,8 @@ async function twoModes(gw: TestGateway) {
   const customer = await gw.newCustomer({ plan: 'unlimited' });
   const live = await gw.newKey({ customerId: customer.id, mode: 'live' });
   const test = await gw.newKey({ customerId: customer.id, mode: 'test' });
-  const channel = async (key: string) => (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'main' }).expect(201)).body.id as string;
+  const channel = async (key: string) =>
+    (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'main' }).expect(201)).body.id as string;
   return { customerId: customer.id, live, test, liveChannel: await channel(live.key), testChannel: await channel(test.key) };
 }
 
@@ -82,17 +83,26 @@ describe('Event streams', () => {
       expect(receiver.at('/modes-test').map((r) => (r.body as { event: string }).event)).toEqual(['message.received', 'webhook.test']);
       expect(textOf(receiver.at('/modes-test')[0].body as never)).toBe('for test');
 
-      const ids = async (key: string, path: string) => ((await gw.http.get(path).set(bearer(key)).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id);
+      const ids = async (key: string, path: string) =>
+        ((await gw.http.get(path).set(bearer(key)).expect(200)).body.data as Array<{ id: string }>).map((x) => x.id);
       expect(await ids(account.live.key, '/v1/webhooks')).toEqual([liveHook.id]);
       expect(await ids(account.test.key, '/v1/webhooks')).toEqual([testHook.id]);
-      expect(errorCode(await gw.http.get(`/v1/webhooks/${testHook.id}`).set(bearer(account.live.key)).expect(404))).toBe('webhook_endpoint_not_found');
-      expect(errorCode(await gw.http.get(`/v1/webhooks/${testHook.id}/deliveries`).set(bearer(account.live.key)).expect(404))).toBe('webhook_endpoint_not_found');
+      expect(errorCode(await gw.http.get(`/v1/webhooks/${testHook.id}`).set(bearer(account.live.key)).expect(404))).toBe(
+        'webhook_endpoint_not_found',
+      );
+      expect(errorCode(await gw.http.get(`/v1/webhooks/${testHook.id}/deliveries`).set(bearer(account.live.key)).expect(404))).toBe(
+        'webhook_endpoint_not_found',
+      );
       const testDeliveries = await ids(account.test.key, `/v1/webhooks/${testHook.id}/deliveries`);
-      expect(errorCode(await gw.http.get(`/v1/webhook-deliveries/${testDeliveries[0]}`).set(bearer(account.live.key)).expect(404))).toBe('not_found');
+      expect(errorCode(await gw.http.get(`/v1/webhook-deliveries/${testDeliveries[0]}`).set(bearer(account.live.key)).expect(404))).toBe(
+        'not_found',
+      );
 
       await gw.flushAudit();
       const actors = async (key: string) =>
-        ((await gw.http.get('/v1/audit-events').set(bearer(key)).expect(200)).body.data as Array<{ actor: { api_key_id: string | null } }>).map((row) => row.actor.api_key_id);
+        (
+          (await gw.http.get('/v1/audit-events').set(bearer(key)).expect(200)).body.data as Array<{ actor: { api_key_id: string | null } }>
+        ).map((row) => row.actor.api_key_id);
       const liveRows = await actors(account.live.key);
       const testRows = await actors(account.test.key);
       expect(liveRows.length).toBeGreaterThan(0);
@@ -159,7 +169,7 @@ describe('Event streams', () => {
         second.close();
       }
     });
-    it('counts a key\'s streams over every gateway process', async () => {
+    it("counts a key's streams over every gateway process", async () => {
       const other = await TestGateway.start(db.prisma, { redisKeyPrefix: gw.config.redisKeyPrefix, sseMaxStreamsPerKey: 2 });
       const { key } = await gw.newAccount();
       const here = await SseClient.open(gw, '/v1/events', key);

@@ -20,7 +20,12 @@ describe(Outbox.name, () => {
     await db.drop();
   });
 
-  const received = (customerId: string) => ({ type: 'message.received' as const, customerId, channelId: null, payload: EVENT_EXAMPLES['message.received'] });
+  const received = (customerId: string) => ({
+    type: 'message.received' as const,
+    customerId,
+    channelId: null,
+    payload: EVENT_EXAMPLES['message.received'],
+  });
 
   it('writes what a unit of work publishes in its transaction, in order, and announces it once committed', async () => {
     const { customerId } = await gw.newAccount();

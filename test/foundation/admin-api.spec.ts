@@ -81,7 +81,15 @@ describe('The admin API', () => {
     await gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({ plan: 'team' }).expect(200);
     const limits = await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
     expect(limits.body).toMatchObject({ plan: 'team', channel_limit: 10, rate_limit: { limit: 120, refill_per_second: 2 } });
-    expect(errorCode(await gw.http.put('/v1/admin/plans/Bad%20Id').set(admin).send({ name: 'x', channel_limit: 1, rate_limit: { burst: 1, per_second: 1 } }).expect(400))).toBe('invalid_request');
+    expect(
+      errorCode(
+        await gw.http
+          .put('/v1/admin/plans/Bad%20Id')
+          .set(admin)
+          .send({ name: 'x', channel_limit: 1, rate_limit: { burst: 1, per_second: 1 } })
+          .expect(400),
+      ),
+    ).toBe('invalid_request');
   });
 
   it('refuses plan limits outside what the database and the rate limiter hold', async () => {
@@ -126,8 +134,10 @@ describe('The admin API', () => {
     const live = await gw.newKey({ customerId: owner.customerId, mode: 'live' });
     const liveChannel = (await gw.http.post('/v1/channels').set(bearer(live.key)).send({ name: 'l' }).expect(201)).body.id as string;
     const stranger = await gw.newAccount();
-    const strangersChannel = (await gw.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 's' }).expect(201)).body.id as string;
-    const mint = (mode: 'live' | 'test', channel_id: string) => gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: owner.customerId, mode, channel_id });
+    const strangersChannel = (await gw.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 's' }).expect(201)).body
+      .id as string;
+    const mint = (mode: 'live' | 'test', channel_id: string) =>
+      gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: owner.customerId, mode, channel_id });
 
     for (const [mode, channel, status, code] of [
       ['test', strangersChannel, 404, 'channel_not_found'],
@@ -151,7 +161,10 @@ describe('The admin API', () => {
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
-      const res = await gw.http.get(`/v1/admin/customers?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(admin).expect(200);
+      const res = await gw.http
+        .get(`/v1/admin/customers?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(admin)
+        .expect(200);
       expect(res.body.data.length).toBeLessThanOrEqual(2);
       for (const c of res.body.data) {
         expect(seen.has(c.id)).toBe(false);

@@ -46,7 +46,12 @@ describe('Audit events and support tickets', () => {
 
   it('pages audit events with a cursor that is stable while new events arrive', async () => {
     const { key } = await gw.newAccount();
-    for (let i = 0; i < 5; i++) await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: `s${i}`, body: 'b' }).expect(201);
+    for (let i = 0; i < 5; i++)
+      await gw.http
+        .post('/v1/support/tickets')
+        .set(bearer(key))
+        .send({ subject: `s${i}`, body: 'b' })
+        .expect(201);
     await gw.flushAudit();
     const first = await gw.http.get('/v1/audit-events?limit=2').set(bearer(key)).expect(200);
     expect(first.body.has_more).toBe(true);
@@ -63,7 +68,7 @@ describe('Audit events and support tickets', () => {
     expect(new Set(ids).size).toBe(5);
   });
 
-  it('shows a channel-scoped key only its channel\'s audit events and tickets', async () => {
+  it("shows a channel-scoped key only its channel's audit events and tickets", async () => {
     const { customerId, key } = await gw.newAccount();
     const channelId = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'scoped' }).expect(201)).body.id;
     const scoped = await gw.newKey({ customerId, channelId });
@@ -82,18 +87,36 @@ describe('Audit events and support tickets', () => {
   it('stores, lists and fetches support tickets', async () => {
     const { key } = await gw.newAccount();
     const created = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'Hello', body: 'World' }).expect(201);
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^tkt_/), subject: 'Hello', body: 'World', status: 'open', channel_id: null });
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^tkt_/),
+      subject: 'Hello',
+      body: 'World',
+      status: 'open',
+      channel_id: null,
+    });
     const got = await gw.http.get(`/v1/support/tickets/${created.body.id}`).set(bearer(key)).expect(200);
     expect(got.body).toEqual(created.body);
     expect(errorCode(await gw.http.get('/v1/support/tickets/tkt_missing').set(bearer(key)).expect(404))).toBe('not_found');
-    expect(errorCode(await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'x'.repeat(201), body: 'b' }).expect(400))).toBe('invalid_request');
+    expect(
+      errorCode(
+        await gw.http
+          .post('/v1/support/tickets')
+          .set(bearer(key))
+          .send({ subject: 'x'.repeat(201), body: 'b' })
+          .expect(400),
+      ),
+    ).toBe('invalid_request');
   });
 
   it("shows a ticket about a channel only to keys of the channel's mode; one about no channel to both", async () => {
     const { customerId, key: testKey } = await gw.newAccount();
     const live = await gw.newKey({ customerId, mode: 'live' });
     const testChannel = (await gw.http.post('/v1/channels').set(bearer(testKey)).send({ name: 'sandbox' }).expect(201)).body.id as string;
-    const about = await gw.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'test line', body: 'b', channel_id: testChannel }).expect(201);
+    const about = await gw.http
+      .post('/v1/support/tickets')
+      .set(bearer(testKey))
+      .send({ subject: 'test line', body: 'b', channel_id: testChannel })
+      .expect(201);
     const general = await gw.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'general', body: 'b' }).expect(201);
 
     const subjects = async (key: string) =>
@@ -125,7 +148,11 @@ describe('Audit events and support tickets', () => {
 
     // A ticket may be about a channel the customer has since deleted.
     await gw.http.delete(`/v1/channels/${own}`).set(bearer(key)).expect(200);
-    const ticket = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', channel_id: own.toUpperCase() }).expect(201);
+    const ticket = await gw.http
+      .post('/v1/support/tickets')
+      .set(bearer(key))
+      .send({ subject: 's', body: 'b', channel_id: own.toUpperCase() })
+      .expect(201);
     expect(ticket.body.channel_id).toBe(own);
   });
 });

@@ -41,7 +41,10 @@ describe('Authentication', () => {
   });
 
   it('answers auth_invalid for a well-formed key that does not exist', async () => {
-    const res = await gw.http.get('/v1/limits').set(bearer(`zpk_test_${'A'.repeat(32)}`)).expect(401);
+    const res = await gw.http
+      .get('/v1/limits')
+      .set(bearer(`zpk_test_${'A'.repeat(32)}`))
+      .expect(401);
     expect(errorCode(res)).toBe('auth_invalid');
   });
 
@@ -89,7 +92,7 @@ describe('Authentication', () => {
     await gw.http.get('/v1/admin/customers').set(bearer(gw.adminToken)).expect(200);
   });
 
-  it('never lets one customer read another customer\'s tickets or audit events', async () => {
+  it("never lets one customer read another customer's tickets or audit events", async () => {
     const a = await gw.newAccount();
     const b = await gw.newAccount();
     const ticket = await gw.http.post('/v1/support/tickets').set(bearer(a.key)).send({ subject: 's', body: 'b' }).expect(201);

@@ -23,7 +23,11 @@ function execForm(instruction: 'CMD' | 'HEALTHCHECK'): string[] {
   return JSON.parse(match[1]) as string[];
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; uid?: number; gid?: number },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, options);
     let stdout = '';
@@ -74,7 +78,8 @@ describe('The production build (what the Docker image runs)', () => {
     // lockfile removed rather than rewritten, so npm never writes through a link into the project's own.
     execFileSync('cp', ['-al', fs.realpathSync(path.join(PROJECT_ROOT, 'node_modules')), path.join(appDir, 'node_modules')]);
     fs.rmSync(path.join(appDir, 'node_modules', '.package-lock.json'), { force: true });
-    for (const file of ['package.json', 'package-lock.json', '.npmrc']) fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(appDir, file));
+    for (const file of ['package.json', 'package-lock.json', '.npmrc'])
+      fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(appDir, file));
     const prune = await run('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: appDir, env: process.env });
     if (prune.code !== 0) throw new Error(`npm prune failed:\n${prune.stdout}${prune.stderr}`);
     // The TypeScript loader `npm start` and `npm run cli` use is gone, as in the image.
@@ -168,7 +173,10 @@ describe('docker/Dockerfile (read, since no Docker engine runs it here)', () => 
   });
 
   it('is built from a context without installed dependencies, builds, generated code or local data', () => {
-    const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    const ignored = fs
+      .readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', 'src/generated', '.git']));
   });
 });

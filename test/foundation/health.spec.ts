@@ -5,7 +5,6 @@ import { TestGateway } from '../support/gateway';
 import { errorCode } from '../support/http';
 import { freePort } from '../support/throwaway-servers';
 
-
 describe('Health and metrics', () => {
   let db: TestDatabase;
 

@@ -78,7 +78,7 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       expect(res.body.error.details.accepted).toEqual(expect.arrayContaining(['application/json']));
     });
 
-    it('audits a call refused for its body type under the route\'s action', async () => {
+    it("audits a call refused for its body type under the route's action", async () => {
       const { key: own } = await gw.newAccount();
       await gw.http.post('/v1/support/tickets').set(bearer(own)).set('Content-Type', 'text/plain').send('hello').expect(415);
       await gw.flushAudit();
@@ -163,7 +163,11 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
         expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
       }
       const posted = await gw.http.post('/v1/support/tickets?priority=high').set(bearer(key)).send({ subject: 's', body: 'b' });
-      expect({ status: posted.status, code: errorCode(posted), name: firstIssuePath(posted) }).toEqual({ status: 400, code: 'invalid_request', name: 'priority' });
+      expect({ status: posted.status, code: errorCode(posted), name: firstIssuePath(posted) }).toEqual({
+        status: 400,
+        code: 'invalid_request',
+        name: 'priority',
+      });
       await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
     });
 

@@ -39,8 +39,8 @@ describe(resolveRedis.name, () => {
   });
 
   it('says what to install when there is no redis-server on the PATH', async () => {
-    await expect(
-      resolveRedis(undefined, dataDir, { defaultUrl: 'redis://127.0.0.1:1', searchPath: '/nonexistent' }),
-    ).rejects.toThrow(/install Redis .* or set REDIS_URL/);
+    await expect(resolveRedis(undefined, dataDir, { defaultUrl: 'redis://127.0.0.1:1', searchPath: '/nonexistent' })).rejects.toThrow(
+      /install Redis .* or set REDIS_URL/,
+    );
   });
 });

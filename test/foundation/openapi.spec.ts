@@ -29,13 +29,20 @@ function contractDtos(): ZodDto[] {
     path.join(root, 'platform/errors/error-envelope.ts'),
   ];
   return files.flatMap((file) =>
-    Object.values(require(file) as Record<string, unknown>).filter((value): value is ZodDto => typeof value === 'function' && (value as Partial<ZodDto>).isZodDto === true),
+    Object.values(require(file) as Record<string, unknown>).filter(
+      (value): value is ZodDto => typeof value === 'function' && (value as Partial<ZodDto>).isZodDto === true,
+    ),
   );
 }
 
 /** zod's JSON Schema of a DTO property, with `$defs` references pointed where nestjs-zod publishes them. */
 function published(schema: unknown, io: 'input' | 'output'): unknown {
-  return JSON.parse(JSON.stringify(schema).replace(/"#\/\$defs\/([^"]+)"/g, (_, id: string) => `"#/components/schemas/${id}${io === 'output' ? '_Output' : ''}"`));
+  return JSON.parse(
+    JSON.stringify(schema).replace(
+      /"#\/\$defs\/([^"]+)"/g,
+      (_, id: string) => `"#/components/schemas/${id}${io === 'output' ? '_Output' : ''}"`,
+    ),
+  );
 }
 
 describe('The OpenAPI document', () => {
@@ -96,7 +103,9 @@ describe('The OpenAPI document', () => {
           compared++;
           const expected = published(schema, io);
           if (!isDeepStrictEqual(component.properties[property], expected)) {
-            mismatches.push(`${name}.${property}: published ${JSON.stringify(component.properties[property])}, zod ${JSON.stringify(expected)}`);
+            mismatches.push(
+              `${name}.${property}: published ${JSON.stringify(component.properties[property])}, zod ${JSON.stringify(expected)}`,
+            );
           }
         }
       }
@@ -107,7 +116,19 @@ describe('The OpenAPI document', () => {
 
   it('types the content of messages in responses as precisely as in requests', () => {
     const message = document.components.schemas.Message_Output as { properties: Record<string, { $ref?: string; type?: unknown }> };
-    for (const type of ['image', 'video', 'audio', 'document', 'sticker', 'location', 'contact', 'reaction', 'template', 'interactive', 'unsupported']) {
+    for (const type of [
+      'image',
+      'video',
+      'audio',
+      'document',
+      'sticker',
+      'location',
+      'contact',
+      'reaction',
+      'template',
+      'interactive',
+      'unsupported',
+    ]) {
       const ref = message.properties[type].$ref;
       expect({ type, ref }).toEqual({ type, ref: expect.stringMatching(/^#\/components\/schemas\/\w+Content_Output$/) });
       const content = document.components.schemas[ref!.split('/').pop()!] as { properties?: object; oneOf?: object[] };
@@ -121,7 +142,12 @@ describe('The OpenAPI document', () => {
     const answer = await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
     const sent = Object.keys(answer.headers).filter((name) => /^x-(ratelimit|request)/.test(name));
     const declared = Object.keys(document.components.headers ?? {});
-    expect(declared.filter((name) => name.startsWith('X-')).map((name) => name.toLowerCase()).sort()).toEqual(sent.sort());
+    expect(
+      declared
+        .filter((name) => name.startsWith('X-'))
+        .map((name) => name.toLowerCase())
+        .sort(),
+    ).toEqual(sent.sort());
 
     for (const { name, op } of operations) {
       const apiKey = (op.security ?? []).some((requirement) => 'bearer' in requirement);
@@ -162,7 +188,8 @@ describe('The OpenAPI document', () => {
       'Health',
       'Admin',
     ]);
-    for (const tag of document.tags ?? []) expect({ tag: tag.name, described: (tag.description ?? '').length > 20 }).toEqual({ tag: tag.name, described: true });
+    for (const tag of document.tags ?? [])
+      expect({ tag: tag.name, described: (tag.description ?? '').length > 20 }).toEqual({ tag: tag.name, described: true });
     const used = new Set(operations.flatMap(({ op }) => (op as { tags?: string[] }).tags ?? []));
     expect([...used].sort()).toEqual(document.tags!.map((tag) => tag.name).sort());
   });
@@ -187,14 +214,20 @@ describe('The OpenAPI document', () => {
       const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       expect({ name, declared: declared.sort() }).toEqual({ name, declared: [...inPath].sort() });
       for (const [, segment, parameter] of path.matchAll(/\/([\w-]+)\/\{([^}]+)\}/g)) {
-        expect({ name, segment, parameter, allowed: NAMES[segment]?.includes(parameter) ?? false }).toEqual({ name, segment, parameter, allowed: true });
+        expect({ name, segment, parameter, allowed: NAMES[segment]?.includes(parameter) ?? false }).toEqual({
+          name,
+          segment,
+          parameter,
+          allowed: true,
+        });
       }
     }
   });
 
   it('gives examples on the main operations, each valid against its schema', () => {
     const contract = new ApiContract(document);
-    for (const operationId of ['Channels_create', 'Messages_send', 'Messages_list', 'Webhooks_create']) expect(OPERATIONS_WITH_EXAMPLES).toContain(operationId);
+    for (const operationId of ['Channels_create', 'Messages_send', 'Messages_list', 'Webhooks_create'])
+      expect(OPERATIONS_WITH_EXAMPLES).toContain(operationId);
     let checked = 0;
     for (const operationId of OPERATIONS_WITH_EXAMPLES) {
       const found = operations.find(({ op }) => op.operationId === operationId);
@@ -203,13 +236,20 @@ describe('The OpenAPI document', () => {
       const at = `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`;
       const bodies = [
         { where: `${at}/requestBody/content/application~1json`, content: op.requestBody?.content?.['application/json'] },
-        ...Object.entries(op.responses).map(([status, response]) => ({ where: `${at}/responses/${status}/content/application~1json`, content: response.content?.['application/json'] })),
+        ...Object.entries(op.responses).map(([status, response]) => ({
+          where: `${at}/responses/${status}/content/application~1json`,
+          content: response.content?.['application/json'],
+        })),
       ];
       let examples = 0;
       for (const { where, content } of bodies) {
         for (const [example, { value }] of Object.entries(content?.examples ?? {})) {
           examples++;
-          expect({ operationId, example, errors: contract.validate(`${where}/schema`, value) }).toEqual({ operationId, example, errors: [] });
+          expect({ operationId, example, errors: contract.validate(`${where}/schema`, value) }).toEqual({
+            operationId,
+            example,
+            errors: [],
+          });
         }
       }
       expect({ operationId, examples: examples > 0 }).toEqual({ operationId, examples: true });

@@ -78,7 +78,7 @@ describe('Rate limits', () => {
     expect(res.body.rate_limit.remaining).toBe(60);
   });
 
-  it('follows the plan of the key\'s customer', async () => {
+  it("follows the plan of the key's customer", async () => {
     await gw.http
       .put('/v1/admin/plans/tiny')
       .set(bearer(gw.adminToken))
@@ -101,9 +101,7 @@ describe('Rate limits', () => {
         .send({ name: 'Shared', channel_limit: 1, rate_limit: { burst: 20, per_second: 0.001 } })
         .expect(200);
       const { key } = await gw.newAccount({ plan: 'shared' });
-      const requests = Array.from({ length: 30 }, (_, i) =>
-        (i % 2 === 0 ? gw : second).http.get('/v1/support/tickets').set(bearer(key)),
-      );
+      const requests = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? gw : second).http.get('/v1/support/tickets').set(bearer(key)));
       const statuses = (await Promise.all(requests)).map((res) => res.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(20);
       expect(statuses.filter((s) => s === 429)).toHaveLength(10);

@@ -39,23 +39,43 @@ describe('Input at the edge of the API', () => {
       ['a channel name', 'name', () => gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'a\u0000b' })],
       ['a channel rename', 'name', () => gw.http.patch(`/v1/channels/${channelId}`).set(bearer(key)).send({ name: 'a\u0000' })],
       ['a ticket subject', 'subject', () => gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'x\u0000', body: 'b' })],
-      ['a ticket body (lone surrogate)', 'body', () => gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b\ud800' })],
+      [
+        'a ticket body (lone surrogate)',
+        'body',
+        () => gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b\ud800' }),
+      ],
       [
         'a webhook description',
         'description',
         () => gw.http.post('/v1/webhooks').set(bearer(key)).send({ url: 'https://hooks.example.com/d', description: 'd\u0000' }),
       ],
-      ['a webhook description change', 'description', () => gw.http.patch(`/v1/webhooks/${endpointId}`).set(bearer(key)).send({ description: '\udc00' })],
+      [
+        'a webhook description change',
+        'description',
+        () => gw.http.patch(`/v1/webhooks/${endpointId}`).set(bearer(key)).send({ description: '\udc00' }),
+      ],
       ['a customer name', 'name', () => gw.http.post('/v1/admin/customers').set(admin).send({ name: 'Acme\u0000' })],
       ['a customer rename', 'name', () => gw.http.patch(`/v1/admin/customers/${customerId}`).set(admin).send({ name: '\u0000' })],
       [
         'a plan name',
         'name',
-        () => gw.http.put('/v1/admin/plans/nul').set(admin).send({ name: 'P\u0000', channel_limit: 1, rate_limit: { burst: 1, per_second: 1 } }),
+        () =>
+          gw.http
+            .put('/v1/admin/plans/nul')
+            .set(admin)
+            .send({ name: 'P\u0000', channel_limit: 1, rate_limit: { burst: 1, per_second: 1 } }),
       ],
-      ['an API key name', 'name', () => gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', name: 'k\ud800' })],
+      [
+        'an API key name',
+        'name',
+        () => gw.http.post('/v1/admin/keys').set(admin).send({ customer_id: customerId, mode: 'test', name: 'k\ud800' }),
+      ],
       ['a query parameter', 'event', () => gw.http.get(`/v1/webhooks/${endpointId}/deliveries?event=%00`).set(bearer(key))],
-      ['a field name', 'x\u0000', () => gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', 'x\u0000': 1 })],
+      [
+        'a field name',
+        'x\u0000',
+        () => gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', 'x\u0000': 1 }),
+      ],
     ];
 
     it.each(cases)('refuses it in %s with invalid_request naming the field', async (_what, field, send) => {
@@ -113,14 +133,19 @@ describe('Input at the edge of the API', () => {
         ['chat deletion %E0', () => gw.http.delete(`/v1/channels/${channelId}/chats/%25E0`).set(bearer(key))],
         ['chat %2540', () => gw.http.get(`/v1/channels/${channelId}/chats/15551234567%2540s.whatsapp.net`).set(bearer(key))],
         ['profile %', () => gw.http.get(`/v1/channels/${channelId}/contacts/%25/profile`).set(bearer(key))],
-        ['profile refresh %2540', () => gw.http.post(`/v1/channels/${channelId}/contacts/15551234567%2540s.whatsapp.net/profile`).set(bearer(key))],
+        [
+          'profile refresh %2540',
+          () => gw.http.post(`/v1/channels/${channelId}/contacts/15551234567%2540s.whatsapp.net/profile`).set(bearer(key)),
+        ],
       ];
       for (const [what, send] of requests) {
         const res = await send();
         expect({ what, status: res.status, code: errorCode(res) }).toEqual({ what, status: 400, code: 'invalid_request' });
       }
       // Decoded once, %40 is the @ of a JID: a well-formed chat id that simply has no chat yet.
-      expect(errorCode(await gw.http.get(`/v1/channels/${channelId}/chats/15551234567%40s.whatsapp.net`).set(bearer(key)).expect(404))).toBe('not_found');
+      expect(
+        errorCode(await gw.http.get(`/v1/channels/${channelId}/chats/15551234567%40s.whatsapp.net`).set(bearer(key)).expect(404)),
+      ).toBe('not_found');
     });
 
     it('keeps the audit record of a call refused for its id', async () => {
@@ -129,7 +154,12 @@ describe('Input at the edge of the API', () => {
       await gw.flushAudit();
       const audit = await gw.http.get('/v1/audit-events').set(bearer(own)).expect(200);
       expect(audit.body.data).toEqual([
-        expect.objectContaining({ action: 'webhook_endpoint.test', status_code: 400, error_code: 'invalid_request', resource: { type: 'webhook_endpoint', id: '\ufffd' } }),
+        expect.objectContaining({
+          action: 'webhook_endpoint.test',
+          status_code: 400,
+          error_code: 'invalid_request',
+          resource: { type: 'webhook_endpoint', id: '\ufffd' },
+        }),
       ]);
     });
   });
@@ -158,7 +188,10 @@ describe('Input at the edge of the API', () => {
       ['is empty', {}],
     ])('answers a forged cursor that %s with invalid_request on every list route', async (_what, content) => {
       for (const [path, auth] of listRoutes()) {
-        const res = await gw.http.get(path).query({ cursor: forgedCursor(content) }).set(auth);
+        const res = await gw.http
+          .get(path)
+          .query({ cursor: forgedCursor(content) })
+          .set(auth);
         expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
         expect(firstIssuePath(res)).toBe('cursor');
       }
@@ -166,10 +199,16 @@ describe('Input at the edge of the API', () => {
 
     it('answers a cursor holding an id of another kind with invalid_request (a channel cursor is a UUID)', async () => {
       for (const [path, auth] of listRoutes()) {
-        const res = await gw.http.get(path).query({ cursor: forgedCursor({ b: 'not-an-id-of-this-list' }) }).set(auth);
+        const res = await gw.http
+          .get(path)
+          .query({ cursor: forgedCursor({ b: 'not-an-id-of-this-list' }) })
+          .set(auth);
         expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
       }
-      const messageIdInChannels = await gw.http.get('/v1/channels').query({ cursor: forgedCursor({ b: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FAV' }) }).set(bearer(key));
+      const messageIdInChannels = await gw.http
+        .get('/v1/channels')
+        .query({ cursor: forgedCursor({ b: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FAV' }) })
+        .set(bearer(key));
       expect(errorCode(messageIdInChannels)).toBe('invalid_request');
     });
 

@@ -36,13 +36,23 @@ export class FakeS3 {
     const signed = Object.fromEntries(signedNames.filter((n) => !n.startsWith('x-amz-')).map((n) => [n, String(request.headers[n])]));
     const payload = String(request.headers['x-amz-content-sha256']);
     const amzDate = String(request.headers['x-amz-date']);
-    const now = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
-    const expected = signS3Request({ method: request.method!, url, headers: signed, payloadSha256: payload, credentials: FAKE_S3_CREDENTIALS, now }).authorization;
+    const now = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
+    const expected = signS3Request({
+      method: request.method!,
+      url,
+      headers: signed,
+      payloadSha256: payload,
+      credentials: FAKE_S3_CREDENTIALS,
+      now,
+    }).authorization;
     if (auth !== expected) return void response.writeHead(403).end('SignatureDoesNotMatch');
     const key = url.pathname;
     switch (request.method) {
       case 'PUT':
-        if (createHash('sha256').update(body).digest('hex') !== payload) return void response.writeHead(400).end('XAmzContentSHA256Mismatch');
+        if (createHash('sha256').update(body).digest('hex') !== payload)
+          return void response.writeHead(400).end('XAmzContentSHA256Mismatch');
         this.objects.set(key, body);
         return void response.writeHead(200).end();
       case 'GET':

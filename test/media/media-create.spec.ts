@@ -64,11 +64,14 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
         const got = await gw.http.get(`/v1/channels/${channelId}/media/${id}`).set(bearer(key)).expect(200);
         expect(got.body.filename).toBe('Quarterly report.pdf');
         const path = new URL(got.body.url).pathname;
-        const bytes = await gw.http.get(path).buffer(true).parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(null, Buffer.concat(chunks)));
-        });
+        const bytes = await gw.http
+          .get(path)
+          .buffer(true)
+          .parse((res, done) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => done(null, Buffer.concat(chunks)));
+          });
         expect(bytes.status).toBe(200);
         expect(Buffer.compare(bytes.body as Buffer, pdf)).toBe(0);
       }
@@ -100,7 +103,11 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
       const url = source.serve('/fake.png', { body: SAMPLES.pdf(), headers: { 'Content-Type': 'image/png' } });
       const res = await post({ source_url: url, mime_type: 'image/png' }).expect(400);
       expect(errorCode(res)).toBe('invalid_request');
-      expect(res.body.error.details).toMatchObject({ reason: 'type_mismatch', declared_mime_type: 'image/png', detected_mime_type: 'application/pdf' });
+      expect(res.body.error.details).toMatchObject({
+        reason: 'type_mismatch',
+        declared_mime_type: 'image/png',
+        detected_mime_type: 'application/pdf',
+      });
     });
 
     it('refuses a type that is not accepted before fetching anything', async () => {
@@ -175,7 +182,14 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
         .field('mime_type', 'video/mp4')
         .attach('file', mp4, { filename: 'clip.mp4', contentType: 'application/octet-stream' })
         .expect(201);
-      expect(res.body).toMatchObject({ mime_type: 'video/mp4', kinds: ['video'], size: mp4.length, sha256: sha256(mp4), filename: 'clip.mp4', source: 'upload' });
+      expect(res.body).toMatchObject({
+        mime_type: 'video/mp4',
+        kinds: ['video'],
+        size: mp4.length,
+        sha256: sha256(mp4),
+        filename: 'clip.mp4',
+        source: 'upload',
+      });
     });
 
     it("takes the part's type when no mime_type is given, and the name field over the part's name", async () => {
@@ -227,7 +241,11 @@ describe('Media: storing a media (POST /v1/channels/{id}/media)', () => {
       .expect(400);
     expect(upload.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
     const url = source.serve('/plan-limit.pdf', { body: pdf });
-    const fetched = await gw.http.post(`/v1/channels/${channel}/media`).set(bearer(small.key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
+    const fetched = await gw.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(small.key))
+      .send({ source_url: url, mime_type: 'application/pdf' })
+      .expect(400);
     expect(fetched.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
     await gw.http
       .post(`/v1/channels/${channel}/media`)

@@ -29,7 +29,12 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
   const ctx = useTestContext();
 
   async function upload(apiKey: string, channel: string, bytes: Buffer, mimeType = 'image/png') {
-    const res = await ctx.http.post(`/v1/channels/${channel}/media`).set(bearer(apiKey)).field('mime_type', mimeType).attach('file', bytes, { filename: 'f' }).expect(201);
+    const res = await ctx.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(apiKey))
+      .field('mime_type', mimeType)
+      .attach('file', bytes, { filename: 'f' })
+      .expect(201);
     return res.body as { media_id: string; sha256: string; url: string };
   }
 
@@ -47,14 +52,22 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
       mediaA = (await upload(owner.key, channelA, SAMPLES.png())).media_id;
     });
 
-    const routes = (channel: string, media: string) => [
-      ['POST media', (k: string) => ctx.http.post(`/v1/channels/${channel}/media`).set(bearer(k)).send({ source_url: 'https://example.com/a.png', mime_type: 'image/png' })],
-      ['GET list', (k: string) => ctx.http.get(`/v1/channels/${channel}/media`).set(bearer(k))],
-      ['GET one', (k: string) => ctx.http.get(`/v1/channels/${channel}/media/${media}`).set(bearer(k))],
-      ['DELETE', (k: string) => ctx.http.delete(`/v1/channels/${channel}/media/${media}`).set(bearer(k))],
-    ] as const;
+    const routes = (channel: string, media: string) =>
+      [
+        [
+          'POST media',
+          (k: string) =>
+            ctx.http
+              .post(`/v1/channels/${channel}/media`)
+              .set(bearer(k))
+              .send({ source_url: 'https://example.com/a.png', mime_type: 'image/png' }),
+        ],
+        ['GET list', (k: string) => ctx.http.get(`/v1/channels/${channel}/media`).set(bearer(k))],
+        ['GET one', (k: string) => ctx.http.get(`/v1/channels/${channel}/media/${media}`).set(bearer(k))],
+        ['DELETE', (k: string) => ctx.http.delete(`/v1/channels/${channel}/media/${media}`).set(bearer(k))],
+      ] as const;
 
-    it("hides a channel of another customer on every route (channel_not_found)", async () => {
+    it('hides a channel of another customer on every route (channel_not_found)', async () => {
       const stranger = await ctx.gw.newAccount({ plan: 'unlimited' });
       for (const [name, call] of routes(channelA, mediaA)) {
         const res = await call(stranger.key);
@@ -81,7 +94,9 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
       }
       // Its own channel works, but the media of channel A is not there.
       await ctx.http.get(`/v1/channels/${channelB}/media`).set(bearer(scoped.key)).expect(200);
-      expect(errorCode(await ctx.http.get(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(scoped.key)).expect(404))).toBe('not_found');
+      expect(errorCode(await ctx.http.get(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(scoped.key)).expect(404))).toBe(
+        'not_found',
+      );
     });
 
     it('refuses a live key on a test channel on every route (channel_access_denied)', async () => {
@@ -93,8 +108,12 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
     });
 
     it('does not find media through another channel of the same customer', async () => {
-      expect(errorCode(await ctx.http.get(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(owner.key)).expect(404))).toBe('not_found');
-      expect(errorCode(await ctx.http.delete(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(owner.key)).expect(404))).toBe('not_found');
+      expect(errorCode(await ctx.http.get(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(owner.key)).expect(404))).toBe(
+        'not_found',
+      );
+      expect(errorCode(await ctx.http.delete(`/v1/channels/${channelB}/media/${mediaA}`).set(bearer(owner.key)).expect(404))).toBe(
+        'not_found',
+      );
       await ctx.http.get(`/v1/channels/${channelA}/media/${mediaA}`).set(bearer(owner.key)).expect(200);
     });
   });
@@ -133,7 +152,9 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
       .attach('file', bytes, { filename: '../../videos/clip.mp4', contentType: 'video/mp4' })
       .expect(201);
     expect(res.body).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), filename: 'clip.mp4' });
-    expect(fs.statSync(path.join(ctx.gw.config.dataDir, 'media', 'objects', res.body.sha256.slice(0, 2), res.body.sha256)).size).toBe(bytes.length);
+    expect(fs.statSync(path.join(ctx.gw.config.dataDir, 'media', 'objects', res.body.sha256.slice(0, 2), res.body.sha256)).size).toBe(
+      bytes.length,
+    );
   });
 
   it('deletes the bytes with the last record that references them', async () => {
@@ -158,7 +179,13 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
     const uploaded = await upload(key, channel, bytes, 'image/jpeg');
     const media = ctx.gw.app.get(MediaService);
     const inbound = await media.storeInbound(channel, customerId, bytes, 'image/jpeg', 'photo.jpg');
-    expect(inbound).toMatchObject({ channelId: channel, mimeType: 'image/jpeg', kinds: ['image'], sha256: uploaded.sha256, filename: 'photo.jpg' });
+    expect(inbound).toMatchObject({
+      channelId: channel,
+      mimeType: 'image/jpeg',
+      kinds: ['image'],
+      sha256: uploaded.sha256,
+      filename: 'photo.jpg',
+    });
     expect(storedObjects(ctx.gw).filter((name) => name === uploaded.sha256)).toHaveLength(1);
     const read = await media.readBytes(inbound.id);
     expect(Buffer.compare(read.bytes, bytes)).toBe(0);
@@ -172,7 +199,12 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
     const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const channel = await new ChannelClient(ctx.gw, key).create();
     const stored = await upload(key, channel, SAMPLES.png());
-    await ctx.http.post(`/v1/channels/${channel}/media`).set(bearer(key)).field('mime_type', 'image/png').attach('file', SAMPLES.pdf(), { filename: 'x' }).expect(400);
+    await ctx.http
+      .post(`/v1/channels/${channel}/media`)
+      .set(bearer(key))
+      .field('mime_type', 'image/png')
+      .attach('file', SAMPLES.pdf(), { filename: 'x' })
+      .expect(400);
     await ctx.http.delete(`/v1/channels/${channel}/media/${stored.media_id}`).set(bearer(key)).expect(204);
     const metrics = (await ctx.http.get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/^media_stored_total\{source="upload"\} [1-9]/m);
@@ -206,7 +238,11 @@ describe('Media records: access, listing, deletion, deduplication, retention', (
 
       const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.maintenance));
       const job = await queue.add(JOBS.mediaRetention.name, {});
-      await eventually(() => job.getState(), (state) => state === 'completed' || state === 'failed', 10_000);
+      await eventually(
+        () => job.getState(),
+        (state) => state === 'completed' || state === 'failed',
+        10_000,
+      );
       expect(await job.getState()).toBe('completed');
 
       const status = async (id: string) => (await ctx.http.get(`/v1/channels/${channel}/media/${id}`).set(bearer(key))).status;

@@ -34,17 +34,25 @@ describe('Media on S3-compatible storage (an in-process fake server)', () => {
     const channel = await new ChannelClient(gw, key).create();
     const bytes = SAMPLES.jpeg(3000);
     const upload = () =>
-      gw.http.post(`/v1/channels/${channel}/media`).set(bearer(key)).field('mime_type', 'image/jpeg').attach('file', bytes, { filename: 'a.jpg' }).expect(201);
+      gw.http
+        .post(`/v1/channels/${channel}/media`)
+        .set(bearer(key))
+        .field('mime_type', 'image/jpeg')
+        .attach('file', bytes, { filename: 'a.jpg' })
+        .expect(201);
     const [first, second] = await Promise.all([upload(), upload()]);
     const objectKey = `/wiu/media/${first.body.sha256}`;
     expect([...s3.objects.keys()]).toEqual([objectKey]);
 
     const path = new URL(first.body.url).pathname;
-    const whole = await gw.http.get(path).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const whole = await gw.http
+      .get(path)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(whole.status).toBe(200);
     expect(Buffer.compare(whole.body as Buffer, bytes)).toBe(0);
     const part = await gw.http.get(path).set('Range', 'bytes=0-2').expect(206);

@@ -13,12 +13,17 @@ import { digits, newPhone } from '../support/phones';
 
 /** A redis-server of this test alone: stopping it never touches the shared one. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()],
+    { stdio: 'ignore' },
+  );
   await eventually(
-    () => new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    }),
+    () =>
+      new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      }),
     (up) => up,
     10_000,
   );
@@ -77,7 +82,14 @@ describe('Outbound durability', () => {
       const to = newPhone();
       ctx.simulator.refuseConnections(6_000);
       await channel.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
-      await eventually(() => channel.http.get(`/v1/channels/${channel.id}/status`).set(bearer(channel.key)).then((r) => r.body.status), (s) => s !== 'connected');
+      await eventually(
+        () =>
+          channel.http
+            .get(`/v1/channels/${channel.id}/status`)
+            .set(bearer(channel.key))
+            .then((r) => r.body.status),
+        (s) => s !== 'connected',
+      );
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
         const res = await channel.send({ type: 'text', to, text: `held ${i}` });

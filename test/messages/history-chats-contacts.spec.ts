@@ -55,7 +55,10 @@ describe('History, chats and contacts', () => {
     const contact = newPhone();
     ctx.simulator.createPhone(digits(contact), { pushName: 'Hal' });
     const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'location', latitude: 3, longitude: 4 });
-    await eventually(() => ctx.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } }), (n) => n === 1);
+    await eventually(
+      () => ctx.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } }),
+      (n) => n === 1,
+    );
   });
 
   it('pages history newest first without losing or repeating messages while new ones arrive', async () => {
@@ -109,20 +112,41 @@ describe('History, chats and contacts', () => {
       .set(bearer(channel.key))
       .send({ pinned: true, archived: true, muted_until: until, unread: true, ephemeral_seconds: 86_400 })
       .expect(200);
-    expect(patched.body).toMatchObject({ id: chatId, pinned: true, archived: true, muted_until: until, unread: true, ephemeral_seconds: 86_400, applied_on_whatsapp: true });
-    const got = await channel.http.get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(contact)}`).set(bearer(channel.key)).expect(200);
+    expect(patched.body).toMatchObject({
+      id: chatId,
+      pinned: true,
+      archived: true,
+      muted_until: until,
+      unread: true,
+      ephemeral_seconds: 86_400,
+      applied_on_whatsapp: true,
+    });
+    const got = await channel.http
+      .get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(contact)}`)
+      .set(bearer(channel.key))
+      .expect(200);
     expect(got.body).toMatchObject({ pinned: true, archived: true, unread: true });
-    const archived = await channel.http.get(`/v1/channels/${channel.id}/chats`).query({ archived: 'true' }).set(bearer(channel.key)).expect(200);
+    const archived = await channel.http
+      .get(`/v1/channels/${channel.id}/chats`)
+      .query({ archived: 'true' })
+      .set(bearer(channel.key))
+      .expect(200);
     expect(archived.body.data.map((c: { id: string }) => c.id)).toContain(chatId);
     for (const type of ['chat.updated', 'chat.archived', 'chat.pinned']) {
       expect((await channel.events(type)).some((p) => p.chat_id === chatId && (p.chat as { id: string }).id === chatId)).toBe(true);
     }
-    const unpinned = await channel.http.patch(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).send({ pinned: false, unread: false, muted_until: null }).expect(200);
+    const unpinned = await channel.http
+      .patch(`/v1/channels/${channel.id}/chats/${chatId}`)
+      .set(bearer(channel.key))
+      .send({ pinned: false, unread: false, muted_until: null })
+      .expect(200);
     expect(unpinned.body).toMatchObject({ pinned: false, unread: false, unread_count: 0, muted_until: null });
     const empty = await channel.http.patch(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).send({}).expect(400);
     expect(errorCode(empty)).toBe('invalid_request');
     await channel.http.delete(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(200);
-    expect(errorCode(await channel.http.get(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(404))).toBe('not_found');
+    expect(errorCode(await channel.http.get(`/v1/channels/${channel.id}/chats/${chatId}`).set(bearer(channel.key)).expect(404))).toBe(
+      'not_found',
+    );
   });
 
   it('writes the sender of an inbound message once, in the transaction that stores the message', async () => {
@@ -149,11 +173,20 @@ describe('History, chats and contacts', () => {
     await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hello' });
     const jid = `${digits(contact)}@s.whatsapp.net`;
     const contacts = await eventually(
-      () => channel.http.get(`/v1/channels/${channel.id}/contacts`).query({ limit: 100 }).set(bearer(channel.key)).then((r) => r.body.data),
+      () =>
+        channel.http
+          .get(`/v1/channels/${channel.id}/contacts`)
+          .query({ limit: 100 })
+          .set(bearer(channel.key))
+          .then((r) => r.body.data),
       (list: Array<{ id: string }>) => list.some((c) => c.id === jid),
     );
     // the envelope named her LID beside her phone number (WhatsApp addresses her by LID)
-    expect(contacts.find((c: { id: string }) => c.id === jid)).toMatchObject({ push_name: 'Ivy', phone_number: contact, lid: ctx.simulator.phone(digits(contact)).lid });
+    expect(contacts.find((c: { id: string }) => c.id === jid)).toMatchObject({
+      push_name: 'Ivy',
+      phone_number: contact,
+      lid: ctx.simulator.phone(digits(contact)).lid,
+    });
     engineEvent({ type: 'contacts', contacts: [{ jid, lid: '987654321012345@lid' }] });
     await drained();
     const lids = await channel.http.get(`/v1/channels/${channel.id}/contacts/lids`).set(bearer(channel.key)).expect(200);
@@ -161,7 +194,10 @@ describe('History, chats and contacts', () => {
     const profile = await channel.http.post(`/v1/channels/${channel.id}/contacts/${jid}/profile`).set(bearer(channel.key)).expect(201);
     expect(profile.body).toMatchObject({ id: jid, push_name: 'Ivy', on_whatsapp: true });
     expect(profile.body.profile_refreshed_at).not.toBeNull();
-    const read = await channel.http.get(`/v1/channels/${channel.id}/contacts/${encodeURIComponent(contact)}/profile`).set(bearer(channel.key)).expect(200);
+    const read = await channel.http
+      .get(`/v1/channels/${channel.id}/contacts/${encodeURIComponent(contact)}/profile`)
+      .set(bearer(channel.key))
+      .expect(200);
     expect(read.body).toMatchObject({ id: jid, on_whatsapp: true });
   });
 });

@@ -43,7 +43,7 @@ describe('client_ref idempotency', () => {
   });
 
   describe('tenant isolation and channel-scoped keys', () => {
-    it('hides another customer\'s channel and messages, and holds a scoped key to its channel', async () => {
+    it("hides another customer's channel and messages, and holds a scoped key to its channel", async () => {
       const mine = await ctx.newChannel({ paired: true });
       const theirs = await ctx.newChannel({ paired: true });
       const sent = await theirs.send({ type: 'text', to: newPhone(), text: 'private' });
@@ -64,10 +64,16 @@ describe('client_ref idempotency', () => {
       ];
       const scoped = await ctx.gw.newKey({ customerId: mine.customerId, channelId: mine.id });
       for (const [method, path, body] of routes) {
-        const res = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(bearer(mine.key)).send(body ?? {});
+        const res = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)
+          [method](path)
+          .set(bearer(mine.key))
+          .send(body ?? {});
         expect({ path, code: errorCode(res) }).toEqual({ path, code: 'channel_not_found' });
         const own = path.replace(theirs.id, mine.id);
-        const scopedRes = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)[method](own.replace(mine.id, theirs.id)).set(bearer(scoped.key)).send(body ?? {});
+        const scopedRes = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)
+          [method](own.replace(mine.id, theirs.id))
+          .set(bearer(scoped.key))
+          .send(body ?? {});
         expect({ path, code: errorCode(scopedRes) }).toEqual({ path, code: 'channel_scoped_key' });
       }
       const all = await ctx.http.get('/v1/messages').set(bearer(mine.key)).expect(200);

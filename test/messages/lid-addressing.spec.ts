@@ -44,7 +44,10 @@ describe('LID addressing', () => {
     const { lid } = ctx.simulator.createPhone(digits(contact), { pushName: 'Ravi', addressing: 'lid' });
     await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'from my lid' });
 
-    const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
+    const page = await eventually(
+      () => channel.history({ direction: 'inbound' }),
+      (p) => p.data.length === 1,
+    );
     const pnJid = `${digits(contact)}@s.whatsapp.net`;
     expect(page.data[0]).toMatchObject({ chat_id: pnJid, from: pnJid, text: 'from my lid', push_name: 'Ravi' });
 
@@ -62,7 +65,10 @@ describe('LID addressing', () => {
     const group = ctx.simulator.createGroup(digits(ana), 'LID group', [digits(ben), digits(channel.phone)]);
 
     await ctx.simulator.sendToGroup(digits(ana), group.id, { type: 'text', text: 'hello group' });
-    const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
+    const page = await eventually(
+      () => channel.history({ direction: 'inbound' }),
+      (p) => p.data.length === 1,
+    );
     expect(page.data[0]).toMatchObject({ chat_id: group.id, from: `${digits(ana)}@s.whatsapp.net`, text: 'hello group' });
 
     await channel.send({ type: 'text', to: group.id, text: 'hello members' });

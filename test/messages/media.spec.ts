@@ -9,7 +9,8 @@ import type { TestChannel } from '../support/channels';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const ogg = () => Buffer.concat([Buffer.from('OggS', 'latin1'), pseudoRandom(300)]);
-const webp = () => Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([0, 1, 0, 0]), Buffer.from('WEBPVP8 ', 'latin1'), pseudoRandom(300)]);
+const webp = () =>
+  Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([0, 1, 0, 0]), Buffer.from('WEBPVP8 ', 'latin1'), pseudoRandom(300)]);
 
 describe('Media messages', () => {
   const ctx = useTestContext(() => ({ egressAllowedHosts: ['127.0.0.1'], media: { ...testConfig().media, maxBytes: 1024 * 1024 } }));
@@ -28,20 +29,30 @@ describe('Media messages', () => {
 
   async function upload(path: string, body: Buffer, mime: string): Promise<string> {
     const url = source.serve(path, { body, headers: { 'Content-Type': mime } });
-    const res = await channel.http.post(`/v1/channels/${channel.id}/media`).set(bearer(channel.key)).send({ source_url: url, mime_type: mime }).expect(201);
+    const res = await channel.http
+      .post(`/v1/channels/${channel.id}/media`)
+      .set(bearer(channel.key))
+      .send({ source_url: url, mime_type: mime })
+      .expect(201);
     return res.body.media_id ?? res.body.id;
   }
 
   async function sendAndReceive(body: Record<string, unknown>) {
     const res = await channel.send({ to: contact, ...body });
-    const row = await eventually(() => channel.message(res.body.message_id), (m) => m.status !== 'queued' && m.status !== 'sending');
+    const row = await eventually(
+      () => channel.message(res.body.message_id),
+      (m) => m.status !== 'queued' && m.status !== 'sending',
+    );
     expect(row.status).not.toBe('failed');
     return (await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id)).content as Record<string, unknown>;
   }
 
   it('sends image, video, audio (voice note) and sticker by media_id, with the exact bytes', async () => {
     const png = SAMPLES.png();
-    const image = await sendAndReceive({ type: 'image', image: { media_id: await upload('/a.png', png, 'image/png'), caption: 'a picture' } });
+    const image = await sendAndReceive({
+      type: 'image',
+      image: { media_id: await upload('/a.png', png, 'image/png'), caption: 'a picture' },
+    });
     expect(image).toMatchObject({ type: 'image', caption: 'a picture', mimetype: 'image/png' });
     expect(sha256(image.data as Buffer)).toBe(sha256(png));
 
@@ -95,7 +106,11 @@ describe('Media messages', () => {
 
   it('fails a send whose source_url redirects to a forbidden address, with the refusal POST /media gives', async () => {
     const url = source.serve('/to-internal.png', { status: 302, headers: { Location: 'http://10.0.0.1/a.png' } });
-    const refused = await channel.http.post(`/v1/channels/${channel.id}/media`).set(bearer(channel.key)).send({ source_url: url, mime_type: 'image/png' }).expect(400);
+    const refused = await channel.http
+      .post(`/v1/channels/${channel.id}/media`)
+      .set(bearer(channel.key))
+      .send({ source_url: url, mime_type: 'image/png' })
+      .expect(400);
     expect(refused.body.error.details).toMatchObject({ reason: 'egress_refused' });
     const res = await channel.send({ type: 'image', to: contact, image: { source_url: url } });
     const failed = await channel.waitForStatus(res.body.message_id, 'failed');
@@ -111,7 +126,11 @@ describe('Media messages', () => {
     const small = await ctx.newChannel({ paired: true, plan: 'small-media' });
     const key = small.key;
     const url = source.serve('/over-plan.pdf', { body: SAMPLES.pdf(8 * 1024), headers: { 'Content-Type': 'application/pdf' } });
-    const refused = await small.http.post(`/v1/channels/${small.id}/media`).set(bearer(key)).send({ source_url: url, mime_type: 'application/pdf' }).expect(400);
+    const refused = await small.http
+      .post(`/v1/channels/${small.id}/media`)
+      .set(bearer(key))
+      .send({ source_url: url, mime_type: 'application/pdf' })
+      .expect(400);
     expect(refused.body.error.details).toMatchObject({ reason: 'too_large', max_bytes: 4096 });
     const res = await small.send({ type: 'document', to: contact, document: { source_url: url } });
     const failed = await small.waitForStatus(res.body.message_id, 'failed');
@@ -120,8 +139,16 @@ describe('Media messages', () => {
 
   it('stores inbound media through the media module, once', async () => {
     const jpeg = SAMPLES.jpeg();
-    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'image', data: jpeg, mimetype: 'image/jpeg', caption: 'from Mia' });
-    const page = await eventually(() => channel.history({ direction: 'inbound', type: 'image' }), (p) => p.data.some((m: { wa_message_id: string }) => m.wa_message_id === waId));
+    const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), {
+      type: 'image',
+      data: jpeg,
+      mimetype: 'image/jpeg',
+      caption: 'from Mia',
+    });
+    const page = await eventually(
+      () => channel.history({ direction: 'inbound', type: 'image' }),
+      (p) => p.data.some((m: { wa_message_id: string }) => m.wa_message_id === waId),
+    );
     const message = page.data.find((m: { wa_message_id: string }) => m.wa_message_id === waId);
     expect(message.image).toMatchObject({ caption: 'from Mia', mime_type: 'image/jpeg', sha256: sha256(jpeg), file_size: jpeg.length });
     const media = await channel.http.get(`/v1/channels/${channel.id}/media/${message.image.media_id}`).set(bearer(channel.key)).expect(200);

@@ -39,7 +39,10 @@ describe('Sending and receiving text', () => {
     ctx.simulator.createPhone(digits(contact), { pushName: 'Carol' });
     const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), { type: 'text', text: 'hi there' });
 
-    const page = await eventually(() => channel.history({ direction: 'inbound' }), (p) => p.data.length === 1);
+    const page = await eventually(
+      () => channel.history({ direction: 'inbound' }),
+      (p) => p.data.length === 1,
+    );
     const message = page.data[0];
     expect(message).toMatchObject({
       direction: 'inbound',
@@ -51,11 +54,17 @@ describe('Sending and receiving text', () => {
       chat_id: `${digits(contact)}@s.whatsapp.net`,
       push_name: 'Carol',
     });
-    const events = await eventually(() => channel.events('message.received'), (e) => e.length === 1);
+    const events = await eventually(
+      () => channel.events('message.received'),
+      (e) => e.length === 1,
+    );
     // The whole message, as the messages API presents it.
     expect(events[0]).toEqual({ message_id: message.id, chat_id: message.chat_id, message });
 
-    const chat = await channel.http.get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(message.chat_id)}`).set(bearer(channel.key)).expect(200);
+    const chat = await channel.http
+      .get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(message.chat_id)}`)
+      .set(bearer(channel.key))
+      .expect(200);
     expect(chat.body).toMatchObject({ id: message.chat_id, unread_count: 1, unread: true, phone_number: contact });
     const contacts = await channel.http.get(`/v1/channels/${channel.id}/contacts`).set(bearer(channel.key)).expect(200);
     expect(contacts.body.data).toEqual([expect.objectContaining({ id: message.chat_id, push_name: 'Carol', phone_number: contact })]);

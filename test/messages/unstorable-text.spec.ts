@@ -60,7 +60,7 @@ describe('Messages with text PostgreSQL cannot hold', () => {
     }
   });
 
-  it('stores an inbound location and its sender\'s push name holding U+0000 or a lone surrogate', async () => {
+  it("stores an inbound location and its sender's push name holding U+0000 or a lone surrogate", async () => {
     const contact = newPhone();
     ctx.simulator.createPhone(digits(contact), { pushName: 'Nu\u0000l' });
     const waId = await ctx.simulator.send(digits(contact), digits(channel.phone), {
@@ -78,7 +78,9 @@ describe('Messages with text PostgreSQL cannot hold', () => {
     expect(message.location).toMatchObject({ name: 'Cafe\ufffd', address: '\ufffd Street' });
     expect(message.push_name).toBe('Nu\ufffdl');
     const contacts = await channel.http.get(`/v1/channels/${channel.id}/contacts`).set(bearer(channel.key)).expect(200);
-    expect(contacts.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ phone_number: contact, push_name: 'Nu\ufffdl' })]));
+    expect(contacts.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ phone_number: contact, push_name: 'Nu\ufffdl' })]),
+    );
   });
 
   it.each([

@@ -17,7 +17,11 @@ describe('WhatsAppSimulator groups', () => {
 
   beforeAll(async () => {
     sim = await startSimulator();
-    for (const [phone, name] of [[LEO, 'Leo'], [MIA, 'Mia'], [NED, 'Ned']]) {
+    for (const [phone, name] of [
+      [LEO, 'Leo'],
+      [MIA, 'Mia'],
+      [NED, 'Ned'],
+    ]) {
       sim.createPhone(phone, { pushName: name });
     }
     kim = await pairedClient(sim, KIM, 'Kim');
@@ -76,17 +80,28 @@ describe('WhatsAppSimulator groups', () => {
   });
 
   it('notifies participant changes and includes new members in later sends', async () => {
-    const added = kim.waitFor('group-participants.update', (u) => u.action === 'add' && u.participants.some((p) => p.id === jid(NED) || p.phoneNumber === jid(NED)));
+    const added = kim.waitFor(
+      'group-participants.update',
+      (u) => u.action === 'add' && u.participants.some((p) => p.id === jid(NED) || p.phoneNumber === jid(NED)),
+    );
     sim.updateGroupParticipants(groupJid, LEO, 'add', [NED]);
     expect(await added).toMatchObject({ id: groupJid, author: lid(LEO) });
 
     const sent = await kim.sock.sendMessage(groupJid, { text: 'welcome ned' });
     await sim.waitForMessage(NED, (m) => m.id === sent!.key.id);
 
-    const removed = kim.waitFor('group-participants.update', (u) => u.action === 'remove' && u.participants.some((p) => p.id === jid(MIA) || p.phoneNumber === jid(MIA)));
+    const removed = kim.waitFor(
+      'group-participants.update',
+      (u) => u.action === 'remove' && u.participants.some((p) => p.id === jid(MIA) || p.phoneNumber === jid(MIA)),
+    );
     sim.updateGroupParticipants(groupJid, LEO, 'remove', [MIA]);
     await removed;
-    expect(sim.group(groupJid)?.participants.map((p) => p.phone).sort()).toEqual([KIM, LEO, NED].sort());
+    expect(
+      sim
+        .group(groupJid)
+        ?.participants.map((p) => p.phone)
+        .sort(),
+    ).toEqual([KIM, LEO, NED].sort());
   });
 
   it('adds members on the companion request', async () => {

@@ -107,7 +107,5 @@ describe('WhatsAppSimulator media, locations, contacts and reactions', () => {
 /** The next message from someone else (the companion's own sends are upserted too) that matches. */
 function waitForUpsert(client: TestClient, match: (m: WAMessage) => boolean): Promise<WAMessage> {
   const incoming = (m: WAMessage) => !m.key.fromMe && match(m);
-  return client
-    .waitFor('messages.upsert', (u) => u.messages.some(incoming))
-    .then((u) => u.messages.find(incoming)!);
+  return client.waitFor('messages.upsert', (u) => u.messages.some(incoming)).then((u) => u.messages.find(incoming)!);
 }

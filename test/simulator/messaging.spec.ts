@@ -38,9 +38,7 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
   });
 
   it('emits messages.upsert for a contact text', async () => {
-    const upsert = alice.waitFor('messages.upsert', (u) =>
-      u.messages.some((m) => m.message?.conversation === 'hi alice'),
-    );
+    const upsert = alice.waitFor('messages.upsert', (u) => u.messages.some((m) => m.message?.conversation === 'hi alice'));
     const id = await sim.send(BOB, ALICE, { type: 'text', text: 'hi alice' });
     const { messages, type } = await upsert;
     expect(type).toBe('notify');
@@ -63,9 +61,7 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
     const sent = await alice.sock.sendMessage(bobJid, { text: 'read me' });
     const id = sent!.key.id!;
     const statusOf = (status: number) =>
-      alice.waitFor('messages.update', (updates) =>
-        updates.some((u) => u.key.id === id && u.update.status === status),
-      );
+      alice.waitFor('messages.update', (updates) => updates.some((u) => u.key.id === id && u.update.status === status));
     await statusOf(proto.WebMessageInfo.Status.DELIVERY_ACK);
     sim.sendReceipt(BOB, ALICE, [id], 'read');
     await statusOf(proto.WebMessageInfo.Status.READ);

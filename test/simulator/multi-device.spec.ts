@@ -17,10 +17,7 @@ describe('WhatsAppSimulator with several real clients', () => {
   });
 
   it('lets two paired accounts talk to each other', async () => {
-    const [pat, quinn] = await Promise.all([
-      pairedClient(sim, '15550009001', 'Pat'),
-      pairedClient(sim, '15550009002', 'Quinn'),
-    ]);
+    const [pat, quinn] = await Promise.all([pairedClient(sim, '15550009001', 'Pat'), pairedClient(sim, '15550009002', 'Quinn')]);
     clients.push(pat, quinn);
     const upsert = quinn.waitFor('messages.upsert', (u) => u.messages.some((m) => textOf(m) === 'hi quinn'));
     const sent = await pat.sock.sendMessage('15550009002@s.whatsapp.net', { text: 'hi quinn' });

@@ -22,9 +22,7 @@ describe('WhatsAppSimulator pairing', () => {
     expect(client.jid).toBe('15550001111:1@s.whatsapp.net');
     expect(client.auth.creds.me?.name).toBe('Alice');
     expect(client.auth.creds.myAppStateKeyId).toBeTruthy();
-    expect(sim.companions('15550001111')).toEqual([
-      expect.objectContaining({ deviceId: 1, jid: client.jid, connected: true }),
-    ]);
+    expect(sim.companions('15550001111')).toEqual([expect.objectContaining({ deviceId: 1, jid: client.jid, connected: true })]);
   });
 
   it('logs in again with saved creds without showing a QR', async () => {

@@ -28,7 +28,11 @@ export class ChannelClient {
   }
 
   waitForStatus(id: string, status: string, timeoutMs = 20_000): Promise<StatusBody> {
-    return eventually(() => this.status(id), (s) => s.status === status, timeoutMs);
+    return eventually(
+      () => this.status(id),
+      (s) => s.status === status,
+      timeoutMs,
+    );
   }
 
   /** create → connect → qr → sandbox scan → connected; returns the channel id and its phone. */
@@ -85,17 +89,30 @@ export class TestChannel {
   }
 
   message(id: string) {
-    return this.http.get(`/v1/channels/${this.id}/messages/${id}`).set(bearer(this.key)).expect(200).then((r) => r.body);
+    return this.http
+      .get(`/v1/channels/${this.id}/messages/${id}`)
+      .set(bearer(this.key))
+      .expect(200)
+      .then((r) => r.body);
   }
 
   /** Waits for a message of the channel to reach a status. */
   waitForStatus(id: string, status: string, timeoutMs = 15_000) {
-    return eventually(() => this.message(id), (m) => m.status === status, timeoutMs);
+    return eventually(
+      () => this.message(id),
+      (m) => m.status === status,
+      timeoutMs,
+    );
   }
 
   /** Messages of the channel matching the query, newest first. */
   history(query: Record<string, string | number> = {}) {
-    return this.http.get(`/v1/channels/${this.id}/messages`).query(query).set(bearer(this.key)).expect(200).then((r) => r.body);
+    return this.http
+      .get(`/v1/channels/${this.id}/messages`)
+      .query(query)
+      .set(bearer(this.key))
+      .expect(200)
+      .then((r) => r.body);
   }
 
   /** The payloads of the channel's events of a type, oldest first; each one checked against its schema. */
@@ -106,7 +123,10 @@ export class TestChannel {
   /** The channel's events of a type with their correlation ids, oldest first; payloads checked. */
   async eventRows(type: string) {
     const rows = await this.home.prisma.domainEvent.findMany({ where: { channelId: this.id, type }, orderBy: { seq: 'asc' } });
-    assertPayloads(type, rows.map((r) => r.payload));
+    assertPayloads(
+      type,
+      rows.map((r) => r.payload),
+    );
     return rows.map((r) => ({ payload: r.payload as Record<string, unknown>, correlationId: r.correlationId }));
   }
 }

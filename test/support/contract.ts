@@ -77,7 +77,13 @@ export class ApiContract {
         if (!METHODS.has(method)) continue;
         const segments = template.split('/');
         const source = segments.map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
-        this.routes.push({ method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`), literals: segments.filter((s) => !s.startsWith('{')).length, operation });
+        this.routes.push({
+          method: method.toUpperCase(),
+          template,
+          pattern: new RegExp(`^${source}$`),
+          literals: segments.filter((s) => !s.startsWith('{')).length,
+          operation,
+        });
       }
     }
   }
@@ -101,7 +107,9 @@ export class ApiContract {
       validator = this.ajv.compile({ $ref: `${DOCUMENT_ID}#${at}` });
       this.validators.set(at, validator);
     }
-    return validator(value) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${e.params ? JSON.stringify(e.params) : ''}`);
+    return validator(value)
+      ? []
+      : (validator.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${e.params ? JSON.stringify(e.params) : ''}`);
   }
 
   /** Asserts `response` is one the document declares for its operation; returns it. */
@@ -129,19 +137,24 @@ export class ApiContract {
   }
 
   private checkBody(route: Route, status: string, declared: DeclaredResponse, response: Exchange): string[] {
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+    const contentType = String(response.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     const mediaTypes = Object.keys(declared.content ?? {});
     if (mediaTypes.length === 0) {
       return !response.text && !hasJsonBody(response) ? [] : [`no body is declared, but one was sent (${contentType})`];
     }
-    const mediaType = mediaTypes.find((m) => m === contentType) ?? mediaTypes.find((m) => m === '*/*' || (m.endsWith('/*') && contentType.startsWith(m.slice(0, -1))));
+    const mediaType =
+      mediaTypes.find((m) => m === contentType) ??
+      mediaTypes.find((m) => m === '*/*' || (m.endsWith('/*') && contentType.startsWith(m.slice(0, -1))));
     if (!mediaType) return [`Content-Type ${contentType || '(none)'} is not declared (declared: ${mediaTypes.join(', ')})`];
     if (mediaType !== 'application/json') return [];
     const at = `/paths/${pointer(route.template)}/${route.method.toLowerCase()}/responses/${status}/content/${pointer(mediaType)}/schema`;
     const problems = this.validate(at, response.body).map((e) => `body: ${e}`);
     const code = (response.body as { error?: { code?: unknown } })?.error?.code;
     const listed = declared.description?.match(/Error codes: (.*)/)?.[1];
-    if (typeof code === 'string' && listed && !listed.includes(`\`${code}\``)) problems.push(`error code ${code} is not among those declared for this status: ${listed}`);
+    if (typeof code === 'string' && listed && !listed.includes(`\`${code}\``))
+      problems.push(`error code ${code} is not among those declared for this status: ${listed}`);
     return problems;
   }
 
@@ -158,7 +171,8 @@ export class ApiContract {
         if (header.required) problems.push(`header ${name} is declared required but missing`);
         continue;
       }
-      if (header.schema?.type === 'integer' && !/^\d+$/.test(String(value))) problems.push(`header ${name}: ${JSON.stringify(value)} is not an integer`);
+      if (header.schema?.type === 'integer' && !/^\d+$/.test(String(value)))
+        problems.push(`header ${name}: ${JSON.stringify(value)} is not an integer`);
     }
     return problems;
   }
@@ -169,7 +183,13 @@ export class ApiContract {
     const uncheckedOperations = operations.filter((o) => !this.seen.has(o.key)).map((o) => o.key);
     const declaredResponses = operations.reduce((n, o) => n + o.statuses.length, 0);
     const checkedResponses = operations.reduce((n, o) => n + o.statuses.filter((s) => this.seen.get(o.key)?.has(s)).length, 0);
-    return { operations: operations.length, checkedOperations: operations.length - uncheckedOperations.length, uncheckedOperations, declaredResponses, checkedResponses };
+    return {
+      operations: operations.length,
+      checkedOperations: operations.length - uncheckedOperations.length,
+      uncheckedOperations,
+      declaredResponses,
+      checkedResponses,
+    };
   }
 }
 
@@ -180,5 +200,9 @@ function toExchange(response: Response | Exchange): Exchange {
 }
 
 function hasJsonBody(response: Exchange): boolean {
-  return response.body !== undefined && response.body !== null && (typeof response.body !== 'object' || Buffer.isBuffer(response.body) || Object.keys(response.body).length > 0);
+  return (
+    response.body !== undefined &&
+    response.body !== null &&
+    (typeof response.body !== 'object' || Buffer.isBuffer(response.body) || Object.keys(response.body).length > 0)
+  );
 }

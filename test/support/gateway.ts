@@ -87,7 +87,12 @@ export class TestGateway {
     return this.app.get(AccountsService).createCustomer({ name: input.name ?? 'Acme', plan: input.plan });
   }
 
-  async newKey(input: { customerId: string; mode?: 'live' | 'test'; channelId?: string; expiresAt?: string }): Promise<{ id: string; key: string }> {
+  async newKey(input: {
+    customerId: string;
+    mode?: 'live' | 'test';
+    channelId?: string;
+    expiresAt?: string;
+  }): Promise<{ id: string; key: string }> {
     return this.app.get(AccountsService).createApiKey({
       customer_id: input.customerId,
       mode: input.mode ?? 'test',

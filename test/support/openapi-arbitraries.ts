@@ -42,7 +42,26 @@ const INT32 = 2 ** 31 - 1;
 
 /** Strings that have broken parsers before: control bytes, lone surrogates, bidi marks, emoji, huge ones. */
 export const nastyString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\u202e', '👍🏽', 'null', 'undefined', '-1', '0', '1e309', '%00', '../../etc/passwd', "' OR 1=1 --", '{"a":1}', '\r\n'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'x\udfffy',
+    '\u202e',
+    '👍🏽',
+    'null',
+    'undefined',
+    '-1',
+    '0',
+    '1e309',
+    '%00',
+    '../../etc/passwd',
+    "' OR 1=1 --",
+    '{"a":1}',
+    '\r\n',
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   // Long, but with the rest of a request under Node's 16 KB header limit (past it Node answers 431 itself).
@@ -51,7 +70,20 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
 
 /** Numbers past every bound a schema sets: JS edge values, floats where integers go, out-of-range ints. */
 export const nastyNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(-1, 0, 0.5, -0.0, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2, Number.MIN_SAFE_INTEGER - 2, 1.7976931348623157e308, 5e-324, 2 ** 31, 2 ** 63),
+  fc.constantFrom(
+    -1,
+    0,
+    0.5,
+    -0.0,
+    1e21,
+    -1e21,
+    Number.MAX_SAFE_INTEGER + 2,
+    Number.MIN_SAFE_INTEGER - 2,
+    1.7976931348623157e308,
+    5e-324,
+    2 ** 31,
+    2 ** 63,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 
@@ -86,7 +118,10 @@ export class SchemaArbitraries {
       case 'boolean':
         return fc.boolean();
       case 'integer':
-        return fc.integer({ min: Math.max(Math.ceil(lower(schema) ?? -1_000_000), -INT32), max: Math.min(Math.floor(upper(schema) ?? 1_000_000), INT32) });
+        return fc.integer({
+          min: Math.max(Math.ceil(lower(schema) ?? -1_000_000), -INT32),
+          max: Math.min(Math.floor(upper(schema) ?? 1_000_000), INT32),
+        });
       case 'number':
         return fc.double({ min: lower(schema) ?? -1e6, max: upper(schema) ?? 1e6, noNaN: true, noDefaultInfinity: true });
       case 'string':
@@ -94,7 +129,9 @@ export class SchemaArbitraries {
       case 'array': {
         const min = schema.minItems ?? 0;
         const max = Math.min(schema.maxItems ?? min + 3, min + 3);
-        return depth >= MAX_DEPTH ? fc.constant([]) : fc.array(this.valid(schema.items, hints, undefined, depth + 1), { minLength: min, maxLength: max });
+        return depth >= MAX_DEPTH
+          ? fc.constant([])
+          : fc.array(this.valid(schema.items, hints, undefined, depth + 1), { minLength: min, maxLength: max });
       }
       case 'object':
         return this.object(schema, hints, depth);
@@ -105,10 +142,13 @@ export class SchemaArbitraries {
 
   private object(schema: Schema, hints: Hints, depth: number): fc.Arbitrary<Record<string, unknown>> {
     const properties = schema.properties ?? {};
-    if (depth >= MAX_DEPTH || Object.keys(properties).length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+    if (depth >= MAX_DEPTH || Object.keys(properties).length === 0)
+      return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
     const record: Record<string, fc.Arbitrary<unknown>> = {};
     for (const [key, value] of Object.entries(properties)) record[key] = this.valid(value, hints, key, depth + 1);
-    return fc.record(record, { requiredKeys: (schema.required ?? []).filter((k) => k in properties) }) as fc.Arbitrary<Record<string, unknown>>;
+    return fc.record(record, { requiredKeys: (schema.required ?? []).filter((k) => k in properties) }) as fc.Arbitrary<
+      Record<string, unknown>
+    >;
   }
 
   private string(schema: Schema): fc.Arbitrary<string> {
@@ -116,7 +156,9 @@ export class SchemaArbitraries {
     const maxLength = Math.min(schema.maxLength ?? 40, Math.max(minLength, 40));
     switch (schema.format) {
       case 'date-time':
-        return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+        return fc
+          .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+          .map((d) => d.toISOString());
       case 'uri':
         return fc.webUrl();
       case 'uuid':
@@ -126,7 +168,9 @@ export class SchemaArbitraries {
     }
     if (schema.pattern) {
       try {
-        return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= minLength && (schema.maxLength === undefined || s.length <= schema.maxLength));
+        return fc
+          .stringMatching(new RegExp(schema.pattern))
+          .filter((s) => s.length >= minLength && (schema.maxLength === undefined || s.length <= schema.maxLength));
       } catch {
         // A pattern fast-check cannot read: plain strings still exercise the validator.
       }
@@ -161,7 +205,9 @@ export class SchemaArbitraries {
       return fc.oneof(
         fc.constantFrom(...keys).map((key) => withoutKey(object, key)),
         fc.constantFrom(...keys).chain((key) => this.invalid(this.propertiesOf(schema)[key]).map((bad) => ({ ...object, [key]: bad }))),
-        fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })).map(([key, extra]) => ({ ...object, [key]: extra })),
+        fc
+          .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }))
+          .map(([key, extra]) => ({ ...object, [key]: extra })),
         fc.constantFrom(...keys).chain((key) => fc.nat({ max: 2_000 }).map((n) => ({ ...object, [key]: deepNest(n) }))),
       );
     });
@@ -186,8 +232,34 @@ export class SchemaArbitraries {
  * unicode, percent-encoded bytes including %00, %2F and broken escapes).
  */
 export function pathSegment(real: string[], wrongKind: string[]): fc.Arbitrary<string> {
-  const raw = fc.constantFrom('%00', '%25', '%2F', '%2e%2e', '..', '.', '%', '%ZZ', '%C0%AF', '%FF', '%ED%A0%80', 'a%00b', '%20', '+', '~', ';x=1', 'a:b', '@');
-  const encoded = fc.oneof(nastyString.filter((s) => s.length > 0), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), fc.uuid(), fc.constantFrom('0', '-1', 'null', '00000000-0000-4000-8000-000000000000')).map(encodeSegment);
+  const raw = fc.constantFrom(
+    '%00',
+    '%25',
+    '%2F',
+    '%2e%2e',
+    '..',
+    '.',
+    '%',
+    '%ZZ',
+    '%C0%AF',
+    '%FF',
+    '%ED%A0%80',
+    'a%00b',
+    '%20',
+    '+',
+    '~',
+    ';x=1',
+    'a:b',
+    '@',
+  );
+  const encoded = fc
+    .oneof(
+      nastyString.filter((s) => s.length > 0),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+      fc.uuid(),
+      fc.constantFrom('0', '-1', 'null', '00000000-0000-4000-8000-000000000000'),
+    )
+    .map(encodeSegment);
   const arbitraries: Array<{ weight: number; arbitrary: fc.Arbitrary<string> }> = [
     { weight: 2, arbitrary: raw },
     { weight: 3, arbitrary: encoded },
@@ -200,7 +272,7 @@ export function pathSegment(real: string[], wrongKind: string[]): fc.Arbitrary<s
 /** A raw query-string value: encoded values, or undecodable escapes and repeated keys left as they are. */
 export function queryValue(arbitrary: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 6, arbitrary: arbitrary.map((v) => encodeSegment(typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+    { weight: 6, arbitrary: arbitrary.map((v) => encodeSegment(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))) },
     { weight: 1, arbitrary: fc.constantFrom('%', '%ZZ', '%00', '%ED%A0%80', '', 'a&b', '[]') },
   );
 }
@@ -211,13 +283,18 @@ export function queryValue(arbitrary: fc.Arbitrary<unknown>): fc.Arbitrary<strin
  */
 export function encodeSegment(value: string): string {
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) out += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const byte of Buffer.from(value, 'utf8'))
+    out += /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte))
+      ? String.fromCharCode(byte)
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }
 
 /** A header value Node will send: latin1 bytes of the UTF-8 text, control characters removed. */
 export function headerValue(value: string): string {
-  return Buffer.from(value, 'utf8').toString('latin1').replace(/[\x00-\x1f\x7f]/g, '');
+  return Buffer.from(value, 'utf8')
+    .toString('latin1')
+    .replace(/[\x00-\x1f\x7f]/g, '');
 }
 
 function lower(schema: Schema): number | undefined {

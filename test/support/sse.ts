@@ -46,7 +46,8 @@ export class SseClient {
   async waitFor(count: number, timeoutMs = 20_000): Promise<SseEvent[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.events.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.events.length} of ${count} events arrived: ${JSON.stringify(this.events.map((e) => e.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${this.events.length} of ${count} events arrived: ${JSON.stringify(this.events.map((e) => e.event))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 200);

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { pingRedis } from '../../src/platform/redis/redis-connection';
 import { PROJECT_ROOT } from './processes';
-import { chooseService, postgresAnswers, provideTestServices, redisAnswers, TestServices, testPostgresUrl, testRedisUrl } from './test-services';
+import {
+  chooseService,
+  postgresAnswers,
+  provideTestServices,
+  redisAnswers,
+  TestServices,
+  testPostgresUrl,
+  testRedisUrl,
+} from './test-services';
 import { freePort, startRedis } from './throwaway-servers';
 
 describe(chooseService.name, () => {
@@ -55,7 +63,9 @@ describe(startRedis.name, () => {
   });
 
   it('says what is missing when there is no redis-server', async () => {
-    await expect(startRedis(dir, 'wiu-no-such-redis-server')).rejects.toThrow(/Could not start wiu-no-such-redis-server .*is Redis installed/);
+    await expect(startRedis(dir, 'wiu-no-such-redis-server')).rejects.toThrow(
+      /Could not start wiu-no-such-redis-server .*is Redis installed/,
+    );
   });
 });
 
@@ -76,7 +86,10 @@ describe(provideTestServices.name, () => {
         },
         (error) => { console.error(error); process.exit(1); },
       );`;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: PROJECT_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+      cwd: PROJECT_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -33,11 +33,16 @@ describe('Webhook delivery', () => {
     receiver.respond = () => 200;
   });
 
-  it('sends the envelope and headers, signed so that Stripe\'s verifier accepts it', async () => {
+  it("sends the envelope and headers, signed so that Stripe's verifier accepts it", async () => {
     const { customerId, key } = await ctx.gw.newAccount();
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/signed'), events: ['message.received'] });
     expect(endpoint.secret).toMatch(/^whsec_/);
-    const event = await publish(ctx.gw, { customerId, channelId: 'chan-a', payload: receivedWithText('hi'), correlationId: 'req_corr_0001' });
+    const event = await publish(ctx.gw, {
+      customerId,
+      channelId: 'chan-a',
+      payload: receivedWithText('hi'),
+      correlationId: 'req_corr_0001',
+    });
 
     const [got] = await eventually(() => receiver.at('/signed').length === 1 && receiver.at('/signed'));
     expect(got.body).toEqual({
@@ -72,19 +77,38 @@ describe('Webhook delivery', () => {
     const t = Number(/t=(\d+)/.exec(signature)![1]);
     const stale = signature.replace(`t=${t}`, `t=${t - 301}`);
     expect(verifyWhatIsUpSignature(got.rawBody, stale, endpoint.secret)).toBe(false);
-    expect(() => stripe.webhooks.constructEvent(got.rawBody, signature, endpoint.secret, 300, undefined, (t + 301) * 1000)).toThrow(/timestamp/i);
+    expect(() => stripe.webhooks.constructEvent(got.rawBody, signature, endpoint.secret, 300, undefined, (t + 301) * 1000)).toThrow(
+      /timestamp/i,
+    );
 
     const record = await delivery(ctx.gw, key, got.body.id);
-    expect(record).toMatchObject({ status: 'delivered', attempt_count: 1, domain_event_id: event.id, event: 'message.received', correlation_id: 'req_corr_0001' });
+    expect(record).toMatchObject({
+      status: 'delivered',
+      attempt_count: 1,
+      domain_event_id: event.id,
+      event: 'message.received',
+      correlation_id: 'req_corr_0001',
+    });
     expect(record.attempts).toEqual([
-      expect.objectContaining({ number: 1, outcome: 'succeeded', status_code: 200, latency_ms: expect.any(Number), response_snippet: 'ok', error: null }),
+      expect.objectContaining({
+        number: 1,
+        outcome: 'succeeded',
+        status_code: 200,
+        latency_ms: expect.any(Number),
+        response_snippet: 'ok',
+        error: null,
+      }),
     ]);
   });
 
   it('signs with both secrets during a rotation window, and only the new one after it', async () => {
     const { customerId, key } = await ctx.gw.newAccount();
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/rotation') });
-    const rotated = await ctx.http.post(`/v1/webhooks/${endpoint.id}/rotate-secret`).set(bearer(key)).send({ expire_previous_in_seconds: 2 }).expect(200);
+    const rotated = await ctx.http
+      .post(`/v1/webhooks/${endpoint.id}/rotate-secret`)
+      .set(bearer(key))
+      .send({ expire_previous_in_seconds: 2 })
+      .expect(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
     expect(rotated.body.previous_secret_expires_at).toEqual(expect.any(String));
@@ -122,9 +146,16 @@ describe('Webhook delivery', () => {
     await publish(ctx.gw, { customerId, type: 'channel.state_changed', channelId: chan1 });
     const marker = await publish(ctx.gw, { customerId, type: 'message.delivered', channelId: chan1 });
 
-    await eventually(() => receiver.at('/filter-channel').some((r) => r.body.payload && r.headers['x-whatisup-event'] === 'message.delivered'));
+    await eventually(() =>
+      receiver.at('/filter-channel').some((r) => r.body.payload && r.headers['x-whatisup-event'] === 'message.delivered'),
+    );
     await eventually(() => receiver.at('/filter-events').length === 2);
-    expect(receiver.at('/filter-events').map((r) => r.body.event).sort()).toEqual(['channel.connected', 'message.sent']);
+    expect(
+      receiver
+        .at('/filter-events')
+        .map((r) => r.body.event)
+        .sort(),
+    ).toEqual(['channel.connected', 'message.sent']);
     expect(receiver.at('/filter-channel').map((r) => r.body.event)).toEqual(['channel.connected', 'message.delivered']);
     expect(receiver.at('/filter-channel').every((r) => r.body.channel_id === chan1)).toBe(true);
     expect(receiver.at('/filter-disabled')).toHaveLength(0);
@@ -136,8 +167,17 @@ describe('Webhook delivery', () => {
     const { key } = await ctx.gw.newAccount();
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/test-one'), events: ['message.sent'] });
     await createEndpoint(ctx.gw, key, { url: receiver.url('/test-other') });
-    const res = await ctx.http.post(`/v1/webhooks/${endpoint.id}/test`).set(bearer(key)).set('X-Request-Id', 'req_test_event_01').expect(202);
-    expect(res.body).toMatchObject({ id: expect.stringMatching(/^wevt_/), event: 'webhook.test', status: 'pending', endpoint_id: endpoint.id });
+    const res = await ctx.http
+      .post(`/v1/webhooks/${endpoint.id}/test`)
+      .set(bearer(key))
+      .set('X-Request-Id', 'req_test_event_01')
+      .expect(202);
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(/^wevt_/),
+      event: 'webhook.test',
+      status: 'pending',
+      endpoint_id: endpoint.id,
+    });
     const [got] = await eventually(() => receiver.at('/test-one').length === 1 && receiver.at('/test-one'));
     expect(got.body).toMatchObject({ id: res.body.id, event: 'webhook.test', payload: { endpoint_id: endpoint.id } });
     expect(got.headers['x-whatisup-correlation-id']).toBe('req_test_event_01');

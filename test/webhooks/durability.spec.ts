@@ -28,7 +28,9 @@ describe('Webhook delivery durability', () => {
     await createEndpoint(first, key, { url: receiver.url('/crash') });
     // The producer's transaction commits, and the process dies before the committed hand-off queues anything.
     jest.spyOn(first.app.get(WebhookDispatcher), 'onEventsCommitted').mockResolvedValue(undefined);
-    const event = await first.app.get(Outbox).publish({ type: 'message.received', customerId, channelId: null, payload: receivedWithText('1') });
+    const event = await first.app
+      .get(Outbox)
+      .publish({ type: 'message.received', customerId, channelId: null, payload: receivedWithText('1') });
     await first.close();
     const pending = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { domainEventId: event.id } });
     expect(pending).toMatchObject({ status: 'pending', attempts: 0 });
@@ -51,17 +53,26 @@ describe('Webhook delivery durability', () => {
     try {
       const { customerId, key } = await a.newAccount();
       // Half of the first attempts fail, so retries race too.
-      receiver.respond = (request) => (request.path === '/pair' && request.body.attempt === 1 && Number(textOf(request.body)) % 2 === 0 ? 503 : 200);
+      receiver.respond = (request) =>
+        request.path === '/pair' && request.body.attempt === 1 && Number(textOf(request.body)) % 2 === 0 ? 503 : 200;
       await createEndpoint(a, key, { url: receiver.url('/pair') });
       const total = 60;
       await Promise.all(
-        Array.from({ length: total }, (_, n) => publish(n % 2 === 0 ? a : b, { customerId, channelId: `chan-${n % 6}`, payload: receivedWithText(String(n)) })),
+        Array.from({ length: total }, (_, n) =>
+          publish(n % 2 === 0 ? a : b, { customerId, channelId: `chan-${n % 6}`, payload: receivedWithText(String(n)) }),
+        ),
       );
       // Duplicate jobs for every first attempt, in both processes' queue: both race to claim each attempt.
       const ids = (await db.prisma.webhookDelivery.findMany({ where: { customerId }, select: { id: true } })).map((d) => d.id);
       expect(ids).toHaveLength(total);
       const queue = b.app.get<Queue>(getQueueToken(QUEUES.webhookDelivery));
-      await queue.addBulk(ids.map((deliveryId) => ({ name: 'deliver', data: { deliveryId, attempt: 1 }, opts: { jobId: `dup-${deliveryId}`, removeOnComplete: true, removeOnFail: true } })));
+      await queue.addBulk(
+        ids.map((deliveryId) => ({
+          name: 'deliver',
+          data: { deliveryId, attempt: 1 },
+          opts: { jobId: `dup-${deliveryId}`, removeOnComplete: true, removeOnFail: true },
+        })),
+      );
 
       await eventually(
         async () => (await db.prisma.webhookDelivery.count({ where: { customerId, status: 'delivered' } })) === total,
@@ -89,7 +100,8 @@ describe('Webhook delivery durability', () => {
     const gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     try {
       const { customerId, key } = await gw.newAccount();
-      receiver.respond = (request) => (request.path === '/order' && request.body.attempt === 1 && Number(textOf(request.body)) % 7 === 3 ? 500 : 200);
+      receiver.respond = (request) =>
+        request.path === '/order' && request.body.attempt === 1 && Number(textOf(request.body)) % 7 === 3 ? 500 : 200;
       await createEndpoint(gw, key, { url: receiver.url('/order') });
       const total = 40;
       for (let n = 0; n < total; n++) await publish(gw, { customerId, channelId: 'chan-ordered', payload: receivedWithText(String(n)) });
@@ -98,7 +110,10 @@ describe('Webhook delivery durability', () => {
         30_000,
         'every delivery delivered',
       );
-      const firsts = receiver.at('/order').filter((r) => r.body.attempt === 1).map((r) => Number(textOf(r.body)));
+      const firsts = receiver
+        .at('/order')
+        .filter((r) => r.body.attempt === 1)
+        .map((r) => Number(textOf(r.body)));
       expect(firsts).toEqual(Array.from({ length: total }, (_, n) => n));
     } finally {
       receiver.respond = () => 200;

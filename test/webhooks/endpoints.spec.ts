@@ -108,7 +108,10 @@ describe('Webhook endpoints API', () => {
       ctx.http.get('/v1/webhooks?cursor=garbage').set(bearer(key)),
       ctx.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({}),
       ctx.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({ url: 'http://10.1.2.3/' }),
-      ctx.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({ events: ['nope'] }),
+      ctx.http
+        .patch(`/v1/webhooks/${endpoint.id}`)
+        .set(bearer(key))
+        .send({ events: ['nope'] }),
       ctx.http.post(`/v1/webhooks/${endpoint.id}/rotate-secret`).set(bearer(key)).send({ expire_previous_in_seconds: -1 }),
       ctx.http.get(`/v1/webhooks/${endpoint.id}/deliveries?status=lost`).set(bearer(key)),
       ctx.http.get(`/v1/webhooks/${endpoint.id}/deliveries?limit=101`).set(bearer(key)),
@@ -176,15 +179,31 @@ describe('Webhook endpoints API', () => {
     const s = bearer(scoped.key);
     const everyChannel = await createEndpoint(ctx.gw, key, { url: receiver.url('/scope-all') });
     const otherChannel = await createEndpoint(ctx.gw, key, { url: receiver.url('/scope-2'), channel_id: chan2 });
-    const own = await ctx.http.post('/v1/webhooks').set(s).send({ url: receiver.url('/scope-1') }).expect(201);
+    const own = await ctx.http
+      .post('/v1/webhooks')
+      .set(s)
+      .send({ url: receiver.url('/scope-1') })
+      .expect(201);
     expect(own.body.channel_id).toBe(chan1);
 
     expect((await ctx.http.get('/v1/webhooks').set(s).expect(200)).body.data.map((e: { id: string }) => e.id)).toEqual([own.body.id]);
     expect((await ctx.http.get('/v1/webhooks').set(bearer(key)).expect(200)).body.data).toHaveLength(3);
 
-    expect(errorCode(await ctx.http.post('/v1/webhooks').set(s).send({ url: receiver.url('/x'), channel_id: chan2 }).expect(403))).toBe('channel_scoped_key');
-    expect(errorCode(await ctx.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: null }).expect(403))).toBe('channel_scoped_key');
-    expect(errorCode(await ctx.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: chan2 }).expect(403))).toBe('channel_scoped_key');
+    expect(
+      errorCode(
+        await ctx.http
+          .post('/v1/webhooks')
+          .set(s)
+          .send({ url: receiver.url('/x'), channel_id: chan2 })
+          .expect(403),
+      ),
+    ).toBe('channel_scoped_key');
+    expect(errorCode(await ctx.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: null }).expect(403))).toBe(
+      'channel_scoped_key',
+    );
+    expect(errorCode(await ctx.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ channel_id: chan2 }).expect(403))).toBe(
+      'channel_scoped_key',
+    );
     await ctx.http.patch(`/v1/webhooks/${own.body.id}`).set(s).send({ description: 'mine' }).expect(200);
 
     const allTest = await ctx.http.post(`/v1/webhooks/${everyChannel.id}/test`).set(bearer(key)).expect(202);
@@ -231,7 +250,10 @@ describe('Webhook endpoints API', () => {
         expect({ channel, status: res.status, code: errorCode(res) }).toEqual({ channel, status, code });
       }
     }
-    const liveHook = await ctx.http.post('/v1/webhooks').set(bearer(live.key)).send({ url: 'https://hooks.example.com/y', channel_id: own });
+    const liveHook = await ctx.http
+      .post('/v1/webhooks')
+      .set(bearer(live.key))
+      .send({ url: 'https://hooks.example.com/y', channel_id: own });
     expect(errorCode(liveHook)).toBe('channel_access_denied');
     expect((await ctx.http.get(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).expect(200)).body.channel_id).toBeNull();
 
@@ -251,7 +273,9 @@ describe('Webhook endpoints API', () => {
     const endpoint = await createEndpoint(ctx.gw, key, { url: 'https://hooks.example.com/plain' });
     const updated = await ctx.http.patch(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).send({ url }).expect(400);
     expect(updated.body.error.details.issues[0].path).toEqual(['url']);
-    expect((await ctx.http.get(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).expect(200)).body.url).toBe('https://hooks.example.com/plain');
+    expect((await ctx.http.get(`/v1/webhooks/${endpoint.id}`).set(bearer(key)).expect(200)).body.url).toBe(
+      'https://hooks.example.com/plain',
+    );
   });
 
   it('lists deliveries newest first, filtered by status and event, and refuses to replay a pending one', async () => {
@@ -268,7 +292,10 @@ describe('Webhook endpoints API', () => {
 
     const all = await ctx.http.get(`/v1/webhooks/${endpoint.id}/deliveries`).set(bearer(key)).expect(200);
     expect(all.body.data.map((d: { id: string }) => d.id)).toEqual([second.body.id, first.body.id]);
-    const delivered = await ctx.http.get(`/v1/webhooks/${endpoint.id}/deliveries?status=delivered&event=webhook.test`).set(bearer(key)).expect(200);
+    const delivered = await ctx.http
+      .get(`/v1/webhooks/${endpoint.id}/deliveries?status=delivered&event=webhook.test`)
+      .set(bearer(key))
+      .expect(200);
     expect(delivered.body.data).toHaveLength(2);
     const none = await ctx.http.get(`/v1/webhooks/${endpoint.id}/deliveries?event=message.sent`).set(bearer(key)).expect(200);
     expect(none.body.data).toEqual([]);

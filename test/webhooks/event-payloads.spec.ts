@@ -41,16 +41,33 @@ describe('Webhook event payloads', () => {
     const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const channels = new ChannelClient(ctx.gw, key);
     const id = await channels.create();
-    const endpoint = await ctx.http.post('/v1/webhooks').set(bearer(key)).send({ url: receiver.url('/all'), channel_id: id }).expect(201);
+    const endpoint = await ctx.http
+      .post('/v1/webhooks')
+      .set(bearer(key))
+      .send({ url: receiver.url('/all'), channel_id: id })
+      .expect(201);
 
     await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
     await channels.waitForStatus(id, 'qr');
     await ctx.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({}).expect(200);
     await channels.waitForStatus(id, 'connected');
     const contact = '+15550107777';
-    const inbound = await ctx.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).set('X-Request-Id', 'req_payload_inbound_1').send({ from: contact, type: 'text', text: 'hello' }).expect(202);
-    const sent = await ctx.http.post(`/v1/channels/${id}/messages`).set(bearer(key)).send({ type: 'text', to: contact, text: 'hi back' }).expect(202);
-    await ctx.http.post(`/v1/sandbox/channels/${id}/inbound`).set(bearer(key)).send({ from: contact, type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '👍' } }).expect(202);
+    const inbound = await ctx.http
+      .post(`/v1/sandbox/channels/${id}/inbound`)
+      .set(bearer(key))
+      .set('X-Request-Id', 'req_payload_inbound_1')
+      .send({ from: contact, type: 'text', text: 'hello' })
+      .expect(202);
+    const sent = await ctx.http
+      .post(`/v1/channels/${id}/messages`)
+      .set(bearer(key))
+      .send({ type: 'text', to: contact, text: 'hi back' })
+      .expect(202);
+    await ctx.http
+      .post(`/v1/sandbox/channels/${id}/inbound`)
+      .set(bearer(key))
+      .send({ from: contact, type: 'reaction', reaction: { message_id: sent.body.message_id, emoji: '👍' } })
+      .expect(202);
     const chat = encodeURIComponent(`${contact.slice(1)}@s.whatsapp.net`);
     await ctx.http.patch(`/v1/channels/${id}/chats/${chat}`).set(bearer(key)).send({ pinned: true, archived: true }).expect(200);
     await ctx.http.post(`/v1/webhooks/${endpoint.body.id}/test`).set(bearer(key)).expect(202);
@@ -60,7 +77,18 @@ describe('Webhook event payloads', () => {
     );
     await ctx.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
 
-    const expected = ['channel.connected', 'message.received', 'message.sent', 'message.delivered', 'message.reaction', 'chat.updated', 'chat.archived', 'chat.pinned', 'webhook.test', 'channel.disconnected'];
+    const expected = [
+      'channel.connected',
+      'message.received',
+      'message.sent',
+      'message.delivered',
+      'message.reaction',
+      'chat.updated',
+      'chat.archived',
+      'chat.pinned',
+      'webhook.test',
+      'channel.disconnected',
+    ];
     const got = await eventually(
       async () => receiver.at('/all'),
       (all) => expected.every((type) => all.some((r) => r.body.event === type)),

@@ -35,7 +35,10 @@ describe('Webhook delivery across a Redis outage', () => {
     receiver.respond = (request) => (request.path === '/outage' && request.body.attempt === 1 ? 503 : 200);
     const gw = await TestGateway.start(
       db.prisma,
-      { egressAllowedHosts: ['127.0.0.1'], webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [3_000], sweepIntervalMs: 500, concurrency: 16 } },
+      {
+        egressAllowedHosts: ['127.0.0.1'],
+        webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [3_000], sweepIntervalMs: 500, concurrency: 16 },
+      },
       redis.url,
     );
     let closed = false;
@@ -49,7 +52,11 @@ describe('Webhook delivery across a Redis outage', () => {
       await redis.restart();
       await eventually(async () => (await gw.http.get('/health/ready')).status === 200, 15_000, 'ready again');
 
-      const retried = await eventually(() => receiver.at('/outage').find((r) => r.body.attempt === 2), 20_000, 'second attempt, queued by the sweeper');
+      const retried = await eventually(
+        () => receiver.at('/outage').find((r) => r.body.attempt === 2),
+        20_000,
+        'second attempt, queued by the sweeper',
+      );
       expect(retried.body.id).toBe(first.body.id);
       await eventually(async () => (await delivery(gw, key, first.body.id)).status === 'delivered', 10_000, 'delivered');
       expect(receiver.at('/outage').filter((r) => r.body.attempt === 2)).toHaveLength(1);
@@ -151,4 +158,3 @@ class DedicatedRedis {
     );
   }
 }
-

@@ -1,12 +1,26 @@
 import { Logger } from '@nestjs/common';
-import { downloadMediaMessage, isJidGroup, isLidUser, isPnUser, jidNormalizedUser, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import {
+  downloadMediaMessage,
+  isJidGroup,
+  isLidUser,
+  isPnUser,
+  jidNormalizedUser,
+  type WAMessage,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
 import type { WireContact } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';
 import { readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
 
 /** Turns Baileys' message, receipt and contact events into session events. */
-export function attachMessageEvents(socket: WASocket, emit: (event: SessionEvent) => void, logger: Logger, channelId: string, media?: MediaClient): void {
+export function attachMessageEvents(
+  socket: WASocket,
+  emit: (event: SessionEvent) => void,
+  logger: Logger,
+  channelId: string,
+  media?: MediaClient,
+): void {
   // Every event is handled in one lane, in the order Baileys emitted it: reading a message may wait for the
   // phone number of a LID, and a receipt must still not overtake the message it is about.
   let lane: Promise<void> = Promise.resolve();

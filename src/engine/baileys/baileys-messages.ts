@@ -58,7 +58,14 @@ export function toProtoMessage(content: WireContent): proto.IMessage | undefined
     case 'text':
       return { conversation: content.text };
     case 'location':
-      return { locationMessage: { degreesLatitude: content.latitude, degreesLongitude: content.longitude, name: content.name, address: content.address } };
+      return {
+        locationMessage: {
+          degreesLatitude: content.latitude,
+          degreesLongitude: content.longitude,
+          name: content.name,
+          address: content.address,
+        },
+      };
     case 'contact':
       return { contactMessage: { displayName: content.displayName, vcard: content.vcard } };
     case 'reaction':
@@ -165,7 +172,13 @@ export function readStatusUpdate(key: proto.IMessageKey, update: Partial<WAMessa
   if (!key.fromMe || !key.id || typeof update.status !== 'number') return null;
   const status = STATUS_BY_ACK[update.status];
   if (!status) return null;
-  return { key: fromBaileysKey(key), status, ...(status === 'failed' ? { reason: `whatsapp_error${update.messageStubParameters?.[0] ? `_${update.messageStubParameters[0]}` : ''}` } : {}) };
+  return {
+    key: fromBaileysKey(key),
+    status,
+    ...(status === 'failed'
+      ? { reason: `whatsapp_error${update.messageStubParameters?.[0] ? `_${update.messageStubParameters[0]}` : ''}` }
+      : {}),
+  };
 }
 
 /** Group receipts (`message-receipt.update`): the furthest any participant got. */

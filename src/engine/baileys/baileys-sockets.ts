@@ -29,19 +29,30 @@ export class BaileysSockets {
     return this.open.get(channelId);
   }
 
-  async call<T>(channelId: string, operation: string, fn: (socket: WASocket) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  async call<T>(
+    channelId: string,
+    operation: string,
+    fn: (socket: WASocket) => Promise<T>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const socket = this.open.get(channelId);
     if (!socket) {
-      throw new AppError('channel_unavailable', 'The channel has no live WhatsApp session on this worker; connect it and wait for status connected.', {
-        details: { reason: 'not_connected', operation },
-      });
+      throw new AppError(
+        'channel_unavailable',
+        'The channel has no live WhatsApp session on this worker; connect it and wait for status connected.',
+        {
+          details: { reason: 'not_connected', operation },
+        },
+      );
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
       return await withTimeout(fn(socket), timeoutMs, operation);
     } catch (error) {
       if (error instanceof TimeoutError) {
-        throw new AppError('channel_unavailable', 'WhatsApp did not answer in time.', { details: { reason: 'whatsapp_timeout', operation, timeout_ms: timeoutMs } });
+        throw new AppError('channel_unavailable', 'WhatsApp did not answer in time.', {
+          details: { reason: 'whatsapp_timeout', operation, timeout_ms: timeoutMs },
+        });
       }
       throw toAppError(error, operation);
     }

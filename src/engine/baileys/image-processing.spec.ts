@@ -7,7 +7,9 @@ import sharp from 'sharp';
  */
 describe('image processing for Baileys', () => {
   it('turns an uploaded PNG into the square JPEG WhatsApp takes as a profile or group picture', async () => {
-    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#2a7' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#2a7' } })
+      .png()
+      .toBuffer();
     const { img } = await generateProfilePicture(png);
     const meta = await sharp(img).metadata();
     expect(meta).toMatchObject({ format: 'jpeg', width: 640, height: 640 });

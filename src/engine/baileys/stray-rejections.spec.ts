@@ -2,7 +2,7 @@ import { Boom } from '@hapi/boom';
 import { isStrayBaileysRejection } from './stray-rejections';
 
 describe(isStrayBaileysRejection.name, () => {
-  it('recognises bare close codes and Baileys\' timed-out or closed queries', () => {
+  it("recognises bare close codes and Baileys' timed-out or closed queries", () => {
     expect(isStrayBaileysRejection(1005)).toBe(true);
     expect(isStrayBaileysRejection(new Boom('Timed Out', { statusCode: 408 }))).toBe(true);
     expect(isStrayBaileysRejection(new Boom('Connection Closed', { statusCode: 428 }))).toBe(true);

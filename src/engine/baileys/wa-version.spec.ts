@@ -19,7 +19,11 @@ describe('WA_VERSION', () => {
   it('asks WhatsApp once for latest, and falls back to the engine default when it cannot say', async () => {
     const answers = [
       { version: [2, 3000, 1099999999] as [number, number, number], isLatest: true },
-      { version: [2, 3000, 1043857760] as [number, number, number], isLatest: false, error: new Error('getaddrinfo ENOTFOUND web.whatsapp.com') },
+      {
+        version: [2, 3000, 1043857760] as [number, number, number],
+        isLatest: false,
+        error: new Error('getaddrinfo ENOTFOUND web.whatsapp.com'),
+      },
     ];
     class Asking extends WaVersion {
       asked = 0;

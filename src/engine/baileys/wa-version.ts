@@ -32,7 +32,10 @@ export class WaVersion {
     if (setting !== 'latest') return setting;
     const latest = await this.askWhatsApp();
     if (!latest.isLatest) {
-      this.logger.warn({ err: latest.error, version: latest.version.join('.') }, 'WA_VERSION=latest: WhatsApp did not say its current version; using the engine default');
+      this.logger.warn(
+        { err: latest.error, version: latest.version.join('.') },
+        'WA_VERSION=latest: WhatsApp did not say its current version; using the engine default',
+      );
       return undefined;
     }
     this.logger.log(`WA_VERSION=latest: announcing ${latest.version.join('.')}`);

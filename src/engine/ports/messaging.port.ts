@@ -10,7 +10,12 @@ export abstract class MessagingPort {
   abstract newMessageId(): string;
 
   /** Sends to a phone-number jid, LID or group jid, under the given WhatsApp message id. */
-  abstract send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }>;
+  abstract send(
+    channelId: string,
+    to: string,
+    content: WireContent,
+    options: { waMessageId: string },
+  ): Promise<{ waMessageId: string; timestamp: Date }>;
 
   /** Sends read receipts for received messages. */
   abstract readMessages(channelId: string, keys: WireMessageKey[]): Promise<void>;

@@ -63,9 +63,7 @@ export const createApiKeySchema = z.object({
   mode: z.enum(['live', 'test']),
   name: z.string().trim().min(1).max(100).optional(),
   channel_id: z.string().min(1).max(64).optional().describe('Scope the key to this one channel.'),
-  expires_at: timestamp
-    .optional()
-    .refine((v) => v === undefined || Date.parse(v) > Date.now(), { message: 'must be in the future' }),
+  expires_at: timestamp.optional().refine((v) => v === undefined || Date.parse(v) > Date.now(), { message: 'must be in the future' }),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 export class CreateApiKeyDto extends createZodDto(createApiKeySchema) {}
@@ -90,7 +88,11 @@ export const upsertPlanSchema = z.object({
   channel_limit: z.number().int().min(0).max(INT4_MAX),
   rate_limit: z.object({
     burst: z.number().int().min(1).max(INT4_MAX),
-    per_second: z.number().min(PER_SECOND_MIN).max(PER_SECOND_MAX).describe(`Refill rate, ${PER_SECOND_MIN} to ${PER_SECOND_MAX} requests per second.`),
+    per_second: z
+      .number()
+      .min(PER_SECOND_MIN)
+      .max(PER_SECOND_MAX)
+      .describe(`Refill rate, ${PER_SECOND_MIN} to ${PER_SECOND_MAX} requests per second.`),
   }),
   media_max_bytes: z.number().int().min(1).max(INT4_MAX).nullable().optional(),
 });

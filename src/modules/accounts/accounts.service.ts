@@ -5,12 +5,7 @@ import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
-import {
-  CreateApiKeyInput,
-  toApiKey,
-  toCustomer,
-  toPlan,
-} from './accounts.contracts';
+import { CreateApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
 import { AccountsRepository } from './accounts.repository';
 import { hashApiKey, mintApiKey } from './api-key-secret';
 
@@ -88,7 +83,9 @@ export class AccountsService {
     await this.requireCustomer(input.customer_id);
     // A key scoped to a channel its customer could not use with it would be refused on every call; the
     // channel is checked as a channel route checks it (channel_not_found, channel_access_denied for the other mode).
-    const channel = input.channel_id ? await this.channels.requireOwned({ customerId: input.customer_id, mode: input.mode }, input.channel_id) : null;
+    const channel = input.channel_id
+      ? await this.channels.requireOwned({ customerId: input.customer_id, mode: input.mode }, input.channel_id)
+      : null;
     const minted = mintApiKey(input.mode as KeyMode);
     const row = await this.accounts.createApiKey({
       id: newId('key'),
@@ -174,7 +171,8 @@ export class AccountsService {
 
   private async requirePlan(id: string) {
     const plan = await this.accounts.findPlan(id);
-    if (!plan) throw new AppError('invalid_request', `No plan "${id}".`, { details: { issues: [{ path: ['plan'], message: 'unknown plan' }] } });
+    if (!plan)
+      throw new AppError('invalid_request', `No plan "${id}".`, { details: { issues: [{ path: ['plan'], message: 'unknown plan' }] } });
     return plan;
   }
 }

@@ -66,7 +66,15 @@ export class AuditService {
    */
   async recordStateChange(
     tx: Transaction,
-    entry: { customerId: string; action: string; resourceType: string; resourceId: string; channelId: string | null; requestId: string; details: Record<string, unknown> },
+    entry: {
+      customerId: string;
+      action: string;
+      resourceType: string;
+      resourceId: string;
+      channelId: string | null;
+      requestId: string;
+      details: Record<string, unknown>;
+    },
   ): Promise<void> {
     await this.audit.insert(
       {

@@ -31,8 +31,7 @@ export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const access =
-      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ??
-      'api_key';
+      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'api_key';
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<Request>();
     const token = readBearerToken(request.headers.authorization);

@@ -1,12 +1,5 @@
 import { AppError } from '../../platform/errors/app-error';
-import {
-  ACTION_FROM,
-  assertActionAllowed,
-  assertTransition,
-  CHANNEL_STATES,
-  TRANSITIONS,
-  webhookEventFor,
-} from './channel-lifecycle';
+import { ACTION_FROM, assertActionAllowed, assertTransition, CHANNEL_STATES, TRANSITIONS, webhookEventFor } from './channel-lifecycle';
 
 describe('channel lifecycle', () => {
   it('has a row for each of the eleven states, naming only known states', () => {

@@ -66,7 +66,13 @@ export class ChannelStateWriter {
   }
 
   /** The transition's events and its audit entry, in the transaction that made it. */
-  private async record(tx: Transaction, publish: Publish, before: ChannelRow, after: ChannelRow, correlationId: string | null): Promise<void> {
+  private async record(
+    tx: Transaction,
+    publish: Publish,
+    before: ChannelRow,
+    after: ChannelRow,
+    correlationId: string | null,
+  ): Promise<void> {
     if (before.state === after.state) return;
     const reason = after.reasonCode === null && after.reasonText === null ? null : { code: after.reasonCode, message: after.reasonText };
     const base = { customerId: after.customerId, channelId: after.id, correlationId };

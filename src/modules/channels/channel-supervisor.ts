@@ -193,7 +193,11 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
     await this.reconnects.add(
       JOBS.reconnect.name,
       { channelId, attempt },
-      { ...JOBS.reconnect.options, jobId: JOBS.reconnect.jobId(channelId, attempt, row.stateSince), delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs) },
+      {
+        ...JOBS.reconnect.options,
+        jobId: JOBS.reconnect.jobId(channelId, attempt, row.stateSince),
+        delay: reconnectDelayMs(attempt, baseDelayMs, maxDelayMs),
+      },
     );
   }
 
@@ -204,7 +208,13 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   private async fail(channelId: string, code: number | null, message: string): Promise<void> {
-    await this.writer.applyFromEngine(channelId, () => ({ state: 'failed', wantConnected: false, workerId: null, reasonCode: code, reasonText: message }));
+    await this.writer.applyFromEngine(channelId, () => ({
+      state: 'failed',
+      wantConnected: false,
+      workerId: null,
+      reasonCode: code,
+      reasonText: message,
+    }));
   }
 
   /** A socket this worker believes connected but that is gone without a close event counts as dropped. */

@@ -61,7 +61,10 @@ export const pairCodeRequestSchema = z.object({
 });
 export class PairCodeRequestDto extends createZodDto(pairCodeRequestSchema) {}
 export class PairCodeDto extends createZodDto(
-  z.object({ code: z.string().length(8).describe('Enter it in WhatsApp › Linked devices › Link with phone number.'), phone_number: z.string() }),
+  z.object({
+    code: z.string().length(8).describe('Enter it in WhatsApp › Linked devices › Link with phone number.'),
+    phone_number: z.string(),
+  }),
 ) {}
 
 export class QrDto extends createZodDto(
@@ -88,7 +91,14 @@ export interface ChannelRef {
 }
 
 export function toChannelRef(row: ChannelRow): ChannelRef {
-  return { id: row.id, customerId: row.customerId, mode: row.mode, state: row.state, phoneNumber: row.phoneNumber, deletedAt: row.deletedAt };
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    mode: row.mode,
+    state: row.state,
+    phoneNumber: row.phoneNumber,
+    deletedAt: row.deletedAt,
+  };
 }
 
 export function toChannel(row: ChannelRow): z.infer<typeof channelSchema> {

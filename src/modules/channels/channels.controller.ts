@@ -28,7 +28,7 @@ export class ChannelListController {
 
   @Get()
   @ApiRoute({
-    summary: 'List channels of this key\'s mode (a channel-scoped key sees its channel only)',
+    summary: "List channels of this key's mode (a channel-scoped key sees its channel only)",
     status: 200,
     response: ChannelPageDto,
     errors: ['auth', 'validation'],
@@ -89,7 +89,12 @@ export class ChannelsController {
   }
 
   @Get('status')
-  @ApiRoute({ summary: 'Lifecycle snapshot: status, since, reason, reconnect attempts', status: 200, response: ChannelStatusDto, needs: 'readable' })
+  @ApiRoute({
+    summary: 'Lifecycle snapshot: status, since, reason, reconnect attempts',
+    status: 200,
+    response: ChannelStatusDto,
+    needs: 'readable',
+  })
   status(@Channel() channel: ChannelRef) {
     return this.channels.status(channel);
   }
@@ -147,7 +152,13 @@ export class ChannelsController {
   }
 
   @Get('qr')
-  @ApiRoute({ summary: 'The current QR (PNG base64 and raw payload) while the channel is in status qr', status: 200, response: QrDto, errors: ['no_qr'], needs: 'active' })
+  @ApiRoute({
+    summary: 'The current QR (PNG base64 and raw payload) while the channel is in status qr',
+    status: 200,
+    response: QrDto,
+    errors: ['no_qr'],
+    needs: 'active',
+  })
   qr(@Channel() channel: ChannelRef) {
     return this.channels.qr(channel);
   }

@@ -52,7 +52,14 @@ export class ChannelsRepository {
     return rows.map((row) => row.id);
   }
 
-  list(args: { customerId: string; mode: 'live' | 'test'; onlyId?: string; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {
+  list(args: {
+    customerId: string;
+    mode: 'live' | 'test';
+    onlyId?: string;
+    includeDeleted: boolean;
+    before?: string;
+    take: number;
+  }): Promise<ChannelRow[]> {
     return this.prisma.channel.findMany({
       where: {
         customerId: args.customerId,

@@ -87,7 +87,14 @@ export class ChannelsService {
     await this.supervisor.cancelReconnects(current.id);
     const row = await this.writer.apply(
       current,
-      { state: 'connecting', wantConnected: true, reconnectAttempts: 0, reasonCode: null, reasonText: null, workerId: this.sessions.workerId },
+      {
+        state: 'connecting',
+        wantConnected: true,
+        reconnectAttempts: 0,
+        reasonCode: null,
+        reasonText: null,
+        workerId: this.sessions.workerId,
+      },
       correlationId,
     );
     await this.supervisor.openSession(row);
@@ -127,9 +134,13 @@ export class ChannelsService {
   async pairCode(channel: ChannelRef, phoneNumber: string) {
     const row = await this.rowOf(channel);
     if (row.state !== 'qr') {
-      throw new AppError('pair_code_unavailable', `A pair code needs a channel waiting to be paired (status qr); this one is ${row.state}.`, {
-        details: { current_state: row.state },
-      });
+      throw new AppError(
+        'pair_code_unavailable',
+        `A pair code needs a channel waiting to be paired (status qr); this one is ${row.state}.`,
+        {
+          details: { current_state: row.state },
+        },
+      );
     }
     if (row.mode === 'test') await this.sandbox.preparePairing(row.id, phoneNumber);
     const code = await this.sessions.requestPairingCode(row.id, phoneNumber);
@@ -167,7 +178,9 @@ export class ChannelsService {
   async enable(id: string) {
     const current = await this.requireAny(id);
     if (current.state !== 'disabled_by_admin') {
-      throw new AppError('not_disabled', `Channel ${id} is not disabled; it is ${current.state}.`, { details: { current_state: current.state } });
+      throw new AppError('not_disabled', `Channel ${id} is not disabled; it is ${current.state}.`, {
+        details: { current_state: current.state },
+      });
     }
     const row = await this.writer.apply(current, { state: 'pending', disabledAt: null, reasonCode: null, reasonText: null });
     return toChannelStatus(row);
@@ -191,7 +204,16 @@ export class ChannelsService {
     await this.supervisor.cancelReconnects(current.id);
     const row = await this.writer.apply(
       current,
-      { state: 'logged_out', wantConnected: false, workerId: null, reasonCode: null, reasonText: reason, phoneNumber: null, jid: null, lid: null },
+      {
+        state: 'logged_out',
+        wantConnected: false,
+        workerId: null,
+        reasonCode: null,
+        reasonText: reason,
+        phoneNumber: null,
+        jid: null,
+        lid: null,
+      },
       correlationId,
     );
     await this.sessions.close(row.id, { logout: true });

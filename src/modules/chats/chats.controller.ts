@@ -12,13 +12,25 @@ export class ChatsController {
   constructor(private readonly chats: ChatsService) {}
 
   @Get()
-  @ApiRoute({ summary: 'Chats of the channel (created by traffic), ordered by JID', status: 200, response: ChatPageDto, errors: ['validation'], needs: 'readable' })
+  @ApiRoute({
+    summary: 'Chats of the channel (created by traffic), ordered by JID',
+    status: 200,
+    response: ChatPageDto,
+    errors: ['validation'],
+    needs: 'readable',
+  })
   list(@Channel() channel: ChannelRef, @Query() query: ListChatsQueryDto) {
     return this.chats.list(channel, query);
   }
 
   @Get(':chatId')
-  @ApiRoute({ summary: 'One chat, by JID or E.164 number', status: 200, response: ChatDto, errors: ['validation', 'not_found'], needs: 'readable' })
+  @ApiRoute({
+    summary: 'One chat, by JID or E.164 number',
+    status: 200,
+    response: ChatDto,
+    errors: ['validation', 'not_found'],
+    needs: 'readable',
+  })
   get(@Channel() channel: ChannelRef, @Param('chatId') chatId: string) {
     return this.chats.get(channel, chatId);
   }

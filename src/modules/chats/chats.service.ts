@@ -117,5 +117,8 @@ export class ChatsService {
 function anchorOf(chat: ChatRow): { key: WireMessageKey; timestamp: Date } | undefined {
   if (!chat.lastMessageWaId || chat.lastMessageFromMe === null || !chat.lastMessageAt) return undefined;
   const participant = chat.lastMessageParticipant ? { participant: chat.lastMessageParticipant } : {};
-  return { key: { chatJid: chat.jid, waMessageId: chat.lastMessageWaId, fromMe: chat.lastMessageFromMe, ...participant }, timestamp: chat.lastMessageAt };
+  return {
+    key: { chatJid: chat.jid, waMessageId: chat.lastMessageWaId, fromMe: chat.lastMessageFromMe, ...participant },
+    timestamp: chat.lastMessageAt,
+  };
 }

@@ -28,7 +28,13 @@ export class ContactsController {
   }
 
   @Get('lids')
-  @ApiRoute({ summary: 'The phone number ↔ LID map learnt so far', status: 200, response: LidPageDto, errors: ['validation'], needs: 'readable' })
+  @ApiRoute({
+    summary: 'The phone number ↔ LID map learnt so far',
+    status: 200,
+    response: LidPageDto,
+    errors: ['validation'],
+    needs: 'readable',
+  })
   lids(@Channel() channel: ChannelRef, @Query() query: ListContactsQueryDto) {
     return this.contacts.lids(channel, query);
   }
@@ -49,7 +55,7 @@ export class ContactsController {
 
   @Post(':jid/profile')
   @ApiRoute({
-    summary: 'Refresh a contact\'s profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)',
+    summary: "Refresh a contact's profile from WhatsApp: about text, picture URL, whether the number has WhatsApp (connected channels)",
     status: 201,
     response: ContactDto,
     errors: ['validation'],

@@ -50,13 +50,22 @@ export class ContactsRepository {
 
   list(channelId: string, after: string | undefined, take: number, onlyWithLid = false): Promise<ContactRow[]> {
     return this.prisma.contact.findMany({
-      where: { channelId, ...(after ? { jid: { gt: after } } : {}), ...(onlyWithLid ? { lid: { not: null }, phoneNumber: { not: null } } : {}) },
+      where: {
+        channelId,
+        ...(after ? { jid: { gt: after } } : {}),
+        ...(onlyWithLid ? { lid: { not: null }, phoneNumber: { not: null } } : {}),
+      },
       orderBy: { jid: 'asc' },
       take,
     });
   }
 
-  saveProfile(channelId: string, customerId: string, jid: string, profile: { about: string | null; pictureUrl: string | null }): Promise<ContactRow> {
+  saveProfile(
+    channelId: string,
+    customerId: string,
+    jid: string,
+    profile: { about: string | null; pictureUrl: string | null },
+  ): Promise<ContactRow> {
     return this.prisma.contact.upsert({
       where: { channelId_jid: { channelId, jid } },
       create: { channelId, customerId, jid, about: profile.about, pictureUrl: profile.pictureUrl, profileAt: new Date() },

@@ -11,7 +11,12 @@ import { ContactsRepository, LearntContact } from './contacts.repository';
 /** Contacts as the phone ↔ LID directory the messages need: one row per phone-number JID where known. */
 function normalise(contact: WireContact): LearntContact | null {
   if (isUserJid(contact.jid)) {
-    return { jid: contact.jid, phoneNumber: contact.phoneNumber ?? phoneOf(contact.jid) ?? undefined, lid: contact.lid, pushName: contact.pushName };
+    return {
+      jid: contact.jid,
+      phoneNumber: contact.phoneNumber ?? phoneOf(contact.jid) ?? undefined,
+      lid: contact.lid,
+      pushName: contact.pushName,
+    };
   }
   if (isLid(contact.jid)) return { jid: contact.jid, lid: contact.jid, pushName: contact.pushName };
   return null;
@@ -43,7 +48,12 @@ export class ContactsService {
 
   async lids(channel: ChannelRef, query: PageQuery) {
     const rows = await this.contacts.list(channel.id, decodeCursor(query.cursor, isJid), query.limit + 1, true);
-    return toPage(rows, query.limit, (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }), (row) => row.jid);
+    return toPage(
+      rows,
+      query.limit,
+      (row) => ({ phone_number: row.phoneNumber!, jid: row.jid, lid: row.lid! }),
+      (row) => row.jid,
+    );
   }
 
   /** On a connected channel (ChannelAccessGuard checks it). */

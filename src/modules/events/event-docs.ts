@@ -19,7 +19,8 @@ const SHARED_TITLES: Record<keyof typeof SHARED_EVENT_SCHEMAS, { title: string; 
   EventMessage: {
     title: 'The message object',
     anchor: 'the-message-object',
-    intro: 'A message as `GET /v1/channels/{channelId}/messages/{messageId}` presents it. The content sits under the field named after its `type`, in the same shape as a send.',
+    intro:
+      'A message as `GET /v1/channels/{channelId}/messages/{messageId}` presents it. The content sits under the field named after its `type`, in the same shape as a send.',
   },
   EventChat: {
     title: 'The chat object',
@@ -41,8 +42,11 @@ function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).map(typeOf).join(' | ');
   if (Array.isArray(schema.oneOf)) {
     const branches = schema.oneOf as JsonSchema[];
-    const kinds = branches.map((branch) => ((branch.properties as Record<string, JsonSchema> | undefined)?.type as JsonSchema | undefined)?.const);
-    if (kinds.every((kind) => typeof kind === 'string')) return `object, by \`type\`: ${kinds.map((kind) => `\`${String(kind)}\``).join(', ')}`;
+    const kinds = branches.map(
+      (branch) => ((branch.properties as Record<string, JsonSchema> | undefined)?.type as JsonSchema | undefined)?.const,
+    );
+    if (kinds.every((kind) => typeof kind === 'string'))
+      return `object, by \`type\`: ${kinds.map((kind) => `\`${String(kind)}\``).join(', ')}`;
     return branches.map(typeOf).join(' | ');
   }
   if ('const' in schema) return `\`${JSON.stringify(schema.const)}\``;
@@ -64,7 +68,9 @@ function rows(schema: JsonSchema, prefix = ''): string[] {
   const required = new Set((object.required ?? []) as string[]);
   return Object.entries(properties).flatMap(([name, field]) => {
     const path = `${prefix}${name}`;
-    const description = [required.has(name) ? '' : 'Optional.', typeof field.description === 'string' ? field.description : ''].filter(Boolean).join(' ');
+    const description = [required.has(name) ? '' : 'Optional.', typeof field.description === 'string' ? field.description : '']
+      .filter(Boolean)
+      .join(' ');
     const row = `| \`${path}\` | ${cell(typeOf(field))} | ${cell(description)} |`;
     const nested = (Array.isArray(field.anyOf) ? (field.anyOf as JsonSchema[]) : [field]).find((s) => s.type === 'object' && s.properties);
     return nested ? [row, ...rows(nested, `${path}.`)] : [row];

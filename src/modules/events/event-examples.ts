@@ -63,7 +63,12 @@ const chat = {
 export const EVENT_EXAMPLES: { [T in EmittedEventType]: PayloadOf<T> } = {
   'message.received': { message_id: inbound.id, chat_id: CONTACT, message: inbound },
   'message.sent': { ...outbound, status: 'sent', timestamp: outbound.sent_at },
-  'message.delivered': { ...outbound, status: 'delivered', timestamp: '2026-05-23T14:01:02.000Z', delivered_at: '2026-05-23T14:01:02.000Z' },
+  'message.delivered': {
+    ...outbound,
+    status: 'delivered',
+    timestamp: '2026-05-23T14:01:02.000Z',
+    delivered_at: '2026-05-23T14:01:02.000Z',
+  },
   'message.read': {
     ...outbound,
     status: 'read',
@@ -71,7 +76,13 @@ export const EVENT_EXAMPLES: { [T in EmittedEventType]: PayloadOf<T> } = {
     delivered_at: '2026-05-23T14:01:02.000Z',
     read_at: '2026-05-23T14:03:00.000Z',
   },
-  'message.failed': { ...outbound, status: 'failed', timestamp: '2026-05-23T14:01:30.000Z', sent_at: null, failure_reason: 'gave up after 5 attempts: the recipient is not on WhatsApp' },
+  'message.failed': {
+    ...outbound,
+    status: 'failed',
+    timestamp: '2026-05-23T14:01:30.000Z',
+    sent_at: null,
+    failure_reason: 'gave up after 5 attempts: the recipient is not on WhatsApp',
+  },
   'message.reaction': {
     message_id: 'msg_01JZ8Q5B2C3D4E5F6G7H8J9K0M',
     chat_id: CONTACT,

@@ -58,6 +58,8 @@ export function toComponentSchemas(named: Record<string, z.ZodType>): Record<str
 
 /** The payload schema of every emitted event type plus the shared objects, with `extra` schemas that use them. */
 export function eventComponentSchemas(extra: Record<string, z.ZodType> = {}): Record<string, JsonSchema> {
-  const payloads = Object.fromEntries(EMITTED_EVENT_TYPES.map((type: EmittedEventType) => [payloadComponentName(type), payloadSchemaOf(type)]));
+  const payloads = Object.fromEntries(
+    EMITTED_EVENT_TYPES.map((type: EmittedEventType) => [payloadComponentName(type), payloadSchemaOf(type)]),
+  );
   return toComponentSchemas({ ...SHARED_EVENT_SCHEMAS, ...payloads, ...extra });
 }

@@ -13,7 +13,7 @@ import { DomainEventType, STREAM_ONLY_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '.
  */
 
 const timestamp = z.iso.datetime({ offset: true });
-const messageId = z.string().describe('The message\'s `id` in this API (`msg_…`).');
+const messageId = z.string().describe("The message's `id` in this API (`msg_…`).");
 const chatId = z.string().describe('The chat: user JID, LID or group JID.');
 
 /** A message as GET /v1/channels/{channelId}/messages/{messageId} presents it. */
@@ -23,7 +23,7 @@ const messagePayload = () => z.object({ message_id: messageId, chat_id: chatId, 
 
 const STATUS_TIMESTAMP: Record<'sent' | 'delivered' | 'read' | 'failed', string> = {
   sent: 'When WhatsApp acknowledged the send.',
-  delivered: 'When the recipient\'s device reported it delivered.',
+  delivered: "When the recipient's device reported it delivered.",
   read: 'When it was read (by the recipient, or by this channel for an inbound message).',
   failed: 'When the send was given up.',
 };
@@ -34,10 +34,12 @@ const statusPayload = <S extends 'sent' | 'delivered' | 'read' | 'failed'>(statu
     chat_id: chatId,
     status: z.literal(status),
     timestamp: timestamp.describe(STATUS_TIMESTAMP[status]),
-    direction: z.enum(['outbound', 'inbound']).describe('`inbound` only for `message.read` of a message this channel received and marked read.'),
+    direction: z
+      .enum(['outbound', 'inbound'])
+      .describe('`inbound` only for `message.read` of a message this channel received and marked read.'),
     type: z.enum([...MESSAGE_TYPES, 'unsupported']),
     client_ref: z.string().nullable().describe('The `client_ref` of the send, if it had one.'),
-    wa_message_id: z.string().describe('WhatsApp\'s id of the message.'),
+    wa_message_id: z.string().describe("WhatsApp's id of the message."),
     failure_reason: z.string().nullable().describe('Why the send failed (`message.failed`); null otherwise.'),
     sent_at: timestamp.nullable(),
     delivered_at: timestamp.nullable(),
@@ -80,7 +82,10 @@ export const EVENT_PAYLOADS = {
   'message.reaction': messagePayload(),
   'channel.connected': channelStatusPayload(z.literal('connected')),
   'channel.disconnected': channelStatusPayload(
-    z.enum(CHANNEL_STATES).exclude(['connected']).describe('Where the channel went: `disconnected` (a reconnect follows), `logged_out`, `stopped_by_user`, …'),
+    z
+      .enum(CHANNEL_STATES)
+      .exclude(['connected'])
+      .describe('Where the channel went: `disconnected` (a reconnect follows), `logged_out`, `stopped_by_user`, …'),
   ),
   'channel.state_changed': z.object({
     channel_id: z.uuid(),
@@ -121,10 +126,15 @@ export const EMITTED_EVENT_TYPES = (Object.keys(EVENT_PAYLOADS) as DomainEventTy
 );
 
 /** Catalog types that can be subscribed to but arrive with the groups, presence and calls modules. */
-export const NOT_YET_EMITTED_EVENT_TYPES = (Object.keys(EVENT_PAYLOADS) as DomainEventType[]).filter((type) => EVENT_PAYLOADS[type] === null);
+export const NOT_YET_EMITTED_EVENT_TYPES = (Object.keys(EVENT_PAYLOADS) as DomainEventType[]).filter(
+  (type) => EVENT_PAYLOADS[type] === null,
+);
 
 /** What webhook endpoints receive: the emitted types of the catalog, and webhook.test (sent by the test route only). */
-export const DELIVERED_EVENT_TYPES: EmittedEventType[] = [...WEBHOOK_EVENT_TYPES.flatMap((type) => (isEmittedEventType(type) ? [type] : [])), 'webhook.test'];
+export const DELIVERED_EVENT_TYPES: EmittedEventType[] = [
+  ...WEBHOOK_EVENT_TYPES.flatMap((type) => (isEmittedEventType(type) ? [type] : [])),
+  'webhook.test',
+];
 
 /** Emitted, but only over SSE. */
 export const STREAMED_ONLY_EVENT_TYPES: EmittedEventType[] = STREAM_ONLY_EVENT_TYPES.filter((type) => type !== 'webhook.test');
@@ -146,7 +156,7 @@ export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cau
   },
   'message.sent': { summary: 'WhatsApp accepted a message the channel sent.', cause: 'The send request.' },
   'message.delivered': {
-    summary: 'A message the channel sent reached the recipient\'s device.',
+    summary: "A message the channel sent reached the recipient's device.",
     cause: 'The send request, or the sandbox receipt call that reported it.',
   },
   'message.read': {
@@ -171,7 +181,10 @@ export const EVENT_DESCRIPTIONS: Record<EmittedEventType, { summary: string; cau
     summary: 'Every lifecycle transition of a channel (see docs/channels.md for the states).',
     cause: 'As for channel.connected and channel.disconnected.',
   },
-  'chat.updated': { summary: 'A chat\'s settings were changed through PATCH /v1/channels/{channelId}/chats/{chatId}.', cause: 'The PATCH request.' },
+  'chat.updated': {
+    summary: "A chat's settings were changed through PATCH /v1/channels/{channelId}/chats/{chatId}.",
+    cause: 'The PATCH request.',
+  },
   'chat.archived': { summary: 'Sent with chat.updated when the PATCH changed `archived`.', cause: 'The PATCH request.' },
   'chat.pinned': { summary: 'Sent with chat.updated when the PATCH changed `pinned`.', cause: 'The PATCH request.' },
   'webhook.test': {

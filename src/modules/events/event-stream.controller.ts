@@ -22,10 +22,14 @@ class StreamQueryDto extends createZodDto(
 const SSE_DESCRIPTION =
   'Server-Sent Events (`text/event-stream`): one `event:` per domain event, `id:` its sequence number, `data:` ' +
   '`{ id, type, channel_id, created_at, correlation_id, payload }` (`correlation_id`: the X-Request-Id of the request that caused the event, or null). Reconnect with `Last-Event-ID` (or `?after=`) to resume without a gap. ' +
-  'Only events of channels of your key\'s mode. When the key is revoked or expires, the stream ends with a `stream.ended` ' +
+  "Only events of channels of your key's mode. When the key is revoked or expires, the stream ends with a `stream.ended` " +
   'event (`data: { reason: "auth_invalid" | "auth_expired", message }`). At most SSE_MAX_STREAMS_PER_KEY streams per key at once.';
 
-const STREAM_RESPONSE = { status: 200, description: 'An endless event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } };
+const STREAM_RESPONSE = {
+  status: 200,
+  description: 'An endless event stream.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
+};
 
 @ApiTags('Events')
 @ApiBearerAuth()
@@ -62,7 +66,7 @@ export class ChannelEventStreamController {
 
   @Get()
   @ApiRoute({
-    summary: 'Stream one channel\'s events',
+    summary: "Stream one channel's events",
     description: SSE_DESCRIPTION,
     status: 200,
     errors: ['validation'],

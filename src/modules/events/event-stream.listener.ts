@@ -56,7 +56,9 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
       if (channel === this.channel) this.onMessage(message);
     });
     // On a reconnect ioredis subscribes again; what was published meanwhile is found by the catch-up.
-    subscriber.subscribe(this.channel).catch((error: unknown) => this.logger.warn({ err: error }, 'cannot subscribe to event notices; streams rely on the catch-up'));
+    subscriber
+      .subscribe(this.channel)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'cannot subscribe to event notices; streams rely on the catch-up'));
     this.subscriber = subscriber;
     this.catchUpTimer = setInterval(() => void this.catchUp(), CATCH_UP_MS);
     this.catchUpTimer.unref();
@@ -87,7 +89,12 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
   }
 
   private announceLocal(events: DomainEvent[]): void {
-    const notices = events.map((event) => ({ customerId: event.customerId, channelId: event.channelId, mode: event.mode ?? null, seq: event.seq }));
+    const notices = events.map((event) => ({
+      customerId: event.customerId,
+      channelId: event.channelId,
+      mode: event.mode ?? null,
+      seq: event.seq,
+    }));
     notices.forEach((notice) => this.announce(notice));
     const message = JSON.stringify({
       origin: this.origin,
@@ -98,7 +105,10 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
 
   private onMessage(message: string): void {
     try {
-      const parsed = JSON.parse(message) as { origin: string; notices: Array<{ c: string; ch: string | null; m: 'live' | 'test' | null; s: string }> };
+      const parsed = JSON.parse(message) as {
+        origin: string;
+        notices: Array<{ c: string; ch: string | null; m: 'live' | 'test' | null; s: string }>;
+      };
       if (parsed.origin === this.origin) return;
       for (const n of parsed.notices) this.announce({ customerId: n.c, channelId: n.ch, mode: n.m, seq: BigInt(n.s) });
     } catch (error) {

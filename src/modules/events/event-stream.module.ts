@@ -8,5 +8,9 @@ import { EventStreamService } from './event-stream.service';
 import { EventStreamSlots } from './event-stream.slots';
 
 /** The SSE streams of the event log (kept apart from EventsModule, which channels themselves use). */
-@Module({ imports: [ChannelsModule, AccountsModule, MediaModule], controllers: [EventStreamController, ChannelEventStreamController], providers: [EventStreamListener, EventStreamSlots, EventStreamService] })
+@Module({
+  imports: [ChannelsModule, AccountsModule, MediaModule],
+  controllers: [EventStreamController, ChannelEventStreamController],
+  providers: [EventStreamListener, EventStreamSlots, EventStreamService],
+})
 export class EventStreamModule {}

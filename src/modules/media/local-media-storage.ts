@@ -85,7 +85,11 @@ export async function stageFile(dir: string, input: Readable | Buffer, maxBytes:
   const file = path.join(dir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
   const meter = new HashingMeter(maxBytes);
   try {
-    await pipeline(Buffer.isBuffer(input) ? Readable.from([input]) : input, meter, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    await pipeline(
+      Buffer.isBuffer(input) ? Readable.from([input]) : input,
+      meter,
+      fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }),
+    );
   } catch (error) {
     await fs.promises.rm(file, { force: true });
     throw error;

@@ -5,7 +5,8 @@ import { EgressGuard, EgressRefusedError } from '../../platform/egress/egress-gu
 
 const MAX_REDIRECTS = 5;
 
-export type FetchFailure = 'egress_refused' | 'source_status' | 'source_unreachable' | 'source_timeout' | 'too_many_redirects' | 'too_large';
+export type FetchFailure =
+  'egress_refused' | 'source_status' | 'source_unreachable' | 'source_timeout' | 'too_many_redirects' | 'too_large';
 
 export class MediaFetchError extends Error {
   override readonly name = 'MediaFetchError';

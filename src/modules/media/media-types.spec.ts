@@ -1,6 +1,7 @@
 import { checkMediaType, mediaKindsOf, MEDIA_TYPES, normalizeMimeType, sniffFamily } from './media-types';
 
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 const SAMPLES = {
   jpeg: bytes([0xff, 0xd8, 0xff, 0xe0, 0, 0x10], 'JFIF'),
@@ -96,9 +97,12 @@ describe('media types', () => {
     expect(checkMediaType('text/plain', bytes('abc', [0], 'def'))).toMatchObject({ ok: false, reason: 'type_mismatch' });
   });
 
-  it.each(['image/svg+xml', 'image/bmp', 'video/quicktime', 'audio/wav', 'font/woff2', 'not a type', ''])('refuses the type %p', (declared) => {
-    expect(checkMediaType(declared, SAMPLES.text)).toMatchObject({ ok: false, reason: 'unsupported_type' });
-  });
+  it.each(['image/svg+xml', 'image/bmp', 'video/quicktime', 'audio/wav', 'font/woff2', 'not a type', ''])(
+    'refuses the type %p',
+    (declared) => {
+      expect(checkMediaType(declared, SAMPLES.text)).toMatchObject({ ok: false, reason: 'unsupported_type' });
+    },
+  );
 
   it('normalises declared types', () => {
     expect(normalizeMimeType(' Image/PNG ; charset=binary')).toBe('image/png');

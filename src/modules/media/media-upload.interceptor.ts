@@ -25,10 +25,7 @@ interface MulterFile {
 export class MediaUploadInterceptor implements NestInterceptor {
   private readonly upload: ReturnType<ReturnType<typeof multer>['single']>;
 
-  constructor(
-    storage: MediaStorage,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(storage: MediaStorage, @Inject(APP_CONFIG) config: AppConfig) {
     const maxBytes = config.media.maxBytes;
     const engine: multer.StorageEngine = {
       _handleFile: (_request, file, callback) => {
@@ -73,10 +70,14 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof MediaTooLargeError || (error as { code?: string }).code === 'LIMIT_FILE_SIZE') {
     const maxBytes = error instanceof MediaTooLargeError ? error.maxBytes : undefined;
-    return new AppError('invalid_request', 'The media is larger than this gateway accepts.', { details: { reason: 'too_large', max_bytes: maxBytes } });
+    return new AppError('invalid_request', 'The media is larger than this gateway accepts.', {
+      details: { reason: 'too_large', max_bytes: maxBytes },
+    });
   }
   if (error instanceof multer.MulterError) {
-    return new AppError('invalid_request', `Invalid multipart body: ${error.message}.`, { details: { reason: error.code, field: error.field } });
+    return new AppError('invalid_request', `Invalid multipart body: ${error.message}.`, {
+      details: { reason: error.code, field: error.field },
+    });
   }
   return new AppError('bad_request', 'The multipart body could not be read.', { details: { reason: (error as Error).message } });
 }

@@ -14,7 +14,10 @@ export const mediaSchema = z
     source: z.enum(['url', 'upload', 'inbound']),
     in_use: z.boolean().describe('A message used it; retention keeps it.'),
     created_at: z.iso.datetime({ offset: true }),
-    expires_at: z.iso.datetime({ offset: true }).nullable().describe('When retention deletes it unless a message uses it first; null when kept.'),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .describe('When retention deletes it unless a message uses it first; null when kept.'),
     url: z.string().describe('A public signed link to the bytes, valid until url_expires_at; no API key needed.'),
     url_expires_at: z.iso.datetime({ offset: true }),
   })
@@ -29,7 +32,10 @@ const filenameSchema = z
   .refine((name) => !/[\u0000-\u001f\u007f/\\]/.test(name), 'must not contain control characters or slashes');
 
 export const createMediaSchema = z.object({
-  source_url: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).max(2048).describe('Fetched once, through the egress guard.'),
+  source_url: z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .max(2048)
+    .describe('Fetched once, through the egress guard.'),
   mime_type: z.string().min(3).max(255).describe('The declared type; checked against the bytes.'),
   filename: filenameSchema.optional(),
 });

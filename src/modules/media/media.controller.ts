@@ -31,13 +31,25 @@ export class MediaController {
   }
 
   @Get()
-  @ApiRoute({ summary: "The channel's media, newest first", status: 200, response: MediaPageDto, errors: ['validation'], needs: 'readable' })
+  @ApiRoute({
+    summary: "The channel's media, newest first",
+    status: 200,
+    response: MediaPageDto,
+    errors: ['validation'],
+    needs: 'readable',
+  })
   list(@Channel() channel: ChannelRef, @Query() query: MediaQueryDto) {
     return this.media.list(channel, query);
   }
 
   @Get(':mediaId')
-  @ApiRoute({ summary: 'One media: metadata and a fresh signed link', status: 200, response: MediaDto, errors: ['not_found'], needs: 'readable' })
+  @ApiRoute({
+    summary: 'One media: metadata and a fresh signed link',
+    status: 200,
+    response: MediaDto,
+    errors: ['not_found'],
+    needs: 'readable',
+  })
   get(@Channel() channel: ChannelRef, @Param('mediaId') mediaId: string) {
     return this.media.get(channel, mediaId);
   }

@@ -12,7 +12,12 @@ export class MediaMetrics {
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
-    this.stored = new Counter({ name: 'media_stored_total', help: 'Media records created, by source (url, upload, inbound)', labelNames: ['source'], registers });
+    this.stored = new Counter({
+      name: 'media_stored_total',
+      help: 'Media records created, by source (url, upload, inbound)',
+      labelNames: ['source'],
+      registers,
+    });
     this.storedBytes = new Counter({
       name: 'media_stored_bytes_total',
       help: 'Bytes of the media records created (before deduplication), by source',
@@ -25,6 +30,11 @@ export class MediaMetrics {
       labelNames: ['reason'],
       registers,
     });
-    this.deleted = new Counter({ name: 'media_deleted_total', help: 'Media records deleted, by cause (api, retention)', labelNames: ['cause'], registers });
+    this.deleted = new Counter({
+      name: 'media_deleted_total',
+      help: 'Media records deleted, by cause (api, retention)',
+      labelNames: ['cause'],
+      registers,
+    });
   }
 }

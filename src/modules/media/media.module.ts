@@ -41,7 +41,11 @@ function createMediaStorage(config: AppConfig): MediaStorage {
     MediaUploadInterceptor,
     MediaRetentionProcessor,
     { provide: MediaStorage, inject: [APP_CONFIG], useFactory: createMediaStorage },
-    { provide: MediaUrlSigner, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new MediaUrlSigner(config.secrets.mediaSigningSecret) },
+    {
+      provide: MediaUrlSigner,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new MediaUrlSigner(config.secrets.mediaSigningSecret),
+    },
   ],
   exports: [MediaService, MediaLinks],
 })

@@ -129,13 +129,29 @@ export class MediaService {
   // ---- For other modules -------------------------------------------------------------------------
 
   /** Stores media received in a message (no API key involved); equal bytes are stored once. */
-  async storeInbound(channelId: string, customerId: string, bytes: Buffer | Readable, mimeType: string, filename?: string): Promise<StoredMedia> {
+  async storeInbound(
+    channelId: string,
+    customerId: string,
+    bytes: Buffer | Readable,
+    mimeType: string,
+    filename?: string,
+  ): Promise<StoredMedia> {
     const staged = await this.stageOrRefuse(bytes);
     try {
       // WhatsApp said what it is; the type is kept as given, even when not one a customer could upload.
       const declared = normalizeMimeType(mimeType) ?? mimeTypeOfFamily(sniffFamily(staged.head)) ?? 'application/octet-stream';
       const row = await this.media.create(
-        { id: newId('med'), customerId, channelId, sha256: staged.sha256, size: staged.size, mimeType: declared, filename: filename ?? null, source: 'inbound', sourceUrl: null },
+        {
+          id: newId('med'),
+          customerId,
+          channelId,
+          sha256: staged.sha256,
+          size: staged.size,
+          mimeType: declared,
+          filename: filename ?? null,
+          source: 'inbound',
+          sourceUrl: null,
+        },
         () => staged.commit(),
       );
       this.counted(row);
@@ -259,7 +275,11 @@ export class MediaService {
    * Fetches a source_url within `maxBytes`; every failure is the AppError POST /media answers with
    * (invalid_request with `details.reason`), whoever asked.
    */
-  private async fetch<T>(url: string, maxBytes: number, consume: (body: Readable, source: { contentType?: string }) => Promise<T>): Promise<T> {
+  private async fetch<T>(
+    url: string,
+    maxBytes: number,
+    consume: (body: Readable, source: { contentType?: string }) => Promise<T>,
+  ): Promise<T> {
     const { fetchTimeoutMs } = this.config.media;
     try {
       return await fetchMedia(this.guard, url, { timeoutMs: fetchTimeoutMs, maxBytes }, consume);
@@ -358,7 +378,9 @@ export function toStoredMedia(row: MediaRow): StoredMedia {
 }
 
 function tooLarge(maxBytes: number, extra: Record<string, unknown> = {}): AppError {
-  return new AppError('invalid_request', `The media is larger than ${maxBytes} bytes.`, { details: { reason: 'too_large', max_bytes: maxBytes, ...extra } });
+  return new AppError('invalid_request', `The media is larger than ${maxBytes} bytes.`, {
+    details: { reason: 'too_large', max_bytes: maxBytes, ...extra },
+  });
 }
 
 function unsupportedType(mimeType: string): AppError {
@@ -370,7 +392,10 @@ function unsupportedType(mimeType: string): AppError {
 /** A client's file name as a plain name: no directories, no control characters, at most 255 characters. */
 function cleanFilename(name: string | undefined): string | null {
   const base = (name ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return clean.length > 0 ? clean : null;
 }
 

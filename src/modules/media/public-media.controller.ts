@@ -25,8 +25,16 @@ export class PublicMediaController {
   @Public()
   @ApiOperation({ summary: 'The bytes behind a signed media link (no API key; Range requests supported)' })
   @ApiParam({ name: 'token', description: 'The signed token of a media `url`.' })
-  @ApiResponse({ status: 200, description: 'The whole media, with its own Content-Type.', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiResponse({ status: 206, description: 'The byte range asked for, with Content-Range.', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'The whole media, with its own Content-Type.',
+    content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({
+    status: 206,
+    description: 'The byte range asked for, with Content-Range.',
+    content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
   @ApiResponse({ status: 416, type: ErrorEnvelope, description: 'Error codes: `invalid_request` (the range is past the end)' })
   @ApiErrorResponses('media_gone')

@@ -57,7 +57,14 @@ describe(S3MediaStorage.name, () => {
 
   it('reports a refused request (wrong credentials) as an S3RequestError', async () => {
     const wrong = new S3MediaStorage(
-      { ...credentials, secretAccessKey: 'not-the-secret', endpoint: storage.urlOf('0'.repeat(64)).origin, bucket: 'media-bucket', forcePathStyle: true, prefix: '' },
+      {
+        ...credentials,
+        secretAccessKey: 'not-the-secret',
+        endpoint: storage.urlOf('0'.repeat(64)).origin,
+        bucket: 'media-bucket',
+        forcePathStyle: true,
+        prefix: '',
+      },
       staging,
     );
     const staged = await wrong.stage(Buffer.from('hello'), { maxBytes: 1024 });

@@ -136,7 +136,11 @@ export class S3MediaStorage extends MediaStorage {
       const request = (url.protocol === 'https:' ? https : http).request(url, { method, headers });
       request.once('response', resolve);
       request.once('error', reject);
-      if (options.body) options.body().once('error', (error) => request.destroy(error)).pipe(request);
+      if (options.body)
+        options
+          .body()
+          .once('error', (error) => request.destroy(error))
+          .pipe(request);
       else request.end();
     });
   }

@@ -1,7 +1,11 @@
 import { EMPTY_SHA256, signS3Request } from './s3-signature';
 
 // The examples of AWS's documentation "Signature Calculations for the Authorization Header" (S3 API).
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1' };
+const credentials = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  region: 'us-east-1',
+};
 const now = new Date('2013-05-24T00:00:00Z');
 
 describe(signS3Request.name, () => {
@@ -26,7 +30,11 @@ describe(signS3Request.name, () => {
     const headers = signS3Request({
       method: 'PUT',
       url: new URL('https://examplebucket.s3.amazonaws.com/test$file.text'),
-      headers: { Host: 'examplebucket.s3.amazonaws.com', Date: 'Fri, 24 May 2013 00:00:00 GMT', 'x-amz-storage-class': 'REDUCED_REDUNDANCY' },
+      headers: {
+        Host: 'examplebucket.s3.amazonaws.com',
+        Date: 'Fri, 24 May 2013 00:00:00 GMT',
+        'x-amz-storage-class': 'REDUCED_REDUNDANCY',
+      },
       payloadSha256: '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
       credentials,
       now,

@@ -21,7 +21,10 @@ export function signS3Request(args: {
   credentials: S3Credentials;
   now?: Date;
 }): Record<string, string> {
-  const amzDate = (args.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = (args.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(args.headers)) headers[name.toLowerCase()] = value.trim().replace(/\s+/g, ' ');

@@ -56,7 +56,9 @@ export class InboundMessages implements OnModuleInit {
     const apply = (channelId: string, event: MessagingEvent | ContactsEvent) =>
       this.lanes
         .run(channelId, () => this.handle(channelId, event))
-        .catch((error: unknown) => this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'message event not applied'));
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'message event not applied'),
+        );
     this.sessions.onChannelEvent('messages', apply);
     this.sessions.onChannelEvent('contacts', apply);
   }
@@ -99,7 +101,13 @@ export class InboundMessages implements OnModuleInit {
     const wire = message.content as { mimeType?: string; fileName?: string };
     try {
       const bytes = await message.download!();
-      const stored = await this.media.storeInbound(channelId, customerId, bytes, wire.mimeType ?? 'application/octet-stream', wire.fileName);
+      const stored = await this.media.storeInbound(
+        channelId,
+        customerId,
+        bytes,
+        wire.mimeType ?? 'application/octet-stream',
+        wire.fileName,
+      );
       body.media_id = stored.id;
       body.sha256 = stored.sha256;
       body.file_size = stored.size;
@@ -138,7 +146,13 @@ export class InboundMessages implements OnModuleInit {
         sentAt: fromMe ? message.timestamp : null,
       });
       if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
-      await this.chats.touch(tx, { channelId, customerId: owner.customerId, key: keyOfStoredMessage(row), at: message.timestamp, incoming: !fromMe });
+      await this.chats.touch(tx, {
+        channelId,
+        customerId: owner.customerId,
+        key: keyOfStoredMessage(row),
+        at: message.timestamp,
+        incoming: !fromMe,
+      });
       if (!fromMe && message.senderJid) {
         // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
         await this.contacts.learnInTransaction(tx, channelId, owner.customerId, {

@@ -1,12 +1,24 @@
 import { AppError } from '../../platform/errors/app-error';
-import { contentOf, fromWire, mediaBodyOf, renderInteractive, renderTemplate, StoredMediaMessage, storedMessageOf, toWire } from './message-content';
+import {
+  contentOf,
+  fromWire,
+  mediaBodyOf,
+  renderInteractive,
+  renderTemplate,
+  StoredMediaMessage,
+  storedMessageOf,
+  toWire,
+} from './message-content';
 
 const to = '+15551234567';
 
 describe('contentOf', () => {
-  it('stores a send\'s body under its type', () => {
+  it("stores a send's body under its type", () => {
     expect(contentOf({ type: 'text', to, text: 'hi' })).toEqual({ type: 'text', content: { text: 'hi' } });
-    expect(contentOf({ type: 'image', to, image: { media_id: 'med_1', mime_type: 'image/png' } })).toEqual({ type: 'image', content: { image: { media_id: 'med_1', mime_type: 'image/png' } } });
+    expect(contentOf({ type: 'image', to, image: { media_id: 'med_1', mime_type: 'image/png' } })).toEqual({
+      type: 'image',
+      content: { image: { media_id: 'med_1', mime_type: 'image/png' } },
+    });
   });
 
   it('builds the vCard of a contact sent by its fields', () => {
@@ -17,13 +29,24 @@ describe('contentOf', () => {
 
 describe('toWire', () => {
   it('renders templates and interactive messages as text', () => {
-    const template = { name: 't', body: 'Your code is 123', header: 'Code', footer: 'Thanks', buttons: [{ type: 'quick_reply' as const, text: 'OK' }] };
+    const template = {
+      name: 't',
+      body: 'Your code is 123',
+      header: 'Code',
+      footer: 'Thanks',
+      buttons: [{ type: 'quick_reply' as const, text: 'OK' }],
+    };
     expect(renderTemplate(template)).toBe('*Code*\n\nYour code is 123\n\n_Thanks_\n\n▸ OK');
     expect(toWire({ type: 'template', content: { template } })).toEqual({ type: 'text', text: renderTemplate(template) });
     const interactive = {
       type: 'button' as const,
       body: { text: 'Coming?' },
-      action: { buttons: [{ type: 'reply' as const, reply: { id: 'y', title: 'Yes' } }, { type: 'reply' as const, reply: { id: 'n', title: 'No' } }] },
+      action: {
+        buttons: [
+          { type: 'reply' as const, reply: { id: 'y', title: 'Yes' } },
+          { type: 'reply' as const, reply: { id: 'n', title: 'No' } },
+        ],
+      },
     };
     expect(renderInteractive(interactive)).toBe('Coming?\n\n1. Yes\n2. No');
   });
@@ -50,7 +73,7 @@ describe('fromWire', () => {
     });
   });
 
-  it('reads back what it stored from a row\'s columns', () => {
+  it("reads back what it stored from a row's columns", () => {
     const stored = fromWire({ type: 'location', latitude: 1, longitude: 2, name: 'Here' });
     expect(storedMessageOf({ type: stored.type, content: JSON.parse(JSON.stringify(stored.content)) })).toEqual(stored);
   });

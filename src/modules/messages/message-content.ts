@@ -102,7 +102,10 @@ export function renderInteractive(i: z.infer<typeof interactiveBody>): string {
     case 'list': {
       let n = 0;
       const sections = i.action.sections.map((s) =>
-        [...(s.title ? [`*${s.title}*`] : []), ...s.rows.map((r) => `${++n}. ${r.title}${r.description ? ` — ${r.description}` : ''}`)].join('\n'),
+        [
+          ...(s.title ? [`*${s.title}*`] : []),
+          ...s.rows.map((r) => `${++n}. ${r.title}${r.description ? ` — ${r.description}` : ''}`),
+        ].join('\n'),
       );
       parts.push(`${i.action.button}:\n${sections.join('\n\n')}`);
       break;
@@ -149,7 +152,14 @@ export function fromWire(wire: WireContent): StoredMessage {
     case 'location':
       return {
         type: 'location',
-        content: { location: { latitude: wire.latitude, longitude: wire.longitude, ...(wire.name ? { name: wire.name } : {}), ...(wire.address ? { address: wire.address } : {}) } },
+        content: {
+          location: {
+            latitude: wire.latitude,
+            longitude: wire.longitude,
+            ...(wire.name ? { name: wire.name } : {}),
+            ...(wire.address ? { address: wire.address } : {}),
+          },
+        },
       };
     case 'contact':
       return { type: 'contact', content: { contact: readVcard(wire.displayName, wire.vcard) } };

@@ -17,7 +17,6 @@ const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const ENQUEUE_TIMEOUT_MS = 500;
 
-
 /**
  * The send path after the API accepted a message. The database row is the source of truth: a job only says
  * "look at message X". A message is claimed atomically before it is sent, so two workers never send it at
@@ -40,7 +39,11 @@ export class MessageDispatcher {
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
   async enqueue(messageId: string): Promise<boolean> {
     try {
-      await withTimeout(this.queue.add(JOBS.send.name, { messageId }, { ...JOBS.send.options, jobId: JOBS.send.jobId(messageId) }), ENQUEUE_TIMEOUT_MS, 'enqueue');
+      await withTimeout(
+        this.queue.add(JOBS.send.name, { messageId }, { ...JOBS.send.options, jobId: JOBS.send.jobId(messageId) }),
+        ENQUEUE_TIMEOUT_MS,
+        'enqueue',
+      );
       return true;
     } catch (error) {
       this.logger.warn({ err: error, message_id: messageId }, 'message not queued now; the sweeper will');
@@ -76,7 +79,10 @@ export class MessageDispatcher {
       }
       // Back to the queue after a jittered backoff: the sweeper takes it again once it is due.
       const retryAt = new Date(Date.now() + JOBS.send.retryDelayMs(row.attempts));
-      this.logger.warn({ err: error, message_id: row.id, attempt: row.attempts, retry_at: retryAt }, 'send failed; the message goes back to the queue');
+      this.logger.warn(
+        { err: error, message_id: row.id, attempt: row.attempts, retry_at: retryAt },
+        'send failed; the message goes back to the queue',
+      );
       await this.messages.release(row.id, retryAt);
     }
   }

@@ -26,7 +26,8 @@ export class MessagesSandboxFacade {
    */
   async contentForContact(channel: { id: string; customerId: string }, contactJid: string, input: SendMessageInput): Promise<WireContent> {
     const message = contentOf(input);
-    const reactionTarget = message.type === 'reaction' ? await this.reactions.resolve(channel.id, contactJid, message.content.reaction.message_id!) : null;
+    const reactionTarget =
+      message.type === 'reaction' ? await this.reactions.resolve(channel.id, contactJid, message.content.reaction.message_id!) : null;
     return this.content.wireContentOf(message, { customerId: channel.customerId, reactionTarget });
   }
 

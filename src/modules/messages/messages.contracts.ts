@@ -33,8 +33,15 @@ const mediaBody = (kind: string, extra: z.ZodRawShape = {}) =>
   z
     .object({
       media_id: z.string().min(1).max(200).optional().describe('A media id from POST /v1/channels/{id}/media.'),
-      source_url: z.url({ protocol: /^https?$/ }).max(2048).optional().describe('Fetched once (public addresses only unless the operator allows others).'),
-      mime_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+(;.*)?$/, 'must be a MIME type such as image/jpeg').optional(),
+      source_url: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .optional()
+        .describe('Fetched once (public addresses only unless the operator allows others).'),
+      mime_type: z
+        .string()
+        .regex(/^[\w.+-]+\/[\w.+-]+(;.*)?$/, 'must be a MIME type such as image/jpeg')
+        .optional(),
       ...extra,
     })
     .refine((m) => Boolean(m.media_id) !== Boolean(m.source_url), { message: 'give exactly one of media_id and source_url' })
@@ -44,8 +51,12 @@ const caption = z.string().max(1024).optional();
 
 export const imageBody = mediaBody('image', { caption }).meta({ id: 'ImageContent' });
 export const videoBody = mediaBody('video', { caption }).meta({ id: 'VideoContent' });
-export const audioBody = mediaBody('audio', { voice: z.boolean().optional().describe('Send as a voice note (push-to-talk).') }).meta({ id: 'AudioContent' });
-export const documentBody = mediaBody('document', { caption, filename: z.string().min(1).max(255).optional() }).meta({ id: 'DocumentContent' });
+export const audioBody = mediaBody('audio', { voice: z.boolean().optional().describe('Send as a voice note (push-to-talk).') }).meta({
+  id: 'AudioContent',
+});
+export const documentBody = mediaBody('document', { caption, filename: z.string().min(1).max(255).optional() }).meta({
+  id: 'DocumentContent',
+});
 export const stickerBody = mediaBody('sticker').meta({ id: 'StickerContent' });
 
 export const locationBody = z
@@ -98,7 +109,11 @@ export const templateBody = z
 
 const textPart = z.object({ text: z.string().min(1).max(1024) });
 const headerPart = z.object({ type: z.literal('text'), text: z.string().min(1).max(60) });
-const interactiveCommon = { header: headerPart.optional(), body: textPart, footer: z.object({ text: z.string().min(1).max(60) }).optional() };
+const interactiveCommon = {
+  header: headerPart.optional(),
+  body: textPart,
+  footer: z.object({ text: z.string().min(1).max(60) }).optional(),
+};
 
 export const interactiveBody = z
   .discriminatedUnion('type', [
@@ -107,7 +122,9 @@ export const interactiveBody = z
       ...interactiveCommon,
       action: z.object({
         buttons: z
-          .array(z.object({ type: z.literal('reply'), reply: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(20) }) }))
+          .array(
+            z.object({ type: z.literal('reply'), reply: z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(20) }) }),
+          )
           .min(1)
           .max(3),
       }),
@@ -122,7 +139,13 @@ export const interactiveBody = z
             z.object({
               title: z.string().max(24).optional(),
               rows: z
-                .array(z.object({ id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional() }))
+                .array(
+                  z.object({
+                    id: z.string().min(1).max(200),
+                    title: z.string().min(1).max(24),
+                    description: z.string().max(72).optional(),
+                  }),
+                )
                 .min(1)
                 .max(10),
             }),
@@ -147,7 +170,12 @@ export const interactiveBody = z
 
 const base = {
   to: recipient,
-  client_ref: z.string().min(1).max(128).optional().describe('Your idempotency key: a repeat within the window returns the original message.'),
+  client_ref: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('Your idempotency key: a repeat within the window returns the original message.'),
 };
 
 export const CONTENT_SCHEMAS = {
@@ -165,7 +193,8 @@ export const CONTENT_SCHEMAS = {
 } as const;
 
 function variant<T extends MessageType>(type: T) {
-  return z.object({ type: z.literal(type), ...base, [type]: CONTENT_SCHEMAS[type] } as { type: z.ZodLiteral<T> } & typeof base & Record<T, (typeof CONTENT_SCHEMAS)[T]>);
+  return z.object({ type: z.literal(type), ...base, [type]: CONTENT_SCHEMAS[type] } as { type: z.ZodLiteral<T> } & typeof base &
+    Record<T, (typeof CONTENT_SCHEMAS)[T]>);
 }
 
 export const sendMessageSchema = z.discriminatedUnion('type', [
@@ -191,7 +220,9 @@ export type SendMessageDto = SendMessageInput;
 export const sendResultSchema = z.object({
   message_id: z.string(),
   client_ref: z.string().nullable(),
-  status: z.enum(MESSAGE_STATUSES).describe('`sent` when it went out while the request waited, else `queued` (or its current status for a repeated client_ref).'),
+  status: z
+    .enum(MESSAGE_STATUSES)
+    .describe('`sent` when it went out while the request waited, else `queued` (or its current status for a repeated client_ref).'),
 });
 export class SendResultDto extends createZodDto(sendResultSchema) {}
 
@@ -207,7 +238,9 @@ const mediaContent = <E extends z.ZodRawShape = Record<never, never>>(kind: stri
         .string()
         .nullable()
         .optional()
-        .describe('The stored media (GET /v1/channels/{channelId}/media/{mediaId}). Received: null when the download failed (see media_error). Absent on sends by source_url.'),
+        .describe(
+          'The stored media (GET /v1/channels/{channelId}/media/{mediaId}). Received: null when the download failed (see media_error). Absent on sends by source_url.',
+        ),
       source_url: z.string().optional().describe('Sends by URL: where the bytes were fetched from.'),
       mime_type: z.string().optional(),
       caption: z.string().optional(),
@@ -222,7 +255,9 @@ const mediaContent = <E extends z.ZodRawShape = Record<never, never>>(kind: stri
 
 export const imageContent = mediaContent('image').meta({ id: 'ImageMessageContent' });
 export const videoContent = mediaContent('video').meta({ id: 'VideoMessageContent' });
-export const audioContent = mediaContent('audio', { voice: z.boolean().optional().describe('A voice note (push-to-talk).') }).meta({ id: 'AudioMessageContent' });
+export const audioContent = mediaContent('audio', { voice: z.boolean().optional().describe('A voice note (push-to-talk).') }).meta({
+  id: 'AudioMessageContent',
+});
 export const documentContent = mediaContent('document').meta({ id: 'DocumentMessageContent' });
 export const stickerContent = mediaContent('sticker').meta({ id: 'StickerMessageContent' });
 

@@ -9,7 +9,7 @@ import { ListMessagesQueryDto, MESSAGE_TYPES, MessageDto, MessagePageDto, SendMe
 import { MessagesService } from './messages.service';
 
 const SEND_DESCRIPTION = [
-  'Accepted sends are persisted before the answer and sent by the worker holding the channel\'s WhatsApp connection; they survive a restart of the gateway or of Redis.',
+  "Accepted sends are persisted before the answer and sent by the worker holding the channel's WhatsApp connection; they survive a restart of the gateway or of Redis.",
   '`status` is `sent` when the message went out within a short wait (MESSAGE_SEND_WAIT_MS, 1.5 s by default), `queued` otherwise; follow it with message.sent / message.delivered / message.failed events or GET the message.',
   'A channel that is connected, connecting, reconnecting or disconnected (with automatic reconnect) accepts sends: they wait, persisted, until it is connected. A channel that is not meant to be connected (pending, qr, stopped_by_user, logged_out, disabled_by_admin, error, failed, deleted) answers 409 `channel_unavailable`.',
   '`client_ref`: a repeat within CLIENT_REF_WINDOW_HOURS (24 h by default) on the same channel returns the original message_id and its current status and sends nothing, also for concurrent repeats.',
@@ -47,12 +47,23 @@ export class MessagesController {
   })
   @ApiParam({ name: 'type', enum: MESSAGE_TYPES })
   @ApiBody({ schema: { type: 'object', description: 'The body of POST /v1/channels/{channelId}/messages for this type, without `type`.' } })
-  sendTyped(@Channel() channel: ChannelRef, @Param('type') type: string, @Body() body: Record<string, unknown>, @RequestId() requestId: string) {
+  sendTyped(
+    @Channel() channel: ChannelRef,
+    @Param('type') type: string,
+    @Body() body: Record<string, unknown>,
+    @RequestId() requestId: string,
+  ) {
     return this.messages.sendTyped(channel, type, body, requestId);
   }
 
   @Get()
-  @ApiRoute({ summary: 'Message history of a channel, newest first', status: 200, response: MessagePageDto, errors: ['validation'], needs: 'readable' })
+  @ApiRoute({
+    summary: 'Message history of a channel, newest first',
+    status: 200,
+    response: MessagePageDto,
+    errors: ['validation'],
+    needs: 'readable',
+  })
   list(@CurrentKey() key: ApiKeyPrincipal, @Channel() channel: ChannelRef, @Query() query: ListMessagesQueryDto) {
     return this.messages.list(key, channel, query);
   }
@@ -87,7 +98,7 @@ export class MessageHistoryController {
 
   @Get()
   @ApiRoute({
-    summary: 'Message history of every channel of this key\'s mode (a channel-scoped key: its channel), newest first',
+    summary: "Message history of every channel of this key's mode (a channel-scoped key: its channel), newest first",
     status: 200,
     response: MessagePageDto,
     errors: ['auth', 'validation'],

@@ -42,7 +42,10 @@ export class MessagesRepository {
 
   /** Frees an expired client_ref for reuse; false if the row is still inside the window. */
   async retireClientRef(id: string, createdBefore: Date): Promise<boolean> {
-    const { count } = await this.prisma.message.updateMany({ where: { id, createdAt: { lt: createdBefore } }, data: { clientRefKey: null } });
+    const { count } = await this.prisma.message.updateMany({
+      where: { id, createdAt: { lt: createdBefore } },
+      data: { clientRefKey: null },
+    });
     return count === 1;
   }
 
@@ -82,7 +85,10 @@ export class MessagesRepository {
       where: {
         direction: 'outbound',
         ...(channelIds ? { channelId: { in: channelIds } } : {}),
-        OR: [{ status: 'queued', claimedUntil: null }, { status: { in: ['queued', 'sending'] }, claimedUntil: { lt: now } }],
+        OR: [
+          { status: 'queued', claimedUntil: null },
+          { status: { in: ['queued', 'sending'] }, claimedUntil: { lt: now } },
+        ],
       },
       orderBy: { id: 'asc' },
       take,
@@ -100,7 +106,9 @@ export class MessagesRepository {
         ...(filter.direction ? { direction: filter.direction } : {}),
         ...(filter.type ? { type: filter.type } : {}),
         ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
+        ...(filter.since || filter.until
+          ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } }
+          : {}),
         ...(before ? { id: { lt: before } } : {}),
       },
       orderBy: { id: 'desc' },
@@ -113,7 +121,11 @@ export class MessagesRepository {
   }
 
   async outboundChats(channelId: string): Promise<string[]> {
-    const rows = await this.prisma.message.findMany({ where: { channelId, direction: 'outbound' }, distinct: ['chatJid'], select: { chatJid: true } });
+    const rows = await this.prisma.message.findMany({
+      where: { channelId, direction: 'outbound' },
+      distinct: ['chatJid'],
+      select: { chatJid: true },
+    });
     return rows.map((r) => r.chatJid);
   }
 }

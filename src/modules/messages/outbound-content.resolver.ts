@@ -23,7 +23,12 @@ export class OutboundContentResolver {
     if (body.media_id) {
       // media_gone (deleted since the send was accepted) fails the message.
       const { media, bytes } = await this.media.readBytes(body.media_id);
-      return { ...common, data: bytes, mimeType: body.mime_type ?? media.whatsappMimeType, fileName: body.filename ?? media.filename ?? undefined };
+      return {
+        ...common,
+        data: bytes,
+        mimeType: body.mime_type ?? media.whatsappMimeType,
+        fileName: body.filename ?? media.filename ?? undefined,
+      };
     }
     const fetched = await this.media.fetchForSend(customerId, body.source_url!);
     return { ...common, data: fetched.bytes, mimeType: body.mime_type ?? fetched.mimeType, fileName: body.filename };

@@ -15,7 +15,9 @@ export class ReactionTargets {
     const target = isIdOf('msg', messageId) ? await this.messages.find(messageId) : null;
     if (!target || target.channelId !== channelId || target.chatJid !== chatJid) {
       throw new AppError('invalid_request', 'Invalid reaction.message_id: no such message in this chat.', {
-        details: { issues: [{ path: ['reaction', 'message_id'], code: 'not_found', message: 'no message with this id in the chat given by `to`' }] },
+        details: {
+          issues: [{ path: ['reaction', 'message_id'], code: 'not_found', message: 'no message with this id in the chat given by `to`' }],
+        },
       });
     }
     return keyOfStoredMessage(target);

@@ -27,10 +27,14 @@ export class RateLimitGuard implements CanActivate {
     const response = context.switchToHttp().getResponse<Response>();
     this.limits.writeHeaders(response, state);
     if (!state.allowed) {
-      throw new AppError('rate_limited', `Rate limit exceeded: ${state.limit} requests burst, refilling ${principal.plan.rateLimitPerSecond}/s.`, {
-        headers: { 'Retry-After': String(state.retryAfterSeconds) },
-        details: { limit: state.limit, retry_after_seconds: state.retryAfterSeconds },
-      });
+      throw new AppError(
+        'rate_limited',
+        `Rate limit exceeded: ${state.limit} requests burst, refilling ${principal.plan.rateLimitPerSecond}/s.`,
+        {
+          headers: { 'Retry-After': String(state.retryAfterSeconds) },
+          details: { limit: state.limit, retry_after_seconds: state.retryAfterSeconds },
+        },
+      );
     }
     return true;
   }

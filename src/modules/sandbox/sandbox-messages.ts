@@ -16,7 +16,14 @@ export function toSimulatorContent(wire: WireContent): OutgoingContent {
     case 'unsupported':
       throw new Error('unsupported content');
     default:
-      return { type: wire.type, data: wire.data ?? Buffer.alloc(0), mimetype: wire.mimeType, caption: wire.caption, fileName: wire.fileName, ptt: wire.voice };
+      return {
+        type: wire.type,
+        data: wire.data ?? Buffer.alloc(0),
+        mimetype: wire.mimeType,
+        caption: wire.caption,
+        fileName: wire.fileName,
+        ptt: wire.voice,
+      };
   }
 }
 

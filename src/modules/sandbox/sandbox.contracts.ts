@@ -2,9 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { AcceptsUnstorableText } from '../../platform/http/validation.pipe';
 
-const phone = z
-  .string()
-  .regex(/^\+?[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551234567');
+const phone = z.string().regex(/^\+?[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551234567');
 
 export class SandboxScanDto extends createZodDto(
   z.object({ phone_number: phone.optional().describe('The simulated phone that scans; a new one when omitted.') }),
@@ -47,12 +45,14 @@ export class SandboxOutboxQueryDto extends createZodDto(sandboxOutboxQuerySchema
 
 const outboxItem = z.object({
   wa_message_id: z.string(),
-  message_id: z.string().nullable().describe('The message\'s id in this API, when it was sent through it.'),
+  message_id: z.string().nullable().describe("The message's id in this API, when it was sent through it."),
   from: z.string(),
   to: z.string(),
   timestamp: z.iso.datetime({ offset: true }),
   type: z.string(),
-  content: z.record(z.string(), z.unknown()).describe('Decrypted, in the shape of a send body (media: metadata with size and sha256 of the bytes).'),
+  content: z
+    .record(z.string(), z.unknown())
+    .describe('Decrypted, in the shape of a send body (media: metadata with size and sha256 of the bytes).'),
 });
 export class SandboxOutboxDto extends createZodDto(z.object({ data: z.array(outboxItem) })) {}
 

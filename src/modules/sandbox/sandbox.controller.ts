@@ -24,7 +24,7 @@ export class SandboxController {
 
   @Post('scan')
   @ApiRoute({
-    summary: 'A simulated phone scans the channel\'s current QR (test keys only)',
+    summary: "A simulated phone scans the channel's current QR (test keys only)",
     status: 200,
     response: SandboxPhoneDto,
     errors: ['validation', 'no_qr'],

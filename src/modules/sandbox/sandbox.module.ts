@@ -4,5 +4,10 @@ import { MessagesModule } from '../messages/messages.module';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
-@Module({ imports: [ChannelsModule, MessagesModule], controllers: [SandboxController], providers: [SandboxService], exports: [SandboxService] })
+@Module({
+  imports: [ChannelsModule, MessagesModule],
+  controllers: [SandboxController],
+  providers: [SandboxService],
+  exports: [SandboxService],
+})
 export class SandboxModule {}

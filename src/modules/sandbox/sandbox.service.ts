@@ -69,7 +69,14 @@ export class SandboxService {
       ? [to.replace(/\D/g, '')]
       : (await this.messages.recipients(channel.id)).flatMap((jid) => (isUserJid(jid) ? [numberOf(jid)!] : []));
     const received = contacts.flatMap((contact) => simulator.received(contact)).filter((m) => m.from === own && !m.group);
-    const known = new Map((await this.messages.findByWaIds(channel.id, received.map((m) => m.id))).map((row) => [row.waMessageId, row.id]));
+    const known = new Map(
+      (
+        await this.messages.findByWaIds(
+          channel.id,
+          received.map((m) => m.id),
+        )
+      ).map((row) => [row.waMessageId, row.id]),
+    );
     return {
       data: received.map((m) => ({
         wa_message_id: m.id,
@@ -100,7 +107,9 @@ export class SandboxService {
   async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string) {
     const qr = this.sessions.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
-      throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, { details: { current_state: channel.state } });
+      throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, {
+        details: { current_state: channel.state },
+      });
     }
     const simulator = await this.network.simulator();
     const phone = phoneNumber ?? `+1555${randomInt(1_000_000, 9_999_999)}`;

@@ -5,12 +5,7 @@ import { ApiRoute } from '../../platform/openapi/api-route';
 import { setAuditChannel } from '../audit/audit.recorder';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
-import {
-  CreateSupportTicketDto,
-  SupportTicketDto,
-  SupportTicketPageDto,
-  SupportTicketsQueryDto,
-} from './support.contracts';
+import { CreateSupportTicketDto, SupportTicketDto, SupportTicketPageDto, SupportTicketsQueryDto } from './support.contracts';
 import { SupportService } from './support.service';
 
 @ApiTags('Support')

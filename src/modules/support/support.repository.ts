@@ -16,7 +16,13 @@ export class SupportRepository {
     return this.prisma.supportTicket.findFirst({ where: { id, customerId } });
   }
 
-  list(args: { customerId: string; channelId?: string; excludeChannelIds: string[]; before?: string; take: number }): Promise<SupportTicketRow[]> {
+  list(args: {
+    customerId: string;
+    channelId?: string;
+    excludeChannelIds: string[];
+    before?: string;
+    take: number;
+  }): Promise<SupportTicketRow[]> {
     return this.prisma.supportTicket.findMany({
       where: {
         customerId: args.customerId,

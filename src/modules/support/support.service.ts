@@ -16,7 +16,8 @@ export class SupportService {
 
   async create(key: ApiKeyPrincipal, input: CreateSupportTicketInput) {
     // The channel is checked as a channel route checks it; a ticket may be about a channel deleted since.
-    const channelId = input.channel_id === undefined ? key.channelId : (await this.channels.require(key, input.channel_id, { allowDeleted: true })).id;
+    const channelId =
+      input.channel_id === undefined ? key.channelId : (await this.channels.require(key, input.channel_id, { allowDeleted: true })).id;
     const row = await this.tickets.create({
       id: newId('tkt'),
       customerId: key.customerId,

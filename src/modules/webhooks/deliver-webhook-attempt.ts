@@ -69,7 +69,13 @@ export class DeliverWebhookAttempt {
       deliveryId,
       number: attempt,
       lane: delivery.lane,
-      attempt: { statusCode: result.statusCode, latencyMs: result.latencyMs, outcome, error: result.error, responseSnippet: result.responseSnippet },
+      attempt: {
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        outcome,
+        error: result.error,
+        responseSnippet: result.responseSnippet,
+      },
       next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
     });
     this.metrics.attempts.inc({ outcome: result.refused ? 'refused' : outcome });
@@ -84,7 +90,9 @@ export class DeliverWebhookAttempt {
 
   private async send(delivery: ClaimedDelivery): Promise<SendResult> {
     const now = new Date();
-    const body = JSON.stringify(toWebhookEnvelope({ ...delivery, payload: this.mediaLinks.inPayload(delivery.eventType, delivery.payload, now) }, now));
+    const body = JSON.stringify(
+      toWebhookEnvelope({ ...delivery, payload: this.mediaLinks.inPayload(delivery.eventType, delivery.payload, now) }, now),
+    );
     const secrets = [this.secrets.open(delivery.endpointSecret).toString('utf8')];
     const previousExpiresAt = delivery.endpointPreviousSecretExpiresAt;
     if (delivery.endpointPreviousSecret && previousExpiresAt && new Date(previousExpiresAt) > new Date()) {
@@ -99,7 +107,11 @@ export class DeliverWebhookAttempt {
     };
     if (delivery.correlationId) headers[WEBHOOK_HEADERS.correlationId] = delivery.correlationId;
     const result = await postJson(this.guard, delivery.endpointUrl, body, headers, this.config.webhooks.attemptTimeoutMs);
-    if (result.refused) this.logger.warn({ delivery_id: delivery.id, endpoint_id: delivery.endpointId, error: result.error }, 'webhook refused by the egress guard');
+    if (result.refused)
+      this.logger.warn(
+        { delivery_id: delivery.id, endpoint_id: delivery.endpointId, error: result.error },
+        'webhook refused by the egress guard',
+      );
     return result;
   }
 }

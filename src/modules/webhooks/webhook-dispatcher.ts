@@ -15,7 +15,6 @@ const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
 const SWEEP_GRACE_MS = 2_000;
 
-
 /**
  * The outbox of webhook deliveries. Inside the producer's transaction it writes one delivery per enabled
  * endpoint that wants the event; after the commit it queues them. A sweeper, run by every process, queues
@@ -24,7 +23,9 @@ const SWEEP_GRACE_MS = 2_000;
  * processes at once is harmless.
  */
 @Injectable()
-export class WebhookDispatcher implements TransactionalEventSubscriber, CommittedEventSubscriber, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class WebhookDispatcher
+  implements TransactionalEventSubscriber, CommittedEventSubscriber, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
+{
   private readonly logger = new Logger(WebhookDispatcher.name);
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -94,7 +95,11 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
   }
 
   async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
-    await this.queue.add(JOBS.deliver.name, { deliveryId, attempt }, { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, attempt), delay: Math.max(0, delayMs) });
+    await this.queue.add(
+      JOBS.deliver.name,
+      { deliveryId, attempt },
+      { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, attempt), delay: Math.max(0, delayMs) },
+    );
   }
 
   /**
@@ -104,7 +109,11 @@ export class WebhookDispatcher implements TransactionalEventSubscriber, Committe
    */
   async wake(deliveryId: string, after: string): Promise<void> {
     // LIFO: runs next rather than behind the backlog, which would make every step of a lane wait for it.
-    await this.queue.add(JOBS.deliver.name, { deliveryId, attempt: 1 }, { ...JOBS.deliver.options, lifo: true, jobId: JOBS.deliver.wakeJobId(deliveryId, after) });
+    await this.queue.add(
+      JOBS.deliver.name,
+      { deliveryId, attempt: 1 },
+      { ...JOBS.deliver.options, lifo: true, jobId: JOBS.deliver.wakeJobId(deliveryId, after) },
+    );
   }
 
   /**

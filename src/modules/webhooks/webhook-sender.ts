@@ -42,7 +42,13 @@ export function postJson(
       guard.assertAllowedUrl(target);
     } catch (error) {
       const refused = error instanceof EgressRefusedError;
-      resolve({ statusCode: null, latencyMs: 0, refused, error: refused ? `refused by the egress guard: ${error.message}` : 'invalid URL', responseSnippet: null });
+      resolve({
+        statusCode: null,
+        latencyMs: 0,
+        refused,
+        error: refused ? `refused by the egress guard: ${error.message}` : 'invalid URL',
+        responseSnippet: null,
+      });
       return;
     }
     const send = target.protocol === 'https:' ? https.request : http.request;
@@ -59,7 +65,9 @@ export function postJson(
       finish({
         statusCode: null,
         refused,
-        error: refused ? `refused by the egress guard: ${error.message}` : `${(error as { code?: string }).code ?? 'error'}: ${error.message}`,
+        error: refused
+          ? `refused by the egress guard: ${error.message}`
+          : `${(error as { code?: string }).code ?? 'error'}: ${error.message}`,
         responseSnippet: null,
       });
     });

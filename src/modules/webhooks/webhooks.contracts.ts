@@ -193,7 +193,10 @@ export function toWebhookAttempt(row: WebhookAttemptRow): z.infer<typeof webhook
   };
 }
 
-export function toWebhookDeliveryDetail(row: WebhookDeliveryRow, attempts: WebhookAttemptRow[]): z.infer<typeof webhookDeliveryDetailSchema> {
+export function toWebhookDeliveryDetail(
+  row: WebhookDeliveryRow,
+  attempts: WebhookAttemptRow[],
+): z.infer<typeof webhookDeliveryDetailSchema> {
   return {
     ...toWebhookDelivery(row),
     payload: row.payload as Record<string, unknown>,

@@ -26,7 +26,14 @@ function validatorOf(name: string) {
 
 function envelopeOf(type: EmittedEventType, payload: unknown = EVENT_EXAMPLES[type]) {
   return toWebhookEnvelope(
-    { id: 'wevt_01JZ8Q7D4E5F6G7H8J9K0M1N2P', eventType: type, attempts: 1, channelId: null, customerId: 'cus_1', payload: payload as Record<string, unknown> },
+    {
+      id: 'wevt_01JZ8Q7D4E5F6G7H8J9K0M1N2P',
+      eventType: type,
+      attempts: 1,
+      channelId: null,
+      customerId: 'cus_1',
+      payload: payload as Record<string, unknown>,
+    },
     new Date(),
   );
 }
@@ -42,7 +49,17 @@ describe('The OpenAPI webhooks section', () => {
 
   it('lists the catalog types nothing emits yet without an operation, saying they are not emitted yet', () => {
     expect(NOT_YET_EMITTED_EVENT_TYPES.sort()).toEqual(
-      ['group.created', 'group.updated', 'group.participant_added', 'group.participant_removed', 'group.admin_promoted', 'group.admin_demoted', 'presence.updated', 'call.offered', 'call.terminated'].sort(),
+      [
+        'group.created',
+        'group.updated',
+        'group.participant_added',
+        'group.participant_removed',
+        'group.admin_promoted',
+        'group.admin_demoted',
+        'presence.updated',
+        'call.offered',
+        'call.terminated',
+      ].sort(),
     );
     for (const type of NOT_YET_EMITTED_EVENT_TYPES) {
       expect(webhooks[type].post).toBeUndefined();
@@ -62,12 +79,18 @@ describe('The OpenAPI webhooks section', () => {
       const headers = Object.fromEntries(webhooks[type].post!.parameters.filter((p) => p.in === 'header').map((p) => [p.name, p.required]));
       expect({ type, headers }).toEqual({
         type,
-        headers: { 'X-WhatIsUp-Signature': true, 'X-WhatIsUp-Event': true, 'X-WhatIsUp-Event-Id': true, 'X-WhatIsUp-Correlation-Id': false, 'User-Agent': true },
+        headers: {
+          'X-WhatIsUp-Signature': true,
+          'X-WhatIsUp-Event': true,
+          'X-WhatIsUp-Event-Id': true,
+          'X-WhatIsUp-Correlation-Id': false,
+          'User-Agent': true,
+        },
       });
     }
   });
 
-  it('describes each body as the envelope the sender sends, around that type\'s payload', () => {
+  it("describes each body as the envelope the sender sends, around that type's payload", () => {
     for (const type of DELIVERED_EVENT_TYPES) {
       const body = webhooks[type].post!.requestBody.content['application/json'];
       expect(body.schema).toEqual({ $ref: `#/components/schemas/${envelopeComponentName(type)}` });
@@ -101,8 +124,15 @@ describe('The OpenAPI webhooks section', () => {
 
   it('names the message id `message_id` and the chat `chat_id` in every message event', () => {
     for (const type of DELIVERED_EVENT_TYPES.concat('message.read').filter((t) => t.startsWith('message.'))) {
-      const payload = schemas[`${envelopeComponentName(type as EmittedEventType).replace(/Webhook$/, '')}Payload`] as { properties: Record<string, JsonSchema>; required: string[] };
-      expect({ type, id: payload.properties.message_id, required: payload.required.includes('message_id') && payload.required.includes('chat_id') }).toEqual({
+      const payload = schemas[`${envelopeComponentName(type as EmittedEventType).replace(/Webhook$/, '')}Payload`] as {
+        properties: Record<string, JsonSchema>;
+        required: string[];
+      };
+      expect({
+        type,
+        id: payload.properties.message_id,
+        required: payload.required.includes('message_id') && payload.required.includes('chat_id'),
+      }).toEqual({
         type,
         id: expect.objectContaining({ type: 'string' }),
         required: true,

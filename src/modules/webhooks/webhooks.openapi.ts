@@ -1,7 +1,13 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { exampleOf } from '../events/event-examples';
 import { eventComponentSchemas, JsonSchema, pascalName } from '../events/event-json-schemas';
-import { DELIVERED_EVENT_TYPES, EVENT_DESCRIPTIONS, EmittedEventType, NOT_YET_EMITTED_EVENT_TYPES, payloadSchemaOf } from '../events/event-payloads';
+import {
+  DELIVERED_EVENT_TYPES,
+  EVENT_DESCRIPTIONS,
+  EmittedEventType,
+  NOT_YET_EMITTED_EVENT_TYPES,
+  payloadSchemaOf,
+} from '../events/event-payloads';
 import { WEBHOOK_USER_AGENT } from './deliver-webhook-attempt';
 import { webhookEnvelopeSchema, WEBHOOK_HEADERS } from './webhook-envelope';
 import { WEBHOOK_API_VERSION } from './webhooks.contracts';
@@ -10,7 +16,13 @@ export function envelopeComponentName(type: EmittedEventType): string {
   return `${pascalName(type)}Webhook`;
 }
 
-const header = (name: string, required: boolean, description: string, schema: JsonSchema) => ({ name, in: 'header', required, description, schema });
+const header = (name: string, required: boolean, description: string, schema: JsonSchema) => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema,
+});
 
 function operation(type: EmittedEventType) {
   const { summary, cause } = EVENT_DESCRIPTIONS[type];
@@ -21,13 +33,23 @@ function operation(type: EmittedEventType) {
       description: `${summary}\n\nRetried until your endpoint answers 2xx (5 attempts by default); \`410 Gone\` disables the endpoint.`,
       security: [],
       parameters: [
-        header(WEBHOOK_HEADERS.signature, true, 'Stripe\'s scheme: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` keyed with the endpoint\'s secret (`whsec_…`); one `v1=` per live secret during a rotation. Verify against the raw body.', {
-          type: 'string',
-          pattern: '^t=\\d+(,v1=[0-9a-f]{64})+$',
-        }),
+        header(
+          WEBHOOK_HEADERS.signature,
+          true,
+          'Stripe\'s scheme: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` keyed with the endpoint\'s secret (`whsec_…`); one `v1=` per live secret during a rotation. Verify against the raw body.',
+          {
+            type: 'string',
+            pattern: '^t=\\d+(,v1=[0-9a-f]{64})+$',
+          },
+        ),
         header(WEBHOOK_HEADERS.event, true, 'The event type, as `event` in the body.', { type: 'string', const: type }),
         header(WEBHOOK_HEADERS.eventId, true, 'The delivery id, as `id` in the body: your idempotency key.', { type: 'string' }),
-        header(WEBHOOK_HEADERS.correlationId, false, `The request id (X-Request-Id) of the API call that caused the event, when there was one: ${cause}`, { type: 'string' }),
+        header(
+          WEBHOOK_HEADERS.correlationId,
+          false,
+          `The request id (X-Request-Id) of the API call that caused the event, when there was one: ${cause}`,
+          { type: 'string' },
+        ),
         header('User-Agent', true, 'The gateway and its version.', { type: 'string', example: WEBHOOK_USER_AGENT }),
       ],
       requestBody: {
@@ -61,7 +83,8 @@ function operation(type: EmittedEventType) {
 function notYetEmitted(type: string) {
   return {
     summary: type,
-    description: 'Not emitted yet: endpoints can subscribe to it, but it arrives with the groups, presence and calls modules; its payload is defined then.',
+    description:
+      'Not emitted yet: endpoints can subscribe to it, but it arrives with the groups, presence and calls modules; its payload is defined then.',
   };
 }
 

@@ -59,7 +59,13 @@ export class WebhooksRepository {
     return this.prisma.webhookEndpoint.findFirst({ where: { id, customerId } });
   }
 
-  listEndpoints(args: { customerId: string; mode: 'live' | 'test'; channelId?: string; before?: string; take: number }): Promise<WebhookEndpointRow[]> {
+  listEndpoints(args: {
+    customerId: string;
+    mode: 'live' | 'test';
+    channelId?: string;
+    before?: string;
+    take: number;
+  }): Promise<WebhookEndpointRow[]> {
     return this.prisma.webhookEndpoint.findMany({
       where: {
         customerId: args.customerId,
@@ -86,7 +92,12 @@ export class WebhooksRepository {
       this.prisma.webhookEndpoint.update({ where: { id }, data: { enabled: false, disabledReason: 'gone' } }),
       this.prisma.webhookDelivery.updateMany({
         where: { endpointId: id, status: 'pending' },
-        data: { status: 'failed', lastError: 'endpoint disabled: the receiver answered 410 Gone', leaseUntil: null, firstAttemptDone: true },
+        data: {
+          status: 'failed',
+          lastError: 'endpoint disabled: the receiver answered 410 Gone',
+          leaseUntil: null,
+          firstAttemptDone: true,
+        },
       }),
     ]);
   }
@@ -199,7 +210,13 @@ export class WebhooksRepository {
     deliveryId: string;
     number: number;
     lane: string;
-    attempt: { statusCode: number | null; latencyMs: number; outcome: 'succeeded' | 'failed' | 'error'; error: string | null; responseSnippet: string | null };
+    attempt: {
+      statusCode: number | null;
+      latencyMs: number;
+      outcome: 'succeeded' | 'failed' | 'error';
+      error: string | null;
+      responseSnippet: string | null;
+    };
     next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
   }): Promise<{ updated: boolean; nextInLane: string | null }> {
     const { attempt, next } = args;

@@ -51,7 +51,15 @@ describe('keyOfStoredMessage', () => {
   });
 
   it('names no participant for its own messages nor in one-to-one chats', () => {
-    expect(keyOfStoredMessage({ chatJid: group, waMessageId: 'W2', direction: 'outbound', senderJid: null })).toEqual({ chatJid: group, waMessageId: 'W2', fromMe: true });
-    expect(keyOfStoredMessage({ chatJid: author, waMessageId: 'W3', direction: 'inbound', senderJid: author })).toEqual({ chatJid: author, waMessageId: 'W3', fromMe: false });
+    expect(keyOfStoredMessage({ chatJid: group, waMessageId: 'W2', direction: 'outbound', senderJid: null })).toEqual({
+      chatJid: group,
+      waMessageId: 'W2',
+      fromMe: true,
+    });
+    expect(keyOfStoredMessage({ chatJid: author, waMessageId: 'W3', direction: 'inbound', senderJid: author })).toEqual({
+      chatJid: author,
+      waMessageId: 'W3',
+      fromMe: false,
+    });
   });
 });

@@ -29,9 +29,9 @@ export function readVcard(displayName: string, vcard: string): ContactCard {
     if (!/^(item\d+\.)?TEL/i.test(line)) continue;
     const waid = line.match(/waid=(\d+)/i)?.[1];
     const raw = waid ?? line.slice(line.lastIndexOf(':') + 1).replace(/\D/g, '');
-    if (raw) phones.push({ phone: `+${raw}`, ...(line.match(/type=([A-Z]+)/i) ? { type: line.match(/type=([A-Z]+)/i)![1].toUpperCase() } : {}) });
+    if (raw)
+      phones.push({ phone: `+${raw}`, ...(line.match(/type=([A-Z]+)/i) ? { type: line.match(/type=([A-Z]+)/i)![1].toUpperCase() } : {}) });
   }
   const organization = vcard.match(/^ORG:(.*)$/im)?.[1];
   return { name: displayName || (vcard.match(/^FN:(.*)$/im)?.[1] ?? ''), phones, ...(organization ? { organization } : {}), vcard };
 }
-

@@ -8,16 +8,14 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const hexOrBase64Key = z
-  .string()
-  .transform((value, ctx) => {
-    const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-    if (bytes.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
-      return z.NEVER;
-    }
-    return bytes;
-  });
+const hexOrBase64Key = z.string().transform((value, ctx) => {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 const secretString = z.string().min(24, 'must be at least 24 characters');
 
@@ -64,7 +62,12 @@ export const environmentSchema = z.object({
   EGRESS_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    ),
   WEBHOOK_ATTEMPT_TIMEOUT_MS: intInRange(100, 120_000, 'milliseconds').default(10_000),
   WEBHOOK_RETRY_SCHEDULE_MS: z
     .string()

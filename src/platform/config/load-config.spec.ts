@@ -27,8 +27,16 @@ describe(loadConfig.name, () => {
     ['NODE_ENV', 'staging', /^Invalid configuration: NODE_ENV /],
     ['MIGRATE_ON_START', 'maybe', /^Invalid configuration: MIGRATE_ON_START must be true or false/],
     ['SESSION_ENCRYPTION_KEY', 'too-short', /^Invalid configuration: SESSION_ENCRYPTION_KEY must be 32 bytes/],
-    ['MEDIA_URL_TTL_SECONDS', '0', /^Invalid configuration: MEDIA_URL_TTL_SECONDS must be an integer number of seconds between 1 and 604800 \(got "0"\)$/],
-    ['WEBHOOK_SWEEP_INTERVAL_MS', '1.5', /^Invalid configuration: WEBHOOK_SWEEP_INTERVAL_MS must be an integer number of milliseconds of at least 50 \(got "1.5"\)$/],
+    [
+      'MEDIA_URL_TTL_SECONDS',
+      '0',
+      /^Invalid configuration: MEDIA_URL_TTL_SECONDS must be an integer number of seconds between 1 and 604800 \(got "0"\)$/,
+    ],
+    [
+      'WEBHOOK_SWEEP_INTERVAL_MS',
+      '1.5',
+      /^Invalid configuration: WEBHOOK_SWEEP_INTERVAL_MS must be an integer number of milliseconds of at least 50 \(got "1.5"\)$/,
+    ],
     ['MAX_SESSIONS_PER_WORKER', 'many', /^Invalid configuration: MAX_SESSIONS_PER_WORKER must be an integer of at least 1 \(got "many"\)$/],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
@@ -36,7 +44,9 @@ describe(loadConfig.name, () => {
   });
 
   it('never echoes a secret value in the error', () => {
-    expect(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'short-secret' })).toThrow(/^Invalid configuration: ADMIN_TOKEN must be at least 24 characters$/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, ADMIN_TOKEN: 'short-secret' })).toThrow(
+      /^Invalid configuration: ADMIN_TOKEN must be at least 24 characters$/,
+    );
   });
 
   it('requires every secret in production', () => {
@@ -64,7 +74,10 @@ describe(loadDatabaseConfig.name, () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('reads where the database is, even in production, without reading or generating secrets', () => {
-    expect(loadDatabaseConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: '' })).toEqual({ databaseUrl: undefined, dataDir });
+    expect(loadDatabaseConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, DATABASE_URL: '' })).toEqual({
+      databaseUrl: undefined,
+      dataDir,
+    });
     expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl).toBe('postgres://u@h/db');
     expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).toBe(false);
   });

@@ -33,9 +33,7 @@ function mediaStorage(e: Environment): MediaSettings['storage'] {
  * ConfigurationError naming the first bad variable, with its value unless it is a secret.
  */
 function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -120,7 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
-    waVersion: e.WA_VERSION === 'default' || e.WA_VERSION === 'latest' ? e.WA_VERSION : (e.WA_VERSION.split('.').map(Number) as [number, number, number]),
+    waVersion:
+      e.WA_VERSION === 'default' || e.WA_VERSION === 'latest'
+        ? e.WA_VERSION
+        : (e.WA_VERSION.split('.').map(Number) as [number, number, number]),
     reconnect: {
       baseDelayMs: e.RECONNECT_BASE_DELAY_MS,
       maxDelayMs: e.RECONNECT_MAX_DELAY_MS,

@@ -28,10 +28,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [...log] });
-    return registerConnection({ prisma: prisma as PrismaClient, kind: 'postgres', close: once(() => prisma.$disconnect()) }, {
-      kind: 'postgres',
-      url,
-    });
+    return registerConnection(
+      { prisma: prisma as PrismaClient, kind: 'postgres', close: once(() => prisma.$disconnect()) },
+      {
+        kind: 'postgres',
+        url,
+      },
+    );
   }
 
   const embedded = await openEmbeddedPGlite(options.dataDir);

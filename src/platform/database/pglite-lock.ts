@@ -30,8 +30,7 @@ export interface DirectoryLock {
 // Locks this process holds, shared by every copy of this module (test runners load one per file). A lock
 // file naming this pid that is not in here was left by an earlier process that had the same pid, as
 // happens when a container restarts: it is stale.
-const heldHere: Set<string> = ((globalThis as Record<symbol, Set<string>>)[Symbol.for('whatisup.pglite-locks')] ??=
-  new Set<string>());
+const heldHere: Set<string> = ((globalThis as Record<symbol, Set<string>>)[Symbol.for('whatisup.pglite-locks')] ??= new Set<string>());
 
 export function lockPathFor(directory: string): string {
   return `${path.resolve(directory)}.lock`;

@@ -64,7 +64,10 @@ export class EgressGuard {
 
   constructor(options: EgressGuardOptions = {}) {
     for (const raw of options.allowedHosts ?? []) {
-      const entry = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1');
       if (!entry) continue;
       if (entry.includes('/')) {
         const [address, bits] = ipaddr.parseCIDR(entry);
@@ -100,7 +103,8 @@ export class EgressGuard {
     } catch {
       throw new EgressRefusedError('not an absolute URL');
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new EgressRefusedError(`scheme ${parsed.protocol} is not allowed`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new EgressRefusedError(`scheme ${parsed.protocol} is not allowed`);
     const host = parsed.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     if (this.allowedNames.has(host)) return;
     if (ipaddr.isValid(host) && net.isIP(host) !== 0) {

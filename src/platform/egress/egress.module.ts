@@ -16,7 +16,11 @@ class EgressGuardLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: EgressGuard, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new EgressGuard({ allowedHosts: config.egressAllowedHosts }) },
+    {
+      provide: EgressGuard,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new EgressGuard({ allowedHosts: config.egressAllowedHosts }),
+    },
     EgressGuardLifecycle,
   ],
   exports: [EgressGuard],

@@ -30,13 +30,20 @@ export class ContentTypeInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request>();
     if (hasBody(request)) {
-      const declared = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [context.getHandler(), context.getClass()]);
+      const declared = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
       const accepted = [...new Set([...JSON_MEDIA_TYPES, ...(declared ?? [])])];
       if (!request.is(accepted)) {
         const sent = request.headers['content-type'] ?? null;
-        throw new AppError('unsupported_media_type', `This route does not accept a ${sent ?? 'body without a Content-Type'}; send ${accepted.join(' or ')}.`, {
-          details: { content_type: sent, accepted },
-        });
+        throw new AppError(
+          'unsupported_media_type',
+          `This route does not accept a ${sent ?? 'body without a Content-Type'}; send ${accepted.join(' or ')}.`,
+          {
+            details: { content_type: sent, accepted },
+          },
+        );
       }
     }
     return next.handle();

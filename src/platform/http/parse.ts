@@ -16,7 +16,10 @@ function pathOf(path: readonly PropertyKey[], renamePath?: (part: string | numbe
 }
 
 /** The invalid_request every refused input answers with: the first issue in the message, all of them in details. */
-export function invalidRequest(error: z.core.$ZodError, options: { renamePath?: (part: string | number) => string | number } = {}): AppError {
+export function invalidRequest(
+  error: z.core.$ZodError,
+  options: { renamePath?: (part: string | number) => string | number } = {},
+): AppError {
   const issues: ValidationIssue[] = error.issues.map((issue) => ({
     path: pathOf(issue.path, options.renamePath),
     code: issue.code,

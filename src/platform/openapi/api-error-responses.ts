@@ -73,7 +73,11 @@ export function declareRequestErrors(document: OpenAPIObject): void {
       if (!operation?.responses) continue;
       const hasPathParameter = (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === 'path');
       const declared = operation.responses['400'] as { description?: string } | undefined;
-      const listed = declared?.description?.match(/Error codes: (.*)/)?.[1]?.match(/`([a-z_]+)`/g)?.map((c) => c.slice(1, -1)) ?? [];
+      const listed =
+        declared?.description
+          ?.match(/Error codes: (.*)/)?.[1]
+          ?.match(/`([a-z_]+)`/g)
+          ?.map((c) => c.slice(1, -1)) ?? [];
       const codes = [...new Set([...listed, 'invalid_request', ...(hasPathParameter ? ['bad_request'] : [])])];
       operation.responses['400'] = { description: `Error codes: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: envelope };
     }

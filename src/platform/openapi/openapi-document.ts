@@ -34,7 +34,10 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
       },
       API_KEY_SECURITY,
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_TOKEN', description: "The operator's ADMIN_TOKEN; API keys are refused." }, ADMIN_SECURITY);
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'ADMIN_TOKEN', description: "The operator's ADMIN_TOKEN; API keys are refused." },
+      ADMIN_SECURITY,
+    );
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
   const document = cleanupOpenApiDoc(
     SwaggerModule.createDocument(app, builder.build(), {

@@ -84,26 +84,55 @@ const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
       202: {
         connecting: {
           summary: 'Connecting; the channel moves to `qr` (unpaired) or `connected`',
-          value: { channel_id: CHANNEL_ID, status: 'connecting', since: LATER, reason: null, reconnect_attempts: 0, phone_number: null, worker_id: 'gateway-1-4721-a3f09c' },
+          value: {
+            channel_id: CHANNEL_ID,
+            status: 'connecting',
+            since: LATER,
+            reason: null,
+            reconnect_attempts: 0,
+            phone_number: null,
+            worker_id: 'gateway-1-4721-a3f09c',
+          },
         },
       },
     },
   },
   Messages_send: {
     request: {
-      text: { summary: 'Text, with an idempotency key', value: { type: 'text', to: CONTACT, text: 'Your order 1042 has shipped.', client_ref: 'order-1042-shipped' } },
-      image: { summary: 'An image stored with POST …/media', value: { type: 'image', to: CONTACT, image: { media_id: 'med_01JQX9A1C4D5E6F7G8H9J0K1M2', caption: 'Your receipt' } } },
+      text: {
+        summary: 'Text, with an idempotency key',
+        value: { type: 'text', to: CONTACT, text: 'Your order 1042 has shipped.', client_ref: 'order-1042-shipped' },
+      },
+      image: {
+        summary: 'An image stored with POST …/media',
+        value: { type: 'image', to: CONTACT, image: { media_id: 'med_01JQX9A1C4D5E6F7G8H9J0K1M2', caption: 'Your receipt' } },
+      },
       document: {
         summary: 'A document fetched from a URL',
-        value: { type: 'document', to: CONTACT, document: { source_url: 'https://example.com/invoices/1042.pdf', filename: 'invoice-1042.pdf' } },
+        value: {
+          type: 'document',
+          to: CONTACT,
+          document: { source_url: 'https://example.com/invoices/1042.pdf', filename: 'invoice-1042.pdf' },
+        },
       },
-      location: { value: { type: 'location', to: CONTACT, location: { latitude: 52.52, longitude: 13.405, name: 'Pickup point', address: 'Alexanderplatz 1, Berlin' } } },
+      location: {
+        value: {
+          type: 'location',
+          to: CONTACT,
+          location: { latitude: 52.52, longitude: 13.405, name: 'Pickup point', address: 'Alexanderplatz 1, Berlin' },
+        },
+      },
       template: {
         summary: 'A template, rendered as formatted text',
         value: {
           type: 'template',
           to: CONTACT,
-          template: { name: 'order_update', header: 'Order 1042', body: 'Your order has shipped.', buttons: [{ type: 'url', text: 'Track', url: 'https://example.com/t/1042' }] },
+          template: {
+            name: 'order_update',
+            header: 'Order 1042',
+            body: 'Your order has shipped.',
+            buttons: [{ type: 'url', text: 'Track', url: 'https://example.com/t/1042' }],
+          },
         },
       },
       interactive: {
@@ -111,21 +140,40 @@ const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
         value: {
           type: 'interactive',
           to: CONTACT,
-          interactive: { type: 'button', body: { text: 'Was the delivery on time?' }, action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] } },
+          interactive: {
+            type: 'button',
+            body: { text: 'Was the delivery on time?' },
+            action: {
+              buttons: [
+                { type: 'reply', reply: { id: 'yes', title: 'Yes' } },
+                { type: 'reply', reply: { id: 'no', title: 'No' } },
+              ],
+            },
+          },
         },
       },
       reaction: { value: { type: 'reaction', to: CONTACT, reaction: { message_id: 'msg_01JQX9A1B2C3D4E5F6G7H8J9K0', emoji: '👍' } } },
     },
     responses: {
       202: {
-        sent: { summary: 'Went out while the request waited', value: { message_id: 'msg_01JQX8Z3C5V7B9N1M3K5H7G9F2', client_ref: 'order-1042-shipped', status: 'sent' } },
-        queued: { summary: 'Accepted; it goes out when the channel can send', value: { message_id: 'msg_01JQX8Z3C5V7B9N1M3K5H7G9F3', client_ref: null, status: 'queued' } },
+        sent: {
+          summary: 'Went out while the request waited',
+          value: { message_id: 'msg_01JQX8Z3C5V7B9N1M3K5H7G9F2', client_ref: 'order-1042-shipped', status: 'sent' },
+        },
+        queued: {
+          summary: 'Accepted; it goes out when the channel can send',
+          value: { message_id: 'msg_01JQX8Z3C5V7B9N1M3K5H7G9F3', client_ref: null, status: 'queued' },
+        },
       },
       409: {
         channel_unavailable: {
           summary: 'The channel is not meant to be connected',
           value: {
-            error: { code: 'channel_unavailable', message: 'The channel is pending: connect it before sending.', details: { current_state: 'pending' } },
+            error: {
+              code: 'channel_unavailable',
+              message: 'The channel is pending: connect it before sending.',
+              details: { current_state: 'pending' },
+            },
             request_id: 'req_01JQX8Z3C5V7B9N1M3K5H7G9F4',
           },
         },
@@ -148,7 +196,12 @@ const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
     request: {
       messages: {
         summary: 'Message events of one channel',
-        value: { url: 'https://example.com/hooks/whatsapp', events: ['message.received', 'message.delivered', 'message.failed'], channel_id: CHANNEL_ID, description: 'CRM inbox' },
+        value: {
+          url: 'https://example.com/hooks/whatsapp',
+          events: ['message.received', 'message.delivered', 'message.failed'],
+          channel_id: CHANNEL_ID,
+          description: 'CRM inbox',
+        },
       },
       everything: { summary: 'Every event of every channel', value: { url: 'https://example.com/hooks/all' } },
     },
@@ -174,7 +227,10 @@ const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
     },
   },
   Sandbox_scan: {
-    request: { newPhone: { summary: 'A new simulated phone', value: {} }, phone: { summary: 'A phone of your choice', value: { phone_number: '+15550001234' } } },
+    request: {
+      newPhone: { summary: 'A new simulated phone', value: {} },
+      phone: { summary: 'A phone of your choice', value: { phone_number: '+15550001234' } },
+    },
     responses: { 200: { scanned: { value: { channel_id: CHANNEL_ID, phone_number: '+15550001234' } } } },
   },
 };
@@ -185,12 +241,14 @@ export const OPERATIONS_WITH_EXAMPLES = Object.keys(OPERATION_EXAMPLES);
 export function addExamples(document: OpenAPIObject): void {
   const operations = new Map<string, OperationObject>();
   for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item) as OperationObject[]) if (operation?.operationId) operations.set(operation.operationId, operation);
+    for (const operation of Object.values(item) as OperationObject[])
+      if (operation?.operationId) operations.set(operation.operationId, operation);
   }
   for (const [operationId, { request, responses }] of Object.entries(OPERATION_EXAMPLES)) {
     const operation = operations.get(operationId);
     if (!operation) continue; // the OpenAPI test fails on an example whose operation is gone
-    const body = operation.requestBody && !('$ref' in operation.requestBody) ? operation.requestBody.content['application/json'] : undefined;
+    const body =
+      operation.requestBody && !('$ref' in operation.requestBody) ? operation.requestBody.content['application/json'] : undefined;
     if (request && body) body.examples = request;
     for (const [status, examples] of Object.entries(responses ?? {})) {
       const response = operation.responses[status];

@@ -15,7 +15,10 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
       'Send the eleven message types and read the history of sent and received messages. Sends are accepted (202), persisted and delivered in order; statuses follow as events.',
   },
   { name: 'Chats', description: 'Conversations the channel has had, created by traffic: pin, archive, mute, mark read or unread.' },
-  { name: 'Contacts', description: 'People the channel has talked to, learnt from traffic, with phone number ↔ LID mapping and profile lookups.' },
+  {
+    name: 'Contacts',
+    description: 'People the channel has talked to, learnt from traffic, with phone number ↔ LID mapping and profile lookups.',
+  },
   {
     name: 'Media',
     description: 'Store a file once (by URL or upload) and send it by `media_id` any number of times; signed public links serve the bytes.',

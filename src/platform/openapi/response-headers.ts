@@ -5,7 +5,8 @@ const integer = { type: 'integer', minimum: 0 } as const;
 /** The headers the gateway sets itself (request-id middleware, rate-limit guard); names as they are sent. */
 const HEADERS: Record<string, HeaderObject> = {
   'X-Request-Id': {
-    description: 'The id of this request: the X-Request-Id the client sent when it was usable, else a new one. Error bodies repeat it as `request_id`.',
+    description:
+      'The id of this request: the X-Request-Id the client sent when it was usable, else a new one. Error bodies repeat it as `request_id`.',
     required: true,
     schema: { type: 'string' },
   },
@@ -39,7 +40,13 @@ export function declareResponseHeaders(document: OpenAPIObject, apiKeyScheme: st
         if (rateLimited && status !== '401') {
           const always = !['400', '413', '415'].includes(status) && !status.startsWith('5');
           for (const name of RATE_LIMIT_HEADERS) {
-            headers[name] = always ? ref(name) : { ...HEADERS[name], required: false, description: `${HEADERS[name].description} Absent when the request was refused before authentication.` };
+            headers[name] = always
+              ? ref(name)
+              : {
+                  ...HEADERS[name],
+                  required: false,
+                  description: `${HEADERS[name].description} Absent when the request was refused before authentication.`,
+                };
           }
         }
         if (status === '429') headers['Retry-After'] = ref('Retry-After');

@@ -39,7 +39,8 @@ export const JOBS = {
     /** The message id: queued from the API, the sweeper and a channel coming online, it waits once. */
     jobId: (messageId: string) => messageId,
     /** How long a message whose send failed waits before it is sent again: 1 s doubling to 30 s, jittered. */
-    retryDelayMs: (attempt: number, random: () => number = Math.random) => withJitter(Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt - 1)), random),
+    retryDelayMs: (attempt: number, random: () => number = Math.random) =>
+      withJitter(Math.min(30_000, 1_000 * 2 ** Math.max(0, attempt - 1)), random),
   },
   deliver: {
     queue: QUEUES.webhookDelivery,

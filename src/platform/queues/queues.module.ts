@@ -50,11 +50,17 @@ export class GatewayWorker extends Worker {
   private async closeWithin(force: boolean): Promise<void> {
     const graceful = !force && (await this.blockingConnectionUsable(WORKER_RECONNECT_WAIT_MS));
     if (!force && !graceful) {
-      GatewayWorker.logger.warn({ queue: this.name }, 'Redis unreachable while closing a worker: closing it without waiting for its running jobs');
+      GatewayWorker.logger.warn(
+        { queue: this.name },
+        'Redis unreachable while closing a worker: closing it without waiting for its running jobs',
+      );
     }
     const closed = super.close(!graceful);
     if (await settlesWithin(closed, WORKER_CLOSE_GRACE_MS)) return closed;
-    GatewayWorker.logger.warn({ queue: this.name, waited_ms: WORKER_CLOSE_GRACE_MS }, 'a worker did not close in time; shutting down without it');
+    GatewayWorker.logger.warn(
+      { queue: this.name, waited_ms: WORKER_CLOSE_GRACE_MS },
+      'a worker did not close in time; shutting down without it',
+    );
     closed.catch(() => undefined);
   }
 

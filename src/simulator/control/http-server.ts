@@ -57,18 +57,13 @@ export class ControlServer {
       ['GET', /^\/phones\/([^/]+)\/companions$/, ([phone]) => s.companions(phone)],
       ['POST', /^\/phones\/([^/]+)\/scan$/, ([phone], b) => s.scanQr(phone, str(b.qr, 'qr'))],
       ['POST', /^\/phones\/([^/]+)\/pair-code$/, ([phone], b) => s.enterPairCode(phone, str(b.code, 'code'))],
-      [
-        'POST',
-        /^\/phones\/([^/]+)\/send$/,
-        async ([phone], b) => ({ id: await s.send(phone, str(b.to, 'to'), contentFrom(b)) }),
-      ],
+      ['POST', /^\/phones\/([^/]+)\/send$/, async ([phone], b) => ({ id: await s.send(phone, str(b.to, 'to'), contentFrom(b)) })],
       ['GET', /^\/phones\/([^/]+)\/received$/, ([phone]) => s.received(phone).map(messageJson)],
       ['GET', /^\/phones\/([^/]+)\/receipts$/, ([phone]) => s.receipts(phone)],
       [
         'POST',
         /^\/phones\/([^/]+)\/receipts$/,
-        ([phone], b) =>
-          s.sendReceipt(phone, str(b.to, 'to'), b.ids as string[], (b.type as ReceiptType) ?? 'read', b.group as string),
+        ([phone], b) => s.sendReceipt(phone, str(b.to, 'to'), b.ids as string[], (b.type as ReceiptType) ?? 'read', b.group as string),
       ],
       [
         'POST',
@@ -81,17 +76,12 @@ export class ControlServer {
       ['POST', /^\/phones\/([^/]+)\/drop$/, ([phone], b) => s.drop(phone, device(b))],
       ['POST', /^\/refuse$/, (_p, b) => s.refuseConnections(Number(b.ms ?? 0))],
       ['POST', /^\/accept$/, () => s.acceptConnections()],
-      [
-        'POST',
-        /^\/groups$/,
-        (_p, b) => s.createGroup(str(b.creator, 'creator'), str(b.subject, 'subject'), (b.members as string[]) ?? []),
-      ],
+      ['POST', /^\/groups$/, (_p, b) => s.createGroup(str(b.creator, 'creator'), str(b.subject, 'subject'), (b.members as string[]) ?? [])],
       ['GET', /^\/groups\/([^/]+)$/, ([group]) => s.group(group) ?? null],
       [
         'POST',
         /^\/groups\/([^/]+)\/participants$/,
-        ([group], b) =>
-          s.updateGroupParticipants(group, str(b.author, 'author'), b.action as ParticipantAction, b.phones as string[]),
+        ([group], b) => s.updateGroupParticipants(group, str(b.author, 'author'), b.action as ParticipantAction, b.phones as string[]),
       ],
       [
         'POST',

@@ -15,15 +15,7 @@ import { Pairing } from '../protocol/pairing';
 import { type Account, type Addressing, type Companion, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
 import { WsServer } from '../transport/ws-server';
-import type {
-  CompanionInfo,
-  GroupInfo,
-  OutgoingContent,
-  ReceiptEvent,
-  ReceiptType,
-  ReceivedMessage,
-  SimulatorEventMap,
-} from '../types';
+import type { CompanionInfo, GroupInfo, OutgoingContent, ReceiptEvent, ReceiptType, ReceivedMessage, SimulatorEventMap } from '../types';
 import { Waiters } from './waiters';
 
 /** Trust in the simulator's media host, for uploads (https) and downloads (fetch). */
@@ -83,9 +75,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.pairing = new Pairing(this.net);
     this.groupIq = new GroupIq(this.net);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
-    const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) =>
-      this.unlink(phone, device),
-    );
+    const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) => this.unlink(phone, device));
     const inbound = new Inbound(this.net, this.outbound, this.media);
     this.net.handlers = {
       authenticated: (connection, key, payload) => login.authenticated(connection, key, payload),
@@ -350,4 +340,3 @@ function groupInfo(group: Group): GroupInfo {
     participants: [...group.participants].map(([jid, admin]) => ({ phone: jid.split('@')[0], admin })),
   };
 }
-

@@ -28,10 +28,7 @@ export function signCompanion(opts: {
       keyIndex: opts.keyIndex,
     }).finish(),
   );
-  const accountSignature = Curve.sign(
-    opts.accountKey.private,
-    Buffer.concat([ACCOUNT_SIGNATURE_PREFIX, details, opts.companionIdentity]),
-  );
+  const accountSignature = Curve.sign(opts.accountKey.private, Buffer.concat([ACCOUNT_SIGNATURE_PREFIX, details, opts.companionIdentity]));
   const signed = Buffer.from(
     proto.ADVSignedDeviceIdentity.encode({
       details,

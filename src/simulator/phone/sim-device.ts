@@ -72,11 +72,7 @@ export class SimDevice {
    * Encrypts for a device, first opening a session from its bundle when there
    * is none; one serial step so two concurrent sends cannot open two sessions.
    */
-  encryptFor(
-    jid: string,
-    message: proto.IMessage,
-    bundle: () => PreKeyBundle,
-  ): Promise<{ type: EncType; ciphertext: Buffer }> {
+  encryptFor(jid: string, message: proto.IMessage, bundle: () => PreKeyBundle): Promise<{ type: EncType; ciphertext: Buffer }> {
     return this.serial(async () => {
       const address = this.repository.jidToSignalProtocolAddress(jid);
       const existing = await this.keys.get('session', [address]);
@@ -146,8 +142,9 @@ function toE2ESession(bundle: PreKeyBundle) {
       signature: bundle.signedPreKey.signature,
     },
     // libsignal opens a session without a one-time pre-key when none is left
-    preKey: (bundle.preKey
-      ? { keyId: bundle.preKey.keyId, publicKey: prefixed(bundle.preKey.publicKey) }
-      : undefined) as { keyId: number; publicKey: Buffer },
+    preKey: (bundle.preKey ? { keyId: bundle.preKey.keyId, publicKey: prefixed(bundle.preKey.publicKey) } : undefined) as {
+      keyId: number;
+      publicKey: Buffer;
+    },
   };
 }

@@ -45,7 +45,12 @@ export class GroupIq {
       case 'promote':
       case 'demote': {
         const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
-        this.updateParticipants(group, account.jid, child.tag, requested.map((jid) => this.memberJid(jid)));
+        this.updateParticipants(
+          group,
+          account.jid,
+          child.tag,
+          requested.map((jid) => this.memberJid(jid)),
+        );
         // each participant is answered as it was asked for, with its other identity beside it
         return iqResult(node, [
           {
@@ -80,9 +85,7 @@ export class GroupIq {
     if (!account) {
       return { jid };
     }
-    return group.addressingMode === 'lid'
-      ? { jid: account.lidJid, phone_number: account.jid }
-      : { jid: account.jid, lid: account.lidJid };
+    return group.addressingMode === 'lid' ? { jid: account.lidJid, phone_number: account.jid } : { jid: account.jid, lid: account.lidJid };
   }
 
   /** `lid` beside a phone-number jid, `phone_number` beside a LID. */
@@ -110,13 +113,7 @@ export class GroupIq {
       this.net.findAccount(member);
     }
     const group = this.net.groups.create(subject, creator.jid, members);
-    this.notify(
-      group,
-      creator.jid,
-      [{ tag: 'create', attrs: {}, content: [this.metadataNode(group)] }],
-      [],
-      (jid) => jid !== creator.jid,
-    );
+    this.notify(group, creator.jid, [{ tag: 'create', attrs: {}, content: [this.metadataNode(group)] }], [], (jid) => jid !== creator.jid);
     return group;
   }
 

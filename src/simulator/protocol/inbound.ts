@@ -161,14 +161,7 @@ export class Inbound {
     }
   }
 
-  private received(
-    target: Account,
-    sender: Account,
-    companion: Companion,
-    node: BinaryNode,
-    message: proto.Message,
-    group?: string,
-  ): void {
+  private received(target: Account, sender: Account, companion: Companion, node: BinaryNode, message: proto.Message, group?: string): void {
     // own-device copies, sender keys alone and protocol messages are not conversation content
     if (message.deviceSentMessage || message.protocolMessage || target === sender) {
       return;

@@ -1,12 +1,5 @@
 import { createHash } from 'crypto';
-import {
-  type BinaryNode,
-  KEY_BUNDLE_TYPE,
-  getBinaryNodeChild,
-  getBinaryNodeChildren,
-  jidDecode,
-  jidEncode,
-} from '@whiskeysockets/baileys';
+import { type BinaryNode, KEY_BUNDLE_TYPE, getBinaryNodeChild, getBinaryNodeChildren, jidDecode, jidEncode } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
 import { type Companion, isLid, takeCompanionBundle } from '../state/accounts';
@@ -53,9 +46,7 @@ export class IqHandlers {
         }
         return;
       case 'w':
-        return connection.send(
-          iqResult(node, [{ tag: 'props', attrs: { protocol: '2', hash: 'sim-props-1' }, content: [] }]),
-        );
+        return connection.send(iqResult(node, [{ tag: 'props', attrs: { protocol: '2', hash: 'sim-props-1' }, content: [] }]));
       case 'w:p':
         // keep-alive ping: WhatsApp answers with an empty result
         return connection.send(iqResult(node));

@@ -31,9 +31,7 @@ export interface Registration {
   linking?: boolean;
 }
 
-export type Session =
-  | { kind: 'registration'; registration: Registration }
-  | { kind: 'companion'; account: Account; companion: Companion };
+export type Session = { kind: 'registration'; registration: Registration } | { kind: 'companion'; account: Account; companion: Companion };
 
 /** Stanza handlers the network dispatches to, one per area of the protocol. */
 export interface StanzaHandlers {

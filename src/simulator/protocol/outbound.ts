@@ -58,7 +58,13 @@ export class Outbound {
     this.net.deliver(companion, {
       tag: 'message',
       attrs: { ...from.senderAttrs(0, 'from'), id, t: unixNow(), type: 'text', notify: from.pushName },
-      content: [{ tag: 'enc', attrs: { v: '2', type: enc.type, ...(sent.mediatype ? { mediatype: sent.mediatype } : {}) }, content: enc.ciphertext }],
+      content: [
+        {
+          tag: 'enc',
+          attrs: { v: '2', type: enc.type, ...(sent.mediatype ? { mediatype: sent.mediatype } : {}) },
+          content: enc.ciphertext,
+        },
+      ],
     });
   }
 
@@ -124,8 +130,7 @@ export class Outbound {
       from.presence = { state, lastSeen: Math.floor(Date.now() / 1000) };
       node = this.presenceNode(from);
     } else {
-      const child: BinaryNode =
-        state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
+      const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
       node = { tag: 'chatstate', attrs: { from: from.wireJid() }, content: [child] };
     }
     for (const companion of to.companions.values()) {

@@ -81,10 +81,7 @@ export class Pairing {
     if (!registration || registration.connection.isClosed) {
       throw new Error('QR code is not (or no longer) valid');
     }
-    if (
-      registration.noiseKey.toString('base64') !== noiseB64 ||
-      registration.identityKey.toString('base64') !== identityB64
-    ) {
+    if (registration.noiseKey.toString('base64') !== noiseB64 || registration.identityKey.toString('base64') !== identityB64) {
       throw new Error('QR code keys do not match the waiting companion');
     }
     return this.link(this.net.account(phone), registration, Buffer.from(advB64, 'base64'));
@@ -103,9 +100,7 @@ export class Pairing {
       };
       this.codes.set(connection, { request });
       connection.send(
-        iqResult(node, [
-          { tag: 'link_code_companion_reg', attrs: {}, content: [bytesNode('link_code_pairing_ref', request.ref)] },
-        ]),
+        iqResult(node, [{ tag: 'link_code_companion_reg', attrs: {}, content: [bytesNode('link_code_pairing_ref', request.ref)] }]),
       );
       this.net.emitter.emit('pair-code-requested', { phone });
       return;

@@ -1,18 +1,11 @@
-import {
-  type BinaryNode,
-  NOISE_WA_HEADER,
-  decodeBinaryNode,
-  encodeBinaryNode,
-  makeNoiseHandler,
-  proto,
-} from '@whiskeysockets/baileys';
+import { type BinaryNode, NOISE_WA_HEADER, decodeBinaryNode, encodeBinaryNode, makeNoiseHandler, proto } from '@whiskeysockets/baileys';
 import pino from 'pino';
 import { generateKeyPair } from '../crypto/keys';
 import { FrameReader, encodeFrame } from './frames';
 import { NoiseServerHandshake } from './noise';
 
 describe(NoiseServerHandshake.name, () => {
-  it('completes a handshake with Baileys\' own client handler and carries nodes both ways', async () => {
+  it("completes a handshake with Baileys' own client handler and carries nodes both ways", async () => {
     const ephemeral = generateKeyPair();
     const noiseKey = generateKeyPair();
     const client = makeNoiseHandler({
@@ -31,9 +24,7 @@ describe(NoiseServerHandshake.name, () => {
     const staticEnc = await client.processHandshake(serverHello, noiseKey);
     const payload = { username: 15550001111, device: 3, passive: false, pull: true };
     const payloadEnc = client.encrypt(proto.ClientPayload.encode(payload).finish());
-    const finish = client.encodeFrame(
-      proto.HandshakeMessage.encode({ clientFinish: { static: staticEnc, payload: payloadEnc } }).finish(),
-    );
+    const finish = client.encodeFrame(proto.HandshakeMessage.encode({ clientFinish: { static: staticEnc, payload: payloadEnc } }).finish());
     const [finishFrame] = reader.push(Buffer.from(finish));
     const { clientStatic, payload: decoded } = server.readFinish(finishFrame);
     expect(clientStatic.equals(noiseKey.public)).toBe(true);
@@ -56,11 +47,7 @@ describe(NoiseServerHandshake.name, () => {
 describe(FrameReader.name, () => {
   it('skips the edge routing block and reassembles frames split across messages', () => {
     const routing = Buffer.from('routing-info');
-    const intro = Buffer.concat([
-      Buffer.from([0x45, 0x44, 0, 1, 0, 0, routing.length]),
-      routing,
-      NOISE_WA_HEADER,
-    ]);
+    const intro = Buffer.concat([Buffer.from([0x45, 0x44, 0, 1, 0, 0, routing.length]), routing, NOISE_WA_HEADER]);
     const stream = Buffer.concat([intro, encodeFrame(Buffer.from('first')), encodeFrame(Buffer.from('second'))]);
     const reader = new FrameReader();
     const frames: string[] = [];

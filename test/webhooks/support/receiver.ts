@@ -6,7 +6,15 @@ export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   rawBody: string;
-  body: { id: string; event: string; attempt: number; channel_id: string | null; customer_id: string; payload: Record<string, unknown>; [key: string]: unknown };
+  body: {
+    id: string;
+    event: string;
+    attempt: number;
+    channel_id: string | null;
+    customer_id: string;
+    payload: Record<string, unknown>;
+    [key: string]: unknown;
+  };
   receivedAt: number;
 }
 
@@ -78,7 +86,11 @@ export class Receiver {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

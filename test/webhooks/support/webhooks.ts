@@ -52,7 +52,15 @@ export async function delivery(gw: TestGateway, key: string, id: string) {
     id: string;
     status: 'pending' | 'delivered' | 'failed';
     attempt_count: number;
-    attempts: Array<{ number: number; outcome: string | null; status_code: number | null; latency_ms: number | null; error: string | null; response_snippet: string | null; finished_at: string | null }>;
+    attempts: Array<{
+      number: number;
+      outcome: string | null;
+      status_code: number | null;
+      latency_ms: number | null;
+      error: string | null;
+      response_snippet: string | null;
+      finished_at: string | null;
+    }>;
     [key: string]: unknown;
   };
 }

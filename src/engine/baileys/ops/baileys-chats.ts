@@ -12,7 +12,9 @@ export class BaileysChats extends ChatsPort {
 
   modify(channelId: string, chatJid: string, change: ChatChange, lastMessage?: { key: WireMessageKey; timestamp: Date }): Promise<void> {
     return this.sockets.call(channelId, 'chats.modify', async (socket) => {
-      const lastMessages = lastMessage ? [{ key: toBaileysKey(lastMessage.key), messageTimestamp: Math.floor(lastMessage.timestamp.getTime() / 1000) }] : [];
+      const lastMessages = lastMessage
+        ? [{ key: toBaileysKey(lastMessage.key), messageTimestamp: Math.floor(lastMessage.timestamp.getTime() / 1000) }]
+        : [];
       if ('ephemeralSeconds' in change) {
         await socket.sendMessage(chatJid, { disappearingMessagesInChat: change.ephemeralSeconds === 0 ? false : change.ephemeralSeconds });
       } else if ('archive' in change) {

@@ -16,8 +16,14 @@ export class BaileysContacts extends ContactsPort {
   async fetchProfile(channelId: string, jid: string): Promise<ContactProfile> {
     const profile = await this.sockets.call(channelId, 'contacts.profile', async (socket) => {
       const [about, picture] = await Promise.all([
-        socket.fetchStatus(jid).then((r) => statusText(r), () => null),
-        socket.profilePictureUrl(jid, 'image', PROFILE_PART_TIMEOUT_MS).then((url) => url ?? null, () => null),
+        socket.fetchStatus(jid).then(
+          (r) => statusText(r),
+          () => null,
+        ),
+        socket.profilePictureUrl(jid, 'image', PROFILE_PART_TIMEOUT_MS).then(
+          (url) => url ?? null,
+          () => null,
+        ),
       ]);
       let exists = true;
       if (jid.endsWith('@s.whatsapp.net')) {

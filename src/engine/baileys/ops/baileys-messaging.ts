@@ -23,7 +23,12 @@ export class BaileysMessaging extends MessagingPort {
     return generateMessageIDV2();
   }
 
-  send(channelId: string, to: string, content: WireContent, options: { waMessageId: string }): Promise<{ waMessageId: string; timestamp: Date }> {
+  send(
+    channelId: string,
+    to: string,
+    content: WireContent,
+    options: { waMessageId: string },
+  ): Promise<{ waMessageId: string; timestamp: Date }> {
     return this.sendLanes.run(channelId, () => this.sendNow(channelId, to, content, options));
   }
 

@@ -50,7 +50,8 @@ export class SendMessage {
     const chatJid = parseRecipient(input.to);
     const message = contentOf(input);
     // A send's reaction always names a message (the send schema requires it); stored ones may not.
-    const reactionTarget = message.type === 'reaction' ? await this.reactions.resolve(channel.id, chatJid, message.content.reaction.message_id!) : null;
+    const reactionTarget =
+      message.type === 'reaction' ? await this.reactions.resolve(channel.id, chatJid, message.content.reaction.message_id!) : null;
     const mediaId = await this.checkMedia(channel.id, message);
     if (input.client_ref) {
       const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
@@ -99,7 +100,14 @@ export class SendMessage {
           correlationId: requestId,
           waTimestamp: now,
         });
-        if (row) await this.chats.touch(tx, { channelId: channel.id, customerId: channel.customerId, key: keyOfStoredMessage(row), at: now, incoming: false });
+        if (row)
+          await this.chats.touch(tx, {
+            channelId: channel.id,
+            customerId: channel.customerId,
+            key: keyOfStoredMessage(row),
+            at: now,
+            incoming: false,
+          });
         return row;
       });
       if (inserted) return inserted;
@@ -132,7 +140,11 @@ export class SendMessage {
     if (sourceUrl) this.assertSourceAllowed(type, sourceUrl);
     if (!mediaId) return undefined;
     const media = await this.media.find(mediaId, channelId);
-    const problem = !media ? 'no media with this id on the channel' : !media.kinds.includes(type) ? `this media (${media.mimeType}) cannot be sent as ${type}` : null;
+    const problem = !media
+      ? 'no media with this id on the channel'
+      : !media.kinds.includes(type)
+        ? `this media (${media.mimeType}) cannot be sent as ${type}`
+        : null;
     if (problem) {
       throw new AppError('invalid_request', `Invalid ${type}.media_id: ${problem}.`, {
         details: { issues: [{ path: [type, 'media_id'], code: 'invalid_value', message: problem }] },
@@ -147,7 +159,10 @@ export class SendMessage {
     } catch (error) {
       if (!(error instanceof EgressRefusedError)) throw error;
       throw new AppError('invalid_request', `Invalid ${type}.source_url: ${error.message}.`, {
-        details: { reason: 'egress_refused', issues: [{ path: [type, 'source_url'], code: 'egress_refused', message: `refused by the egress guard: ${error.message}` }] },
+        details: {
+          reason: 'egress_refused',
+          issues: [{ path: [type, 'source_url'], code: 'egress_refused', message: `refused by the egress guard: ${error.message}` }],
+        },
       });
     }
   }

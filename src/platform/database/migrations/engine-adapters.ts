@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQueryable,
-} from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, SqlQueryable } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
@@ -106,7 +102,9 @@ function quoteIdentifier(name: string): string {
 
 /** `wiu_shadow_<main database>_<random>`: unique, and says where a leftover one came from. */
 export function shadowDatabaseName(url: string): string {
-  const main = decodeURIComponent(new URL(url).pathname.slice(1)).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 32);
+  const main = decodeURIComponent(new URL(url).pathname.slice(1))
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .slice(0, 32);
   return `wiu_shadow_${main}_${randomBytes(6).toString('hex')}`;
 }
 
@@ -148,8 +146,7 @@ export function postgresEngineAdapter(url: string): EngineAdapterFactory {
     connect: async () => track(await connectPostgres(url)),
     connectToShadowDb: async () => {
       const name = shadowDatabaseName(url);
-      const drop = () =>
-        withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+      const drop = () => withAdminClient(url, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
       await withAdminClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
       let shadow: SqlDriverAdapter;
       try {

@@ -1,8 +1,4 @@
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  Transaction,
-} from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 
 /**
  * The schema engine does not call a driver adapter directly: every call must resolve to a result object
@@ -12,8 +8,7 @@ import type {
  * the migrator depends only on packages the project declares.
  */
 type Result<T> =
-  | { ok: true; value: T; map<U>(fn: (value: T) => U): Result<U> }
-  | { ok: false; error: unknown; map<U>(fn: (value: T) => U): Result<U> };
+  { ok: true; value: T; map<U>(fn: (value: T) => U): Result<U> } | { ok: false; error: unknown; map<U>(fn: (value: T) => U): Result<U> };
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value, map: (fn) => ok(fn(value)) });
 const err = <T>(error: unknown): Result<T> => ({ ok: false, error, map: () => err(error) });

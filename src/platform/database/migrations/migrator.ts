@@ -66,9 +66,7 @@ export class Migrator {
   static async open(target: MigrationTarget, options: MigratorOptions = {}): Promise<Migrator> {
     const migrationsDir = options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
     const schemaPath = options.schemaPath ?? DEFAULT_SCHEMA_PATH;
-    const schema = existsSync(schemaPath)
-      ? { files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] }
-      : undefined;
+    const schema = existsSync(schemaPath) ? { files: [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }] } : undefined;
     const datamodel = schema?.files[0] ?? { path: 'schema.prisma', content: DATASOURCE_ONLY };
 
     const adapter = target.kind === 'postgres' ? postgresEngineAdapter(target.url) : pgliteEngineAdapter(target.db);

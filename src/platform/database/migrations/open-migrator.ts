@@ -23,9 +23,7 @@ export async function openMigrator(options: MigratorTargetOptions): Promise<Open
   const { migrationsDir, schemaPath } = options;
 
   if (options.database || options.databaseUrl) {
-    const target = options.database
-      ? connectionOf(options.database)
-      : { kind: 'postgres' as const, url: options.databaseUrl as string };
+    const target = options.database ? connectionOf(options.database) : { kind: 'postgres' as const, url: options.databaseUrl as string };
     const migrator = await Migrator.open(target, { migrationsDir, schemaPath });
     return { migrator, close: () => migrator.close() };
   }

@@ -3,13 +3,7 @@ import path from 'node:path';
 import type * as Wasm from '@prisma/schema-engine-wasm';
 
 export type SchemaEngine = Wasm.SchemaEngine;
-export type {
-  DiffTarget,
-  HistoryDiagnostic,
-  MigrationList,
-  SchemaFilter,
-  SchemasContainer,
-} from '@prisma/schema-engine-wasm';
+export type { DiffTarget, HistoryDiagnostic, MigrationList, SchemaFilter, SchemasContainer } from '@prisma/schema-engine-wasm';
 
 interface SchemaEngineBindings {
   SchemaEngine: typeof Wasm.SchemaEngine;
@@ -47,10 +41,7 @@ export function loadSchemaEngine(): SchemaEngineBindings {
   // are the engine's timeouts (e.g. 10 s to take the advisory lock), never cleared once the work is
   // done: unreferenced, they no longer hold the process open after the migrations finished.
   const unrefTimeout = (callback: () => void, ms: number) => setTimeout(callback, ms).unref();
-  const imports = new Function('module', 'global', 'setTimeout', body)({ require }, globalThis, unrefTimeout) as Record<
-    string,
-    unknown
-  > & {
+  const imports = new Function('module', 'global', 'setTimeout', body)({ require }, globalThis, unrefTimeout) as Record<string, unknown> & {
     __wbg_set_wasm(exports: Record<string, unknown>): void;
   };
 
