@@ -16,6 +16,21 @@ describe('client_ref idempotency', () => {
     expect(ctx.simulator.received(digits(contact)).filter((m) => m.content.type === 'text')).toHaveLength(1);
   });
 
+  it('answers a repeat with the original message after the channel stopped, and refuses a new send there', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const contact = newPhone();
+    const first = await channel.send({ type: 'text', to: contact, text: 'before the stop', client_ref: 'stop-1' });
+    await channel.waitForStatus(first.body.message_id, 'delivered');
+    await channel.http.post(`/v1/channels/${channel.id}/disconnect`).set(bearer(channel.key)).expect(200);
+
+    const again = await channel.send({ type: 'text', to: contact, text: 'before the stop', client_ref: 'stop-1' });
+    expect(again.body).toEqual({ message_id: first.body.message_id, client_ref: 'stop-1', status: 'delivered' });
+    const fresh = await channel.send({ type: 'text', to: contact, text: 'after the stop', client_ref: 'stop-2' }, 409);
+    expect(errorCode(fresh)).toBe('channel_unavailable');
+    // a malformed send is told what is wrong with it, whatever the channel's state
+    expect(errorCode(await channel.send({ type: 'text', to: contact, text: '' }, 400))).toBe('invalid_request');
+  });
+
   it('turns 20 concurrent repeats into one message', async () => {
     const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();

@@ -1,12 +1,15 @@
 import { SetMetadata } from '@nestjs/common';
+import { AppError } from '../../platform/errors/app-error';
 import type { ErrorCode } from '../../platform/errors/error-codes';
+import type { ChannelRef } from './channels.contracts';
 
 /**
  * What a route under a channel needs of it, checked by ChannelAccessGuard before the route runs:
  * - `readable`: the channel exists and the key may use it; deleted channels stay readable (history, media);
  * - `active`: not deleted (everything that changes the channel or what it holds);
  * - `accepting`: takes sends: connected, or on its way back (connecting, reconnecting, disconnected with an
- *   automatic reconnect coming); the message waits, persisted;
+ *   automatic reconnect coming); the message waits, persisted. The guard checks that the channel is active;
+ *   the send checks the rest with assertAcceptsSends once it has answered an idempotent repeat;
  * - `connected`: a live WhatsApp socket in this process, for calls that go to WhatsApp now.
  */
 export type ChannelNeed = 'readable' | 'active' | 'accepting' | 'connected';
@@ -45,3 +48,14 @@ export const CHANNEL_NEED_ERRORS: Record<ChannelNeed, ErrorCode[]> = {
   accepting: ['channel_unavailable'],
   connected: ['channel_unavailable'],
 };
+
+const ACCEPTING_STATES: ReadonlySet<string> = new Set(['connected', 'connecting', 'reconnecting', 'disconnected']);
+
+/** A send is refused up front by a channel that is not meant to be connected, so nothing piles up behind it. */
+export function assertAcceptsSends(channel: ChannelRef): void {
+  if (!ACCEPTING_STATES.has(channel.state) || !channel.wantConnected) {
+    throw new AppError('channel_unavailable', `The channel is ${channel.state}: connect it before sending.`, {
+      details: { current_state: channel.state },
+    });
+  }
+}

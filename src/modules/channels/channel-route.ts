@@ -27,7 +27,6 @@ export type { ChannelRef } from './channels.contracts';
 export const CHANNEL_PARAMETER = 'channelId';
 
 /** Channels in these states take sends: connected, or on their way back (the message waits, persisted). */
-const ACCEPTING_STATES: ReadonlySet<string> = new Set(['connected', 'connecting', 'reconnecting', 'disconnected']);
 
 const CHANNEL = Symbol('channel');
 
@@ -71,7 +70,8 @@ export class ChannelAccessGuard implements CanActivate {
     const row = await this.access.require(principal, channelId, { allowDeleted: need === 'readable' });
     const pathIds = this.reflector.get<PathIdChecks | undefined>(CHANNEL_PATH_ID_CHECKS, context.getHandler()) ?? {};
     for (const [name, check] of Object.entries(pathIds)) check(String(request.params[name]));
-    if (need === 'accepting') assertAccepting(row);
+    // `accepting` is held by the send itself (assertAcceptsSends), after its idempotent replay: a repeated
+    // client_ref answers with the original message even if the channel stopped since.
     if (need === 'connected' && !this.sessions.isOpen(row.id)) {
       const reason = this.reflector.get<string | undefined>(CHANNEL_NEED_REASON, context.getHandler()) ?? 'This call goes to WhatsApp';
       throw new AppError('channel_unavailable', `${reason}: the channel must be connected.`, { details: { current_state: row.state } });
@@ -91,15 +91,6 @@ function assertStorableParameter(value: string): void {
   throw new AppError('invalid_request', `Invalid ${CHANNEL_PARAMETER}: ${message}.`, {
     details: { issues: [{ path: [CHANNEL_PARAMETER], code: 'invalid_characters', message }] },
   });
-}
-
-/** A send is refused up front by a channel that is not meant to be connected, so nothing piles up behind it. */
-function assertAccepting(row: ChannelRow): void {
-  if (!ACCEPTING_STATES.has(row.state) || !row.wantConnected) {
-    throw new AppError('channel_unavailable', `The channel is ${row.state}: connect it before sending.`, {
-      details: { current_state: row.state },
-    });
-  }
 }
 
 export interface ChannelControllerOptions {

@@ -88,6 +88,8 @@ export interface ChannelRef {
   phoneNumber: string | null;
   /** Set only on routes that read deleted channels (`readable`). */
   deletedAt: Date | null;
+  /** Whether the channel is meant to be connected (not stopped by its user, disabled or logged out). */
+  wantConnected: boolean;
 }
 
 export function toChannelRef(row: ChannelRow): ChannelRef {
@@ -98,6 +100,7 @@ export function toChannelRef(row: ChannelRow): ChannelRef {
     state: row.state,
     phoneNumber: row.phoneNumber,
     deletedAt: row.deletedAt,
+    wantConnected: row.wantConnected,
   };
 }
 

@@ -7,6 +7,7 @@ import { Transactions } from '../../../platform/database/transactions';
 import { EgressGuard, EgressRefusedError } from '../../../platform/egress/egress-guard';
 import { AppError } from '../../../platform/errors/app-error';
 import { newId } from '../../../platform/ids';
+import { assertAcceptsSends } from '../../channels/channel-need';
 import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
@@ -45,7 +46,7 @@ export class SendMessage {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** On a channel that accepts sends (ChannelAccessGuard checks it). */
+  /** On an active channel (ChannelAccessGuard); a repeat within the client_ref window answers before the state is checked. */
   async execute(channel: ChannelRef, input: SendMessageInput, requestId: string): Promise<SendResult> {
     const chatJid = parseRecipient(input.to);
     const message = contentOf(input);
@@ -57,6 +58,7 @@ export class SendMessage {
       const existing = await this.messages.findByClientRef(channel.id, input.client_ref);
       if (existing && this.insideWindow(existing)) return resultOf(existing);
     }
+    assertAcceptsSends(channel);
 
     const row = await this.insert(channel, chatJid, message, reactionTarget, input.client_ref, requestId);
     if ('repeated' in row) return resultOf(row.repeated);
