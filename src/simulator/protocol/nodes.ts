@@ -56,10 +56,6 @@ export function childBuffer(node: BinaryNode | undefined, tag: string): Buffer |
   return node ? contentBuffer(getBinaryNodeChild(node, tag)) : undefined;
 }
 
-export function childString(node: BinaryNode | undefined, tag: string): string | undefined {
-  return childBuffer(node, tag)?.toString('utf-8');
-}
-
 export function bytesNode(tag: string, content: Uint8Array): BinaryNode {
   return { tag, attrs: {}, content };
 }
