@@ -27,6 +27,9 @@ describe('LID addressing', () => {
     const mappings = await ctx.prisma.channelAuthEntry.findMany({ where: { channelId: channel.id, type: 'lid-mapping' } });
     expect(mappings.map((m) => m.keyId)).toEqual(expect.arrayContaining([digits(contact)]));
     for (const row of mappings) expect(Buffer.from(row.value).toString('latin1')).not.toContain(phone.lid.split('@')[0]);
+    // and so is the contact's device list (kept by phone-number user)
+    const devices = await ctx.prisma.channelAuthEntry.findMany({ where: { channelId: channel.id, type: 'device-list' } });
+    expect(devices.map((d) => d.keyId)).toEqual(expect.arrayContaining([digits(contact)]));
   });
 
   it('sends to a LID given as the recipient', async () => {
