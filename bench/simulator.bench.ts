@@ -15,6 +15,8 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { WhatsAppSimulator } from '../src/simulator';
 import { type TestClient, pairedClient } from '../test/simulator/support/client';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Baileys' package.json, for the version the figures belong to
+const BAILEYS_VERSION: string = (require('@whiskeysockets/baileys/package.json') as { version: string }).version;
 const RESULTS_JSON = join(__dirname, 'results', 'simulator.json');
 const RESULTS_MD = join(__dirname, 'results', 'simulator.md');
 
@@ -174,7 +176,7 @@ function markdown(
   return [
     '# Simulator benchmark',
     '',
-    'Real Baileys 6.17.16 sessions and the simulator in one Node process (`npm run bench:simulator -- --sessions N`).',
+    `Real Baileys ${BAILEYS_VERSION} sessions and the simulator in one Node process (\`npm run bench:simulator -- --sessions N\`).`,
     'Pairing = QR, scan, 515 restart and first login, in batches; connect = every session logging in again with saved creds at once;',
     "a round trip = a contact message to the session (awaited as `messages.upsert`) and the session's reply (awaited as decrypted by the contact).",
     'RSS per session = (RSS with all sessions connected - RSS before any) / N, after GC; both sides (client and simulator) count.',

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 let installed = false;
 
 /**
- * Baileys 6.17 handles `<success>` (and a few other stanzas) in async listeners whose queries nobody
+ * Baileys handles `<success>` (and a few other stanzas) in async listeners whose queries nobody
  * awaits: when the socket closes under them they reject with the bare WebSocket close code (a number such
  * as 1005), or, since closing removes the listener that would have rejected them, with "Timed Out" once
  * their query timer fires. Left alone, one socket closing at that moment would crash the gateway with an unhandled
