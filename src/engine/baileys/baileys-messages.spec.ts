@@ -339,6 +339,15 @@ describe('readContent (a received protobuf message → wire content)', () => {
     });
   });
 
+  it('unwraps a view-once voice note (viewOnceMessageV2Extension) as audio', () => {
+    const message = decoded({
+      viewOnceMessageV2Extension: {
+        message: { audioMessage: { mimetype: 'audio/ogg; codecs=opus', ptt: true, viewOnce: true, seconds: 4 } },
+      },
+    });
+    expect(readContent(message)).toEqual({ type: 'audio', mimeType: 'audio/ogg; codecs=opus', voice: true });
+  });
+
   it('unwraps wrappers nested in one another', () => {
     const message = decoded({
       ephemeralMessage: {

@@ -83,6 +83,7 @@ function unwrap(message: proto.IMessage): proto.IMessage {
       m.ephemeralMessage?.message ??
       m.viewOnceMessage?.message ??
       m.viewOnceMessageV2?.message ??
+      m.viewOnceMessageV2Extension?.message ??
       m.documentWithCaptionMessage?.message ??
       m.deviceSentMessage?.message ??
       m.editedMessage?.message;
