@@ -9,6 +9,7 @@
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ interface AutocannonResult {
 }
 // autocannon ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon: (options: Record<string, unknown>) => Promise<AutocannonResult> = require('autocannon');
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
       }
     });
 
-    const gatewayUrl = `http://127.0.0.1:${(gw.app.getHttpServer().address() as AddressInfo).port}/v1/channels/${id}/messages`;
+    const gatewayUrl = `http://127.0.0.1:${((gw.app.getHttpServer() as Server).address() as AddressInfo).port}/v1/channels/${id}/messages`;
     const body = JSON.stringify({ type: 'text', to: `+${contact}`, text: 'benchmark message' });
     const started = Date.now();
     const sends = await load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections);
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 600_000;
     while (received < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 
-    const bareUrl = `http://127.0.0.1:${(bare.getHttpServer().address() as AddressInfo).port}/bare`;
+    const bareUrl = `http://127.0.0.1:${((bare.getHttpServer() as Server).address() as AddressInfo).port}/bare`;
     const ceiling = await load(bareUrl, body, {}, duration, connections);
 
     const acceptedPerSecond = accepted / sends.duration;

@@ -54,15 +54,13 @@ async function main(): Promise<void> {
 
     const started = performance.now();
     const ids: string[] = [];
-    for (let i = 0; i < N; i++)
-      ids.push(
-        (
-          await gw.http
-            .post('/v1/channels')
-            .set(bearer(key))
-            .send({ name: `bench-${i}` })
-        ).body.id,
-      );
+    for (let i = 0; i < N; i++) {
+      const created = await gw.http
+        .post('/v1/channels')
+        .set(bearer(key))
+        .send({ name: `bench-${i}` });
+      ids.push((created.body as { id: string }).id);
+    }
     await pool(ids, 10, async (id) => {
       await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
       for (;;) {

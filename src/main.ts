@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const { database, redis } = await prepare(config);
   const app = await createApp({ config, prisma: database.prisma, redis: redis.target });
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number };
+  const address = (app.getHttpServer() as Server).address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   const gatewayFile = path.join(config.dataDir, GATEWAY_FILE);
   fs.writeFileSync(gatewayFile, JSON.stringify({ pid: process.pid, url }, null, 2));

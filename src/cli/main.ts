@@ -15,7 +15,7 @@ import { RemoteAccountOperations } from './remote-operations';
  * The operator CLI: `npm run cli -- customers create --name Acme`. Works on the database directly;
  * when a running gateway holds the embedded database, it goes through that gateway's admin API instead.
  */
-async function connect(config: AppConfig): Promise<{ ops: AccountOperations; close(): Promise<void> }> {
+async function connect(config: AppConfig): Promise<{ ops: AccountOperations; close: () => Promise<void> }> {
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });

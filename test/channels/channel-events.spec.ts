@@ -33,7 +33,7 @@ describe('Channel event streams', () => {
       const events = await stream.waitFor(5);
       const transitions = events
         .filter((e) => e.event === 'channel.state_changed')
-        .map((e) => `${e.data.payload.from}>${e.data.payload.to}`);
+        .map((e) => `${String(e.data.payload.from)}>${String(e.data.payload.to)}`);
       expect(transitions).toEqual(['pending>connecting', 'connecting>qr', 'qr>connecting', 'connecting>connected']);
       expect(events.map((e) => e.event)).toContain('channel.connected');
       const ids = events.map((e) => BigInt(e.id));

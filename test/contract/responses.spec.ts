@@ -571,6 +571,7 @@ describe('The published OpenAPI document, as a contract', () => {
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.
+    // eslint-disable-next-line no-console -- the run's coverage summary is meant to be read in the test output
     console.log(
       `OpenAPI contract: ${coverage.checkedOperations}/${coverage.operations} operations, ` +
         `${coverage.checkedResponses}/${coverage.declaredResponses} declared responses checked against real answers`,

@@ -30,7 +30,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** The pid of a process that has already exited. */
 function deadPid(): number {
   const { pid } = spawnSync(process.execPath, ['-e', '']);
-  return pid as number;
+  return pid;
 }
 
 // Each test starts Node processes that compile TypeScript on the fly (and PGlite loads a WebAssembly

@@ -28,7 +28,7 @@ describe('The embedded PGlite database', () => {
 
   describe('migrations', () => {
     it('apply to an empty data directory, idempotently, with Prisma checksums and no diff left', async () => {
-      const result = await runPGliteScenario<Record<string, any>>('migrate', { dataDir: await dataDir() });
+      const result = await runPGliteScenario<Record<string, unknown>>('migrate', { dataDir: await dataDir() });
 
       expect(result.statusBefore).toMatchObject({ pending: projectMigrations, upToDate: false });
       expect(result.applied).toEqual(projectMigrations);
@@ -49,7 +49,7 @@ describe('The embedded PGlite database', () => {
       const migrations = migrationsWith({ [broken]: BROKEN_MIGRATION });
       cleanups.push(migrations.remove);
 
-      const result = await runPGliteScenario<Record<string, any>>('broken', {
+      const result = await runPGliteScenario<Record<string, unknown> & { deployError: { message: string } }>('broken', {
         dataDir: await dataDir(),
         migrationsDir: migrations.path,
         broken,
@@ -82,7 +82,7 @@ describe('The embedded PGlite database', () => {
 
   describe('Prisma client', () => {
     it('migrates through the open database, then commits and rolls back interactive transactions', async () => {
-      const result = await runPGliteScenario<Record<string, any>>('transactions', { dataDir: await dataDir() });
+      const result = await runPGliteScenario<Record<string, unknown>>('transactions', { dataDir: await dataDir() });
 
       expect(result).toEqual({
         kind: 'pglite',

@@ -185,7 +185,7 @@ describe('Graceful shutdown', () => {
         const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 
         const open = await openStream(`${base}/v1/events`, key);
-        await gw.app.get(EventStreamService).onModuleDestroy();
+        gw.app.get(EventStreamService).onModuleDestroy();
         expect(await open.finished).toBe('ended');
         expect(open.text()).toMatch(/^: server shutting down/m);
 

@@ -17,7 +17,7 @@ interface ZodDto {
 }
 
 /** Every zod DTO class the contracts export, found without the document's own bookkeeping. */
-function contractDtos(): ZodDto[] {
+async function contractDtos(): Promise<ZodDto[]> {
   const root = path.join(__dirname, '../../src');
   const files = [
     ...fs.readdirSync(path.join(root, 'modules')).flatMap((module) =>
@@ -28,10 +28,9 @@ function contractDtos(): ZodDto[] {
     ),
     path.join(root, 'platform/errors/error-envelope.ts'),
   ];
-  return files.flatMap((file) =>
-    Object.values(require(file) as Record<string, unknown>).filter(
-      (value): value is ZodDto => typeof value === 'function' && (value as Partial<ZodDto>).isZodDto === true,
-    ),
+  const modules = await Promise.all(files.map(async (file) => (await import(file)) as Record<string, unknown>));
+  return modules.flatMap((exported) =>
+    Object.values(exported).filter((value): value is ZodDto => typeof value === 'function' && (value as Partial<ZodDto>).isZodDto === true),
   );
 }
 
@@ -84,7 +83,7 @@ describe('The OpenAPI document', () => {
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();
   });
 
-  it('publishes nullable fields as nullable: every top-level DTO property is the JSON Schema zod writes for it', () => {
+  it('publishes nullable fields as nullable: every top-level DTO property is the JSON Schema zod writes for it', async () => {
     const schemas = document.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(schemas.ChannelDto_Output.properties?.phone_number).toEqual({ description: 'E.164, once paired.', type: ['string', 'null'] });
     expect(schemas.MessagePageDto_Output.properties?.next_cursor).toMatchObject({ type: ['string', 'null'] });
@@ -92,7 +91,7 @@ describe('The OpenAPI document', () => {
 
     let compared = 0;
     const mismatches: string[] = [];
-    for (const dto of contractDtos()) {
+    for (const dto of await contractDtos()) {
       const id = z.globalRegistry.get(dto.schema)?.id;
       for (const io of ['input', 'output'] as const) {
         const name = io === 'input' ? (id ?? dto.name) : id ? `${id}_Output` : `${dto.name}_Output`;

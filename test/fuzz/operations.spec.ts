@@ -169,6 +169,7 @@ describe('Generated requests to every operation of the published OpenAPI documen
         ? `- KNOWN DEFECT "${defect.name}": ${seen.count} requests on ${seen.operations.size} operations (${[...seen.operations].join(', ')}); e.g. ${seen.example}`
         : `- KNOWN DEFECT "${defect.name}": not met in this run (fixed? then remove it from known-defects.ts)`;
     });
+    // eslint-disable-next-line no-console -- the run's coverage summary is meant to be read in the test output
     console.log(
       [
         `Fuzz (seed ${SEED}, ${RUNS} runs per operation): ${stats.requests} requests in ${seconds} s; ` +

@@ -126,7 +126,7 @@ describe('Message events', () => {
       );
       expect(frame!.data.correlation_id).toBe('req_sandbox_stream_0001');
     } finally {
-      await stream.close();
+      stream.close();
     }
   });
 

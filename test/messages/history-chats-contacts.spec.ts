@@ -16,7 +16,7 @@ describe('History, chats and contacts', () => {
 
   /** Reports an event as if Baileys had emitted it on the channel's socket. */
   function engineEvent(event: SessionEvent): void {
-    (ctx.gw.app.get(SessionManager) as unknown as { emit(id: string, e: SessionEvent): void }).emit(channel.id, event);
+    ctx.gw.app.get<SessionManager, { emit(id: string, e: SessionEvent): void }>(SessionManager).emit(channel.id, event);
   }
   const drained = async () => {
     await ctx.gw.app.get(SessionManager).delivered(channel.id);

@@ -78,15 +78,14 @@ describe('client_ref idempotency', () => {
         ['post', `/v1/sandbox/channels/${theirs.id}/receipts`, { message_id: sent.body.message_id, status: 'read' }],
       ];
       const scoped = await ctx.gw.newKey({ customerId: mine.customerId, channelId: mine.id });
+      const http = ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>;
       for (const [method, path, body] of routes) {
-        const res = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)
-          [method](path)
+        const res = await http[method](path)
           .set(bearer(mine.key))
           .send(body ?? {});
         expect({ path, code: errorCode(res) }).toEqual({ path, code: 'channel_not_found' });
         const own = path.replace(theirs.id, mine.id);
-        const scopedRes = await (ctx.http as unknown as Record<string, (p: string) => import('supertest').Test>)
-          [method](own.replace(mine.id, theirs.id))
+        const scopedRes = await http[method](own.replace(mine.id, theirs.id))
           .set(bearer(scoped.key))
           .send(body ?? {});
         expect({ path, code: errorCode(scopedRes) }).toEqual({ path, code: 'channel_scoped_key' });

@@ -60,7 +60,7 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
   it('turns contact receipts into delivered and read statuses', async () => {
     const sent = await alice.sock.sendMessage(bobJid, { text: 'read me' });
     const id = sent!.key.id!;
-    const statusOf = (status: number) =>
+    const statusOf = (status: proto.WebMessageInfo.Status) =>
       alice.waitFor('messages.update', (updates) => updates.some((u) => u.key.id === id && u.update.status === status));
     await statusOf(proto.WebMessageInfo.Status.DELIVERY_ACK);
     sim.sendReceipt(BOB, ALICE, [id], 'read');

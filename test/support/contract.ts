@@ -71,7 +71,7 @@ export class ApiContract {
   constructor(readonly document: OpenApiDocument) {
     addFormats(this.ajv);
     this.ajv.addFormat('binary', true);
-    this.ajv.addSchema(document as object, DOCUMENT_ID);
+    this.ajv.addSchema(document, DOCUMENT_ID);
     for (const [template, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         if (!METHODS.has(method)) continue;

@@ -146,9 +146,7 @@ export class SchemaArbitraries {
       return fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
     const record: Record<string, fc.Arbitrary<unknown>> = {};
     for (const [key, value] of Object.entries(properties)) record[key] = this.valid(value, hints, key, depth + 1);
-    return fc.record(record, { requiredKeys: (schema.required ?? []).filter((k) => k in properties) }) as fc.Arbitrary<
-      Record<string, unknown>
-    >;
+    return fc.record(record, { requiredKeys: (schema.required ?? []).filter((k) => k in properties) });
   }
 
   private string(schema: Schema): fc.Arbitrary<string> {

@@ -173,12 +173,12 @@ export function readStatusUpdate(key: proto.IMessageKey, update: Partial<WAMessa
   if (!key.fromMe || !key.id || typeof update.status !== 'number') return null;
   const status = STATUS_BY_ACK[update.status];
   if (!status) return null;
+  // Baileys widens this field to `any` on WAMessage; the protocol defines it as a list of strings.
+  const stubParameters = update.messageStubParameters as proto.IWebMessageInfo['messageStubParameters'];
   return {
     key: fromBaileysKey(key),
     status,
-    ...(status === 'failed'
-      ? { reason: `whatsapp_error${update.messageStubParameters?.[0] ? `_${update.messageStubParameters[0]}` : ''}` }
-      : {}),
+    ...(status === 'failed' ? { reason: `whatsapp_error${stubParameters?.[0] ? `_${stubParameters[0]}` : ''}` } : {}),
   };
 }
 

@@ -215,13 +215,20 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     await this.settle(session);
     try {
       if (logout && session.open) await session.socket.logout();
-      else session.socket.end(undefined);
+      else this.endSocket(channelId, session);
     } catch (error) {
       this.logger.warn({ err: error, channel_id: channelId }, 'socket did not end cleanly');
-      session.socket.end(undefined);
+      this.endSocket(channelId, session);
     }
     await settlesWithin(session.closed, CLOSE_WAIT_MS);
     await session.credsWrites;
+  }
+
+  /** Not awaited: Baileys' end() waits for the WebSocket closing handshake, which `end` bounds through `session.closed`. */
+  private endSocket(channelId: string, session: LiveSession): void {
+    session.socket
+      .end(undefined)
+      .catch((error: unknown) => this.logger.warn({ err: error, channel_id: channelId }, 'socket did not end cleanly'));
   }
 
   private announceOpen(channelId: string, session: LiveSession): void {

@@ -50,7 +50,7 @@ export async function loadPostgresAuthState(
       for (const [id, sealed] of found) {
         let value = decode(type, id, sealed);
         if (type === 'app-state-sync-key' && value) {
-          value = proto.Message.AppStateSyncKeyData.fromObject(value as object);
+          value = proto.Message.AppStateSyncKeyData.fromObject(value);
         }
         result[id] = value as SignalDataTypeMap[T];
       }

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
-import { ApiKeyPrincipal, KeyMode } from '../auth/principal';
+import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { CreateApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
 import { AccountsRepository } from './accounts.repository';
@@ -86,7 +86,7 @@ export class AccountsService {
     const channel = input.channel_id
       ? await this.channels.requireOwned({ customerId: input.customer_id, mode: input.mode }, input.channel_id)
       : null;
-    const minted = mintApiKey(input.mode as KeyMode);
+    const minted = mintApiKey(input.mode);
     const row = await this.accounts.createApiKey({
       id: newId('key'),
       customerId: input.customer_id,

@@ -46,7 +46,8 @@ export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
   }
 
   override handleRequest<T = ApiKeyPrincipal>(error: unknown, principal: T, _info: unknown, context: ExecutionContext): T {
-    if (error) throw error;
+    // Passport hands over whatever the strategy threw; the error filter answers a non-Error as internal_error.
+    if (error) throw error instanceof Error ? error : new AppError('internal_error', 'An internal error occurred.', { cause: error });
     if (!principal) throw new AppError('auth_malformed', 'Send the API key only in the Authorization header.');
     attachPrincipal(context.switchToHttp().getRequest(), principal as unknown as ApiKeyPrincipal);
     return principal;

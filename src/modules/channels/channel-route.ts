@@ -18,7 +18,6 @@ import { principalOf } from '../auth/principal';
 import { ChannelAccessService } from './channel-access.service';
 import { CHANNEL_NEED, CHANNEL_NEED_REASON, CHANNEL_PATH_ID_CHECKS, ChannelNeed, PathIdChecks } from './channel-need';
 import { ChannelRef, toChannelRef } from './channels.contracts';
-import type { ChannelRow } from './channels.repository';
 
 export type { ChannelNeed } from './channel-need';
 export type { ChannelRef } from './channels.contracts';

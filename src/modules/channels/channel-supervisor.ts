@@ -108,7 +108,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
       case 'qr':
         await this.writer.applyFromEngine(channelId, (row) => (row.state === 'qr' ? null : { state: 'qr' }));
         return;
-      case 'open':
+      case 'open': {
         await this.writer.applyFromEngine(channelId, () => ({
           state: 'connected',
           reconnectAttempts: 0,
@@ -125,6 +125,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
           if (this.generations.get(channelId) === generation && this.sessions.isOpen(channelId)) this.replacedStreak.delete(channelId);
         }, REPLACED_STREAK_RESET_MS).unref();
         return;
+      }
       case 'closed':
         await this.onClosed(channelId, event);
     }

@@ -42,9 +42,7 @@ function typeOf(schema: JsonSchema): string {
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).map(typeOf).join(' | ');
   if (Array.isArray(schema.oneOf)) {
     const branches = schema.oneOf as JsonSchema[];
-    const kinds = branches.map(
-      (branch) => ((branch.properties as Record<string, JsonSchema> | undefined)?.type as JsonSchema | undefined)?.const,
-    );
+    const kinds = branches.map((branch) => (branch.properties as Record<string, JsonSchema> | undefined)?.type?.const);
     if (kinds.every((kind) => typeof kind === 'string'))
       return `object, by \`type\`: ${kinds.map((kind) => `\`${String(kind)}\``).join(', ')}`;
     return branches.map(typeOf).join(' | ');

@@ -113,7 +113,7 @@ export class EventStreamService implements OnModuleInit, OnModuleDestroy, Before
 
     let closed = false;
     // Set by every wake, cleared before each read: a wake that arrives during a read is not lost.
-    let woken = false;
+    let woken: boolean;
     let pending: (() => void) | null = null;
     let left!: () => void;
     const waker: StreamWaker = {

@@ -14,7 +14,7 @@ type Operation = {
 };
 type PathItem = { post?: Operation; description?: string };
 
-const { webhooks, schemas } = webhooksOpenApi() as { webhooks: Record<string, PathItem>; schemas: Record<string, JsonSchema> };
+const { webhooks, schemas }: { webhooks: Record<string, PathItem>; schemas: Record<string, JsonSchema> } = webhooksOpenApi();
 
 /** ajv over the component schemas, as `#/components/schemas/<name>` references resolve in the document. */
 function validatorOf(name: string) {
@@ -124,7 +124,7 @@ describe('The OpenAPI webhooks section', () => {
 
   it('names the message id `message_id` and the chat `chat_id` in every message event', () => {
     for (const type of DELIVERED_EVENT_TYPES.concat('message.read').filter((t) => t.startsWith('message.'))) {
-      const payload = schemas[`${envelopeComponentName(type as EmittedEventType).replace(/Webhook$/, '')}Payload`] as {
+      const payload = schemas[`${envelopeComponentName(type).replace(/Webhook$/, '')}Payload`] as {
         properties: Record<string, JsonSchema>;
         required: string[];
       };

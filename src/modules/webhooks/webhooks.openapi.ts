@@ -99,8 +99,8 @@ export function webhooksOpenApi(): { webhooks: Record<string, object>; schemas: 
   );
   return {
     webhooks: Object.fromEntries([
-      ...DELIVERED_EVENT_TYPES.map((type) => [type, operation(type)]),
-      ...NOT_YET_EMITTED_EVENT_TYPES.map((type) => [type, notYetEmitted(type)]),
+      ...DELIVERED_EVENT_TYPES.map((type): [string, object] => [type, operation(type)]),
+      ...NOT_YET_EMITTED_EVENT_TYPES.map((type): [string, object] => [type, notYetEmitted(type)]),
     ]),
     schemas: eventComponentSchemas(envelopes),
   };

@@ -29,7 +29,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const url = options.databaseUrl;
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [...log] });
     return registerConnection(
-      { prisma: prisma as PrismaClient, kind: 'postgres', close: once(() => prisma.$disconnect()) },
+      { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) },
       {
         kind: 'postgres',
         url,
@@ -46,7 +46,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await embedded.close();
     }
   });
-  return registerConnection({ prisma: prisma as PrismaClient, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
+  return registerConnection({ prisma, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
 }
 
 function once(work: () => Promise<void>): () => Promise<void> {

@@ -129,7 +129,7 @@ export class EgressGuard {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const refusal = this.refusalFor(address, hostname);
-        if (refusal) return callback(refusedHost(`${hostname}: ${refusal}`, address) as NodeJS.ErrnoException, []);
+        if (refusal) return callback(refusedHost(`${hostname}: ${refusal}`, address), []);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
@@ -170,7 +170,7 @@ function normalize(address: Address): Address {
 function guardedAgent<A extends http.Agent>(agent: A, guard: EgressGuard): A {
   type Create = (...args: unknown[]) => Duplex | undefined;
   const withCreate = agent as unknown as { createConnection: Create };
-  const original = withCreate.createConnection.bind(agent) as Create;
+  const original = withCreate.createConnection.bind(agent);
   withCreate.createConnection = (...args: unknown[]) => {
     const options = args.find((arg) => typeof arg === 'object' && arg !== null) as { host?: string } | undefined;
     const callback = args.find((arg) => typeof arg === 'function') as ((error: Error | null, socket?: Duplex) => void) | undefined;

@@ -93,7 +93,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof AppError) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception, request);
     if (exception instanceof Error) {
-      const fromMiddleware = fromMiddlewareError(exception as Error & MiddlewareHttpError);
+      const fromMiddleware = fromMiddlewareError(exception);
       if (fromMiddleware) return fromMiddleware;
     }
     return new AppError('internal_error', 'An internal error occurred.', { cause: exception });

@@ -15,7 +15,7 @@ export function allowedMethodsFor(request: Request): string[] {
   for (const layer of stack) {
     // Wildcard routes are middleware mounted for every path, not endpoints.
     if (!layer.route || layer.route.path.includes('*')) continue;
-    let matches = false;
+    let matches: boolean;
     try {
       matches = layer.match(request.path);
     } catch {

@@ -72,7 +72,7 @@ function takesList(field: ZodType): boolean {
   for (;;) {
     const inner = def.innerType ?? (def.type === 'pipe' ? (def.in?._zod.def.type === 'transform' ? def.out : def.in) : undefined);
     if (!inner) return def.type === 'array' || def.type === 'tuple';
-    def = inner._zod.def as typeof def;
+    def = inner._zod.def;
   }
 }
 

@@ -41,7 +41,7 @@ export function zodDtosOf(app: INestApplication): ZodDtoUse[] {
         for (const type of params) if (isZodDto(type)) uses.set(type, { dto: type, io: ioOf(type) });
         const responses = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ?? {}) as Record<string, { type?: unknown }>;
         for (const { type } of Object.values(responses)) {
-          const dto = Array.isArray(type) ? type[0] : type;
+          const dto: unknown = Array.isArray(type) ? type[0] : type;
           if (isZodDto(dto)) uses.set(dto, { dto, io: ioOf(dto) });
         }
       }

@@ -238,7 +238,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   }
 
   waitFor<K extends keyof SimulatorEventMap>(event: K, match: (...args: SimulatorEventMap[K]) => boolean, timeoutMs = 10_000) {
-    return this.waiters.waitFor(event, [], match as never, timeoutMs) as Promise<SimulatorEventMap[K][0]>;
+    return this.waiters.waitFor<K, SimulatorEventMap[K][0]>(event, [], match as (value: SimulatorEventMap[K][0]) => boolean, timeoutMs);
   }
 
   // groups

@@ -2,6 +2,10 @@ import { randomBytes } from 'crypto';
 import { generateKeyPair } from '../crypto/keys';
 import { Curve, aesDecryptCTR, aesDecryptGCM, aesEncryptCTR, derivePairingCodeKey, hkdf } from '@whiskeysockets/baileys';
 
+// Baileys re-exports hkdf from whatsapp-rust-bridge, whose types only that package's `exports` map names, which
+// the `node` module resolution of this project does not read: this is the signature it declares there.
+const deriveKey = hkdf as (buffer: Uint8Array, expandedLength: number, info: { salt?: Uint8Array; info?: string }) => Uint8Array;
+
 /** What the companion sent in companion_hello, waiting for someone to type the code on the phone. */
 export interface PairCodeRequest {
   phone: string;
@@ -42,7 +46,7 @@ export async function primaryFinish(opts: {
   primaryIdentity: { public: Buffer; private: Buffer };
 }): Promise<Buffer> {
   const sharedEphemeral = Curve.sharedKey(opts.hello.ephemeral.private, opts.hello.companionEphemeral);
-  const bundleKey = await hkdf(sharedEphemeral, 32, {
+  const bundleKey = deriveKey(sharedEphemeral, 32, {
     salt: opts.bundle.subarray(0, 32),
     info: 'link_code_pairing_key_bundle_encryption_key',
   });
@@ -52,5 +56,5 @@ export async function primaryFinish(opts: {
   }
   const random = plain.subarray(64, 96);
   const sharedIdentity = Curve.sharedKey(opts.primaryIdentity.private, opts.companionIdentity);
-  return hkdf(Buffer.concat([sharedEphemeral, sharedIdentity, random]), 32, { info: 'adv_secret' });
+  return Buffer.from(deriveKey(Buffer.concat([sharedEphemeral, sharedIdentity, random]), 32, { info: 'adv_secret' }));
 }

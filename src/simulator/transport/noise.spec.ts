@@ -21,7 +21,7 @@ describe(NoiseServerHandshake.name, () => {
     const [helloFrame] = reader.push(Buffer.from(hello));
     const serverHello = proto.HandshakeMessage.decode(server.respondToHello(reader.header!, helloFrame));
 
-    const staticEnc = await client.processHandshake(serverHello, noiseKey);
+    const staticEnc = client.processHandshake(serverHello, noiseKey);
     const payload = { username: 15550001111, device: 3, passive: false, pull: true };
     const payloadEnc = client.encrypt(proto.ClientPayload.encode(payload).finish());
     const finish = client.encodeFrame(proto.HandshakeMessage.encode({ clientFinish: { static: staticEnc, payload: payloadEnc } }).finish());

@@ -44,8 +44,6 @@ export class MemoryAuth {
 
 const silent = pino({ level: process.env.SIM_CLIENT_LOG ?? 'silent' });
 
-type Listener<K extends keyof BaileysEventMap> = (value: BaileysEventMap[K]) => void;
-
 /** A real Baileys socket pointed at the simulator, with helpers to await its events. */
 export class TestClient {
   sock!: WASocket;
@@ -199,7 +197,7 @@ export class TestClient {
     const connected = !!jid && this.sim.companions(this.phone).some((c) => c.jid === jid && c.connected);
     const serverSide = connected ? this.sim.waitFor('disconnected', (info) => info.jid === jid) : undefined;
     const closed = this.waitForClose().catch(() => undefined);
-    this.sock.end(undefined);
+    this.sock.end(undefined).catch(() => undefined);
     await Promise.all([closed, serverSide]);
   }
 }

@@ -68,7 +68,7 @@ function readCharColumns<T extends SqlQueryable>(queryable: T): T {
   const queryRaw = queryable.queryRaw.bind(queryable);
   queryable.queryRaw = async (query) => {
     const result = await queryRaw(query);
-    for (const index of charColumnsOf.get(query) ?? []) result.columnTypes[index] = CHARACTER_COLUMN_TYPE as never;
+    for (const index of charColumnsOf.get(query) ?? []) result.columnTypes[index] = CHARACTER_COLUMN_TYPE;
     charColumnsOf.delete(query);
     return result;
   };

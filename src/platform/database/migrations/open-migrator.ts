@@ -12,7 +12,7 @@ export interface MigratorTargetOptions extends DatabaseOptions, MigratorOptions 
 export interface OpenMigrator {
   migrator: Migrator;
   /** Closes the migrator, and the embedded database if it was opened for it. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

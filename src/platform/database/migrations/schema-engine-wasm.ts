@@ -41,9 +41,15 @@ export function loadSchemaEngine(): SchemaEngineBindings {
   // are the engine's timeouts (e.g. 10 s to take the advisory lock), never cleared once the work is
   // done: unreferenced, they no longer hold the process open after the migrations finished.
   const unrefTimeout = (callback: () => void, ms: number) => setTimeout(callback, ms).unref();
-  const imports = new Function('module', 'global', 'setTimeout', body)({ require }, globalThis, unrefTimeout) as Record<string, unknown> & {
-    __wbg_set_wasm(exports: Record<string, unknown>): void;
-  };
+  // The glue is ESM source that neither Node 20 (it imports the .wasm) nor Jest's CommonJS runtime can load, so its
+  // body is compiled here as a function; that is the loader's whole point, not a shortcut around an import.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluating the package's own glue, see above
+  const evaluateGlue = new Function('module', 'global', 'setTimeout', body) as (
+    module: { require: NodeJS.Require },
+    global: typeof globalThis,
+    setTimeout: typeof unrefTimeout,
+  ) => Record<string, unknown> & { __wbg_set_wasm(exports: Record<string, unknown>): void };
+  const imports = evaluateGlue({ require }, globalThis, unrefTimeout);
 
   // The engine reports Rust panics through this global registry; without it a panic surfaces as a bare trap.
   const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
