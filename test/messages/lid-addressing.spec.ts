@@ -52,12 +52,12 @@ describe('LID addressing', () => {
       (p) => p.data.length === 1,
     );
     const pnJid = `${digits(contact)}@s.whatsapp.net`;
-    expect(page.data[0]).toMatchObject({ chat_id: pnJid, from: pnJid, text: 'from my lid', push_name: 'Ravi' });
+    expect(page.data[0]).toMatchObject({ chat_id: pnJid, from: pnJid, from_lid: lid, text: 'from my lid', push_name: 'Ravi' });
 
     const contacts = await channel.http.get(`/v1/channels/${channel.id}/contacts`).set(bearer(channel.key)).expect(200);
     expect(contacts.body.data).toEqual([expect.objectContaining({ id: pnJid, lid, phone_number: contact })]);
     const [received] = await channel.events('message.received');
-    expect(received).toMatchObject({ chat_id: pnJid, message: { from: pnJid } });
+    expect(received).toMatchObject({ chat_id: pnJid, message: { from: pnJid, from_lid: lid } });
   });
 
   it('runs a group in lid addressing mode both ways, members reported by phone number', async () => {
@@ -72,7 +72,12 @@ describe('LID addressing', () => {
       () => channel.history({ direction: 'inbound' }),
       (p) => p.data.length === 1,
     );
-    expect(page.data[0]).toMatchObject({ chat_id: group.id, from: `${digits(ana)}@s.whatsapp.net`, text: 'hello group' });
+    expect(page.data[0]).toMatchObject({
+      chat_id: group.id,
+      from: `${digits(ana)}@s.whatsapp.net`,
+      from_lid: ctx.simulator.phone(digits(ana)).lid,
+      text: 'hello group',
+    });
 
     await channel.send({ type: 'text', to: group.id, text: 'hello members' });
     for (const member of [ana, ben]) {

@@ -13,6 +13,7 @@ const inbound = {
   channel_id: CHANNEL,
   chat_id: CONTACT,
   from: CONTACT,
+  from_lid: '204871234567890@lid',
   direction: 'inbound',
   type: 'text',
   status: 'received',

@@ -137,6 +137,7 @@ export class InboundMessages implements OnModuleInit {
         direction: fromMe ? 'outbound' : 'inbound',
         chatJid: message.key.chatJid,
         senderJid: fromMe ? null : message.senderJid,
+        senderLid: fromMe ? null : (message.senderLid ?? null),
         type: stored.type,
         content: stored.content,
         status: fromMe ? 'sent' : 'received',

@@ -10,6 +10,7 @@ export function toMessage(row: MessageRow) {
     channel_id: row.channelId,
     chat_id: row.chatJid,
     from: row.direction === 'inbound' ? row.senderJid : null,
+    from_lid: row.direction === 'inbound' ? row.senderLid : null,
     direction: row.direction as 'outbound' | 'inbound',
     type,
     status: row.status as MessageStatus,

@@ -308,7 +308,13 @@ export const messageSchema = z
     id: z.string(),
     channel_id: z.uuid(),
     chat_id: z.string().describe('The chat: user JID, LID or group JID.'),
-    from: z.string().nullable().describe('Author JID (inbound), null for messages this channel sent.'),
+    from: z
+      .string()
+      .nullable()
+      .describe(
+        'Author JID (inbound): the phone-number JID when WhatsApp named it or the pair is known, else the LID; null for messages this channel sent.',
+      ),
+    from_lid: z.string().nullable().describe('The author’s LID (…@lid) when WhatsApp addressed them by it (inbound); null otherwise.'),
     direction: z.enum(['outbound', 'inbound']),
     type: z.enum([...MESSAGE_TYPES, 'unsupported']),
     status: z.enum(MESSAGE_STATUSES),
