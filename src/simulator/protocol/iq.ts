@@ -149,14 +149,7 @@ export class IqHandlers {
       return iqResult(node, [this.digest(companion)]);
     }
     if (node.attrs.type === 'set' && child?.tag === 'rotate') {
-      const skey = getBinaryNodeChild(child, 'skey');
-      if (skey) {
-        companion.signedPreKey = {
-          keyId: readUintBE(childBuffer(skey, 'id')),
-          publicKey: childBuffer(skey, 'value')!,
-          signature: childBuffer(skey, 'signature')!,
-        };
-      }
+      takeSignedPreKey(companion, getBinaryNodeChild(child, 'skey'));
       return iqResult(node);
     }
     if (node.attrs.type === 'set' && getBinaryNodeChild(node, 'list')) {
@@ -164,14 +157,7 @@ export class IqHandlers {
       for (const key of getBinaryNodeChildren(getBinaryNodeChild(node, 'list'), 'key')) {
         companion.preKeys.set(readUintBE(childBuffer(key, 'id')), childBuffer(key, 'value')!);
       }
-      const skey = getBinaryNodeChild(node, 'skey');
-      if (skey) {
-        companion.signedPreKey = {
-          keyId: readUintBE(childBuffer(skey, 'id')),
-          publicKey: childBuffer(skey, 'value')!,
-          signature: childBuffer(skey, 'signature')!,
-        };
-      }
+      takeSignedPreKey(companion, getBinaryNodeChild(node, 'skey'));
       const registration = childBuffer(node, 'registration');
       if (registration) {
         companion.registrationId = readUintBE(registration);
@@ -296,4 +282,16 @@ export class IqHandlers {
       ],
     };
   }
+}
+
+/** A signed pre-key the companion uploaded (with its one-time keys, or alone in a rotation) replaces the old one. */
+function takeSignedPreKey(companion: Companion, skey: BinaryNode | undefined): void {
+  if (!skey) {
+    return;
+  }
+  companion.signedPreKey = {
+    keyId: readUintBE(childBuffer(skey, 'id')),
+    publicKey: childBuffer(skey, 'value')!,
+    signature: childBuffer(skey, 'signature')!,
+  };
 }
