@@ -47,19 +47,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { database, redis } = await prepare(config);
   const app = await createApp({ config, prisma: database.prisma, redis: redis.target });
-  await app.listen(config.port, config.host);
-  const address = (app.getHttpServer() as Server).address() as { port: number };
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   const gatewayFile = path.join(config.dataDir, GATEWAY_FILE);
-  fs.writeFileSync(gatewayFile, JSON.stringify({ pid: process.pid, url }, null, 2));
-  line('info', 'WhatIsUp gateway listening', {
-    url,
-    docs: `${url}/docs`,
-    database: database.kind,
-    redis: describeRedisTarget(redis.target),
-    data_dir: config.dataDir,
-  });
-
+  // The stop signals are handled before the gateway says it listens: whoever reads that line may signal it at
+  // once, and a signal that arrived before the handlers were installed would kill the process outright.
   let stopping = false;
   const stop = async (signal: string) => {
     // A second signal changes nothing: Ctrl-C under `npm start` arrives twice (from the terminal and
@@ -95,6 +85,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
+
+  await app.listen(config.port, config.host);
+  if (stopping) return; // a signal came while the server was starting: the shutdown under way has it
+  const address = (app.getHttpServer() as Server).address() as { port: number };
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  fs.writeFileSync(gatewayFile, JSON.stringify({ pid: process.pid, url }, null, 2));
+  line('info', 'WhatIsUp gateway listening', {
+    url,
+    docs: `${url}/docs`,
+    database: database.kind,
+    redis: describeRedisTarget(redis.target),
+    data_dir: config.dataDir,
+  });
 }
 
 main().catch((error: unknown) => {
