@@ -146,7 +146,9 @@ describe('Graceful shutdown', () => {
       const stuck = await halfRequest(Number(new URL(url).port));
 
       const exit = await signalAndWait(gateway.child, 'SIGTERM', 15_000);
-      process.stdout.write(`gateway exit after SIGTERM with a half-sent request: ${exit.elapsedMs} ms (${String(exit.code)} ${String(exit.signal)})\n`);
+      process.stdout.write(
+        `gateway exit after SIGTERM with a half-sent request: ${exit.elapsedMs} ms (${String(exit.code)} ${String(exit.signal)})\n`,
+      );
       expect(exit).toMatchObject({ code: 0, timedOut: false });
       expect(exit.elapsedMs).toBeLessThan(10_000);
       await stuck.closed;
