@@ -58,6 +58,11 @@ export class KeyedLanes {
     await this.tails.get(key);
   }
 
+  /** Resolves once everything handed in so far, for every key, has run. */
+  async drainedAll(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+
   /** How many keys have work queued or running. */
   get size(): number {
     return this.tails.size;

@@ -27,6 +27,7 @@ const NEXT_QR_TTL_MS = 20_000;
 const CLOSE_WAIT_MS = 5_000;
 const READY_FALLBACK_MS = 10_000;
 const SETTLE_TIMEOUT_MS = 3_000;
+const SHUTDOWN_DRAIN_MS = 5_000;
 
 interface LiveSession {
   socket: WASocket;
@@ -206,6 +207,9 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.sessions.entries()].map(([id, session]) => this.end(id, session, false)));
+    // Events already reported are still being handled (their writes in flight): the database must not close
+    // under them. Bounded, so a stuck handler cannot hold the shutdown.
+    await settlesWithin(this.lanes.drainedAll(), SHUTDOWN_DRAIN_MS);
   }
 
   private async end(channelId: string, session: LiveSession, logout: boolean): Promise<void> {
