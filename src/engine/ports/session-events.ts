@@ -6,6 +6,7 @@
  * U+0000 and lone surrogates a contact sent arrive as U+FFFD (see platform/storable-text.ts).
  */
 import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
+import type { WireGroup, WireGroupMember } from './groups.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
 export type CloseCause =
@@ -45,11 +46,46 @@ export type MessagingEvent =
 /** Contacts learnt from traffic: push names and phone number ↔ LID pairs. */
 export type ContactsEvent = { type: 'contacts'; contacts: WireContact[] };
 
+/** A change to a group the account is in, as WhatsApp announced it (never a refresh of the group list). */
+export type GroupsEvent =
+  /** The account is in a new group: it created it (`createdByAccount`), or someone added it or let it in. */
+  | { type: 'group_joined'; group: WireGroup; createdByAccount: boolean; author: GroupAuthor | null }
+  /** Subject, description, settings or icon changed: only what changed is set. */
+  | { type: 'group_changed'; groupJid: string; author: GroupAuthor | null; changes: GroupChanges }
+  | {
+      type: 'group_members';
+      groupJid: string;
+      action: 'add' | 'remove' | 'promote' | 'demote';
+      author: GroupAuthor | null;
+      members: Omit<WireGroupMember, 'rank'>[];
+    };
+
+/** Who made a group change, as the group names them, with the phone-number JID when known. */
+export interface GroupAuthor {
+  jid: string;
+  phoneJid: string | null;
+}
+
+export interface GroupChanges {
+  subject?: string;
+  /** null: removed. */
+  description?: string | null;
+  announce?: boolean;
+  restrict?: boolean;
+  memberAddMode?: 'admin_add' | 'all_member_add';
+  joinApproval?: boolean;
+  ephemeralSeconds?: number;
+  icon?: 'set' | 'removed';
+  /** The invite code was revoked (the new code is not announced). */
+  inviteRevoked?: true;
+}
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
   messages: MessagingEvent;
   contacts: ContactsEvent;
+  groups: GroupsEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -68,6 +104,10 @@ export function kindOf(event: SessionEvent): SessionEventKind {
       return 'messages';
     case 'contacts':
       return 'contacts';
+    case 'group_joined':
+    case 'group_changed':
+    case 'group_members':
+      return 'groups';
   }
 }
 
