@@ -59,7 +59,7 @@ export class AppModule {
         ErrorsModule,
         MetricsModule,
         EgressModule,
-        AuthModule,
+        AuthModule.forRoot({ keysFrom: AccountsModule }),
         RateLimitsModule,
         AuditModule,
         EventsModule.forRoot(EVENT_CATALOGUE),
