@@ -37,11 +37,7 @@ const KNOWN_VIOLATIONS: Record<Rule, readonly string[]> = {
   ],
   'engine-into-modules': [],
   'other-modules-repository': [],
-  // platform/http and platform/errors share the request id and AppError both ways.
-  'folder-cycles': [
-    'src/platform/errors → src/platform/http',
-    'src/platform/http → src/platform/errors',
-  ],
+  'folder-cycles': [],
   'process-env-outside-config': [],
   'prisma-outside-repositories': [],
 };
