@@ -5,7 +5,7 @@ import { HealthCheckService } from '@nestjs/terminus';
 import { ZodResponse } from 'nestjs-zod';
 import { AppError } from '../../platform/errors/app-error';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../../platform/http/route-access';
 import { LivenessDto, ReadinessBody, ReadinessDto } from './health.contracts';
 import { DependencyIndicators } from './health.indicators';
 

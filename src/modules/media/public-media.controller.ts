@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../platform/errors/app-error';
 import { ErrorEnvelope } from '../../platform/errors/error-envelope';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../../platform/http/route-access';
 import { contentDisposition, parseRange } from './media-http';
 import { MediaService } from './media.service';
 
