@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { GroupMetadataCache } from '../../src/engine/baileys/group-metadata-cache';
 import { GroupsPort, type WireGroup } from '../../src/engine/ports/groups.port';
 import type { GroupsEvent } from '../../src/engine/ports/session-events';
+import { SandboxNetwork } from '../../src/engine/sandbox/sandbox-network';
 import { SessionManager } from '../../src/engine/session-manager';
 import { AppError } from '../../src/platform/errors/app-error';
 import { useTestContext } from '../support/context';
@@ -234,6 +235,21 @@ describe('GroupsPort over Baileys and the simulator', () => {
     await port.removePicture(channelId, group.jid);
     await nextEvent((e): e is Extract<GroupsEvent, { type: 'group_changed' }> => changed('icon')(e) && e.changes.icon === 'removed', mark);
     expect(await port.pictureUrl(channelId, group.jid, 'preview')).toBeNull();
+  });
+
+  it('lets sandbox people act in the channel’s groups, refused as WhatsApp refuses the channel', async () => {
+    const sandbox = ctx.gw.app.get(SandboxNetwork);
+    const mark = events.length;
+    await sandbox.setGroupDescriptionAs(ana, group.jid, 'Written by Ana');
+    const described = await nextEvent(changed('description'), mark);
+    expect(described).toMatchObject({ changes: { description: 'Written by Ana' }, author: { phoneJid: pn(ana) } });
+    const id = await sandbox.sendToGroupAs(ana, group.jid, 'hello from ana');
+    expect(id).toEqual(expect.any(String));
+
+    expect(await reasonOf(sandbox.changeGroupSettingAs(dan, group.jid, { announce: false }))).toBe('not_admin');
+    expect(await reasonOf(sandbox.setGroupSubjectAs(ben, group.jid, 'not mine'))).toBe('not_member');
+    expect(await reasonOf(sandbox.askToJoinGroup(ben, 'NoSuchCode000000000000'))).toBe('invite_invalid');
+    expect((await sandbox.group(group.jid))?.description).toBe('Written by Ana');
   });
 
   it('leaves a group and reports the departure', async () => {

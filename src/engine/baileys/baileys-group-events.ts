@@ -3,7 +3,7 @@ import { type GroupMetadata, WAMessageStubType, type WASocket, areJidsSameUser, 
 import type { GroupsEvent } from '../ports/session-events';
 import { groupChangesOf, toGroupAuthor, toWireGroup, toWireMember, unpairedLids } from './baileys-group-mapping';
 import type { GroupMetadataCache } from './group-metadata-cache';
-import { phonesOf } from './ops/baileys-groups';
+import { phonesOf, rememberPairs } from './ops/baileys-groups';
 
 const MEMBER_ACTIONS = new Set(['add', 'remove', 'promote', 'demote']);
 
@@ -31,6 +31,7 @@ export function attachGroupEvents(
     guard('groups.upsert', async () => {
       for (const meta of groups) {
         cache.set(channelId, meta);
+        await rememberPairs(socket, meta.participants);
         const phoneOf = await phonesOf(socket, unpairedLids(meta));
         // the account created it when it is both the group's creator and the one who made the change
         const createdByAccount = isMe(meta.owner ?? meta.ownerPn) && (!meta.author || isMe(meta.author));
@@ -50,7 +51,10 @@ export function attachGroupEvents(
         if (!update.id) continue;
         const changes = groupChangesOf(update);
         if (!changes) {
-          if (Array.isArray(update.participants)) cache.set(channelId, update as GroupMetadata);
+          if (Array.isArray(update.participants)) {
+            cache.set(channelId, update as GroupMetadata);
+            await rememberPairs(socket, update.participants);
+          }
           continue;
         }
         cache.forget(channelId, update.id);
@@ -64,6 +68,7 @@ export function attachGroupEvents(
     guard('group-participants.update', async () => {
       cache.forget(channelId, update.id);
       if (!MEMBER_ACTIONS.has(update.action)) return;
+      await rememberPairs(socket, update.participants);
       const lids = [update.author, ...update.participants.map((p) => p.id)].filter((jid): jid is string => Boolean(jid?.endsWith('@lid')));
       const phoneOf = await phonesOf(socket, lids);
       emit({

@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import {
   type BinaryNode,
   type GroupMetadata,
+  type LIDMapping,
   type MiscMessageGenerationOptions,
   type WASocket,
   getBinaryNodeChild,
   getBinaryNodeChildren,
+  isLidUser,
+  isPnUser,
+  jidNormalizedUser,
 } from '@whiskeysockets/baileys';
 import { AppError } from '../../../platform/errors/app-error';
 import {
@@ -36,6 +40,10 @@ export class BaileysGroups extends GroupsPort {
     return this.call(channelId, 'list', async (socket) => {
       const groups = Object.values(await socket.groupFetchAllParticipating());
       groups.forEach((meta) => this.cache.set(channelId, meta));
+      await rememberPairs(
+        socket,
+        groups.flatMap((meta) => meta.participants),
+      );
       const phoneOf = await phonesOf(socket, groups.flatMap(unpairedLids));
       return groups.map((meta) => toWireGroup(meta, phoneOf));
     });
@@ -205,6 +213,7 @@ export class BaileysGroups extends GroupsPort {
   private async fetch(channelId: string, socket: WASocket, groupJid: string): Promise<WireGroup> {
     const meta: GroupMetadata = await socket.groupMetadata(groupJid);
     this.cache.set(channelId, meta);
+    await rememberPairs(socket, meta.participants);
     return toWireGroup(meta, await phonesOf(socket, unpairedLids(meta)));
   }
 
@@ -223,6 +232,19 @@ export class BaileysGroups extends GroupsPort {
 /** A w:g2 request whose answer is read here (Baileys types query answers as `any`). */
 async function groupQuery(socket: WASocket, node: BinaryNode): Promise<BinaryNode> {
   return (await socket.query(node)) as BinaryNode;
+}
+
+/**
+ * Keeps the LID ↔ phone-number pairs a group's members came with in the socket's LID mapping. Baileys does
+ * not (it reads group members' `phone_number` but stores nothing), and its group notifications name the actor
+ * by LID alone: without the pair, the author of a change would have no phone number.
+ */
+export async function rememberPairs(socket: WASocket, participants: { id: string; lid?: string; phoneNumber?: string }[]): Promise<void> {
+  const pairs = participants
+    .map((p) => ({ lid: isLidUser(p.id) ? p.id : p.lid, pn: isPnUser(p.id) ? p.id : p.phoneNumber }))
+    .filter((pair): pair is LIDMapping => Boolean(pair.lid && isLidUser(pair.lid) && pair.pn && isPnUser(pair.pn)))
+    .map((pair) => ({ lid: jidNormalizedUser(pair.lid), pn: jidNormalizedUser(pair.pn) }));
+  if (pairs.length) await socket.signalRepository.lidMapping.storeLIDPNMappings(pairs);
 }
 
 /** The phone numbers the socket knows for LIDs WhatsApp named alone. */
