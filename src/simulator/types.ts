@@ -33,7 +33,11 @@ export type ReceivedContent =
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; displayName: string; vcard: string }
   | { type: 'reaction'; messageId: string; emoji: string }
-  | { type: 'other'; keys: string[] };
+  /**
+   * Content the phone shows no further; a private invitation to a group (sent when privacy refused adding this
+   * phone) is described in `groupInvite`, for `acceptGroupInvitation`.
+   */
+  | { type: 'other'; keys: string[]; groupInvite?: { groupJid: string; groupName: string; code: string; expiration: number } };
 
 /** A message a simulated contact's phone received and decrypted. */
 export interface ReceivedMessage {
@@ -84,8 +88,33 @@ export interface PresenceEvent {
 export interface GroupInfo {
   id: string;
   subject: string;
+  /** The creator's phone number. */
   owner: string;
+  description: string | null;
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins edit the group's info. */
+  locked: boolean;
+  /** Disappearing messages in seconds, 0 when off. */
+  ephemeral: number;
+  memberAddMode: 'admin_add' | 'all_member_add';
+  joinApproval: boolean;
+  inviteCode: string;
+  pictureUrl: string | null;
   participants: { phone: string; admin: 'admin' | 'superadmin' | null }[];
+  /** Phones waiting for an admin's approval to join. */
+  joinRequests: string[];
+}
+
+/** What WhatsApp answered for one member of a bulk group change. */
+export interface MemberOutcome {
+  /** As requested. */
+  jid: string;
+  phone: string;
+  /** 200 done; 403 privacy refused the add; 404 not a member (or unknown); 409 already a member. */
+  status: number;
+  /** The private invitation offered instead of a refused add. */
+  addRequest?: { code: string; expiration: number };
 }
 
 export interface SimulatorEventMap {
