@@ -50,7 +50,12 @@ interface LiveSession {
 export class BaileysSessionManager extends SessionManager implements OnApplicationShutdown {
   private readonly logger = new Logger(BaileysSessionManager.name);
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = { lifecycle: [], messages: [], contacts: [], groups: [] };
+  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = {
+    lifecycle: [],
+    messages: [],
+    contacts: [],
+    groups: [],
+  };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
   private readonly box: SecretBox;

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { jidNormalizedUser, type WASocket } from '@whiskeysockets/baileys';
-import { PRIVACY_VALUES, type PrivacyCategory, type PrivacyChange, PrivacyPort, type PrivacySettings, type PrivacyValues } from '../../ports/privacy.port';
+import {
+  PRIVACY_VALUES,
+  type PrivacyCategory,
+  type PrivacyChange,
+  PrivacyPort,
+  type PrivacySettings,
+  type PrivacyValues,
+} from '../../ports/privacy.port';
 import { BaileysSockets } from '../baileys-sockets';
 
 /** Each setting's category name on the wire (`<category name=… value=…/>`), as Baileys' setters send it. */

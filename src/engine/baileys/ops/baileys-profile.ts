@@ -22,7 +22,11 @@ export class BaileysProfile extends ProfilePort {
         socket.fetchStatus(me.jid).then((list) => aboutOf(list)),
         socket.profilePictureUrl(me.jid, 'image', PICTURE_TIMEOUT_MS).then(
           (url) => url ?? null,
-          (error: unknown) => (statusOf(error) === 404 ? null : Promise.reject(error)),
+          (error: unknown) => {
+            // no picture set: WhatsApp answers 404
+            if (statusOf(error) === 404) return null;
+            throw error;
+          },
         ),
       ]);
       const platform = socket.authState.creds.platform;
