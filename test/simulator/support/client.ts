@@ -100,6 +100,8 @@ export class TestClient {
       'presence.update',
       'group-participants.update',
       'groups.upsert',
+      'blocklist.update',
+      'contacts.update',
     ] as const) {
       record(event);
     }
