@@ -81,9 +81,10 @@ export function aboutOf(list: unknown): string | null {
   return typeof text === 'string' && text.length > 0 ? text : null;
 }
 
+/** WhatsApp's code of a refused IQ (Baileys raises it as a Boom with the code in `data`). */
 function statusOf(error: unknown): number | undefined {
-  const boom = error as { isBoom?: unknown; output?: { statusCode?: unknown } } | null;
-  return boom?.isBoom === true && typeof boom.output?.statusCode === 'number' ? boom.output.statusCode : undefined;
+  const boom = error as { isBoom?: unknown; data?: unknown } | null;
+  return boom?.isBoom === true && typeof boom.data === 'number' ? boom.data : undefined;
 }
 
 /** sharp's (and jimp's) words for input it cannot decode. */
