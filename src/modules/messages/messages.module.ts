@@ -4,6 +4,7 @@ import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
 import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
+import { BlocklistModule } from '../blocklist/blocklist.module';
 import { MediaModule } from '../media/media.module';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
@@ -19,7 +20,14 @@ import { ReactionTargets } from './reaction-targets';
 import { SendMessage } from './usecases/send-message.usecase';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
+  imports: [
+    BullModule.registerQueue({ name: QUEUES.outboundMessages }),
+    BlocklistModule,
+    ChannelsModule,
+    ChatsModule,
+    ContactsModule,
+    MediaModule,
+  ],
   controllers: [MessagesController, MessageHistoryController],
   providers: [
     MessagesRepository,
