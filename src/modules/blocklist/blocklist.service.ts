@@ -23,31 +23,6 @@ export class BlocklistService {
   async unblock(channel: ChannelRef, contact: string): Promise<void> {
     await this.whatsapp.unblock(channel.id, contactJid(contact));
   }
-
-  /**
-   * For sends: WhatsApp takes a message to a contact the account blocked and never delivers it (its apps
-   * refuse to send one), so the gateway asks first and refuses it plainly. Groups are not blocked. When
-   * WhatsApp cannot be asked now (the socket is going, no answer in time) the send goes on as before.
-   */
-  async assertNotBlocked(channelId: string, to: string): Promise<void> {
-    if (isGroupJid(to)) return;
-    const blocked = await this.whatsapp.isBlocked(channelId, to).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'channel_unavailable') return false;
-      throw error;
-    });
-    if (blocked) {
-      throw new AppError(
-        'invalid_request',
-        'Invalid to: the channel has blocked this contact; unblock it (DELETE /blocklist/{contact}) to write to it.',
-        {
-          details: {
-            reason: 'recipient_blocked',
-            issues: [{ path: ['to'], code: 'recipient_blocked', message: 'the channel has blocked this contact' }],
-          },
-        },
-      );
-    }
-  }
 }
 
 /** A contact as E.164, user JID or LID; a group is not something WhatsApp blocks. */

@@ -4,8 +4,8 @@ import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
 import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
-import { BlocklistModule } from '../blocklist/blocklist.module';
 import { MediaModule } from '../media/media.module';
+import { BlockedRecipients } from './blocked-recipients';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
@@ -20,20 +20,14 @@ import { ReactionTargets } from './reaction-targets';
 import { SendMessage } from './usecases/send-message.usecase';
 
 @Module({
-  imports: [
-    BullModule.registerQueue({ name: QUEUES.outboundMessages }),
-    BlocklistModule,
-    ChannelsModule,
-    ChatsModule,
-    ContactsModule,
-    MediaModule,
-  ],
+  imports: [BullModule.registerQueue({ name: QUEUES.outboundMessages }), ChannelsModule, ChatsModule, ContactsModule, MediaModule],
   controllers: [MessagesController, MessageHistoryController],
   providers: [
     MessagesRepository,
     MessageStatusService,
     OutboundContentResolver,
     ReactionTargets,
+    BlockedRecipients,
     MessageDispatcher,
     MessageSweeper,
     OutboundMessageProcessor,

@@ -7,12 +7,12 @@ import { Transactions } from '../../../platform/database/transactions';
 import { EgressGuard, EgressRefusedError } from '../../../platform/egress/egress-guard';
 import { AppError } from '../../../platform/errors/app-error';
 import { newId } from '../../../platform/ids';
-import { BlocklistService } from '../../blocklist/blocklist.service';
 import { assertAcceptsSends } from '../../channels/channel-need';
 import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
 import { keyOfStoredMessage, parseRecipient } from '../../whatsapp/jid';
+import { BlockedRecipients } from '../blocked-recipients';
 import { MessageDispatcher } from '../message-dispatcher';
 import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
 import { MessageStatusService } from '../message-status.service';
@@ -44,7 +44,7 @@ export class SendMessage {
     private readonly messaging: MessagingPort,
     private readonly dispatcher: MessageDispatcher,
     private readonly status: MessageStatusService,
-    private readonly blocklist: BlocklistService,
+    private readonly blocked: BlockedRecipients,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,7 +62,7 @@ export class SendMessage {
     }
     assertAcceptsSends(channel);
     // WhatsApp takes a message to a contact the channel blocked and never delivers it: refused here instead
-    if (this.sessions.isOpen(channel.id)) await this.blocklist.assertNotBlocked(channel.id, chatJid);
+    if (this.sessions.isOpen(channel.id)) await this.blocked.assertNotBlocked(channel.id, chatJid);
 
     const row = await this.insert(channel, chatJid, message, reactionTarget, input.client_ref, requestId);
     if ('repeated' in row) return resultOf(row.repeated);
