@@ -6,6 +6,8 @@ import { BaileysSockets } from './baileys/baileys-sockets';
 import { BaileysBlocklist } from './baileys/ops/baileys-blocklist';
 import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
+import { BaileysGroups } from './baileys/ops/baileys-groups';
+import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
@@ -13,6 +15,7 @@ import { WaVersion } from './baileys/wa-version';
 import { BlocklistPort } from './ports/blocklist.port';
 import { ChatsPort } from './ports/chats.port';
 import { ContactsPort } from './ports/contacts.port';
+import { GroupsPort } from './ports/groups.port';
 import { MessagingPort } from './ports/messaging.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
@@ -29,6 +32,7 @@ const PORTS = [
   { provide: ProfilePort, useClass: BaileysProfile },
   { provide: PrivacyPort, useClass: BaileysPrivacy },
   { provide: BlocklistPort, useClass: BaileysBlocklist },
+  { provide: GroupsPort, useClass: BaileysGroups },
 ];
 
 const PROVIDERS = [
@@ -37,6 +41,7 @@ const PROVIDERS = [
   SandboxNetwork,
   WaVersion,
   BaileysSockets,
+  GroupMetadataCache,
   BaileysMessaging,
   BaileysSessionManager,
   ...PORTS,

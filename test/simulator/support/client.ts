@@ -101,6 +101,8 @@ export class TestClient {
       'group-participants.update',
       'groups.upsert',
       'blocklist.update',
+      'groups.update',
+      'group.join-request',
       'contacts.update',
     ] as const) {
       record(event);
