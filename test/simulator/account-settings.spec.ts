@@ -111,6 +111,16 @@ describe('WhatsAppSimulator account settings', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(kim.events('messages.upsert').flatMap((u) => u.messages.map((m) => m.key.id))).not.toContain(fromMia);
       expect(sim.received(MIA).map((m) => m.id)).not.toContain(toMia!.key.id);
+      // nor typing, and the companion is shown neither online nor last seen
+      const typing = sim
+        .waitFor('presence', (p) => p.phone === KIM && p.state === 'composing', 500)
+        .then(
+          () => 'seen',
+          () => 'not seen',
+        );
+      await kim.sock.sendPresenceUpdate('composing', miaJid);
+      expect(await typing).toBe('not seen');
+      expect(sim.viewProfile(MIA, KIM)).toMatchObject({ lastSeen: null, online: false });
       sim.unblock(KIM, MIA);
       const after = await kim.sock.sendMessage(miaJid, { text: 'after the unblock' });
       await sim.waitForMessage(MIA, (m) => m.id === after!.key.id);

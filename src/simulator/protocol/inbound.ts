@@ -241,7 +241,7 @@ export class Inbound {
       const state = childNodes(node)[0];
       const to = node.attrs.to;
       const target = to && this.net.findAccount(to);
-      if (!state || !target) {
+      if (!state || !target || blockedBetween(account, target)) {
         return;
       }
       const name = state.attrs.media === 'audio' ? 'recording' : state.tag;

@@ -135,6 +135,9 @@ export class Outbound {
       from.presence = { state, lastSeen: Math.floor(Date.now() / 1000) };
       node = this.presenceNode(from, to);
     } else {
+      if (blockedBetween(from, to)) {
+        return;
+      }
       const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
       node = { tag: 'chatstate', attrs: { from: from.wireJid() }, content: [child] };
     }
