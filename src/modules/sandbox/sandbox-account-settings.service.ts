@@ -1,20 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
-import type { PrivacyName, PrivacySettings } from '../../simulator';
 import { AppError } from '../../platform/errors/app-error';
 import type { ChannelRef } from '../channels/channels.contracts';
-import type { UpdatePrivacyInput } from '../privacy/privacy.contracts';
-
-/** The API's privacy setting names and WhatsApp's (the simulated phone keeps WhatsApp's). */
-const WIRE_NAMES = {
-  last_seen: 'last',
-  online: 'online',
-  profile_picture: 'profile',
-  about: 'status',
-  read_receipts: 'readreceipts',
-  groups_add: 'groupadd',
-  calls: 'calladd',
-} as const satisfies Record<string, PrivacyName>;
+import { toPrivacyChange, toPrivacySettings, type UpdatePrivacyInput } from '../privacy/privacy.contracts';
 
 const E164 = /^\+?[1-9]\d{6,14}$/;
 
@@ -29,41 +17,24 @@ export class SandboxAccountSettingsService {
 
   async setPrivacy(ref: ChannelRef, input: UpdatePrivacyInput) {
     const phone = pairedPhone(ref);
-    const simulator = await this.network.simulator();
-    const { default_disappearing_seconds: timer, ...settings } = input;
-    const wire = Object.fromEntries(
-      Object.entries(settings).flatMap(([name, value]) =>
-        value === undefined ? [] : [[WIRE_NAMES[name as keyof typeof WIRE_NAMES], value]],
-      ),
-    );
-    if (Object.keys(wire).length > 0) simulator.setPrivacy(phone, wire);
-    if (timer !== undefined) simulator.setDefaultDisappearing(phone, timer);
-    const current = simulator.privacy(phone);
-    return {
-      channel_id: ref.id,
-      phone_number: e164(phone),
-      privacy: { ...fromWire(current), default_disappearing_seconds: current.defaultDisappearing },
-    };
+    const settings = await this.network.setPrivacyAs(phone, toPrivacyChange(input));
+    return { channel_id: ref.id, phone_number: e164(phone), privacy: toPrivacySettings(settings) };
   }
 
   async block(ref: ChannelRef, contact: string) {
     const phone = pairedPhone(ref);
-    const simulator = await this.network.simulator();
-    simulator.block(phone, otherPhone(phone, contact));
-    return this.blocklistOf(ref.id, phone, simulator.blocklist(phone));
+    return this.blocklistOf(ref.id, phone, await this.network.setBlockedAs(phone, otherPhone(phone, contact), true));
   }
 
   async unblock(ref: ChannelRef, contact: string) {
     const phone = pairedPhone(ref);
-    const simulator = await this.network.simulator();
-    simulator.unblock(phone, otherPhone(phone, contact));
-    return this.blocklistOf(ref.id, phone, simulator.blocklist(phone));
+    return this.blocklistOf(ref.id, phone, await this.network.setBlockedAs(phone, otherPhone(phone, contact), false));
   }
 
   /** The channel's profile as the simulated contact `viewer` sees it. */
   async profileSeenBy(ref: ChannelRef, viewer: string) {
     const phone = pairedPhone(ref);
-    const seen = (await this.network.simulator()).viewProfile(contactPhone(viewer), phone);
+    const seen = await this.network.profileSeenBy(contactPhone(viewer), phone);
     return {
       channel_id: ref.id,
       viewer: e164(viewer),
@@ -71,17 +42,13 @@ export class SandboxAccountSettingsService {
       about: seen.about,
       picture_url: seen.pictureUrl,
       last_seen: seen.lastSeen,
-      online: seen.online ?? false,
+      online: seen.online,
     };
   }
 
   private blocklistOf(channelId: string, phone: string, blocked: string[]) {
-    return { channel_id: channelId, phone_number: e164(phone), blocked: blocked.map(e164) };
+    return { channel_id: channelId, phone_number: e164(phone), blocked };
   }
-}
-
-function fromWire(settings: PrivacySettings) {
-  return Object.fromEntries(Object.entries(WIRE_NAMES).map(([api, wire]) => [api, settings[wire]]));
 }
 
 function pairedPhone(channel: ChannelRef): string {
