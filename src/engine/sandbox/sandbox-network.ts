@@ -10,6 +10,8 @@ import {
   WhatsAppSimulator,
 } from '../../simulator';
 import { toGroupAppError } from '../baileys/baileys-errors';
+import { fromWire, PRIVACY_WIRE_NAMES } from '../baileys/ops/baileys-privacy';
+import type { PrivacyCategory, PrivacyChange, PrivacySettings } from '../ports/privacy.port';
 
 /**
  * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
@@ -151,6 +153,39 @@ export class SandboxNetwork implements OnApplicationShutdown {
       return { simulator, media: simulator.createMediaClient() };
     })();
     return this.starting;
+  }
+
+  // The channel's own phone changing its settings, and contacts looking at its profile, for the sandbox routes.
+  // Phones are E.164 numbers (or digits); settings in the privacy port's terms.
+
+  /** The phone changes privacy settings; its linked devices are told as WhatsApp tells them. Answers them all. */
+  async setPrivacyAs(phone: string, change: PrivacyChange): Promise<PrivacySettings> {
+    const simulator = await this.simulator();
+    const { defaultDisappearingSeconds: timer, ...settings } = change;
+    const wire = Object.fromEntries(
+      Object.entries(settings).map(([category, value]) => [PRIVACY_WIRE_NAMES[category as PrivacyCategory], value as string]),
+    );
+    if (Object.keys(wire).length > 0) simulator.setPrivacy(phone, wire);
+    if (timer !== undefined) simulator.setDefaultDisappearing(phone, timer);
+    const { defaultDisappearing, ...current } = simulator.privacy(phone);
+    return { ...fromWire(current), defaultDisappearingSeconds: defaultDisappearing };
+  }
+
+  /** The phone blocks (or unblocks) `contact`; answers the numbers it has blocked, E.164. */
+  async setBlockedAs(phone: string, contact: string, blocked: boolean): Promise<string[]> {
+    const simulator = await this.simulator();
+    if (blocked) simulator.block(phone, contact);
+    else simulator.unblock(phone, contact);
+    return simulator.blocklist(phone).map((number) => `+${number}`);
+  }
+
+  /** What the simulated contact `viewer` is shown of `phone`'s profile, under its privacy settings and blocklist. */
+  async profileSeenBy(
+    viewer: string,
+    phone: string,
+  ): Promise<{ name: string; about: string | null; pictureUrl: string | null; lastSeen: number | null; online: boolean }> {
+    const seen = (await this.simulator()).viewProfile(viewer, phone);
+    return { ...seen, online: seen.online ?? false };
   }
 
   async onApplicationShutdown(): Promise<void> {
