@@ -24,10 +24,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // Query errors are thrown to the caller, which maps and logs them with the request id; Prisma printing
   // them to stdout as well would only duplicate them outside the structured log.
   const log = options.logQueries ? (['query', 'warn', 'error'] as const) : (['warn'] as const);
+  // A transaction waits up to 10 s (Prisma's default: 2 s) for a pooled connection: under a burst (many
+  // deliveries or sends at once, two processes on one database) the pool is briefly exhausted, and waiting
+  // a little longer beats failing a unit of work that would have succeeded.
+  const transactionOptions = { maxWait: 10_000 };
 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [...log] });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [...log], transactionOptions });
     return registerConnection(
       { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) },
       {
@@ -38,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 
   const embedded = await openEmbeddedPGlite(options.dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(embedded.db), log: [...log] });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(embedded.db), log: [...log], transactionOptions });
   const close = once(async () => {
     try {
       await prisma.$disconnect();
