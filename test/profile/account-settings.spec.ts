@@ -286,6 +286,38 @@ describe('Profile, privacy settings and blocklist', () => {
       expect((await call('get', '/blocklist').expect(200)).body).toEqual({ data: [] });
     });
 
+    it('refuses sends to a contact blocked on the phone, and takes them again once unblocked there', async () => {
+      const contact = newPhone();
+      // the contact writes first, so the channel knows its LID (WhatsApp blocks by LID)
+      await ctx.http
+        .post(`/v1/sandbox/channels/${channel.id}/inbound`)
+        .set(bearer(channel.key))
+        .send({ from: contact, type: 'text', text: 'hi' })
+        .expect(202);
+      await eventually(
+        () => channel.history({ chat: contact }),
+        (page: { data: unknown[] }) => page.data.length > 0,
+      );
+      // the channel's send path has already read the blocklist: what the phone changes later must reach it
+      await channel.send({ to: contact, type: 'text', text: 'before' });
+      await sandbox('put', `/blocklist/${encodeURIComponent(contact)}`).expect(200);
+      const refused = await eventually(
+        () =>
+          ctx.http
+            .post(`/v1/channels/${channel.id}/messages`)
+            .set(bearer(channel.key))
+            .send({ to: contact, type: 'text', text: 'blocked?' }),
+        (res: { status: number }) => res.status === 400,
+      );
+      expect(refused.body.error).toMatchObject({ code: 'invalid_request', details: { reason: 'recipient_blocked' } });
+      await sandbox('delete', `/blocklist/${encodeURIComponent(contact)}`).expect(200);
+      await eventually(
+        () =>
+          ctx.http.post(`/v1/channels/${channel.id}/messages`).set(bearer(channel.key)).send({ to: contact, type: 'text', text: 'after' }),
+        (res: { status: number }) => res.status === 202,
+      );
+    });
+
     it('refuses what is not a user, and a LID WhatsApp cannot name', async () => {
       for (const contact of ['not-a-number', '120363012345678901@g.us']) {
         const res = await call('put', `/blocklist/${encodeURIComponent(contact)}`).expect(400);

@@ -6,6 +6,14 @@ import { BaileysSockets } from '../baileys-sockets';
 
 @Injectable()
 export class BaileysBlocklist extends BlocklistPort {
+  /**
+   * Each socket's blocklist (normalized JIDs, as WhatsApp lists them), asked of WhatsApp once and then kept
+   * true by the socket's `blocklist.update` (blocks made on the phone or another device) and by this class's
+   * own changes: every send asks `isBlocked`, which must not cost a round trip to WhatsApp each time. Keyed by
+   * the socket, so a reconnect starts from a fresh list.
+   */
+  private readonly known = new WeakMap<WASocket, Promise<Set<string>>>();
+
   constructor(private readonly sockets: BaileysSockets) {
     super();
   }
@@ -18,20 +26,50 @@ export class BaileysBlocklist extends BlocklistPort {
     return this.sockets.call(channelId, 'blocklist.check', async (socket) => {
       const wanted = jidNormalizedUser(jid);
       const lid = isPnUser(wanted) ? await lidOf(socket, wanted) : wanted;
-      const list = await socket.fetchBlocklist();
-      return list.some((entry) => {
-        const normal = jidNormalizedUser(entry);
-        return normal === wanted || normal === lid;
-      });
+      const list = await this.knownList(socket);
+      return list.has(wanted) || (lid !== null && list.has(lid));
     });
   }
 
   block(channelId: string, jid: string): Promise<void> {
-    return this.sockets.call(channelId, 'blocklist.block', (socket) => update(socket, jid, 'block'));
+    return this.sockets.call(channelId, 'blocklist.block', (socket) => this.change(socket, jid, 'block'));
   }
 
   unblock(channelId: string, jid: string): Promise<void> {
-    return this.sockets.call(channelId, 'blocklist.unblock', (socket) => update(socket, jid, 'unblock'));
+    return this.sockets.call(channelId, 'blocklist.unblock', (socket) => this.change(socket, jid, 'unblock'));
+  }
+
+  private knownList(socket: WASocket): Promise<Set<string>> {
+    let list = this.known.get(socket);
+    if (!list) {
+      const fetched = socket.fetchBlocklist().then((jids) => new Set(jids.map((jid) => jidNormalizedUser(jid))));
+      // A failed fetch is not remembered: the next check asks again.
+      fetched.catch(() => this.known.delete(socket));
+      list = fetched;
+      this.known.set(socket, list);
+      // Registered with the fetch, so a change announced while it runs is applied after it, in order.
+      socket.ev.on('blocklist.update', ({ blocklist, type }) => {
+        void fetched.then(
+          (set) =>
+            blocklist.forEach((entry) => (type === 'add' ? set.add(jidNormalizedUser(entry)) : set.delete(jidNormalizedUser(entry)))),
+          () => undefined,
+        );
+      });
+    }
+    return list;
+  }
+
+  /** Blocks or unblocks, and keeps the socket's known list in step (WhatsApp announces a change to the other devices only). */
+  private async change(socket: WASocket, jid: string, action: 'block' | 'unblock'): Promise<void> {
+    await update(socket, jid, action);
+    const cached = this.known.get(socket);
+    if (!cached) return;
+    const normal = jidNormalizedUser(jid);
+    const entries = [normal, ...(isPnUser(normal) ? [await lidOf(socket, normal)] : [])].filter((entry): entry is string => entry !== null);
+    const set = await cached.catch(() => null);
+    for (const entry of entries)
+      if (action === 'block') set?.add(entry);
+      else for (const entry of entries) set?.delete(entry);
   }
 }
 
