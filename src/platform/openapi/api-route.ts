@@ -4,8 +4,7 @@ import type { RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api
 import { ZodResponse, type ZodDto } from 'nestjs-zod';
 import { AuditAction, type AuditActionMeta } from '../../modules/audit/audit-action.decorator';
 import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed, type PathIdChecks } from '../../modules/channels/channel-need';
-import type { ErrorCode } from '../errors/error-codes';
-import { ApiErrorResponses, type ErrorGroup } from './api-error-responses';
+import { ApiErrorResponses, type ErrorItem } from './api-error-responses';
 
 export interface ApiRouteOptions {
   summary: string;
@@ -17,7 +16,7 @@ export interface ApiRouteOptions {
   /** A request body the zod DTOs cannot describe (several content types), written out. */
   requestBody?: RequestBodyObject;
   /** What the route can refuse with, besides what `needs` adds. */
-  errors?: Array<ErrorGroup | ErrorCode>;
+  errors?: ErrorItem[];
   /** The audit log's action and the type of resource it acts on, for routes that change something. */
   audit?: AuditActionMeta;
   /**
@@ -42,7 +41,7 @@ export interface ApiRouteOptions {
  * audit action and, under a channel, what it needs of the channel.
  */
 export function ApiRoute(options: ApiRouteOptions) {
-  const errors: Array<ErrorGroup | ErrorCode> = [...(options.errors ?? [])];
+  const errors: ErrorItem[] = [...(options.errors ?? [])];
   if (options.needs) errors.unshift('auth', 'channel', ...CHANNEL_NEED_ERRORS[options.needs]);
   return applyDecorators(
     HttpCode(options.status),
