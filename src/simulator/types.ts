@@ -84,8 +84,33 @@ export interface PresenceEvent {
 export interface GroupInfo {
   id: string;
   subject: string;
+  /** The creator's phone number. */
   owner: string;
+  description: string | null;
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins edit the group's info. */
+  locked: boolean;
+  /** Disappearing messages in seconds, 0 when off. */
+  ephemeral: number;
+  memberAddMode: 'admin_add' | 'all_member_add';
+  joinApproval: boolean;
+  inviteCode: string;
+  pictureUrl: string | null;
   participants: { phone: string; admin: 'admin' | 'superadmin' | null }[];
+  /** Phones waiting for an admin's approval to join. */
+  joinRequests: string[];
+}
+
+/** What WhatsApp answered for one member of a bulk group change. */
+export interface MemberOutcome {
+  /** As requested. */
+  jid: string;
+  phone: string;
+  /** 200 done; 403 privacy refused the add; 404 not a member (or unknown); 409 already a member. */
+  status: number;
+  /** The private invitation offered instead of a refused add. */
+  addRequest?: { code: string; expiration: number };
 }
 
 export interface SimulatorEventMap {

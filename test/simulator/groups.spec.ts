@@ -94,7 +94,7 @@ describe('WhatsAppSimulator groups', () => {
       'group-participants.update',
       (u) => u.action === 'remove' && u.participants.some((p) => p.id === jid(MIA) || p.phoneNumber === jid(MIA)),
     );
-    sim.updateGroupParticipants(groupJid, LEO, 'remove', [MIA]);
+    sim.updateGroupParticipants(groupJid, KIM, 'remove', [MIA]);
     await removed;
     expect(
       sim

@@ -1,11 +1,12 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'http';
 import type { AddressInfo } from 'net';
-import type { ParticipantAction } from '../protocol/group-iq';
+import { type GroupSetting, GroupRefusal, type ParticipantAction } from '../protocol/group-ops';
+import type { GroupAddPrivacy } from '../state/accounts';
 import type { OutgoingContent, ReceiptType, ReceivedMessage } from '../types';
 import type { PresenceState, WhatsAppSimulator } from './simulator';
 
 type Body = Record<string, unknown>;
-type Handler = (params: string[], body: Body) => unknown;
+type Handler = (params: string[], body: Body, query: URLSearchParams) => unknown;
 
 class HttpError extends Error {
   constructor(
@@ -85,6 +86,45 @@ export class ControlServer {
       ],
       [
         'POST',
+        /^\/groups\/([^/]+)\/subject$/,
+        ([group], b) => s.setGroupSubject(group, str(b.author, 'author'), str(b.subject, 'subject')),
+      ],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/description$/,
+        ([group], b) => s.setGroupDescription(group, str(b.author, 'author'), typeof b.description === 'string' ? b.description : null),
+      ],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/settings$/,
+        ([group], b) => s.changeGroupSetting(group, str(b.author, 'author'), b.setting as GroupSetting),
+      ],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/picture$/,
+        ([group], b) =>
+          s.setGroupPicture(group, str(b.author, 'author'), typeof b.jpeg === 'string' ? Buffer.from(b.jpeg, 'base64') : null),
+      ],
+      ['POST', /^\/groups\/([^/]+)\/leave$/, ([group], b) => s.leaveGroup(group, str(b.phone, 'phone'))],
+      [
+        'GET',
+        /^\/groups\/([^/]+)\/invite-code$/,
+        ([group], _b, query) => ({ code: s.groupInviteCode(group, str(query.get('author'), 'author')) }),
+      ],
+      [
+        'POST',
+        /^\/groups\/([^/]+)\/join-requests$/,
+        ([group], b) =>
+          s.answerGroupJoinRequests(group, str(b.author, 'author'), b.phones as string[], str(b.answer, 'answer') as 'approve' | 'reject'),
+      ],
+      ['POST', /^\/phones\/([^/]+)\/join-group$/, ([phone], b) => s.joinGroupByInvite(phone, str(b.code, 'code'))],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/group-add-privacy$/,
+        ([phone], b) => s.setGroupAddPrivacy(phone, str(b.privacy, 'privacy') as GroupAddPrivacy, (b.contacts as string[]) ?? []),
+      ],
+      [
+        'POST',
         /^\/groups\/([^/]+)\/send$/,
         async ([group], b) => ({ id: await s.sendToGroup(str(b.from, 'from'), group, contentFrom(b)) }),
       ],
@@ -112,18 +152,21 @@ export class ControlServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://control').pathname;
+    const url = new URL(req.url ?? '/', 'http://control');
+    const path = url.pathname;
     try {
       const route = this.routes.find(([method, pattern]) => method === req.method && pattern.test(path));
       if (!route) {
         throw new HttpError(404, `no route for ${req.method} ${path}`);
       }
       const params = (route[1].exec(path) ?? []).slice(1).map(decodeURIComponent);
-      const result = await route[2](params, await readJson(req));
+      const result = await route[2](params, await readJson(req), url.searchParams);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? { ok: true }));
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 422;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message }));
+      // a group refusal carries the IQ error WhatsApp answers with (403 not a member, 401 not an admin, …)
+      const whatsapp = error instanceof GroupRefusal ? { whatsappCode: error.code } : {};
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message, ...whatsapp }));
     }
   }
 }

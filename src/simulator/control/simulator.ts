@@ -5,17 +5,27 @@ import type { Agent as UndiciAgent } from 'undici';
 import { generateKeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
 import { buildMessage } from '../phone/content';
-import { GroupIq, type ParticipantAction } from '../protocol/group-iq';
+import { GroupIq } from '../protocol/group-iq';
+import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
 import { Inbound } from '../protocol/inbound';
 import { IqHandlers } from '../protocol/iq';
 import { Login } from '../protocol/login';
 import { Network, type NetworkOptions } from '../protocol/network';
 import { Outbound } from '../protocol/outbound';
 import { Pairing } from '../protocol/pairing';
-import { type Account, type Addressing, type Companion, normalizePhone } from '../state/accounts';
+import { type Account, type Addressing, type Companion, type GroupAddPrivacy, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
 import { WsServer } from '../transport/ws-server';
-import type { CompanionInfo, GroupInfo, OutgoingContent, ReceiptEvent, ReceiptType, ReceivedMessage, SimulatorEventMap } from '../types';
+import type {
+  CompanionInfo,
+  GroupInfo,
+  MemberOutcome,
+  OutgoingContent,
+  ReceiptEvent,
+  ReceiptType,
+  ReceivedMessage,
+  SimulatorEventMap,
+} from '../types';
 import { Waiters } from './waiters';
 
 /** Trust in the simulator's media host, for uploads (https) and downloads (fetch). */
@@ -56,6 +66,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly outbound: Outbound;
   private readonly pairing: Pairing;
   private readonly groupIq: GroupIq;
+  private readonly groupOps: GroupOps;
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
@@ -73,10 +84,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     });
     this.outbound = new Outbound(this.net);
     this.pairing = new Pairing(this.net);
-    this.groupIq = new GroupIq(this.net);
+    this.groupOps = new GroupOps(this.net, this.media);
+    this.groupIq = new GroupIq(this.net, this.groupOps);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) => this.unlink(phone, device));
-    const inbound = new Inbound(this.net, this.outbound, this.media);
+    const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps);
     this.net.handlers = {
       authenticated: (connection, key, payload) => login.authenticated(connection, key, payload),
       iq: (connection, session, node) => iq.handle(connection, session, node),
@@ -241,18 +253,79 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.waiters.waitFor<K, SimulatorEventMap[K][0]>(event, [], match as (value: SimulatorEventMap[K][0]) => boolean, timeoutMs);
   }
 
-  // groups
+  // groups: simulated phones acting in groups, with WhatsApp's permissions (a refusal throws GroupRefusal,
+  // whose `code` is the IQ error WhatsApp would answer) and the w:gp2 notifications every change sends
 
-  createGroup(creator: string, subject: string, members: string[]): GroupInfo {
+  /** `creator` makes a group with `members`; members whose privacy refuses the add are left out and listed in `refused`. */
+  createGroup(creator: string, subject: string, members: string[]): GroupInfo & { refused: MemberOutcome[] } {
     const jids = members.map((m) => this.net.account(m).jid);
-    return groupInfo(this.groupIq.create(subject, this.net.account(creator), jids));
+    const { group, results } = this.groupOps.create(this.net.account(creator), subject, jids);
+    return { ...groupInfo(group), refused: results.filter((r) => r.status !== 200).map(memberOutcome) };
   }
 
-  updateGroupParticipants(groupJid: string, author: string, action: ParticipantAction, phones: string[]): GroupInfo {
-    const group = this.net.groups.require(groupJid);
+  /** `author` adds, removes, promotes or demotes `phones`; answers the group and each member's outcome. */
+  updateGroupParticipants(
+    groupJid: string,
+    author: string,
+    action: ParticipantAction,
+    phones: string[],
+  ): GroupInfo & { outcomes: MemberOutcome[] } {
     const jids = phones.map((p) => this.net.account(p).jid);
-    this.groupIq.updateParticipants(group, this.net.account(author).jid, action, jids);
-    return groupInfo(group);
+    const results = this.groupOps.changeParticipants(this.net.account(author), groupJid, action, jids);
+    return { ...groupInfo(this.net.groups.require(groupJid)), outcomes: results.map(memberOutcome) };
+  }
+
+  setGroupSubject(groupJid: string, author: string, subject: string): GroupInfo {
+    this.groupOps.setSubject(this.net.account(author), groupJid, subject);
+    return groupInfo(this.net.groups.require(groupJid));
+  }
+
+  /** null removes the description. */
+  setGroupDescription(groupJid: string, author: string, description: string | null): GroupInfo {
+    this.groupOps.setDescription(this.net.account(author), groupJid, description);
+    return groupInfo(this.net.groups.require(groupJid));
+  }
+
+  /** One setting: `{ announce }`, `{ locked }`, `{ ephemeral: seconds }`, `{ memberAddMode }` or `{ joinApproval }`. */
+  changeGroupSetting(groupJid: string, author: string, setting: GroupSetting): GroupInfo {
+    this.groupOps.changeSetting(this.net.account(author), groupJid, setting);
+    return groupInfo(this.net.groups.require(groupJid));
+  }
+
+  /** Sets the group icon (JPEG bytes), or removes it with null. */
+  setGroupPicture(groupJid: string, author: string, jpeg: Buffer | null): GroupInfo {
+    this.groupOps.setPicture(this.net.account(author), groupJid, jpeg);
+    return groupInfo(this.net.groups.require(groupJid));
+  }
+
+  /** `phone` leaves the group. */
+  leaveGroup(groupJid: string, phone: string): void {
+    this.groupOps.leave(this.net.account(phone), groupJid);
+  }
+
+  /** The group's invite code, as an admin `author` reads it. */
+  groupInviteCode(groupJid: string, author: string): string {
+    return this.groupOps.inviteCode(this.net.account(author), groupJid);
+  }
+
+  /** `phone` opens an invite link: it joins, or its request waits for an admin when the group wants approval. */
+  joinGroupByInvite(phone: string, code: string): { group: string; status: 'joined' | 'pending_approval' } {
+    const result = this.groupOps.joinByInvite(this.net.account(phone), code);
+    return 'joined' in result ? { group: result.joined.jid, status: 'joined' } : { group: result.pending.jid, status: 'pending_approval' };
+  }
+
+  /** An admin `author` approves or rejects the pending requests of `phones`. */
+  answerGroupJoinRequests(groupJid: string, author: string, phones: string[], answer: 'approve' | 'reject'): MemberOutcome[] {
+    const jids = phones.map((p) => this.net.account(p).jid);
+    return this.groupOps.answerJoinRequests(this.net.account(author), groupJid, jids, answer).map(memberOutcome);
+  }
+
+  /** Who may add `phone` to groups; with 'contacts', the phones in `contacts` (its address book) may. */
+  setGroupAddPrivacy(phone: string, privacy: GroupAddPrivacy, contacts: string[] = []): void {
+    const account = this.net.account(phone);
+    account.groupAddPrivacy = privacy;
+    account.contacts.clear();
+    contacts.forEach((c) => account.contacts.add(this.net.account(c).jid));
   }
 
   group(groupJid: string): GroupInfo | undefined {
@@ -333,10 +406,25 @@ function mediatypeOf(content: OutgoingContent): string | undefined {
 }
 
 function groupInfo(group: Group): GroupInfo {
+  const phone = (jid: string) => jid.split('@')[0];
   return {
     id: group.jid,
     subject: group.subject,
-    owner: group.creator.split('@')[0],
-    participants: [...group.participants].map(([jid, admin]) => ({ phone: jid.split('@')[0], admin })),
+    owner: phone(group.creator),
+    description: group.description?.body ?? null,
+    announce: group.announce,
+    locked: group.locked,
+    ephemeral: group.ephemeral,
+    memberAddMode: group.memberAddMode,
+    joinApproval: group.joinApproval,
+    inviteCode: group.inviteCode,
+    pictureUrl: group.picture?.url ?? null,
+    participants: [...group.participants].map(([jid, admin]) => ({ phone: phone(jid), admin })),
+    joinRequests: [...group.joinRequests.keys()].map(phone),
   };
+}
+
+function memberOutcome(result: MemberResult): MemberOutcome {
+  const account = result.requested.split('@')[0];
+  return { jid: result.requested, phone: account, status: result.status, ...(result.addRequest ? { addRequest: result.addRequest } : {}) };
 }

@@ -1,194 +1,198 @@
-import { type BinaryNode, getBinaryNodeChildren, jidNormalizedUser } from '@whiskeysockets/baileys';
-import { type Account, isLid } from '../state/accounts';
-import type { Group, GroupRole } from '../state/groups';
+import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
+import type { Account } from '../state/accounts';
+import { type GroupOps, GroupRefusal, type GroupSetting, type MemberResult } from './group-ops';
 import type { Network } from './network';
-import { contentBuffer, firstChild, iqError, iqResult } from './nodes';
+import { childNodes, contentBuffer, firstChild, iqError, iqResult } from './nodes';
 
-export type ParticipantAction = 'add' | 'remove' | 'promote' | 'demote';
+export type { ParticipantAction } from './group-ops';
 
-/** Groups as the w:g2 namespace exposes them, plus the w:gp2 notifications members get on changes. */
+/**
+ * The w:g2 namespace (groups) and group icons (w:profile:picture with a group target): each request read off
+ * the wire, handed to GroupOps, and answered as WhatsApp answers, refusals as IQ errors.
+ */
 export class GroupIq {
-  constructor(private readonly net: Network) {}
+  constructor(
+    private readonly net: Network,
+    private readonly ops: GroupOps,
+  ) {}
 
   handle(account: Account, node: BinaryNode): BinaryNode {
+    try {
+      return this.answer(account, node);
+    } catch (error) {
+      if (error instanceof GroupRefusal) {
+        return iqError(node, error.code, error.text);
+      }
+      throw error;
+    }
+  }
+
+  /** `w:profile:picture` aimed at a group: set (a JPEG), remove (no content) or get its URL. */
+  picture(account: Account, node: BinaryNode): BinaryNode {
+    try {
+      const target = node.attrs.target;
+      const picture = getBinaryNodeChild(node, 'picture');
+      if (node.attrs.type === 'get') {
+        const stored = this.ops.picture(account, target);
+        return iqResult(node, [
+          {
+            tag: 'picture',
+            attrs: { id: stored.id, type: picture?.attrs.type ?? 'preview', url: stored.url, direct_path: stored.directPath },
+          },
+        ]);
+      }
+      const jpeg = contentBuffer(picture);
+      const id = this.ops.setPicture(account, target, jpeg?.length ? jpeg : null);
+      return iqResult(node, id ? [{ tag: 'picture', attrs: { id } }] : undefined);
+    } catch (error) {
+      if (error instanceof GroupRefusal) {
+        return iqError(node, error.code, error.text);
+      }
+      throw error;
+    }
+  }
+
+  private answer(account: Account, node: BinaryNode): BinaryNode {
     const child = firstChild(node);
+    const ops = this.ops;
+    if (node.attrs.to === '@g.us' || !node.attrs.to) {
+      switch (child?.tag) {
+        case 'create': {
+          const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
+          const { group, results } = ops.create(account, child.attrs.subject ?? '', requested);
+          const metadata = ops.nodes.metadata(group);
+          // members WhatsApp refused come back inside <group>, each with its error (and invitation)
+          const refused = results.filter((r) => r.status !== 200).map((r) => this.memberResultNode(r));
+          return iqResult(node, [{ ...metadata, content: [...childNodes(metadata), ...refused] }]);
+        }
+        case 'participating': {
+          const groups = this.net.groups.of(account.jid).map((g) => ops.nodes.metadata(g));
+          return iqResult(node, [{ tag: 'groups', attrs: {}, content: groups }]);
+        }
+        case 'leave':
+          for (const ref of getBinaryNodeChildren(child, 'group')) {
+            ops.leave(account, ref.attrs.id);
+          }
+          return iqResult(node);
+        case 'invite': {
+          const code = child.attrs.code ?? '';
+          if (node.attrs.type === 'get') {
+            return iqResult(node, [ops.nodes.metadata(ops.byInviteCode(code), { withMembers: false })]);
+          }
+          const result = ops.joinByInvite(account, code);
+          return 'joined' in result
+            ? iqResult(node, [{ tag: 'group', attrs: { jid: result.joined.jid } }])
+            : iqResult(node, [{ tag: 'membership_approval_request', attrs: { jid: result.pending.jid } }]);
+        }
+      }
+      return this.notModelled(node, child);
+    }
     const to = node.attrs.to;
     switch (child?.tag) {
-      case 'create': {
-        const members = getBinaryNodeChildren(child, 'participant').map((p) => this.memberJid(p.attrs.jid));
-        const group = this.create(child.attrs.subject ?? '', account, members);
-        return iqResult(node, [this.metadataNode(group)]);
-      }
-      case 'participating': {
-        const groups = this.net.groups.of(account.jid).map((g) => this.metadataNode(g));
-        return iqResult(node, [{ tag: 'groups', attrs: {}, content: groups }]);
-      }
-      case 'leave': {
-        for (const ref of getBinaryNodeChildren(child, 'group')) {
-          const group = this.net.groups.get(ref.attrs.id);
-          if (group) {
-            this.updateParticipants(group, account.jid, 'remove', [account.jid]);
-          }
-        }
-        return iqResult(node);
-      }
-    }
-    const group = this.net.groups.get(to);
-    if (!group || !group.participants.has(account.jid)) {
-      return iqError(node, 404, 'item-not-found');
-    }
-    switch (child?.tag) {
       case 'query':
-        return iqResult(node, [this.metadataNode(group)]);
+        return iqResult(node, [ops.nodes.metadata(ops.memberOf(account, to))]);
       case 'add':
       case 'remove':
       case 'promote':
       case 'demote': {
         const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
-        this.updateParticipants(
-          group,
-          account.jid,
-          child.tag,
-          requested.map((jid) => this.memberJid(jid)),
-        );
-        // each participant is answered as it was asked for, with its other identity beside it
+        const results = ops.changeParticipants(account, to, child.tag, requested);
+        return iqResult(node, [{ tag: child.tag, attrs: {}, content: results.map((r) => this.memberResultNode(r)) }]);
+      }
+      case 'subject':
+        ops.setSubject(account, to, contentBuffer(child)?.toString('utf-8') ?? '');
+        return iqResult(node);
+      case 'description': {
+        const body = child.attrs.delete === 'true' ? null : (contentBuffer(getBinaryNodeChild(child, 'body'))?.toString('utf-8') ?? null);
+        ops.setDescription(account, to, body, child.attrs.prev);
+        return iqResult(node);
+      }
+      case 'announcement':
+      case 'not_announcement':
+      case 'locked':
+      case 'unlocked':
+      case 'ephemeral':
+      case 'not_ephemeral':
+      case 'member_add_mode':
+      case 'membership_approval_mode':
+        ops.changeSetting(account, to, settingOf(child));
+        return iqResult(node);
+      case 'invite': {
+        const code = node.attrs.type === 'get' ? ops.inviteCode(account, to) : ops.revokeInvite(account, to);
+        return iqResult(node, [{ tag: 'invite', attrs: { code } }]);
+      }
+      case 'accept': {
+        const group = ops.acceptAddRequest(account, to, child.attrs.code ?? '');
+        return iqResult(node, [{ tag: 'group', attrs: { jid: group.jid } }]);
+      }
+      case 'membership_approval_requests': {
+        const group = ops.joinRequests(account, to);
+        const requests = [...group.joinRequests].map(([jid, request]) => ({
+          tag: 'membership_approval_request',
+          attrs: {
+            ...ops.nodes.participantAttrs(group, jid),
+            request_time: request.time.toString(),
+            request_method: request.method,
+          },
+        }));
+        return iqResult(node, [{ tag: 'membership_approval_requests', attrs: {}, content: requests }]);
+      }
+      case 'membership_requests_action': {
+        const action = firstChild(child);
+        if (action?.tag !== 'approve' && action?.tag !== 'reject') {
+          return this.notModelled(node, action);
+        }
+        const requested = getBinaryNodeChildren(action, 'participant').map((p) => p.attrs.jid);
+        const results = ops.answerJoinRequests(account, to, requested, action.tag);
         return iqResult(node, [
           {
-            tag: child.tag,
+            tag: 'membership_requests_action',
             attrs: {},
-            content: requested.map((jid) => ({ tag: 'participant', attrs: { ...this.otherIdentity(jid), jid } })),
+            content: [{ tag: action.tag, attrs: {}, content: results.map((r) => this.memberResultNode(r)) }],
           },
         ]);
       }
-      case 'subject': {
-        group.subject = contentBuffer(child)?.toString('utf-8') ?? '';
-        group.subjectOwner = account.jid;
-        group.subjectTime = Math.floor(Date.now() / 1000);
-        this.notify(group, account.jid, [{ tag: 'subject', attrs: { subject: group.subject } }], []);
-        return iqResult(node);
-      }
-      default:
-        // a request the simulator does not model fails loudly rather than succeeding with nothing
-        this.net.unhandled(`iq xmlns=w:g2 <${child?.tag ?? 'none'}>`);
-        return iqError(node, 501, 'feature-not-implemented');
     }
+    return this.notModelled(node, child);
   }
 
-  /** A member named on the wire by phone-number jid or LID, as the phone-number user jid kept inside. */
-  private memberJid(jid: string): string {
-    return this.net.findAccount(jid)?.jid ?? jidNormalizedUser(jid);
+  /** A requested member in a bulk answer: as asked for, its other identity beside it, and its error if refused. */
+  private memberResultNode(result: MemberResult): BinaryNode {
+    const attrs = { ...this.ops.nodes.otherIdentity(result.requested), jid: result.requested };
+    if (result.status === 200) {
+      return { tag: 'participant', attrs };
+    }
+    const content = result.addRequest
+      ? [{ tag: 'add_request', attrs: { code: result.addRequest.code, expiration: result.addRequest.expiration.toString() } }]
+      : undefined;
+    return { tag: 'participant', attrs: { ...attrs, error: result.status.toString() }, content };
   }
 
-  /** A member as the group shows it: by LID with its phone number beside it, or the other way round. */
-  private participantAttrs(group: Group, jid: string): Record<string, string> {
-    const account = this.net.accounts.get(jid);
-    if (!account) {
-      return { jid };
-    }
-    return group.addressingMode === 'lid' ? { jid: account.lidJid, phone_number: account.jid } : { jid: account.jid, lid: account.lidJid };
+  /** A request the simulator does not model fails loudly rather than succeeding with nothing. */
+  private notModelled(node: BinaryNode, child: BinaryNode | undefined): BinaryNode {
+    this.net.unhandled(`iq xmlns=w:g2 to=${node.attrs.to} type=${node.attrs.type} <${child?.tag ?? 'none'}>`);
+    return iqError(node, 501, 'feature-not-implemented');
   }
+}
 
-  /** `lid` beside a phone-number jid, `phone_number` beside a LID. */
-  private otherIdentity(jid: string): Record<string, string> {
-    const account = this.net.findAccount(jid);
-    if (!account) {
-      return {};
+function settingOf(child: BinaryNode): GroupSetting {
+  switch (child.tag) {
+    case 'announcement':
+    case 'not_announcement':
+      return { announce: child.tag === 'announcement' };
+    case 'locked':
+    case 'unlocked':
+      return { locked: child.tag === 'locked' };
+    case 'ephemeral':
+      return { ephemeral: Number(child.attrs.expiration ?? 0) };
+    case 'not_ephemeral':
+      return { ephemeral: 0 };
+    case 'member_add_mode': {
+      const mode = contentBuffer(child)?.toString('utf-8');
+      if (mode !== 'admin_add' && mode !== 'all_member_add') throw new GroupRefusal(400, 'bad-request');
+      return { memberAddMode: mode };
     }
-    return isLid(jid) ? { phone_number: account.jid } : { lid: account.lidJid };
-  }
-
-  /** Who did something, as the group names them (notification `participant`, metadata `s_o`, `creator`). */
-  private actorAttrs(group: Group, jid: string, name: string, alt: string): Record<string, string> {
-    const account = this.net.accounts.get(jid);
-    if (!account) {
-      return { [name]: jid };
-    }
-    return group.addressingMode === 'lid'
-      ? { [name]: account.lidJid, [`${alt}_pn`]: account.jid }
-      : { [name]: account.jid, [`${alt}_lid`]: account.lidJid };
-  }
-
-  create(subject: string, creator: Account, members: string[]): Group {
-    for (const member of members) {
-      this.net.findAccount(member);
-    }
-    const group = this.net.groups.create(subject, creator.jid, members);
-    this.notify(group, creator.jid, [{ tag: 'create', attrs: {}, content: [this.metadataNode(group)] }], [], (jid) => jid !== creator.jid);
-    return group;
-  }
-
-  updateParticipants(group: Group, author: string, action: ParticipantAction, jids: string[]): void {
-    const removed: string[] = [];
-    for (const jid of jids) {
-      if (action === 'add') {
-        this.net.findAccount(jid);
-        group.participants.set(jid, null);
-      } else if (action === 'remove') {
-        if (group.participants.delete(jid)) {
-          removed.push(jid);
-        }
-      } else if (group.participants.has(jid)) {
-        const role: GroupRole = action === 'promote' ? 'admin' : null;
-        group.participants.set(jid, role);
-      }
-    }
-    if (action === 'add' || action === 'remove') {
-      // membership changed: every sender must hand out a fresh key before its next message
-      group.senderKeysSent.clear();
-    }
-    const change: BinaryNode = {
-      tag: action,
-      attrs: {},
-      content: jids.map((jid) => ({ tag: 'participant', attrs: this.participantAttrs(group, jid) })),
-    };
-    this.notify(group, author, [change], removed);
-  }
-
-  metadataNode(group: Group): BinaryNode {
-    const content: BinaryNode[] = [...group.participants].map(([jid, role]) => ({
-      tag: 'participant',
-      attrs: { ...this.participantAttrs(group, jid), ...(role ? { type: role } : {}) },
-    }));
-    if (group.description) {
-      content.push({
-        tag: 'description',
-        attrs: { id: group.jid.split('@')[0] },
-        content: [{ tag: 'body', attrs: {}, content: Buffer.from(group.description) }],
-      });
-    }
-    return {
-      tag: 'group',
-      attrs: {
-        id: group.jid.split('@')[0],
-        subject: group.subject,
-        ...this.actorAttrs(group, group.subjectOwner, 's_o', 's_o'),
-        s_t: group.subjectTime.toString(),
-        creation: group.creation.toString(),
-        ...this.actorAttrs(group, group.creator, 'creator', 'creator'),
-        addressing_mode: group.addressingMode,
-      },
-      content,
-    };
-  }
-
-  private notify(
-    group: Group,
-    author: string,
-    content: BinaryNode[],
-    extraRecipients: string[],
-    include: (jid: string) => boolean = () => true,
-  ): void {
-    const recipients = new Set([...group.participants.keys(), ...extraRecipients].filter(include));
-    for (const jid of recipients) {
-      for (const companion of this.net.accounts.get(jid)?.companions.values() ?? []) {
-        this.net.deliver(
-          companion,
-          this.net.notification(group.jid, 'w:gp2', content, {
-            ...this.actorAttrs(group, author, 'participant', 'participant'),
-            addressing_mode: group.addressingMode,
-          }),
-        );
-      }
-    }
+    default:
+      return { joinApproval: getBinaryNodeChild(child, 'group_join')?.attrs.state === 'on' };
   }
 }

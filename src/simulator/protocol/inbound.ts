@@ -14,6 +14,7 @@ import type { Account, Companion } from '../state/accounts';
 import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
 import type { Network, Session } from './network';
+import type { GroupOps } from './group-ops';
 import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
 import type { Outbound } from './outbound';
 
@@ -29,10 +30,17 @@ export class Inbound {
     private readonly net: Network,
     private readonly outbound: Outbound,
     private readonly media: MediaHost,
+    private readonly groups: GroupOps,
   ) {}
 
   async message({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
     const to = node.attrs.to;
+    const group = isJidGroup(to) ? this.net.groups.get(to) : undefined;
+    if (group && this.groups.refusesMessage(group, account)) {
+      // not a member, or a member who is not an admin of an announcement group: refused in the ack, delivered to nobody
+      companion.connection?.send({ tag: 'ack', attrs: { class: 'message', id: node.attrs.id, from: to, t: unixNow(), error: '403' } });
+      return;
+    }
     companion.connection?.send({ tag: 'ack', attrs: { class: 'message', id: node.attrs.id, from: to, t: unixNow() } });
     const targets = new Map<string, BinaryNode[]>();
     for (const target of getBinaryNodeChildren(getBinaryNodeChild(node, 'participants'), 'to')) {
@@ -41,7 +49,6 @@ export class Inbound {
       targets.set(target.attrs.jid, encs);
     }
     if (isJidGroup(to)) {
-      const group = this.net.groups.get(to);
       if (!group) {
         this.net.warn(`message to unknown group ${to}`);
         return;

@@ -1,5 +1,13 @@
 import { createHash } from 'crypto';
-import { type BinaryNode, KEY_BUNDLE_TYPE, getBinaryNodeChild, getBinaryNodeChildren, jidDecode, jidEncode } from '@whiskeysockets/baileys';
+import {
+  type BinaryNode,
+  KEY_BUNDLE_TYPE,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  isJidGroup,
+  jidDecode,
+  jidEncode,
+} from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
 import { type Companion, isLid, takeCompanionBundle } from '../state/accounts';
@@ -53,6 +61,9 @@ export class IqHandlers {
       case 'abt':
         return connection.send(iqResult(node, [this.abProps()]));
       case 'w:profile:picture':
+        if (node.attrs.target && isJidGroup(node.attrs.target)) {
+          return connection.send(this.groups.picture(account, node));
+        }
         // nobody on the simulated network has set a profile picture: WhatsApp answers 404 for those
         return connection.send(iqError(node, 404, 'item-not-found'));
       case 'blocklist':

@@ -33,6 +33,9 @@ export interface Companion {
  */
 export type Addressing = 'lid' | 'pn';
 
+/** Who may add the account to a group (WhatsApp's privacy setting "Groups"); the others must invite it. */
+export type GroupAddPrivacy = 'everyone' | 'contacts' | 'nobody';
+
 /** A phone number: its simulated primary phone and the companions linked to it. */
 export class Account {
   readonly jid: string;
@@ -48,6 +51,9 @@ export class Account {
   readonly issuedPrivacyTokens = new Map<string, { type: string; t: number }>();
   /** Receipts companions sent for messages this account's phone sent. */
   readonly receipts: ReceiptEvent[] = [];
+  groupAddPrivacy: GroupAddPrivacy = 'everyone';
+  /** Phone-number user jids in this phone's address book (what `groupAddPrivacy: 'contacts'` allows). */
+  readonly contacts = new Set<string>();
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
     state: 'unavailable',
     lastSeen: Math.floor(Date.now() / 1000),
