@@ -1,9 +1,17 @@
-import { Body, Param, Post } from '@nestjs/common';
+import { Body, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
 import { parseGroupJid } from '../whatsapp/jid';
-import { SandboxCreateGroupDto, SandboxGroupDto, SandboxGroupMembersDto, SandboxGroupMessageResultDto } from './sandbox-groups.contracts';
+import {
+  SandboxCreateGroupDto,
+  SandboxGroupApplyDto,
+  SandboxGroupApplyResultDto,
+  SandboxGroupChangeDto,
+  SandboxGroupDto,
+  SandboxGroupMembersDto,
+  SandboxGroupMessageResultDto,
+} from './sandbox-groups.contracts';
 import { SandboxGroupsService } from './sandbox-groups.service';
 import { SandboxInboundBody } from './sandbox.contracts';
 import { TestKeyGuard } from './test-key.guard';
@@ -40,6 +48,34 @@ export class SandboxGroupsController {
   })
   changeMembers(@Channel() channel: ChannelRef, @Param('groupId') groupId: string, @Body() body: SandboxGroupMembersDto) {
     return this.groups.changeMembers(channel, groupId, body.from, body.action, body.participants);
+  }
+
+  @Patch(':groupId')
+  @ApiRoute({
+    summary: 'A simulated member changes the subject, the description or a setting (test keys only)',
+    status: 200,
+    response: SandboxGroupDto,
+    errors: ['validation', 'not_found'],
+    audit: { action: 'sandbox.group_change', resourceType: 'channel' },
+    needs: 'active',
+    pathIds: GROUP_PATH,
+  })
+  change(@Channel() channel: ChannelRef, @Param('groupId') groupId: string, @Body() body: SandboxGroupChangeDto) {
+    return this.groups.change(channel, groupId, body);
+  }
+
+  @Post(':groupId/applications')
+  @ApiRoute({
+    summary: "A simulated contact opens the group's invite link: joins, or asks to (test keys only)",
+    status: 200,
+    response: SandboxGroupApplyResultDto,
+    errors: ['validation', 'not_found'],
+    audit: { action: 'sandbox.group_apply', resourceType: 'channel' },
+    needs: 'active',
+    pathIds: GROUP_PATH,
+  })
+  apply(@Channel() channel: ChannelRef, @Param('groupId') groupId: string, @Body() body: SandboxGroupApplyDto) {
+    return this.groups.apply(channel, groupId, body.from);
   }
 
   @Post(':groupId/messages')

@@ -6,6 +6,7 @@ import type { ChannelRef } from '../channels/channels.contracts';
 import { sendMessageSchema } from '../messages/messages.contracts';
 import { MessagesSandboxFacade } from '../messages/messages-sandbox.facade';
 import { parseGroupJid } from '../whatsapp/jid';
+import type { SandboxGroupChange } from './sandbox-groups.contracts';
 import { toSimulatorContent } from './sandbox-messages';
 
 const RANKS = { superadmin: 'creator', admin: 'admin' } as const;
@@ -34,13 +35,46 @@ export class SandboxGroupsService {
   }
 
   /** `from` adds, removes, promotes or demotes members (the channel among them, by its number). */
-  async changeMembers(ref: ChannelRef, groupId: string, from: string, action: 'add' | 'remove' | 'promote' | 'demote', participants: string[]) {
+  async changeMembers(
+    ref: ChannelRef,
+    groupId: string,
+    from: string,
+    action: 'add' | 'remove' | 'promote' | 'demote',
+    participants: string[],
+  ) {
     this.pairedPhone(ref);
     const jid = parseGroupJid(groupId);
     const simulator = await this.network.simulator();
     this.requireGroup(simulator.group(jid), jid);
     for (const phone of participants) simulator.createPhone(digits(phone));
-    return toSandboxGroup(simulator.updateGroupParticipants(jid, digits(from), action, participants.map(digits)));
+    return asMember(() => toSandboxGroup(simulator.updateGroupParticipants(jid, digits(from), action, participants.map(digits))));
+  }
+
+  /** `from` changes the subject, the description or one setting, as a member with the right to. */
+  async change(ref: ChannelRef, groupId: string, input: SandboxGroupChange) {
+    this.pairedPhone(ref);
+    const jid = parseGroupJid(groupId);
+    const simulator = await this.network.simulator();
+    this.requireGroup(simulator.group(jid), jid);
+    const author = digits(input.from);
+    return asMember(() => {
+      if (input.subject !== undefined) simulator.setGroupSubject(jid, author, input.subject);
+      if (input.description !== undefined) simulator.setGroupDescription(jid, author, input.description || null);
+      if (input.ephemeral_seconds !== undefined) simulator.changeGroupSetting(jid, author, { ephemeral: input.ephemeral_seconds });
+      if (input.setting) simulator.changeGroupSetting(jid, author, SIMULATOR_SETTINGS[input.setting](input.policy === 'admins'));
+      return toSandboxGroup(simulator.group(jid)!);
+    });
+  }
+
+  /** `from` opens the group's invite link: joins, or asks to when the group approves new members. */
+  async apply(ref: ChannelRef, groupId: string, from: string) {
+    this.pairedPhone(ref);
+    const jid = parseGroupJid(groupId);
+    const simulator = await this.network.simulator();
+    const group = this.requireGroup(simulator.group(jid), jid);
+    simulator.createPhone(digits(from));
+    const { status } = asMember(() => simulator.joinGroupByInvite(digits(from), group.inviteCode));
+    return { group_id: jid, from: `+${digits(from)}`, status };
   }
 
   /** `from` writes in the group, in the shapes of a send (without `to`). */
@@ -78,6 +112,29 @@ export class SandboxGroupsService {
       });
     }
     return channel.phoneNumber;
+  }
+}
+
+const SIMULATOR_SETTINGS = {
+  send_messages: (admins: boolean) => ({ announce: admins }),
+  edit_group_info: (admins: boolean) => ({ locked: admins }),
+  add_participants: (admins: boolean) => ({ memberAddMode: admins ? ('admin_add' as const) : ('all_member_add' as const) }),
+  approve_participants: (admins: boolean) => ({ joinApproval: admins }),
+};
+
+/**
+ * Runs what a simulated member does; WhatsApp's refusal of it (not a member, not an admin: the simulator
+ * throws it with WhatsApp's code) is the sandbox request's mistake, answered as such.
+ */
+function asMember<T>(act: () => T): T {
+  try {
+    return act();
+  } catch (error) {
+    const refusal = error as { code?: unknown; text?: unknown };
+    if (typeof refusal.code !== 'number' || typeof refusal.text !== 'string') throw error;
+    throw new AppError('invalid_request', `WhatsApp refused the simulated member: ${refusal.text}.`, {
+      details: { reason: refusal.text, whatsapp_status: refusal.code },
+    });
   }
 }
 

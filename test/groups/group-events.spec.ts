@@ -1,0 +1,135 @@
+import { useTestContext } from '../support/context';
+import { eventually } from '../support/eventually';
+import { digits, newPhone } from '../support/phones';
+import { groupsOf } from './support/groups';
+
+/**
+ * The group events, from what WhatsApp (the simulator) announces to the channel: each type with its payload
+ * (checked against its schema by `channel.events`), and none from refreshing the group list.
+ */
+describe('Group events', () => {
+  const ctx = useTestContext();
+
+  const member = (phone: string) => ({ id: ctx.simulator.phone(digits(phone)).lid, phone, lid: ctx.simulator.phone(digits(phone)).lid });
+  const author = (phone: string) => ({ id: ctx.simulator.phone(digits(phone)).lid, phone });
+
+  it('group.created: a group this account created, and one it was added to', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const [ana, ben] = [newPhone(), newPhone()];
+    for (const phone of [ana, ben]) ctx.simulator.createPhone(digits(phone));
+
+    const created = (
+      await groupsOf(channel)
+        .post('', { subject: 'Mine', participants: [ana] })
+        .expect(201)
+    ).body;
+    const added = ctx.simulator.createGroup(digits(ben), 'Theirs', [digits(channel.phone), digits(ana)]);
+
+    const events = await eventually(
+      () => channel.events('group.created'),
+      (list) => list.length === 2,
+    );
+    const byGroup = new Map(events.map((payload) => [payload.group_id, payload]));
+    expect(byGroup.get(created.id)).toMatchObject({ reason: 'created', group: { id: created.id, subject: 'Mine' } });
+    expect(byGroup.get(added.id)).toMatchObject({
+      reason: 'added',
+      author: author(ben),
+      group: { id: added.id, subject: 'Theirs', owner_phone: ben },
+    });
+    expect((byGroup.get(added.id)!.group as { participants: unknown[] }).participants).toContainEqual({ ...member(ana), rank: 'member' });
+  });
+
+  it('group.updated: only what changed, with its author', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const ana = newPhone();
+    ctx.simulator.createPhone(digits(ana));
+    const api = groupsOf(channel);
+    const { id } = (await api.post('', { subject: 'Before', participants: [ana] }).expect(201)).body;
+
+    await api.put(`/${id}`, { subject: 'After' }).expect(200);
+    await api.patch(`/${id}`, { setting: 'send_messages', policy: 'admins' }).expect(200);
+    await api.patch(`/${id}`, { ephemeral_seconds: 604_800 }).expect(200);
+    await api.put(`/${id}`, { description: 'Now described' }).expect(200);
+
+    const updates = await eventually(
+      () => channel.events('group.updated'),
+      (list) => list.length >= 4,
+    );
+    const self = author(channel.phone);
+    expect(updates).toEqual([
+      { group_id: id, author: self, changed: ['subject'], changes: { subject: 'After' } },
+      { group_id: id, author: self, changed: ['settings'], changes: { settings: { send_messages: 'admins' } } },
+      { group_id: id, author: self, changed: ['ephemeral_seconds'], changes: { ephemeral_seconds: 604_800 } },
+      { group_id: id, author: self, changed: ['description'], changes: { description: 'Now described' } },
+    ]);
+  });
+
+  it('group.participant_added / _removed, group.admin_promoted / _demoted, with phone and LID', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const [ana, ben] = [newPhone(), newPhone()];
+    for (const phone of [ana, ben]) ctx.simulator.createPhone(digits(phone));
+    const api = groupsOf(channel);
+    const { id } = (await api.post('', { subject: 'Members', participants: [ana] }).expect(201)).body;
+
+    await api.post(`/${id}/participants`, { participants: [ben] }).expect(200);
+    await api.patch(`/${id}/admins`, { participants: [ben] }).expect(200);
+    await api.delete(`/${id}/admins`, { participants: [ben] }).expect(200);
+    await api.delete(`/${id}/participants`, { participants: [ben] }).expect(200);
+
+    const self = author(channel.phone);
+    const expected = { group_id: id, author: self, participants: [member(ben)] };
+    for (const type of ['group.participant_added', 'group.admin_promoted', 'group.admin_demoted', 'group.participant_removed']) {
+      const events = await eventually(
+        () => channel.events(type),
+        (list) => list.length === 1,
+      );
+      expect([type, events[0]]).toEqual([type, expected]);
+    }
+  });
+
+  it('a contact removing the channel is group.participant_removed naming the channel', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const ana = newPhone();
+    ctx.simulator.createPhone(digits(ana));
+    const group = ctx.simulator.createGroup(digits(ana), 'Goodbye', [digits(channel.phone)]);
+    await eventually(
+      () => channel.events('group.created'),
+      (list) => list.length === 1,
+    );
+    ctx.simulator.updateGroupParticipants(group.id, digits(ana), 'remove', [digits(channel.phone)]);
+    const [removed] = await eventually(
+      () => channel.events('group.participant_removed'),
+      (list) => list.length === 1,
+    );
+    expect(removed).toEqual({ group_id: group.id, author: author(ana), participants: [member(channel.phone)] });
+  });
+
+  it('refreshing the group list publishes no group.updated', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const ana = newPhone();
+    ctx.simulator.createPhone(digits(ana));
+    const api = groupsOf(channel);
+    const ids: string[] = [];
+    for (const subject of ['A', 'B', 'C']) ids.push((await api.post('', { subject, participants: [ana] }).expect(201)).body.id);
+    // one real change, so the count below is known to move when something does change
+    await api.put(`/${ids[0]}`, { subject: 'A2' }).expect(200);
+    await eventually(
+      () => channel.events('group.updated'),
+      (list) => list.length === 1,
+    );
+
+    for (let i = 0; i < 3; i++) expect((await api.get('').expect(200)).body.data).toHaveLength(3);
+    for (const id of ids) await api.get(`/${id}`).expect(200);
+    // the engine's events of the channel are handled in order: a real change after the refreshes marks that
+    // everything they could have produced has been handled
+    await api.put(`/${ids[1]}`, { subject: 'B2' }).expect(200);
+    const updates = await eventually(
+      () => channel.events('group.updated'),
+      (list) => list.some((u) => u.group_id === ids[1]),
+    );
+    expect(updates.map((u) => [u.group_id, u.changes])).toEqual([
+      [ids[0], { subject: 'A2' }],
+      [ids[1], { subject: 'B2' }],
+    ]);
+  });
+});
