@@ -103,7 +103,7 @@ export class CreatedGroupDto extends createZodDto(
 ) {}
 
 const INVITE_LINK = 'https://chat.whatsapp.com/';
-const INVITE_CODE = /^[A-Za-z0-9]{6,64}$/;
+const INVITE_CODE = /^[A-Za-z0-9_-]{6,64}$/;
 
 /** An invite code in a path (`…/groups/link/{inviteCode}`); anything else is invalid_request. */
 export function parseInviteCode(value: string): string {
