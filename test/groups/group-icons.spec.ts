@@ -40,7 +40,7 @@ describe('Group icons', () => {
       .set(bearer(channel.key))
       .attach('file', png, { filename: 'icon.png', contentType: 'image/png' })
       .expect(201);
-    const set = await api.put(`/${id}/icon`, { media_id: media.body.id }).expect(200);
+    const set = await api.put(`/${id}/icon`, { media_id: media.body.media_id }).expect(200);
     expect(set.body).toEqual({ group_id: id, url: expect.stringMatching(/^https:\/\//) });
     expect((await api.get(`/${id}/icon?size=preview`).expect(200)).body.url).toEqual(expect.any(String));
 
@@ -67,7 +67,7 @@ describe('Group icons', () => {
       .set(bearer(other.key))
       .attach('file', png, { filename: 'icon.png', contentType: 'image/png' })
       .expect(201);
-    const res = await api.put(`/${id}/icon`, { media_id: foreign.body.id }).expect(400);
+    const res = await api.put(`/${id}/icon`, { media_id: foreign.body.media_id }).expect(400);
     expect(res.body.error.details.issues[0].path).toEqual(['media_id']);
 
     expect(errorCode(await api.put(`/${id}/icon`, { media_id: 'med_x', source_url: 'http://127.0.0.1/x.png' }).expect(400))).toBe(
