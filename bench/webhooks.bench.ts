@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { EVENT_EXAMPLES } from '../src/modules/events/event-examples';
+import { EVENT_EXAMPLES } from '../src/event-catalogue';
 import { Outbox } from '../src/modules/events/outbox';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';

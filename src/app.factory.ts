@@ -10,6 +10,8 @@ import { QueryParametersInterceptor } from './platform/http/query-parameters.int
 import { requestIdMiddleware } from './platform/http/request-id';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
+import { EventCatalogue } from './modules/events/event-catalogue';
+import { webhooksOpenApi } from './modules/webhooks/webhooks.openapi';
 
 /** Builds the HTTP application on a resolved runtime; used by main and by the integration tests alike. */
 export async function createApp(runtime: AppRuntime): Promise<INestApplication> {
@@ -25,7 +27,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.use(ignoreIfNoneMatchAnyOnReads);
   app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));
   app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)), new QueryParametersInterceptor());
-  mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl));
+  mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl, webhooksOpenApi(app.get(EventCatalogue))));
   await app.init();
   return app;
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EVENT_CATALOGUE } from './event-catalogue';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RequestGuard } from './app.guard';
 import { AppConfig } from './platform/config/app-config';
@@ -25,7 +26,7 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
-import { EventStreamModule } from './modules/events/event-stream.module';
+import { EventStreamModule } from './modules/event-stream/event-stream.module';
 import { HealthModule } from './modules/health/health.module';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
@@ -61,7 +62,7 @@ export class AppModule {
         AuthModule,
         RateLimitsModule,
         AuditModule,
-        EventsModule,
+        EventsModule.forRoot(EVENT_CATALOGUE),
         AccountsModule,
         AdminModule,
         HealthModule,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../src/modules/events/domain-event';
-import { EVENT_EXAMPLES } from '../../src/modules/events/event-examples';
+import { EVENT_EXAMPLES } from '../../src/event-catalogue';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Outbox, Publish } from '../../src/modules/events/outbox';
 import { createTestDatabase, TestDatabase } from '../support/database';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { EventStreamService } from '../../src/modules/events/event-stream.service';
+import { EventStreamService } from '../../src/modules/event-stream/event-stream.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { deleteRedisPrefix, TEST_REDIS_URL, TestGateway } from '../support/gateway';
 import { isAlive, signalAndWait, startProcess, StartedProcess, startScript } from '../support/processes';

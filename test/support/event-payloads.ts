@@ -1,4 +1,4 @@
-import { EVENT_PAYLOADS, isEmittedEventType } from '../../src/modules/events/event-payloads';
+import { EVENT_CATALOGUE } from '../../src/event-catalogue';
 import { webhookEnvelopeSchema } from '../../src/modules/webhooks/webhook-envelope';
 
 function readable(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {
@@ -7,16 +7,16 @@ function readable(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }
 
 /** What is wrong with an event's payload according to its type's schema; [] when it matches. */
 export function payloadProblems(type: string, payload: unknown): string[] {
-  if (!isEmittedEventType(type)) return [`${type}: not an event type anything emits`];
-  const result = EVENT_PAYLOADS[type].safeParse(payload);
+  if (!EVENT_CATALOGUE.isEmitted(type)) return [`${type}: not an event type anything emits`];
+  const result = EVENT_CATALOGUE.schemaOf(type).safeParse(payload);
   return result.success ? [] : readable(result.error.issues).map((problem) => `${type} ${problem}`);
 }
 
 /** What is wrong with a webhook delivery's body: its envelope, and the payload of its event type. */
 export function envelopeProblems(body: { event?: unknown }): string[] {
   const type = String(body.event);
-  if (!isEmittedEventType(type)) return [`${type}: not an event type anything emits`];
-  const result = webhookEnvelopeSchema(type, EVENT_PAYLOADS[type]).safeParse(body);
+  if (!EVENT_CATALOGUE.isEmitted(type)) return [`${type}: not an event type anything emits`];
+  const result = webhookEnvelopeSchema(type, EVENT_CATALOGUE.schemaOf(type)).safeParse(body);
   return result.success ? [] : readable(result.error.issues).map((problem) => `${type} ${problem}`);
 }
 

@@ -35,7 +35,8 @@ export type DomainEventType = WebhookEventType | (typeof STREAM_ONLY_EVENT_TYPES
 
 /**
  * An event to publish. A union over the event types (one member per type), so that `payload` has to be the
- * payload of that `type` (see event-payloads.ts); a type nothing emits yet has no payload and cannot be published.
+ * payload of that `type` (the payloads the modules declare, see event-payloads.ts); a type nothing emits yet
+ * has no payload and cannot be published.
  */
 export type DomainEventInput<T extends DomainEventType = DomainEventType> = {
   [K in T]: {

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import type { DomainEventType } from './domain-event';
-import { EMITTED_EVENT_TYPES, EmittedEventType, eventChatSchema, eventMessageSchema, payloadSchemaOf } from './event-payloads';
+import type { EventCatalogue } from './event-catalogue';
 
 /** A JSON Schema (2020-12), as an OpenAPI 3.1 component. */
 export type JsonSchema = Record<string, unknown>;
-
-/** Objects several payloads embed, published once. */
-export const SHARED_EVENT_SCHEMAS = { EventMessage: eventMessageSchema, EventChat: eventChatSchema } as const;
 
 /** `message.received` → `MessageReceived`. */
 export function pascalName(type: DomainEventType): string {
@@ -56,10 +53,12 @@ export function toComponentSchemas(named: Record<string, z.ZodType>): Record<str
   );
 }
 
-/** The payload schema of every emitted event type plus the shared objects, with `extra` schemas that use them. */
-export function eventComponentSchemas(extra: Record<string, z.ZodType> = {}): Record<string, JsonSchema> {
-  const payloads = Object.fromEntries(
-    EMITTED_EVENT_TYPES.map((type: EmittedEventType) => [payloadComponentName(type), payloadSchemaOf(type)]),
-  );
-  return toComponentSchemas({ ...SHARED_EVENT_SCHEMAS, ...payloads, ...extra });
+/**
+ * The objects payloads embed (published once), then the payload schema of every emitted event type, with
+ * `extra` schemas that use them.
+ */
+export function eventComponentSchemas(catalogue: EventCatalogue, extra: Record<string, z.ZodType> = {}): Record<string, JsonSchema> {
+  const objects = Object.fromEntries(Object.entries(catalogue.objects).map(([name, object]) => [name, object.schema]));
+  const payloads = Object.fromEntries(catalogue.emittedTypes.map((type) => [payloadComponentName(type), catalogue.schemaOf(type)]));
+  return toComponentSchemas({ ...objects, ...payloads, ...extra });
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput } from './domain-event';
-import { EVENT_PAYLOADS } from './event-payloads';
+import { EventCatalogue } from './event-catalogue';
 import { EventFilter, EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
@@ -24,7 +24,10 @@ export class EventsService {
   private readonly transactional: TransactionalEventSubscriber[] = [];
   private readonly committedSubscribers: CommittedEventSubscriber[] = [];
 
-  constructor(private readonly events: EventsRepository) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly catalogue: EventCatalogue,
+  ) {}
 
   subscribeInTransaction(subscriber: TransactionalEventSubscriber): void {
     this.transactional.push(subscriber);
@@ -59,8 +62,7 @@ export class EventsService {
    * never thrown, since the state change the event records must not be rolled back over it.
    */
   private checkPayload(input: DomainEventInput): void {
-    const schema = EVENT_PAYLOADS[input.type];
-    const result = schema?.safeParse(input.payload);
+    const result = this.catalogue.isEmitted(input.type) ? this.catalogue.schemaOf(input.type).safeParse(input.payload) : undefined;
     if (result && !result.success) {
       this.logger.error({ event_type: input.type, issues: result.error.issues }, 'an event payload does not match its schema');
     }

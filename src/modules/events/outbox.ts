@@ -5,8 +5,9 @@ import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
 import { EventsService } from './events.service';
 
 /**
- * Publishes an event from inside `Outbox.run`: typed by `type` (event-payloads.ts), written in the run's
- * transaction before it commits. Returns the event's id right away, so the work can refer to it.
+ * Publishes an event from inside `Outbox.run`: typed by `type` (the payloads the modules declare, see
+ * event-payloads.ts), written in the run's transaction before it commits. Returns the event's id right away,
+ * so the work can refer to it.
  */
 export type Publish = <T extends DomainEventType>(event: DomainEventInput<T>) => string;
 

@@ -2,9 +2,9 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { STREAM_ONLY_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from '../events/domain-event';
-import { EVENT_EXAMPLES } from '../events/event-examples';
+import { EVENT_CATALOGUE, EVENT_EXAMPLES } from '../../event-catalogue';
 import { JsonSchema } from '../events/event-json-schemas';
-import { DELIVERED_EVENT_TYPES, EMITTED_EVENT_TYPES, EmittedEventType, NOT_YET_EMITTED_EVENT_TYPES } from '../events/event-payloads';
+import type { EmittedEventType } from '../events/event-payloads';
 import { toWebhookEnvelope } from './webhook-envelope';
 import { envelopeComponentName, webhooksOpenApi } from './webhooks.openapi';
 
@@ -14,7 +14,10 @@ type Operation = {
 };
 type PathItem = { post?: Operation; description?: string };
 
-const { webhooks, schemas }: { webhooks: Record<string, PathItem>; schemas: Record<string, JsonSchema> } = webhooksOpenApi();
+const { webhooks, schemas }: { webhooks: Record<string, PathItem>; schemas: Record<string, JsonSchema> } = webhooksOpenApi(EVENT_CATALOGUE);
+const EMITTED_EVENT_TYPES = [...EVENT_CATALOGUE.emittedTypes];
+const NOT_YET_EMITTED_EVENT_TYPES = [...EVENT_CATALOGUE.notYetEmittedTypes];
+const DELIVERED_EVENT_TYPES = [...EVENT_CATALOGUE.deliveredTypes];
 
 /** ajv over the component schemas, as `#/components/schemas/<name>` references resolve in the document. */
 function validatorOf(name: string) {

@@ -1,13 +1,6 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
-import { exampleOf } from '../events/event-examples';
+import type { EventCatalogue } from '../events/event-catalogue';
 import { eventComponentSchemas, JsonSchema, pascalName } from '../events/event-json-schemas';
-import {
-  DELIVERED_EVENT_TYPES,
-  EVENT_DESCRIPTIONS,
-  EmittedEventType,
-  NOT_YET_EMITTED_EVENT_TYPES,
-  payloadSchemaOf,
-} from '../events/event-payloads';
+import type { EmittedEventType } from '../events/event-payloads';
 import { WEBHOOK_USER_AGENT } from './deliver-webhook-attempt';
 import { webhookEnvelopeSchema, WEBHOOK_HEADERS } from './webhook-envelope';
 import { WEBHOOK_API_VERSION } from './webhooks.contracts';
@@ -24,8 +17,8 @@ const header = (name: string, required: boolean, description: string, schema: Js
   schema,
 });
 
-function operation(type: EmittedEventType) {
-  const { summary, cause } = EVENT_DESCRIPTIONS[type];
+function operation(catalogue: EventCatalogue, type: EmittedEventType) {
+  const { summary, cause } = catalogue.describe(type);
   return {
     post: {
       operationId: `webhook_${type.replace('.', '_')}`,
@@ -65,7 +58,7 @@ function operation(type: EmittedEventType) {
               attempt: 1,
               channel_id: '0196f3c2-7a5e-7b1c-9a57-3f0e2d1c4b5a',
               customer_id: 'cus_01JZ8Q0A1B2C3D4E5F6G7H8J9K',
-              payload: exampleOf(type),
+              payload: catalogue.exampleOf(type),
             },
           },
         },
@@ -91,31 +84,18 @@ function notYetEmitted(type: string) {
 /**
  * The OpenAPI 3.1 `webhooks` map — one POST per delivered event type, its body the delivery envelope with the
  * typed payload — and the component schemas it references (envelopes, payloads and the objects they embed).
- * Catalog types nothing emits yet are listed without an operation, saying so.
+ * Catalog types nothing emits yet are listed without an operation, saying so. The composition root hands it to
+ * the document builder.
  */
-export function webhooksOpenApi(): { webhooks: Record<string, object>; schemas: Record<string, JsonSchema> } {
+export function webhooksOpenApi(catalogue: EventCatalogue): { webhooks: Record<string, object>; schemas: Record<string, JsonSchema> } {
   const envelopes = Object.fromEntries(
-    DELIVERED_EVENT_TYPES.map((type) => [envelopeComponentName(type), webhookEnvelopeSchema(type, payloadSchemaOf(type))]),
+    catalogue.deliveredTypes.map((type) => [envelopeComponentName(type), webhookEnvelopeSchema(type, catalogue.schemaOf(type))]),
   );
   return {
     webhooks: Object.fromEntries([
-      ...DELIVERED_EVENT_TYPES.map((type): [string, object] => [type, operation(type)]),
-      ...NOT_YET_EMITTED_EVENT_TYPES.map((type): [string, object] => [type, notYetEmitted(type)]),
+      ...catalogue.deliveredTypes.map((type): [string, object] => [type, operation(catalogue, type)]),
+      ...catalogue.notYetEmittedTypes.map((type): [string, object] => [type, notYetEmitted(type)]),
     ]),
-    schemas: eventComponentSchemas(envelopes),
+    schemas: eventComponentSchemas(catalogue, envelopes),
   };
-}
-
-/**
- * Adds the `webhooks` section and its schemas to the API's document. A schema name the document already uses
- * is an error rather than a silent overwrite.
- */
-export function addWebhooks(document: OpenAPIObject): void {
-  const { webhooks, schemas } = webhooksOpenApi();
-  const components = (document.components ??= {});
-  const existing = (components.schemas ??= {});
-  const clashes = Object.keys(schemas).filter((name) => name in existing);
-  if (clashes.length > 0) throw new Error(`webhook schemas clash with API schemas: ${clashes.join(', ')}`);
-  Object.assign(existing, schemas);
-  document.webhooks = { ...document.webhooks, ...(webhooks as OpenAPIObject['webhooks']) };
 }

@@ -8,14 +8,22 @@ import { API_TAGS } from './openapi-tags';
 import { declareResponseHeaders } from './response-headers';
 import { ADMIN_SECURITY, API_KEY_SECURITY } from './security-schemes';
 import { restoreTypeUnions, zodDtosOf } from './zod-type-unions';
-import { addWebhooks } from '../../modules/webhooks/webhooks.openapi';
 
 export const API_TITLE = 'WhatIsUp API';
 /** The gateway's own version (package.json), the one its webhook User-Agent reports too. */
 export const API_VERSION: string = PACKAGE_VERSION;
 
-/** The OpenAPI 3.1 document, generated from the zod contracts the routes validate with. */
-export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
+/** The OpenAPI 3.1 `webhooks` map and the component schemas it references. */
+export interface WebhooksSection {
+  webhooks: Record<string, object>;
+  schemas: Record<string, object>;
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the zod contracts the routes validate with, and the `webhooks`
+ * section the composition root hands in (the webhooks module writes it from the event catalogue).
+ */
+export function buildOpenApiDocument(app: INestApplication, serverUrl: string, webhooks: WebhooksSection): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle(API_TITLE)
     .setDescription(
@@ -50,8 +58,18 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
   declareRequestErrors(document);
   declareResponseHeaders(document, API_KEY_SECURITY);
   addExamples(document);
-  addWebhooks(document);
+  addWebhooks(document, webhooks);
   return document;
+}
+
+/** Adds the `webhooks` section and its schemas. A schema name the document already uses is an error rather than a silent overwrite. */
+function addWebhooks(document: OpenAPIObject, { webhooks, schemas }: WebhooksSection): void {
+  const components = (document.components ??= {});
+  const existing = (components.schemas ??= {});
+  const clashes = Object.keys(schemas).filter((name) => name in existing);
+  if (clashes.length > 0) throw new Error(`webhook schemas clash with API schemas: ${clashes.join(', ')}`);
+  Object.assign(existing, schemas);
+  document.webhooks = { ...document.webhooks, ...(webhooks as OpenAPIObject['webhooks']) };
 }
 
 export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {

@@ -1,6 +1,6 @@
 import { Outbox } from '../../../src/modules/events/outbox';
 import type { DomainEventInput } from '../../../src/modules/events/domain-event';
-import { EVENT_EXAMPLES } from '../../../src/modules/events/event-examples';
+import { EVENT_EXAMPLES } from '../../../src/event-catalogue';
 import type { EmittedEventType, PayloadOf } from '../../../src/modules/events/event-payloads';
 import { TestGateway } from '../../support/gateway';
 import { bearer } from '../../support/http';

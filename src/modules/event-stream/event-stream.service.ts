@@ -5,10 +5,10 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { AccountsService } from '../accounts/accounts.service';
 import { MediaLinks } from '../media/media-links';
-import { DomainEvent } from './domain-event';
+import { DomainEvent } from '../events/domain-event';
 import { EventNotice, EventStreamListener, StreamWaker } from './event-stream.listener';
 import { EventStreamSlots } from './event-stream.slots';
-import { EventsService } from './events.service';
+import { EventsService } from '../events/events.service';
 
 const KEEPALIVE_MS = 15_000;
 const BATCH = 200;

@@ -3,8 +3,8 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { REDIS } from '../../platform/redis/redis-connection';
-import { DomainEvent } from './domain-event';
-import { EventsService } from './events.service';
+import { DomainEvent } from '../events/domain-event';
+import { EventsService } from '../events/events.service';
 
 /** What a committed event tells the streams: enough to decide whether to read the log, not the event itself. */
 export interface EventNotice {
