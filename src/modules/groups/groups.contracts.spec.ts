@@ -1,6 +1,6 @@
 import type { WireGroup } from '../../engine/ports/groups.port';
 import { groupSchema, participantResultSchema, toGroup, toParticipantResult } from './groups.contracts';
-import { groupUpdatedPayload, toAuthor, toGroupChanges } from './groups.events';
+import { GROUP_EVENTS, toAuthor, toGroupChanges } from './groups.events';
 
 const wireGroup = (overrides: Partial<WireGroup> = {}): WireGroup => ({
   jid: '120363000000000001@g.us',
@@ -87,7 +87,7 @@ describe('group changes', () => {
     expect(changed).toEqual(['settings', 'ephemeral_seconds']);
     expect(changes).toEqual({ settings: { send_messages: 'admins', add_participants: 'anyone' }, ephemeral_seconds: 86_400 });
     const payload = { group_id: '120363000000000001@g.us', author: toAuthor(null), changed, changes };
-    expect(groupUpdatedPayload.parse(payload)).toEqual(payload);
+    expect(GROUP_EVENTS['group.updated'].schema.parse(payload)).toEqual(payload);
   });
 
   it('tells a removed description, an icon and a revoked link apart', () => {

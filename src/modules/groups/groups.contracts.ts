@@ -229,7 +229,7 @@ export function toParticipant(member: WireGroupMember) {
 
 /** A group as the API shows it. */
 export function toGroup(group: WireGroup) {
-  const anyoneUnless = (admins: boolean) => (admins ? 'admins' : 'anyone');
+  const anyoneUnless = (admins: boolean) => (admins ? ('admins' as const) : ('anyone' as const));
   return {
     id: group.jid,
     subject: group.subject,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { GroupAuthor, GroupChanges } from '../../engine/ports/session-events';
 import { phoneOf } from '../whatsapp/jid';
+import { EXAMPLE_AT } from '../events/event-examples';
+import { defineEvents, EventObjectDefinition, PayloadsOf } from '../events/event-payloads';
 import { groupSchema, participantSchema } from './groups.contracts';
 
 /**
- * The payloads of the group events: what WhatsApp announced about a group this account is in, in the API's
+ * The group.* events: their payloads, what they mean, an example of each. The payloads: what WhatsApp announced about a group this account is in, in the API's
  * shapes (a group as GET …/groups/{groupId} shows it, participants with phone and LID). Nothing is kept
  * between events, so an update carries what changed, never a "before".
  */
@@ -21,7 +23,17 @@ const authorSchema = z
 
 const policy = z.enum(['admins', 'anyone']);
 
-export const groupCreatedPayload = z.object({
+/** Published once, as `EventGroup`, and embedded by group.created. */
+export const GROUP_EVENT_OBJECTS: Record<string, EventObjectDefinition> = {
+  EventGroup: {
+    schema: groupSchema,
+    title: 'The group object',
+    anchor: 'the-group-object',
+    intro: 'A group as `GET /v1/channels/{channelId}/groups/{groupId}` presents it.',
+  },
+};
+
+const groupCreatedPayload = z.object({
   group_id: groupId,
   reason: z
     .enum(['created', 'added'])
@@ -30,7 +42,7 @@ export const groupCreatedPayload = z.object({
   group: groupSchema,
 });
 
-export const groupUpdatedPayload = z.object({
+const groupUpdatedPayload = z.object({
   group_id: groupId,
   author: authorSchema,
   changed: z
@@ -58,36 +70,81 @@ const participantsPayload = () =>
   z.object({
     group_id: groupId,
     author: authorSchema,
-    participants: z.array(participantSchema.omit({ rank: true })),
+    participants: z.array(participantSchema.omit({ rank: true })).describe('The people concerned, with phone (when shared) and LID.'),
   });
 
-export const GROUP_EVENT_PAYLOADS = {
-  'group.created': groupCreatedPayload,
-  'group.updated': groupUpdatedPayload,
-  'group.participant_added': participantsPayload(),
-  'group.participant_removed': participantsPayload(),
-  'group.admin_promoted': participantsPayload(),
-  'group.admin_demoted': participantsPayload(),
-};
+const EXAMPLE_GROUP_ID = '120363041234567890@g.us';
+const EXAMPLE_LID = '204812345678901@lid';
+const EXAMPLE_AUTHOR = { id: '198765432109876@lid', phone: '+15557654321' };
+const EXAMPLE_MEMBER = { id: EXAMPLE_LID, phone: '+15551234567', lid: EXAMPLE_LID };
 
-export const GROUP_EVENT_DESCRIPTIONS: Record<keyof typeof GROUP_EVENT_PAYLOADS, { summary: string; cause: string }> = {
+export const GROUP_EVENTS = defineEvents({
   'group.created': {
+    schema: groupCreatedPayload,
     summary: 'The account is in a new group: it created it (`reason: created`), or was added to it or let in (`reason: added`).',
-    cause: 'None: WhatsApp announces it on its own, also for groups created through this API.',
+    cause: 'None (WhatsApp announces it on its own, also for groups created through this API).',
+    example: {
+      group_id: EXAMPLE_GROUP_ID,
+      reason: 'added',
+      author: EXAMPLE_AUTHOR,
+      group: {
+        id: EXAMPLE_GROUP_ID,
+        subject: 'Weekend',
+        description: null,
+        owner: EXAMPLE_AUTHOR.id,
+        owner_phone: EXAMPLE_AUTHOR.phone,
+        created_at: EXAMPLE_AT,
+        settings: { send_messages: 'anyone', edit_group_info: 'anyone', add_participants: 'anyone', approve_participants: 'anyone' },
+        ephemeral_seconds: 0,
+        size: 2,
+        addressing_mode: 'lid',
+        is_community: false,
+        is_community_announcement: false,
+        community_id: null,
+        participants: [
+          { ...EXAMPLE_MEMBER, id: EXAMPLE_AUTHOR.id, phone: EXAMPLE_AUTHOR.phone, lid: EXAMPLE_AUTHOR.id, rank: 'creator' },
+          { ...EXAMPLE_MEMBER, rank: 'member' },
+        ],
+      },
+    },
   },
   'group.updated': {
+    schema: groupUpdatedPayload,
     summary:
-      "A group's subject, description, settings, disappearing-messages timer or icon changed, or its invite link was revoked; only what changed is sent. Refreshing the group list never sends it.",
-    cause: 'None: WhatsApp announces the change to every member, whoever made it.',
+      "A group's subject, description, settings, disappearing-messages timer or icon changed, or its invite link was revoked; only what changed is sent. Reading or listing groups never sends it.",
+    cause: 'None (WhatsApp announces each change to every member, whoever made it).',
+    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, changed: ['subject'], changes: { subject: 'Long weekend' } },
   },
-  'group.participant_added': { summary: 'People joined a group the account is in (added, approved, or by link).', cause: 'None.' },
+  'group.participant_added': {
+    schema: participantsPayload(),
+    summary: 'People joined a group the account is in (added, approved, or by link).',
+    cause: 'None.',
+    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, participants: [EXAMPLE_MEMBER] },
+  },
   'group.participant_removed': {
+    schema: participantsPayload(),
     summary: 'People left a group the account is in, or were removed (the account itself included).',
     cause: 'None.',
+    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, participants: [EXAMPLE_MEMBER] },
   },
-  'group.admin_promoted': { summary: 'Members of a group were made admins.', cause: 'None.' },
-  'group.admin_demoted': { summary: 'Admins of a group were made members again.', cause: 'None.' },
-};
+  'group.admin_promoted': {
+    schema: participantsPayload(),
+    summary: 'Members of a group were made admins.',
+    cause: 'None.',
+    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, participants: [EXAMPLE_MEMBER] },
+  },
+  'group.admin_demoted': {
+    schema: participantsPayload(),
+    summary: 'Admins of a group were made members again.',
+    cause: 'None.',
+    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, participants: [EXAMPLE_MEMBER] },
+  },
+});
+
+declare module '../events/event-payloads' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the merge adds this module's payloads
+  interface EventPayloads extends PayloadsOf<typeof GROUP_EVENTS> {}
+}
 
 export function toAuthor(author: GroupAuthor | null) {
   return author ? { id: author.jid, phone: author.phoneJid ? phoneOf(author.phoneJid) : phoneOf(author.jid) } : null;
