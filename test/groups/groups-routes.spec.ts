@@ -129,7 +129,10 @@ describe('Groups routes', () => {
     const otherApi = groupsOf(other);
     const preview = (await otherApi.get(`/link/${revoked.invite_code}`).expect(200)).body;
     expect(preview).toMatchObject({ id, subject: 'Invites' });
-    await otherApi.get(`/link/${invite.invite_code}`).expect(404);
+    const stale = await otherApi.get(`/link/${invite.invite_code}`).expect(410);
+    expect([stale.body.error.code, stale.body.error.details.reason]).toEqual(['other', 'invite_revoked']);
+    const unknown = await otherApi.put('', { invite_code: 'AAAAAAAAAAAAAAAAAAAAAA' }).expect(400);
+    expect([unknown.body.error.code, unknown.body.error.details.reason]).toEqual(['invalid_request', 'invite_invalid']);
     const joined = await otherApi.put('', { invite_code: revoked.invite_link }).expect(200);
     expect(joined.body).toEqual({ group_id: id, status: 'joined' });
     expect(ctx.simulator.group(id)!.participants.map((p) => p.phone)).toContain(digits(other.phone));

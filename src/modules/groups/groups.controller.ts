@@ -32,15 +32,17 @@ const NEEDS_SOCKET = 'Groups are read and changed on WhatsApp';
 const GROUP_PATH = { groupId: (value: string) => parseGroupJid(value) };
 
 /**
- * WhatsApp's refusals, as the engine maps them (details.reason says which): the group is unknown or gone, this
- * account is not an admin or not a member (403), the change conflicts with the group's state (409), WhatsApp
- * rate-limits the account or fails (502).
+ * WhatsApp's refusals, as the engine maps them (`details.reason` says which): an unknown group (404), this
+ * account not an admin or not a member (403), a conflict with the group's state such as already being in it
+ * (409), a revoked invite code (410), WhatsApp rate-limiting the account (429) or failing (502).
  */
 const REFUSALS: ErrorItem[] = [
   'validation',
   'not_found',
+  'rate_limited',
   { code: 'other', status: 403 },
   { code: 'other', status: 409 },
+  { code: 'other', status: 410 },
   { code: 'other', status: 502 },
 ];
 
