@@ -82,9 +82,7 @@ export const participantResultSchema = z
   })
   .meta({ id: 'GroupParticipantResult' });
 
-export class ParticipantResultsDto extends createZodDto(
-  z.object({ group_id: groupId, participants: z.array(participantResultSchema) }).meta({ id: 'GroupParticipantResults' }),
-) {}
+export class ParticipantResultsDto extends createZodDto(z.object({ group_id: groupId, participants: z.array(participantResultSchema) })) {}
 
 export const createGroupSchema = z.object({
   subject: z.string().trim().min(1).max(SUBJECT_MAX),
