@@ -39,7 +39,8 @@ describe('Sandbox groups', () => {
       () => channel.events('group.admin_promoted'),
       (list) => list.length === 1,
     );
-    expect(promoted).toMatchObject({ group_id: id, author: { phone: ana }, participants: [{ phone: channel.phone }] });
+    const anaLid = ctx.simulator.phone(digits(ana)).lid;
+    expect(promoted).toMatchObject({ group_id: id, author: { id: anaLid }, participants: [{ phone: channel.phone }] });
     const updates = await eventually(
       () => channel.events('group.updated'),
       (list) => list.length === 2,
