@@ -5,10 +5,13 @@ import { BaileysSessionManager } from './baileys/baileys-session-manager';
 import { BaileysSockets } from './baileys/baileys-sockets';
 import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
+import { BaileysGroups } from './baileys/ops/baileys-groups';
+import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { WaVersion } from './baileys/wa-version';
 import { ChatsPort } from './ports/chats.port';
 import { ContactsPort } from './ports/contacts.port';
+import { GroupsPort } from './ports/groups.port';
 import { MessagingPort } from './ports/messaging.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
@@ -20,6 +23,7 @@ const PORTS = [
   { provide: MessagingPort, useExisting: BaileysMessaging },
   { provide: ChatsPort, useClass: BaileysChats },
   { provide: ContactsPort, useClass: BaileysContacts },
+  { provide: GroupsPort, useClass: BaileysGroups },
 ];
 
 const PROVIDERS = [
@@ -28,6 +32,7 @@ const PROVIDERS = [
   SandboxNetwork,
   WaVersion,
   BaileysSockets,
+  GroupMetadataCache,
   BaileysMessaging,
   BaileysSessionManager,
   ...PORTS,

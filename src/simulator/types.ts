@@ -33,7 +33,11 @@ export type ReceivedContent =
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; displayName: string; vcard: string }
   | { type: 'reaction'; messageId: string; emoji: string }
-  | { type: 'other'; keys: string[] };
+  /**
+   * Content the phone shows no further; a private invitation to a group (sent when privacy refused adding this
+   * phone) is described in `groupInvite`, for `acceptGroupInvitation`.
+   */
+  | { type: 'other'; keys: string[]; groupInvite?: { groupJid: string; groupName: string; code: string; expiration: number } };
 
 /** A message a simulated contact's phone received and decrypted. */
 export interface ReceivedMessage {

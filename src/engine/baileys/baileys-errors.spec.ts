@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors/app-error';
-import { toAppError } from './baileys-errors';
+import { toAppError, toGroupAppError } from './baileys-errors';
 
 /** How Baileys raises a refused IQ: a Boom whose status is WhatsApp's error code (no import of Boom needed). */
 function boom(statusCode: number, message: string) {
@@ -44,5 +44,39 @@ describe('toAppError (WhatsApp failures → stable codes)', () => {
     const error = toAppError(cause, 'groups.get');
     expect(error).toMatchObject({ code: 'internal_error', status: 500 });
     expect(error.cause).toBe(cause);
+  });
+});
+
+/** A refused IQ as Baileys 7 raises it: status 500, WhatsApp's code in `data`. */
+function iqRefusal(code: number, text: string) {
+  return Object.assign(new Error(text), { isBoom: true, data: code, output: { statusCode: 500, payload: {}, headers: {} } });
+}
+
+describe('toGroupAppError (group refusals → stable codes and reasons)', () => {
+  it.each([
+    [401, 'not-authorized', 'other', 403, 'not_admin'],
+    [403, 'forbidden', 'other', 403, 'not_member'],
+    [404, 'item-not-found', 'not_found', 404, 'group_not_found'],
+    [406, 'not-acceptable', 'invalid_request', 400, 'invite_invalid'],
+    [410, 'gone', 'other', 410, 'invite_revoked'],
+  ])('WhatsApp %i %s → %s (%i, reason %s)', (status, text, code, httpStatus, reason) => {
+    const error = toGroupAppError(iqRefusal(status, text), 'groups.get');
+    expect({ code: error.code, status: error.status, details: error.details }).toEqual({
+      code,
+      status: httpStatus,
+      details: { reason, operation: 'groups.get', whatsapp_status: status, whatsapp_text: text },
+    });
+  });
+
+  it('reads a conflict as the operation says (already a member when joining), else as WhatsApp’s conflict', () => {
+    expect(toGroupAppError(iqRefusal(409, 'conflict'), 'groups.acceptInvite', 'already_member').details).toMatchObject({
+      reason: 'already_member',
+    });
+    expect(toGroupAppError(iqRefusal(409, 'conflict'), 'groups.setDescription').details).toMatchObject({ reason: 'whatsapp_conflict' });
+  });
+
+  it('passes other refusals to the general table by WhatsApp’s code', () => {
+    expect(toGroupAppError(iqRefusal(429, 'rate-overlimit'), 'groups.list')).toMatchObject({ code: 'rate_limited' });
+    expect(toGroupAppError(new Error('Connection Closed'), 'groups.list').details).toMatchObject({ reason: 'connection_closed' });
   });
 });

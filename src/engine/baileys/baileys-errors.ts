@@ -71,3 +71,50 @@ function statusOf(error: unknown): number | undefined {
   const status = boom.output?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
+
+/**
+ * The error code of a refused IQ. Baileys raises it as a Boom whose `data` is WhatsApp's code (its own
+ * status stays 500), so the code is read there; a Boom that carries its code as status passes as is.
+ */
+export function iqErrorCode(error: unknown): number | undefined {
+  const boom = error as { isBoom?: unknown; data?: unknown } | null;
+  if (typeof boom !== 'object' || boom === null || boom.isBoom !== true) return undefined;
+  return typeof boom.data === 'number' && boom.data >= 400 ? boom.data : statusOf(error);
+}
+
+/** Group refusals in the gateway's terms (codes as whatsmeow reads them), with a machine-readable reason. */
+const GROUP_REFUSALS: Record<number, Mapping> = {
+  401: { code: 'other', status: 403, reason: 'not_admin', message: 'Only the group’s admins may do that.' },
+  403: { code: 'other', status: 403, reason: 'not_member', message: 'The channel’s account is not a member of the group.' },
+  404: { code: 'not_found', reason: 'group_not_found', message: 'WhatsApp knows no such group (or it has no such item).' },
+  406: { code: 'invalid_request', reason: 'invite_invalid', message: 'WhatsApp does not know this invite code.' },
+  410: { code: 'other', status: 410, reason: 'invite_revoked', message: 'The invite code was revoked.' },
+};
+
+/**
+ * The API’s error for a refused group request. `conflictReason` says what a 409 means for this operation
+ * (`already_member` when joining; otherwise WhatsApp's conflict as is).
+ */
+export function toGroupAppError(error: unknown, operation: string, conflictReason?: string): AppError {
+  if (error instanceof AppError) return error;
+  const code = iqErrorCode(error);
+  const mapping =
+    code === 409 && conflictReason
+      ? { code: 'other' as const, status: 409, reason: conflictReason, message: 'The channel’s account is already a member of the group.' }
+      : code !== undefined
+        ? GROUP_REFUSALS[code]
+        : undefined;
+  if (!mapping) return toAppError(code !== undefined && code !== statusOf(error) ? asStatus(error, code) : error, operation);
+  const text = error instanceof Error ? error.message : String(error);
+  return new AppError(mapping.code, mapping.message, {
+    details: { reason: mapping.reason, operation, whatsapp_status: code, whatsapp_text: text },
+    cause: error,
+    ...(mapping.status ? { status: mapping.status } : {}),
+  });
+}
+
+/** The same failure with WhatsApp's code as its status, for the general table. */
+function asStatus(error: unknown, status: number): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(message), { isBoom: true, output: { statusCode: status } });
+}

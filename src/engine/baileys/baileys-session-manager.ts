@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
+import { attachGroupEvents } from './baileys-group-events';
+import { GroupMetadataCache } from './group-metadata-cache';
 import { BaileysSockets } from './baileys-sockets';
 import { BaileysMessaging } from './ops/baileys-messaging';
 import { WaVersion } from './wa-version';
@@ -50,7 +52,12 @@ interface LiveSession {
 export class BaileysSessionManager extends SessionManager implements OnApplicationShutdown {
   private readonly logger = new Logger(BaileysSessionManager.name);
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = { lifecycle: [], messages: [], contacts: [], groups: [] };
+  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = {
+    lifecycle: [],
+    messages: [],
+    contacts: [],
+    groups: [],
+  };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
   private readonly box: SecretBox;
@@ -64,6 +71,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     private readonly sockets: BaileysSockets,
     private readonly messaging: BaileysMessaging,
     private readonly waVersion: WaVersion,
+    private readonly groupCache: GroupMetadataCache,
   ) {
     super();
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
@@ -122,6 +130,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       keepAliveIntervalMs: this.config.sessionKeepAliveMs,
       ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
       getMessage: (key) => this.messaging.storedMessage(target.channelId, key.id),
+      // every group send needs the group's members; the cache spares asking WhatsApp each time
+      cachedGroupMetadata: this.groupCache.lookup(target.channelId, () => socket),
     });
 
     let resolveClosed!: () => void;
@@ -145,6 +155,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
     attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
+    attachGroupEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, this.groupCache);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };
@@ -166,6 +177,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       if (update.connection === 'close') {
         session.open = false;
         this.sockets.unregister(target.channelId, socket);
+        this.groupCache.clear(target.channelId);
         clearTimeout(session.readyFallback);
         if (this.sessions.get(target.channelId) === session) this.sessions.delete(target.channelId);
         resolveClosed();

@@ -1,5 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { type MediaClient, WhatsAppSimulator } from '../../simulator';
+import {
+  type GroupAddPrivacy,
+  type GroupInfo,
+  GroupRefusal,
+  type GroupSetting,
+  type MediaClient,
+  type MemberOutcome,
+  type ParticipantAction,
+  WhatsAppSimulator,
+} from '../../simulator';
+import { toGroupAppError } from '../baileys/baileys-errors';
 
 /**
  * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
@@ -36,6 +46,100 @@ export class SandboxNetwork implements OnApplicationShutdown {
   async connection(): Promise<{ url: string; media: MediaClient }> {
     const { simulator, media } = await this.ensure();
     return { url: simulator.url, media };
+  }
+
+  // Simulated people acting in groups, for the sandbox routes. Phones are E.164 numbers (or digits); groups
+  // are `…@g.us` jids. WhatsApp's refusals (not a member, not an admin, unknown or revoked invite code…)
+  // throw the same AppErrors, with the same `details.reason`, as the channel's own group requests.
+
+  /** `phone` creates a group with the others; members whose privacy refused the add are in `refused`. */
+  groupCreatedBy(phone: string, subject: string, memberPhones: string[]): Promise<GroupInfo & { refused: MemberOutcome[] }> {
+    return this.asPerson('groups.create', (sim) => sim.createGroup(phone, subject, memberPhones));
+  }
+
+  /** `phone` adds, removes, promotes or demotes members; each member's outcome in `outcomes`. */
+  changeGroupMembersAs(
+    phone: string,
+    groupJid: string,
+    action: ParticipantAction,
+    memberPhones: string[],
+  ): Promise<GroupInfo & { outcomes: MemberOutcome[] }> {
+    return this.asPerson('groups.changeMembers', (sim) => sim.updateGroupParticipants(groupJid, phone, action, memberPhones));
+  }
+
+  setGroupSubjectAs(phone: string, groupJid: string, subject: string): Promise<GroupInfo> {
+    return this.asPerson('groups.setSubject', (sim) => sim.setGroupSubject(groupJid, phone, subject));
+  }
+
+  /** null removes the description. */
+  setGroupDescriptionAs(phone: string, groupJid: string, description: string | null): Promise<GroupInfo> {
+    return this.asPerson('groups.setDescription', (sim) => sim.setGroupDescription(groupJid, phone, description));
+  }
+
+  /** One setting: `{ announce }`, `{ locked }`, `{ ephemeral: seconds }`, `{ memberAddMode }` or `{ joinApproval }`. */
+  changeGroupSettingAs(phone: string, groupJid: string, setting: GroupSetting): Promise<GroupInfo> {
+    return this.asPerson('groups.changeSetting', (sim) => sim.changeGroupSetting(groupJid, phone, setting));
+  }
+
+  /** Sets the group's icon (JPEG bytes), or removes it with null. */
+  setGroupPictureAs(phone: string, groupJid: string, jpeg: Buffer | null): Promise<GroupInfo> {
+    return this.asPerson('groups.setPicture', (sim) => sim.setGroupPicture(groupJid, phone, jpeg));
+  }
+
+  leaveGroupAs(phone: string, groupJid: string): Promise<void> {
+    return this.asPerson('groups.leave', (sim) => sim.leaveGroup(groupJid, phone));
+  }
+
+  /** `phone` writes text in the group; answers the message id. */
+  sendToGroupAs(phone: string, groupJid: string, text: string): Promise<string> {
+    return this.asPerson('groups.send', (sim) => sim.sendToGroup(phone, groupJid, { type: 'text', text }));
+  }
+
+  /** The group's invite code, as its admin `phone` reads it. */
+  groupInviteCodeAs(phone: string, groupJid: string): Promise<string> {
+    return this.asPerson('groups.inviteCode', (sim) => sim.groupInviteCode(groupJid, phone));
+  }
+
+  /** `phone` opens an invite link: joins, or waits for an admin when the group wants approval. */
+  askToJoinGroup(phone: string, code: string): Promise<{ group: string; status: 'joined' | 'pending_approval' }> {
+    return this.asPerson('groups.acceptInvite', (sim) => sim.joinGroupByInvite(phone, code), 'already_member');
+  }
+
+  /** `phone` accepts the private invitation the channel sent it (after its privacy refused an add). */
+  acceptGroupInvitationAs(phone: string, groupJid: string, code: string): Promise<GroupInfo> {
+    return this.asPerson('groups.acceptInvitation', (sim) => sim.acceptGroupInvitation(phone, groupJid, code), 'already_member');
+  }
+
+  /** An admin `phone` approves or rejects pending requests to join. */
+  answerGroupJoinRequestsAs(
+    phone: string,
+    groupJid: string,
+    requesterPhones: string[],
+    answer: 'approve' | 'reject',
+  ): Promise<MemberOutcome[]> {
+    return this.asPerson('groups.answerJoinRequests', (sim) => sim.answerGroupJoinRequests(groupJid, phone, requesterPhones, answer));
+  }
+
+  /** Who may add `phone` to groups (WhatsApp's "Groups" privacy); with 'contacts', the phones in `contacts`. */
+  async setGroupAddPrivacy(phone: string, privacy: GroupAddPrivacy, contacts: string[] = []): Promise<void> {
+    (await this.simulator()).setGroupAddPrivacy(phone, privacy, contacts);
+  }
+
+  /** A group as the simulated network holds it (members, settings, invite code, pending requests); undefined if none. */
+  async group(groupJid: string): Promise<GroupInfo | undefined> {
+    return (await this.simulator()).group(groupJid);
+  }
+
+  private async asPerson<T>(operation: string, act: (sim: WhatsAppSimulator) => T | Promise<T>, conflictReason?: string): Promise<T> {
+    const simulator = await this.simulator();
+    try {
+      return await act(simulator);
+    } catch (error) {
+      if (!(error instanceof GroupRefusal)) throw error;
+      // the refusal as Baileys raises it for the channel: a Boom whose data is WhatsApp's code
+      const boom = Object.assign(new Error(error.text), { isBoom: true, data: error.code, output: { statusCode: 500 } });
+      throw toGroupAppError(boom, operation, conflictReason);
+    }
   }
 
   private ensure(): Promise<{ simulator: WhatsAppSimulator; media: MediaClient }> {

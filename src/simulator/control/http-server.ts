@@ -120,6 +120,11 @@ export class ControlServer {
       ['POST', /^\/phones\/([^/]+)\/join-group$/, ([phone], b) => s.joinGroupByInvite(phone, str(b.code, 'code'))],
       [
         'POST',
+        /^\/phones\/([^/]+)\/accept-group-invitation$/,
+        ([phone], b) => s.acceptGroupInvitation(phone, str(b.group, 'group'), str(b.code, 'code')),
+      ],
+      [
+        'POST',
         /^\/phones\/([^/]+)\/group-add-privacy$/,
         ([phone], b) => s.setGroupAddPrivacy(phone, str(b.privacy, 'privacy') as GroupAddPrivacy, (b.contacts as string[]) ?? []),
       ],

@@ -314,6 +314,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return 'joined' in result ? { group: result.joined.jid, status: 'joined' } : { group: result.pending.jid, status: 'pending_approval' };
   }
 
+  /** `phone` accepts the private invitation it received (a `group_invite` message) and joins the group. */
+  acceptGroupInvitation(phone: string, groupJid: string, code: string): GroupInfo {
+    return groupInfo(this.groupOps.acceptAddRequest(this.net.account(phone), groupJid, code));
+  }
+
   /** An admin `author` approves or rejects the pending requests of `phones`. */
   answerGroupJoinRequests(groupJid: string, author: string, phones: string[], answer: 'approve' | 'reject'): MemberOutcome[] {
     const jids = phones.map((p) => this.net.account(p).jid);

@@ -123,7 +123,18 @@ export function readMessage(message: proto.IMessage, media: MediaHost): Received
   if (m.reactionMessage) {
     return { type: 'reaction', messageId: m.reactionMessage.key?.id ?? '', emoji: m.reactionMessage.text ?? '' };
   }
-  return { type: 'other', keys: Object.keys(proto.Message.toObject(proto.Message.fromObject(m))) };
+  const keys = Object.keys(proto.Message.toObject(proto.Message.fromObject(m)));
+  const invite = m.groupInviteMessage;
+  if (invite) {
+    const groupInvite = {
+      groupJid: invite.groupJid ?? '',
+      groupName: invite.groupName ?? '',
+      code: invite.inviteCode ?? '',
+      expiration: Number(invite.inviteExpiration ?? 0),
+    };
+    return { type: 'other', keys, groupInvite };
+  }
+  return { type: 'other', keys };
 }
 
 function mediaOf(

@@ -100,6 +100,9 @@ export class TestClient {
       'presence.update',
       'group-participants.update',
       'groups.upsert',
+      'groups.update',
+      'group.join-request',
+      'contacts.update',
     ] as const) {
       record(event);
     }
