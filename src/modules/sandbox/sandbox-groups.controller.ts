@@ -1,5 +1,6 @@
 import { Body, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { ErrorItem } from '../../platform/openapi/api-error-responses';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { Channel, ChannelController, ChannelRef } from '../channels/channel-route';
 import { parseGroupJid } from '../whatsapp/jid';
@@ -17,6 +18,15 @@ import { SandboxInboundBody } from './sandbox.contracts';
 import { TestKeyGuard } from './test-key.guard';
 
 const GROUP_PATH = { groupId: (value: string) => parseGroupJid(value) };
+
+/** WhatsApp refuses a simulated member as it refuses the channel: not an admin or not a member (403), already in (409), a revoked link (410). */
+const AS_MEMBER: ErrorItem[] = [
+  'validation',
+  'not_found',
+  { code: 'other', status: 403 },
+  { code: 'other', status: 409 },
+  { code: 'other', status: 410 },
+];
 
 @ApiTags('Sandbox')
 @ChannelController('groups', { base: 'v1/sandbox/channels', before: [TestKeyGuard] })
@@ -41,7 +51,7 @@ export class SandboxGroupsController {
     summary: 'A simulated member adds, removes, promotes or demotes members, the channel included (test keys only)',
     status: 200,
     response: SandboxGroupDto,
-    errors: ['validation', 'not_found'],
+    errors: AS_MEMBER,
     audit: { action: 'sandbox.group_participants', resourceType: 'channel' },
     needs: 'active',
     pathIds: GROUP_PATH,
@@ -55,7 +65,7 @@ export class SandboxGroupsController {
     summary: 'A simulated member changes the subject, the description or a setting (test keys only)',
     status: 200,
     response: SandboxGroupDto,
-    errors: ['validation', 'not_found'],
+    errors: AS_MEMBER,
     audit: { action: 'sandbox.group_change', resourceType: 'channel' },
     needs: 'active',
     pathIds: GROUP_PATH,
@@ -69,7 +79,7 @@ export class SandboxGroupsController {
     summary: "A simulated contact opens the group's invite link: joins, or asks to (test keys only)",
     status: 200,
     response: SandboxGroupApplyResultDto,
-    errors: ['validation', 'not_found'],
+    errors: AS_MEMBER,
     audit: { action: 'sandbox.group_apply', resourceType: 'channel' },
     needs: 'active',
     pathIds: GROUP_PATH,

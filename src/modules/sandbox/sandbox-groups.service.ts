@@ -28,10 +28,9 @@ export class SandboxGroupsService {
   /** `from` creates a group with the channel (and `participants`) in it. */
   async create(ref: ChannelRef, from: string, subject: string, participants: string[] = []) {
     const own = digits(this.pairedPhone(ref));
-    const simulator = await this.network.simulator();
-    for (const phone of [from, ...participants]) simulator.createPhone(digits(phone));
+    await this.ensurePhones([from, ...participants]);
     const members = [...new Set([own, ...participants.map(digits)])].filter((phone) => phone !== digits(from));
-    return toSandboxGroup(simulator.createGroup(digits(from), subject, members));
+    return toSandboxGroup(await this.network.groupCreatedBy(digits(from), subject, members));
   }
 
   /** `from` adds, removes, promotes or demotes members (the channel among them, by its number). */
@@ -42,53 +41,41 @@ export class SandboxGroupsService {
     action: 'add' | 'remove' | 'promote' | 'demote',
     participants: string[],
   ) {
-    this.pairedPhone(ref);
-    const jid = parseGroupJid(groupId);
-    const simulator = await this.network.simulator();
-    this.requireGroup(simulator.group(jid), jid);
-    for (const phone of participants) simulator.createPhone(digits(phone));
-    return asMember(() => toSandboxGroup(simulator.updateGroupParticipants(jid, digits(from), action, participants.map(digits))));
+    const jid = await this.existingGroup(ref, groupId);
+    await this.ensurePhones(participants);
+    return toSandboxGroup(await this.network.changeGroupMembersAs(digits(from), jid, action, participants.map(digits)));
   }
 
   /** `from` changes the subject, the description or one setting, as a member with the right to. */
   async change(ref: ChannelRef, groupId: string, input: SandboxGroupChange) {
-    this.pairedPhone(ref);
-    const jid = parseGroupJid(groupId);
-    const simulator = await this.network.simulator();
-    this.requireGroup(simulator.group(jid), jid);
+    const jid = await this.existingGroup(ref, groupId);
     const author = digits(input.from);
-    return asMember(() => {
-      if (input.subject !== undefined) simulator.setGroupSubject(jid, author, input.subject);
-      if (input.description !== undefined) simulator.setGroupDescription(jid, author, input.description || null);
-      if (input.ephemeral_seconds !== undefined) simulator.changeGroupSetting(jid, author, { ephemeral: input.ephemeral_seconds });
-      if (input.setting) simulator.changeGroupSetting(jid, author, SIMULATOR_SETTINGS[input.setting](input.policy === 'admins'));
-      return toSandboxGroup(simulator.group(jid)!);
-    });
+    if (input.subject !== undefined) await this.network.setGroupSubjectAs(author, jid, input.subject);
+    if (input.description !== undefined) await this.network.setGroupDescriptionAs(author, jid, input.description || null);
+    if (input.ephemeral_seconds !== undefined) await this.network.changeGroupSettingAs(author, jid, { ephemeral: input.ephemeral_seconds });
+    if (input.setting) await this.network.changeGroupSettingAs(author, jid, SIMULATOR_SETTINGS[input.setting](input.policy === 'admins'));
+    return toSandboxGroup((await this.network.group(jid))!);
   }
 
   /** `from` opens the group's invite link: joins, or asks to when the group approves new members. */
   async apply(ref: ChannelRef, groupId: string, from: string) {
-    this.pairedPhone(ref);
-    const jid = parseGroupJid(groupId);
-    const simulator = await this.network.simulator();
-    const group = this.requireGroup(simulator.group(jid), jid);
-    simulator.createPhone(digits(from));
-    const { status } = asMember(() => simulator.joinGroupByInvite(digits(from), group.inviteCode));
+    const jid = await this.existingGroup(ref, groupId);
+    await this.ensurePhones([from]);
+    const { inviteCode } = (await this.network.group(jid))!;
+    const { status } = await this.network.askToJoinGroup(digits(from), inviteCode);
     return { group_id: jid, from: `+${digits(from)}`, status };
   }
 
   /** `from` writes in the group, in the shapes of a send (without `to`). */
   async message(ref: ChannelRef, groupId: string, body: Record<string, unknown>) {
-    this.pairedPhone(ref);
-    const jid = parseGroupJid(groupId);
+    const jid = await this.existingGroup(ref, groupId);
     const { from, ...rest } = body ?? {};
     if (typeof from !== 'string' || !/^\+?[1-9]\d{6,14}$/.test(from)) {
       throw new AppError('invalid_request', 'Invalid from: must be the E.164 number of a simulated member of the group.', {
         details: { issues: [{ path: ['from'], code: 'invalid_format', message: 'must be an E.164 phone number such as +15551234567' }] },
       });
     }
-    const simulator = await this.network.simulator();
-    const group = this.requireGroup(simulator.group(jid), jid);
+    const group = (await this.network.group(jid))!;
     if (!group.participants.some((member) => member.phone === digits(from))) {
       throw new AppError('invalid_request', 'Invalid from: not a member of the group.', {
         details: { issues: [{ path: ['from'], code: 'not_member', message: 'not a member of the group' }] },
@@ -96,13 +83,22 @@ export class SandboxGroupsService {
     }
     const input = parseOrThrow(sendMessageSchema, { ...rest, to: jid });
     const wire = await this.messages.contentForContact(ref, jid, input);
+    const simulator = await this.network.simulator();
     const waMessageId = await simulator.sendToGroup(digits(from), jid, toSimulatorContent(wire));
     return { group_id: jid, from: `+${digits(from)}`, wa_message_id: waMessageId };
   }
 
-  private requireGroup<T>(group: T | undefined, jid: string): T {
-    if (!group) throw new AppError('not_found', `The sandbox network has no group ${jid}.`);
-    return group;
+  /** The group in the path, on the channel's sandbox network: not_found when the network has none. */
+  private async existingGroup(ref: ChannelRef, groupId: string): Promise<string> {
+    this.pairedPhone(ref);
+    const jid = parseGroupJid(groupId);
+    if (!(await this.network.group(jid))) throw new AppError('not_found', `The sandbox network has no group ${jid}.`);
+    return jid;
+  }
+
+  private async ensurePhones(phones: string[]): Promise<void> {
+    const simulator = await this.network.simulator();
+    for (const phone of phones) simulator.createPhone(digits(phone));
   }
 
   private pairedPhone(channel: ChannelRef): string {
@@ -121,22 +117,6 @@ const SIMULATOR_SETTINGS = {
   add_participants: (admins: boolean) => ({ memberAddMode: admins ? ('admin_add' as const) : ('all_member_add' as const) }),
   approve_participants: (admins: boolean) => ({ joinApproval: admins }),
 };
-
-/**
- * Runs what a simulated member does; WhatsApp's refusal of it (not a member, not an admin: the simulator
- * throws it with WhatsApp's code) is the sandbox request's mistake, answered as such.
- */
-function asMember<T>(act: () => T): T {
-  try {
-    return act();
-  } catch (error) {
-    const refusal = error as { code?: unknown; text?: unknown };
-    if (typeof refusal.code !== 'number' || typeof refusal.text !== 'string') throw error;
-    throw new AppError('invalid_request', `WhatsApp refused the simulated member: ${refusal.text}.`, {
-      details: { reason: refusal.text, whatsapp_status: refusal.code },
-    });
-  }
-}
 
 function toSandboxGroup(group: { id: string; subject: string; participants: { phone: string; admin: 'admin' | 'superadmin' | null }[] }) {
   return {
