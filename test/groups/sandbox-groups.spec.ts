@@ -40,7 +40,7 @@ describe('Sandbox groups', () => {
       (list) => list.length === 1,
     );
     const anaLid = ctx.simulator.phone(digits(ana)).lid;
-    expect(promoted).toMatchObject({ group_id: id, author: { id: anaLid }, participants: [{ phone: channel.phone }] });
+    expect(promoted).toMatchObject({ group_id: id, author: { id: anaLid, phone: ana }, participants: [{ phone: channel.phone }] });
     const updates = await eventually(
       () => channel.events('group.updated'),
       (list) => list.length === 2,
