@@ -1,5 +1,8 @@
 import { useTestContext } from '../support/context';
+import { SseClient } from '../support/sse';
+import { Receiver } from '../webhooks/support/receiver';
 import { eventually } from '../support/eventually';
+import { bearer } from '../support/http';
 import { digits, newPhone } from '../support/phones';
 import { groupsOf } from './support/groups';
 
@@ -8,7 +11,7 @@ import { groupsOf } from './support/groups';
  * (checked against its schema by `channel.events`), and none from refreshing the group list.
  */
 describe('Group events', () => {
-  const ctx = useTestContext();
+  const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
 
   const member = (phone: string) => ({ id: ctx.simulator.phone(digits(phone)).lid, phone, lid: ctx.simulator.phone(digits(phone)).lid });
   const author = (phone: string) => ({ id: ctx.simulator.phone(digits(phone)).lid, phone });
@@ -102,6 +105,39 @@ describe('Group events', () => {
       (list) => list.length === 1,
     );
     expect(removed).toEqual({ group_id: group.id, author: author(ana), participants: [member(channel.phone)] });
+  });
+
+  it('reaches webhook endpoints and event streams, each body matching its schema', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const receiver = await Receiver.start();
+    const stream = await SseClient.open(ctx.gw, `/v1/channels/${channel.id}/events`, channel.key);
+    try {
+      await ctx.http
+        .post('/v1/webhooks')
+        .set(bearer(channel.key))
+        .send({ url: receiver.url('/groups'), channel_id: channel.id })
+        .expect(201);
+      const ana = newPhone();
+      ctx.simulator.createPhone(digits(ana));
+      const api = groupsOf(channel);
+      const { id } = (await api.post('', { subject: 'Delivered', participants: [ana] }).expect(201)).body;
+      await api.put(`/${id}`, { subject: 'Delivered twice' }).expect(200);
+      await api.patch(`/${id}/admins`, { participants: [ana] }).expect(200);
+
+      const expected = ['group.created', 'group.updated', 'group.admin_promoted'];
+      const delivered = await eventually(
+        async () => receiver.at('/groups').map((r) => r.body.event),
+        (events) => expected.every((type) => events.includes(type)),
+      );
+      expect(delivered.filter((type) => type.startsWith('group.')).sort()).toEqual([...expected].sort());
+      const streamed = await stream.waitFor(3);
+      expect(streamed.map((e) => e.event)).toEqual(expected);
+      expect(streamed.every((e) => e.data.payload.group_id === id)).toBe(true);
+      expect([...receiver.problems, ...stream.problems]).toEqual([]);
+    } finally {
+      stream.close();
+      await receiver.close();
+    }
   });
 
   it('refreshing the group list publishes no group.updated', async () => {
