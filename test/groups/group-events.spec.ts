@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { useTestContext } from '../support/context';
 import { SseClient } from '../support/sse';
 import { Receiver } from '../webhooks/support/receiver';
@@ -64,6 +65,30 @@ describe('Group events', () => {
       { group_id: id, author: self, changed: ['settings'], changes: { settings: { send_messages: 'admins' } } },
       { group_id: id, author: self, changed: ['ephemeral_seconds'], changes: { ephemeral_seconds: 604_800 } },
       { group_id: id, author: self, changed: ['description'], changes: { description: 'Now described' } },
+    ]);
+  });
+
+  it('group.updated for the icon and a revoked invite link', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const ana = newPhone();
+    ctx.simulator.createPhone(digits(ana));
+    const api = groupsOf(channel);
+    const { id } = (await api.post('', { subject: 'Pictures', participants: [ana] }).expect(201)).body;
+    const jpeg = await sharp({ create: { width: 48, height: 48, channels: 3, background: { r: 10, g: 160, b: 90 } } })
+      .jpeg()
+      .toBuffer();
+    ctx.simulator.setGroupPicture(id, digits(ana), jpeg);
+    await api.delete(`/${id}/icon`).expect(200);
+    await api.delete(`/${id}/invite`).expect(200);
+
+    const updates = await eventually(
+      () => channel.events('group.updated'),
+      (list) => list.length >= 3,
+    );
+    expect(updates).toEqual([
+      { group_id: id, author: author(ana), changed: ['icon'], changes: { icon: 'set' } },
+      { group_id: id, author: author(channel.phone), changed: ['icon'], changes: { icon: 'removed' } },
+      { group_id: id, author: author(channel.phone), changed: ['invite_code'], changes: { invite_code: 'revoked' } },
     ]);
   });
 
