@@ -121,8 +121,13 @@ describe('GroupsPort over Baileys and the simulator', () => {
   });
 
   it('changes subject, description and every setting, each announced as only what changed', async () => {
+    const cache = ctx.gw.app.get(GroupMetadataCache);
+    await port.get(channelId, group.jid);
+    expect(cache.get(channelId, group.jid)?.subject).toBe('Team');
     await port.setSubject(channelId, group.jid, 'Team A');
     expect((await nextEvent(changed('subject'))).changes).toEqual({ subject: 'Team A' });
+    // the notification made the cached metadata stale: the next group send reads it afresh
+    expect(cache.get(channelId, group.jid)).toBeUndefined();
     expect((await nextEvent(changed('subject'))).author).toEqual({ jid: expect.stringMatching(/@lid$/), phoneJid: me });
 
     await port.setDescription(channelId, group.jid, 'New words');
@@ -215,6 +220,15 @@ describe('GroupsPort over Baileys and the simulator', () => {
     await port.setSubject(channelId, other.id, 'any member may, while the group is not locked');
     sim().changeGroupSetting(other.id, digits(ana), { locked: true });
     expect(await reasonOf(port.setSubject(channelId, other.id, 'mine now'))).toBe('not_admin');
+
+    const addedBy = events.length;
+    const addedTo = sim().createGroup(digits(ana), 'Ana adds', [digits(ben)]);
+    sim().updateGroupParticipants(addedTo.id, digits(ana), 'add', [digits(me)]);
+    const added = await nextEvent(
+      (e): e is Extract<GroupsEvent, { type: 'group_joined' }> => e.type === 'group_joined' && e.group.jid === addedTo.id,
+      addedBy,
+    );
+    expect(added).toMatchObject({ createdByAccount: false, author: { phoneJid: pn(ana) }, group: { size: 3 } });
 
     const guarded = sim().createGroup(digits(ana), 'Ana guarded', [digits(ben)]);
     sim().changeGroupSetting(guarded.id, digits(ana), { joinApproval: true });

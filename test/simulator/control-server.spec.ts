@@ -62,6 +62,29 @@ describe('ControlServer', () => {
     );
   });
 
+  it('lets phones run groups over JSON, a refusal answered with WhatsApp’s code', async () => {
+    const created = await call('POST', '/groups', { creator: '15550008101', subject: 'Club', members: ['15550008102'] });
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ subject: 'Club', refused: [] });
+    expect((await call('POST', `/groups/${id}/settings`, { author: '15550008102', setting: { locked: true } })).body).toEqual({
+      error: '401 not-authorized',
+      whatsappCode: 401,
+    });
+    await call('POST', `/groups/${id}/settings`, { author: '15550008101', setting: { joinApproval: true } });
+    await call('POST', `/groups/${id}/description`, { author: '15550008102', description: 'Our club' });
+    const { code } = (await call('GET', `/groups/${id}/invite-code?author=15550008101`)).body as { code: string };
+    expect((await call('POST', '/phones/15550008103/join-group', { code })).body).toEqual({ group: id, status: 'pending_approval' });
+    await call('POST', `/groups/${id}/join-requests`, { author: '15550008101', phones: ['15550008103'], answer: 'approve' });
+    await call('POST', '/phones/15550008104/group-add-privacy', { privacy: 'nobody' });
+    const added = await call('POST', `/groups/${id}/participants`, { author: '15550008101', action: 'add', phones: ['15550008104'] });
+    expect(added.body.outcomes).toEqual([expect.objectContaining({ phone: '15550008104', status: 403 })]);
+    expect((await call('GET', `/groups/${id}`)).body).toMatchObject({
+      description: 'Our club',
+      joinApproval: true,
+      participants: expect.arrayContaining([{ phone: '15550008103', admin: null }]),
+    });
+  });
+
   it('answers unknown routes with 404 and bad input with an error', async () => {
     expect((await call('GET', '/nope')).status).toBe(404);
     expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);

@@ -261,6 +261,9 @@ describe('WhatsAppSimulator group administration', () => {
     const deadline = Date.now() + 10_000;
     while (!refusal() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(refusal()?.messageStubParameters).toEqual(['403']);
+    // a simulated phone is held to the same rule
+    await expect(sim.sendToGroup(BOB, groupJid, { type: 'text', text: 'from the phone' })).rejects.toMatchObject({ code: 401 });
+    await expect(sim.sendToGroup(CY, groupJid, { type: 'text', text: 'not a member' })).rejects.toMatchObject({ code: 403 });
     const fromAdmin = await ana.sock.sendMessage(groupJid, { text: 'admins speak' });
     await bob.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === fromAdmin!.key.id));
     expect(sim.received(ANA).some((m) => m.id === sent!.key.id)).toBe(false);

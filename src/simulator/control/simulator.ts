@@ -212,9 +212,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     });
   }
 
-  sendToGroup(from: string, groupJid: string, content: OutgoingContent): Promise<string> {
-    const group = this.net.groups.require(groupJid);
-    return this.outbound.group(this.net.account(from), group, buildMessage(content, this.media, group.jid), {
+  /** Contact `from` writes in a group; refused (GroupRefusal) when not a member, or not an admin of an announcement group. */
+  async sendToGroup(from: string, groupJid: string, content: OutgoingContent): Promise<string> {
+    const sender = this.net.account(from);
+    const group = this.groupOps.writableBy(sender, groupJid);
+    return this.outbound.group(sender, group, buildMessage(content, this.media, group.jid), {
       mediatype: mediatypeOf(content),
     });
   }

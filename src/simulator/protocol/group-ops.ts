@@ -378,6 +378,15 @@ export class GroupOps {
     return !group.participants.has(account.jid) || (group.announce && !isAdmin(group, account.jid));
   }
 
+  /** The group a simulated phone may write in: 403 when not a member, 401 for a non-admin of an announcement group. */
+  writableBy(account: Account, groupJid: string): Group {
+    const group = this.memberOf(account, groupJid);
+    if (group.announce && !isAdmin(group, account.jid)) {
+      throw refuse.notAdmin();
+    }
+    return group;
+  }
+
   private admins(group: Group): string[] {
     return [...group.participants.keys()].filter((jid) => isAdmin(group, jid));
   }
