@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { noteAuditedRoute } from './modules/audit/audit.recorder';
 import { AuthenticationGuard } from './modules/auth/authentication.guard';
 import { RateLimitGuard } from './modules/rate-limits/rate-limit.guard';
@@ -15,13 +14,12 @@ import { RateLimitGuard } from './modules/rate-limits/rate-limit.guard';
 @Injectable()
 export class RequestGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
     private readonly authentication: AuthenticationGuard,
     private readonly rateLimit: RateLimitGuard,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    noteAuditedRoute(context, this.reflector);
+    noteAuditedRoute(context);
     return (await this.authentication.canActivate(context)) && (await this.rateLimit.canActivate(context));
   }
 }

@@ -6,7 +6,7 @@ import { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import type { PrismaClient } from './platform/database';
 import { DatabaseModule } from './platform/database/database.module';
-import { ErrorsModule } from './platform/errors/errors.module';
+import { ErrorsModule } from './platform/http/errors.module';
 import { AppValidationPipe } from './platform/http/validation.pipe';
 import { LoggingModule } from './platform/logging/logging.module';
 import { MetricsModule } from './platform/metrics/metrics.module';
@@ -60,7 +60,7 @@ export class AppModule {
         ErrorsModule,
         MetricsModule,
         EgressModule,
-        AuthModule,
+        AuthModule.forRoot({ keysFrom: AccountsModule }),
         RateLimitsModule,
         AuditModule,
         EventsModule.forRoot(EVENT_CATALOGUE),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EVENT_CATALOGUE, EVENT_EXAMPLES } from './event-catalogue';
+import { EVENT_CATALOGUE, EVENT_DEFINITIONS, EVENT_EXAMPLES } from './event-catalogue';
+import { EventCatalogue } from './modules/events/event-catalogue';
 import { DomainEventInput, STREAM_ONLY_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from './modules/events/domain-event';
 import { renderEventPayloadDocs, withEventPayloadDocs } from './modules/events/event-docs';
 import type { PayloadOf } from './modules/events/event-payloads';
@@ -45,6 +46,13 @@ describe('The event catalogue', () => {
     // @ts-expect-error `changed` names the settings a chat has
     const unknownSetting: PayloadOf<'chat.updated'> = { ...EVENT_EXAMPLES['chat.updated'], changed: ['colour'] };
     expect([...ok, wrong, early, unknownSetting]).toHaveLength(6);
+  });
+
+  it('cannot be assembled without the definitions of a type a module declared', () => {
+    const { 'webhook.test': _declaredElsewhere, ...others } = EVENT_DEFINITIONS;
+    // @ts-expect-error webhooks.events.ts declares webhook.test: the catalogue must define it
+    const incomplete = new EventCatalogue(others, {});
+    expect(incomplete.isEmitted('webhook.test')).toBe(false);
   });
 
   it('is documented in docs/webhooks.md as the schemas say (regenerate: node -r @swc-node/register scripts/docs/event-payloads.ts)', () => {

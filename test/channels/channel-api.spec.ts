@@ -1,7 +1,6 @@
 import { ChannelClient } from '../support/channels';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
+import { useTestContext } from '../support/context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -23,60 +22,50 @@ const CHANNEL_ROUTES: Array<{ method: 'get' | 'post' | 'patch' | 'delete'; path:
 ];
 
 describe('The channels API', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
-  });
+  const ctx = useTestContext();
 
   const call = (method: string, path: string, key: string, body?: object) => {
-    const req = (gw.http as unknown as Record<string, (p: string) => ReturnType<typeof gw.http.get>>)[method](path).set(bearer(key));
+    const req = (ctx.http as unknown as Record<string, (p: string) => ReturnType<typeof ctx.http.get>>)[method](path).set(bearer(key));
     return body ? req.send(body) : req;
   };
 
   it('creates a pending channel with a UUID, lists, reads and renames it', async () => {
-    const { key } = await gw.newAccount();
-    const created = await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'support-line' }).expect(201);
+    const { key } = await ctx.newAccount();
+    const created = await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'support-line' }).expect(201);
     expect(created.body).toMatchObject({ name: 'support-line', mode: 'test', status: 'pending', phone_number: null, deleted_at: null });
     expect(created.body.id).toMatch(UUID);
-    const list = await gw.http.get('/v1/channels').set(bearer(key)).expect(200);
+    const list = await ctx.http.get('/v1/channels').set(bearer(key)).expect(200);
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
-    const renamed = await gw.http.patch(`/v1/channels/${created.body.id}`).set(bearer(key)).send({ name: 'sales' }).expect(200);
+    const renamed = await ctx.http.patch(`/v1/channels/${created.body.id}`).set(bearer(key)).send({ name: 'sales' }).expect(200);
     expect(renamed.body.name).toBe('sales');
-    const status = await gw.http.get(`/v1/channels/${created.body.id}/status`).set(bearer(key)).expect(200);
+    const status = await ctx.http.get(`/v1/channels/${created.body.id}/status`).set(bearer(key)).expect(200);
     expect(status.body).toMatchObject({ status: 'pending', reason: null, reconnect_attempts: 0, worker_id: null });
   });
 
   it('validates names and ids', async () => {
-    const { key } = await gw.newAccount();
-    expect(errorCode(await gw.http.post('/v1/channels').set(bearer(key)).send({}).expect(400))).toBe('invalid_request');
+    const { key } = await ctx.newAccount();
+    expect(errorCode(await ctx.http.post('/v1/channels').set(bearer(key)).send({}).expect(400))).toBe('invalid_request');
     expect(
       errorCode(
-        await gw.http
+        await ctx.http
           .post('/v1/channels')
           .set(bearer(key))
           .send({ name: 'x'.repeat(101) })
           .expect(400),
       ),
     ).toBe('invalid_request');
-    expect(errorCode(await gw.http.get('/v1/channels/not-a-uuid').set(bearer(key)).expect(404))).toBe('channel_not_found');
-    const id = await new ChannelClient(gw, key).create();
-    expect(errorCode(await gw.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: 'abc' }).expect(400))).toBe(
+    expect(errorCode(await ctx.http.get('/v1/channels/not-a-uuid').set(bearer(key)).expect(404))).toBe('channel_not_found');
+    const id = await new ChannelClient(ctx.gw, key).create();
+    expect(errorCode(await ctx.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: 'abc' }).expect(400))).toBe(
       'invalid_request',
     );
   });
 
   it('enforces the plan channel limit, also under concurrent creates', async () => {
-    const { key } = await gw.newAccount(); // free plan: 3 channels
+    const { key } = await ctx.newAccount(); // free plan: 3 channels
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        gw.http
+        ctx.http
           .post('/v1/channels')
           .set(bearer(key))
           .send({ name: `c${i}` }),
@@ -90,34 +79,34 @@ describe('The channels API', () => {
   });
 
   it('refuses every invalid transition with the current state in details', async () => {
-    const { key } = await gw.newAccount();
-    const id = await new ChannelClient(gw, key).create();
+    const { key } = await ctx.newAccount();
+    const id = await new ChannelClient(ctx.gw, key).create();
     for (const action of ['disconnect', 'logout']) {
-      const res = await gw.http.post(`/v1/channels/${id}/${action}`).set(bearer(key)).expect(409);
+      const res = await ctx.http.post(`/v1/channels/${id}/${action}`).set(bearer(key)).expect(409);
       expect(errorCode(res)).toBe('invalid_lifecycle_transition');
       expect(res.body.error.details).toMatchObject({ current_state: 'pending' });
     }
-    const pair = await gw.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: '+15550001234' }).expect(409);
+    const pair = await ctx.http.post(`/v1/channels/${id}/pair-code`).set(bearer(key)).send({ phone_number: '+15550001234' }).expect(409);
     expect(errorCode(pair)).toBe('pair_code_unavailable');
-    expect(errorCode(await gw.http.get(`/v1/channels/${id}/qr`).set(bearer(key)).expect(409))).toBe('no_qr');
-    expect(errorCode(await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({}).expect(409))).toBe('no_qr');
-    expect(errorCode(await gw.http.post(`/v1/sandbox/channels/${id}/unlink`).set(bearer(key)).expect(409))).toBe('channel_unavailable');
+    expect(errorCode(await ctx.http.get(`/v1/channels/${id}/qr`).set(bearer(key)).expect(409))).toBe('no_qr');
+    expect(errorCode(await ctx.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({}).expect(409))).toBe('no_qr');
+    expect(errorCode(await ctx.http.post(`/v1/sandbox/channels/${id}/unlink`).set(bearer(key)).expect(409))).toBe('channel_unavailable');
 
-    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
-    await new ChannelClient(gw, key).waitForStatus(id, 'qr');
-    const again = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409);
+    await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+    await new ChannelClient(ctx.gw, key).waitForStatus(id, 'qr');
+    const again = await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409);
     expect(errorCode(again)).toBe('invalid_lifecycle_transition');
     expect(again.body.error.details).toMatchObject({ current_state: 'qr', action: 'connect' });
-    await gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
+    await ctx.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
   });
 
   it('keeps tenants apart and holds channel-scoped keys and key modes on every channel route', async () => {
-    const owner = await gw.newAccount();
-    const stranger = await gw.newAccount();
-    const id = await new ChannelClient(gw, owner.key).create();
-    const other = await new ChannelClient(gw, owner.key).create('other');
-    const scoped = await gw.newKey({ customerId: owner.customerId, channelId: other });
-    const live = await gw.newKey({ customerId: owner.customerId, mode: 'live' });
+    const owner = await ctx.newAccount();
+    const stranger = await ctx.newAccount();
+    const id = await new ChannelClient(ctx.gw, owner.key).create();
+    const other = await new ChannelClient(ctx.gw, owner.key).create('other');
+    const scoped = await ctx.gw.newKey({ customerId: owner.customerId, channelId: other });
+    const live = await ctx.gw.newKey({ customerId: owner.customerId, mode: 'live' });
     for (const route of CHANNEL_ROUTES) {
       const path = route.path.replace(':id', id);
       const name = `${route.method.toUpperCase()} ${route.path}`;
@@ -133,38 +122,38 @@ describe('The channels API', () => {
         name,
         code: 'channel_access_denied',
       });
-      const unauthenticated = await (gw.http as unknown as Record<string, (p: string) => ReturnType<typeof gw.http.get>>)[route.method](
+      const unauthenticated = await (ctx.http as unknown as Record<string, (p: string) => ReturnType<typeof ctx.http.get>>)[route.method](
         path,
       );
       expect({ name, code: errorCode(unauthenticated) }).toEqual({ name, code: 'auth_missing' });
     }
     // The scoped key sees only its channel and cannot create more.
-    const list = await gw.http.get('/v1/channels').set(bearer(scoped.key)).expect(200);
+    const list = await ctx.http.get('/v1/channels').set(bearer(scoped.key)).expect(200);
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([other]);
-    expect(errorCode(await gw.http.post('/v1/channels').set(bearer(scoped.key)).send({ name: 'n' }).expect(403))).toBe(
+    expect(errorCode(await ctx.http.post('/v1/channels').set(bearer(scoped.key)).send({ name: 'n' }).expect(403))).toBe(
       'channel_scoped_key',
     );
     // A live key lists no test channels.
-    expect((await gw.http.get('/v1/channels').set(bearer(live.key)).expect(200)).body.data).toEqual([]);
+    expect((await ctx.http.get('/v1/channels').set(bearer(live.key)).expect(200)).body.data).toEqual([]);
   });
 
   it('soft-deletes: the row and its audit trail stay readable, the name can be reused with a new id', async () => {
-    const { key } = await gw.newAccount({ plan: 'unlimited' });
-    const channels = new ChannelClient(gw, key);
+    const { key } = await ctx.newAccount({ plan: 'unlimited' });
+    const channels = new ChannelClient(ctx.gw, key);
     const { id } = await channels.paired('to-delete');
-    const deleted = await gw.http.delete(`/v1/channels/${id}`).set(bearer(key)).expect(200);
+    const deleted = await ctx.http.delete(`/v1/channels/${id}`).set(bearer(key)).expect(200);
     expect(deleted.body.deleted_at).not.toBeNull();
     expect(deleted.body.status).toBe('logged_out');
-    expect(await db.prisma.channelAuthEntry.count({ where: { channelId: id } })).toBe(0);
+    expect(await ctx.prisma.channelAuthEntry.count({ where: { channelId: id } })).toBe(0);
 
-    expect((await gw.http.get(`/v1/channels/${id}`).set(bearer(key)).expect(200)).body.deleted_at).not.toBeNull();
-    expect((await gw.http.get('/v1/channels').set(bearer(key)).expect(200)).body.data).toEqual([]);
-    const withDeleted = await gw.http.get('/v1/channels?include_deleted=true').set(bearer(key)).expect(200);
+    expect((await ctx.http.get(`/v1/channels/${id}`).set(bearer(key)).expect(200)).body.deleted_at).not.toBeNull();
+    expect((await ctx.http.get('/v1/channels').set(bearer(key)).expect(200)).body.data).toEqual([]);
+    const withDeleted = await ctx.http.get('/v1/channels?include_deleted=true').set(bearer(key)).expect(200);
     expect(withDeleted.body.data.map((c: { id: string }) => c.id)).toEqual([id]);
-    expect(errorCode(await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409))).toBe('channel_unavailable');
+    expect(errorCode(await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409))).toBe('channel_unavailable');
 
-    await gw.flushAudit();
-    const audit = await gw.http.get('/v1/audit-events?limit=100').set(bearer(key)).expect(200);
+    await ctx.gw.flushAudit();
+    const audit = await ctx.http.get('/v1/audit-events?limit=100').set(bearer(key)).expect(200);
     const forChannel = audit.body.data.filter((e: { channel_id: string }) => e.channel_id === id).map((e: { action: string }) => e.action);
     expect(forChannel).toEqual(expect.arrayContaining(['channel.delete', 'channel.connect', 'channel.create', 'channel.state_changed']));
     // Every transition is in the audit log too, as a change the gateway made, tied to the request behind it.
@@ -184,26 +173,26 @@ describe('The channels API', () => {
     );
     expect(transitions[0].request_id).toBe(deleteCall.request_id);
 
-    const again = await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'to-delete' }).expect(201);
+    const again = await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'to-delete' }).expect(201);
     expect(again.body.id).not.toBe(id);
   });
 
   it('lets the operator disable and enable a channel', async () => {
-    const { key } = await gw.newAccount({ plan: 'unlimited' });
-    const channels = new ChannelClient(gw, key);
+    const { key } = await ctx.newAccount({ plan: 'unlimited' });
+    const channels = new ChannelClient(ctx.gw, key);
     const { id } = await channels.paired('disable-me');
-    const admin = bearer(gw.adminToken);
-    expect(errorCode(await gw.http.post(`/v1/admin/channels/${id}/enable`).set(admin).expect(409))).toBe('not_disabled');
-    const disabled = await gw.http.post(`/v1/admin/channels/${id}/disable`).set(admin).expect(200);
+    const admin = bearer(ctx.gw.adminToken);
+    expect(errorCode(await ctx.http.post(`/v1/admin/channels/${id}/enable`).set(admin).expect(409))).toBe('not_disabled');
+    const disabled = await ctx.http.post(`/v1/admin/channels/${id}/disable`).set(admin).expect(200);
     expect(disabled.body.status).toBe('disabled_by_admin');
-    const refused = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409);
+    const refused = await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(409);
     expect(errorCode(refused)).toBe('invalid_lifecycle_transition');
     expect(refused.body.error.details.current_state).toBe('disabled_by_admin');
-    expect((await gw.http.post(`/v1/admin/channels/${id}/enable`).set(admin).expect(200)).body.status).toBe('pending');
-    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+    expect((await ctx.http.post(`/v1/admin/channels/${id}/enable`).set(admin).expect(200)).body.status).toBe('pending');
+    await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
     await channels.waitForStatus(id, 'connected');
-    expect(errorCode(await gw.http.post(`/v1/admin/channels/${id}/disable`).set(bearer(key)).expect(401))).toBe('auth_invalid');
-    expect(errorCode(await gw.http.post('/v1/admin/channels/00000000-0000-7000-8000-000000000000/disable').set(admin).expect(404))).toBe(
+    expect(errorCode(await ctx.http.post(`/v1/admin/channels/${id}/disable`).set(bearer(key)).expect(401))).toBe('auth_invalid');
+    expect(errorCode(await ctx.http.post('/v1/admin/channels/00000000-0000-7000-8000-000000000000/disable').set(admin).expect(404))).toBe(
       'channel_not_found',
     );
   });

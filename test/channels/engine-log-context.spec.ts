@@ -1,45 +1,37 @@
 import { storage } from 'nestjs-pino/storage';
 import { SessionEvent, SessionManager } from '../../src/engine/session-manager';
 import { ChannelClient } from '../support/channels';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
-import { TestGateway } from '../support/gateway';
 import { bearer } from '../support/http';
+import { useTestContext } from '../support/context';
 
 /**
  * The logging context an engine event runs in: the request logger nestjs-pino keeps in its AsyncLocalStorage
  * (bound to the request's method and URL) is what every log line written during that event is made with.
  */
 describe('Engine events and the request that opened the session', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
+  const ctx = useTestContext();
   let key: string;
   const seen: Array<{ channelId: string; type: SessionEvent['type']; requestLogger: string | null }> = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-    ({ key } = await gw.newAccount({ plan: 'unlimited' }));
+    ({ key } = await ctx.newAccount({ plan: 'unlimited' }));
     const record = (channelId: string, event: SessionEvent) => {
       const store = storage.getStore();
       seen.push({ channelId, type: event.type, requestLogger: store ? JSON.stringify(store.logger.bindings()) : null });
     };
-    gw.app.get(SessionManager).onChannelEvent('lifecycle', record);
-    gw.app.get(SessionManager).onChannelEvent('messages', record);
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
+    ctx.gw.app.get(SessionManager).onChannelEvent('lifecycle', record);
+    ctx.gw.app.get(SessionManager).onChannelEvent('messages', record);
   });
 
   it('logs a received message outside the context of the connect call (no request logger of it)', async () => {
-    const channels = new ChannelClient(gw, key);
+    const channels = new ChannelClient(ctx.gw, key);
     const id = await channels.create('context');
-    await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).set('X-Request-Id', 'req_connect_context_01').expect(202);
+    await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).set('X-Request-Id', 'req_connect_context_01').expect(202);
     await channels.waitForStatus(id, 'qr');
-    await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).expect(200);
+    await ctx.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).expect(200);
     await channels.waitForStatus(id, 'connected');
-    await gw.http
+    await ctx.http
       .post(`/v1/sandbox/channels/${id}/inbound`)
       .set(bearer(key))
       .set('X-Request-Id', 'req_inbound_context_01')

@@ -1,33 +1,22 @@
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
+import { useTestContext } from '../support/context';
 
 describe('Audit events and support tickets', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
-  });
+  const ctx = useTestContext();
 
   it('records who did what with which key, and how it ended, for successes and failures', async () => {
-    const { key, keyId } = await gw.newAccount();
-    const ok = await gw.http
+    const { key, keyId } = await ctx.newAccount();
+    const ok = await ctx.http
       .post('/v1/support/tickets')
       .set(bearer(key))
       .set('X-Request-Id', 'audit-test-0001')
       .send({ subject: 'Cannot pair', body: 'QR expires' })
       .expect(201);
-    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: '' }).expect(400);
-    await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
-    await gw.flushAudit();
+    await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: '' }).expect(400);
+    await ctx.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
+    await ctx.gw.flushAudit();
 
-    const res = await gw.http.get('/v1/audit-events').set(bearer(key)).expect(200);
+    const res = await ctx.http.get('/v1/audit-events').set(bearer(key)).expect(200);
     expect(res.body.data).toHaveLength(2);
     const [failed, succeeded] = res.body.data;
     expect(succeeded).toMatchObject({
@@ -45,22 +34,22 @@ describe('Audit events and support tickets', () => {
   });
 
   it('pages audit events with a cursor that is stable while new events arrive', async () => {
-    const { key } = await gw.newAccount();
+    const { key } = await ctx.newAccount();
     for (let i = 0; i < 5; i++)
-      await gw.http
+      await ctx.http
         .post('/v1/support/tickets')
         .set(bearer(key))
         .send({ subject: `s${i}`, body: 'b' })
         .expect(201);
-    await gw.flushAudit();
-    const first = await gw.http.get('/v1/audit-events?limit=2').set(bearer(key)).expect(200);
+    await ctx.gw.flushAudit();
+    const first = await ctx.http.get('/v1/audit-events?limit=2').set(bearer(key)).expect(200);
     expect(first.body.has_more).toBe(true);
-    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'new', body: 'b' }).expect(201);
-    await gw.flushAudit();
+    await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'new', body: 'b' }).expect(201);
+    await ctx.gw.flushAudit();
     const ids = first.body.data.map((e: { id: string }) => e.id);
     let cursor = first.body.next_cursor;
     while (cursor) {
-      const page = await gw.http.get(`/v1/audit-events?limit=2&cursor=${cursor}`).set(bearer(key)).expect(200);
+      const page = await ctx.http.get(`/v1/audit-events?limit=2&cursor=${cursor}`).set(bearer(key)).expect(200);
       ids.push(...page.body.data.map((e: { id: string }) => e.id));
       cursor = page.body.next_cursor;
     }
@@ -69,15 +58,15 @@ describe('Audit events and support tickets', () => {
   });
 
   it("shows a channel-scoped key only its channel's audit events and tickets", async () => {
-    const { customerId, key } = await gw.newAccount();
-    const channelId = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'scoped' }).expect(201)).body.id;
-    const scoped = await gw.newKey({ customerId, channelId });
-    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'general', body: 'b' }).expect(201);
-    await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'chan', body: 'b', channel_id: channelId }).expect(201);
-    await gw.flushAudit();
-    const tickets = await gw.http.get('/v1/support/tickets').set(bearer(scoped.key)).expect(200);
+    const { customerId, key } = await ctx.newAccount();
+    const channelId = (await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'scoped' }).expect(201)).body.id;
+    const scoped = await ctx.gw.newKey({ customerId, channelId });
+    await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'general', body: 'b' }).expect(201);
+    await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'chan', body: 'b', channel_id: channelId }).expect(201);
+    await ctx.gw.flushAudit();
+    const tickets = await ctx.http.get('/v1/support/tickets').set(bearer(scoped.key)).expect(200);
     expect(tickets.body.data.map((t: { subject: string }) => t.subject)).toEqual(['chan']);
-    const audit = await gw.http.get('/v1/audit-events').set(bearer(scoped.key)).expect(200);
+    const audit = await ctx.http.get('/v1/audit-events').set(bearer(scoped.key)).expect(200);
     expect(audit.body.data.map((e: { action: string; channel_id: string }) => [e.action, e.channel_id])).toEqual([
       ['support_ticket.create', channelId],
       ['channel.create', channelId],
@@ -85,8 +74,8 @@ describe('Audit events and support tickets', () => {
   });
 
   it('stores, lists and fetches support tickets', async () => {
-    const { key } = await gw.newAccount();
-    const created = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'Hello', body: 'World' }).expect(201);
+    const { key } = await ctx.newAccount();
+    const created = await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 'Hello', body: 'World' }).expect(201);
     expect(created.body).toMatchObject({
       id: expect.stringMatching(/^tkt_/),
       subject: 'Hello',
@@ -94,12 +83,12 @@ describe('Audit events and support tickets', () => {
       status: 'open',
       channel_id: null,
     });
-    const got = await gw.http.get(`/v1/support/tickets/${created.body.id}`).set(bearer(key)).expect(200);
+    const got = await ctx.http.get(`/v1/support/tickets/${created.body.id}`).set(bearer(key)).expect(200);
     expect(got.body).toEqual(created.body);
-    expect(errorCode(await gw.http.get('/v1/support/tickets/tkt_missing').set(bearer(key)).expect(404))).toBe('not_found');
+    expect(errorCode(await ctx.http.get('/v1/support/tickets/tkt_missing').set(bearer(key)).expect(404))).toBe('not_found');
     expect(
       errorCode(
-        await gw.http
+        await ctx.http
           .post('/v1/support/tickets')
           .set(bearer(key))
           .send({ subject: 'x'.repeat(201), body: 'b' })
@@ -109,31 +98,32 @@ describe('Audit events and support tickets', () => {
   });
 
   it("shows a ticket about a channel only to keys of the channel's mode; one about no channel to both", async () => {
-    const { customerId, key: testKey } = await gw.newAccount();
-    const live = await gw.newKey({ customerId, mode: 'live' });
-    const testChannel = (await gw.http.post('/v1/channels').set(bearer(testKey)).send({ name: 'sandbox' }).expect(201)).body.id as string;
-    const about = await gw.http
+    const { customerId, key: testKey } = await ctx.newAccount();
+    const live = await ctx.gw.newKey({ customerId, mode: 'live' });
+    const testChannel = (await ctx.http.post('/v1/channels').set(bearer(testKey)).send({ name: 'sandbox' }).expect(201)).body.id as string;
+    const about = await ctx.http
       .post('/v1/support/tickets')
       .set(bearer(testKey))
       .send({ subject: 'test line', body: 'b', channel_id: testChannel })
       .expect(201);
-    const general = await gw.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'general', body: 'b' }).expect(201);
+    const general = await ctx.http.post('/v1/support/tickets').set(bearer(testKey)).send({ subject: 'general', body: 'b' }).expect(201);
 
     const subjects = async (key: string) =>
-      (await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data.map((t: { subject: string }) => t.subject);
+      (await ctx.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data.map((t: { subject: string }) => t.subject);
     expect(await subjects(testKey)).toEqual(['general', 'test line']);
     expect(await subjects(live.key)).toEqual(['general']);
-    expect(errorCode(await gw.http.get(`/v1/support/tickets/${about.body.id}`).set(bearer(live.key)).expect(404))).toBe('not_found');
-    await gw.http.get(`/v1/support/tickets/${general.body.id}`).set(bearer(live.key)).expect(200);
+    expect(errorCode(await ctx.http.get(`/v1/support/tickets/${about.body.id}`).set(bearer(live.key)).expect(404))).toBe('not_found');
+    await ctx.http.get(`/v1/support/tickets/${general.body.id}`).set(bearer(live.key)).expect(200);
   });
 
   it("refuses a ticket about a channel that is not one of the customer's channels of the key's mode", async () => {
-    const { customerId, key } = await gw.newAccount();
-    const own = (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'own' }).expect(201)).body.id as string;
-    const live = await gw.newKey({ customerId, mode: 'live' });
-    const liveChannel = (await gw.http.post('/v1/channels').set(bearer(live.key)).send({ name: 'live' }).expect(201)).body.id as string;
-    const stranger = await gw.newAccount();
-    const strangers = (await gw.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 'theirs' }).expect(201)).body.id as string;
+    const { customerId, key } = await ctx.newAccount();
+    const own = (await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'own' }).expect(201)).body.id as string;
+    const live = await ctx.gw.newKey({ customerId, mode: 'live' });
+    const liveChannel = (await ctx.http.post('/v1/channels').set(bearer(live.key)).send({ name: 'live' }).expect(201)).body.id as string;
+    const stranger = await ctx.newAccount();
+    const strangers = (await ctx.http.post('/v1/channels').set(bearer(stranger.key)).send({ name: 'theirs' }).expect(201)).body
+      .id as string;
 
     for (const [channel, status, code] of [
       [strangers, 404, 'channel_not_found'],
@@ -141,14 +131,14 @@ describe('Audit events and support tickets', () => {
       ['chan-1', 404, 'channel_not_found'],
       [liveChannel, 403, 'channel_access_denied'],
     ] as const) {
-      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', channel_id: channel });
+      const res = await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b', channel_id: channel });
       expect({ channel, status: res.status, code: errorCode(res) }).toEqual({ channel, status, code });
     }
-    expect((await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data).toEqual([]);
+    expect((await ctx.http.get('/v1/support/tickets').set(bearer(key)).expect(200)).body.data).toEqual([]);
 
     // A ticket may be about a channel the customer has since deleted.
-    await gw.http.delete(`/v1/channels/${own}`).set(bearer(key)).expect(200);
-    const ticket = await gw.http
+    await ctx.http.delete(`/v1/channels/${own}`).set(bearer(key)).expect(200);
+    const ticket = await ctx.http
       .post('/v1/support/tickets')
       .set(bearer(key))
       .send({ subject: 's', body: 'b', channel_id: own.toUpperCase() })

@@ -1,30 +1,19 @@
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
+import { useTestContext } from '../support/context';
 
 describe('Authentication', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
-  });
+  const ctx = useTestContext();
 
   it('accepts a valid test key and a valid live key', async () => {
-    const { customerId, key } = await gw.newAccount();
-    await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
-    const live = await gw.newKey({ customerId, mode: 'live' });
+    const { customerId, key } = await ctx.newAccount();
+    await ctx.http.get('/v1/limits').set(bearer(key)).expect(200);
+    const live = await ctx.gw.newKey({ customerId, mode: 'live' });
     expect(live.key).toMatch(/^zpk_live_[A-Za-z0-9]{32}$/);
-    await gw.http.get('/v1/limits').set(bearer(live.key)).expect(200);
+    await ctx.http.get('/v1/limits').set(bearer(live.key)).expect(200);
   });
 
   it('answers auth_missing without an Authorization header', async () => {
-    const res = await gw.http.get('/v1/limits').expect(401);
+    const res = await ctx.http.get('/v1/limits').expect(401);
     expect(errorCode(res)).toBe('auth_missing');
   });
 
@@ -36,12 +25,12 @@ describe('Authentication', () => {
     ['a key of the wrong length', 'Bearer zpk_test_short'],
     ['an unknown mode', 'Bearer zpk_prod_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
   ])('answers auth_malformed for %s', async (_, header) => {
-    const res = await gw.http.get('/v1/limits').set('Authorization', header).expect(401);
+    const res = await ctx.http.get('/v1/limits').set('Authorization', header).expect(401);
     expect(errorCode(res)).toBe('auth_malformed');
   });
 
   it('answers auth_invalid for a well-formed key that does not exist', async () => {
-    const res = await gw.http
+    const res = await ctx.http
       .get('/v1/limits')
       .set(bearer(`zpk_test_${'A'.repeat(32)}`))
       .expect(401);
@@ -49,35 +38,35 @@ describe('Authentication', () => {
   });
 
   it('answers auth_invalid for a revoked key', async () => {
-    const { keyId, key } = await gw.newAccount();
-    await gw.http.post(`/v1/admin/keys/${keyId}/revoke`).set(bearer(gw.adminToken)).expect(200);
-    const res = await gw.http.get('/v1/limits').set(bearer(key)).expect(401);
+    const { keyId, key } = await ctx.newAccount();
+    await ctx.http.post(`/v1/admin/keys/${keyId}/revoke`).set(bearer(ctx.gw.adminToken)).expect(200);
+    const res = await ctx.http.get('/v1/limits').set(bearer(key)).expect(401);
     expect(errorCode(res)).toBe('auth_invalid');
   });
 
   it('answers auth_expired for a key past its expiry', async () => {
-    const { customerId } = await gw.newAccount();
-    const key = await gw.newKey({ customerId, expiresAt: new Date(Date.now() + 1500).toISOString() });
-    await gw.http.get('/v1/limits').set(bearer(key.key)).expect(200);
+    const { customerId } = await ctx.newAccount();
+    const key = await ctx.gw.newKey({ customerId, expiresAt: new Date(Date.now() + 1500).toISOString() });
+    await ctx.http.get('/v1/limits').set(bearer(key.key)).expect(200);
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    const res = await gw.http.get('/v1/limits').set(bearer(key.key)).expect(401);
+    const res = await ctx.http.get('/v1/limits').set(bearer(key.key)).expect(401);
     expect(errorCode(res)).toBe('auth_expired');
   });
 
   it('refuses a channel-scoped key on another channel with channel_scoped_key', async () => {
-    const { customerId, key } = await gw.newAccount();
+    const { customerId, key } = await ctx.newAccount();
     const [channelA, channelB] = [
-      (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'a' }).expect(201)).body.id,
-      (await gw.http.post('/v1/channels').set(bearer(key)).send({ name: 'b' }).expect(201)).body.id,
+      (await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'a' }).expect(201)).body.id,
+      (await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'b' }).expect(201)).body.id,
     ];
-    const scoped = await gw.newKey({ customerId, channelId: channelA });
-    const refused = await gw.http
+    const scoped = await ctx.gw.newKey({ customerId, channelId: channelA });
+    const refused = await ctx.http
       .post('/v1/support/tickets')
       .set(bearer(scoped.key))
       .send({ subject: 'help', body: 'about b', channel_id: channelB })
       .expect(403);
     expect(errorCode(refused)).toBe('channel_scoped_key');
-    const allowed = await gw.http
+    const allowed = await ctx.http
       .post('/v1/support/tickets')
       .set(bearer(scoped.key))
       .send({ subject: 'help', body: 'about a' })
@@ -86,23 +75,23 @@ describe('Authentication', () => {
   });
 
   it('keeps the admin API for the operator token only', async () => {
-    const { key } = await gw.newAccount();
-    expect(errorCode(await gw.http.get('/v1/admin/customers').expect(401))).toBe('auth_missing');
-    expect(errorCode(await gw.http.get('/v1/admin/customers').set(bearer(key)).expect(401))).toBe('auth_invalid');
-    await gw.http.get('/v1/admin/customers').set(bearer(gw.adminToken)).expect(200);
+    const { key } = await ctx.newAccount();
+    expect(errorCode(await ctx.http.get('/v1/admin/customers').expect(401))).toBe('auth_missing');
+    expect(errorCode(await ctx.http.get('/v1/admin/customers').set(bearer(key)).expect(401))).toBe('auth_invalid');
+    await ctx.http.get('/v1/admin/customers').set(bearer(ctx.gw.adminToken)).expect(200);
   });
 
   it("never lets one customer read another customer's tickets or audit events", async () => {
-    const a = await gw.newAccount();
-    const b = await gw.newAccount();
-    const ticket = await gw.http.post('/v1/support/tickets').set(bearer(a.key)).send({ subject: 's', body: 'b' }).expect(201);
-    await gw.flushAudit();
-    expect(errorCode(await gw.http.get(`/v1/support/tickets/${ticket.body.id}`).set(bearer(b.key)).expect(404))).toBe('not_found');
-    const bTickets = await gw.http.get('/v1/support/tickets').set(bearer(b.key)).expect(200);
+    const a = await ctx.newAccount();
+    const b = await ctx.newAccount();
+    const ticket = await ctx.http.post('/v1/support/tickets').set(bearer(a.key)).send({ subject: 's', body: 'b' }).expect(201);
+    await ctx.gw.flushAudit();
+    expect(errorCode(await ctx.http.get(`/v1/support/tickets/${ticket.body.id}`).set(bearer(b.key)).expect(404))).toBe('not_found');
+    const bTickets = await ctx.http.get('/v1/support/tickets').set(bearer(b.key)).expect(200);
     expect(bTickets.body.data).toEqual([]);
-    const bAudit = await gw.http.get('/v1/audit-events').set(bearer(b.key)).expect(200);
+    const bAudit = await ctx.http.get('/v1/audit-events').set(bearer(b.key)).expect(200);
     expect(bAudit.body.data).toEqual([]);
-    const aAudit = await gw.http.get('/v1/audit-events').set(bearer(a.key)).expect(200);
+    const aAudit = await ctx.http.get('/v1/audit-events').set(bearer(a.key)).expect(200);
     expect(aAudit.body.data.map((e: { action: string }) => e.action)).toEqual(['support_ticket.create']);
   });
 });

@@ -1,8 +1,7 @@
 import type { Response } from 'supertest';
 import { ChannelClient } from '../support/channels';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
+import { useTestContext } from '../support/context';
 
 function firstIssuePath(res: Response): string {
   return (res.body.error.details.issues as Array<{ path: Array<string | number> }>)[0].path.join('.');
@@ -16,41 +15,34 @@ function binary(res: Response, done: (error: Error | null, body: Buffer) => void
 }
 
 describe('HTTP at the edges: conditional reads, body types, methods and query parameters', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
+  const ctx = useTestContext();
   let key: string;
   let channelId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-    ({ key } = await gw.newAccount({ plan: 'unlimited' }));
-    channelId = await new ChannelClient(gw, key).create('edges');
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
+    ({ key } = await ctx.newAccount({ plan: 'unlimited' }));
+    channelId = await new ChannelClient(ctx.gw, key).create('edges');
   });
 
   describe('If-None-Match', () => {
     it('answers a JSON read with If-None-Match: * in full (200 and the body), never an empty 304', async () => {
       for (const path of [`/v1/channels/${channelId}`, '/v1/channels', '/v1/limits']) {
-        const res = await gw.http.get(path).set(bearer(key)).set('If-None-Match', '*');
+        const res = await ctx.http.get(path).set(bearer(key)).set('If-None-Match', '*');
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
         expect(Object.keys(res.body).length).toBeGreaterThan(0);
       }
     });
 
     it('still answers 304 to the ETag of the current representation', async () => {
-      const first = await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).expect(200);
+      const first = await ctx.http.get(`/v1/channels/${channelId}`).set(bearer(key)).expect(200);
       expect(first.headers.etag).toEqual(expect.any(String));
-      await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', first.headers.etag).expect(304);
-      await gw.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', '"something-else"').expect(200);
+      await ctx.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', first.headers.etag).expect(304);
+      await ctx.http.get(`/v1/channels/${channelId}`).set(bearer(key)).set('If-None-Match', '"something-else"').expect(200);
     });
 
     it('serves a media link in full for *, and 304 for its ETag, strong or weak', async () => {
       const bytes = Buffer.from('name,count\na,1\n');
-      const created = await gw.http
+      const created = await ctx.http
         .post(`/v1/channels/${channelId}/media`)
         .set(bearer(key))
         .field('mime_type', 'text/csv')
@@ -59,11 +51,11 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
         .expect(201);
       const path = new URL(created.body.url).pathname;
       const etag = `"${created.body.sha256}"`;
-      const any = await gw.http.get(path).set('If-None-Match', '*').buffer(true).parse(binary).expect(200);
+      const any = await ctx.http.get(path).set('If-None-Match', '*').buffer(true).parse(binary).expect(200);
       expect(Buffer.compare(any.body as Buffer, bytes)).toBe(0);
-      await gw.http.head(path).set('If-None-Match', '*').expect(200);
-      await gw.http.get(path).set('If-None-Match', etag).expect(304);
-      await gw.http.get(path).set('If-None-Match', `"other", W/${etag}`).expect(304);
+      await ctx.http.head(path).set('If-None-Match', '*').expect(200);
+      await ctx.http.get(path).set('If-None-Match', etag).expect(304);
+      await ctx.http.get(path).set('If-None-Match', `"other", W/${etag}`).expect(304);
     });
   });
 
@@ -73,23 +65,23 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       ['application/x-www-form-urlencoded', 'subject=s&body=b'],
       ['application/xml', '<ticket/>'],
     ])('answers a %s body to a JSON route with 415 unsupported_media_type', async (type, body) => {
-      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', type).send(body);
+      const res = await ctx.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', type).send(body);
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
       expect(res.body.error.details.accepted).toEqual(expect.arrayContaining(['application/json']));
     });
 
     it("audits a call refused for its body type under the route's action", async () => {
-      const { key: own } = await gw.newAccount();
-      await gw.http.post('/v1/support/tickets').set(bearer(own)).set('Content-Type', 'text/plain').send('hello').expect(415);
-      await gw.flushAudit();
-      const audit = await gw.http.get('/v1/audit-events').set(bearer(own)).expect(200);
+      const { key: own } = await ctx.newAccount();
+      await ctx.http.post('/v1/support/tickets').set(bearer(own)).set('Content-Type', 'text/plain').send('hello').expect(415);
+      await ctx.gw.flushAudit();
+      const audit = await ctx.http.get('/v1/audit-events').set(bearer(own)).expect(200);
       expect(audit.body.data).toEqual([
         expect.objectContaining({ action: 'support_ticket.create', status_code: 415, error_code: 'unsupported_media_type' }),
       ]);
     });
 
     it('answers JSON in a charset other than UTF-8 with 415 unsupported_media_type', async () => {
-      const res = await gw.http
+      const res = await ctx.http
         .post('/v1/support/tickets')
         .set(bearer(key))
         .set('Content-Type', 'application/json; charset=iso-8859-2')
@@ -98,19 +90,19 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
     });
 
     it('answers a multipart body to a route that only reads JSON with 415', async () => {
-      const res = await gw.http.post('/v1/support/tickets').set(bearer(key)).field('subject', 's').field('body', 'b');
+      const res = await ctx.http.post('/v1/support/tickets').set(bearer(key)).field('subject', 's').field('body', 'b');
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 415, code: 'unsupported_media_type' });
     });
 
     it('reads JSON, JSON with a charset and +json types', async () => {
-      await gw.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b' }).expect(201);
-      await gw.http
+      await ctx.http.post('/v1/support/tickets').set(bearer(key)).send({ subject: 's', body: 'b' }).expect(201);
+      await ctx.http
         .post('/v1/support/tickets')
         .set(bearer(key))
         .set('Content-Type', 'application/json; charset=utf-8')
         .send(JSON.stringify({ subject: 's', body: 'b' }))
         .expect(201);
-      await gw.http
+      await ctx.http
         .patch(`/v1/channels/${channelId}`)
         .set(bearer(key))
         .set('Content-Type', 'application/merge-patch+json')
@@ -119,14 +111,14 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
     });
 
     it('reads a request without a body as {}, whatever its Content-Type says', async () => {
-      const bare = await gw.http.post('/v1/support/tickets').set(bearer(key));
+      const bare = await ctx.http.post('/v1/support/tickets').set(bearer(key));
       expect({ status: bare.status, code: errorCode(bare) }).toEqual({ status: 400, code: 'invalid_request' });
-      const empty = await gw.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', 'text/plain').send('');
+      const empty = await ctx.http.post('/v1/support/tickets').set(bearer(key)).set('Content-Type', 'text/plain').send('');
       expect({ status: empty.status, code: errorCode(empty) }).toEqual({ status: 400, code: 'invalid_request' });
     });
 
     it('keeps multipart uploads on the media route', async () => {
-      await gw.http
+      await ctx.http
         .post(`/v1/channels/${channelId}/media`)
         .set(bearer(key))
         .field('mime_type', 'text/plain')
@@ -137,7 +129,7 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
 
   describe('methods', () => {
     it('answers a wrong method with 405 method_not_allowed and an Allow header', async () => {
-      const res = await gw.http.put(`/v1/channels/${channelId}`).set(bearer(key)).send({});
+      const res = await ctx.http.put(`/v1/channels/${channelId}`).set(bearer(key)).send({});
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 405, code: 'method_not_allowed' });
       expect(res.headers.allow).toBe(res.body.error.details.allowed_methods.join(', '));
       expect(res.body.error.details.allowed_methods).toEqual(expect.arrayContaining(['GET', 'PATCH', 'DELETE']));
@@ -152,28 +144,28 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       ['/v1/support/tickets?limit=5&sort=asc', 'sort'],
       ['/v1/audit-events?filter[action]=x', 'filter[action]'],
     ])('refuses %s with invalid_request naming %s', async (path, name) => {
-      const res = await gw.http.get(path).set(bearer(key));
+      const res = await ctx.http.get(path).set(bearer(key));
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 400, code: 'invalid_request' });
       expect(firstIssuePath(res)).toBe(name);
     });
 
     it('refuses any query parameter on a route that reads none', async () => {
       for (const path of [`/v1/channels/${channelId}?expand=owner`, '/v1/limits?verbose=1', `/v1/channels/${channelId}/status?type[]=x`]) {
-        const res = await gw.http.get(path).set(bearer(key));
+        const res = await ctx.http.get(path).set(bearer(key));
         expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
       }
-      const posted = await gw.http.post('/v1/support/tickets?priority=high').set(bearer(key)).send({ subject: 's', body: 'b' });
+      const posted = await ctx.http.post('/v1/support/tickets?priority=high').set(bearer(key)).send({ subject: 's', body: 'b' });
       expect({ status: posted.status, code: errorCode(posted), name: firstIssuePath(posted) }).toEqual({
         status: 400,
         code: 'invalid_request',
         name: 'priority',
       });
-      await gw.http.get('/v1/limits').set(bearer(key)).expect(200);
+      await ctx.http.get('/v1/limits').set(bearer(key)).expect(200);
     });
 
     it('refuses a scalar parameter given twice', async () => {
       for (const path of ['/v1/messages?type=text&type=image', '/v1/channels?limit=5&limit=6']) {
-        const res = await gw.http.get(path).set(bearer(key));
+        const res = await ctx.http.get(path).set(bearer(key));
         expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 400, code: 'invalid_request' });
       }
     });
@@ -190,7 +182,7 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
         '/v1/webhooks?limit=2',
       ];
       for (const path of paths) {
-        const res = await gw.http.get(path).set(bearer(key));
+        const res = await ctx.http.get(path).set(bearer(key));
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
       }
     });
@@ -198,14 +190,14 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
 
   describe('limit', () => {
     it.each(['0x10', '1e2', '1.0', '+5', ' 5', '', '0', '101'])('refuses limit=%s with invalid_request on limit', async (limit) => {
-      const res = await gw.http.get(`/v1/channels?limit=${encodeURIComponent(limit)}`).set(bearer(key));
+      const res = await ctx.http.get(`/v1/channels?limit=${encodeURIComponent(limit)}`).set(bearer(key));
       expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 400, code: 'invalid_request' });
       expect(firstIssuePath(res)).toBe('limit');
     });
 
     it('reads decimal digits, and 20 when absent', async () => {
-      for (const limit of ['1', '05', '100']) await gw.http.get(`/v1/support/tickets?limit=${limit}`).set(bearer(key)).expect(200);
-      await gw.http.get('/v1/channels').set(bearer(key)).expect(200);
+      for (const limit of ['1', '05', '100']) await ctx.http.get(`/v1/support/tickets?limit=${limit}`).set(bearer(key)).expect(200);
+      await ctx.http.get('/v1/channels').set(bearer(key)).expect(200);
     });
   });
 });

@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { OPERATIONS_WITH_EXAMPLES } from '../../src/platform/openapi/openapi-examples';
 import { ApiContract, OpenApiDocument, Operation } from '../support/contract';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { TestGateway } from '../support/gateway';
 import { bearer } from '../support/http';
+import { useTestContext } from '../support/context';
 
 interface ZodDto {
   name: string;
@@ -45,22 +44,15 @@ function published(schema: unknown, io: 'input' | 'output'): unknown {
 }
 
 describe('The OpenAPI document', () => {
-  let db: TestDatabase;
-  let gw: TestGateway;
+  const ctx = useTestContext();
   let document: OpenApiDocument;
   let operations: Array<{ name: string; path: string; method: string; op: Operation }>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
-    document = (await gw.http.get('/openapi.json').expect(200)).body;
+    document = (await ctx.http.get('/openapi.json').expect(200)).body;
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, path, method, op })),
     );
-  });
-  afterAll(async () => {
-    await gw.close();
-    await db.drop();
   });
 
   it('is OpenAPI 3.1 and passes a standard validator', async () => {
@@ -137,8 +129,8 @@ describe('The OpenAPI document', () => {
   });
 
   it('declares X-Request-Id on every response, the rate-limit headers the guard sends, and Retry-After on 429', async () => {
-    const { key } = await gw.newAccount();
-    const answer = await gw.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
+    const { key } = await ctx.newAccount();
+    const answer = await ctx.http.get('/v1/support/tickets').set(bearer(key)).expect(200);
     const sent = Object.keys(answer.headers).filter((name) => /^x-(ratelimit|request)/.test(name));
     const declared = Object.keys(document.components.headers ?? {});
     expect(
@@ -265,7 +257,7 @@ describe('The OpenAPI document', () => {
   });
 
   it('serves Swagger UI at /docs', async () => {
-    const res = await gw.http.get('/docs/').expect(200);
+    const res = await ctx.http.get('/docs/').expect(200);
     expect(res.text).toContain('swagger-ui');
   });
 });

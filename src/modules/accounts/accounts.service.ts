@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { idOf, isIdOf, newId } from '../../platform/ids';
 import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination';
+import type { ApiKeyLookup } from '../auth/api-key-lookup';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
 import { CreateApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
@@ -18,7 +19,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /** Customers, their plans and their API keys: the operator's side of accounts, and authentication. */
 @Injectable()
-export class AccountsService {
+export class AccountsService implements ApiKeyLookup {
   private readonly lastTouched = new Map<string, number>();
 
   constructor(

@@ -18,7 +18,7 @@ import {
   UpsertPlanDto,
 } from '../accounts/accounts.contracts';
 import { AccountsService } from '../accounts/accounts.service';
-import { AdminOnly } from '../auth/public.decorator';
+import { AdminOnly } from '../../platform/http/route-access';
 
 /** The operator's API: the same operations as the CLI, authenticated with ADMIN_TOKEN. */
 @ApiTags('Admin')

@@ -2,7 +2,7 @@ import { Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { ADMIN_SECURITY } from '../../platform/openapi/security-schemes';
-import { AdminOnly } from '../auth/public.decorator';
+import { AdminOnly } from '../../platform/http/route-access';
 import { ChannelStatusDto } from '../channels/channels.contracts';
 import { ChannelsService } from '../channels/channels.service';
 

@@ -1,10 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, NestMiddleware } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { requestIdOf } from '../../platform/http/request-id';
+import { apiRouteOf } from '../../platform/openapi/api-route';
 import { principalOf } from '../auth/principal';
-import { AUDIT_ACTION_KEY, AuditActionMeta } from './audit-action.decorator';
+import type { AuditActionMeta } from './audit-action';
 import { AuditService } from './audit.service';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -41,10 +41,10 @@ export function setAuditChannel(response: Response, channelId: string | null | u
  * guard calls it before any guard can refuse the call (a channel the key may not use, a rate limit), so a
  * refused call is recorded under its action and channel like one refused by its handler.
  */
-export function noteAuditedRoute(context: ExecutionContext, reflector: Reflector): void {
+export function noteAuditedRoute(context: ExecutionContext): void {
   const request = context.switchToHttp().getRequest<Request>();
   const locals = context.switchToHttp().getResponse<Response>().locals as AuditLocals;
-  locals.auditAction = reflector.get<AuditActionMeta>(AUDIT_ACTION_KEY, context.getHandler());
+  locals.auditAction = apiRouteOf(context.getHandler())?.audit;
   locals.auditRoute = (request.route as { path?: string } | undefined)?.path;
   locals.auditParams = { ...(request.params as Record<string, string | undefined>) };
 }
@@ -52,10 +52,8 @@ export function noteAuditedRoute(context: ExecutionContext, reflector: Reflector
 /** Copies the created resource's id to the response for the recorder (and the route's audit name, as above). */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
-
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    noteAuditedRoute(context, this.reflector);
+    noteAuditedRoute(context);
     const locals = context.switchToHttp().getResponse<Response>().locals as AuditLocals;
     return next.handle().pipe(
       tap((result) => {

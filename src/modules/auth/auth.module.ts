@@ -1,13 +1,18 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { AccountsModule } from '../accounts/accounts.module';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { AuthenticationGuard } from './authentication.guard';
 
-@Module({
-  imports: [PassportModule, AccountsModule],
-  // Not a global guard by itself: RequestGuard (app.guard.ts) runs it first, then the rate limit.
-  providers: [ApiKeyStrategy, AuthenticationGuard],
-  exports: [AuthenticationGuard],
-})
-export class AuthModule {}
+@Module({})
+export class AuthModule {
+  /** `keysFrom`: the module that exports the `ApiKeyLookup` (the accounts module, which owns the keys). */
+  static forRoot(options: { keysFrom: NonNullable<ModuleMetadata['imports']>[number] }): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [PassportModule, options.keysFrom],
+      // Not a global guard by itself: RequestGuard (app.guard.ts) runs it first, then the rate limit.
+      providers: [ApiKeyStrategy, AuthenticationGuard],
+      exports: [AuthenticationGuard],
+    };
+  }
+}

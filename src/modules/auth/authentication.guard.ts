@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { API_KEY_STRATEGY } from './api-key.strategy';
 import { readBearerToken } from './bearer-token';
 import { ApiKeyPrincipal, attachPrincipal } from './principal';
-import { Access, ACCESS_KEY } from './public.decorator';
+import { Access, ACCESS_KEY } from '../../platform/http/route-access';
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests so neither the length nor the content leaks through timing.

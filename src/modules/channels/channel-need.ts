@@ -1,4 +1,3 @@
-import { SetMetadata } from '@nestjs/common';
 import { AppError } from '../../platform/errors/app-error';
 import type { ErrorCode } from '../../platform/errors/error-codes';
 import type { ChannelRef } from './channels.contracts';
@@ -14,14 +13,6 @@ import type { ChannelRef } from './channels.contracts';
  */
 export type ChannelNeed = 'readable' | 'active' | 'accepting' | 'connected';
 
-export const CHANNEL_NEED = 'whatisup:channel-need';
-
-/** Why a `connected` route needs the socket, said in its `channel_unavailable` refusal. */
-export const CHANNEL_NEED_REASON = 'whatisup:channel-need-reason';
-
-/** Checks of the route's other path ids, run before the channel's state is (see PathIdChecks). */
-export const CHANNEL_PATH_ID_CHECKS = 'whatisup:channel-path-id-checks';
-
 /**
  * Per path parameter, a parser that throws the route's refusal of a malformed id (e.g. a chat's JID). The
  * guard runs them after the channel's access and before its state: a malformed id answers 400 whatever
@@ -29,12 +20,19 @@ export const CHANNEL_PATH_ID_CHECKS = 'whatisup:channel-path-id-checks';
  */
 export type PathIdChecks = Record<string, (value: string) => unknown>;
 
-export function NeedsChannel(need: ChannelNeed, options: { reason?: string; pathIds?: PathIdChecks } = {}): MethodDecorator {
-  return (target, key, descriptor) => {
-    SetMetadata(CHANNEL_NEED, need)(target, key, descriptor);
-    if (options.reason) SetMetadata(CHANNEL_NEED_REASON, options.reason)(target, key, descriptor);
-    if (options.pathIds) SetMetadata(CHANNEL_PATH_ID_CHECKS, options.pathIds)(target, key, descriptor);
-  };
+declare module '../../platform/openapi/api-route' {
+  interface ApiRouteExtensions {
+    /**
+     * On a route under a channel (ChannelController): what it needs of the channel. ChannelAccessGuard checks
+     * it, and ChannelController lists the refusals that follow from it (and the API key's) in the document,
+     * derived rather than listed by hand, so the document says what the guard does.
+     */
+    needs?: ChannelNeed;
+    /** With `needs: 'connected'`: why, said in the `channel_unavailable` refusal ("<why>: the channel must be connected."). */
+    connectedBecause?: string;
+    /** With `needs`: parsers of the route's other path ids, whose refusals come before the channel's state's. */
+    pathIds?: PathIdChecks;
+  }
 }
 
 /**

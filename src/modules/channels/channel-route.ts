@@ -8,15 +8,16 @@ import {
   Type,
   UseGuards,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiParam } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { SessionManager } from '../../engine/session-manager';
 import { AppError } from '../../platform/errors/app-error';
+import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { apiRouteOf } from '../../platform/openapi/api-route';
 import { isStorableText } from '../../platform/storable-text';
 import { principalOf } from '../auth/principal';
 import { ChannelAccessService } from './channel-access.service';
-import { CHANNEL_NEED, CHANNEL_NEED_REASON, CHANNEL_PATH_ID_CHECKS, ChannelNeed, PathIdChecks } from './channel-need';
+import { CHANNEL_NEED_ERRORS } from './channel-need';
 import { ChannelRef, toChannelRef } from './channels.contracts';
 
 export type { ChannelNeed } from './channel-need';
@@ -51,11 +52,11 @@ export class ChannelAccessGuard implements CanActivate {
   constructor(
     private readonly access: ChannelAccessService,
     private readonly sessions: SessionManager,
-    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const need = this.reflector.get<ChannelNeed | undefined>(CHANNEL_NEED, context.getHandler());
+    const route = apiRouteOf(context.getHandler());
+    const need = route?.needs;
     if (!need) {
       // A programming error, caught by the first call in any test: without a need the document cannot say
       // which refusals the route gives.
@@ -67,12 +68,12 @@ export class ChannelAccessGuard implements CanActivate {
     const channelId = String(request.params[CHANNEL_PARAMETER]);
     assertStorableParameter(channelId);
     const row = await this.access.require(principal, channelId, { allowDeleted: need === 'readable' });
-    const pathIds = this.reflector.get<PathIdChecks | undefined>(CHANNEL_PATH_ID_CHECKS, context.getHandler()) ?? {};
+    const pathIds = route.pathIds ?? {};
     for (const [name, check] of Object.entries(pathIds)) check(String(request.params[name]));
     // `accepting` is held by the send itself (assertAcceptsSends), after its idempotent replay: a repeated
     // client_ref answers with the original message even if the channel stopped since.
     if (need === 'connected' && !this.sessions.isOpen(row.id)) {
-      const reason = this.reflector.get<string | undefined>(CHANNEL_NEED_REASON, context.getHandler()) ?? 'This call goes to WhatsApp';
+      const reason = route.connectedBecause ?? 'This call goes to WhatsApp';
       throw new AppError('channel_unavailable', `${reason}: the channel must be connected.`, { details: { current_state: row.state } });
     }
     attachChannel(request, toChannelRef(row));
@@ -102,7 +103,7 @@ export interface ChannelControllerOptions {
 /**
  * A controller of routes under one channel, `<base>/:channelId/<path>`: documents the API key and the
  * channel parameter and puts every route behind ChannelAccessGuard. Each route says what it needs of the
- * channel with `@ApiRoute({ needs })`.
+ * channel with `@ApiRoute({ needs })`, and its refusals are documented from that need (see documentNeeds).
  */
 export function ChannelController(path = '', options: ChannelControllerOptions = {}) {
   const base = `${options.base ?? 'v1/channels'}/:${CHANNEL_PARAMETER}`;
@@ -111,7 +112,23 @@ export function ChannelController(path = '', options: ChannelControllerOptions =
     ApiBearerAuth(),
     ApiParam({ name: CHANNEL_PARAMETER, format: 'uuid', description: 'The channel.' }),
     UseGuards(...(options.before ?? []), ChannelAccessGuard),
+    documentNeeds,
   );
+}
+
+/**
+ * Adds to each route's documented refusals those its need gives: the API key's, those of every channel route
+ * (the `channel` group) and the need's own (CHANNEL_NEED_ERRORS). The route's answers are documented again as
+ * one list with its own errors, since codes that share a status share one response.
+ */
+function documentNeeds(controller: { prototype: object }): void {
+  const prototype = controller.prototype;
+  for (const key of Object.getOwnPropertyNames(prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+    const route = typeof descriptor?.value === 'function' ? apiRouteOf(descriptor.value as object) : undefined;
+    if (!descriptor || !route?.needs) continue;
+    ApiErrorResponses('auth', 'channel', ...CHANNEL_NEED_ERRORS[route.needs], ...(route.errors ?? []))(prototype, key, descriptor);
+  }
 }
 
 /** The channel of a route under ChannelController, checked: `@Channel() channel: ChannelRef`. */

@@ -1,11 +1,10 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorEnvelope } from '../../platform/errors/error-envelope';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService } from '@nestjs/terminus';
-import { ZodResponse } from 'nestjs-zod';
 import { AppError } from '../../platform/errors/app-error';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { Public } from '../auth/public.decorator';
+import { ErrorEnvelope } from '../../platform/errors/error-envelope';
+import { Public } from '../../platform/http/route-access';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { LivenessDto, ReadinessBody, ReadinessDto } from './health.contracts';
 import { DependencyIndicators } from './health.indicators';
 
@@ -19,18 +18,19 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
-  @ApiErrorResponses()
-  @ZodResponse({ status: 200, type: LivenessDto })
+  @ApiRoute({ summary: 'Liveness: the process is up and serving HTTP', status: 200, response: LivenessDto })
   live() {
     return { status: 'ok' as const, uptime_seconds: Math.round(process.uptime()) };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database and Redis answer; 503 with details when one does not' })
-  @ApiErrorResponses()
+  @ApiRoute({
+    summary: 'Readiness: the database and Redis answer; 503 with details when one does not',
+    status: 200,
+    response: ReadinessDto,
+  })
+  // Not an error code of its own: internal_error, answered 503 so that orchestrators read it as "not ready".
   @ApiResponse({ status: 503, type: ErrorEnvelope, description: 'Not ready: `internal_error`, with every check in `details`' })
-  @ZodResponse({ status: 200, type: ReadinessDto })
   async ready() {
     try {
       const result = await this.health.check([() => this.indicators.database(), () => this.indicators.redisServer()]);

@@ -1,11 +1,11 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../platform/errors/app-error';
 import { ErrorEnvelope } from '../../platform/errors/error-envelope';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../../platform/http/route-access';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { contentDisposition, parseRange } from './media-http';
 import { MediaService } from './media.service';
 
@@ -23,7 +23,7 @@ export class PublicMediaController {
 
   @Get(':token')
   @Public()
-  @ApiOperation({ summary: 'The bytes behind a signed media link (no API key; Range requests supported)' })
+  @ApiRoute({ summary: 'The bytes behind a signed media link (no API key; Range requests supported)', status: 200, errors: ['media_gone'] })
   @ApiParam({ name: 'token', description: 'The signed token of a media `url`.' })
   @ApiResponse({
     status: 200,
@@ -37,7 +37,6 @@ export class PublicMediaController {
   })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
   @ApiResponse({ status: 416, type: ErrorEnvelope, description: 'Error codes: `invalid_request` (the range is past the end)' })
-  @ApiErrorResponses('media_gone')
   async serve(
     @Param('token') token: string,
     @Headers('range') rangeHeader: string | undefined,

@@ -1,7 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
-import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { LimitsDto } from './rate-limits.contracts';
@@ -16,9 +15,12 @@ export class LimitsController {
 
   @Get()
   @PeekRateLimit()
-  @ApiOperation({ summary: 'Current rate-limit budget of this key (does not consume a request)' })
-  @ApiErrorResponses('auth')
-  @ZodResponse({ status: 200, type: LimitsDto })
+  @ApiRoute({
+    summary: 'Current rate-limit budget of this key (does not consume a request)',
+    status: 200,
+    response: LimitsDto,
+    errors: ['auth'],
+  })
   async get(@CurrentKey() key: ApiKeyPrincipal) {
     const state = await this.limits.peek(key);
     return {

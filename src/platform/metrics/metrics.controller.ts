@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../modules/auth/public.decorator';
+import { Public } from '../http/route-access';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()

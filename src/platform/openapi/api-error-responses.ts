@@ -1,5 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiResponse, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
+import { ApiResponse, DECORATORS, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
 import { ErrorEnvelope } from '../errors/error-envelope';
 import { ErrorCode, ERROR_STATUS } from '../errors/error-codes';
 
@@ -29,11 +28,17 @@ export interface ErrorAtStatus {
 
 export type ErrorItem = ErrorGroup | ErrorCode | ErrorAtStatus;
 
+/** The statuses ApiErrorResponses documented on each handler, so that a later call replaces them. */
+const documentedStatuses = new WeakMap<object, string[]>();
+
 /**
  * Documents a route's error responses, all with the shared ErrorEnvelope schema. Takes group names, single
- * codes, or codes at a status of their own; codes sharing a status are listed together in that status' description.
+ * codes, or codes at a status of their own; codes sharing a status are listed together in that status'
+ * description. Applied again to the same route, the new list replaces the one before (rather than adding a
+ * second description to each status): ChannelController documents a route's answers again once its need adds
+ * refusals to them.
  */
-export function ApiErrorResponses(...items: ErrorItem[]) {
+export function ApiErrorResponses(...items: ErrorItem[]): MethodDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
   const add = (code: ErrorCode, status: number = ERROR_STATUS[code]) => {
     const listed = byStatus.get(status) ?? [];
@@ -45,11 +50,21 @@ export function ApiErrorResponses(...items: ErrorItem[]) {
     else if (item in GROUPS) GROUPS[item as ErrorGroup].forEach((code) => add(code));
     else add(item as ErrorCode);
   }
-  return applyDecorators(
-    ...[...byStatus.entries()].map(([status, list]) =>
-      ApiResponse({ status, type: ErrorEnvelope, description: `Error codes: ${list.map((c) => `\`${c}\``).join(', ')}` }),
-    ),
+  const responses = [...byStatus.entries()].map(([status, list]) =>
+    ApiResponse({ status, type: ErrorEnvelope, description: `Error codes: ${list.map((c) => `\`${c}\``).join(', ')}` }),
   );
+  return (target, key, descriptor) => {
+    const handler = descriptor.value as object;
+    const previous = documentedStatuses.get(handler);
+    if (previous) {
+      const documented = { ...(Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as Record<string, unknown>) };
+      for (const status of previous) delete documented[status];
+      Reflect.defineMetadata(DECORATORS.API_RESPONSE, documented, handler);
+    }
+    documentedStatuses.set(handler, [...byStatus.keys()].map(String));
+    for (const response of responses) response(target, key, descriptor);
+    return descriptor;
+  };
 }
 
 const envelope = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } };

@@ -1,12 +1,26 @@
-import { applyDecorators, HttpCode } from '@nestjs/common';
+import { applyDecorators, HttpCode, SetMetadata } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import type { RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ZodResponse, type ZodDto } from 'nestjs-zod';
-import { AuditAction, type AuditActionMeta } from '../../modules/audit/audit-action.decorator';
-import { CHANNEL_NEED_ERRORS, NeedsChannel, type ChannelNeed, type PathIdChecks } from '../../modules/channels/channel-need';
 import { ApiErrorResponses, type ErrorItem } from './api-error-responses';
 
-export interface ApiRouteOptions {
+/**
+ * Options of a route that belong to a module rather than to the platform: what a channel route needs of its
+ * channel (`needs`, declared by modules/channels), the audit log's action (`audit`, declared by modules/audit).
+ * Empty here: each module adds its own by declaration merging,
+ *
+ *   declare module '../../platform/openapi/api-route' {
+ *     interface ApiRouteExtensions { needs?: ChannelNeed }
+ *   }
+ *
+ * and reads them back with `apiRouteOf` (a guard, an interceptor, a class decorator). ApiRoute keeps them on
+ * the route as they are, so one decorator still says everything about a route while the platform knows none
+ * of those modules.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules' declarations
+export interface ApiRouteExtensions {}
+
+export interface ApiRouteOptions extends ApiRouteExtensions {
   summary: string;
   description?: string;
   /** The success status; also the one the route answers with. */
@@ -15,20 +29,8 @@ export interface ApiRouteOptions {
   response?: ZodDto;
   /** A request body the zod DTOs cannot describe (several content types), written out. */
   requestBody?: RequestBodyObject;
-  /** What the route can refuse with, besides what `needs` adds. */
+  /** What the route can refuse with, besides what a module adds for its own options (a channel route's `needs`). */
   errors?: ErrorItem[];
-  /** The audit log's action and the type of resource it acts on, for routes that change something. */
-  audit?: AuditActionMeta;
-  /**
-   * On a route under a channel (ChannelController): what it needs of the channel. ChannelAccessGuard checks
-   * it, and the document lists the refusals that follow from it (and the API key's), derived rather than
-   * listed by hand, so the document says what the guard does.
-   */
-  needs?: ChannelNeed;
-  /** With `needs: 'connected'`: why, said in the `channel_unavailable` refusal ("<why>: the channel must be connected."). */
-  connectedBecause?: string;
-  /** With `needs`: parsers of the route's other path ids, whose refusals come before the channel's state's. */
-  pathIds?: PathIdChecks;
   /**
    * The operation's id, when it must not follow from the controller class: a route that moved to another
    * class keeps the id clients' generated methods are named after.
@@ -36,14 +38,15 @@ export interface ApiRouteOptions {
   operationId?: string;
 }
 
+const API_ROUTE = 'whatisup:api-route';
+
 /**
- * One decorator per route for what every route states: its status, its OpenAPI operation and answers, its
- * audit action and, under a channel, what it needs of the channel.
+ * One decorator per route for what every route states: its status, its OpenAPI operation and answers, and the
+ * options modules read for themselves (see ApiRouteExtensions).
  */
 export function ApiRoute(options: ApiRouteOptions) {
-  const errors: ErrorItem[] = [...(options.errors ?? [])];
-  if (options.needs) errors.unshift('auth', 'channel', ...CHANNEL_NEED_ERRORS[options.needs]);
   return applyDecorators(
+    SetMetadata(API_ROUTE, options),
     HttpCode(options.status),
     ApiOperation({
       summary: options.summary,
@@ -51,11 +54,14 @@ export function ApiRoute(options: ApiRouteOptions) {
       ...(options.operationId ? { operationId: options.operationId } : {}),
       ...(options.requestBody ? { requestBody: options.requestBody } : {}),
     }),
-    ApiErrorResponses(...errors),
+    ApiErrorResponses(...(options.errors ?? [])),
     // ZodResponse's overloads tie the handler's return type to the DTO, which a shared wrapper cannot carry;
     // the contract test (test/contract) holds every operation's answers to the document instead.
     ...(options.response ? [ZodResponse({ status: options.status, type: options.response as ZodDto & { isZodDto: true } } as never)] : []),
-    ...(options.needs ? [NeedsChannel(options.needs, { reason: options.connectedBecause, pathIds: options.pathIds })] : []),
-    ...(options.audit ? [AuditAction(options.audit.action, options.audit.resourceType)] : []),
   );
+}
+
+/** The options a route handler was declared with by `@ApiRoute`, if it was. */
+export function apiRouteOf(handler: object): Readonly<ApiRouteOptions> | undefined {
+  return Reflect.getMetadata(API_ROUTE, handler) as ApiRouteOptions | undefined;
 }

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppError } from './app-error';
-import { ErrorCode } from './error-codes';
-import { ErrorEnvelopeBody } from './error-envelope';
-import { allowedMethodsFor } from '../http/route-index';
-import { requestIdOf } from '../http/request-id';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import { ErrorEnvelopeBody } from '../errors/error-envelope';
+import { allowedMethodsFor } from './route-index';
+import { requestIdOf } from './request-id';
 
 /** body-parser and other express middleware raise http-errors shaped like this. */
 interface MiddlewareHttpError {

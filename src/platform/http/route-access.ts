@@ -1,5 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
 
+/**
+ * Who may call a route, read by the authentication guard (modules/auth). Here, below every module, so that any
+ * route can be marked, the platform's own (metrics) included.
+ */
 export const ACCESS_KEY = 'whatisup:access';
 export type Access = 'public' | 'admin' | 'api_key';
 
