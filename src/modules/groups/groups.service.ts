@@ -26,6 +26,9 @@ const SETTINGS: Record<
   approve_participants: (admins) => ({ joinApproval: admins }),
 };
 
+/** WhatsApp lists in no stable order: pages are cut from the list sorted by JID, which the cursor names. */
+const byJid = (a: { jid: string }, b: { jid: string }) => (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0);
+
 /** Participants as the client wrote them, read as JIDs, remembered so each outcome names what was asked. */
 function readParticipants(participants: string[]): { jids: string[]; askedAs: (jid: string) => string } {
   const asked = new Map<string, string>();
@@ -51,7 +54,7 @@ export class GroupsService {
   /** One request to WhatsApp for every group, paged here by group JID. */
   async list(channel: ChannelRef, query: PageQuery) {
     const after = decodeCursor(query.cursor, (key) => isJid(key) && isGroupJid(key));
-    const groups = (await this.whatsapp.list(channel.id)).sort((a, b) => (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0));
+    const groups = (await this.whatsapp.list(channel.id)).sort(byJid);
     const rest = after === undefined ? groups : groups.filter((group) => group.jid > after);
     return toPage(rest.slice(0, query.limit + 1), query.limit, toGroup, (group) => group.jid);
   }
@@ -167,7 +170,7 @@ export class GroupsService {
   async applications(channel: ChannelRef, groupId: string, query: PageQuery) {
     const jid = parseGroupJid(groupId);
     const after = decodeCursor(query.cursor, isJid);
-    const requests = (await this.whatsapp.joinRequests(channel.id, jid)).sort((a, b) => (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0));
+    const requests = (await this.whatsapp.joinRequests(channel.id, jid)).sort(byJid);
     const rest = after === undefined ? requests : requests.filter((request) => request.jid > after);
     return toPage(rest.slice(0, query.limit + 1), query.limit, toApplication, (request) => request.jid);
   }
