@@ -25,6 +25,7 @@ import { ContactsModule } from './modules/contacts/contacts.module';
 import { BlocklistModule } from './modules/blocklist/blocklist.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
 import { ProfileModule } from './modules/profile/profile.module';
+import { GroupsModule } from './modules/groups/groups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -81,6 +82,7 @@ export class AppModule {
         ProfileModule,
         PrivacyModule,
         BlocklistModule,
+        GroupsModule,
         EventStreamModule,
       ],
       providers: [

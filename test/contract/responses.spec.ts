@@ -45,6 +45,7 @@ describe('The published OpenAPI document, as a contract', () => {
   let phone: string; // its phone
   let contact: string; // a simulated contact
   let mediaId: string;
+  let icon: Buffer; // a real PNG, which WhatsApp's picture pipeline decodes
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -54,6 +55,9 @@ describe('The published OpenAPI document, as a contract', () => {
     contract = await ApiContract.load(gw);
     source = await SourceServer.start();
     receiver = await Receiver.start();
+    icon = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 20, g: 120, b: 200 } } })
+      .png()
+      .toBuffer();
     admin = bearer(gw.adminToken);
   });
   afterAll(async () => {
@@ -454,6 +458,192 @@ describe('The published OpenAPI document, as a contract', () => {
       await expectStatus(gw.http.get(`/v1/channels/${channelId}/contacts/nobody/profile`).set(auth), 400);
       await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 200);
       await expectStatus(gw.http.delete(`/v1/channels/${channelId}/chats/${chatId}`).set(auth), 404);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'groups: every route, WhatsApp refusals, the sandbox acting in groups',
+    async () => {
+      const auth = bearer(key);
+      const groups = `/v1/channels/${channelId}/groups`;
+      const sandbox = `/v1/sandbox/channels/${channelId}/groups`;
+      const [ana, ben, cal] = [newPhone(), newPhone(), newPhone()];
+      for (const member of [ana, ben, cal]) simulator.createPhone(digits(member));
+      const unknownGroup = '120363000000000001@g.us';
+
+      const created = await expectStatus(
+        gw.http
+          .post(groups)
+          .set(auth)
+          .send({ subject: 'Contract', participants: [ana] }),
+        201,
+      );
+      const id = created.body.id as string;
+      await expectStatus(
+        gw.http
+          .post(groups)
+          .set(auth)
+          .send({ subject: '', participants: [ana] }),
+        400,
+      );
+      await expectStatus(gw.http.get(groups).set(auth), 200);
+      await expectStatus(gw.http.get(groups).set(auth).query({ cursor: 'forged' }), 400);
+      const offline = await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'offline' }), 201);
+      await expectStatus(gw.http.get(`/v1/channels/${offline.body.id}/groups`).set(auth), 409);
+      await expectStatus(gw.http.get(groups).set(bearer(liveKey)), 403);
+      await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/groups`).set(auth), 404);
+      await expectStatus(gw.http.get(groups), 401);
+
+      await expectStatus(gw.http.get(`${groups}/${id}`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/not-a-group`).set(auth), 400);
+      await expectStatus(gw.http.get(`${groups}/${unknownGroup}`).set(auth), 404);
+      await expectStatus(gw.http.put(`${groups}/${id}`).set(auth).send({ subject: 'Contract group', description: 'About' }), 200);
+      await expectStatus(gw.http.put(`${groups}/${id}`).set(auth).send({}), 400);
+      await expectStatus(gw.http.patch(`${groups}/${id}`).set(auth).send({ setting: 'send_messages', policy: 'anyone' }), 200);
+      await expectStatus(gw.http.patch(`${groups}/${id}`).set(auth).send({ ephemeral_seconds: 5 }), 400);
+
+      const added = await expectStatus(
+        gw.http
+          .post(`${groups}/${id}/participants`)
+          .set(auth)
+          .send({ participants: [ben] }),
+        200,
+      );
+      expect(added.body.participants[0].status).toBe('processed');
+      await expectStatus(gw.http.post(`${groups}/${id}/participants`).set(auth).send({ participants: [] }), 400);
+      await expectStatus(
+        gw.http
+          .patch(`${groups}/${id}/admins`)
+          .set(auth)
+          .send({ participants: [ben] }),
+        200,
+      );
+      await expectStatus(
+        gw.http
+          .delete(`${groups}/${id}/admins`)
+          .set(auth)
+          .send({ participants: [ben] }),
+        200,
+      );
+      await expectStatus(gw.http.delete(`${groups}/${id}/admins`).set(auth).send({}), 400);
+      await expectStatus(
+        gw.http
+          .delete(`${groups}/${id}/participants`)
+          .set(auth)
+          .send({ participants: [ben] }),
+        200,
+      );
+      await expectStatus(
+        gw.http
+          .delete(`${groups}/${id}/participants`)
+          .set(auth)
+          .send({ participants: ['x'] }),
+        400,
+      );
+
+      const invite = await expectStatus(gw.http.get(`${groups}/${id}/invite`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/link/${invite.body.invite_code}`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/link/not%20a%20code`).set(auth), 400);
+      await expectStatus(gw.http.delete(`${groups}/${id}/invite`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/link/${invite.body.invite_code}`).set(auth), 410);
+
+      await expectStatus(
+        gw.http
+          .put(`${groups}/${id}/icon`)
+          .set(auth)
+          .send({ source_url: source.serve('/icon.png', { body: icon, headers: { 'Content-Type': 'image/png' } }) }),
+        200,
+      );
+      await expectStatus(gw.http.get(`${groups}/${id}/icon`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/${id}/icon`).set(auth).query({ size: 'huge' }), 400);
+      await expectStatus(gw.http.put(`${groups}/${id}/icon`).set(auth).send({}), 400);
+      await expectStatus(gw.http.delete(`${groups}/${id}/icon`).set(auth), 200);
+
+      await expectStatus(gw.http.patch(`${groups}/${id}`).set(auth).send({ setting: 'approve_participants', policy: 'admins' }), 200);
+      await expectStatus(gw.http.post(`${sandbox}/${id}/applications`).set(auth).send({ from: cal }), 200);
+      await expectStatus(gw.http.post(`${sandbox}/${id}/applications`).set(auth).send({ from: 'nobody' }), 400);
+      await expectStatus(gw.http.get(`${groups}/${id}/applications`).set(auth), 200);
+      await expectStatus(gw.http.get(`${groups}/${id}/applications`).set(auth).query({ limit: 0 }), 400);
+      await expectStatus(
+        gw.http
+          .post(`${groups}/${id}/applications`)
+          .set(auth)
+          .send({ participants: [cal] }),
+        200,
+      );
+      await expectStatus(gw.http.post(`${groups}/${id}/applications`).set(auth).send({ participants: 'all' }), 400);
+      await expectStatus(
+        gw.http
+          .delete(`${groups}/${id}/applications`)
+          .set(auth)
+          .send({ participants: [cal] }),
+        200,
+      );
+      await expectStatus(gw.http.delete(`${groups}/${id}/applications`).set(auth).send({}), 400);
+
+      // a group a contact runs: the channel is a plain member there
+      const theirs = await expectStatus(
+        gw.http
+          .post(sandbox)
+          .set(auth)
+          .send({ from: ana, subject: 'Theirs', participants: [ben] }),
+        201,
+      );
+      await expectStatus(gw.http.post(sandbox).set(auth).send({ from: ana }), 400);
+      const theirId = theirs.body.group_id as string;
+      await expectStatus(
+        gw.http.patch(`${sandbox}/${theirId}`).set(auth).send({ from: ana, setting: 'edit_group_info', policy: 'admins' }),
+        200,
+      );
+      await expectStatus(gw.http.patch(`${sandbox}/${theirId}`).set(auth).send({ from: ana }), 400);
+      await expectStatus(gw.http.patch(`${sandbox}/${unknownGroup}`).set(auth).send({ from: ana, subject: 'x' }), 404);
+      await expectStatus(gw.http.put(`${groups}/${theirId}`).set(auth).send({ subject: 'Mine now' }), 403);
+      await expectStatus(
+        gw.http.post(`${sandbox}/${theirId}/messages`).set(auth).send({ from: ana, type: 'text', text: 'hello group' }),
+        202,
+      );
+      await expectStatus(gw.http.post(`${sandbox}/${theirId}/messages`).set(auth).send({ from: ana, type: 'text' }), 400);
+      await expectStatus(gw.http.post(`${sandbox}/${unknownGroup}/messages`).set(auth).send({ from: ana, type: 'text', text: 'x' }), 404);
+      await expectStatus(
+        gw.http
+          .post(`${sandbox}/${theirId}/participants`)
+          .set(auth)
+          .send({ from: ana, action: 'add', participants: [cal] }),
+        200,
+      );
+      await expectStatus(
+        gw.http
+          .post(`${sandbox}/${theirId}/participants`)
+          .set(auth)
+          .send({ from: ana, action: 'kick', participants: [cal] }),
+        400,
+      );
+      await expectStatus(
+        gw.http
+          .post(`${sandbox}/${unknownGroup}/participants`)
+          .set(auth)
+          .send({ from: ana, action: 'add', participants: [cal] }),
+        404,
+      );
+      await expectStatus(gw.http.post(`${sandbox}/${unknownGroup}/applications`).set(auth).send({ from: cal }), 404);
+      await expectStatus(gw.http.post(sandbox).set(bearer(liveKey)).send({ from: ana, subject: 'x' }), 403);
+
+      await expectStatus(gw.http.delete(`${groups}/${theirId}`).set(auth), 200);
+      await expectStatus(gw.http.delete(`${groups}/${theirId}`).set(auth), 403);
+      const other = await expectStatus(
+        gw.http
+          .post(sandbox)
+          .set(auth)
+          .send({ from: ben, subject: 'Invite only', participants: [cal] }),
+        201,
+      );
+      const code = simulator.group(other.body.group_id)!.inviteCode;
+      await expectStatus(gw.http.delete(`${groups}/${other.body.group_id}`).set(auth), 200);
+      await expectStatus(gw.http.put(groups).set(auth).send({ invite_code: code }), 200);
+      await expectStatus(gw.http.put(groups).set(auth).send({ invite_code: '' }), 400);
+      await expectStatus(gw.http.put(groups).set(auth).send({ invite_code: 'AAAAAAAAAAAAAAAAAAAAAA' }), 400); // never issued
+      await expectStatus(gw.http.put(groups).set(auth).send({ invite_code: code }), 409); // already in it
     },
     TEST_MS,
   );

@@ -46,6 +46,7 @@ const DESTRUCTIVE = new Set([
   'DELETE /v1/webhooks/{webhookId}',
   'DELETE /v1/channels/{channelId}/media/{mediaId}',
   'DELETE /v1/channels/{channelId}/chats/{chatId}',
+  'DELETE /v1/channels/{channelId}/groups/{groupId}',
   'POST /v1/sandbox/channels/{channelId}/drop',
   'POST /v1/sandbox/channels/{channelId}/unlink',
   'POST /v1/channels/{channelId}/disconnect',
@@ -241,6 +242,12 @@ describe('Generated requests to every operation of the published OpenAPI documen
     const delivery = await gw.http.post(`/v1/webhooks/${webhook.body.id}/test`).set(auth).expect(202);
     const ticket = await gw.http.post('/v1/support/tickets').set(auth).send({ subject: 'Fuzz', body: 'fixture' }).expect(201);
     const chatJid = `${digits(contact)}@s.whatsapp.net`;
+    const group = await gw.http
+      .post(`/v1/channels/${main.id}/groups`)
+      .set(auth)
+      .send({ subject: 'Fuzz group', participants: [contact] })
+      .expect(201);
+    const invite = await gw.http.get(`/v1/channels/${main.id}/groups/${group.body.id}/invite`).set(auth).expect(200);
 
     Object.assign(ids, {
       channelId: [main.id, spare],
@@ -250,6 +257,8 @@ describe('Generated requests to every operation of the published OpenAPI documen
       mediaId: [media.body.media_id],
       chatId: [contact, chatJid],
       jid: [contact, chatJid],
+      groupId: [group.body.id],
+      inviteCode: [invite.body.invite_code],
       customerId: [spareCustomer.body.id],
       keyId: spareKeys.map((k) => k.id),
       planId: ['fuzz_plan'],
@@ -262,6 +271,9 @@ describe('Generated requests to every operation of the published OpenAPI documen
       customer_id: pick(customer.body.id, spareCustomer.body.id),
       to: pick(contact, chatJid),
       from: pick(contact),
+      participants: fc.constantFrom([contact], [chatJid]),
+      invite_code: pick(invite.body.invite_code),
+      subject: pick('Fuzzed subject'),
       chat: pick(contact, chatJid),
       message_id: pick(sent.body.message_id),
       media_id: pick(media.body.media_id),

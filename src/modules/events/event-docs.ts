@@ -103,7 +103,7 @@ export function renderEventPayloadDocs(catalogue: EventCatalogue): string {
     '### Not emitted yet',
     '',
     `${catalogue.notYetEmittedTypes.map((type) => `\`${type}\``).join(', ')}: part of the catalog, so endpoints can`,
-    'subscribe to them, but nothing emits them yet. They arrive with the groups, presence and calls modules, and',
+    'subscribe to them, but nothing emits them yet. They arrive with the presence and calls modules, and',
     'their payloads will be documented here then.',
     '',
     ...Object.entries(catalogue.objects).flatMap(([name, object]) => [

@@ -3,13 +3,15 @@ import { ChannelsModule } from '../channels/channels.module';
 import { MessagesModule } from '../messages/messages.module';
 import { SandboxAccountSettingsController } from './sandbox-account-settings.controller';
 import { SandboxAccountSettingsService } from './sandbox-account-settings.service';
+import { SandboxGroupsController } from './sandbox-groups.controller';
+import { SandboxGroupsService } from './sandbox-groups.service';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
   imports: [ChannelsModule, MessagesModule],
-  controllers: [SandboxController, SandboxAccountSettingsController],
-  providers: [SandboxService, SandboxAccountSettingsService],
+  controllers: [SandboxController, SandboxGroupsController, SandboxAccountSettingsController],
+  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService],
   exports: [SandboxService],
 })
 export class SandboxModule {}

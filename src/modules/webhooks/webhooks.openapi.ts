@@ -77,7 +77,7 @@ function notYetEmitted(type: string) {
   return {
     summary: type,
     description:
-      'Not emitted yet: endpoints can subscribe to it, but it arrives with the groups, presence and calls modules; its payload is defined then.',
+      'Not emitted yet: endpoints can subscribe to it, but it arrives with the presence and calls modules; its payload is defined then.',
   };
 }
 

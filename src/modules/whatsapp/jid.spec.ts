@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors/app-error';
-import { keyOfStoredMessage, numberOf, parseRecipient, phoneOf, toUserJid } from './jid';
+import { keyOfStoredMessage, numberOf, parseGroupJid, parseParticipant, parseRecipient, phoneOf, toUserJid } from './jid';
 
 describe('parseRecipient', () => {
   it.each([
@@ -61,5 +61,36 @@ describe('keyOfStoredMessage', () => {
       waMessageId: 'W3',
       fromMe: false,
     });
+  });
+});
+
+describe('group JIDs and participants', () => {
+  const codeOf = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      return error instanceof AppError
+        ? { code: error.code, issue: (error.details as { issues: Array<{ code: string }> }).issues[0].code }
+        : error;
+    }
+    return 'accepted';
+  };
+
+  it('reads participants as user JIDs or LIDs, and refuses a group', () => {
+    expect(parseParticipant('+15551234567')).toBe('15551234567@s.whatsapp.net');
+    expect(parseParticipant('123456789012345@lid')).toBe('123456789012345@lid');
+    expect(codeOf(() => parseParticipant('120363012345678901@g.us', ['participants', 0]))).toEqual({
+      code: 'invalid_request',
+      issue: 'invalid_participant',
+    });
+    expect(codeOf(() => parseParticipant('nobody'))).toEqual({ code: 'invalid_request', issue: 'invalid_recipient' });
+  });
+
+  it('reads group JIDs only', () => {
+    expect(parseGroupJid('120363012345678901@g.us')).toBe('120363012345678901@g.us');
+    expect(parseGroupJid('15551234567-1600000000@g.us')).toBe('15551234567-1600000000@g.us');
+    for (const value of ['+15551234567', '15551234567@s.whatsapp.net', '123@lid', 'abc@g.us', '']) {
+      expect(codeOf(() => parseGroupJid(value))).toEqual({ code: 'invalid_request', issue: 'invalid_group_id' });
+    }
   });
 });

@@ -30,6 +30,28 @@ export function parseRecipient(to: string, field: (string | number)[] = ['to']):
   });
 }
 
+/** A person to add to, remove from or promote in a group: an E.164 number, a user JID or a LID (not a group). */
+export function parseParticipant(value: string, field: (string | number)[] = ['participants']): string {
+  const jid = parseRecipient(value, field);
+  if (!isGroupJid(jid)) return jid;
+  throw new AppError('invalid_request', `Invalid ${field.join('.')}: a group cannot be a participant.`, {
+    details: {
+      issues: [
+        { path: field, code: 'invalid_participant', message: 'must be an E.164 number, a user JID (…@s.whatsapp.net) or a LID (…@lid)' },
+      ],
+    },
+  });
+}
+
+/** A group's JID as WhatsApp names it (`…@g.us`); anything else is invalid_request on `field`. */
+export function parseGroupJid(value: string, field: (string | number)[] = ['groupId']): string {
+  const jid = value.trim();
+  if (/^\d{5,30}(-\d{1,20})?@g\.us$/.test(jid)) return jid;
+  throw new AppError('invalid_request', `Invalid ${field.join('.')}: not a group JID.`, {
+    details: { issues: [{ path: field, code: 'invalid_group_id', message: 'must be a group JID such as 120363012345678901@g.us' }] },
+  });
+}
+
 /**
  * Whether a value has the shape of a JID the gateway stores (user, LID, group, broadcast list): the keys of
  * chats and contacts, which their cursors carry.

@@ -20,25 +20,35 @@ const GROUPS = {
 
 export type ErrorGroup = keyof typeof GROUPS;
 
+/** A code answered with another status than its usual one (AppError's `status`), e.g. `other` as 403 or 502. */
+export interface ErrorAtStatus {
+  code: ErrorCode;
+  status: number;
+}
+
+export type ErrorItem = ErrorGroup | ErrorCode | ErrorAtStatus;
+
 /** The statuses ApiErrorResponses documented on each handler, so that a later call replaces them. */
 const documentedStatuses = new WeakMap<object, string[]>();
 
 /**
- * Documents a route's error responses, all with the shared ErrorEnvelope schema. Takes group names or
- * single codes; codes sharing a status are listed together in that status' description. Applied again to the
- * same route, the new list replaces the one before (rather than adding a second description to each status):
- * ChannelController documents a route's answers again once its need adds refusals to them.
+ * Documents a route's error responses, all with the shared ErrorEnvelope schema. Takes group names, single
+ * codes, or codes at a status of their own; codes sharing a status are listed together in that status'
+ * description. Applied again to the same route, the new list replaces the one before (rather than adding a
+ * second description to each status): ChannelController documents a route's answers again once its need adds
+ * refusals to them.
  */
-export function ApiErrorResponses(...items: Array<ErrorGroup | ErrorCode>): MethodDecorator {
-  const codes = new Set<ErrorCode>(['internal_error']);
-  for (const item of items) {
-    if (item in GROUPS) GROUPS[item as ErrorGroup].forEach((code) => codes.add(code));
-    else codes.add(item as ErrorCode);
-  }
+export function ApiErrorResponses(...items: ErrorItem[]): MethodDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) {
-    const status = ERROR_STATUS[code];
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  const add = (code: ErrorCode, status: number = ERROR_STATUS[code]) => {
+    const listed = byStatus.get(status) ?? [];
+    if (!listed.includes(code)) byStatus.set(status, [...listed, code]);
+  };
+  add('internal_error');
+  for (const item of items) {
+    if (typeof item === 'object') add(item.code, item.status);
+    else if (item in GROUPS) GROUPS[item as ErrorGroup].forEach((code) => add(code));
+    else add(item as ErrorCode);
   }
   const responses = [...byStatus.entries()].map(([status, list]) =>
     ApiResponse({ status, type: ErrorEnvelope, description: `Error codes: ${list.map((c) => `\`${c}\``).join(', ')}` }),

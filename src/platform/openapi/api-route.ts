@@ -2,8 +2,7 @@ import { applyDecorators, HttpCode, SetMetadata } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import type { RequestBodyObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ZodResponse, type ZodDto } from 'nestjs-zod';
-import type { ErrorCode } from '../errors/error-codes';
-import { ApiErrorResponses, type ErrorGroup } from './api-error-responses';
+import { ApiErrorResponses, type ErrorItem } from './api-error-responses';
 
 /**
  * Options of a route that belong to a module rather than to the platform: what a channel route needs of its
@@ -31,7 +30,7 @@ export interface ApiRouteOptions extends ApiRouteExtensions {
   /** A request body the zod DTOs cannot describe (several content types), written out. */
   requestBody?: RequestBodyObject;
   /** What the route can refuse with, besides what a module adds for its own options (a channel route's `needs`). */
-  errors?: Array<ErrorGroup | ErrorCode>;
+  errors?: ErrorItem[];
   /**
    * The operation's id, when it must not follow from the controller class: a route that moved to another
    * class keeps the id clients' generated methods are named after.

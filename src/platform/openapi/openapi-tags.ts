@@ -20,6 +20,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description: 'People the channel has talked to, learnt from traffic, with phone number ↔ LID mapping and profile lookups.',
   },
   {
+    name: 'Groups',
+    description:
+      "The account's WhatsApp groups, live from WhatsApp: create, leave, rename, settings, participants and admins, invite links, icons, join requests.",
+  },
+  {
     name: 'Profile',
     description: "The channel's own WhatsApp profile, read and written live: push name, about text, picture, business or not.",
   },
@@ -41,7 +46,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   {
     name: 'Sandbox',
     description:
-      'Test keys only: play the phone and the contacts of a sandbox channel (scan its QR, send it messages, read what it sent, report receipts, drop the connection).',
+      'Test keys only: play the phone and the contacts of a sandbox channel (scan its QR, send it messages, read what it sent, report receipts, act in groups, drop the connection).',
   },
   { name: 'Limits', description: "The key's rate-limit budget and its plan's limits." },
   { name: 'Audit events', description: 'Every mutating call made with your keys, successful or refused.' },
