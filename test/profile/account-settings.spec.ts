@@ -29,6 +29,18 @@ describe('Profile, privacy settings and blocklist', () => {
     ctx.http[method](`/v1/channels/${of.id}${path}`).set(bearer(of.key));
   const sandbox = (method: 'get' | 'patch' | 'put' | 'delete', path: string) =>
     ctx.http[method](`/v1/sandbox/channels/${channel.id}${path}`).set(bearer(channel.key));
+  /** The contact sends the channel a message, which teaches the channel the contact's LID (WhatsApp blocks by LID). */
+  const writesToChannel = async (contact: string) => {
+    await ctx.http
+      .post(`/v1/sandbox/channels/${channel.id}/inbound`)
+      .set(bearer(channel.key))
+      .send({ from: contact, type: 'text', text: 'hi' })
+      .expect(202);
+    await eventually(
+      () => channel.history({ chat: contact }),
+      (page: { data: unknown[] }) => page.data.length > 0,
+    );
+  };
   const seenBy = async (contact: string) => (await sandbox('get', `/profile/seen-by/${encodeURIComponent(contact)}`).expect(200)).body;
 
   describe('profile', () => {
@@ -257,16 +269,7 @@ describe('Profile, privacy settings and blocklist', () => {
 
     it('blocks by LID, and lists the contact by its phone number', async () => {
       const contact = newPhone();
-      // the channel learns the contact's LID from a message it sends
-      await ctx.http
-        .post(`/v1/sandbox/channels/${channel.id}/inbound`)
-        .set(bearer(channel.key))
-        .send({ from: contact, type: 'text', text: 'hi' })
-        .expect(202);
-      await eventually(
-        () => channel.history({ chat: contact }),
-        (page: { data: unknown[] }) => page.data.length > 0,
-      );
+      await writesToChannel(contact);
       const lid = ctx.simulator.phone(digits(contact)).lid;
       await call('put', `/blocklist/${encodeURIComponent(lid)}`).expect(200);
       expect((await call('get', '/blocklist').expect(200)).body.data).toEqual([
@@ -288,16 +291,7 @@ describe('Profile, privacy settings and blocklist', () => {
 
     it('refuses sends to a contact blocked on the phone, and takes them again once unblocked there', async () => {
       const contact = newPhone();
-      // the contact writes first, so the channel knows its LID (WhatsApp blocks by LID)
-      await ctx.http
-        .post(`/v1/sandbox/channels/${channel.id}/inbound`)
-        .set(bearer(channel.key))
-        .send({ from: contact, type: 'text', text: 'hi' })
-        .expect(202);
-      await eventually(
-        () => channel.history({ chat: contact }),
-        (page: { data: unknown[] }) => page.data.length > 0,
-      );
+      await writesToChannel(contact);
       // the channel's send path has already read the blocklist: what the phone changes later must reach it
       await channel.send({ to: contact, type: 'text', text: 'before' });
       await sandbox('put', `/blocklist/${encodeURIComponent(contact)}`).expect(200);
