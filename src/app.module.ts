@@ -22,6 +22,7 @@ import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { ChatsModule } from './modules/chats/chats.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
+import { CallsModule } from './modules/calls/calls.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -75,6 +76,7 @@ export class AppModule {
         MessagesModule,
         ChatsModule,
         ContactsModule,
+        CallsModule,
         EventStreamModule,
       ],
       providers: [

@@ -1,3 +1,4 @@
+import { CALL_EVENTS } from './modules/calls/calls.events';
 import { CHANNEL_EVENTS } from './modules/channels/channels.events';
 import { CHAT_EVENT_OBJECTS, CHAT_EVENTS } from './modules/chats/chats.events';
 import { EventCatalogue } from './modules/events/event-catalogue';
@@ -11,7 +12,7 @@ import { WEBHOOK_EVENTS } from './modules/webhooks/webhooks.events';
  * Types of the catalogue nobody declares (domain-event.ts) stay subscribable, with no payload promised.
  * The order is the order of the documentation and of the OpenAPI components.
  */
-export const EVENT_DEFINITIONS = { ...MESSAGE_EVENTS, ...CHANNEL_EVENTS, ...CHAT_EVENTS, ...WEBHOOK_EVENTS };
+export const EVENT_DEFINITIONS = { ...MESSAGE_EVENTS, ...CHANNEL_EVENTS, ...CHAT_EVENTS, ...CALL_EVENTS, ...WEBHOOK_EVENTS };
 
 export const EVENT_CATALOGUE = new EventCatalogue(EVENT_DEFINITIONS, { ...MESSAGE_EVENT_OBJECTS, ...CHAT_EVENT_OBJECTS });
 

@@ -3,10 +3,13 @@ import type { WhatsAppSimulator } from '../simulator';
 import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { BaileysSessionManager } from './baileys/baileys-session-manager';
 import { BaileysSockets } from './baileys/baileys-sockets';
+import { CallTracker } from './baileys/call-tracker';
+import { BaileysCalls } from './baileys/ops/baileys-calls';
 import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { WaVersion } from './baileys/wa-version';
+import { CallsPort } from './ports/calls.port';
 import { ChatsPort } from './ports/chats.port';
 import { ContactsPort } from './ports/contacts.port';
 import { MessagingPort } from './ports/messaging.port';
@@ -20,6 +23,7 @@ const PORTS = [
   { provide: MessagingPort, useExisting: BaileysMessaging },
   { provide: ChatsPort, useClass: BaileysChats },
   { provide: ContactsPort, useClass: BaileysContacts },
+  { provide: CallsPort, useClass: BaileysCalls },
 ];
 
 const PROVIDERS = [
@@ -28,6 +32,7 @@ const PROVIDERS = [
   SandboxNetwork,
   WaVersion,
   BaileysSockets,
+  CallTracker,
   BaileysMessaging,
   BaileysSessionManager,
   ...PORTS,

@@ -3,6 +3,7 @@ import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysocket
 import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
 import { BaileysSockets } from './baileys-sockets';
+import { CallTracker } from './call-tracker';
 import { BaileysMessaging } from './ops/baileys-messaging';
 import { WaVersion } from './wa-version';
 import pino, { Logger as PinoLogger } from 'pino';
@@ -50,7 +51,13 @@ interface LiveSession {
 export class BaileysSessionManager extends SessionManager implements OnApplicationShutdown {
   private readonly logger = new Logger(BaileysSessionManager.name);
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = { lifecycle: [], messages: [], contacts: [], groups: [] };
+  private readonly handlers: { [K in SessionEventKind]: ChannelEventHandler<K>[] } = {
+    lifecycle: [],
+    messages: [],
+    contacts: [],
+    groups: [],
+    calls: [],
+  };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
   private readonly box: SecretBox;
@@ -64,6 +71,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     private readonly sockets: BaileysSockets,
     private readonly messaging: BaileysMessaging,
     private readonly waVersion: WaVersion,
+    private readonly calls: CallTracker,
   ) {
     super();
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
@@ -145,6 +153,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
     attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
+    this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

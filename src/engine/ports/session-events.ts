@@ -6,6 +6,7 @@
  * U+0000 and lone surrogates a contact sent arrive as U+FFFD (see platform/storable-text.ts).
  */
 import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
+import type { CallEndReason, WireCall } from './calls.port';
 import type { WireGroup, WireGroupMember } from './groups.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
@@ -80,12 +81,27 @@ export interface GroupChanges {
   inviteRevoked?: true;
 }
 
+/** A call rang on the account's devices, or stopped ringing (a call answered elsewhere ends twice: accepted_elsewhere, then ended). */
+export type CallsEvent =
+  | { type: 'call_offered'; call: WireCall }
+  | {
+      type: 'call_ended';
+      callId: string;
+      fromJid: string;
+      fromPhoneJid: string | null;
+      reason: CallEndReason;
+      /** Seconds, for a call answered elsewhere that ended, when WhatsApp says. */
+      durationSeconds: number | null;
+      endedAt: Date;
+    };
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
   messages: MessagingEvent;
   contacts: ContactsEvent;
   groups: GroupsEvent;
+  calls: CallsEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -108,6 +124,9 @@ export function kindOf(event: SessionEvent): SessionEventKind {
     case 'group_changed':
     case 'group_members':
       return 'groups';
+    case 'call_offered':
+    case 'call_ended':
+      return 'calls';
   }
 }
 

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { MessagesModule } from '../messages/messages.module';
+import { SandboxCallsController } from './sandbox-calls.controller';
+import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
   imports: [ChannelsModule, MessagesModule],
-  controllers: [SandboxController],
-  providers: [SandboxService],
+  controllers: [SandboxController, SandboxCallsController],
+  providers: [SandboxService, SandboxCallsService],
   exports: [SandboxService],
 })
 export class SandboxModule {}

@@ -60,8 +60,6 @@ describe('The OpenAPI webhooks section', () => {
         'group.admin_promoted',
         'group.admin_demoted',
         'presence.updated',
-        'call.offered',
-        'call.terminated',
       ].sort(),
     );
     for (const type of NOT_YET_EMITTED_EVENT_TYPES) {

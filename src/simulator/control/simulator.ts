@@ -5,6 +5,7 @@ import type { Agent as UndiciAgent } from 'undici';
 import { generateKeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
 import { buildMessage } from '../phone/content';
+import { type CallEnding, Calls } from '../protocol/calls';
 import { GroupIq, type ParticipantAction } from '../protocol/group-iq';
 import { Inbound } from '../protocol/inbound';
 import { IqHandlers } from '../protocol/iq';
@@ -56,6 +57,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly outbound: Outbound;
   private readonly pairing: Pairing;
   private readonly groupIq: GroupIq;
+  private readonly calls: Calls;
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
@@ -74,6 +76,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.outbound = new Outbound(this.net);
     this.pairing = new Pairing(this.net);
     this.groupIq = new GroupIq(this.net);
+    this.calls = new Calls(this.net);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) => this.unlink(phone, device));
     const inbound = new Inbound(this.net, this.outbound, this.media);
@@ -83,6 +86,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       message: (session, node) => inbound.message(session, node),
       receipt: (session, node) => inbound.receipt(session, node),
       presence: (session, node) => inbound.presence(session, node),
+      call: (session, node) => this.calls.stanza(session, node),
       closed: (connection, session) => {
         if (session?.kind === 'registration') {
           this.pairing.closed(connection, session.registration);
@@ -214,6 +218,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   setPresence(from: string, to: string, state: PresenceState): void {
     this.outbound.presence(this.net.account(from), this.net.account(to), state);
+  }
+
+  /** Contact `from` calls account `to` (its linked devices ring); returns the call id. */
+  offerCall(from: string, to: string, options: { video?: boolean } = {}): string {
+    return this.calls.offer(this.net.account(from), this.net.account(to), options);
+  }
+
+  /** A call ends on the caller's or the phone's side (see CallEnding); throws for an unknown or finished call. */
+  endCall(callId: string, how: CallEnding): void {
+    this.calls.end(callId, how);
   }
 
   /** Messages the simulated phone of `phone` received, oldest first. */
