@@ -96,6 +96,51 @@ describe('Calls', () => {
   );
 
   it(
+    'auto-rejects calls when the channel says so, and answers the caller with its message',
+    async () => {
+      const auto = await ctx.newChannel({ paired: true, name: 'auto' });
+      const patch = (body: unknown) =>
+        ctx.http
+          .patch(`/v1/channels/${auto.id}`)
+          .set(bearer(auto.key))
+          .send(body as object);
+      expect((await patch({ calls: { auto_reject: 'yes' } }).expect(400)).body.error.code).toBe('invalid_request');
+      expect((await patch({}).expect(400)).body.error.code).toBe('invalid_request');
+      const res = await patch({ calls: { auto_reject: true, message: 'I cannot take calls here; please write.' } }).expect(200);
+      expect(res.body.calls).toEqual({ auto_reject: true, message: 'I cannot take calls here; please write.' });
+      expect(res.body.name).toBe('auto');
+
+      const caller = newPhone();
+      const declined = new Promise<CallEvent>((resolve) =>
+        ctx.simulator.on('call', (event) => event.to === digits(auto.phone) && event.state === 'rejected' && resolve(event)),
+      );
+      const offer = await ctx.http.post(`/v1/sandbox/channels/${auto.id}/calls`).set(bearer(auto.key)).send({ from: caller }).expect(201);
+      expect((await declined).callId).toBe(offer.body.call_id);
+      const ended = await eventually(
+        () => auto.events('call.terminated'),
+        (rows) => rows.length === 1,
+      );
+      expect(ended[0]).toMatchObject({ call_id: offer.body.call_id, reason: 'rejected' });
+      expect(await auto.events('call.offered')).toHaveLength(1);
+      const answer = await ctx.simulator.waitForMessage(digits(caller), (m) => m.content.type === 'text', 20_000);
+      expect(answer.content).toMatchObject({ text: 'I cannot take calls here; please write.' });
+
+      // switched off (the message goes with it): calls ring again
+      const off = await patch({ calls: { auto_reject: false } }).expect(200);
+      expect(off.body.calls).toEqual({ auto_reject: false, message: null });
+      const ringing = await ctx.http.post(`/v1/sandbox/channels/${auto.id}/calls`).set(bearer(auto.key)).send({ from: caller }).expect(201);
+      await eventually(
+        () => auto.events('call.offered'),
+        (rows) => rows.length === 2,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await auto.events('call.terminated')).toHaveLength(1);
+      await ctx.http.post(`/v1/channels/${auto.id}/calls/${ringing.body.call_id}/reject`).set(bearer(auto.key)).expect(200);
+    },
+    TEST_MS,
+  );
+
+  it(
     'refuses unknown calls, bad input, other keys and channels without a live socket',
     async () => {
       const unknown = await reject('0000DEADBEEF').expect(404);

@@ -5,7 +5,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { EventCauses } from '../events/event-causes';
 import { Outbox } from '../events/outbox';
 import { toCaller } from './calls.contracts';
-import { callEndCause } from './calls.service';
+import { callEndCause, CallsService } from './calls.service';
 
 /** What WhatsApp's call stanzas report, as call.offered and call.terminated. */
 @Injectable()
@@ -17,6 +17,7 @@ export class CallEventsListener implements OnModuleInit {
     private readonly channels: ChannelsService,
     private readonly outbox: Outbox,
     private readonly causes: EventCauses,
+    private readonly calls: CallsService,
   ) {}
 
   onModuleInit(): void {
@@ -28,11 +29,12 @@ export class CallEventsListener implements OnModuleInit {
   }
 
   private async handle(channelId: string, event: CallsEvent): Promise<void> {
-    const owner = await this.channels.owner(channelId);
-    if (!owner) return;
+    const settings = await this.channels.callSettings(channelId);
+    if (!settings) return;
+    const owner = settings.channel;
     if (event.type === 'call_offered') {
       const { call } = event;
-      await this.outbox.publish({
+      const offered = await this.outbox.publish({
         type: 'call.offered',
         customerId: owner.customerId,
         channelId,
@@ -45,6 +47,14 @@ export class CallEventsListener implements OnModuleInit {
           offered_at: call.offeredAt.toISOString(),
         },
       });
+      // not awaited: the reject's own end comes through this same lane of events, after this one
+      if (settings.autoReject) {
+        this.calls
+          .rejectAutomatically(owner, call, settings.message, offered.id)
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error, channel_id: channelId, call_id: call.callId }, 'call not auto-rejected'),
+          );
+      }
       return;
     }
     await this.outbox.publish({
