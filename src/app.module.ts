@@ -23,6 +23,7 @@ import { MessagesModule } from './modules/messages/messages.module';
 import { ChatsModule } from './modules/chats/chats.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { CallsModule } from './modules/calls/calls.module';
+import { PresenceModule } from './modules/presence/presence.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -77,6 +78,7 @@ export class AppModule {
         ChatsModule,
         ContactsModule,
         CallsModule,
+        PresenceModule,
         EventStreamModule,
       ],
       providers: [

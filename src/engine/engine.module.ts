@@ -6,11 +6,13 @@ import { BaileysSockets } from './baileys/baileys-sockets';
 import { CallTracker } from './baileys/call-tracker';
 import { BaileysCalls } from './baileys/ops/baileys-calls';
 import { BaileysChats } from './baileys/ops/baileys-chats';
+import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { WaVersion } from './baileys/wa-version';
 import { CallsPort } from './ports/calls.port';
 import { ChatsPort } from './ports/chats.port';
+import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { MessagingPort } from './ports/messaging.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
@@ -24,6 +26,7 @@ const PORTS = [
   { provide: ChatsPort, useClass: BaileysChats },
   { provide: ContactsPort, useClass: BaileysContacts },
   { provide: CallsPort, useClass: BaileysCalls },
+  { provide: PresencePort, useClass: BaileysPresence },
 ];
 
 const PROVIDERS = [

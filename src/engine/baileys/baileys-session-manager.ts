@@ -4,6 +4,7 @@ import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
 import { BaileysSockets } from './baileys-sockets';
 import { CallTracker } from './call-tracker';
+import { attachPresenceEvents } from './presence-events';
 import { BaileysMessaging } from './ops/baileys-messaging';
 import { WaVersion } from './wa-version';
 import pino, { Logger as PinoLogger } from 'pino';
@@ -57,6 +58,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     contacts: [],
     groups: [],
     calls: [],
+    presence: [],
   };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
@@ -154,6 +156,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     });
     attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
     this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
+    attachPresenceEvents(socket, (event) => this.emit(target.channelId, event));
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

@@ -8,6 +8,7 @@
 import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
 import type { CallEndReason, WireCall } from './calls.port';
 import type { WireGroup, WireGroupMember } from './groups.port';
+import type { WirePresence } from './presence.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
 export type CloseCause =
@@ -95,6 +96,17 @@ export type CallsEvent =
       endedAt: Date;
     };
 
+/** A contact's presence or chat state, pushed by WhatsApp (in a group chat, `chatJid` is the group). */
+export type PresenceEvent = {
+  type: 'presence';
+  chatJid: string;
+  contactJid: string;
+  contactPhoneJid: string | null;
+  presence: WirePresence;
+  /** When the contact was last online, if they share it (offline only). */
+  lastSeen: Date | null;
+};
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
@@ -102,6 +114,7 @@ export interface SessionEventMap {
   contacts: ContactsEvent;
   groups: GroupsEvent;
   calls: CallsEvent;
+  presence: PresenceEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -127,6 +140,8 @@ export function kindOf(event: SessionEvent): SessionEventKind {
     case 'call_offered':
     case 'call_ended':
       return 'calls';
+    case 'presence':
+      return 'presence';
   }
 }
 

@@ -59,7 +59,6 @@ describe('The OpenAPI webhooks section', () => {
         'group.participant_removed',
         'group.admin_promoted',
         'group.admin_demoted',
-        'presence.updated',
       ].sort(),
     );
     for (const type of NOT_YET_EMITTED_EVENT_TYPES) {

@@ -220,6 +220,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.outbound.presence(this.net.account(from), this.net.account(to), state);
   }
 
+  /** Privacy: whether the account shows its last seen to nobody. */
+  hideLastSeen(phone: string, hide = true): void {
+    this.net.account(phone).hidesLastSeen = hide;
+  }
+
   /** Contact `from` calls account `to` (its linked devices ring); returns the call id. */
   offerCall(from: string, to: string, options: { video?: boolean } = {}): string {
     return this.calls.offer(this.net.account(from), this.net.account(to), options);

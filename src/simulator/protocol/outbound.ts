@@ -141,7 +141,7 @@ export class Outbound {
   presenceNode(account: Account): BinaryNode {
     const attrs: Record<string, string> = { from: account.wireJid(), type: account.presence.state };
     if (account.presence.state === 'unavailable') {
-      attrs.last = account.presence.lastSeen.toString();
+      attrs.last = account.hidesLastSeen ? 'deny' : account.presence.lastSeen.toString();
     }
     return { tag: 'presence', attrs };
   }

@@ -52,6 +52,8 @@ export class Account {
     state: 'unavailable',
     lastSeen: Math.floor(Date.now() / 1000),
   };
+  /** Privacy: last seen shown to nobody (presence pushes say `last="deny"`). */
+  hidesLastSeen = false;
   private nextDeviceId = 1;
   private nextKeyIndex = 1;
 
