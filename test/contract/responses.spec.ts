@@ -620,6 +620,43 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('presence', () => {
+    it(
+      'own presence, chat states, subscriptions, the cached presence, the sandbox contact; bad input, no key, no live socket',
+      async () => {
+        const channels = new ChannelClient(gw, key);
+        const { id } = await channels.paired('presence');
+        const presences = (path: string) => `/v1/channels/${id}/presences${path}`;
+        const friend = newPhone();
+        await expectStatus(gw.http.put(presences('/me')).set(bearer(key)).send({ presence: 'online' }), 200);
+        await expectStatus(gw.http.put(presences('/me')).set(bearer(key)).send({ presence: 'away' }), 400);
+        await expectStatus(gw.http.put(presences('/me')).send({ presence: 'online' }), 401);
+        await expectStatus(
+          gw.http
+            .post(presences(`/${friend}`))
+            .set(bearer(key))
+            .send({ presence: 'typing' }),
+          200,
+        );
+        await expectStatus(gw.http.post(presences('/nobody')).set(bearer(key)).send({ presence: 'typing' }), 400);
+        await expectStatus(gw.http.post(presences(`/${friend}/subscribe`)).set(bearer(key)), 200);
+        await expectStatus(gw.http.post(presences('/nobody/subscribe')).set(bearer(key)), 400);
+        await expectStatus(gw.http.get(presences(`/${friend}`)).set(bearer(key)), 200);
+        await expectStatus(gw.http.get(presences('/nobody')).set(bearer(key)), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/presences/${friend}`).set(bearer(key)), 404);
+        await expectStatus(gw.http.get(presences(`/${friend}`)).set(bearer(liveKey)), 403);
+        const sandbox = `/v1/sandbox/channels/${id}/presence`;
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: friend, presence: 'online' }), 200);
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: friend, presence: 'asleep' }), 400);
+
+        await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)), 200);
+        await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
+        await expectStatus(gw.http.post(presences(`/${friend}/subscribe`)).set(bearer(key)), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.
