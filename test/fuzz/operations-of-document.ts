@@ -70,4 +70,12 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'POST', template: '/v1/channels/{channelId}/contacts/{jid}/profile' },
   { method: 'GET', template: '/v1/events' },
   { method: 'GET', template: '/v1/channels/{channelId}/events' },
+  { method: 'POST', template: '/v1/channels/{channelId}/calls/{callId}/reject' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/calls' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/calls/{callId}/end' },
+  { method: 'PUT', template: '/v1/channels/{channelId}/presences/me' },
+  { method: 'POST', template: '/v1/channels/{channelId}/presences/{contact}' },
+  { method: 'POST', template: '/v1/channels/{channelId}/presences/{contact}/subscribe' },
+  { method: 'GET', template: '/v1/channels/{channelId}/presences/{contact}' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/presence' },
 ];
