@@ -47,6 +47,15 @@ describe('Calls', () => {
       expect(offered).toMatchObject({ call_id: callId, is_video: true, is_group: false, group_id: null });
       expect((offered.from as { phone_number: string }).phone_number).toBe(caller);
 
+      // another channel of the same customer hears nothing of it, and cannot reject it
+      const sibling = await ctx.newChannel({
+        paired: true,
+        account: { key: channel.key, customerId: channel.customerId },
+        name: 'sibling',
+      });
+      expect(await sibling.events('call.offered')).toEqual([]);
+      expect((await reject(callId, channel.key, sibling.id).expect(404)).body.error.code).toBe('not_found');
+
       const declined = new Promise<CallEvent>((resolve) =>
         ctx.simulator.on('call', (event) => event.callId === callId && event.state === 'rejected' && resolve(event)),
       );
