@@ -26,6 +26,8 @@ import { BlocklistModule } from './modules/blocklist/blocklist.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { GroupsModule } from './modules/groups/groups.module';
+import { CallsModule } from './modules/calls/calls.module';
+import { PresenceModule } from './modules/presence/presence.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -83,6 +85,8 @@ export class AppModule {
         PrivacyModule,
         BlocklistModule,
         GroupsModule,
+        CallsModule,
+        PresenceModule,
         EventStreamModule,
       ],
       providers: [

@@ -4,7 +4,10 @@ import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { BaileysSessionManager } from './baileys/baileys-session-manager';
 import { BaileysSockets } from './baileys/baileys-sockets';
 import { BaileysBlocklist } from './baileys/ops/baileys-blocklist';
+import { CallTracker } from './baileys/call-tracker';
+import { BaileysCalls } from './baileys/ops/baileys-calls';
 import { BaileysChats } from './baileys/ops/baileys-chats';
+import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
@@ -13,7 +16,9 @@ import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
 import { WaVersion } from './baileys/wa-version';
 import { BlocklistPort } from './ports/blocklist.port';
+import { CallsPort } from './ports/calls.port';
 import { ChatsPort } from './ports/chats.port';
+import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
 import { MessagingPort } from './ports/messaging.port';
@@ -33,6 +38,8 @@ const PORTS = [
   { provide: PrivacyPort, useClass: BaileysPrivacy },
   { provide: BlocklistPort, useClass: BaileysBlocklist },
   { provide: GroupsPort, useClass: BaileysGroups },
+  { provide: CallsPort, useClass: BaileysCalls },
+  { provide: PresencePort, useClass: BaileysPresence },
 ];
 
 const PROVIDERS = [
@@ -42,6 +49,7 @@ const PROVIDERS = [
   WaVersion,
   BaileysSockets,
   GroupMetadataCache,
+  CallTracker,
   BaileysMessaging,
   BaileysSessionManager,
   ...PORTS,

@@ -4,6 +4,7 @@ export { AccountRefusal } from './protocol/account-ops';
 export type { ProfileView } from './protocol/account-ops';
 export { GroupRefusal } from './protocol/group-ops';
 export type { GroupSetting, ParticipantAction } from './protocol/group-ops';
+export type { CallEnding } from './protocol/calls';
 export type * from './types';
 export { ControlServer } from './control/http-server';
 export type { Addressing, GroupAddPrivacy } from './state/accounts';

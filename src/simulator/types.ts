@@ -85,6 +85,18 @@ export interface PresenceEvent {
   to?: string;
 }
 
+/** A step of a call between a simulated caller and an account's devices. */
+export interface CallEvent {
+  callId: string;
+  /** The caller's phone number. */
+  phone: string;
+  /** The callee's phone number. */
+  to: string;
+  state: 'offered' | 'accepted' | 'rejected' | 'timeout' | 'terminated';
+  /** The device jid that rejected it. */
+  by?: string;
+}
+
 export interface GroupInfo {
   id: string;
   subject: string;
@@ -130,6 +142,7 @@ export interface SimulatorEventMap {
   message: [ReceivedMessage];
   receipt: [ReceiptEvent];
   presence: [PresenceEvent];
+  call: [CallEvent];
   /** A protocol-level problem the simulator recovered from; useful when debugging. */
   warning: [{ message: string; error?: unknown }];
   /** A client sent a request the simulator does not model; it was answered with an error (tests fail on these). */

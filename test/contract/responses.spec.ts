@@ -828,6 +828,95 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('calls', () => {
+    it(
+      'a sandbox call offered, ended and rejected; unknown calls, bad input, no key, no live socket',
+      async () => {
+        const channels = new ChannelClient(gw, key);
+        const { id } = await channels.paired('calls');
+        const calls = (path: string) => `/v1/sandbox/channels/${id}/calls${path}`;
+        const caller = newPhone();
+        const ringing = await expectStatus(gw.http.post(calls('')).set(bearer(key)).send({ from: caller }), 201);
+        await expectStatus(gw.http.post(calls('')).set(bearer(key)).send({ from: 'x' }), 400);
+        await eventually(
+          () => db.prisma.domainEvent.count({ where: { channelId: id, type: 'call.offered' } }),
+          (n) => n === 1,
+          WAIT_MS,
+        );
+        await expectStatus(gw.http.post(`/v1/channels/${id}/calls/${ringing.body.call_id}/reject`).set(bearer(key)), 200);
+        await expectStatus(gw.http.post(`/v1/channels/${id}/calls/${ringing.body.call_id}/reject`).set(bearer(key)), 404);
+        await expectStatus(gw.http.post(`/v1/channels/${id}/calls/${ringing.body.call_id}/reject`), 401);
+        await expectStatus(gw.http.post(`/v1/channels/${MISSING_CHANNEL}/calls/X/reject`).set(bearer(key)), 404);
+        await expectStatus(gw.http.post(`/v1/channels/${id}/calls/X/reject`).set(bearer(liveKey)), 403);
+
+        const missed = await expectStatus(gw.http.post(calls('')).set(bearer(key)).send({ from: caller, video: true }), 201);
+        await expectStatus(
+          gw.http
+            .post(calls(`/${missed.body.call_id}/end`))
+            .set(bearer(key))
+            .send({ how: 'hangup' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .post(calls(`/${missed.body.call_id}/end`))
+            .set(bearer(key))
+            .send({ how: 'hangup' }),
+          404,
+        );
+        await expectStatus(
+          gw.http
+            .post(calls(`/${missed.body.call_id}/end`))
+            .set(bearer(key))
+            .send({ how: 'later' }),
+          400,
+        );
+
+        await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)), 200);
+        await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
+        await expectStatus(gw.http.post(`/v1/channels/${id}/calls/X/reject`).set(bearer(key)), 409);
+      },
+      TEST_MS,
+    );
+  });
+
+  describe('presence', () => {
+    it(
+      'own presence, chat states, subscriptions, the cached presence, the sandbox contact; bad input, no key, no live socket',
+      async () => {
+        const channels = new ChannelClient(gw, key);
+        const { id } = await channels.paired('presence');
+        const presences = (path: string) => `/v1/channels/${id}/presences${path}`;
+        const friend = newPhone();
+        await expectStatus(gw.http.put(presences('/me')).set(bearer(key)).send({ presence: 'online' }), 200);
+        await expectStatus(gw.http.put(presences('/me')).set(bearer(key)).send({ presence: 'away' }), 400);
+        await expectStatus(gw.http.put(presences('/me')).send({ presence: 'online' }), 401);
+        await expectStatus(
+          gw.http
+            .post(presences(`/${friend}`))
+            .set(bearer(key))
+            .send({ presence: 'typing' }),
+          200,
+        );
+        await expectStatus(gw.http.post(presences('/nobody')).set(bearer(key)).send({ presence: 'typing' }), 400);
+        await expectStatus(gw.http.post(presences(`/${friend}/subscribe`)).set(bearer(key)), 200);
+        await expectStatus(gw.http.post(presences('/nobody/subscribe')).set(bearer(key)), 400);
+        await expectStatus(gw.http.get(presences(`/${friend}`)).set(bearer(key)), 200);
+        await expectStatus(gw.http.get(presences('/nobody')).set(bearer(key)), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/presences/${friend}`).set(bearer(key)), 404);
+        await expectStatus(gw.http.get(presences(`/${friend}`)).set(bearer(liveKey)), 403);
+        const sandbox = `/v1/sandbox/channels/${id}/presence`;
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: friend, presence: 'online' }), 200);
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: friend, presence: 'asleep' }), 400);
+
+        await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)), 200);
+        await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
+        await expectStatus(gw.http.post(presences(`/${friend}/subscribe`)).set(bearer(key)), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.

@@ -109,4 +109,12 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/blocklist/{contact}' },
   { method: 'DELETE', template: '/v1/sandbox/channels/{channelId}/blocklist/{contact}' },
   { method: 'GET', template: '/v1/sandbox/channels/{channelId}/profile/seen-by/{contact}' },
+  { method: 'POST', template: '/v1/channels/{channelId}/calls/{callId}/reject' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/calls' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/calls/{callId}/end' },
+  { method: 'PUT', template: '/v1/channels/{channelId}/presences/me' },
+  { method: 'POST', template: '/v1/channels/{channelId}/presences/{contact}' },
+  { method: 'POST', template: '/v1/channels/{channelId}/presences/{contact}/subscribe' },
+  { method: 'GET', template: '/v1/channels/{channelId}/presences/{contact}' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/presence' },
 ];

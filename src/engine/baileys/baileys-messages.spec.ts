@@ -405,6 +405,16 @@ describe('readInbound (messages.upsert → inbound wire message)', () => {
     });
   });
 
+  it('drops the call notices Baileys writes as messages: a group call offer, a missed-call stub', () => {
+    const groupCall = received({ remoteJid: '1203@g.us', fromMe: false, id: 'C1' }, { call: { callKey: Buffer.from('C1') } });
+    expect(readInbound(groupCall, false, OWN)).toBeNull();
+    const missed = {
+      key: { remoteJid: CONTACT, fromMe: false, id: 'C2' },
+      messageStubType: proto.WebMessageInfo.StubType.CALL_MISSED_VOICE,
+    };
+    expect(readInbound(missed, false, OWN)).toBeNull();
+  });
+
   it('passes on whether the message came from the offline queue', () => {
     const msg = received({ remoteJid: CONTACT, fromMe: false, id: '3EB0AAA' }, { conversation: 'hi' });
     expect(readInbound(msg, true, OWN)?.offline).toBe(true);

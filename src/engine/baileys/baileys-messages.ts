@@ -142,6 +142,8 @@ export function readContent(message: proto.IMessage): WireContent | null {
 export function readInbound(msg: WAMessage, offline: boolean, ownJid: string): InboundWireMessage | null {
   if (!msg.message || !msg.key.id || !msg.key.remoteJid) return null;
   if (msg.key.remoteJid === 'status@broadcast') return null;
+  // Baileys writes a group call's offer as a `call` message (and a missed call as a stub): calls are call events
+  if (msg.message.call) return null;
   const content = readContent(msg.message);
   if (!content) return null;
   const key = fromBaileysKey(msg.key);

@@ -5,6 +5,8 @@ import { attachMessageEvents } from './baileys-events';
 import { attachGroupEvents } from './baileys-group-events';
 import { GroupMetadataCache } from './group-metadata-cache';
 import { BaileysSockets } from './baileys-sockets';
+import { CallTracker } from './call-tracker';
+import { attachPresenceEvents } from './presence-events';
 import { BaileysMessaging } from './ops/baileys-messaging';
 import { WaVersion } from './wa-version';
 import pino, { Logger as PinoLogger } from 'pino';
@@ -57,6 +59,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     messages: [],
     contacts: [],
     groups: [],
+    calls: [],
+    presence: [],
   };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
@@ -72,6 +76,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     private readonly messaging: BaileysMessaging,
     private readonly waVersion: WaVersion,
     private readonly groupCache: GroupMetadataCache,
+    private readonly calls: CallTracker,
   ) {
     super();
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
@@ -156,6 +161,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     });
     attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
     attachGroupEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, this.groupCache);
+    this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
+    attachPresenceEvents(socket, (event) => this.emit(target.channelId, event));
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

@@ -6,7 +6,9 @@
  * U+0000 and lone surrogates a contact sent arrive as U+FFFD (see platform/storable-text.ts).
  */
 import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
+import type { CallEndReason, WireCall } from './calls.port';
 import type { WireGroup, WireGroupMember } from './groups.port';
+import type { WirePresence } from './presence.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
 export type CloseCause =
@@ -80,12 +82,39 @@ export interface GroupChanges {
   inviteRevoked?: true;
 }
 
+/** A call rang on the account's devices, or stopped ringing (a call answered elsewhere ends twice: accepted_elsewhere, then ended). */
+export type CallsEvent =
+  | { type: 'call_offered'; call: WireCall }
+  | {
+      type: 'call_ended';
+      callId: string;
+      fromJid: string;
+      fromPhoneJid: string | null;
+      reason: CallEndReason;
+      /** Seconds, for a call answered elsewhere that ended, when WhatsApp says. */
+      durationSeconds: number | null;
+      endedAt: Date;
+    };
+
+/** A contact's presence or chat state, pushed by WhatsApp (in a group chat, `chatJid` is the group). */
+export type PresenceEvent = {
+  type: 'presence';
+  chatJid: string;
+  contactJid: string;
+  contactPhoneJid: string | null;
+  presence: WirePresence;
+  /** When the contact was last online, if they share it (offline only). */
+  lastSeen: Date | null;
+};
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
   messages: MessagingEvent;
   contacts: ContactsEvent;
   groups: GroupsEvent;
+  calls: CallsEvent;
+  presence: PresenceEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -108,6 +137,11 @@ export function kindOf(event: SessionEvent): SessionEventKind {
     case 'group_changed':
     case 'group_members':
       return 'groups';
+    case 'call_offered':
+    case 'call_ended':
+      return 'calls';
+    case 'presence':
+      return 'presence';
   }
 }
 

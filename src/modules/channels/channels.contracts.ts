@@ -18,6 +18,12 @@ export const channelSchema = z
     created_at: timestamp,
     updated_at: timestamp,
     deleted_at: timestamp.nullable(),
+    calls: z
+      .object({
+        auto_reject: z.boolean().describe('Incoming calls are rejected as they ring (see docs/calls.md).'),
+        message: z.string().nullable().describe('Sent to the caller as a text message after an automatic reject.'),
+      })
+      .describe('What the channel does with incoming calls.'),
   })
   .meta({ id: 'Channel' });
 
@@ -41,7 +47,25 @@ export class ChannelStatusDto extends createZodDto(channelStatusSchema) {}
 export const createChannelSchema = z.object({ name: channelName });
 export class CreateChannelDto extends createZodDto(createChannelSchema) {}
 
-export const updateChannelSchema = z.object({ name: channelName });
+const callSettingsSchema = z.object({
+  auto_reject: z.boolean().describe('Reject incoming calls as they ring.'),
+  message: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4096)
+    .nullable()
+    .optional()
+    .describe('A text message sent to the caller after an automatic reject; none when omitted or null.'),
+});
+
+export const updateChannelSchema = z
+  .object({
+    name: channelName.optional(),
+    calls: callSettingsSchema.optional().describe('Replaces the call settings as a whole.'),
+  })
+  .refine((body) => body.name !== undefined || body.calls !== undefined, { message: 'give name, calls or both' });
+export type UpdateChannelInput = z.infer<typeof updateChannelSchema>;
 export class UpdateChannelDto extends createZodDto(updateChannelSchema) {}
 
 export const listChannelsQuerySchema = pageQuerySchema.extend({
@@ -115,6 +139,7 @@ export function toChannel(row: ChannelRow): z.infer<typeof channelSchema> {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
     deleted_at: row.deletedAt?.toISOString() ?? null,
+    calls: { auto_reject: row.callAutoReject, message: row.callRejectMessage },
   };
 }
 

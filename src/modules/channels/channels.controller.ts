@@ -65,7 +65,7 @@ export class ChannelsController {
 
   @Patch()
   @ApiRoute({
-    summary: 'Rename a channel',
+    summary: 'Rename a channel, or change what it does with incoming calls (`calls.auto_reject`, `calls.message`)',
     status: 200,
     response: ChannelDto,
     errors: ['validation'],
@@ -73,7 +73,7 @@ export class ChannelsController {
     needs: 'active',
   })
   rename(@Channel() channel: ChannelRef, @Body() body: UpdateChannelDto) {
-    return this.channels.rename(channel, body.name);
+    return this.channels.update(channel, body);
   }
 
   @Delete()

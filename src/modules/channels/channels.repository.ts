@@ -83,8 +83,8 @@ export class ChannelsRepository {
     return row ?? null;
   }
 
-  rename(id: string, name: string): Promise<ChannelRow> {
-    return this.prisma.channel.update({ where: { id }, data: { name, version: { increment: 1 } } });
+  update(id: string, change: { name?: string; callAutoReject?: boolean; callRejectMessage?: string | null }): Promise<ChannelRow> {
+    return this.prisma.channel.update({ where: { id }, data: { ...change, version: { increment: 1 } } });
   }
 
   markDeleted(id: string, at: Date): Promise<ChannelRow> {

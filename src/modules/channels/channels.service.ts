@@ -12,7 +12,7 @@ import { ApiKeyPrincipal } from '../auth/principal';
 import { assertActionAllowed } from './channel-lifecycle';
 import { ChannelStateWriter } from './channel-state.writer';
 import { ChannelSupervisor } from './channel-supervisor';
-import { ChannelRef, toChannel, toChannelStatus } from './channels.contracts';
+import { ChannelRef, toChannel, toChannelRef, toChannelStatus, UpdateChannelInput } from './channels.contracts';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 
 /** What a customer does with channels: create, read, rename, delete, and drive their connection. */
@@ -71,9 +71,16 @@ export class ChannelsService {
     return toChannelStatus(await this.rowOf(channel));
   }
 
-  async rename(channel: ChannelRef, name: string) {
+  async update(channel: ChannelRef, input: UpdateChannelInput) {
     const row = await this.rowOf(channel);
-    return toChannel(await this.channels.rename(row.id, name));
+    const calls = input.calls ? { callAutoReject: input.calls.auto_reject, callRejectMessage: input.calls.message ?? null } : {};
+    return toChannel(await this.channels.update(row.id, { ...(input.name !== undefined ? { name: input.name } : {}), ...calls }));
+  }
+
+  /** What the channel does with incoming calls, with the channel as routes see it; null for an unknown channel. */
+  async callSettings(channelId: string): Promise<{ channel: ChannelRef; autoReject: boolean; message: string | null } | null> {
+    const row = await this.channels.find(channelId);
+    return row ? { channel: toChannelRef(row), autoReject: row.callAutoReject, message: row.callRejectMessage } : null;
   }
 
   async connect(channel: ChannelRef, correlationId: string) {

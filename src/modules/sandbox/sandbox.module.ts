@@ -5,13 +5,22 @@ import { SandboxAccountSettingsController } from './sandbox-account-settings.con
 import { SandboxAccountSettingsService } from './sandbox-account-settings.service';
 import { SandboxGroupsController } from './sandbox-groups.controller';
 import { SandboxGroupsService } from './sandbox-groups.service';
+import { SandboxCallsController } from './sandbox-calls.controller';
+import { SandboxCallsService } from './sandbox-calls.service';
+import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
   imports: [ChannelsModule, MessagesModule],
-  controllers: [SandboxController, SandboxGroupsController, SandboxAccountSettingsController],
-  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService],
+  controllers: [
+    SandboxController,
+    SandboxGroupsController,
+    SandboxAccountSettingsController,
+    SandboxCallsController,
+    SandboxPresenceController,
+  ],
+  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
   exports: [SandboxService],
 })
 export class SandboxModule {}

@@ -51,7 +51,7 @@ describe('The OpenAPI webhooks section', () => {
   });
 
   it('lists the catalog types nothing emits yet without an operation, saying they are not emitted yet', () => {
-    expect(NOT_YET_EMITTED_EVENT_TYPES.sort()).toEqual(['presence.updated', 'call.offered', 'call.terminated'].sort());
+    expect(NOT_YET_EMITTED_EVENT_TYPES).toEqual([]);
     for (const type of NOT_YET_EMITTED_EVENT_TYPES) {
       expect(webhooks[type].post).toBeUndefined();
       expect(webhooks[type].description).toMatch(/not emitted yet/i);

@@ -22,6 +22,7 @@ const channel = {
   created_at: AT,
   updated_at: AT,
   deleted_at: null,
+  calls: { auto_reject: false, message: null },
 };
 
 const outboundText = {

@@ -38,6 +38,15 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description: 'The contacts the account has blocked, read and changed live; sends to a blocked contact are refused.',
   },
   {
+    name: 'Calls',
+    description:
+      'Incoming calls: call.offered and call.terminated events, rejecting a ringing call, auto-reject. Calls cannot be answered or placed.',
+  },
+  {
+    name: 'Presence',
+    description: "The channel's own presence, chat states (typing, recording), and contacts' presence by subscription, cached briefly.",
+  },
+  {
     name: 'Media',
     description: 'Store a file once (by URL or upload) and send it by `media_id` any number of times; signed public links serve the bytes.',
   },

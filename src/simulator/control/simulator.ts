@@ -9,6 +9,7 @@ import { AccountIq } from '../protocol/account-iq';
 import { AccountOps, type ProfileView } from '../protocol/account-ops';
 import { GroupIq } from '../protocol/group-iq';
 import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
+import { type CallEnding, Calls } from '../protocol/calls';
 import { Inbound } from '../protocol/inbound';
 import { IqHandlers } from '../protocol/iq';
 import { Login } from '../protocol/login';
@@ -71,6 +72,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly groupIq: GroupIq;
   private readonly groupOps: GroupOps;
   private readonly accountOps: AccountOps;
+  private readonly calls: Calls;
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
@@ -90,6 +92,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.pairing = new Pairing(this.net);
     this.groupOps = new GroupOps(this.net, this.media);
     this.groupIq = new GroupIq(this.net, this.groupOps);
+    this.calls = new Calls(this.net);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     this.accountOps = new AccountOps(this.net, this.media);
     const iq = new IqHandlers(
@@ -108,6 +111,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       message: (session, node) => inbound.message(session, node),
       receipt: (session, node) => inbound.receipt(session, node),
       presence: (session, node) => inbound.presence(session, node),
+      call: (session, node) => this.calls.stanza(session, node),
       closed: (connection, session) => {
         if (session?.kind === 'registration') {
           this.pairing.closed(connection, session.registration);
@@ -245,6 +249,21 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   setPresence(from: string, to: string, state: PresenceState): void {
     this.outbound.presence(this.net.account(from), this.net.account(to), state);
+  }
+
+  /** Privacy: the account shows its last seen to nobody (`hide`), or to everyone; a shortcut for `setPrivacy`. */
+  hideLastSeen(phone: string, hide = true): void {
+    this.setPrivacy(phone, { last: hide ? 'none' : 'all' });
+  }
+
+  /** Contact `from` calls account `to` (its linked devices ring); returns the call id. */
+  offerCall(from: string, to: string, options: { video?: boolean } = {}): string {
+    return this.calls.offer(this.net.account(from), this.net.account(to), options);
+  }
+
+  /** A call ends on the caller's or the phone's side (see CallEnding); throws for an unknown or finished call. */
+  endCall(callId: string, how: CallEnding): void {
+    this.calls.end(callId, how);
   }
 
   /** Messages the simulated phone of `phone` received, oldest first. */

@@ -40,6 +40,7 @@ export interface StanzaHandlers {
   message(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
   receipt(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
   presence(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
+  call(session: Extract<Session, { kind: 'companion' }>, node: BinaryNode): Promise<void>;
   closed(connection: Connection, session: Session | undefined): void;
 }
 
@@ -139,6 +140,8 @@ export class Network implements ConnectionEvents {
       case 'presence':
       case 'chatstate':
         return this.handlers.presence(session, node);
+      case 'call':
+        return this.handlers.call(session, node);
       default:
         // acks and other client stanzas need no answer
         return;

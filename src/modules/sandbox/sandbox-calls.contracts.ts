@@ -1,0 +1,30 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+
+const phone = z.string().regex(/^\+?[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551234567');
+
+export class SandboxCallOfferDto extends createZodDto(
+  z.object({
+    from: phone.describe('The simulated contact who calls the channel.'),
+    video: z.boolean().default(false),
+  }),
+) {}
+
+export class SandboxCallEndDto extends createZodDto(
+  z.object({
+    how: z
+      .enum(['hangup', 'timeout', 'accepted_on_phone', 'ended'])
+      .describe(
+        '`hangup`: the caller gives up before anyone answers; `timeout`: WhatsApp stops ringing; `accepted_on_phone`: ' +
+          "the account's phone answers; `ended`: a call answered on the phone ends.",
+      ),
+  }),
+) {}
+
+export class SandboxCallDto extends createZodDto(
+  z.object({
+    channel_id: z.string(),
+    call_id: z.string(),
+    from: z.string().describe('The simulated caller, E.164.'),
+  }),
+) {}

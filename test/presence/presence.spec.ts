@@ -1,0 +1,151 @@
+import type { PresenceEvent } from '../../src/simulator';
+import type { TestChannel } from '../support/channels';
+import { useTestContext } from '../support/context';
+import { eventually } from '../support/eventually';
+import { bearer } from '../support/http';
+import { digits, newPhone } from '../support/phones';
+
+const TEST_MS = 90_000;
+
+describe('Presence', () => {
+  const ctx = useTestContext();
+  let channel: TestChannel;
+
+  beforeAll(async () => {
+    channel = await ctx.newChannel({ paired: true });
+  }, TEST_MS);
+
+  const api = (method: 'get' | 'post' | 'put', path: string, key = channel.key, channelId = channel.id) =>
+    ctx.http[method](`/v1/channels/${channelId}/presences${path}`).set(bearer(key));
+  const contactDoes = (from: string, presence: string, extra: Record<string, unknown> = {}) =>
+    ctx.http
+      .post(`/v1/sandbox/channels/${channel.id}/presence`)
+      .set(bearer(channel.key))
+      .send({ from, presence, ...extra })
+      .expect(200);
+  const seen = (match: (e: PresenceEvent) => boolean) =>
+    new Promise<PresenceEvent>((resolve) => ctx.simulator.on('presence', (e) => match(e) && resolve(e)));
+  const updates = async (phone: string): Promise<Array<Record<string, unknown>>> =>
+    (await channel.events('presence.updated')).filter((p) => (p as { contact: { phone_number: string } }).contact.phone_number === phone);
+
+  it(
+    "sets the channel's own presence and sends chat states to a contact",
+    async () => {
+      const online = seen((e) => e.phone === digits(channel.phone) && e.state === 'available');
+      expect((await api('put', '/me').send({ presence: 'online' }).expect(200)).body).toEqual({
+        channel_id: channel.id,
+        presence: 'online',
+      });
+      await online;
+
+      const contact = newPhone();
+      const typing = seen((e) => e.phone === digits(channel.phone) && e.state === 'composing');
+      const res = await api('post', `/${encodeURIComponent(contact)}`)
+        .send({ presence: 'typing' })
+        .expect(200);
+      expect(res.body).toEqual({ to: `${digits(contact)}@s.whatsapp.net`, presence: 'typing' });
+      expect((await typing).to).toContain(digits(contact));
+    },
+    TEST_MS,
+  );
+
+  it(
+    'subscribes to a contact: presence pushes are cached and published, a typing burst coalesced, hidden last seen respected',
+    async () => {
+      await api('put', '/me').send({ presence: 'online' }).expect(200);
+      const contact = newPhone();
+      ctx.simulator.createPhone(digits(contact));
+      expect((await api('get', `/${contact}`).expect(200)).body).toMatchObject({ presence: null, last_seen: null });
+      await api('post', `/${contact}/subscribe`).expect(200);
+      // WhatsApp answers a subscription with the contact's current presence
+      const first = await eventually(
+        () =>
+          api('get', `/${contact}`)
+            .expect(200)
+            .then((r) => r.body),
+        (b) => b.presence !== null,
+      );
+      expect(first).toMatchObject({ presence: 'offline' });
+      expect(first.last_seen).toEqual(expect.any(String));
+
+      await contactDoes(contact, 'online');
+      await eventually(
+        () =>
+          api('get', `/${contact}`)
+            .expect(200)
+            .then((r) => r.body.presence),
+        (p) => p === 'online',
+      );
+      for (let i = 0; i < 5; i++) await contactDoes(contact, 'typing');
+      await contactDoes(contact, 'paused');
+      await eventually(
+        () => updates(contact),
+        (u) => u.length >= 4,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await updates(contact)).map((u) => u.presence)).toEqual(['offline', 'online', 'typing', 'online']);
+
+      await contactDoes(contact, 'offline', { hide_last_seen: true });
+      const all = await eventually(
+        () => updates(contact),
+        (u) => u.length === 5,
+      );
+      expect(all[4]).toEqual({ contact: expect.objectContaining({ phone_number: contact }), presence: 'offline' });
+      expect((await api('get', `/${contact}`).expect(200)).body).toMatchObject({ presence: 'offline', last_seen: null });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'renews its own presence and its subscriptions after a reconnect',
+    async () => {
+      const mine = (e: PresenceEvent) => e.phone === digits(channel.phone) && e.state === 'available';
+      const set = seen(mine);
+      await api('put', '/me').send({ presence: 'online' }).expect(200);
+      await set;
+      const contact = newPhone();
+      await api('post', `/${contact}/subscribe`).expect(200);
+      await eventually(
+        () =>
+          api('get', `/${contact}`)
+            .expect(200)
+            .then((r) => r.body.presence),
+        (p) => p !== null,
+      );
+      const dropped = new Date().toISOString();
+      const renewed = seen(mine);
+      await ctx.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
+      await renewed;
+      await channel.waitForChannelStatus('connected', 60_000);
+      // subscribed again: WhatsApp answers the new subscription with the contact's presence
+      await eventually(
+        () =>
+          api('get', `/${contact}`)
+            .expect(200)
+            .then((r) => r.body.updated_at as string),
+        (at) => at > dropped,
+      );
+    },
+    TEST_MS,
+  );
+
+  it(
+    'refuses bad input, other keys and channels without a live socket',
+    async () => {
+      expect((await api('put', '/me').send({ presence: 'away' }).expect(400)).body.error.code).toBe('invalid_request');
+      expect((await api('post', '/not-a-number').send({ presence: 'typing' }).expect(400)).body.error.code).toBe('invalid_request');
+      expect((await api('post', `/${newPhone()}`).send({ presence: 'dancing' }).expect(400)).body.error.code).toBe('invalid_request');
+      await ctx.http.get(`/v1/channels/${channel.id}/presences/${newPhone()}`).expect(401);
+      const stranger = await ctx.newAccount();
+      expect((await api('get', `/${newPhone()}`, stranger.key).expect(404)).body.error.code).toBe('channel_not_found');
+      const other = await ctx.newChannel({ account: { key: channel.key, customerId: channel.customerId }, name: 'idle' });
+      const scoped = await ctx.gw.newKey({ customerId: channel.customerId, channelId: other.id });
+      expect((await api('get', `/${newPhone()}`, scoped.key).expect(403)).body.error.code).toBe('channel_scoped_key');
+      expect((await api('post', `/${newPhone()}/subscribe`, other.key, other.id).expect(409)).body.error.code).toBe('channel_unavailable');
+      expect((await api('put', '/me', other.key, other.id).send({ presence: 'online' }).expect(409)).body.error.code).toBe(
+        'channel_unavailable',
+      );
+    },
+    TEST_MS,
+  );
+});
