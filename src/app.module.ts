@@ -22,6 +22,9 @@ import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { ChatsModule } from './modules/chats/chats.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
+import { BlocklistModule } from './modules/blocklist/blocklist.module';
+import { PrivacyModule } from './modules/privacy/privacy.module';
+import { ProfileModule } from './modules/profile/profile.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -75,6 +78,9 @@ export class AppModule {
         MessagesModule,
         ChatsModule,
         ContactsModule,
+        ProfileModule,
+        PrivacyModule,
+        BlocklistModule,
         EventStreamModule,
       ],
       providers: [

@@ -3,16 +3,22 @@ import type { WhatsAppSimulator } from '../simulator';
 import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { BaileysSessionManager } from './baileys/baileys-session-manager';
 import { BaileysSockets } from './baileys/baileys-sockets';
+import { BaileysBlocklist } from './baileys/ops/baileys-blocklist';
 import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
+import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
+import { BaileysProfile } from './baileys/ops/baileys-profile';
 import { WaVersion } from './baileys/wa-version';
+import { BlocklistPort } from './ports/blocklist.port';
 import { ChatsPort } from './ports/chats.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
 import { MessagingPort } from './ports/messaging.port';
+import { PrivacyPort } from './ports/privacy.port';
+import { ProfilePort } from './ports/profile.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
@@ -23,6 +29,9 @@ const PORTS = [
   { provide: MessagingPort, useExisting: BaileysMessaging },
   { provide: ChatsPort, useClass: BaileysChats },
   { provide: ContactsPort, useClass: BaileysContacts },
+  { provide: ProfilePort, useClass: BaileysProfile },
+  { provide: PrivacyPort, useClass: BaileysPrivacy },
+  { provide: BlocklistPort, useClass: BaileysBlocklist },
   { provide: GroupsPort, useClass: BaileysGroups },
 ];
 

@@ -1,7 +1,10 @@
 export { WhatsAppSimulator } from './control/simulator';
 export type { MediaClient, PhoneInfo, PresenceState, SimulatorOptions } from './control/simulator';
+export { AccountRefusal } from './protocol/account-ops';
+export type { ProfileView } from './protocol/account-ops';
 export { GroupRefusal } from './protocol/group-ops';
 export type { GroupSetting, ParticipantAction } from './protocol/group-ops';
 export type * from './types';
 export { ControlServer } from './control/http-server';
 export type { Addressing, GroupAddPrivacy } from './state/accounts';
+export type { PrivacyName, PrivacySettings } from './state/account-settings';

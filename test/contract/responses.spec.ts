@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 import type { Test } from 'supertest';
 import type { Response } from 'supertest';
 import { WhatsAppSimulator } from '../../src/simulator';
@@ -567,6 +568,75 @@ describe('The published OpenAPI document, as a contract', () => {
     },
     TEST_MS,
   );
+
+  describe('profile, privacy settings and blocklist', () => {
+    it(
+      'their routes and the sandbox phone acting on them',
+      async () => {
+        const auth = bearer(key);
+        const paired = await new ChannelClient(gw, key).paired('account-settings', newPhone());
+        const idle = await new ChannelClient(gw, key).create('account-settings-idle');
+        const on = (path: string) => `/v1/channels/${paired.id}${path}`;
+        const friend = newPhone();
+
+        await expectStatus(gw.http.get(on('/profile')).set(auth), 200);
+        await expectStatus(gw.http.get(on('/profile')), 401);
+        await expectStatus(gw.http.get(on('/profile')).set(bearer(liveKey)), 403);
+        await expectStatus(gw.http.get(`/v1/channels/${idle}/profile`).set(auth), 409);
+        await expectStatus(gw.http.patch(on('/profile')).set(auth).send({ name: 'Contract', about: 'Checking' }), 200);
+        await expectStatus(gw.http.patch(on('/profile')).set(auth).send({}), 400);
+        const png = SAMPLES.png();
+        source.serve('/contract-avatar.png', { body: png, headers: { 'content-type': 'image/png' } });
+        // a PNG header and noise: WhatsApp's image library cannot read it
+        await expectStatus(
+          gw.http
+            .put(on('/profile/picture'))
+            .set(auth)
+            .send({ source_url: source.url('/contract-avatar.png') }),
+          400,
+        );
+        const image = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#36c' } })
+          .png()
+          .toBuffer();
+        const stored = await expectStatus(
+          gw.http.post(on('/media')).set(auth).attach('file', image, { filename: 'avatar.png', contentType: 'image/png' }),
+          201,
+        );
+        await expectStatus(gw.http.put(on('/profile/picture')).set(auth).send({ media_id: stored.body.media_id }), 200);
+        // media of another channel is not this channel's
+        await expectStatus(gw.http.put(on('/profile/picture')).set(auth).send({ media_id: mediaId }), 400);
+        await expectStatus(gw.http.put(on('/profile/picture')).set(auth).send({}), 400);
+        await expectStatus(gw.http.delete(on('/profile/picture')).set(auth), 204);
+        await expectStatus(gw.http.delete(`/v1/channels/${idle}/profile/picture`).set(auth), 409);
+
+        await expectStatus(gw.http.get(on('/settings/privacy')).set(auth), 200);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/settings/privacy`).set(auth), 404);
+        await expectStatus(gw.http.patch(on('/settings/privacy')).set(auth).send({ last_seen: 'contacts' }), 200);
+        await expectStatus(gw.http.patch(on('/settings/privacy')).set(auth).send({ online: 'none' }), 400);
+
+        await expectStatus(gw.http.put(on(`/blocklist/${encodeURIComponent(friend)}`)).set(auth), 200);
+        await expectStatus(gw.http.put(on('/blocklist/not-a-number')).set(auth), 400);
+        await expectStatus(gw.http.put(on(`/blocklist/${encodeURIComponent('99999999999999@lid')}`)).set(auth), 404);
+        await expectStatus(gw.http.get(on('/blocklist')).set(auth), 200);
+        await expectStatus(gw.http.post(on('/messages')).set(auth).send({ to: friend, type: 'text', text: 'blocked' }), 400);
+        await expectStatus(gw.http.delete(on(`/blocklist/${encodeURIComponent(friend)}`)).set(auth), 204);
+        await expectStatus(gw.http.delete(on('/blocklist/not-a-number')).set(auth), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${idle}/blocklist`).set(auth), 409);
+
+        const sandbox = (path: string) => `/v1/sandbox/channels/${paired.id}${path}`;
+        await expectStatus(gw.http.patch(sandbox('/privacy')).set(auth).send({ read_receipts: 'none' }), 200);
+        await expectStatus(gw.http.patch(sandbox('/privacy')).set(auth).send({ read_receipts: 'contacts' }), 400);
+        await expectStatus(gw.http.patch(sandbox('/privacy')).set(bearer(liveKey)).send({ read_receipts: 'all' }), 403);
+        await expectStatus(gw.http.put(sandbox(`/blocklist/${encodeURIComponent(friend)}`)).set(auth), 200);
+        await expectStatus(gw.http.put(sandbox('/blocklist/someone')).set(auth), 400);
+        await expectStatus(gw.http.delete(sandbox(`/blocklist/${encodeURIComponent(friend)}`)).set(auth), 200);
+        await expectStatus(gw.http.delete(sandbox('/blocklist/someone')).set(auth), 400);
+        await expectStatus(gw.http.get(sandbox(`/profile/seen-by/${encodeURIComponent(friend)}`)).set(auth), 200);
+        await expectStatus(gw.http.get(sandbox('/profile/seen-by/someone')).set(auth), 400);
+      },
+      TEST_MS,
+    );
+  });
 
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();

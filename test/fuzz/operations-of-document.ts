@@ -70,4 +70,18 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'POST', template: '/v1/channels/{channelId}/contacts/{jid}/profile' },
   { method: 'GET', template: '/v1/events' },
   { method: 'GET', template: '/v1/channels/{channelId}/events' },
+  // profile, privacy settings, blocklist
+  { method: 'GET', template: '/v1/channels/{channelId}/profile' },
+  { method: 'PATCH', template: '/v1/channels/{channelId}/profile' },
+  { method: 'PUT', template: '/v1/channels/{channelId}/profile/picture' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/profile/picture' },
+  { method: 'GET', template: '/v1/channels/{channelId}/settings/privacy' },
+  { method: 'PATCH', template: '/v1/channels/{channelId}/settings/privacy' },
+  { method: 'GET', template: '/v1/channels/{channelId}/blocklist' },
+  { method: 'PUT', template: '/v1/channels/{channelId}/blocklist/{contact}' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/blocklist/{contact}' },
+  { method: 'PATCH', template: '/v1/sandbox/channels/{channelId}/privacy' },
+  { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/blocklist/{contact}' },
+  { method: 'DELETE', template: '/v1/sandbox/channels/{channelId}/blocklist/{contact}' },
+  { method: 'GET', template: '/v1/sandbox/channels/{channelId}/profile/seen-by/{contact}' },
 ];

@@ -85,6 +85,27 @@ describe('ControlServer', () => {
     });
   });
 
+  it("sets a phone's privacy, blocklist and profile, and shows what a contact sees", async () => {
+    await call('POST', '/phones', { phone: '15550008011', pushName: 'Pia' });
+    expect((await call('POST', '/phones/15550008011/privacy', { last: 'none', status: 'contacts' })).body).toMatchObject({
+      last: 'none',
+      status: 'contacts',
+    });
+    expect((await call('POST', '/phones/15550008011/privacy', { online: 'contacts' })).status).toBe(422);
+    await call('POST', '/phones/15550008011/about', { about: 'Out today' });
+    await call('POST', '/phones/15550008011/contacts', { contacts: ['15550008012'] });
+    expect((await call('GET', '/phones/15550008011/profile?viewer=15550008012')).body).toMatchObject({
+      name: 'Pia',
+      about: 'Out today',
+      lastSeen: null,
+    });
+    expect((await call('GET', '/phones/15550008011/profile?viewer=15550008013')).body).toMatchObject({ about: null });
+    await call('POST', '/phones/15550008011/block', { contact: '15550008013' });
+    expect((await call('GET', '/phones/15550008011/blocklist')).body).toEqual(['15550008013']);
+    await call('POST', '/phones/15550008011/unblock', { contact: '15550008013' });
+    expect((await call('GET', '/phones/15550008011/blocklist')).body).toEqual([]);
+  });
+
   it('answers unknown routes with 404 and bad input with an error', async () => {
     expect((await call('GET', '/nope')).status).toBe(404);
     expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);

@@ -29,6 +29,18 @@ describe('toAppError (WhatsApp failures → stable codes)', () => {
     expect(error.details).toEqual({ reason, operation: 'groups.create', whatsapp_status: status, whatsapp_text: text });
   });
 
+  it('reads the code of a refused IQ from the Boom Baileys raises for it (the code in data, status 500)', () => {
+    const refused = Object.assign(new Error('item-not-found'), {
+      isBoom: true,
+      data: 404,
+      output: { statusCode: 500, payload: {}, headers: {} },
+    });
+    expect(toAppError(refused, 'blocklist.block')).toMatchObject({
+      code: 'not_found',
+      details: { reason: 'whatsapp_not_found', whatsapp_status: 404 },
+    });
+  });
+
   it('reads a connection that went away without a status as closed', () => {
     const error = toAppError(new Error('Connection Closed'), 'messages.send');
     expect(error).toMatchObject({ code: 'channel_unavailable', details: { reason: 'connection_closed', operation: 'messages.send' } });

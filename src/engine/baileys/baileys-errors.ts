@@ -64,10 +64,14 @@ export function toAppError(error: unknown, operation: string): AppError {
   return new AppError(mapping.code, mapping.message, options);
 }
 
-/** A Boom's status (Baileys' errors are Booms: `isBoom` and `output.statusCode`, read without importing it). */
+/**
+ * A Boom's status (Baileys' errors are Booms, read without importing it). A refused IQ is raised with WhatsApp's
+ * code in `data` (and Boom's default 500 as its own status); other failures carry theirs in `output.statusCode`.
+ */
 function statusOf(error: unknown): number | undefined {
-  const boom = error as { isBoom?: unknown; output?: { statusCode?: unknown } } | null;
+  const boom = error as { isBoom?: unknown; data?: unknown; output?: { statusCode?: unknown } } | null;
   if (typeof boom !== 'object' || boom === null || boom.isBoom !== true) return undefined;
+  if (typeof boom.data === 'number' && boom.data >= 400 && boom.data < 600) return boom.data;
   const status = boom.output?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }

@@ -5,6 +5,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
+import { BlockedRecipients } from './blocked-recipients';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
@@ -26,6 +27,7 @@ import { SendMessage } from './usecases/send-message.usecase';
     MessageStatusService,
     OutboundContentResolver,
     ReactionTargets,
+    BlockedRecipients,
     MessageDispatcher,
     MessageSweeper,
     OutboundMessageProcessor,

@@ -20,6 +20,19 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description: 'People the channel has talked to, learnt from traffic, with phone number ↔ LID mapping and profile lookups.',
   },
   {
+    name: 'Profile',
+    description: "The channel's own WhatsApp profile, read and written live: push name, about text, picture, business or not.",
+  },
+  {
+    name: 'Privacy',
+    description:
+      "The account's WhatsApp privacy settings (last seen, online, picture, about, read receipts, groups, calls, default disappearing timer), read and written live.",
+  },
+  {
+    name: 'Blocklist',
+    description: 'The contacts the account has blocked, read and changed live; sends to a blocked contact are refused.',
+  },
+  {
     name: 'Media',
     description: 'Store a file once (by URL or upload) and send it by `media_id` any number of times; signed public links serve the bytes.',
   },

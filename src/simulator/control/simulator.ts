@@ -5,6 +5,8 @@ import type { Agent as UndiciAgent } from 'undici';
 import { generateKeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
 import { buildMessage } from '../phone/content';
+import { AccountIq } from '../protocol/account-iq';
+import { AccountOps, type ProfileView } from '../protocol/account-ops';
 import { GroupIq } from '../protocol/group-iq';
 import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
 import { Inbound } from '../protocol/inbound';
@@ -15,6 +17,7 @@ import { Outbound } from '../protocol/outbound';
 import { Pairing } from '../protocol/pairing';
 import { type Account, type Addressing, type Companion, type GroupAddPrivacy, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
+import type { PrivacyName, PrivacySettings } from '../state/account-settings';
 import { WsServer } from '../transport/ws-server';
 import type {
   CompanionInfo,
@@ -67,6 +70,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly pairing: Pairing;
   private readonly groupIq: GroupIq;
   private readonly groupOps: GroupOps;
+  private readonly accountOps: AccountOps;
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
@@ -87,7 +91,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.groupOps = new GroupOps(this.net, this.media);
     this.groupIq = new GroupIq(this.net, this.groupOps);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
-    const iq = new IqHandlers(this.net, this.pairing, login, this.groupIq, this.media, (phone, device) => this.unlink(phone, device));
+    this.accountOps = new AccountOps(this.net, this.media);
+    const iq = new IqHandlers(
+      this.net,
+      this.pairing,
+      login,
+      this.groupIq,
+      this.media,
+      (phone, device) => this.unlink(phone, device),
+      new AccountIq(this.net, this.accountOps),
+    );
     const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps);
     this.net.handlers = {
       authenticated: (connection, key, payload) => login.authenticated(connection, key, payload),
@@ -172,8 +185,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   // accounts and pairing
 
   /** Creates (or updates) a phone; `addressing` says how WhatsApp shows it to others (default: the simulator's). */
-  createPhone(phone: string, options: { pushName?: string; addressing?: Addressing } = {}): PhoneInfo {
-    return this.phone(this.net.accounts.create(phone, options.pushName, options.addressing).phone);
+  createPhone(phone: string, options: { pushName?: string; addressing?: Addressing; business?: boolean } = {}): PhoneInfo {
+    const account = this.net.accounts.create(phone, options.pushName, options.addressing);
+    if (options.business !== undefined) {
+      account.business = options.business;
+    }
+    return this.phone(account.phone);
   }
 
   /** A phone that exists: its number, jids and how it is addressed. */
@@ -333,6 +350,66 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     account.groupAddPrivacy = privacy;
     account.contacts.clear();
     contacts.forEach((c) => account.contacts.add(this.net.account(c).jid));
+  }
+
+  // what a phone sets about itself (its companions are told, as WhatsApp tells them)
+
+  /** The phone changes privacy settings (wire names: last, online, profile, status, readreceipts, groupadd, calladd, messages). */
+  setPrivacy(phone: string, settings: Partial<Record<PrivacyName, string>>): PrivacySettings {
+    const account = this.net.account(phone);
+    this.accountOps.setPrivacy(
+      account,
+      Object.entries(settings).map(([name, value]) => ({ name, value })),
+    );
+    return { ...account.privacy };
+  }
+
+  privacy(phone: string): PrivacySettings & { defaultDisappearing: number } {
+    const account = this.net.account(phone);
+    return { ...account.privacy, defaultDisappearing: account.defaultDisappearing.duration };
+  }
+
+  setDefaultDisappearing(phone: string, seconds: number): void {
+    this.accountOps.setDefaultDisappearing(this.net.account(phone), seconds);
+  }
+
+  /** The phone blocks `target` (a phone number or jid). */
+  block(phone: string, target: string): void {
+    this.accountOps.setBlocked(this.net.account(phone), this.net.account(target).jid, 'block');
+  }
+
+  unblock(phone: string, target: string): void {
+    this.accountOps.setBlocked(this.net.account(phone), this.net.account(target).jid, 'unblock');
+  }
+
+  /** The phone numbers `phone` has blocked. */
+  blocklist(phone: string): string[] {
+    return [...this.net.account(phone).blocked].map((jid) => normalizePhone(jid)).sort();
+  }
+
+  /** Adds phones to `phone`'s address book: what the `contacts` privacy settings show things to. */
+  addContacts(phone: string, contacts: string[]): void {
+    const account = this.net.account(phone);
+    contacts.forEach((c) => account.contacts.add(this.net.account(c).jid));
+  }
+
+  setAbout(phone: string, text: string): void {
+    this.accountOps.setAbout(this.net.account(phone), text);
+  }
+
+  /** Sets (a JPEG) or removes (null) the phone's profile picture. */
+  setProfilePicture(phone: string, jpeg: Buffer | null): void {
+    this.accountOps.setPicture(this.net.account(phone), jpeg);
+  }
+
+  /** What `viewer` is shown of `phone`'s profile: name, about, picture URL, last seen, under privacy and blocks. */
+  viewProfile(viewer: string, phone: string): ProfileView {
+    return this.accountOps.view(this.net.account(phone), this.net.account(viewer));
+  }
+
+  /** The picture bytes `phone` set, or null. */
+  profilePicture(phone: string): Buffer | null {
+    return this.net.accounts.get(phone)?.picture?.jpeg ?? null;
   }
 
   group(groupJid: string): GroupInfo | undefined {

@@ -13,6 +13,7 @@ import type { EncType, PreKeyBundle } from '../phone/sim-device';
 import type { Account, Companion } from '../state/accounts';
 import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
+import { blockedBetween, sendsReadReceipts } from './account-ops';
 import type { Network, Session } from './network';
 import type { GroupOps } from './group-ops';
 import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
@@ -72,17 +73,20 @@ export class Inbound {
       this.net.warn(`message for unknown device ${jid}`);
       return;
     }
+    // between a blocked pair WhatsApp takes the message (server ack) and delivers it to nobody
+    const blocked = target !== account && blockedBetween(account, target);
     if (!decoded.device) {
       for (const enc of encs) {
+        // decrypted all the same, so the phone's session stays in step with the sender's
         const message = await this.decrypt(target, companion, enc);
-        if (message && node.attrs.category !== 'peer') {
+        if (message && node.attrs.category !== 'peer' && !blocked) {
           this.received(target, account, companion, node, message);
         }
       }
       return;
     }
     const targetCompanion = target.companions.get(decoded.device);
-    if (!targetCompanion) {
+    if (!targetCompanion || blocked) {
       return;
     }
     const attrs: Record<string, string> = {
@@ -220,14 +224,16 @@ export class Inbound {
     if (!author || author === account) {
       return;
     }
+    if (type === 'read-self' || (type === 'read' && !isJidGroup(to) && !sendsReadReceipts(account, author))) {
+      // read on this account's devices only: read receipts are off (a client that knew would send read-self)
+      return;
+    }
     for (const messageId of ids) {
       const event = { phone: author.phone, messageId, type: kind, by: companion.jid };
       author.receipts.push(event);
       this.net.emitter.emit('receipt', event);
     }
-    if (type !== 'read-self') {
-      this.outbound.receipt(account, author, ids, kind, isJidGroup(to) ? to : undefined);
-    }
+    this.outbound.receipt(account, author, ids, kind, isJidGroup(to) ? to : undefined);
   }
 
   async presence({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
@@ -249,9 +255,13 @@ export class Inbound {
     if (type === 'subscribe' && to) {
       const target = this.net.findAccount(to);
       if (target) {
-        companion.connection?.send(this.outbound.presenceNode(target));
+        companion.connection?.send(this.outbound.presenceNode(target, account));
       }
       return;
+    }
+    if (node.attrs.name) {
+      // the push name, sent with presence (and alone when it changes)
+      account.pushName = node.attrs.name;
     }
     if (type === 'available' || type === 'unavailable') {
       account.presence = { state: type, lastSeen: Math.floor(Date.now() / 1000) };

@@ -10,7 +10,8 @@ import {
 } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
-import { type Companion, isLid, takeCompanionBundle } from '../state/accounts';
+import { type Account, type Companion, isLid, takeCompanionBundle } from '../state/accounts';
+import type { AccountIq } from './account-iq';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
@@ -18,10 +19,9 @@ import type { Network, Session } from './network';
 import { bytesNode, childBuffer, childNodes, contentBuffer, firstChild, iqError, iqResult, readUintBE, uintBE } from './nodes';
 import type { Pairing } from './pairing';
 
-const PRIVACY_CATEGORIES = ['last', 'online', 'profile', 'status', 'groupadd', 'calladd', 'readreceipts'];
 const MEDIA_CONN_TTL_S = 3600;
 /** The usync protocols the simulated server answers; any other is reported as unhandled. */
-const USYNC_PROTOCOLS = new Set(['devices', 'contact', 'lid', 'status']);
+const USYNC_PROTOCOLS = new Set(['devices', 'contact', 'lid', 'status', 'disappearing_mode']);
 
 /** Client IQs: keys, login bookkeeping, init queries, app state, usync, media and device removal. */
 export class IqHandlers {
@@ -32,6 +32,7 @@ export class IqHandlers {
     private readonly groups: GroupIq,
     private readonly media: MediaHost,
     private readonly unlink: (phone: string, deviceId: number) => void,
+    private readonly accountIq: AccountIq,
   ) {}
 
   async handle(connection: Connection, session: Session, node: BinaryNode): Promise<void> {
@@ -64,11 +65,7 @@ export class IqHandlers {
         if (node.attrs.target && isJidGroup(node.attrs.target)) {
           return connection.send(this.groups.picture(account, node));
         }
-        // nobody on the simulated network has set a profile picture: WhatsApp answers 404 for those
-        return connection.send(iqError(node, 404, 'item-not-found'));
-      case 'blocklist':
-        if (node.attrs.type !== 'get') break;
-        return connection.send(iqResult(node, [{ tag: 'list', attrs: {} }]));
+        break;
       case 'privacy':
         if (node.attrs.type === 'set' && child?.tag === 'tokens') {
           // the client issues trusted-contact privacy tokens to the people it wrote to; the server keeps them
@@ -77,16 +74,7 @@ export class IqHandlers {
           }
           return connection.send(iqResult(node));
         }
-        if (node.attrs.type !== 'get' || child?.tag !== 'privacy') break;
-        return connection.send(
-          iqResult(node, [
-            {
-              tag: 'privacy',
-              attrs: {},
-              content: PRIVACY_CATEGORIES.map((name) => ({ tag: 'category', attrs: { name, value: 'all' } })),
-            },
-          ]),
-        );
+        break;
       case 'w:sync:app:state':
         // empty collections: nothing to sync, and every requested name is answered so Baileys stops asking
         return connection.send(
@@ -102,7 +90,7 @@ export class IqHandlers {
           ]),
         );
       case 'usync':
-        return connection.send(iqResult(node, [this.usync(child!)]));
+        return connection.send(iqResult(node, [this.usync(account, child!)]));
       case 'w:m':
         return connection.send(
           iqResult(node, [
@@ -122,6 +110,11 @@ export class IqHandlers {
           return;
         }
         break;
+    }
+    // the account's own profile, privacy settings and blocklist
+    const answer = this.accountIq.handle(account, companion, node);
+    if (answer) {
+      return connection.send(answer);
     }
     this.net.unhandled(`iq xmlns=${node.attrs.xmlns} type=${node.attrs.type} <${child?.tag ?? ''}>`);
     connection.send(iqError(node, 501, 'feature-not-implemented'));
@@ -249,7 +242,7 @@ export class IqHandlers {
     return { tag: 'user', attrs: { jid }, content };
   }
 
-  private usync(request: BinaryNode): BinaryNode {
+  private usync(viewer: Account, request: BinaryNode): BinaryNode {
     const protocols = childNodes(getBinaryNodeChild(request, 'query')).map((p) => p.tag);
     for (const protocol of protocols.filter((p) => !USYNC_PROTOCOLS.has(p))) {
       this.net.unhandled(`usync protocol <${protocol}>`);
@@ -276,8 +269,10 @@ export class IqHandlers {
         content.push({ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: devices }] });
       }
       if (protocols.includes('status')) {
-        // nobody on the simulated network has written an about text
-        content.push({ tag: 'status', attrs: { t: '0' } });
+        content.push(account ? this.accountIq.usyncStatus(account, viewer) : { tag: 'status', attrs: { t: '0' } });
+      }
+      if (protocols.includes('disappearing_mode') && account) {
+        content.push(this.accountIq.usyncDisappearing(account));
       }
       if (protocols.includes('contact')) {
         content.push({ tag: 'contact', attrs: { type: account ? 'in' : 'out' } });

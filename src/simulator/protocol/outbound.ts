@@ -3,6 +3,7 @@ import type { PreKeyBundle, SimDevice } from '../phone/sim-device';
 import { type Account, type Companion, takeCompanionBundle } from '../state/accounts';
 import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
+import { blockedBetween, presenceStanza, sendsReadReceipts } from './account-ops';
 import type { Network } from './network';
 import { newMessageId, unixNow } from './nodes';
 
@@ -27,6 +28,10 @@ export class Outbound {
   async direct(from: Account, to: Account, message: proto.IMessage, options: SendOptions = {}): Promise<string> {
     const id = options.id ?? newMessageId();
     remember(from, id, { to: to.phone, message, mediatype: options.mediatype });
+    if (blockedBetween(from, to)) {
+      // WhatsApp takes the message and never delivers it (one tick for the sender)
+      return id;
+    }
     for (const companion of to.companions.values()) {
       await this.directTo(from, companion, id, message, options);
     }
@@ -104,7 +109,7 @@ export class Outbound {
 
   /** `from`'s phone acknowledges messages that `to`'s companions sent. */
   receipt(from: Account, to: Account, ids: string[], type: ReceiptType, group?: string): void {
-    if (!ids.length) {
+    if (!ids.length || (type === 'read' && !group && !sendsReadReceipts(from, to))) {
       return;
     }
     const inGroup = group ? this.net.groups.get(group) : undefined;
@@ -128,7 +133,7 @@ export class Outbound {
     let node: BinaryNode;
     if (state === 'available' || state === 'unavailable') {
       from.presence = { state, lastSeen: Math.floor(Date.now() / 1000) };
-      node = this.presenceNode(from);
+      node = this.presenceNode(from, to);
     } else {
       const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
       node = { tag: 'chatstate', attrs: { from: from.wireJid() }, content: [child] };
@@ -138,12 +143,9 @@ export class Outbound {
     }
   }
 
-  presenceNode(account: Account): BinaryNode {
-    const attrs: Record<string, string> = { from: account.wireJid(), type: account.presence.state };
-    if (account.presence.state === 'unavailable') {
-      attrs.last = account.presence.lastSeen.toString();
-    }
-    return { tag: 'presence', attrs };
+  /** `account`'s presence as `viewer` is shown it (its privacy settings and blocklist apply). */
+  presenceNode(account: Account, viewer?: Account): BinaryNode {
+    return presenceStanza(account, viewer);
   }
 }
 

@@ -179,7 +179,9 @@ export class Pairing {
           attrs: {},
           content: [
             bytesNode('device-identity', signed.container),
-            { tag: 'platform', attrs: { name: 'android' } },
+            // the WhatsApp Business app pairs as `smba`, and tells the business name
+            { tag: 'platform', attrs: { name: account.business ? 'smba' : 'android' } },
+            ...(account.business ? [{ tag: 'biz', attrs: { name: account.pushName } }] : []),
             { tag: 'device', attrs: { jid: account.deviceJid(deviceId), lid: account.lid(deviceId) } },
           ],
         },

@@ -3,6 +3,7 @@ import { type BinaryNode, jidEncode, type proto } from '@whiskeysockets/baileys'
 import { type PreKeyBundle, SimDevice } from '../phone/sim-device';
 import type { Connection } from '../transport/connection';
 import type { ReceiptEvent, ReceivedMessage } from '../types';
+import { defaultPrivacy, type PrivacySettings, type ProfilePicture } from './account-settings';
 
 /** What the server keeps about a linked companion device: public keys only. */
 export interface Companion {
@@ -51,9 +52,18 @@ export class Account {
   readonly issuedPrivacyTokens = new Map<string, { type: string; t: number }>();
   /** Receipts companions sent for messages this account's phone sent. */
   readonly receipts: ReceiptEvent[] = [];
-  groupAddPrivacy: GroupAddPrivacy = 'everyone';
   /** Phone-number user jids in this phone's address book (what `groupAddPrivacy: 'contacts'` allows). */
   readonly contacts = new Set<string>();
+  /** Privacy settings by their wire names (`last`, `groupadd`, …). */
+  readonly privacy: PrivacySettings = defaultPrivacy();
+  about: { text: string; t: number } | null = null;
+  picture: ProfilePicture | null = null;
+  /** The disappearing timer new chats start with (seconds, 0 = off) and when it was set. */
+  defaultDisappearing = { duration: 0, t: 0 };
+  /** Phone-number user jids of the people this account blocked. */
+  readonly blocked = new Set<string>();
+  /** Runs the WhatsApp Business app (pairing reports its platform, and the name is the business name). */
+  business = false;
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
     state: 'unavailable',
     lastSeen: Math.floor(Date.now() / 1000),
@@ -69,6 +79,16 @@ export class Account {
     this.jid = jidEncode(phone, 's.whatsapp.net');
     this.phoneDevice = new SimDevice(phone, 0);
     this.lidUser = `${BigInt('0x' + randomBytes(6).toString('hex')) % 10n ** 14n}`;
+  }
+
+  /** The "Groups" privacy setting in the group code's terms (`contact_blacklist` counts as contacts). */
+  get groupAddPrivacy(): GroupAddPrivacy {
+    const value = this.privacy.groupadd;
+    return value === 'all' ? 'everyone' : value === 'none' ? 'nobody' : 'contacts';
+  }
+
+  set groupAddPrivacy(value: GroupAddPrivacy) {
+    this.privacy.groupadd = value === 'everyone' ? 'all' : value === 'nobody' ? 'none' : 'contacts';
   }
 
   allocateDevice(): { deviceId: number; keyIndex: number } {

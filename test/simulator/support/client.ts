@@ -100,6 +100,7 @@ export class TestClient {
       'presence.update',
       'group-participants.update',
       'groups.upsert',
+      'blocklist.update',
       'groups.update',
       'group.join-request',
       'contacts.update',

@@ -12,6 +12,7 @@ import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
 import { keyOfStoredMessage, parseRecipient } from '../../whatsapp/jid';
+import { BlockedRecipients } from '../blocked-recipients';
 import { MessageDispatcher } from '../message-dispatcher';
 import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
 import { MessageStatusService } from '../message-status.service';
@@ -43,6 +44,7 @@ export class SendMessage {
     private readonly messaging: MessagingPort,
     private readonly dispatcher: MessageDispatcher,
     private readonly status: MessageStatusService,
+    private readonly blocked: BlockedRecipients,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,6 +61,8 @@ export class SendMessage {
       if (existing && this.insideWindow(existing)) return resultOf(existing);
     }
     assertAcceptsSends(channel);
+    // WhatsApp takes a message to a contact the channel blocked and never delivers it: refused here instead
+    if (this.sessions.isOpen(channel.id)) await this.blocked.assertNotBlocked(channel.id, chatJid);
 
     const row = await this.insert(channel, chatJid, message, reactionTarget, input.client_ref, requestId);
     if ('repeated' in row) return resultOf(row.repeated);
