@@ -7,6 +7,7 @@ import { BaileysBlocklist } from './baileys/ops/baileys-blocklist';
 import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
+import { BaileysLabels } from './baileys/ops/baileys-labels';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
@@ -16,6 +17,7 @@ import { BlocklistPort } from './ports/blocklist.port';
 import { ChatsPort } from './ports/chats.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
+import { LabelsPort } from './ports/labels.port';
 import { MessagingPort } from './ports/messaging.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
@@ -33,6 +35,7 @@ const PORTS = [
   { provide: PrivacyPort, useClass: BaileysPrivacy },
   { provide: BlocklistPort, useClass: BaileysBlocklist },
   { provide: GroupsPort, useClass: BaileysGroups },
+  { provide: LabelsPort, useClass: BaileysLabels },
 ];
 
 const PROVIDERS = [

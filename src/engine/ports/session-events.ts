@@ -7,6 +7,7 @@
  */
 import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
 import type { WireGroup, WireGroupMember } from './groups.port';
+import type { WireLabel, WireLabelTarget } from './labels.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
 export type CloseCause =
@@ -80,12 +81,17 @@ export interface GroupChanges {
   inviteRevoked?: true;
 }
 
+/** A WhatsApp Business label changed on some device of the account (app-state sync), this one included. */
+export type LabelsEvent =
+  { type: 'label_edited'; label: WireLabel } | { type: 'label_association'; labelId: string; target: WireLabelTarget; labeled: boolean };
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
   messages: MessagingEvent;
   contacts: ContactsEvent;
   groups: GroupsEvent;
+  labels: LabelsEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -108,6 +114,9 @@ export function kindOf(event: SessionEvent): SessionEventKind {
     case 'group_changed':
     case 'group_members':
       return 'groups';
+    case 'label_edited':
+    case 'label_association':
+      return 'labels';
   }
 }
 
