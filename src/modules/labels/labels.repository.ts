@@ -32,13 +32,14 @@ export class LabelsRepository {
     return [...labels.map((l) => l.id), ...associated.map((a) => a.labelId)];
   }
 
-  upsert(channelId: string, customerId: string, label: { id: string; name: string; color: number }): Promise<LabelRow> {
+  /** One statement (INSERT … ON CONFLICT): the API's change and its echo from WhatsApp may race. */
+  async upsert(channelId: string, customerId: string, label: { id: string; name: string; color: number }): Promise<LabelRow> {
     const { id, name, color } = label;
-    return this.prisma.label.upsert({
-      where: { channelId_id: { channelId, id } },
-      create: { channelId, customerId, id, name, color },
-      update: { name, color },
-    });
+    await this.prisma.$executeRaw`
+      INSERT INTO labels (channel_id, id, customer_id, name, color, updated_at)
+      VALUES (${channelId}::uuid, ${id}, ${customerId}, ${name}, ${color}, now())
+      ON CONFLICT (channel_id, id) DO UPDATE SET name = EXCLUDED.name, color = EXCLUDED.color, updated_at = now()`;
+    return this.prisma.label.findUniqueOrThrow({ where: { channelId_id: { channelId, id } } });
   }
 
   /** A deleted label goes, and so does what carried it. */
@@ -59,7 +60,8 @@ export class LabelsRepository {
   async associate(channelId: string, labelId: string, target: LabelTarget, labeled: boolean): Promise<void> {
     const key = { channelId, labelId, chatJid: target.chatJid, waMessageId: target.waMessageId ?? '' };
     if (labeled) {
-      await this.prisma.labelAssociation.upsert({ where: { channelId_labelId_chatJid_waMessageId: key }, create: key, update: {} });
+      // the API's change and its echo from WhatsApp (Baileys reports a device's own patches too) may race
+      await this.prisma.labelAssociation.createMany({ data: [key], skipDuplicates: true });
     } else {
       await this.prisma.labelAssociation.deleteMany({ where: key });
     }

@@ -135,10 +135,14 @@ export class LabelsService implements OnModuleInit {
   /** A personal account has no labels; when the channel is not connected the stored labels are answered. */
   private refuseIfPersonal(channel: ChannelRef): void {
     if (this.whatsapp.isBusiness(channel.id) === false) {
-      throw new AppError('other', 'Labels exist only on WhatsApp Business accounts; this channel is linked to a personal WhatsApp account.', {
-        status: 409,
-        details: { reason: 'not_business_account' },
-      });
+      throw new AppError(
+        'other',
+        'Labels exist only on WhatsApp Business accounts; this channel is linked to a personal WhatsApp account.',
+        {
+          status: 409,
+          details: { reason: 'not_business_account' },
+        },
+      );
     }
   }
 
