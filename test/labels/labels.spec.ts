@@ -128,6 +128,21 @@ describe('Labels', () => {
     expect(errorCode(await call('get', '/labels/1').expect(404))).toBe('not_found');
   });
 
+  it("lets the sandbox act as the channel's phone: it creates a label and labels a chat, and the channel follows", async () => {
+    const sandbox = (path: string) => ctx.http.put(`/v1/sandbox/channels/${channel.id}${path}`).set(bearer(channel.key));
+    const edited = await sandbox('/labels/60').send({ name: 'Order complete', color: 'mediumpurple' }).expect(200);
+    expect(edited.body.labels).toContainEqual({ id: '60', name: 'Order complete', color: 'mediumpurple', deleted: false });
+    const labelled = await sandbox('/labels/60/chats/+15550007777').send({ labeled: true }).expect(200);
+    expect(labelled.body.chats).toContainEqual({ label_id: '60', chat_id: '15550007777@s.whatsapp.net' });
+    await eventually(
+      async () => (await call('get', '/labels/60')).body,
+      (body) => body.chat_count === 1 && body.name === 'Order complete',
+    );
+    const phoneView = await ctx.http.get(`/v1/sandbox/channels/${channel.id}/labels`).set(bearer(channel.key)).expect(200);
+    expect(phoneView.body.labels).toContainEqual({ id: '60', name: 'Order complete', color: 'mediumpurple', deleted: false });
+    expect(errorCode(await sandbox('/labels/x').send({ name: 'a', color: 'gold' }).expect(400))).toBe('invalid_request');
+  });
+
   it.each([
     ['no name', 'post', '/labels', { color: 'gold' }],
     ['a colour not in the palette', 'post', '/labels', { name: 'x', color: 'red' }],

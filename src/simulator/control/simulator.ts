@@ -431,6 +431,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.appStateIq.writeFromPhone(account, labelPatch(change));
   }
 
+  /** Whether the phone runs the WhatsApp Business app (only those have labels). */
+  isBusiness(phone: string): boolean {
+    return this.net.accounts.get(phone)?.business ?? false;
+  }
+
   /** What the phone shows of its labels, read from the collection's log (its own changes and its companions'). */
   async labels(phone: string): Promise<PhoneLabels> {
     return labelsOf(await this.net.account(phone).appState.read('regular'));
