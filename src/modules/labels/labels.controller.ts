@@ -6,7 +6,7 @@ import { CreateLabelDto, LabelDetailDto, LabelDto, LabelListDto, UpdateLabelDto 
 import { LabelsService } from './labels.service';
 
 const LIVE = 'Labels are changed on WhatsApp (app-state patches) and stored once WhatsApp took the change';
-const BUSINESS = 'other';
+const BUSINESS = 'not_business_account';
 
 @ApiTags('Labels')
 @ChannelController('labels')

@@ -136,12 +136,8 @@ export class LabelsService implements OnModuleInit {
   private refuseIfPersonal(channel: ChannelRef): void {
     if (this.whatsapp.isBusiness(channel.id) === false) {
       throw new AppError(
-        'other',
+        'not_business_account',
         'Labels exist only on WhatsApp Business accounts; this channel is linked to a personal WhatsApp account.',
-        {
-          status: 409,
-          details: { reason: 'not_business_account' },
-        },
       );
     }
   }

@@ -45,7 +45,7 @@ export class SandboxLabelsController {
     summary: "The labels the channel's phone shows, and what carries them (test keys only)",
     status: 200,
     response: SandboxPhoneLabelsDto,
-    errors: ['other'],
+    errors: ['not_business_account'],
     needs: 'active',
   })
   async labels(@Channel() channel: ChannelRef) {
@@ -63,7 +63,7 @@ export class SandboxLabelsController {
     summary: "The channel's phone creates, edits or deletes a label (test keys only)",
     status: 200,
     response: SandboxPhoneLabelsDto,
-    errors: ['validation', 'other'],
+    errors: ['validation', 'not_business_account'],
     audit: { action: 'sandbox.label_edit', resourceType: 'channel' },
     needs: 'active',
   })
@@ -80,7 +80,7 @@ export class SandboxLabelsController {
     summary: "The channel's phone puts a label on a chat or takes it off (test keys only)",
     status: 200,
     response: SandboxPhoneLabelsDto,
-    errors: ['validation', 'other'],
+    errors: ['validation', 'not_business_account'],
     audit: { action: 'sandbox.label_chat', resourceType: 'channel' },
     needs: 'active',
   })
@@ -103,10 +103,7 @@ export class SandboxLabelsController {
     }
     const phone = channel.phoneNumber.replace(/^\+/, '');
     if (!(await this.network.simulator()).isBusiness(phone)) {
-      throw new AppError('other', "The channel's phone is a personal WhatsApp account: it has no labels.", {
-        status: 409,
-        details: { reason: 'not_business_account' },
-      });
+      throw new AppError('not_business_account', "The channel's phone is a personal WhatsApp account: it has no labels.");
     }
     return phone;
   }
