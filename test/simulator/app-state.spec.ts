@@ -98,6 +98,24 @@ describe('WhatsAppSimulator app-state server', () => {
     expect(sim.appStateVersion(BIZ, 'regular')).toBe(version);
   });
 
+  it('pages a long log (has_more_patches) and a newly linked companion still reads all of it', async () => {
+    const shop = '15550007103';
+    sim.createPhone(shop, { business: true });
+    sim.setAppStatePageSize(shop, 2);
+    for (let i = 1; i <= 5; i++) await sim.changeLabels(shop, { kind: 'edit', id: `${i}`, name: `L${i}`, color: i });
+    const client = await pairedClient(sim, shop);
+    try {
+      for (let i = 1; i <= 5; i++) {
+        expect(await client.waitFor('labels.edit', (l) => l.id === `${i}`)).toMatchObject({ name: `L${i}`, color: i });
+      }
+      // and its own push lands after all of them
+      await client.sock.addLabel('', { id: '6', name: 'L6', color: 6, deleted: false });
+      expect(sim.appStateVersion(shop, 'regular')).toBe(6);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('has no labels on an account that is not a Business one', async () => {
     await expect(sim.changeLabels(LEO, { kind: 'edit', id: '1', name: 'X', color: 0 })).rejects.toThrow('not a WhatsApp Business account');
   });

@@ -441,6 +441,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return labelsOf(await this.net.account(phone).appState.read('regular'));
   }
 
+  /** How many patches one app-state sync answer carries for the phone's account before `has_more_patches`. */
+  setAppStatePageSize(phone: string, size: number): void {
+    this.net.account(phone).appState.pageSize = size;
+  }
+
   /** An app-state collection's current version on the server (0 when nothing was ever written to it). */
   appStateVersion(phone: string, collection: string): number {
     return this.net.account(phone).appState.version(collection);
