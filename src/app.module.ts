@@ -21,6 +21,7 @@ import { ChannelsModule } from './modules/channels/channels.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { ChatsModule } from './modules/chats/chats.module';
+import { LabelsModule } from './modules/labels/labels.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { BlocklistModule } from './modules/blocklist/blocklist.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
@@ -80,6 +81,7 @@ export class AppModule {
         SandboxModule,
         MessagesModule,
         ChatsModule,
+        LabelsModule,
         ContactsModule,
         ProfileModule,
         PrivacyModule,

@@ -10,6 +10,7 @@ import { BaileysChats } from './baileys/ops/baileys-chats';
 import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
+import { BaileysLabels } from './baileys/ops/baileys-labels';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
@@ -21,6 +22,7 @@ import { ChatsPort } from './ports/chats.port';
 import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
+import { LabelsPort } from './ports/labels.port';
 import { MessagingPort } from './ports/messaging.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
@@ -40,6 +42,7 @@ const PORTS = [
   { provide: GroupsPort, useClass: BaileysGroups },
   { provide: CallsPort, useClass: BaileysCalls },
   { provide: PresencePort, useClass: BaileysPresence },
+  { provide: LabelsPort, useClass: BaileysLabels },
 ];
 
 const PROVIDERS = [

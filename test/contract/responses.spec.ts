@@ -917,6 +917,82 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('labels', () => {
+    it(
+      'their routes on a WhatsApp Business channel, and the refusals',
+      async () => {
+        const auth = bearer(key);
+        const number = newPhone();
+        simulator.createPhone(digits(number), { business: true });
+        const paired = await new ChannelClient(gw, key).paired('labels', number);
+        const personal = await new ChannelClient(gw, key).paired('labels-personal', newPhone());
+        const idle = await new ChannelClient(gw, key).create('labels-idle');
+        const on = (path: string) => `/v1/channels/${paired.id}${path}`;
+        const chat = encodeURIComponent(newPhone());
+
+        const created = await expectStatus(gw.http.post(on('/labels')).set(auth).send({ name: 'VIP', color: 'gold' }), 201);
+        const label = created.body.id as string;
+        await expectStatus(gw.http.post(on('/labels')).set(auth).send({ name: 'VIP' }), 400);
+        await expectStatus(gw.http.post(on('/labels')), 401);
+        await expectStatus(gw.http.post(on('/labels')).set(bearer(liveKey)).send({ name: 'x', color: 'gold' }), 403);
+        await expectStatus(gw.http.post(`/v1/channels/${idle}/labels`).set(auth).send({ name: 'x', color: 'gold' }), 409);
+        await expectStatus(gw.http.post(`/v1/channels/${personal.id}/labels`).set(auth).send({ name: 'x', color: 'gold' }), 409);
+        await expectStatus(gw.http.get(on('/labels')).set(auth), 200);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/labels`).set(auth), 404);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/labels`).set(auth), 409);
+        await expectStatus(
+          gw.http
+            .patch(on(`/labels/${label}`))
+            .set(auth)
+            .send({ color: 'plum' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .patch(on(`/labels/${label}`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        await expectStatus(gw.http.patch(on('/labels/999')).set(auth).send({ name: 'x' }), 404);
+        await expectStatus(gw.http.post(on(`/labels/${label}/chats/${chat}`)).set(auth), 204);
+        await expectStatus(gw.http.post(on(`/labels/${label}/chats/not-a-chat`)).set(auth), 400);
+        await expectStatus(gw.http.post(on('/labels/999/chats/' + chat)).set(auth), 404);
+        const sent = await expectStatus(
+          gw.http.post(on('/messages')).set(auth).send({ to: newPhone(), type: 'text', text: 'labelled' }),
+          202,
+        );
+        const message = sent.body.message_id as string;
+        await expectStatus(gw.http.post(on(`/labels/${label}/messages/${message}`)).set(auth), 204);
+        await expectStatus(gw.http.post(on(`/labels/${label}/messages/msg_unknown`)).set(auth), 404);
+        await expectStatus(gw.http.get(on(`/labels/${label}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on('/labels/999')).set(auth), 404);
+        await expectStatus(gw.http.delete(on(`/labels/${label}/messages/${message}`)).set(auth), 204);
+        await expectStatus(gw.http.delete(on(`/labels/${label}/messages/msg_unknown`)).set(auth), 404);
+        await expectStatus(gw.http.delete(on(`/labels/${label}/chats/${chat}`)).set(auth), 204);
+        await expectStatus(gw.http.delete(on(`/labels/${label}/chats/not-a-chat`)).set(auth), 400);
+        await expectStatus(gw.http.delete(on(`/labels/${label}`)).set(auth), 204);
+        await expectStatus(gw.http.delete(on(`/labels/${label}`)).set(auth), 404);
+
+        const sandbox = (path: string) => `/v1/sandbox/channels/${paired.id}${path}`;
+        await expectStatus(gw.http.put(sandbox('/labels/70')).set(auth).send({ name: 'Phone', color: 'cyan' }), 200);
+        await expectStatus(gw.http.put(sandbox('/labels/70')).set(auth).send({ name: 'Phone', color: 'red' }), 400);
+        await expectStatus(gw.http.put(sandbox('/labels/70')).set(bearer(liveKey)).send({ name: 'Phone', color: 'cyan' }), 403);
+        await expectStatus(
+          gw.http
+            .put(sandbox(`/labels/70/chats/${chat}`))
+            .set(auth)
+            .send({ labeled: true }),
+          200,
+        );
+        await expectStatus(gw.http.put(sandbox('/labels/70/chats/not-a-chat')).set(auth).send({ labeled: true }), 400);
+        await expectStatus(gw.http.get(sandbox('/labels')).set(auth), 200);
+        await expectStatus(gw.http.get(`/v1/sandbox/channels/${personal.id}/labels`).set(auth), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.

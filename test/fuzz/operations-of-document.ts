@@ -117,4 +117,17 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'POST', template: '/v1/channels/{channelId}/presences/{contact}/subscribe' },
   { method: 'GET', template: '/v1/channels/{channelId}/presences/{contact}' },
   { method: 'POST', template: '/v1/sandbox/channels/{channelId}/presence' },
+  // labels (WhatsApp Business)
+  { method: 'GET', template: '/v1/channels/{channelId}/labels' },
+  { method: 'POST', template: '/v1/channels/{channelId}/labels' },
+  { method: 'GET', template: '/v1/channels/{channelId}/labels/{labelId}' },
+  { method: 'PATCH', template: '/v1/channels/{channelId}/labels/{labelId}' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/labels/{labelId}' },
+  { method: 'POST', template: '/v1/channels/{channelId}/labels/{labelId}/chats/{chatId}' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/labels/{labelId}/chats/{chatId}' },
+  { method: 'POST', template: '/v1/channels/{channelId}/labels/{labelId}/messages/{messageId}' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/labels/{labelId}/messages/{messageId}' },
+  { method: 'GET', template: '/v1/sandbox/channels/{channelId}/labels' },
+  { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/labels/{labelId}' },
+  { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/labels/{labelId}/chats/{chatId}' },
 ];

@@ -106,6 +106,23 @@ describe('ControlServer', () => {
     expect((await call('GET', '/phones/15550008011/blocklist')).body).toEqual([]);
   });
 
+  it("writes a Business phone's labels as app-state patches and reads them back", async () => {
+    await call('POST', '/phones', { phone: '15550008021', business: true });
+    expect((await call('POST', '/phones/15550008021/labels', { kind: 'edit', id: '5', name: 'VIP', color: 3 })).body).toEqual({
+      version: 1,
+    });
+    await call('POST', '/phones/15550008021/labels', { kind: 'chat', labelId: '5', chat: '15550008022@s.whatsapp.net', labeled: true });
+    expect((await call('GET', '/phones/15550008021/labels')).body).toEqual({
+      labels: [{ id: '5', name: 'VIP', color: 3, deleted: false }],
+      chats: [{ labelId: '5', chat: '15550008022@s.whatsapp.net' }],
+      messages: [],
+    });
+    await call('POST', '/phones', { phone: '15550008023' });
+    expect(
+      (await call('POST', '/phones/15550008023/labels', { kind: 'edit', id: '1', name: 'x', color: 0 })).status,
+    ).toBeGreaterThanOrEqual(400);
+  });
+
   it('answers unknown routes with 404 and bad input with an error', async () => {
     expect((await call('GET', '/nope')).status).toBe(404);
     expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);

@@ -3,6 +3,7 @@ import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysocket
 import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
 import { attachGroupEvents } from './baileys-group-events';
+import { attachLabelEvents } from './baileys-label-events';
 import { GroupMetadataCache } from './group-metadata-cache';
 import { BaileysSockets } from './baileys-sockets';
 import { CallTracker } from './call-tracker';
@@ -61,6 +62,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     groups: [],
     calls: [],
     presence: [],
+    labels: [],
   };
   /** Per channel, events are delivered one at a time, in the order they were reported. */
   private readonly lanes = new KeyedLanes();
@@ -163,6 +165,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     attachGroupEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, this.groupCache);
     this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
     attachPresenceEvents(socket, (event) => this.emit(target.channelId, event));
+    attachLabelEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

@@ -9,6 +9,7 @@ import type { InboundWireMessage, WireContact, WireReceipt } from '../message-co
 import type { CallEndReason, WireCall } from './calls.port';
 import type { WireGroup, WireGroupMember } from './groups.port';
 import type { WirePresence } from './presence.port';
+import type { WireLabel, WireLabelTarget } from './labels.port';
 
 /** Why a session ended, in the gateway's terms (the raw code and text travel alongside). */
 export type CloseCause =
@@ -107,6 +108,10 @@ export type PresenceEvent = {
   lastSeen: Date | null;
 };
 
+/** A WhatsApp Business label changed on some device of the account (app-state sync), this one included. */
+export type LabelsEvent =
+  { type: 'label_edited'; label: WireLabel } | { type: 'label_association'; labelId: string; target: WireLabelTarget; labeled: boolean };
+
 /** Every capability's events, by the name a subscriber asks for. */
 export interface SessionEventMap {
   lifecycle: LifecycleEvent;
@@ -115,6 +120,7 @@ export interface SessionEventMap {
   groups: GroupsEvent;
   calls: CallsEvent;
   presence: PresenceEvent;
+  labels: LabelsEvent;
 }
 
 export type SessionEventKind = keyof SessionEventMap;
@@ -142,6 +148,9 @@ export function kindOf(event: SessionEvent): SessionEventKind {
       return 'calls';
     case 'presence':
       return 'presence';
+    case 'label_edited':
+    case 'label_association':
+      return 'labels';
   }
 }
 

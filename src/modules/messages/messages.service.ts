@@ -65,6 +65,12 @@ export class MessagesService {
     return toMessage(await this.require(channel.id, messageId));
   }
 
+  /** The stored message WhatsApp knows by `waMessageId` on the channel, in the API's shape; null when not stored. */
+  async findByWaId(channelId: string, waMessageId: string) {
+    const row = await this.messages.findByWaId(channelId, waMessageId);
+    return row ? toMessage(row) : null;
+  }
+
   /** Marks an inbound message read: the read receipt goes to the sender, the status becomes `read`. */
   async markRead(channel: ChannelRef, messageId: string, requestId: string) {
     const row = await this.require(channel.id, messageId);

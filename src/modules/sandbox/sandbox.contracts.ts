@@ -5,7 +5,10 @@ import { AcceptsUnstorableText } from '../../platform/http/validation.pipe';
 const phone = z.string().regex(/^\+?[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +15551234567');
 
 export class SandboxScanDto extends createZodDto(
-  z.object({ phone_number: phone.optional().describe('The simulated phone that scans; a new one when omitted.') }),
+  z.object({
+    phone_number: phone.optional().describe('The simulated phone that scans; a new one when omitted.'),
+    business: z.boolean().optional().describe('The phone runs the WhatsApp Business app (it has labels); unchanged when omitted.'),
+  }),
 ) {}
 
 export class SandboxPairCodeDto extends createZodDto(

@@ -32,7 +32,7 @@ export class SandboxController {
     needs: 'active',
   })
   scan(@Channel() channel: ChannelRef, @Body() body: SandboxScanDto, @RequestId() requestId: string) {
-    return this.sandbox.scan(channel, body.phone_number, requestId);
+    return this.sandbox.scan(channel, body.phone_number, requestId, body.business);
   }
 
   @Post('pair-code')

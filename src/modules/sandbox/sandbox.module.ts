@@ -8,6 +8,7 @@ import { SandboxGroupsService } from './sandbox-groups.service';
 import { SandboxCallsController } from './sandbox-calls.controller';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
+import { SandboxLabelsController } from './sandbox-labels.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
@@ -19,6 +20,7 @@ import { SandboxService } from './sandbox.service';
     SandboxAccountSettingsController,
     SandboxCallsController,
     SandboxPresenceController,
+    SandboxLabelsController,
   ],
   providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
   exports: [SandboxService],

@@ -104,7 +104,7 @@ export class SandboxService {
     return { message_id: row.id, status };
   }
 
-  async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string) {
+  async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string, business?: boolean) {
     const qr = this.sessions.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
       throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, {
@@ -113,7 +113,7 @@ export class SandboxService {
     }
     const simulator = await this.network.simulator();
     const phone = phoneNumber ?? `+1555${randomInt(1_000_000, 9_999_999)}`;
-    simulator.createPhone(phone);
+    simulator.createPhone(phone, { business });
     this.causes.expect(causeKey.channel(channel.id), requestId);
     await simulator.scanQr(phone, qr.qr);
     return { channel_id: channel.id, phone_number: e164(phone) };

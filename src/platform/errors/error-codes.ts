@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   unsupported_media_type: 415,
   no_op: 409,
+  /** A WhatsApp Business feature (labels) asked of a channel linked to a personal WhatsApp account. */
+  not_business_account: 409,
   other: 400,
   internal_error: 500,
 } as const;

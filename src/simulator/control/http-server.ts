@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'http';
 import type { AddressInfo } from 'net';
+import type { PhoneLabelChange } from '../phone/labels';
 import { type GroupSetting, GroupRefusal, type ParticipantAction } from '../protocol/group-ops';
 import type { GroupAddPrivacy } from '../state/accounts';
 import type { OutgoingContent, ReceiptType, ReceivedMessage } from '../types';
@@ -54,7 +55,17 @@ export class ControlServer {
     this.routes = [
       ['GET', /^\/status$/, () => ({ url: s.url, mediaHost: s.mediaHost })],
       ['GET', /^\/media-ca$/, () => ({ pem: s.mediaCaPem })],
-      ['POST', /^\/phones$/, (_p, b) => s.createPhone(str(b.phone, 'phone'), { pushName: b.pushName as string })],
+      [
+        'POST',
+        /^\/phones$/,
+        (_p, b) => s.createPhone(str(b.phone, 'phone'), { pushName: b.pushName as string, business: b.business as boolean | undefined }),
+      ],
+      ['GET', /^\/phones\/([^/]+)\/labels$/, ([phone]) => s.labels(phone)],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/labels$/,
+        async ([phone], b) => ({ version: await s.changeLabels(phone, b as unknown as PhoneLabelChange) }),
+      ],
       ['GET', /^\/phones\/([^/]+)\/companions$/, ([phone]) => s.companions(phone)],
       ['POST', /^\/phones\/([^/]+)\/scan$/, ([phone], b) => s.scanQr(phone, str(b.qr, 'qr'))],
       ['POST', /^\/phones\/([^/]+)\/pair-code$/, ([phone], b) => s.enterPairCode(phone, str(b.code, 'code'))],

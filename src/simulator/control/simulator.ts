@@ -5,8 +5,10 @@ import type { Agent as UndiciAgent } from 'undici';
 import { generateKeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
 import { buildMessage } from '../phone/content';
+import { labelPatch, labelsOf, type PhoneLabelChange, type PhoneLabels } from '../phone/labels';
 import { AccountIq } from '../protocol/account-iq';
 import { AccountOps, type ProfileView } from '../protocol/account-ops';
+import { AppStateIq } from '../protocol/app-state-iq';
 import { GroupIq } from '../protocol/group-iq';
 import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
 import { type CallEnding, Calls } from '../protocol/calls';
@@ -73,6 +75,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly groupOps: GroupOps;
   private readonly accountOps: AccountOps;
   private readonly calls: Calls;
+  private readonly appStateIq: AppStateIq;
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
@@ -95,6 +98,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.calls = new Calls(this.net);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     this.accountOps = new AccountOps(this.net, this.media);
+    this.appStateIq = new AppStateIq(this.net);
     const iq = new IqHandlers(
       this.net,
       this.pairing,
@@ -103,6 +107,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       this.media,
       (phone, device) => this.unlink(phone, device),
       new AccountIq(this.net, this.accountOps),
+      this.appStateIq,
     );
     const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps);
     this.net.handlers = {
@@ -429,6 +434,40 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   /** The picture bytes `phone` set, or null. */
   profilePicture(phone: string): Buffer | null {
     return this.net.accounts.get(phone)?.picture?.jpeg ?? null;
+  }
+
+  // labels (WhatsApp Business): app-state patches the phone writes to the account's `regular` collection
+
+  /**
+   * The phone creates, edits, deletes (`deleted: true`) a label or labels/unlabels a chat or message; its
+   * companions are told with a `server_sync` notification. Resolves with the collection's new version.
+   */
+  async changeLabels(phone: string, change: PhoneLabelChange): Promise<number> {
+    const account = this.net.account(phone);
+    if (!account.business) {
+      throw new Error(`${account.phone} is not a WhatsApp Business account: it has no labels`);
+    }
+    return this.appStateIq.writeFromPhone(account, labelPatch(change));
+  }
+
+  /** Whether the phone runs the WhatsApp Business app (only those have labels). */
+  isBusiness(phone: string): boolean {
+    return this.net.accounts.get(phone)?.business ?? false;
+  }
+
+  /** What the phone shows of its labels, read from the collection's log (its own changes and its companions'). */
+  async labels(phone: string): Promise<PhoneLabels> {
+    return labelsOf(await this.net.account(phone).appState.read('regular'));
+  }
+
+  /** How many patches one app-state sync answer carries for the phone's account before `has_more_patches`. */
+  setAppStatePageSize(phone: string, size: number): void {
+    this.net.account(phone).appState.pageSize = size;
+  }
+
+  /** An app-state collection's current version on the server (0 when nothing was ever written to it). */
+  appStateVersion(phone: string, collection: string): number {
+    return this.net.account(phone).appState.version(collection);
   }
 
   group(groupJid: string): GroupInfo | undefined {

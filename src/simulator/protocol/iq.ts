@@ -12,6 +12,7 @@ import type { MediaHost } from '../media/media-host';
 import type { PreKeyBundle } from '../phone/sim-device';
 import { type Account, type Companion, isLid, takeCompanionBundle } from '../state/accounts';
 import type { AccountIq } from './account-iq';
+import type { AppStateIq } from './app-state-iq';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
@@ -33,6 +34,7 @@ export class IqHandlers {
     private readonly media: MediaHost,
     private readonly unlink: (phone: string, deviceId: number) => void,
     private readonly accountIq: AccountIq,
+    private readonly appState: AppStateIq,
   ) {}
 
   async handle(connection: Connection, session: Session, node: BinaryNode): Promise<void> {
@@ -76,19 +78,7 @@ export class IqHandlers {
         }
         break;
       case 'w:sync:app:state':
-        // empty collections: nothing to sync, and every requested name is answered so Baileys stops asking
-        return connection.send(
-          iqResult(node, [
-            {
-              tag: 'sync',
-              attrs: {},
-              content: getBinaryNodeChildren(child, 'collection').map((c) => ({
-                tag: 'collection',
-                attrs: { name: c.attrs.name, version: c.attrs.version ?? '0' },
-              })),
-            },
-          ]),
-        );
+        return connection.send(await this.appState.handle(account, companion, node));
       case 'usync':
         return connection.send(iqResult(node, [this.usync(account, child!)]));
       case 'w:m':

@@ -3,6 +3,7 @@ import { type BinaryNode, jidEncode, type proto } from '@whiskeysockets/baileys'
 import { type PreKeyBundle, SimDevice } from '../phone/sim-device';
 import type { Connection } from '../transport/connection';
 import type { ReceiptEvent, ReceivedMessage } from '../types';
+import { AppStateStore } from './app-state';
 import { defaultPrivacy, type PrivacySettings, type ProfilePicture } from './account-settings';
 
 /** What the server keeps about a linked companion device: public keys only. */
@@ -44,6 +45,8 @@ export class Account {
   readonly lidUser: string;
   readonly companions = new Map<number, Companion>();
   readonly appStateKey = { keyId: randomBytes(6), keyData: randomBytes(32) };
+  /** The app-state collections the server keeps for the account (labels, archive, pin, mute, …). */
+  readonly appState = new AppStateStore(this.appStateKey);
   /** Messages this account's simulated phone received and decrypted. */
   readonly inbox: ReceivedMessage[] = [];
   /** Recent 1:1 messages this account's phone sent, kept to answer retry receipts. */

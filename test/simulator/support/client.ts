@@ -104,6 +104,9 @@ export class TestClient {
       'groups.update',
       'group.join-request',
       'contacts.update',
+      'labels.edit',
+      'labels.association',
+      'chats.update',
     ] as const) {
       record(event);
     }
