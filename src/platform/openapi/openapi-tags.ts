@@ -38,6 +38,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description: 'The contacts the account has blocked, read and changed live; sends to a blocked contact are refused.',
   },
   {
+    name: 'Labels',
+    description:
+      "WhatsApp Business labels on chats and messages: kept from WhatsApp's app-state sync, created, changed and applied on WhatsApp.",
+  },
+  {
     name: 'Calls',
     description:
       'Incoming calls: call.offered and call.terminated events, rejecting a ringing call, auto-reject. Calls cannot be answered or placed.',
