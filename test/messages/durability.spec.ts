@@ -63,12 +63,12 @@ describe('Outbound durability', () => {
   it('sends exactly once what was accepted before a gateway restart', async () => {
     const ctx = await new TestContext().start();
     try {
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } });
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
       await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } });
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } });
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop();
@@ -108,7 +108,7 @@ describe('Outbound durability', () => {
     const url = `redis://127.0.0.1:${port}`;
     const ctx = await new TestContext().start();
     try {
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sweepIntervalMs: 300 } }, url);
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } }, url);
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
       await holdDispatch(ctx);

@@ -11,8 +11,9 @@ describe('Sending and receiving text', () => {
     const contact = newPhone();
     ctx.simulator.createPhone(digits(contact), { pushName: 'Bob' });
 
-    const res = await channel.send({ type: 'text', to: contact, text: 'hello Bob', client_ref: 'first' });
+    const res = await channel.send({ type: 'text', to: contact, text: 'hello Bob', client_ref: 'first' }, 202, { prefer: 'wait=10' });
     expect(res.body).toEqual({ message_id: expect.stringMatching(/^msg_/), client_ref: 'first', status: 'sent' });
+    expect(res.headers['preference-applied']).toBe('wait=10');
 
     const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text');
     expect(received.content).toEqual({ type: 'text', text: 'hello Bob' });
@@ -31,6 +32,27 @@ describe('Sending and receiving text', () => {
     expect((await channel.events('message.sent')).map((p) => p.message_id)).toEqual([res.body.message_id]);
     expect((await channel.events('message.delivered')).map((p) => p.message_id)).toEqual([res.body.message_id]);
     expect((await channel.events('message.read')).map((p) => p.message_id)).toEqual([res.body.message_id]);
+  });
+
+  it('answers queued at once by default and with respond-async, and waits only as long as Prefer: wait asks', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const contact = newPhone();
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Bea' });
+
+    const immediate = await channel.send({ type: 'text', to: contact, text: 'no wait' });
+    expect(immediate.body.status).toBe('queued');
+    expect(immediate.headers['preference-applied']).toBeUndefined();
+    const async = await channel.send({ type: 'text', to: contact, text: 'async' }, 202, { prefer: 'respond-async, wait=5' });
+    expect(async.body.status).toBe('queued');
+    expect(async.headers['preference-applied']).toBe('respond-async');
+    // Both still go out without anyone waiting for them.
+    for (const text of ['no wait', 'async'])
+      await ctx.simulator.waitForMessage(digits(contact), (m) => m.content.type === 'text' && m.content.text === text);
+
+    // A wait above the cap is capped (MESSAGE_SEND_MAX_WAIT_MS, 10 s) and says so.
+    const capped = await channel.send({ type: 'text', to: contact, text: 'capped' }, 202, { prefer: 'wait=600' });
+    expect(capped.body.status).toBe('sent');
+    expect(capped.headers['preference-applied']).toBe('wait=10');
   });
 
   it('stores an inbound text once, updates chat and contact, publishes message.received, and marks it read', async () => {

@@ -15,7 +15,7 @@ describe('Message types', () => {
   });
 
   async function sendAndReceive(body: Record<string, unknown>) {
-    const res = await channel.send({ to: contact, ...body });
+    const res = await channel.send({ to: contact, ...body }, 202, { prefer: 'wait=10' });
     expect(res.body.status).toBe('sent');
     const row = await channel.message(res.body.message_id);
     const received = await ctx.simulator.waitForMessage(digits(contact), (m) => m.id === row.wa_message_id);

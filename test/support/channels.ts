@@ -84,8 +84,8 @@ export class TestChannel {
     return this.client.waitForStatus(this.id, status, timeoutMs);
   }
 
-  send(body: Record<string, unknown>, expected = 202) {
-    return this.http.post(`/v1/channels/${this.id}/messages`).set(bearer(this.key)).send(body).expect(expected);
+  send(body: Record<string, unknown>, expected = 202, headers: Record<string, string> = {}) {
+    return this.http.post(`/v1/channels/${this.id}/messages`).set(bearer(this.key)).set(headers).send(body).expect(expected);
   }
 
   message(id: string) {

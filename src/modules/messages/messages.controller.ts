@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { RequestId } from '../../platform/http/request-id';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { CurrentKey } from '../auth/current-principal.decorator';
@@ -10,11 +11,18 @@ import { MessagesService } from './messages.service';
 
 const SEND_DESCRIPTION = [
   "Accepted sends are persisted before the answer and sent by the worker holding the channel's WhatsApp connection; they survive a restart of the gateway or of Redis.",
-  '`status` is `sent` when the message went out within a short wait (MESSAGE_SEND_WAIT_MS, 1.5 s by default), `queued` otherwise; follow it with message.sent / message.delivered / message.failed events or GET the message.',
+  'By default the answer is immediate, with `status: queued`; follow it with message.sent / message.delivered / message.failed events or GET the message. A client that wants to know more before it is answered sends `Prefer: wait=<seconds>` (RFC 7240, at most MESSAGE_SEND_MAX_WAIT_MS, 10 s by default): the answer then comes when the message went out (`sent`), failed (`failed`), or the wait ran out (`queued`), and `Preference-Applied` says what was honoured.',
   'A channel that is connected, connecting, reconnecting or disconnected (with automatic reconnect) accepts sends: they wait, persisted, until it is connected. A channel that is not meant to be connected (pending, qr, stopped_by_user, logged_out, disabled_by_admin, error, failed, deleted) answers 409 `channel_unavailable`.',
   '`client_ref`: a repeat within CLIENT_REF_WINDOW_HOURS (24 h by default) on the same channel returns the original message_id and its current status and sends nothing, also for concurrent repeats.',
   'Template and interactive messages are rendered as formatted text (linked devices cannot send Business templates or native buttons that clients display); their schemas say exactly what the recipient sees.',
 ].join('\n\n');
+
+const PREFER_HEADER = {
+  name: 'Prefer',
+  required: false,
+  description: '`wait=<seconds>`: answer once the message went out, failed, or the wait ran out (at most MESSAGE_SEND_MAX_WAIT_MS). `respond-async`: answer at once (the default).',
+  example: 'wait=2',
+};
 
 @ApiTags('Messages')
 @ChannelController('messages')
@@ -31,8 +39,15 @@ export class MessagesController {
     audit: { action: 'message.send', resourceType: 'channel' },
     needs: 'accepting',
   })
-  send(@Channel() channel: ChannelRef, @Body() body: SendMessageDto, @RequestId() requestId: string) {
-    return this.messages.send(channel, body, requestId);
+  @ApiHeader(PREFER_HEADER)
+  send(
+    @Channel() channel: ChannelRef,
+    @Body() body: SendMessageDto,
+    @RequestId() requestId: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.messages.send(channel, body, requestId, this.waitOf(prefer, response));
   }
 
   @Post(':type')
@@ -47,13 +62,22 @@ export class MessagesController {
   })
   @ApiParam({ name: 'type', enum: MESSAGE_TYPES })
   @ApiBody({ schema: { type: 'object', description: 'The body of POST /v1/channels/{channelId}/messages for this type, without `type`.' } })
+  @ApiHeader(PREFER_HEADER)
   sendTyped(
     @Channel() channel: ChannelRef,
     @Param('type') type: string,
     @Body() body: Record<string, unknown>,
     @RequestId() requestId: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ) {
-    return this.messages.sendTyped(channel, type, body, requestId);
+    return this.messages.sendTyped(channel, type, body, requestId, this.waitOf(prefer, response));
+  }
+
+  private waitOf(prefer: string | undefined, response: Response): number {
+    const wait = this.messages.waitOf(prefer);
+    if (wait.applied) response.setHeader('Preference-Applied', wait.applied);
+    return wait.waitMs;
   }
 
   @Get()

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SessionManager } from '../../engine/session-manager';
 import { MessagingPort } from '../../engine/ports/messaging.port';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
+import { waitPreference, WaitPreference } from '../../platform/http/prefer';
 import { idOf, isIdOf } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
@@ -22,22 +24,28 @@ export class MessagesService {
     private readonly status: MessageStatusService,
     private readonly sessions: SessionManager,
     private readonly messaging: MessagingPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** How long a send waits for its message to go out: what the request's `Prefer` header asks, within the cap. */
+  waitOf(prefer: string | string[] | undefined): WaitPreference {
+    return waitPreference(prefer, this.config.messages.sendWaitMs, this.config.messages.sendMaxWaitMs);
+  }
+
   /** The typed alias: the path gives the type, the body the rest. */
-  sendTyped(channel: ChannelRef, type: string, body: unknown, requestId: string): Promise<SendResult> {
+  sendTyped(channel: ChannelRef, type: string, body: unknown, requestId: string, waitMs = 0): Promise<SendResult> {
     if (!(MESSAGE_TYPES as readonly string[]).includes(type)) {
       throw new AppError('invalid_request', `Unknown message type "${type}".`, {
         details: { issues: [{ path: ['type'], code: 'invalid_value', message: `must be one of ${MESSAGE_TYPES.join(', ')}` }] },
       });
     }
     const input = parseOrThrow(sendMessageSchema, { ...(typeof body === 'object' && body !== null ? body : {}), type });
-    return this.send(channel, input, requestId);
+    return this.send(channel, input, requestId, waitMs);
   }
 
   /** On a channel that accepts sends (ChannelAccessGuard checks it). */
-  send(channel: ChannelRef, input: SendMessageInput, requestId: string): Promise<SendResult> {
-    return this.sendMessage.execute(channel, input, requestId);
+  send(channel: ChannelRef, input: SendMessageInput, requestId: string, waitMs = 0): Promise<SendResult> {
+    return this.sendMessage.execute(channel, input, requestId, waitMs);
   }
 
   /** One channel's history, or (without one) every channel the key may see. */

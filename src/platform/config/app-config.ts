@@ -108,7 +108,8 @@ export const environmentSchema = z.object({
     .min(1, 'must be a number of hours between 1 and 720')
     .max(720, 'must be a number of hours between 1 and 720')
     .default(24),
-  MESSAGE_SEND_WAIT_MS: intInRange(0, 10_000, 'milliseconds').default(1_500),
+  MESSAGE_SEND_WAIT_MS: intInRange(0, 30_000, 'milliseconds').default(0),
+  MESSAGE_SEND_MAX_WAIT_MS: intInRange(0, 30_000, 'milliseconds').default(10_000),
   MESSAGE_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(10_000),
 });
 
@@ -196,8 +197,10 @@ export interface MediaS3Settings {
 export interface MessageSettings {
   /** How long a client_ref is remembered: a repeat inside it returns the original message. */
   clientRefWindowHours: number;
-  /** How long a send request waits for the message to go out before answering `queued`. */
+  /** How long a send request without a `Prefer: wait` waits for the message to go out before answering `queued`. */
   sendWaitMs: number;
+  /** The longest wait a send request may ask for with `Prefer: wait=<seconds>`. */
+  sendMaxWaitMs: number;
   /** How often each process re-queues persisted messages that are queued but not in the queue. */
   sweepIntervalMs: number;
 }

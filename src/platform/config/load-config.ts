@@ -112,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     messages: {
       clientRefWindowHours: e.CLIENT_REF_WINDOW_HOURS,
       sendWaitMs: e.MESSAGE_SEND_WAIT_MS,
+      sendMaxWaitMs: e.MESSAGE_SEND_MAX_WAIT_MS,
       sweepIntervalMs: e.MESSAGE_SWEEP_INTERVAL_MS,
     },
     defaultPlan: e.DEFAULT_PLAN,

@@ -28,8 +28,9 @@ export interface SendResult {
 
 /**
  * Accepts a message for sending: checks what it names (the reaction's message, the media), stores it once per
- * client_ref inside its window, queues it, and waits a short while for it to go out. The stored row is the
- * queue: a failed enqueue is only a delay, the sweeper queues what is stored.
+ * client_ref inside its window, queues it, and answers; it waits for the message to go out only as long as the
+ * client asked (`Prefer: wait`). The stored row is the queue: a failed enqueue is only a delay, the sweeper
+ * queues what is stored.
  */
 @Injectable()
 export class SendMessage {
@@ -49,7 +50,7 @@ export class SendMessage {
   ) {}
 
   /** On an active channel (ChannelAccessGuard); a repeat within the client_ref window answers before the state is checked. */
-  async execute(channel: ChannelRef, input: SendMessageInput, requestId: string): Promise<SendResult> {
+  async execute(channel: ChannelRef, input: SendMessageInput, requestId: string, waitMs = 0): Promise<SendResult> {
     const chatJid = parseRecipient(input.to);
     const message = contentOf(input);
     // A send's reaction always names a message (the send schema requires it); stored ones may not.
@@ -68,7 +69,11 @@ export class SendMessage {
     if ('repeated' in row) return resultOf(row.repeated);
     if (mediaId) await this.media.markUsed(mediaId);
 
-    const waiting = this.status.waitForProgress(row.id, this.config.messages.sendWaitMs);
+    if (waitMs <= 0) {
+      await this.dispatcher.enqueue(row.id);
+      return resultOf(row);
+    }
+    const waiting = this.status.waitForProgress(row.id, waitMs);
     await this.dispatcher.enqueue(row.id);
     const progressed = await waiting;
     const current = progressed ?? (await this.messages.find(row.id)) ?? row;
