@@ -20,7 +20,8 @@ const SEND_DESCRIPTION = [
 const PREFER_HEADER = {
   name: 'Prefer',
   required: false,
-  description: '`wait=<seconds>`: answer once the message went out, failed, or the wait ran out (at most MESSAGE_SEND_MAX_WAIT_MS). `respond-async`: answer at once (the default).',
+  description:
+    '`wait=<seconds>`: answer once the message went out, failed, or the wait ran out (at most MESSAGE_SEND_MAX_WAIT_MS). `respond-async`: answer at once (the default).',
   example: 'wait=2',
 };
 
