@@ -133,14 +133,13 @@ export class AccountsService implements ApiKeyLookup {
 
   /** Resolves a well-formed key to its principal, or auth_invalid / auth_expired. */
   async authenticate(key: string): Promise<ApiKeyPrincipal> {
-    const row = await this.accounts.findApiKeyByHash(hashApiKey(key));
+    const row = await this.accounts.findKeyForAuthentication(hashApiKey(key));
     if (!row || row.revokedAt) throw new AppError('auth_invalid', 'This API key does not exist or was revoked.');
     const now = new Date();
     if (row.expiresAt && row.expiresAt <= now) {
       throw new AppError('auth_expired', `This API key expired at ${row.expiresAt.toISOString()}.`);
     }
     this.touch(row.id, now);
-    const plan = row.customer.plan;
     return {
       kind: 'api_key',
       customerId: row.customerId,
@@ -148,11 +147,11 @@ export class AccountsService implements ApiKeyLookup {
       mode: row.mode,
       channelId: row.channelId,
       plan: {
-        id: plan.id,
-        channelLimit: plan.channelLimit,
-        rateLimitBurst: plan.rateLimitBurst,
-        rateLimitPerSecond: plan.rateLimitPerSecond,
-        mediaMaxBytes: plan.mediaMaxBytes,
+        id: row.planId,
+        channelLimit: row.channelLimit,
+        rateLimitBurst: row.rateLimitBurst,
+        rateLimitPerSecond: Number(row.rateLimitPerSecond),
+        mediaMaxBytes: row.mediaMaxBytes,
       },
     };
   }

@@ -29,6 +29,11 @@ export class WebhookDispatcher
   private readonly logger = new Logger(WebhookDispatcher.name);
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
+  /**
+   * The deliveries each event's transaction wrote, for the hand-off after its commit: the queue gets them
+   * without reading them back. An event this process did not write (none today) is read from the database.
+   */
+  private readonly written = new WeakMap<DomainEvent, string[]>();
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -63,25 +68,31 @@ export class WebhookDispatcher
       mode: event.mode ?? null,
       type: event.type,
     });
-    await this.repository.insertDeliveries(
-      tx,
-      endpoints.map((endpoint) => ({
-        id: newId('wevt'),
-        endpointId: endpoint.id,
-        customerId: event.customerId,
-        channelId: event.channelId,
-        domainEventId: event.id,
-        eventType: event.type,
-        payload: event.payload as Prisma.InputJsonValue,
-        correlationId: event.correlationId ?? null,
-      })),
+    const deliveries = endpoints.map((endpoint) => ({
+      id: newId('wevt'),
+      endpointId: endpoint.id,
+      customerId: event.customerId,
+      channelId: event.channelId,
+      domainEventId: event.id,
+      eventType: event.type,
+      payload: event.payload as Prisma.InputJsonValue,
+      correlationId: event.correlationId ?? null,
+    }));
+    await this.repository.insertDeliveries(tx, deliveries);
+    this.written.set(
+      event,
+      deliveries.map((delivery) => delivery.id),
     );
   }
 
   async onEventsCommitted(events: DomainEvent[]): Promise<void> {
-    const ids = events.filter((event) => isWebhookEventType(event.type)).map((event) => event.id);
-    if (ids.length === 0) return;
-    await this.enqueueFirstAttempts(await this.repository.unattemptedFor(ids));
+    const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
+    const unknown = webhookEvents.filter((event) => !this.written.has(event)).map((event) => event.id);
+    // A new event's deliveries are new rows (one per endpoint, unique per event): none was attempted yet.
+    const deliveryIds = webhookEvents.flatMap((event) => this.written.get(event) ?? []);
+    if (unknown.length > 0) deliveryIds.push(...(await this.repository.unattemptedFor(unknown)));
+    if (deliveryIds.length === 0) return;
+    await this.enqueueFirstAttempts(deliveryIds.sort());
   }
 
   enqueueFirstAttempts(deliveryIds: string[]): Promise<unknown> {
