@@ -37,10 +37,10 @@ export class MessageDispatcher {
   ) {}
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
-  async enqueue(messageId: string): Promise<boolean> {
+  async enqueue(messageId: string, channelId: string): Promise<boolean> {
     try {
       await withTimeout(
-        this.queue.add(JOBS.send.name, { messageId }, { ...JOBS.send.options, jobId: JOBS.send.jobId(messageId) }),
+        this.queue.add(JOBS.send.name, { messageId, channelId }, { ...JOBS.send.options, jobId: JOBS.send.jobId(messageId) }),
         ENQUEUE_TIMEOUT_MS,
         'enqueue',
       );
@@ -52,10 +52,11 @@ export class MessageDispatcher {
   }
 
   /** One job: claim, send, record. Returns without sending when this worker does not hold the channel's socket. */
-  async dispatch(messageId: string): Promise<void> {
-    const peek = await this.messages.find(messageId);
-    if (!peek || peek.direction !== 'outbound') return;
-    if (!this.sessions.isOpen(peek.channelId)) return; // the channel's worker (or its coming online) will send it
+  async dispatch({ messageId, channelId }: SendJobData): Promise<void> {
+    // Without the socket, the channel's worker (or its coming online) will send it; jobs queued before they
+    // named the channel read it from the row.
+    const owner = channelId ?? (await this.messages.find(messageId))?.channelId;
+    if (!owner || !this.sessions.isOpen(owner)) return;
     const row = await this.messages.claim(messageId, CLAIM_MS);
     if (!row) return;
     let wire: WireContent;

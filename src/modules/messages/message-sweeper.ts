@@ -58,7 +58,7 @@ export class MessageSweeper implements OnModuleInit, OnApplicationBootstrap, OnA
           const first = this.firstSeenQueued.get(id) ?? now;
           this.firstSeenQueued.set(id, first);
           if (now - first < graceMs) continue;
-          await this.dispatcher.enqueue(id);
+          await this.dispatcher.enqueue(id, channelId);
         }
         if (!channelIds) for (const id of this.firstSeenQueued.keys()) if (!seen.has(id)) this.firstSeenQueued.delete(id);
       } catch (error) {

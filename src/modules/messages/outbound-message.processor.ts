@@ -20,7 +20,7 @@ export class OutboundMessageProcessor extends WorkerHost implements OnApplicatio
   }
 
   process(job: Job<SendJobData>): Promise<void> {
-    return this.dispatcher.dispatch(job.data.messageId);
+    return this.dispatcher.dispatch(job.data);
   }
 
   @OnWorkerEvent('error')

@@ -16,6 +16,8 @@ export interface ReconnectJobData {
 /** "Look at message X": the database row is the source of truth of a send. */
 export interface SendJobData {
   messageId: string;
+  /** The message's channel: a worker without its socket skips the job without reading the row. */
+  channelId?: string;
 }
 
 export interface DeliverJobData {
