@@ -1,0 +1,209 @@
+/**
+ * Dispatch benchmark: how fast accepted messages leave, against the ceiling of bare Baileys sockets sending
+ * the same text to the same kind of simulated contact in a loop, measured in the same run on the same
+ * simulator. Two shapes: one channel, and `--channels` channels at once. The gateway's time runs from the
+ * first request to the last message received by its contact; the requests are sent as fast as the API
+ * accepts them, so the figure is the send path's, not the client's.
+ * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/dispatch.{json,md}.
+ *
+ *   npm run bench:dispatch [-- --messages 200 --channels 20 --per-channel 50] [-- --profile gateway.cpuprofile]
+ *
+ * `--profile <file>` writes a CPU profile of the one-channel gateway phase only (open it in Chrome's DevTools).
+ */
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { WhatsAppSimulator } from '../src/simulator';
+import { ChannelClient } from '../test/support/channels';
+import { createTestDatabase } from '../test/support/database';
+import { TestGateway } from '../test/support/gateway';
+import { bearer } from '../test/support/http';
+import { pairedClient, TestClient } from '../test/simulator/support/client';
+
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
+}
+
+/** Runs `work` under the V8 CPU profiler when a file is given. */
+async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!file) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+/** Counts what each simulated contact received, and resolves when every one has its expected count. */
+class Receipts {
+  private readonly counts = new Map<string, number>();
+  constructor(sim: WhatsAppSimulator) {
+    sim.on('message', (m) => this.counts.set(m.to, (this.counts.get(m.to) ?? 0) + 1));
+  }
+
+  async all(expected: Map<string, number>, timeoutMs = 600_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...expected].some(([to, n]) => (this.counts.get(to) ?? 0) < n)) {
+      if (Date.now() > deadline) throw new Error('not every message arrived within the time limit');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+let phones = 0;
+/** A fresh simulated number for each party of the run. */
+function nextPhone(): string {
+  phones++;
+  return `1555873${String(phones).padStart(4, '0')}`;
+}
+
+interface Shape {
+  channels: number;
+  perChannel: number;
+}
+
+interface Figures {
+  messages: number;
+  seconds: number;
+  messages_per_second: number;
+}
+
+function figures(messages: number, startedAt: number): Figures {
+  const seconds = (Date.now() - startedAt) / 1000;
+  return { messages, seconds: Number(seconds.toFixed(2)), messages_per_second: Number((messages / seconds).toFixed(1)) };
+}
+
+/** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
+async function bare(sim: WhatsAppSimulator, receipts: Receipts, shape: Shape): Promise<Figures> {
+  const pairs: Array<{ client: TestClient; contact: string }> = [];
+  for (let i = 0; i < shape.channels; i++) {
+    const contact = nextPhone();
+    sim.createPhone(contact, { pushName: 'Contact' });
+    pairs.push({ client: await pairedClient(sim, nextPhone(), 'Bare'), contact });
+  }
+  try {
+    const expected = new Map(pairs.map(({ contact }) => [contact, shape.perChannel]));
+    const started = Date.now();
+    await Promise.all(
+      pairs.map(async ({ client, contact }) => {
+        for (let n = 0; n < shape.perChannel; n++) await client.sock.sendMessage(`${contact}@s.whatsapp.net`, { text: `bare ${n}` });
+      }),
+    );
+    await receipts.all(expected);
+    return figures(shape.channels * shape.perChannel, started);
+  } finally {
+    for (const { client } of pairs) await client.close();
+  }
+}
+
+/** The gateway: sandbox channels, every message accepted by the API and sent by the channel's worker. */
+async function gateway(
+  gw: TestGateway,
+  sim: WhatsAppSimulator,
+  receipts: Receipts,
+  key: string,
+  shape: Shape,
+): Promise<Figures & { accept_seconds: number }> {
+  const channels: Array<{ id: string; contact: string }> = [];
+  for (let i = 0; i < shape.channels; i++) {
+    const contact = nextPhone();
+    sim.createPhone(contact, { pushName: 'Contact' });
+    const { id } = await new ChannelClient(gw, key).paired(`dispatch ${i}`, `+${nextPhone()}`);
+    channels.push({ id, contact });
+  }
+  const expected = new Map(channels.map(({ contact }) => [contact, shape.perChannel]));
+  const started = Date.now();
+  // Ten requests in flight per channel: enough to keep every channel's queue full.
+  await Promise.all(
+    channels.map(async ({ id, contact }) => {
+      let next = 0;
+      const lane = async () => {
+        while (next < shape.perChannel) {
+          const n = next++;
+          await gw.http
+            .post(`/v1/channels/${id}/messages`)
+            .set(bearer(key))
+            .send({ type: 'text', to: `+${contact}`, text: `gateway ${n}` })
+            .expect(202);
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, lane));
+    }),
+  );
+  const accepted = Date.now();
+  await receipts.all(expected);
+  return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started) / 1000).toFixed(2)) };
+}
+
+async function main(): Promise<void> {
+  const single: Shape = { channels: 1, perChannel: option('messages', 200) };
+  const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
+  const db = await createTestDatabase();
+  const sim = new WhatsAppSimulator();
+  await sim.start();
+  const receipts = new Receipts(sim);
+  const gw = await TestGateway.start(db.prisma, {}, undefined, { sandboxSimulator: sim });
+  try {
+    const { key } = await gw.newAccount({ plan: 'unlimited' });
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, load_average_1m_before: Number(os.loadavg()[0].toFixed(2)) },
+      one_channel: {
+        bare: await bare(sim, receipts, single),
+        gateway: await profiled(textOption('profile'), () => gateway(gw, sim, receipts, key, single)),
+      },
+      many_channels: { bare: await bare(sim, receipts, many), gateway: await gateway(gw, sim, receipts, key, many) },
+      load_average_1m_after: Number(os.loadavg()[0].toFixed(2)),
+    };
+    const ratio = (shape: { bare: Figures; gateway: Figures }) =>
+      Number((shape.gateway.messages_per_second / shape.bare.messages_per_second).toFixed(3));
+    const output = { ...results, ratios: { one_channel: ratio(results.one_channel), many_channels: ratio(results.many_channels) } };
+    const dir = path.resolve(__dirname, 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dispatch.json'), `${JSON.stringify(output, null, 2)}\n`);
+    const row = (name: string, shape: { bare: Figures; gateway: Figures & { accept_seconds: number } }, r: number) =>
+      `| ${name} | ${shape.bare.messages} | ${shape.bare.messages_per_second} | ${shape.gateway.messages_per_second} (accepted in ${shape.gateway.accept_seconds} s) | ${r} |`;
+    fs.writeFileSync(
+      path.join(dir, 'dispatch.md'),
+      [
+        `# Dispatch benchmark (${output.date})`,
+        '',
+        `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in the gateway's process, for the ceiling and the gateway alike.`,
+        '',
+        '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio |',
+        '|---|---|---|---|---|',
+        row('one channel', output.one_channel, output.ratios.one_channel),
+        row(`${many.channels} channels`, output.many_channels, output.ratios.many_channels),
+        '',
+        'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received.',
+        '',
+      ].join('\n'),
+    );
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  } finally {
+    await gw.close();
+    await sim.stop();
+    await db.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
