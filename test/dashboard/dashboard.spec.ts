@@ -89,6 +89,22 @@ describe('Dashboard in a browser', () => {
     await page.waitForSelector(`tr[data-channel-id="${channelId}"] .badge[data-status="connected"]`);
   });
 
+  it('keeps the channels list current over the event stream: a channel paired elsewhere turns connected in place', async () => {
+    await page.goto(`${base}/dashboard/#/channels`);
+    const created = await ctx.http.post('/v1/channels').set('Authorization', `Bearer ${account.key}`).send({ name: 'Paired by the API' }).expect(201);
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    // The list was loaded before the channel existed: a state change of an unknown channel loads it again.
+    await ctx.http.post(`/v1/channels/${created.body.id}/connect`).set('Authorization', `Bearer ${account.key}`).expect(202);
+    await page.waitForSelector(`tr[data-channel-id="${created.body.id}"]`);
+    await eventually(
+      () => ctx.http.get(`/v1/channels/${created.body.id}/qr`).set('Authorization', `Bearer ${account.key}`),
+      (res) => res.status === 200,
+    );
+    await ctx.http.post(`/v1/sandbox/channels/${created.body.id}/scan`).set('Authorization', `Bearer ${account.key}`).send({}).expect(200);
+    await page.waitForSelector(`tr[data-channel-id="${created.body.id}"] .badge[data-status="connected"]`);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  });
+
   it('sends a message and sees it in the history, then receives one live', async () => {
     await page.goto(`${base}/dashboard/#/channels/${channelId}`);
     await page.waitForSelector('h1 .badge[data-status="connected"]');
@@ -176,7 +192,7 @@ describe('Dashboard in a browser', () => {
   it('shows usage: the rate-limit budget, channels against the plan, messages per day', async () => {
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.locator('#rate-limit').filter({ hasText: /requests left/ }).waitFor();
-    await page.locator('#channel-usage').filter({ hasText: /1 of \d+ channels/ }).waitFor();
+    await page.locator('#channel-usage').filter({ hasText: /2 of \d+ channels/ }).waitFor();
     await page.locator('svg.chart rect').first().waitFor();
   });
 
