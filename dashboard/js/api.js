@@ -55,7 +55,8 @@ export async function api(method, path, body, token) {
 /** GET with a query built from the defined values of `query`. */
 export function get(path, query = {}) {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '' && value !== null) params.set(name, String(value));
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && value !== '' && value !== null) params.set(name, String(value));
   const qs = params.toString();
   return api('GET', qs ? `${path}?${qs}` : path);
 }

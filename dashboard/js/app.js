@@ -114,7 +114,9 @@ function route() {
     const match = pattern.exec(hash);
     if (match) {
       context.params = match.slice(1);
-      render(context).catch((error) => mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, String(error?.message ?? error))));
+      render(context).catch((error) =>
+        mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, String(error?.message ?? error))),
+      );
       return;
     }
   }

@@ -30,7 +30,13 @@ export function barChart(buckets, series, title) {
       if (value <= 0) return;
       const barHeight = (value / max) * (height - pad);
       y -= barHeight;
-      const rect = svg('rect', { x: pad + i * step + 2, y, width: Math.max(1, step - 4), height: barHeight, class: `bar bar-${series[s]}` });
+      const rect = svg('rect', {
+        x: pad + i * step + 2,
+        y,
+        width: Math.max(1, step - 4),
+        height: barHeight,
+        class: `bar bar-${series[s]}`,
+      });
       const tip = svg('title');
       tip.textContent = `${bucket.label}: ${value} ${series[s]}`;
       rect.append(tip);

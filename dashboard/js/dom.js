@@ -39,11 +39,25 @@ export function table(columns, rows, empty = 'Nothing yet.', rowAttrs = () => ({
   return h(
     'table',
     {},
-    h('thead', {}, h('tr', {}, columns.map(([heading]) => h('th', {}, heading)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map(([heading]) => h('th', {}, heading)),
+      ),
+    ),
     h(
       'tbody',
       {},
-      rows.map((row) => h('tr', rowAttrs(row), columns.map(([, cell]) => h('td', {}, cell(row))))),
+      rows.map((row) =>
+        h(
+          'tr',
+          rowAttrs(row),
+          columns.map(([, cell]) => h('td', {}, cell(row))),
+        ),
+      ),
     ),
   );
 }
@@ -54,7 +68,13 @@ export function when(iso) {
   const at = new Date(iso);
   const seconds = Math.round((Date.now() - at.getTime()) / 1000);
   const text =
-    seconds < 5 ? 'just now' : seconds < 60 ? `${seconds} s ago` : seconds < 3600 ? `${Math.floor(seconds / 60)} min ago` : at.toLocaleString();
+    seconds < 5
+      ? 'just now'
+      : seconds < 60
+        ? `${seconds} s ago`
+        : seconds < 3600
+          ? `${Math.floor(seconds / 60)} min ago`
+          : at.toLocaleString();
   return h('time', { datetime: iso, title: at.toISOString() }, text);
 }
 

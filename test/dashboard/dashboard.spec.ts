@@ -78,11 +78,17 @@ describe('Dashboard in a browser', () => {
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.waitForSelector('img#qr[src^="data:image/png;base64,"]');
-    await page.locator('#qr-countdown').filter({ hasText: /refreshes in \d+ s/ }).waitFor();
+    await page
+      .locator('#qr-countdown')
+      .filter({ hasText: /refreshes in \d+ s/ })
+      .waitFor();
     await page.getByRole('button', { name: 'Scan with a simulated phone' }).click();
     await page.waitForSelector('h1 .badge[data-status="connected"]');
     await page.waitForSelector('#timeline li[data-to="connected"]');
-    await page.locator('[data-fact="Phone"]').filter({ hasText: /^\+\d+$/ }).waitFor();
+    await page
+      .locator('[data-fact="Phone"]')
+      .filter({ hasText: /^\+\d+$/ })
+      .waitFor();
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     await page.getByRole('link', { name: 'Channels', exact: true }).first().click();
@@ -91,7 +97,11 @@ describe('Dashboard in a browser', () => {
 
   it('keeps the channels list current over the event stream: a channel paired elsewhere turns connected in place', async () => {
     await page.goto(`${base}/dashboard/#/channels`);
-    const created = await ctx.http.post('/v1/channels').set('Authorization', `Bearer ${account.key}`).send({ name: 'Paired by the API' }).expect(201);
+    const created = await ctx.http
+      .post('/v1/channels')
+      .set('Authorization', `Bearer ${account.key}`)
+      .send({ name: 'Paired by the API' })
+      .expect(201);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     // The list was loaded before the channel existed: a state change of an unknown channel loads it again.
     await ctx.http.post(`/v1/channels/${created.body.id}/connect`).set('Authorization', `Bearer ${account.key}`).expect(202);
@@ -118,7 +128,11 @@ describe('Dashboard in a browser', () => {
     await page.getByLabel('Inbound text').fill('A reply, live');
     await page.getByRole('button', { name: 'Receive' }).click();
     await page.locator('#history td').filter({ hasText: 'A reply, live' }).waitFor();
-    await page.locator('#chats td').filter({ hasText: contact.slice(1) }).first().waitFor();
+    await page
+      .locator('#chats td')
+      .filter({ hasText: contact.slice(1) })
+      .first()
+      .waitFor();
 
     // Filters: only inbound.
     await page.getByLabel('Direction').selectOption('inbound');
@@ -165,7 +179,11 @@ describe('Dashboard in a browser', () => {
         TIMEOUT,
         300,
       );
-      await page.locator('#delivery-detail td').filter({ hasText: /^\d+ ms$/ }).first().waitFor();
+      await page
+        .locator('#delivery-detail td')
+        .filter({ hasText: /^\d+ ms$/ })
+        .first()
+        .waitFor();
 
       await page.getByRole('button', { name: 'Disable' }).click();
       await page.locator('#app .badge[data-status="disabled"]').first().waitFor();
@@ -191,8 +209,14 @@ describe('Dashboard in a browser', () => {
 
   it('shows usage: the rate-limit budget, channels against the plan, messages per day', async () => {
     await page.getByRole('link', { name: 'Usage' }).click();
-    await page.locator('#rate-limit').filter({ hasText: /requests left/ }).waitFor();
-    await page.locator('#channel-usage').filter({ hasText: /2 of \d+ channels/ }).waitFor();
+    await page
+      .locator('#rate-limit')
+      .filter({ hasText: /requests left/ })
+      .waitFor();
+    await page
+      .locator('#channel-usage')
+      .filter({ hasText: /2 of \d+ channels/ })
+      .waitFor();
     await page.locator('svg.chart rect').first().waitFor();
   });
 

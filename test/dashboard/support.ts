@@ -19,7 +19,11 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A webhook receiver on 127.0.0.1 that answers 200 and keeps what it received. */
-export async function webhookReceiver(): Promise<{ url: string; received: Array<{ headers: http.IncomingHttpHeaders; body: string }>; close(): Promise<void> }> {
+export async function webhookReceiver(): Promise<{
+  url: string;
+  received: Array<{ headers: http.IncomingHttpHeaders; body: string }>;
+  close(): Promise<void>;
+}> {
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
   const server = http.createServer((request, response) => {
     let body = '';

@@ -32,9 +32,14 @@ describe('API keys managed with a key', () => {
     expect(errorCode(await ctx.http.get('/v1/api-keys').expect(401))).toBe('auth_missing');
     expect(errorCode(await ctx.http.post('/v1/api-keys').send({}).expect(401))).toBe('auth_missing');
     expect(errorCode(await ctx.http.get('/v1/api-keys').set(bearer('nope')).expect(401))).toBe('auth_malformed');
-    expect(errorCode(await ctx.http.post('/v1/api-keys/key_x/revoke').set(bearer(`zpk_test_${'a'.repeat(32)}`)).expect(401))).toBe(
-      'auth_invalid',
-    );
+    expect(
+      errorCode(
+        await ctx.http
+          .post('/v1/api-keys/key_x/revoke')
+          .set(bearer(`zpk_test_${'a'.repeat(32)}`))
+          .expect(401),
+      ),
+    ).toBe('auth_invalid');
     // A key may revoke itself; then it is refused like any revoked key.
     const { key, keyId } = await ctx.newAccount();
     await ctx.http.post(`/v1/api-keys/${keyId}/revoke`).set(bearer(key)).expect(200);
@@ -48,15 +53,25 @@ describe('API keys managed with a key', () => {
     expect(otherMode.body.error.details).toEqual({ key_mode: 'test', requested_mode: 'live' });
 
     const live = await ctx.gw.newKey({ customerId, mode: 'live' });
-    expect(errorCode(await ctx.http.post('/v1/api-keys').set(bearer(live.key)).send({ mode: 'test' }).expect(403))).toBe('key_scope_exceeded');
+    expect(errorCode(await ctx.http.post('/v1/api-keys').set(bearer(live.key)).send({ mode: 'test' }).expect(403))).toBe(
+      'key_scope_exceeded',
+    );
     const liveMade = await ctx.http.post('/v1/api-keys').set(bearer(live.key)).send({}).expect(201);
     expect(liveMade.body.mode).toBe('live');
 
     const expiring = await ctx.gw.newKey({ customerId, expiresAt: future(3_600_000) });
     expect(errorCode(await ctx.http.post('/v1/api-keys').set(bearer(expiring.key)).send({}).expect(403))).toBe('key_scope_exceeded');
-    const later = await ctx.http.post('/v1/api-keys').set(bearer(expiring.key)).send({ expires_at: future(7_200_000) }).expect(403);
+    const later = await ctx.http
+      .post('/v1/api-keys')
+      .set(bearer(expiring.key))
+      .send({ expires_at: future(7_200_000) })
+      .expect(403);
     expect(errorCode(later)).toBe('key_scope_exceeded');
-    const sooner = await ctx.http.post('/v1/api-keys').set(bearer(expiring.key)).send({ expires_at: future(1_800_000) }).expect(201);
+    const sooner = await ctx.http
+      .post('/v1/api-keys')
+      .set(bearer(expiring.key))
+      .send({ expires_at: future(1_800_000) })
+      .expect(201);
     expect(sooner.body.status).toBe('active');
   });
 
@@ -110,7 +125,9 @@ describe('API keys managed with a key', () => {
     const other = await ctx.newAccount();
     const live = await ctx.gw.newKey({ customerId, mode: 'live' });
     const listed = await ctx.http.get('/v1/api-keys').set(bearer(key)).expect(200);
-    expect(listed.body.data.every((k: { mode: string; customer_id: string }) => k.mode === 'test' && k.customer_id === customerId)).toBe(true);
+    expect(listed.body.data.every((k: { mode: string; customer_id: string }) => k.mode === 'test' && k.customer_id === customerId)).toBe(
+      true,
+    );
     for (const id of [other.keyId, live.id, 'key_missing', 'not-a-key']) {
       const res = await ctx.http.post(`/v1/api-keys/${id}/revoke`).set(bearer(key)).expect(404);
       expect({ id, code: errorCode(res) }).toEqual({ id, code: 'not_found' });

@@ -32,7 +32,13 @@ export async function channelPage({ root, signal, params: [channelId] }) {
     mount(
       header,
       h('h1', {}, h('a', { href: '#/channels', class: 'muted' }, 'Channels'), ' / ', channel.name, ' ', badge(channel.status)),
-      h('div', { class: 'actions' }, act('Connect', 'connect', 'connect'), act('Disconnect', 'disconnect', 'disconnect'), act('Log out', 'logout', 'logout')),
+      h(
+        'div',
+        { class: 'actions' },
+        act('Connect', 'connect', 'connect'),
+        act('Disconnect', 'disconnect', 'disconnect'),
+        act('Log out', 'logout', 'logout'),
+      ),
     );
 
   const renderStatus = (s) =>
@@ -60,7 +66,8 @@ export async function channelPage({ root, signal, params: [channelId] }) {
     if (signal.aborted || !PAIRING.has(channel.status)) return;
     try {
       const qr = await api('GET', `/v1/channels/${channelId}/qr`);
-      if (qrImage.getAttribute('src') !== `data:image/png;base64,${qr.png_base64}`) qrImage.setAttribute('src', `data:image/png;base64,${qr.png_base64}`);
+      if (qrImage.getAttribute('src') !== `data:image/png;base64,${qr.png_base64}`)
+        qrImage.setAttribute('src', `data:image/png;base64,${qr.png_base64}`);
       qrImage.dataset.qr = qr.qr;
       clearInterval(countdown);
       const tick = () => {
@@ -71,7 +78,8 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       countdown = setInterval(tick, 1000);
     } catch (error) {
       qrImage.removeAttribute('src');
-      qrExpiry.textContent = error.code === 'no_qr' ? 'Waiting for a QR code… (press Connect if the channel is not starting)' : error.message;
+      qrExpiry.textContent =
+        error.code === 'no_qr' ? 'Waiting for a QR code… (press Connect if the channel is not starting)' : error.message;
     }
     qrTimer = setTimeout(pollQr, QR_POLL_MS);
   };
@@ -131,7 +139,13 @@ export async function channelPage({ root, signal, params: [channelId] }) {
   const filters = h(
     'form',
     { class: 'inline filters', onsubmit: (event) => (event.preventDefault(), void loadHistory()) },
-    h('select', { name: 'direction', 'aria-label': 'Direction' }, h('option', { value: '' }, 'any direction'), h('option', {}, 'inbound'), h('option', {}, 'outbound')),
+    h(
+      'select',
+      { name: 'direction', 'aria-label': 'Direction' },
+      h('option', { value: '' }, 'any direction'),
+      h('option', {}, 'inbound'),
+      h('option', {}, 'outbound'),
+    ),
     h(
       'select',
       { name: 'status', 'aria-label': 'Status' },
@@ -167,15 +181,46 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         cursors.length > 0
           ? h('button', { type: 'button', onclick: () => (cursors.pop(), void loadHistory(cursors.pop())) }, 'Newer')
           : null,
-        page.has_more ? h('button', { type: 'button', 'data-action': 'older', onclick: () => (cursors.push(cursor), void loadHistory(page.next_cursor)) }, 'Older') : null,
+        page.has_more
+          ? h(
+              'button',
+              { type: 'button', 'data-action': 'older', onclick: () => (cursors.push(cursor), void loadHistory(page.next_cursor)) },
+              'Older',
+            )
+          : null,
       ),
     );
   };
 
   const loadChats = async () => {
-    const [c, k] = await Promise.all([get(`/v1/channels/${channelId}/chats`, { limit: 20 }), get(`/v1/channels/${channelId}/contacts`, { limit: 20 })]);
-    mount(chats, table([['Chat', (x) => x.id], ['Last message', (x) => when(x.last_message_at)], ['Unread', (x) => String(x.unread_count)]], c.data, 'No chats yet.'));
-    mount(contacts, table([['Contact', (x) => x.id], ['Name', (x) => x.push_name ?? '—'], ['Phone', (x) => x.phone_number ?? '—']], k.data, 'No contacts yet.'));
+    const [c, k] = await Promise.all([
+      get(`/v1/channels/${channelId}/chats`, { limit: 20 }),
+      get(`/v1/channels/${channelId}/contacts`, { limit: 20 }),
+    ]);
+    mount(
+      chats,
+      table(
+        [
+          ['Chat', (x) => x.id],
+          ['Last message', (x) => when(x.last_message_at)],
+          ['Unread', (x) => String(x.unread_count)],
+        ],
+        c.data,
+        'No chats yet.',
+      ),
+    );
+    mount(
+      contacts,
+      table(
+        [
+          ['Contact', (x) => x.id],
+          ['Name', (x) => x.push_name ?? '—'],
+          ['Phone', (x) => x.phone_number ?? '—'],
+        ],
+        k.data,
+        'No contacts yet.',
+      ),
+    );
   };
 
   const sendStatus = h('div', { class: 'status' });
@@ -186,7 +231,9 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       id: 'send-form',
       onsubmit: async (event) => {
         event.preventDefault();
-        const sent = await attempt(sendStatus, () => api('POST', `/v1/channels/${channelId}/messages`, { type: 'text', ...fields(sendForm) }));
+        const sent = await attempt(sendStatus, () =>
+          api('POST', `/v1/channels/${channelId}/messages`, { type: 'text', ...fields(sendForm) }),
+        );
         if (sent) {
           mount(sendStatus, notice(`Accepted: ${sent.message_id} (${sent.status})`));
           await loadHistory();
@@ -211,7 +258,9 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         id: 'inbound-form',
         onsubmit: async (event) => {
           event.preventDefault();
-          const r = await attempt(status, () => api('POST', `/v1/sandbox/channels/${channelId}/inbound`, { type: 'text', ...fields(inbound) }));
+          const r = await attempt(status, () =>
+            api('POST', `/v1/sandbox/channels/${channelId}/inbound`, { type: 'text', ...fields(inbound) }),
+          );
           if (r) mount(status, notice(`${r.from} sent ${r.wa_message_id}`));
         },
       },
@@ -244,7 +293,11 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       h('h3', {}, 'The phone'),
       h(
         'button',
-        { type: 'button', 'data-action': 'unlink', onclick: () => attempt(status, () => api('POST', `/v1/sandbox/channels/${channelId}/unlink`, {})) },
+        {
+          type: 'button',
+          'data-action': 'unlink',
+          onclick: () => attempt(status, () => api('POST', `/v1/sandbox/channels/${channelId}/unlink`, {})),
+        },
         'Unlink this device from the phone',
       ),
       status,
@@ -267,7 +320,12 @@ export async function channelPage({ root, signal, params: [channelId] }) {
     h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Status'), statusBox), pairing),
     h('section', { class: 'card' }, h('h2', {}, 'Send a test message'), sendForm, sendStatus),
     h('section', { class: 'card' }, h('h2', {}, 'History'), filters, history),
-    h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Chats'), chats), h('section', { class: 'card' }, h('h2', {}, 'Contacts'), contacts)),
+    h(
+      'div',
+      { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, 'Chats'), chats),
+      h('section', { class: 'card' }, h('h2', {}, 'Contacts'), contacts),
+    ),
     sandbox,
     h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline),
   );

@@ -14,7 +14,12 @@ export async function keysPage({ root }) {
       onsubmit: async (event) => {
         event.preventDefault();
         const v = fields(form);
-        const body = { mode: v.mode, name: v.name, channel_id: v.channel_id, expires_at: v.expires_at ? new Date(v.expires_at).toISOString() : undefined };
+        const body = {
+          mode: v.mode,
+          name: v.name,
+          channel_id: v.channel_id,
+          expires_at: v.expires_at ? new Date(v.expires_at).toISOString() : undefined,
+        };
         const created = await attempt(status, () => api('POST', '/v1/api-keys', body));
         if (created) {
           form.reset();
@@ -75,6 +80,15 @@ export async function keysPage({ root }) {
       mount(list, notice(`${error.code}: ${error.message}`, 'error'));
     }
   };
-  mount(root, h('h1', {}, 'API keys'), h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Keys'), list), h('section', { class: 'card' }, h('h2', {}, 'New key'), form, status)));
+  mount(
+    root,
+    h('h1', {}, 'API keys'),
+    h(
+      'div',
+      { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, 'Keys'), list),
+      h('section', { class: 'card' }, h('h2', {}, 'New key'), form, status),
+    ),
+  );
   await load();
 }

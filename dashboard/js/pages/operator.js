@@ -25,7 +25,11 @@ async function customers({ root }) {
       },
     },
     h('input', { name: 'name', required: true, placeholder: 'Customer name', 'aria-label': 'Customer name' }),
-    h('select', { name: 'plan', 'aria-label': 'Plan' }, plansList.data.map((p) => h('option', { value: p.id }, p.name))),
+    h(
+      'select',
+      { name: 'plan', 'aria-label': 'Plan' },
+      plansList.data.map((p) => h('option', { value: p.id }, p.name)),
+    ),
     h('button', { type: 'submit', class: 'primary' }, 'Create customer'),
   );
   const load = async () => {

@@ -20,7 +20,15 @@ export async function usagePage({ root }) {
   }
   const rl = limits.rate_limit;
   const meter = (value, max, label) => h('meter', { min: 0, max, value, 'aria-label': label });
-  const buckets = bucketize(messages, (m) => m.created_at, (m) => (m.direction === 'inbound' ? 1 : 0), 2, DAYS, DAY, (t) => `${t.getMonth() + 1}/${t.getDate()}`);
+  const buckets = bucketize(
+    messages,
+    (m) => m.created_at,
+    (m) => (m.direction === 'inbound' ? 1 : 0),
+    2,
+    DAYS,
+    DAY,
+    (t) => `${t.getMonth() + 1}/${t.getDate()}`,
+  );
   mount(
     root,
     h('h1', {}, 'Usage'),

@@ -28,7 +28,10 @@ export async function webhookPage({ root, params: [webhookId], onEvent }) {
           await attempt(status, () =>
             patch({
               url: v.url,
-              events: v.events.split(',').map((e) => e.trim()).filter(Boolean),
+              events: v.events
+                .split(',')
+                .map((e) => e.trim())
+                .filter(Boolean),
               description: v.description ?? null,
             }),
           );
@@ -41,7 +44,13 @@ export async function webhookPage({ root, params: [webhookId], onEvent }) {
     );
     mount(
       editBox,
-      h('p', {}, badge(endpoint.enabled ? 'enabled' : 'disabled'), ' ', endpoint.channel_id ? `channel ${endpoint.channel_id}` : 'every channel'),
+      h(
+        'p',
+        {},
+        badge(endpoint.enabled ? 'enabled' : 'disabled'),
+        ' ',
+        endpoint.channel_id ? `channel ${endpoint.channel_id}` : 'every channel',
+      ),
       form,
       h(
         'div',
@@ -107,7 +116,12 @@ export async function webhookPage({ root, params: [webhookId], onEvent }) {
   const filter = h(
     'form',
     { class: 'inline filters', onsubmit: (event) => (event.preventDefault(), void loadLog()) },
-    h('select', { name: 'status', 'aria-label': 'Delivery status' }, h('option', { value: '' }, 'any status'), ['pending', 'delivered', 'failed'].map((s) => h('option', {}, s))),
+    h(
+      'select',
+      { name: 'status', 'aria-label': 'Delivery status' },
+      h('option', { value: '' }, 'any status'),
+      ['pending', 'delivered', 'failed'].map((s) => h('option', {}, s)),
+    ),
     h('input', { name: 'event', placeholder: 'event type', 'aria-label': 'Event type' }),
     h('button', { type: 'submit' }, 'Filter'),
   );
@@ -125,7 +139,11 @@ export async function webhookPage({ root, params: [webhookId], onEvent }) {
           [
             '',
             (d) => [
-              h('button', { type: 'button', class: 'link', 'data-action': 'attempts', onclick: () => attempt(status, () => showDelivery(d.id)) }, 'Attempts'),
+              h(
+                'button',
+                { type: 'button', class: 'link', 'data-action': 'attempts', onclick: () => attempt(status, () => showDelivery(d.id)) },
+                'Attempts',
+              ),
               d.status === 'pending'
                 ? null
                 : h(
@@ -151,15 +169,38 @@ export async function webhookPage({ root, params: [webhookId], onEvent }) {
         (d) => ({ 'data-delivery-id': d.id, 'data-status': d.status }),
       ),
     );
-    const buckets = bucketize(page.data, (d) => d.created_at, (d) => (d.status === 'failed' ? 1 : d.status === 'pending' ? 2 : 0), 3, 24, HOUR, (t) => `${t.getHours()}h`);
-    mount(chart, barChart(buckets, ['ok', 'failed', 'pending'], 'Deliveries per hour, last 24 h'), h('p', { class: 'legend' }, h('span', { class: 'key-ok' }, 'delivered'), h('span', { class: 'key-failed' }, 'failed'), h('span', { class: 'key-pending' }, 'pending')));
+    const buckets = bucketize(
+      page.data,
+      (d) => d.created_at,
+      (d) => (d.status === 'failed' ? 1 : d.status === 'pending' ? 2 : 0),
+      3,
+      24,
+      HOUR,
+      (t) => `${t.getHours()}h`,
+    );
+    mount(
+      chart,
+      barChart(buckets, ['ok', 'failed', 'pending'], 'Deliveries per hour, last 24 h'),
+      h(
+        'p',
+        { class: 'legend' },
+        h('span', { class: 'key-ok' }, 'delivered'),
+        h('span', { class: 'key-failed' }, 'failed'),
+        h('span', { class: 'key-pending' }, 'pending'),
+      ),
+    );
   };
 
   mount(
     root,
     h('h1', {}, h('a', { href: '#/webhooks', class: 'muted' }, 'Webhooks'), ' / ', endpoint.url),
     status,
-    h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Endpoint'), editBox), h('section', { class: 'card' }, h('h2', {}, 'Deliveries over time'), chart)),
+    h(
+      'div',
+      { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, 'Endpoint'), editBox),
+      h('section', { class: 'card' }, h('h2', {}, 'Deliveries over time'), chart),
+    ),
     h('section', { class: 'card' }, h('h2', {}, 'Delivery log'), filter, log, detail),
   );
   renderEdit();

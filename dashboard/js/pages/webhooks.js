@@ -15,14 +15,23 @@ export async function webhooksPage({ root }) {
         const values = fields(form);
         const body = {
           url: values.url,
-          events: values.events ? values.events.split(',').map((e) => e.trim()).filter(Boolean) : undefined,
+          events: values.events
+            ? values.events
+                .split(',')
+                .map((e) => e.trim())
+                .filter(Boolean)
+            : undefined,
           channel_id: values.channel_id,
           description: values.description,
         };
         const created = await attempt(status, () => api('POST', '/v1/webhooks', body));
         if (created) {
           form.reset();
-          mount(status, secretBox(`Signing secret of ${created.url}`, created.secret), h('p', {}, h('a', { href: `#/webhooks/${created.id}` }, 'Open the endpoint')));
+          mount(
+            status,
+            secretBox(`Signing secret of ${created.url}`, created.secret),
+            h('p', {}, h('a', { href: `#/webhooks/${created.id}` }, 'Open the endpoint')),
+          );
           await load();
         }
       },
@@ -51,6 +60,15 @@ export async function webhooksPage({ root }) {
       ),
     );
   };
-  mount(root, h('h1', {}, 'Webhooks'), h('div', { class: 'grid' }, h('section', { class: 'card' }, h('h2', {}, 'Endpoints'), list), h('section', { class: 'card' }, h('h2', {}, 'New endpoint'), form, status)));
+  mount(
+    root,
+    h('h1', {}, 'Webhooks'),
+    h(
+      'div',
+      { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, 'Endpoints'), list),
+      h('section', { class: 'card' }, h('h2', {}, 'New endpoint'), form, status),
+    ),
+  );
   await load();
 }

@@ -151,7 +151,13 @@ export class AccountsService implements ApiKeyLookup {
         { details: { key_expires_at: own.expiresAt.toISOString() } },
       );
     }
-    return this.createApiKey({ customer_id: caller.customerId, mode, name: input.name, channel_id: input.channel_id, expires_at: input.expires_at });
+    return this.createApiKey({
+      customer_id: caller.customerId,
+      mode,
+      name: input.name,
+      channel_id: input.channel_id,
+      expires_at: input.expires_at,
+    });
   }
 
   /** Revokes one of the customer's keys of the caller's mode (the calling key included); others are not_found. */

@@ -29,7 +29,8 @@ export class ApiKeysController {
 
   @Post()
   @ApiRoute({
-    summary: 'Create an API key no broader than this one: same mode, optionally one channel, expiring no later (the secret is in this response only)',
+    summary:
+      'Create an API key no broader than this one: same mode, optionally one channel, expiring no later (the secret is in this response only)',
     status: 201,
     response: CreatedApiKeyDto,
     errors: ['auth', 'validation', 'channel_scope', 'key_scope_exceeded', 'channel_reference'],

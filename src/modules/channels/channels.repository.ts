@@ -74,7 +74,13 @@ export class ChannelsRepository {
   }
 
   /** Every customer's channels, for the operator: newest first, by customer and state when asked. */
-  listAll(args: { customerId?: string; state?: ChannelRow['state']; includeDeleted: boolean; before?: string; take: number }): Promise<ChannelRow[]> {
+  listAll(args: {
+    customerId?: string;
+    state?: ChannelRow['state'];
+    includeDeleted: boolean;
+    before?: string;
+    take: number;
+  }): Promise<ChannelRow[]> {
     return this.prisma.channel.findMany({
       where: {
         customerId: args.customerId,
