@@ -47,6 +47,8 @@ export async function api(method, path, body, token) {
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (!response.ok) {
+    // The signed-in key was revoked or expired: the shell signs out (see app.js).
+    if (response.status === 401 && token === undefined && secret) window.dispatchEvent(new CustomEvent('whatisup:signed-out'));
     throw new ApiError(response.status, json?.error ?? { code: 'internal_error', message: `HTTP ${response.status}` });
   }
   return json;
@@ -93,7 +95,10 @@ export async function follow(path, onEvent, signal) {
           const event = parseBlock(block);
           if (!event) continue;
           if (event.id) lastId = event.id;
-          if (event.type === 'stream.ended') return;
+          if (event.type === 'stream.ended') {
+            window.dispatchEvent(new CustomEvent('whatisup:signed-out'));
+            return;
+          }
           onEvent(event);
         }
       }

@@ -124,5 +124,9 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
+// A call refused with 401, or the stream ended for the key: the key no longer works.
+window.addEventListener('whatisup:signed-out', () => {
+  if (credential()) signOut();
+});
 if (credential()?.kind === 'customer') startStream();
 route();

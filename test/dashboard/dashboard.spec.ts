@@ -249,4 +249,15 @@ describe('Dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(account.key);
   });
+
+  it('signs out by itself once its key is revoked', async () => {
+    const other = await ctx.gw.newKey({ customerId: account.customerId });
+    await page.getByLabel('API key or operator token').fill(other.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await ctx.http.post(`/v1/api-keys/${other.id}/revoke`).set('Authorization', `Bearer ${account.key}`).expect(200);
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(other.key);
+  });
 });
