@@ -31,8 +31,6 @@ describe('Dashboard in a browser', () => {
     await browser?.close();
   });
 
-  const statusOfHeading = () => page.locator('h1 .badge').getAttribute('data-status');
-
   it('is served with a strict Content-Security-Policy that blocks inline scripts, and stays out of the API document', async () => {
     const response = await page.goto(`${base}/dashboard/`);
     expect(response?.status()).toBe(200);
@@ -40,17 +38,15 @@ describe('Dashboard in a browser', () => {
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    const violation = await page.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          document.addEventListener('securitypolicyviolation', (event) => resolve(event.violatedDirective), { once: true });
-          const script = document.createElement('script');
-          script.textContent = 'window.inlineRan = true;';
-          document.body.append(script);
-        }),
-    );
+    // Browser code as text: the tests compile without the DOM's types.
+    const violation = await page.evaluate<string>(`new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', (event) => resolve(event.violatedDirective), { once: true });
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true;';
+      document.body.append(script);
+    })`);
     expect(violation).toMatch(/^script-src/);
-    expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+    expect(await page.evaluate('window.inlineRan')).toBeUndefined();
 
     const doc = await ctx.http.get('/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths).filter((path) => path.startsWith('/dashboard'))).toEqual([]);
@@ -66,8 +62,8 @@ describe('Dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     expect(page.url()).not.toContain(account.key);
-    expect(await page.evaluate(() => document.cookie)).toBe('');
-    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(account.key);
+    expect(await page.evaluate('document.cookie')).toBe('');
+    expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).toContain(account.key);
   });
 
   it('creates a channel, shows its QR, pairs it with a simulated phone and turns connected without a reload', async () => {
@@ -75,7 +71,7 @@ describe('Dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Create channel' }).click();
     await page.waitForURL(/#\/channels\/[0-9a-f-]{36}$/);
     channelId = page.url().split('/').pop()!;
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate('window.notReloaded = true');
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.waitForSelector('img#qr[src^="data:image/png;base64,"]');
     await page
@@ -89,7 +85,7 @@ describe('Dashboard in a browser', () => {
       .locator('[data-fact="Phone"]')
       .filter({ hasText: /^\+\d+$/ })
       .waitFor();
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
 
     await page.getByRole('link', { name: 'Channels', exact: true }).first().click();
     await page.waitForSelector(`tr[data-channel-id="${channelId}"] .badge[data-status="connected"]`);
@@ -102,7 +98,7 @@ describe('Dashboard in a browser', () => {
       .set('Authorization', `Bearer ${account.key}`)
       .send({ name: 'Paired by the API' })
       .expect(201);
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate('window.notReloaded = true');
     // The list was loaded before the channel existed: a state change of an unknown channel loads it again.
     await ctx.http.post(`/v1/channels/${created.body.id}/connect`).set('Authorization', `Bearer ${account.key}`).expect(202);
     await page.waitForSelector(`tr[data-channel-id="${created.body.id}"]`);
@@ -112,7 +108,7 @@ describe('Dashboard in a browser', () => {
     );
     await ctx.http.post(`/v1/sandbox/channels/${created.body.id}/scan`).set('Authorization', `Bearer ${account.key}`).send({}).expect(200);
     await page.waitForSelector(`tr[data-channel-id="${created.body.id}"] .badge[data-status="connected"]`);
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
   });
 
   it('sends a message and sees it in the history, then receives one live', async () => {
@@ -247,7 +243,7 @@ describe('Dashboard in a browser', () => {
   it('signs out, forgetting the key', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(account.key);
+    expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(account.key);
   });
 
   it('signs out by itself once its key is revoked', async () => {
@@ -258,6 +254,6 @@ describe('Dashboard in a browser', () => {
     await ctx.http.post(`/v1/api-keys/${other.id}/revoke`).set('Authorization', `Bearer ${account.key}`).expect(200);
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => JSON.stringify(sessionStorage))).not.toContain(other.key);
+    expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(other.key);
   });
 });

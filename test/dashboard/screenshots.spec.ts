@@ -43,8 +43,16 @@ run('Dashboard screenshots', () => {
       const contact = newPhone();
       await ctx.http.post('/v1/webhooks').set(auth).send({ url: receiver.url, description: 'Order service' }).expect(201);
       for (let i = 0; i < 3; i++) {
-        await ctx.http.post(`/v1/channels/${paired.id}/messages`).set(auth).send({ type: 'text', to: contact, text: `Order #${1040 + i} has shipped` }).expect(202);
-        await ctx.http.post(`/v1/sandbox/channels/${paired.id}/inbound`).set(auth).send({ from: contact, type: 'text', text: `Thanks! (${i + 1})` }).expect(202);
+        await ctx.http
+          .post(`/v1/channels/${paired.id}/messages`)
+          .set(auth)
+          .send({ type: 'text', to: contact, text: `Order #${1040 + i} has shipped` })
+          .expect(202);
+        await ctx.http
+          .post(`/v1/sandbox/channels/${paired.id}/inbound`)
+          .set(auth)
+          .send({ from: contact, type: 'text', text: `Thanks! (${i + 1})` })
+          .expect(202);
       }
 
       await page.goto(`${base}/dashboard/`);

@@ -71,5 +71,8 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'Audit events', description: 'Every mutating call made with your keys, successful or refused.' },
   { name: 'Support', description: 'Open and follow support tickets.' },
   { name: 'Health', description: 'Liveness and readiness probes; no authentication.' },
-  { name: 'Admin', description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, every channel, and disabling channels.' },
+  {
+    name: 'Admin',
+    description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, every channel, and disabling channels.',
+  },
 ];
