@@ -137,6 +137,25 @@ describe('Dashboard in a browser', () => {
       () => page.locator('#history tbody tr').count(),
       (n) => n === 1,
     );
+
+    // Paging, ten a page: the two above and eleven more.
+    for (let i = 1; i <= 11; i++) {
+      await ctx.http
+        .post(`/v1/channels/${channelId}/messages`)
+        .set('Authorization', `Bearer ${account.key}`)
+        .send({ type: 'text', to: contact, text: `paged ${i}` })
+        .expect(202);
+    }
+    await page.getByLabel('Direction').selectOption('');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#history td').filter({ hasText: 'paged 11' }).waitFor();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.locator('#history td').filter({ hasText: 'Hello from the dashboard' }).waitFor();
+    expect(await page.locator('#history tbody tr').count()).toBe(3);
+    expect(await page.getByRole('button', { name: 'Older' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page.locator('#history td').filter({ hasText: 'paged 11' }).waitFor();
+    expect(await page.locator('#history tbody tr').count()).toBe(10);
   });
 
   it('registers a webhook (secret shown once), sends a test event, shows its attempts and replays it', async () => {
@@ -149,6 +168,8 @@ describe('Dashboard in a browser', () => {
       expect(secret).toMatch(/^whsec_/);
       await page.getByRole('link', { name: 'Open the endpoint' }).click();
       await page.getByRole('button', { name: 'Send a test event' }).click();
+      // Only the test event: message deliveries of the traffic above may still arrive.
+      await page.getByLabel('Event type').fill('webhook.test');
       await eventually(
         async () => receiver.received.length,
         (n) => n >= 1,

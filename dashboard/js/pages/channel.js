@@ -155,10 +155,15 @@ export async function channelPage({ root, signal, params: [channelId] }) {
     h('input', { name: 'chat', placeholder: 'chat (+number or JID)', 'aria-label': 'Chat' }),
     h('button', { type: 'submit' }, 'Filter'),
   );
+  /** The cursors of the pages before the one shown (undefined: the first page), for "Newer". */
   const cursors = [];
+  let shown = { cursor: undefined, load: 0 };
   const loadHistory = async (cursor) => {
     if (!cursor) cursors.length = 0;
+    const load = shown.load + 1;
+    shown = { cursor, load };
     const page = await get(`/v1/channels/${channelId}/messages`, { ...fields(filters), limit: 10, cursor });
+    if (shown.load !== load) return; // a later load (paging, a filter) answers instead
     mount(
       history,
       table(
@@ -179,7 +184,7 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         'div',
         { class: 'pager' },
         cursors.length > 0
-          ? h('button', { type: 'button', onclick: () => (cursors.pop(), void loadHistory(cursors.pop())) }, 'Newer')
+          ? h('button', { type: 'button', 'data-action': 'newer', onclick: () => void loadHistory(cursors.pop()) }, 'Newer')
           : null,
         page.has_more
           ? h(
@@ -358,7 +363,8 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         channel.status = p.to;
         later(refresh);
       } else if (event.type.startsWith('message.')) {
-        later(() => Promise.all([loadHistory(), loadChats()]));
+        // New messages show on the first page; a reader on an older page is left where they are.
+        later(() => Promise.all([shown.cursor ? null : loadHistory(), loadChats()]));
       }
     },
     signal,
