@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { useTestContext } from '../support/context';
+import { errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { newPhone } from '../support/phones';
 import { launchBrowser, listen, webhookReceiver } from './support';
@@ -50,7 +51,13 @@ describe('Dashboard in a browser', () => {
 
     const doc = await ctx.http.get('/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths).filter((path) => path.startsWith('/dashboard'))).toEqual([]);
-    await ctx.http.get('/dashboard/js/nope.js').expect(404);
+    await ctx.http.get('/dashboard').expect(301).expect('Location', '/dashboard/');
+    const script = await ctx.http
+      .get('/dashboard/js/app.js')
+      .expect(200)
+      .expect('Content-Type', /^text\/javascript/);
+    await ctx.http.get('/dashboard/js/app.js').set('If-None-Match', script.headers.etag).expect(304);
+    expect(errorCode(await ctx.http.get('/dashboard/js/nope.js').expect(404))).toBe('not_found');
     await ctx.http.get('/dashboard/../package.json').expect(404);
   });
 
@@ -171,7 +178,7 @@ describe('Dashboard in a browser', () => {
       // Only the test event: message deliveries of the traffic above may still arrive.
       await page.getByLabel('Event type').fill('webhook.test');
       await eventually(
-        async () => receiver.received.length,
+        async () => receiver.received.filter((r) => r.headers['x-whatisup-event'] === 'webhook.test').length,
         (n) => n >= 1,
       );
       await eventually(
@@ -186,7 +193,7 @@ describe('Dashboard in a browser', () => {
       await page.locator('svg.chart rect.bar-ok').first().waitFor();
       await page.locator('#deliveries [data-action="replay"]').first().click();
       await eventually(
-        async () => receiver.received.length,
+        async () => receiver.received.filter((r) => r.headers['x-whatisup-event'] === 'webhook.test').length,
         (n) => n >= 2,
       );
       await page.locator('#deliveries [data-action="attempts"]').first().click();
