@@ -30,6 +30,7 @@ import { GroupsModule } from './modules/groups/groups.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { AdminModule } from './modules/admin/admin.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
@@ -90,6 +91,7 @@ export class AppModule {
         CallsModule,
         PresenceModule,
         EventStreamModule,
+        DashboardModule,
       ],
       providers: [
         // One global guard that runs authentication and the rate limit in that order (see RequestGuard).

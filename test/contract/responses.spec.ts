@@ -759,6 +759,36 @@ describe('The published OpenAPI document, as a contract', () => {
     TEST_MS,
   );
 
+  it(
+    'the admin API: every channel',
+    async () => {
+      const all = await expectStatus(gw.http.get('/v1/admin/channels').set(admin).query({ customer_id: customerId, limit: 5 }), 200);
+      expect(all.body.data.length).toBeGreaterThan(0);
+      await expectStatus(gw.http.get('/v1/admin/channels').set(admin).query({ status: 'asleep' }), 400);
+      await expectStatus(gw.http.get('/v1/admin/channels'), 401);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'API keys managed with a key',
+    async () => {
+      const auth = bearer(key);
+      await expectStatus(gw.http.get('/v1/api-keys').set(auth).query({ limit: 5 }), 200);
+      await expectStatus(gw.http.get('/v1/api-keys').set(auth).query({ limit: 0 }), 400);
+      await expectStatus(gw.http.get('/v1/api-keys'), 401);
+      const created = await expectStatus(gw.http.post('/v1/api-keys').set(auth).send({ name: 'contract', channel_id: channelId }), 201);
+      await expectStatus(gw.http.post('/v1/api-keys').set(auth).send({ mode: 'live' }), 403);
+      await expectStatus(gw.http.post('/v1/api-keys').set(auth).send({ mode: 'staging' }), 400);
+      await expectStatus(gw.http.post('/v1/api-keys').set(auth).send({ channel_id: MISSING_CHANNEL }), 404);
+      await expectStatus(gw.http.get('/v1/api-keys').set(bearer(created.body.key)), 403);
+      await expectStatus(gw.http.post(`/v1/api-keys/${created.body.id}/revoke`).set(auth), 200);
+      await expectStatus(gw.http.post('/v1/api-keys/key_missing/revoke').set(auth), 404);
+      await expectStatus(gw.http.post(`/v1/api-keys/${created.body.id}/revoke`), 401);
+    },
+    TEST_MS,
+  );
+
   describe('profile, privacy settings and blocklist', () => {
     it(
       'their routes and the sandbox phone acting on them',

@@ -87,6 +87,7 @@ describe('The production build (what the Docker image runs)', () => {
     fs.rmSync(path.join(appDir, 'package-lock.json'));
     fs.rmSync(path.join(appDir, '.npmrc'));
     fs.cpSync(path.join(PROJECT_ROOT, 'prisma'), path.join(appDir, 'prisma'), { recursive: true });
+    fs.cpSync(path.join(PROJECT_ROOT, 'dashboard'), path.join(appDir, 'dashboard'), { recursive: true });
 
     // The volume: a fresh directory owned by the user the gateway runs as.
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-image-data-'));
@@ -135,6 +136,14 @@ describe('The production build (what the Docker image runs)', () => {
     expect(fs.statSync(path.join(dataDir, 'gateway.json')).uid).toBe(user.uid ?? process.getuid?.());
   });
 
+  it('serves the dashboard from the files the image copies, under its Content-Security-Policy', async () => {
+    const page = await fetch(`${url}/dashboard/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('js/app.js');
+    expect((await fetch(`${url}/dashboard/js/app.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
   it("passes the image's HEALTHCHECK command", async () => {
     const [command, ...args] = execForm('HEALTHCHECK');
     expect(command).toBe('node');
@@ -170,6 +179,10 @@ describe('docker/Dockerfile (read, since no Docker engine runs it here)', () => 
     expect(chown).toBeGreaterThan(-1);
     expect(index(/^VOLUME \/data\s*$/)).toBeGreaterThan(chown);
     expect(index(/^USER node\s*$/)).toBeGreaterThan(index(/^VOLUME /));
+  });
+
+  it('copies the dashboard beside dist/, where the built gateway looks for it', () => {
+    expect(index(/^COPY --from=build \/app\/dashboard \.\/dashboard\s*$/)).toBeGreaterThan(-1);
   });
 
   it('is built from a context without installed dependencies, builds, generated code or local data', () => {

@@ -181,6 +181,7 @@ describe('The OpenAPI document', () => {
       'Events',
       'Sandbox',
       'Limits',
+      'API keys',
       'Audit events',
       'Support',
       'Health',
@@ -212,6 +213,7 @@ describe('The OpenAPI document', () => {
       tickets: ['ticketId'],
       customers: ['customerId'],
       keys: ['keyId'],
+      'api-keys': ['keyId'],
       plans: ['planId'],
     };
     for (const { name, path, op } of operations) {

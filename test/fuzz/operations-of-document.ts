@@ -5,6 +5,9 @@
 export const operations: Array<{ method: string; template: string }> = [
   { method: 'GET', template: '/v1/limits' },
   { method: 'GET', template: '/v1/audit-events' },
+  { method: 'GET', template: '/v1/api-keys' },
+  { method: 'POST', template: '/v1/api-keys' },
+  { method: 'POST', template: '/v1/api-keys/{keyId}/revoke' },
   { method: 'POST', template: '/v1/admin/customers' },
   { method: 'GET', template: '/v1/admin/customers' },
   { method: 'GET', template: '/v1/admin/customers/{customerId}' },
@@ -14,6 +17,7 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'POST', template: '/v1/admin/keys/{keyId}/revoke' },
   { method: 'GET', template: '/v1/admin/plans' },
   { method: 'PUT', template: '/v1/admin/plans/{planId}' },
+  { method: 'GET', template: '/v1/admin/channels' },
   { method: 'POST', template: '/v1/admin/channels/{channelId}/disable' },
   { method: 'POST', template: '/v1/admin/channels/{channelId}/enable' },
   { method: 'GET', template: '/health/live' },

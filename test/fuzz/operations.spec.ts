@@ -42,6 +42,7 @@ const OPERATION_BUDGET_MS = Math.max(60_000, RUNS * 2_000);
 /** Operations that end or remove what other operations use: run last. */
 const DESTRUCTIVE = new Set([
   'POST /v1/admin/keys/{keyId}/revoke',
+  'POST /v1/api-keys/{keyId}/revoke',
   'POST /v1/admin/channels/{channelId}/disable',
   'DELETE /v1/webhooks/{webhookId}',
   'DELETE /v1/channels/{channelId}/media/{mediaId}',

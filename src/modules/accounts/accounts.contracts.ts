@@ -68,6 +68,25 @@ export const createApiKeySchema = z.object({
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 export class CreateApiKeyDto extends createZodDto(createApiKeySchema) {}
 
+/**
+ * A key creating a key (`POST /v1/api-keys`): for its own customer, in its own mode, never outliving it.
+ * The mode defaults to the caller's; another one is refused (`key_scope_exceeded`).
+ */
+export const createOwnApiKeySchema = z
+  .object({
+    mode: z.enum(['live', 'test']).optional().describe("The new key's mode: the calling key's own (the default); another is refused."),
+    name: z.string().trim().min(1).max(100).optional(),
+    channel_id: z.string().min(1).max(64).optional().describe('Scope the key to this one channel.'),
+    expires_at: timestamp
+      .optional()
+      .refine((v) => v === undefined || Date.parse(v) > Date.now(), { message: 'must be in the future' })
+      .describe('When the key stops working; required, and no later than its own, when the calling key expires.'),
+  })
+  // Strict: a `customer_id` (as on the operator's route) must be refused, not ignored; the key's customer is the caller's.
+  .strict();
+export type CreateOwnApiKeyInput = z.infer<typeof createOwnApiKeySchema>;
+export class CreateOwnApiKeyDto extends createZodDto(createOwnApiKeySchema) {}
+
 export const listApiKeysQuerySchema = pageQuerySchema.extend({ customer_id: z.string().min(1).optional() });
 export class ListApiKeysQueryDto extends createZodDto(listApiKeysQuerySchema) {}
 export class PageQueryDto extends createZodDto(pageQuerySchema) {}

@@ -95,9 +95,9 @@ export class AccountsRepository {
     return rows[0] ?? null;
   }
 
-  listApiKeys(args: { customerId?: string; before?: string; take: number }): Promise<ApiKeyRow[]> {
+  listApiKeys(args: { customerId?: string; mode?: 'live' | 'test'; before?: string; take: number }): Promise<ApiKeyRow[]> {
     return this.prisma.apiKey.findMany({
-      where: { customerId: args.customerId, ...(args.before ? { id: { lt: args.before } } : {}) },
+      where: { customerId: args.customerId, mode: args.mode, ...(args.before ? { id: { lt: args.before } } : {}) },
       orderBy: { id: 'desc' },
       take: args.take,
     });

@@ -6,7 +6,7 @@ import { decodeCursor, Page, PageQuery, toPage } from '../../platform/pagination
 import type { ApiKeyLookup } from '../auth/api-key-lookup';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { ChannelAccessService } from '../channels/channel-access.service';
-import { CreateApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
+import { CreateApiKeyInput, CreateOwnApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
 import { AccountsRepository } from './accounts.repository';
 import { hashApiKey, mintApiKey } from './api-key-secret';
 
@@ -116,6 +116,59 @@ export class AccountsService implements ApiKeyLookup {
   }
 
   /**
+   * A customer's keys as one of its keys manages them (`/v1/api-keys`): only keys of its own mode, and a key
+   * scoped to a channel manages none (`channel_scoped_key`).
+   */
+  async listOwnApiKeys(caller: ApiKeyPrincipal, query: PageQuery): Promise<Page<ApiKey>> {
+    requireUnscoped(caller);
+    const rows = await this.accounts.listApiKeys({
+      customerId: caller.customerId,
+      mode: caller.mode,
+      before: decodeCursor(query.cursor, idOf('key')),
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, (row) => toApiKey(row));
+  }
+
+  /**
+   * A key never creates a key broader than itself: same customer, same mode, and an expiry no later than its
+   * own (`key_scope_exceeded` otherwise). It may narrow: a channel scope (checked as a channel route checks
+   * it), an earlier expiry.
+   */
+  async createOwnApiKey(caller: ApiKeyPrincipal, input: CreateOwnApiKeyInput): Promise<ApiKey & { key: string }> {
+    requireUnscoped(caller);
+    const mode = input.mode ?? caller.mode;
+    if (mode !== caller.mode) {
+      throw new AppError('key_scope_exceeded', `A ${caller.mode} key cannot create a ${mode} key.`, {
+        details: { key_mode: caller.mode, requested_mode: mode },
+      });
+    }
+    const own = await this.accounts.findApiKey(caller.apiKeyId);
+    if (own?.expiresAt && (!input.expires_at || Date.parse(input.expires_at) > own.expiresAt.getTime())) {
+      throw new AppError(
+        'key_scope_exceeded',
+        `This key expires at ${own.expiresAt.toISOString()}; a key it creates must expire no later (give expires_at).`,
+        { details: { key_expires_at: own.expiresAt.toISOString() } },
+      );
+    }
+    return this.createApiKey({
+      customer_id: caller.customerId,
+      mode,
+      name: input.name,
+      channel_id: input.channel_id,
+      expires_at: input.expires_at,
+    });
+  }
+
+  /** Revokes one of the customer's keys of the caller's mode (the calling key included); others are not_found. */
+  async revokeOwnApiKey(caller: ApiKeyPrincipal, id: string): Promise<ApiKey> {
+    requireUnscoped(caller);
+    const row = isIdOf('key', id) ? await this.accounts.findApiKey(id) : null;
+    if (!row || row.customerId !== caller.customerId || row.mode !== caller.mode) throw new AppError('not_found', `No API key ${id}.`);
+    return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
+  }
+
+  /**
    * Of these keys, those no longer usable, with the code authenticating them would now answer: one query for
    * every key at once, so that long-lived requests (event streams) can re-check their keys cheaply.
    */
@@ -174,5 +227,13 @@ export class AccountsService implements ApiKeyLookup {
     if (!plan)
       throw new AppError('invalid_request', `No plan "${id}".`, { details: { issues: [{ path: ['plan'], message: 'unknown plan' }] } });
     return plan;
+  }
+}
+
+function requireUnscoped(caller: ApiKeyPrincipal): void {
+  if (caller.channelId) {
+    throw new AppError('channel_scoped_key', `This key is scoped to channel ${caller.channelId} and cannot manage API keys.`, {
+      details: { key_channel_id: caller.channelId },
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { Controller, Param, Post } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../../platform/openapi/api-route';
 import { ADMIN_SECURITY } from '../../platform/openapi/security-schemes';
 import { AdminOnly } from '../../platform/http/route-access';
-import { ChannelStatusDto } from '../channels/channels.contracts';
+import { AdminChannelPageDto, ChannelStatusDto, ListAllChannelsQueryDto } from '../channels/channels.contracts';
 import { ChannelsService } from '../channels/channels.service';
 
 @ApiTags('Admin')
@@ -12,6 +12,17 @@ import { ChannelsService } from '../channels/channels.service';
 @Controller('v1/admin/channels')
 export class AdminChannelsController {
   constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @ApiRoute({
+    summary: "Every customer's channels, newest first, by customer and status",
+    status: 200,
+    response: AdminChannelPageDto,
+    errors: ['admin', 'validation'],
+  })
+  list(@Query() query: ListAllChannelsQueryDto) {
+    return this.channels.listAll(query);
+  }
 
   @Post(':channelId/disable')
   @ApiRoute({

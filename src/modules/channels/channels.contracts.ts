@@ -40,6 +40,22 @@ export const channelStatusSchema = z.object({
   worker_id: z.string().nullable().describe('The gateway worker holding the connection.'),
 });
 
+/** A channel as the operator sees it: whose it is, and where its connection stands. */
+export const adminChannelSchema = channelSchema
+  .extend({
+    customer_id: z.string(),
+    worker_id: z.string().nullable().describe('The gateway worker holding the connection.'),
+    reconnect_attempts: z.number().int(),
+  })
+  .meta({ id: 'AdminChannel' });
+export class AdminChannelPageDto extends createZodDto(pageSchema(adminChannelSchema)) {}
+
+export const listAllChannelsQuerySchema = listChannelsQueryBase().extend({
+  customer_id: z.string().min(1).max(64).optional().describe("Only this customer's channels."),
+  status: z.enum(CHANNEL_STATES).optional().describe('Only channels in this state.'),
+});
+export class ListAllChannelsQueryDto extends createZodDto(listAllChannelsQuerySchema) {}
+
 export class ChannelDto extends createZodDto(topLevel(channelSchema)) {}
 export class ChannelPageDto extends createZodDto(pageSchema(channelSchema)) {}
 export class ChannelStatusDto extends createZodDto(channelStatusSchema) {}
@@ -68,13 +84,16 @@ export const updateChannelSchema = z
 export type UpdateChannelInput = z.infer<typeof updateChannelSchema>;
 export class UpdateChannelDto extends createZodDto(updateChannelSchema) {}
 
-export const listChannelsQuerySchema = pageQuerySchema.extend({
-  include_deleted: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true')
-    .describe('Include soft-deleted channels.'),
-});
+function listChannelsQueryBase() {
+  return pageQuerySchema.extend({
+    include_deleted: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true')
+      .describe('Include soft-deleted channels.'),
+  });
+}
+export const listChannelsQuerySchema = listChannelsQueryBase();
 export class ListChannelsQueryDto extends createZodDto(listChannelsQuerySchema) {}
 
 export const pairCodeRequestSchema = z.object({
@@ -141,6 +160,10 @@ export function toChannel(row: ChannelRow): z.infer<typeof channelSchema> {
     deleted_at: row.deletedAt?.toISOString() ?? null,
     calls: { auto_reject: row.callAutoReject, message: row.callRejectMessage },
   };
+}
+
+export function toAdminChannel(row: ChannelRow): z.infer<typeof adminChannelSchema> {
+  return { ...toChannel(row), customer_id: row.customerId, worker_id: row.workerId, reconnect_attempts: row.reconnectAttempts };
 }
 
 export function toChannelStatus(row: ChannelRow): z.infer<typeof channelStatusSchema> {

@@ -73,6 +73,26 @@ export class ChannelsRepository {
     });
   }
 
+  /** Every customer's channels, for the operator: newest first, by customer and state when asked. */
+  listAll(args: {
+    customerId?: string;
+    state?: ChannelRow['state'];
+    includeDeleted: boolean;
+    before?: string;
+    take: number;
+  }): Promise<ChannelRow[]> {
+    return this.prisma.channel.findMany({
+      where: {
+        customerId: args.customerId,
+        state: args.state,
+        ...(args.includeDeleted ? {} : { deletedAt: null }),
+        ...(args.before ? { id: { lt: args.before } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      take: args.take,
+    });
+  }
+
   /** Applies a change only if nobody else changed the row since it was read (optimistic concurrency). */
   async applyChange(tx: Transaction, current: ChannelRow, change: StateChange, now: Date): Promise<ChannelRow | null> {
     const stateChanged = change.state !== current.state;

@@ -9,10 +9,10 @@ import { AppError } from '../../platform/errors/app-error';
 import { isUuid } from '../../platform/ids';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
-import { assertActionAllowed } from './channel-lifecycle';
+import { assertActionAllowed, ChannelState } from './channel-lifecycle';
 import { ChannelStateWriter } from './channel-state.writer';
 import { ChannelSupervisor } from './channel-supervisor';
-import { ChannelRef, toChannel, toChannelRef, toChannelStatus, UpdateChannelInput } from './channels.contracts';
+import { ChannelRef, toAdminChannel, toChannel, toChannelRef, toChannelStatus, UpdateChannelInput } from './channels.contracts';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 
 /** What a customer does with channels: create, read, rename, delete, and drive their connection. */
@@ -61,6 +61,18 @@ export class ChannelsService {
       take: query.limit + 1,
     });
     return toPage(rows, query.limit, toChannel);
+  }
+
+  /** Operator: every customer's channels. */
+  async listAll(query: PageQuery & { include_deleted: boolean; customer_id?: string; status?: ChannelState }) {
+    const rows = await this.channels.listAll({
+      customerId: query.customer_id,
+      state: query.status,
+      includeDeleted: query.include_deleted,
+      before: decodeCursor(query.cursor, isUuid),
+      take: query.limit + 1,
+    });
+    return toPage(rows, query.limit, toAdminChannel);
   }
 
   async get(channel: ChannelRef) {

@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   not_disabled: 409,
   concurrent_modification: 409,
   plan_channel_limit: 403,
+  /** A key asked to create a key broader than itself: another mode, or one that outlives it. */
+  key_scope_exceeded: 403,
   rate_limited: 429,
   worker_at_capacity: 503,
   webhook_endpoint_not_found: 404,

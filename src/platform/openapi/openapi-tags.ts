@@ -63,8 +63,16 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
       'Test keys only: play the phone and the contacts of a sandbox channel (scan its QR, send it messages, read what it sent, report receipts, act in groups, drop the connection).',
   },
   { name: 'Limits', description: "The key's rate-limit budget and its plan's limits." },
+  {
+    name: 'API keys',
+    description:
+      'Your API keys: list them (prefix only), create one (the secret is shown once) no broader than the key that asks, revoke. Channel-scoped keys cannot manage keys.',
+  },
   { name: 'Audit events', description: 'Every mutating call made with your keys, successful or refused.' },
   { name: 'Support', description: 'Open and follow support tickets.' },
   { name: 'Health', description: 'Liveness and readiness probes; no authentication.' },
-  { name: 'Admin', description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, and disabling channels.' },
+  {
+    name: 'Admin',
+    description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, every channel, and disabling channels.',
+  },
 ];
