@@ -98,5 +98,5 @@ export function roleOf(newsletter: Newsletter, userJid: string): NewsletterRole 
 }
 
 function textId(): string {
-  return randomInt(10 ** 14, 10 ** 15 - 1).toString();
+  return randomInt(10 ** 13, 10 ** 14).toString();
 }
