@@ -1016,17 +1016,47 @@ describe('The published OpenAPI document, as a contract', () => {
         await expectStatus(gw.http.get(on(`/${mine}`)).set(bearer(liveKey)), 403);
         await expectStatus(gw.http.get(on(`/link/${created.body.invite_code}`)).set(auth), 200);
         await expectStatus(gw.http.get(on('/link/NoSuchInviteCode123')).set(auth), 404);
-        await expectStatus(gw.http.patch(on(`/${mine}`)).set(auth).send({ name: 'Contract news 2', reactions: 'basic' }), 200);
-        await expectStatus(gw.http.patch(on(`/${mine}`)).set(auth).send({}), 400);
-        const post = await expectStatus(gw.http.post(on(`/${mine}/messages`)).set(auth).send({ type: 'text', text: 'Hello' }), 202);
-        await expectStatus(gw.http.post(on(`/${mine}/messages`)).set(auth).send({ type: 'text' }), 400);
+        await expectStatus(
+          gw.http
+            .patch(on(`/${mine}`))
+            .set(auth)
+            .send({ name: 'Contract news 2', reactions: 'basic' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .patch(on(`/${mine}`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        const post = await expectStatus(
+          gw.http
+            .post(on(`/${mine}/messages`))
+            .set(auth)
+            .send({ type: 'text', text: 'Hello' }),
+          202,
+        );
+        await expectStatus(
+          gw.http
+            .post(on(`/${mine}/messages`))
+            .set(auth)
+            .send({ type: 'text' }),
+          400,
+        );
         await eventually(
           () => gw.http.get(`/v1/channels/${id}/messages/${post.body.message_id}`).set(auth),
           (r) => r.body.status === 'sent',
           WAIT_MS,
         );
         await expectStatus(gw.http.get(on(`/${mine}/messages`)).set(auth), 200);
-        await expectStatus(gw.http.get(on(`/${mine}/messages`)).set(auth).query({ cursor: 'forged' }), 400);
+        await expectStatus(
+          gw.http
+            .get(on(`/${mine}/messages`))
+            .set(auth)
+            .query({ cursor: 'forged' }),
+          400,
+        );
         await expectStatus(gw.http.delete(on(`/${mine}/admins/${encodeURIComponent(newPhone())}`)).set(auth), 404);
         await expectStatus(gw.http.delete(on(`/${mine}/admins/nobody`)).set(auth), 400);
         await expectStatus(gw.http.delete(on(`/${mine}/subscription`)).set(auth), 403); // the owner cannot leave
@@ -1035,20 +1065,74 @@ describe('The published OpenAPI document, as a contract', () => {
         const theirs = await expectStatus(gw.http.post(sandbox('')).set(auth).send({ from: owner, name: 'Theirs' }), 201);
         await expectStatus(gw.http.post(sandbox('')).set(auth).send({ from: 'nobody', name: 'x' }), 400);
         const other = theirs.body.newsletter_id as string;
-        await expectStatus(gw.http.post(sandbox(`/${mine}/followers`)).set(auth).send({ from: owner }), 200);
-        await expectStatus(gw.http.post(sandbox(`/${mine}/followers`)).set(auth).send({ from: owner }), 409);
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${mine}/followers`))
+            .set(auth)
+            .send({ from: owner }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${mine}/followers`))
+            .set(auth)
+            .send({ from: owner }),
+          409,
+        );
         await expectStatus(gw.http.post(on(`/${other}/subscription`)).set(auth), 200);
         await expectStatus(gw.http.post(on(`/${other}/subscription`)).set(auth), 409);
         await expectStatus(gw.http.post(on(`/${other}/mute`)).set(auth), 200);
         await expectStatus(gw.http.delete(on(`/${other}/mute`)).set(auth), 200);
-        await expectStatus(gw.http.patch(on(`/${other}`)).set(auth).send({ name: 'Mine now' }), 403);
-        const posted = await expectStatus(gw.http.post(sandbox(`/${other}/messages`)).set(auth).send({ from: owner, text: 'News' }), 202);
-        await expectStatus(gw.http.post(sandbox(`/${other}/messages`)).set(auth).send({ from: newPhone(), text: 'x' }), 403);
-        await expectStatus(gw.http.post(sandbox(`/${UNKNOWN}/messages`)).set(auth).send({ from: owner, text: 'x' }), 404);
+        await expectStatus(
+          gw.http
+            .patch(on(`/${other}`))
+            .set(auth)
+            .send({ name: 'Mine now' }),
+          403,
+        );
+        const posted = await expectStatus(
+          gw.http
+            .post(sandbox(`/${other}/messages`))
+            .set(auth)
+            .send({ from: owner, text: 'News' }),
+          202,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${other}/messages`))
+            .set(auth)
+            .send({ from: newPhone(), text: 'x' }),
+          403,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${UNKNOWN}/messages`))
+            .set(auth)
+            .send({ from: owner, text: 'x' }),
+          404,
+        );
         const serverId = posted.body.server_id as number;
-        await expectStatus(gw.http.put(on(`/${other}/messages/${serverId}/reaction`)).set(auth).send({ emoji: '👍' }), 200);
-        await expectStatus(gw.http.put(on(`/${other}/messages/${serverId}/reaction`)).set(auth).send({}), 400);
-        await expectStatus(gw.http.put(on(`/${other}/messages/999/reaction`)).set(auth).send({ emoji: '👍' }), 404);
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/${serverId}/reaction`))
+            .set(auth)
+            .send({ emoji: '👍' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/${serverId}/reaction`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/999/reaction`))
+            .set(auth)
+            .send({ emoji: '👍' }),
+          404,
+        );
         await expectStatus(gw.http.delete(on(`/${other}/messages/${serverId}/reaction`)).set(auth), 200);
         await expectStatus(gw.http.delete(on(`/${other}/messages/abc/reaction`)).set(auth), 400);
         await expectStatus(gw.http.delete(on(`/${other}/subscription`)).set(auth), 200);

@@ -37,9 +37,9 @@ describe('Newsletters refusals', () => {
     const sibling = await ctx.newChannel({ account: { key: channel.key, customerId: channel.customerId }, name: 'sibling' });
     const scoped = await ctx.gw.newKey({ customerId: channel.customerId, channelId: sibling.id });
     expect(errorCode(await ctx.http.get(path).set(bearer(scoped.key)).expect(403))).toBe('channel_scoped_key');
-    expect(errorCode(await ctx.http.post(`${path}/${UNKNOWN}/messages`).set(bearer(scoped.key)).send({ type: 'text', text: 'x' }).expect(403))).toBe(
-      'channel_scoped_key',
-    );
+    expect(
+      errorCode(await ctx.http.post(`${path}/${UNKNOWN}/messages`).set(bearer(scoped.key)).send({ type: 'text', text: 'x' }).expect(403)),
+    ).toBe('channel_scoped_key');
 
     const live = await ctx.gw.newKey({ customerId: channel.customerId, mode: 'live' });
     expect(errorCode(await ctx.http.post(path).set(bearer(live.key)).send({ name: 'x' }).expect(403))).toBe('channel_access_denied');

@@ -56,7 +56,9 @@ describe('Sandbox newsletters', () => {
     expect([res.status, errorCode(res)]).toEqual([403, 'channel_access_denied']);
 
     expect(errorCode(await sandbox.post('', { from: 'nobody', name: 'x' }).expect(400))).toBe('invalid_request');
-    expect(errorCode(await sandbox.post('/120363400000000009@newsletter/messages', { from: ana, text: 'x' }).expect(404))).toBe('not_found');
+    expect(errorCode(await sandbox.post('/120363400000000009@newsletter/messages', { from: ana, text: 'x' }).expect(404))).toBe(
+      'not_found',
+    );
     const refused = await sandbox.post(`/${id}/messages`, { from: newPhone(), text: 'not mine' }).expect(403);
     expect(refused.body.error.details.reason).toBe('not_admin');
     await sandbox.post(`/${id}/followers`, { from: digits(channel.phone) }).expect(200);

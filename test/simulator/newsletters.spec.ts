@@ -30,10 +30,15 @@ describe('WhatsAppSimulator newsletters', () => {
 
   it('creates, reads by jid and by invite, updates, follows and mutes through Baileys', async () => {
     const created = await owen.sock.newsletterCreate('Owen’s notes', 'Short ones');
-    expect(created).toMatchObject({ id: expect.stringMatching(/@newsletter$/), name: 'Owen’s notes', description: 'Short ones', mute_state: 'OFF' });
-    const byJid = (await pam.sock.newsletterMetadata('jid', created.id)) as unknown as Record<string, any>;
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/@newsletter$/),
+      name: 'Owen’s notes',
+      description: 'Short ones',
+      mute_state: 'OFF',
+    });
+    const byJid = (await pam.sock.newsletterMetadata('jid', created.id)) as unknown as Record<string, unknown>;
     expect(byJid).toMatchObject({ id: created.id, viewer_metadata: { role: 'GUEST', mute: 'OFF' } });
-    const byInvite = (await pam.sock.newsletterMetadata('invite', created.invite!)) as unknown as Record<string, any>;
+    const byInvite = (await pam.sock.newsletterMetadata('invite', created.invite!)) as unknown as Record<string, unknown>;
     expect(byInvite.id).toBe(created.id);
 
     await owen.sock.newsletterUpdateName(created.id, 'Owen’s long notes');

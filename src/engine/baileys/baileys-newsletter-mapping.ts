@@ -89,10 +89,23 @@ interface Mapping {
 
 /** Newsletter refusals in the gateway's terms, with a machine-readable reason. */
 const NEWSLETTER_REFUSALS: Record<number, Mapping> = {
-  400: { code: 'invalid_request', reason: 'whatsapp_bad_request', message: 'WhatsApp refused the newsletter request as malformed or not allowed.' },
+  400: {
+    code: 'invalid_request',
+    reason: 'whatsapp_bad_request',
+    message: 'WhatsApp refused the newsletter request as malformed or not allowed.',
+  },
   401: { code: 'other', status: 403, reason: 'not_admin', message: 'Only the newsletter’s admins (or, for this, its owner) may do that.' },
-  403: { code: 'other', status: 403, reason: 'not_allowed', message: 'WhatsApp does not allow this account to do that (an owner cannot leave its newsletter).' },
-  404: { code: 'not_found', reason: 'newsletter_not_found', message: 'WhatsApp knows no such newsletter (or no such post or admin in it).' },
+  403: {
+    code: 'other',
+    status: 403,
+    reason: 'not_allowed',
+    message: 'WhatsApp does not allow this account to do that (an owner cannot leave its newsletter).',
+  },
+  404: {
+    code: 'not_found',
+    reason: 'newsletter_not_found',
+    message: 'WhatsApp knows no such newsletter (or no such post or admin in it).',
+  },
 };
 
 /** Each operation's 409, named for what it means there. */

@@ -36,7 +36,9 @@ export const newsletterSchema = z
     muted: z.boolean().describe('This account muted it.'),
     reactions: reactions
       .nullable()
-      .describe('What followers may react with: any emoji (`all`), a basic set (`basic`), nothing (`none`), any but a blocked list (`blocklist`).'),
+      .describe(
+        'What followers may react with: any emoji (`all`), a basic set (`basic`), nothing (`none`), any but a blocked list (`blocklist`).',
+      ),
   })
   .meta({ id: 'Newsletter' });
 

@@ -36,7 +36,14 @@ const INVITE_PATH = { inviteCode: parseInviteCode };
  * following (409), a request WhatsApp refused as malformed or a reaction the newsletter does not allow (400),
  * WhatsApp rate-limiting the account (429) or failing (502).
  */
-const REFUSALS: ErrorItem[] = ['validation', 'not_found', 'rate_limited', { code: 'other', status: 403 }, { code: 'other', status: 409 }, { code: 'other', status: 502 }];
+const REFUSALS: ErrorItem[] = [
+  'validation',
+  'not_found',
+  'rate_limited',
+  { code: 'other', status: 403 },
+  { code: 'other', status: 409 },
+  { code: 'other', status: 502 },
+];
 
 @ApiTags('Newsletters')
 @ChannelController('newsletters')

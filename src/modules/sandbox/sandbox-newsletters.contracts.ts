@@ -21,7 +21,9 @@ export class SandboxNewsletterDto extends createZodDto(
   }),
 ) {}
 
-export class SandboxNewsletterFollowDto extends createZodDto(z.object({ from: phone.describe('The simulated contact following it, E.164.') })) {}
+export class SandboxNewsletterFollowDto extends createZodDto(
+  z.object({ from: phone.describe('The simulated contact following it, E.164.') }),
+) {}
 
 export class SandboxNewsletterPostDto extends createZodDto(
   z.object({

@@ -24,7 +24,14 @@ import { SandboxService } from './sandbox.service';
     SandboxLabelsController,
     SandboxNewslettersController,
   ],
-  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService, SandboxNewslettersService],
+  providers: [
+    SandboxService,
+    SandboxGroupsService,
+    SandboxAccountSettingsService,
+    SandboxCallsService,
+    SandboxPresenceService,
+    SandboxNewslettersService,
+  ],
   exports: [SandboxService],
 })
 export class SandboxModule {}

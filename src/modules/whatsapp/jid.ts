@@ -59,7 +59,9 @@ export function parseNewsletterJid(value: string, field: (string | number)[] = [
   const jid = value.trim();
   if (NEWSLETTER_JID.test(jid)) return jid;
   throw new AppError('invalid_request', `Invalid ${field.join('.')}: not a newsletter JID.`, {
-    details: { issues: [{ path: field, code: 'invalid_newsletter_id', message: 'must be a newsletter JID such as 120363401234567890@newsletter' }] },
+    details: {
+      issues: [{ path: field, code: 'invalid_newsletter_id', message: 'must be a newsletter JID such as 120363401234567890@newsletter' }],
+    },
   });
 }
 

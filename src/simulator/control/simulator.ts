@@ -400,7 +400,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   }
 
   /** An admin `phone` renames the newsletter, rewrites its description or changes what followers may react with. */
-  updateNewsletter(phone: string, jid: string, updates: { name?: string; description?: string; reactionCodes?: ReactionCodes }): NewsletterInfo {
+  updateNewsletter(
+    phone: string,
+    jid: string,
+    updates: { name?: string; description?: string; reactionCodes?: ReactionCodes },
+  ): NewsletterInfo {
     return newsletterInfo(this.newsletterOps.update(this.net.account(phone), jid, updates));
   }
 

@@ -72,9 +72,7 @@ export class NewsletterIq {
         const newsletter = this.ops.require(child.attrs.jid);
         const before = child.attrs.before ? Number(child.attrs.before) : undefined;
         const posts = this.ops.posts(newsletter, count(child.attrs.count), before);
-        return iqResult(node, [
-          { tag: 'messages', attrs: { jid: newsletter.jid }, content: posts.map((p) => this.ops.postNode(p)) },
-        ]);
+        return iqResult(node, [{ tag: 'messages', attrs: { jid: newsletter.jid }, content: posts.map((p) => this.ops.postNode(p)) }]);
       }
       if (node.attrs.type === 'get' && child?.tag === 'message_updates') {
         const newsletter = this.ops.require(node.attrs.to);

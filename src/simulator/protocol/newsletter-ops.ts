@@ -194,7 +194,9 @@ export class NewsletterOps {
 
   /** Posts after the server id `after` (or since the time `since`), oldest first. */
   updates(newsletter: Newsletter, count: number, since?: number, after?: number): NewsletterPost[] {
-    return newsletter.posts.filter((p) => (after === undefined || p.serverId > after) && (since === undefined || p.t >= since)).slice(0, count);
+    return newsletter.posts
+      .filter((p) => (after === undefined || p.serverId > after) && (since === undefined || p.t >= since))
+      .slice(0, count);
   }
 
   /** The `<message>` of a listed post, with its views and reaction counts. */

@@ -7,12 +7,7 @@ import {
   S_WHATSAPP_NET,
   type WASocket,
 } from '@whiskeysockets/baileys';
-import {
-  type NewsletterChange,
-  NewslettersPort,
-  type WireNewsletter,
-  type WireNewsletterPost,
-} from '../../ports/newsletters.port';
+import { type NewsletterChange, NewslettersPort, type WireNewsletter, type WireNewsletterPost } from '../../ports/newsletters.port';
 import {
   type RawNewsletter,
   toNewsletterAppError,
@@ -111,7 +106,12 @@ export class BaileysNewsletters extends NewslettersPort {
         content: [
           {
             tag: 'messages',
-            attrs: { type: 'jid', jid: newsletterJid, count: count.toString(), ...(before !== undefined ? { before: before.toString() } : {}) },
+            attrs: {
+              type: 'jid',
+              jid: newsletterJid,
+              count: count.toString(),
+              ...(before !== undefined ? { before: before.toString() } : {}),
+            },
           },
         ],
       })) as BinaryNode;

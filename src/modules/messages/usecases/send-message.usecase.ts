@@ -30,7 +30,12 @@ function assertPostable(message: StoredMessage): void {
   throw new AppError(
     'invalid_request',
     'Invalid type: a reaction to a newsletter post is sent with PUT /v1/channels/{channelId}/newsletters/{newsletterId}/messages/{serverId}/reaction.',
-    { details: { reason: 'newsletter_reaction', issues: [{ path: ['type'], code: 'newsletter_reaction', message: 'react to a post through the newsletter routes' }] } },
+    {
+      details: {
+        reason: 'newsletter_reaction',
+        issues: [{ path: ['type'], code: 'newsletter_reaction', message: 'react to a post through the newsletter routes' }],
+      },
+    },
   );
 }
 
