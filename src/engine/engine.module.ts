@@ -13,6 +13,7 @@ import { BaileysGroups } from './baileys/ops/baileys-groups';
 import { BaileysLabels } from './baileys/ops/baileys-labels';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
+import { BaileysNewsletters } from './baileys/ops/baileys-newsletters';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
 import { WaVersion } from './baileys/wa-version';
@@ -24,6 +25,7 @@ import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
 import { LabelsPort } from './ports/labels.port';
 import { MessagingPort } from './ports/messaging.port';
+import { NewslettersPort } from './ports/newsletters.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
@@ -43,6 +45,7 @@ const PORTS = [
   { provide: CallsPort, useClass: BaileysCalls },
   { provide: PresencePort, useClass: BaileysPresence },
   { provide: LabelsPort, useClass: BaileysLabels },
+  { provide: NewslettersPort, useClass: BaileysNewsletters },
 ];
 
 const PROVIDERS = [

@@ -3,6 +3,7 @@ export type { MediaClient, PhoneInfo, PresenceState, SimulatorOptions } from './
 export { AccountRefusal } from './protocol/account-ops';
 export type { ProfileView } from './protocol/account-ops';
 export { GroupRefusal } from './protocol/group-ops';
+export { NewsletterRefusal } from './protocol/newsletter-ops';
 export type { GroupSetting, ParticipantAction } from './protocol/group-ops';
 export type { CallEnding } from './protocol/calls';
 export type * from './types';

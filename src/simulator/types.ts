@@ -50,6 +50,10 @@ export interface ReceivedMessage {
   fromDevice: string;
   /** Group jid for group messages. */
   group?: string;
+  /** Newsletter jid for a post of a followed newsletter (`from` is the admin who posted it). */
+  newsletter?: string;
+  /** The newsletter's number for the post. */
+  serverId?: number;
   timestamp: number;
   content: ReceivedContent;
 }
@@ -116,6 +120,23 @@ export interface GroupInfo {
   participants: { phone: string; admin: 'admin' | 'superadmin' | null }[];
   /** Phones waiting for an admin's approval to join. */
   joinRequests: string[];
+}
+
+export interface NewsletterInfo {
+  /** `…@newsletter`. */
+  id: string;
+  name: string;
+  description: string;
+  /** The owner's phone number. */
+  owner: string;
+  admins: string[];
+  followers: { phone: string; muted: boolean }[];
+  /** The code of its https://whatsapp.com/channel/<code> link. */
+  invite: string;
+  reactionCodes: 'ALL' | 'BASIC' | 'NONE' | 'BLOCKLIST';
+  pictureUrl: string | null;
+  /** Oldest first; reactions by follower phone. */
+  posts: { serverId: number; id: string; author: string; reactions: Record<string, string> }[];
 }
 
 /** What WhatsApp answered for one member of a bulk group change. */

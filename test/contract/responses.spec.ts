@@ -1023,6 +1023,167 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('newsletters', () => {
+    it(
+      'their routes on a paired channel, the sandbox contacts, and the refusals',
+      async () => {
+        const auth = bearer(key);
+        const channels = new ChannelClient(gw, key);
+        const { id } = await channels.paired('newsletters');
+        const on = (path: string) => `/v1/channels/${id}/newsletters${path}`;
+        const sandbox = (path: string) => `/v1/sandbox/channels/${id}/newsletters${path}`;
+        const UNKNOWN = '120363400000000001@newsletter';
+
+        const created = await expectStatus(gw.http.post(on('')).set(auth).send({ name: 'Contract news', description: 'd' }), 201);
+        const mine = created.body.id as string;
+        await expectStatus(gw.http.post(on('')).set(auth).send({}), 400);
+        await expectStatus(gw.http.post(on('')).send({ name: 'x' }), 401);
+        await expectStatus(gw.http.get(on('')).set(auth), 200);
+        await expectStatus(gw.http.get(on('')).set(auth).query({ limit: 0 }), 400);
+        await expectStatus(gw.http.get(on(`/${mine}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on(`/${UNKNOWN}`)).set(auth), 404);
+        await expectStatus(gw.http.get(on('/nope')).set(auth), 400);
+        await expectStatus(gw.http.get(on(`/${mine}`)).set(bearer(liveKey)), 403);
+        await expectStatus(gw.http.get(on(`/link/${created.body.invite_code}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on('/link/NoSuchInviteCode123')).set(auth), 404);
+        await expectStatus(
+          gw.http
+            .patch(on(`/${mine}`))
+            .set(auth)
+            .send({ name: 'Contract news 2', reactions: 'basic' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .patch(on(`/${mine}`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        const post = await expectStatus(
+          gw.http
+            .post(on(`/${mine}/messages`))
+            .set(auth)
+            .send({ type: 'text', text: 'Hello' }),
+          202,
+        );
+        await expectStatus(
+          gw.http
+            .post(on(`/${mine}/messages`))
+            .set(auth)
+            .send({ type: 'text' }),
+          400,
+        );
+        await eventually(
+          () => gw.http.get(`/v1/channels/${id}/messages/${post.body.message_id}`).set(auth),
+          (r) => r.body.status === 'sent',
+          WAIT_MS,
+        );
+        await expectStatus(gw.http.get(on(`/${mine}/messages`)).set(auth), 200);
+        await expectStatus(
+          gw.http
+            .get(on(`/${mine}/messages`))
+            .set(auth)
+            .query({ cursor: 'forged' }),
+          400,
+        );
+        await expectStatus(gw.http.delete(on(`/${mine}/admins/${encodeURIComponent(newPhone())}`)).set(auth), 404);
+        await expectStatus(gw.http.delete(on(`/${mine}/admins/nobody`)).set(auth), 400);
+        await expectStatus(gw.http.delete(on(`/${mine}/subscription`)).set(auth), 403); // the owner cannot leave
+
+        const owner = newPhone();
+        const theirs = await expectStatus(gw.http.post(sandbox('')).set(auth).send({ from: owner, name: 'Theirs' }), 201);
+        await expectStatus(gw.http.post(sandbox('')).set(auth).send({ from: 'nobody', name: 'x' }), 400);
+        const other = theirs.body.newsletter_id as string;
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${mine}/followers`))
+            .set(auth)
+            .send({ from: owner }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${mine}/followers`))
+            .set(auth)
+            .send({ from: owner }),
+          409,
+        );
+        await expectStatus(gw.http.post(on(`/${other}/subscription`)).set(auth), 200);
+        await expectStatus(gw.http.post(on(`/${other}/subscription`)).set(auth), 409);
+        await expectStatus(gw.http.post(on(`/${other}/mute`)).set(auth), 200);
+        await expectStatus(gw.http.delete(on(`/${other}/mute`)).set(auth), 200);
+        await expectStatus(
+          gw.http
+            .patch(on(`/${other}`))
+            .set(auth)
+            .send({ name: 'Mine now' }),
+          403,
+        );
+        const posted = await expectStatus(
+          gw.http
+            .post(sandbox(`/${other}/messages`))
+            .set(auth)
+            .send({ from: owner, text: 'News' }),
+          202,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${other}/messages`))
+            .set(auth)
+            .send({ from: newPhone(), text: 'x' }),
+          403,
+        );
+        await expectStatus(
+          gw.http
+            .post(sandbox(`/${UNKNOWN}/messages`))
+            .set(auth)
+            .send({ from: owner, text: 'x' }),
+          404,
+        );
+        const serverId = posted.body.server_id as number;
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/${serverId}/reaction`))
+            .set(auth)
+            .send({ emoji: '👍' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/${serverId}/reaction`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        await expectStatus(
+          gw.http
+            .put(on(`/${other}/messages/999/reaction`))
+            .set(auth)
+            .send({ emoji: '👍' }),
+          404,
+        );
+        await expectStatus(gw.http.delete(on(`/${other}/messages/${serverId}/reaction`)).set(auth), 200);
+        await expectStatus(gw.http.delete(on(`/${other}/messages/abc/reaction`)).set(auth), 400);
+        await expectStatus(gw.http.delete(on(`/${other}/subscription`)).set(auth), 200);
+        await expectStatus(gw.http.delete(on(`/${other}/subscription`)).set(auth), 409);
+        const invite = theirs.body.invite_code as string;
+        await expectStatus(gw.http.post(on(`/invite/${invite}/subscription`)).set(auth), 200);
+        await expectStatus(gw.http.post(on('/invite/bad%20code/subscription')).set(auth), 400);
+        await expectStatus(gw.http.delete(on(`/invite/${invite}/subscription`)).set(auth), 200);
+        await expectStatus(gw.http.delete(on('/invite/NoSuchInviteCode123/subscription')).set(auth), 404);
+        await expectStatus(gw.http.delete(on(`/${other}`)).set(auth), 403);
+        await expectStatus(gw.http.delete(on(`/${mine}`)).set(auth), 200);
+        await expectStatus(gw.http.delete(on(`/${mine}`)).set(auth), 404);
+
+        await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(auth), 200);
+        await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
+        await expectStatus(gw.http.get(on('')).set(auth), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.

@@ -85,6 +85,29 @@ describe('ControlServer', () => {
     });
   });
 
+  it('lets phones own, follow and post to newsletters over JSON, a refusal answered with WhatsApp’s code', async () => {
+    const created = await call('POST', '/newsletters', { owner: '15550008201', name: 'Bulletin' });
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ name: 'Bulletin', owner: '15550008201', followers: [] });
+    await call('POST', `/newsletters/${id}/follow`, { phone: '15550008202' });
+    expect((await call('POST', `/newsletters/${id}/follow`, { phone: '15550008202' })).body).toEqual({
+      error: '409 Already following',
+      whatsappCode: 409,
+    });
+    const posted = await call('POST', `/newsletters/${id}/post`, { from: '15550008201', content: { type: 'text', text: 'Issue 1' } });
+    expect(posted.body).toEqual({ id: expect.any(String), serverId: 100 });
+    expect((await call('POST', `/newsletters/${id}/post`, { from: '15550008202', content: { type: 'text', text: 'x' } })).status).toBe(422);
+    await call('POST', `/newsletters/${id}/react`, { phone: '15550008202', serverId: 100, emoji: '👍' });
+    expect((await call('GET', '/phones/15550008202/received')).body).toContainEqual(
+      expect.objectContaining({ id: posted.body.id, newsletter: id, content: { type: 'text', text: 'Issue 1' } }),
+    );
+    expect((await call('GET', `/newsletters/${id}`)).body).toMatchObject({
+      followers: [{ phone: '15550008202', muted: false }],
+      posts: [{ serverId: 100, reactions: { '15550008202': '👍' } }],
+    });
+    await call('POST', `/newsletters/${id}/unfollow`, { phone: '15550008202' });
+  });
+
   it("sets a phone's privacy, blocklist and profile, and shows what a contact sees", async () => {
     await call('POST', '/phones', { phone: '15550008011', pushName: 'Pia' });
     expect((await call('POST', '/phones/15550008011/privacy', { last: 'none', status: 'contacts' })).body).toMatchObject({

@@ -4,6 +4,7 @@ import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
 import { attachGroupEvents } from './baileys-group-events';
 import { attachLabelEvents } from './baileys-label-events';
+import { attachNewsletterEvents } from './baileys-newsletter-events';
 import { GroupMetadataCache } from './group-metadata-cache';
 import { BaileysSockets } from './baileys-sockets';
 import { CallTracker } from './call-tracker';
@@ -166,6 +167,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
     attachPresenceEvents(socket, (event) => this.emit(target.channelId, event));
     attachLabelEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId);
+    attachNewsletterEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId);
     socket.ev.on('connection.update', (update) => {
       if (update.qr) {
         session.qr = { qr: update.qr, expiresAt: new Date(Date.now() + (session.qrCount === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS)) };

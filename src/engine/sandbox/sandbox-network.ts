@@ -6,10 +6,13 @@ import {
   type GroupSetting,
   type MediaClient,
   type MemberOutcome,
+  type NewsletterInfo,
+  NewsletterRefusal,
   type ParticipantAction,
   WhatsAppSimulator,
 } from '../../simulator';
 import { toGroupAppError } from '../baileys/baileys-errors';
+import { toNewsletterAppError, whatsappRefusal } from '../baileys/baileys-newsletter-mapping';
 import { fromWire, PRIVACY_WIRE_NAMES } from '../baileys/ops/baileys-privacy';
 import type { PrivacyCategory, PrivacyChange, PrivacySettings } from '../ports/privacy.port';
 
@@ -130,6 +133,38 @@ export class SandboxNetwork implements OnApplicationShutdown {
   /** A group as the simulated network holds it (members, settings, invite code, pending requests); undefined if none. */
   async group(groupJid: string): Promise<GroupInfo | undefined> {
     return (await this.simulator()).group(groupJid);
+  }
+
+  // Simulated people owning, following and posting to newsletters. Phones are digits; newsletters `…@newsletter`
+  // jids. WhatsApp's refusals throw the same AppErrors as the channel's own newsletter requests.
+
+  /** `phone` creates a newsletter it owns. */
+  newsletterCreatedBy(phone: string, name: string, description?: string): Promise<NewsletterInfo> {
+    return this.asNewsletterPerson('create', (sim) => sim.createNewsletter(phone, name, description));
+  }
+
+  followNewsletterAs(phone: string, newsletterJid: string): Promise<NewsletterInfo> {
+    return this.asNewsletterPerson('follow', (sim) => sim.followNewsletter(phone, newsletterJid));
+  }
+
+  /** An admin `phone` posts text; answers the post's message id and server id. */
+  postToNewsletterAs(phone: string, newsletterJid: string, text: string): Promise<{ id: string; serverId: number }> {
+    return this.asNewsletterPerson('post', (sim) => sim.postToNewsletter(phone, newsletterJid, { type: 'text', text }));
+  }
+
+  /** A newsletter as the simulated network holds it; undefined if none. */
+  async newsletter(newsletterJid: string): Promise<NewsletterInfo | undefined> {
+    return (await this.simulator()).newsletter(newsletterJid);
+  }
+
+  private async asNewsletterPerson<T>(op: string, act: (sim: WhatsAppSimulator) => T): Promise<T> {
+    const simulator = await this.simulator();
+    try {
+      return act(simulator);
+    } catch (error) {
+      if (!(error instanceof NewsletterRefusal)) throw error;
+      throw toNewsletterAppError(whatsappRefusal(error.text, error.code), op);
+    }
   }
 
   private async asPerson<T>(operation: string, act: (sim: WhatsAppSimulator) => T | Promise<T>, conflictReason?: string): Promise<T> {

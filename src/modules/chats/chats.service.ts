@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { Outbox } from '../events/outbox';
-import { isJid, parseRecipient } from '../whatsapp/jid';
+import { isJid, parseChat } from '../whatsapp/jid';
 import { ChatRow, ChatsRepository, ChatTouch } from './chats.repository';
 import { toChat, UpdateChatInput } from './chats.contracts';
 
@@ -106,7 +106,7 @@ export class ChatsService {
 
   private async require(channelId: string, chatId: string): Promise<ChatRow> {
     // Express has decoded the path segment once already; decoding again would read %2540 as @ (and throw on %).
-    const jid = parseRecipient(chatId, ['chat_id']);
+    const jid = parseChat(chatId, ['chat_id']);
     const row = await this.chats.find(channelId, jid);
     if (!row || row.deletedAt) throw new AppError('not_found', `No chat ${chatId} on this channel.`);
     return row;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { BlocklistPort } from '../../engine/ports/blocklist.port';
 import { AppError } from '../../platform/errors/app-error';
-import { isGroupJid } from '../whatsapp/jid';
+import { isGroupJid, isNewsletterJid } from '../whatsapp/jid';
 
 /**
  * WhatsApp takes a message to a contact the account blocked and never delivers it (its apps refuse to send
- * one), so a send asks the live blocklist first and is refused plainly. Groups are not blocked.
+ * one), so a send asks the live blocklist first and is refused plainly. Groups and newsletters are not blocked.
  */
 @Injectable()
 export class BlockedRecipients {
@@ -13,7 +13,7 @@ export class BlockedRecipients {
 
   /** When WhatsApp cannot be asked now (the socket is going, no answer in time) the send goes on as before. */
   async assertNotBlocked(channelId: string, to: string): Promise<void> {
-    if (isGroupJid(to)) return;
+    if (isGroupJid(to) || isNewsletterJid(to)) return;
     const blocked = await this.blocklist.isBlocked(channelId, to).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'channel_unavailable') return false;
       throw error;

@@ -74,6 +74,11 @@ export class MessageDispatcher {
       await this.status.advance(row, 'sent', { at: sent.timestamp });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (isRefusal(error)) {
+        // WhatsApp refused this message (not allowed, nothing by that name): sending it again would be refused again
+        await this.status.advance(row, 'failed', { reason });
+        return;
+      }
       if (row.attempts >= MAX_ATTEMPTS) {
         await this.status.advance(row, 'failed', { reason: `gave up after ${row.attempts} attempts: ${reason}` });
         return;
@@ -91,4 +96,9 @@ export class MessageDispatcher {
   private wireContentOf(row: MessageRow): Promise<WireContent> {
     return this.content.wireContentOf(storedMessageOf(row), { customerId: row.customerId, reactionTarget: reactionTargetOf(row) });
   }
+}
+
+/** WhatsApp's definite no to a message (a post by a follower to a newsletter, 403), as the engine maps it. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof AppError && error.status === 403;
 }

@@ -27,7 +27,9 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const recipient = z
   .string()
   .trim()
-  .describe('E.164 number (+15551234567), user JID (…@s.whatsapp.net), LID (…@lid) or group JID (…@g.us).');
+  .describe(
+    'E.164 number (+15551234567), user JID (…@s.whatsapp.net), LID (…@lid), group JID (…@g.us) or newsletter JID (…@newsletter, a post: the channel must be its owner or an admin).',
+  );
 
 const mediaBody = (kind: string, extra: z.ZodRawShape = {}) =>
   z

@@ -9,7 +9,7 @@ import { idOf, isIdOf } from '../../platform/ids';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import type { ChannelRef } from '../channels/channels.contracts';
-import { keyOfStoredMessage, parseRecipient } from '../whatsapp/jid';
+import { keyOfStoredMessage, parseChat } from '../whatsapp/jid';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { ListMessagesQuery, MESSAGE_TYPES, SendMessageInput, sendMessageSchema } from './messages.contracts';
@@ -56,7 +56,7 @@ export class MessagesService {
         customerId: key.customerId,
         mode: key.mode,
         channelId: scope,
-        chatJid: query.chat ? parseRecipient(query.chat, ['chat']) : undefined,
+        chatJid: query.chat ? parseChat(query.chat, ['chat']) : undefined,
         direction: query.direction,
         type: query.type,
         status: query.status,

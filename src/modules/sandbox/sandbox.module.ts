@@ -9,6 +9,7 @@ import { SandboxCallsController } from './sandbox-calls.controller';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
+import { SandboxNewslettersController, SandboxNewslettersService } from './sandbox-newsletters.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
@@ -21,8 +22,16 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsController,
     SandboxPresenceController,
     SandboxLabelsController,
+    SandboxNewslettersController,
   ],
-  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
+  providers: [
+    SandboxService,
+    SandboxGroupsService,
+    SandboxAccountSettingsService,
+    SandboxCallsService,
+    SandboxPresenceService,
+    SandboxNewslettersService,
+  ],
   exports: [SandboxService],
 })
 export class SandboxModule {}

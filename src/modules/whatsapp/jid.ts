@@ -52,6 +52,32 @@ export function parseGroupJid(value: string, field: (string | number)[] = ['grou
   });
 }
 
+const NEWSLETTER_JID = /^\d{5,30}@newsletter$/;
+
+/** A newsletter's (WhatsApp Channel's) JID (`…@newsletter`); anything else is invalid_request on `field`. */
+export function parseNewsletterJid(value: string, field: (string | number)[] = ['newsletterId']): string {
+  const jid = value.trim();
+  if (NEWSLETTER_JID.test(jid)) return jid;
+  throw new AppError('invalid_request', `Invalid ${field.join('.')}: not a newsletter JID.`, {
+    details: {
+      issues: [{ path: field, code: 'invalid_newsletter_id', message: 'must be a newsletter JID such as 120363401234567890@newsletter' }],
+    },
+  });
+}
+
+export function isNewsletterJid(jid: string): boolean {
+  return NEWSLETTER_JID.test(jid);
+}
+
+/**
+ * A chat as messages name it: anything `parseRecipient` reads, or a newsletter the channel posts to or follows
+ * (`…@newsletter`), whose posts are messages too.
+ */
+export function parseChat(value: string, field: (string | number)[] = ['to']): string {
+  const jid = value.trim();
+  return NEWSLETTER_JID.test(jid) ? jid : parseRecipient(value, field);
+}
+
 /**
  * Whether a value has the shape of a JID the gateway stores (user, LID, group, broadcast list): the keys of
  * chats and contacts, which their cursors carry.

@@ -25,6 +25,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
       "The account's WhatsApp groups, live from WhatsApp: create, leave, rename, settings, participants and admins, invite links, icons, join requests.",
   },
   {
+    name: 'Newsletters',
+    description:
+      'WhatsApp Channels, live from WhatsApp: create, follow by id or invite link, mute, rename, picture, reaction setting, demote admins, read posts, post and react. Posts are messages.',
+  },
+  {
     name: 'Profile',
     description: "The channel's own WhatsApp profile, read and written live: push name, about text, picture, business or not.",
   },

@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'net';
 import type { PhoneLabelChange } from '../phone/labels';
 import { type GroupSetting, GroupRefusal, type ParticipantAction } from '../protocol/group-ops';
+import { NewsletterRefusal } from '../protocol/newsletter-ops';
 import type { GroupAddPrivacy } from '../state/accounts';
 import type { OutgoingContent, ReceiptType, ReceivedMessage } from '../types';
 import type { PresenceState, WhatsAppSimulator } from './simulator';
@@ -158,6 +159,21 @@ export class ControlServer {
         /^\/groups\/([^/]+)\/send$/,
         async ([group], b) => ({ id: await s.sendToGroup(str(b.from, 'from'), group, contentFrom(b)) }),
       ],
+      [
+        'POST',
+        /^\/newsletters$/,
+        (_p, b) => s.createNewsletter(str(b.owner, 'owner'), str(b.name, 'name'), typeof b.description === 'string' ? b.description : ''),
+      ],
+      ['GET', /^\/newsletters\/([^/]+)$/, ([newsletter]) => s.newsletter(newsletter) ?? null],
+      ['POST', /^\/newsletters\/([^/]+)\/follow$/, ([newsletter], b) => s.followNewsletter(str(b.phone, 'phone'), newsletter)],
+      ['POST', /^\/newsletters\/([^/]+)\/unfollow$/, ([newsletter], b) => s.unfollowNewsletter(str(b.phone, 'phone'), newsletter)],
+      ['POST', /^\/newsletters\/([^/]+)\/post$/, ([newsletter], b) => s.postToNewsletter(str(b.from, 'from'), newsletter, contentFrom(b))],
+      [
+        'POST',
+        /^\/newsletters\/([^/]+)\/react$/,
+        ([newsletter], b) =>
+          s.reactToNewsletterPost(str(b.phone, 'phone'), newsletter, Number(b.serverId), typeof b.emoji === 'string' ? b.emoji : ''),
+      ],
     ];
   }
 
@@ -194,8 +210,8 @@ export class ControlServer {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? { ok: true }));
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 422;
-      // a group refusal carries the IQ error WhatsApp answers with (403 not a member, 401 not an admin, …)
-      const whatsapp = error instanceof GroupRefusal ? { whatsappCode: error.code } : {};
+      // a group or newsletter refusal carries the error WhatsApp answers with (403 not a member, 401 not an admin, …)
+      const whatsapp = error instanceof GroupRefusal || error instanceof NewsletterRefusal ? { whatsappCode: error.code } : {};
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message, ...whatsapp }));
     }
   }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'events';
+import { proto } from '@whiskeysockets/baileys';
 import type { Agent } from 'https';
 import type { Agent as UndiciAgent } from 'undici';
 
@@ -15,17 +16,22 @@ import { type CallEnding, Calls } from '../protocol/calls';
 import { Inbound } from '../protocol/inbound';
 import { IqHandlers } from '../protocol/iq';
 import { Login } from '../protocol/login';
+import { NewsletterIq } from '../protocol/newsletter-iq';
+import { NewsletterOps } from '../protocol/newsletter-ops';
 import { Network, type NetworkOptions } from '../protocol/network';
 import { Outbound } from '../protocol/outbound';
+import { newMessageId } from '../protocol/nodes';
 import { Pairing } from '../protocol/pairing';
 import { type Account, type Addressing, type Companion, type GroupAddPrivacy, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
+import type { Newsletter, ReactionCodes } from '../state/newsletters';
 import type { PrivacyName, PrivacySettings } from '../state/account-settings';
 import { WsServer } from '../transport/ws-server';
 import type {
   CompanionInfo,
   GroupInfo,
   MemberOutcome,
+  NewsletterInfo,
   OutgoingContent,
   ReceiptEvent,
   ReceiptType,
@@ -74,6 +80,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly groupIq: GroupIq;
   private readonly groupOps: GroupOps;
   private readonly accountOps: AccountOps;
+  private readonly newsletterOps: NewsletterOps;
   private readonly calls: Calls;
   private readonly appStateIq: AppStateIq;
   private readonly ws: WsServer;
@@ -99,6 +106,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     this.accountOps = new AccountOps(this.net, this.media);
     this.appStateIq = new AppStateIq(this.net);
+    this.newsletterOps = new NewsletterOps(this.net, this.media);
     const iq = new IqHandlers(
       this.net,
       this.pairing,
@@ -108,8 +116,9 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       (phone, device) => this.unlink(phone, device),
       new AccountIq(this.net, this.accountOps),
       this.appStateIq,
+      new NewsletterIq(this.net, this.newsletterOps),
     );
-    const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps);
+    const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps, this.newsletterOps);
     this.net.handlers = {
       authenticated: (connection, key, payload) => login.authenticated(connection, key, payload),
       iq: (connection, session, node) => iq.handle(connection, session, node),
@@ -368,6 +377,55 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.groupOps.answerJoinRequests(this.net.account(author), groupJid, jids, answer).map(memberOutcome);
   }
 
+  // newsletters (WhatsApp Channels): simulated phones owning, following and posting to them (a refusal throws
+  // NewsletterRefusal, whose `code` is the error WhatsApp would answer)
+
+  /** `owner` creates a newsletter; it is its owner and only admin. */
+  createNewsletter(owner: string, name: string, description = ''): NewsletterInfo {
+    return newsletterInfo(this.newsletterOps.create(this.net.account(owner), name, description));
+  }
+
+  /** A newsletter as the simulated network holds it; undefined if none. */
+  newsletter(jid: string): NewsletterInfo | undefined {
+    const newsletter = this.net.newsletters.get(jid);
+    return newsletter && newsletterInfo(newsletter);
+  }
+
+  followNewsletter(phone: string, jid: string): NewsletterInfo {
+    return newsletterInfo(this.newsletterOps.follow(this.net.account(phone), jid));
+  }
+
+  unfollowNewsletter(phone: string, jid: string): NewsletterInfo {
+    return newsletterInfo(this.newsletterOps.unfollow(this.net.account(phone), jid));
+  }
+
+  /** An admin `phone` renames the newsletter, rewrites its description or changes what followers may react with. */
+  updateNewsletter(
+    phone: string,
+    jid: string,
+    updates: { name?: string; description?: string; reactionCodes?: ReactionCodes },
+  ): NewsletterInfo {
+    return newsletterInfo(this.newsletterOps.update(this.net.account(phone), jid, updates));
+  }
+
+  /**
+   * An admin `phone` posts text (or a location or contact card) to the newsletter: its followers' devices get it
+   * in plaintext, as WhatsApp delivers posts. Answers the post's message id and server id.
+   */
+  postToNewsletter(phone: string, jid: string, content: OutgoingContent): { id: string; serverId: number } {
+    if (!['text', 'location', 'contact'].includes(content.type)) {
+      throw new Error('a simulated phone posts text, locations and contacts to a newsletter');
+    }
+    const message = proto.Message.encode(buildMessage(content, this.media, jid)).finish();
+    const post = this.newsletterOps.post(this.net.account(phone), jid, newMessageId(), 'text', Buffer.from(message));
+    return { id: post.id, serverId: post.serverId };
+  }
+
+  /** A follower `phone` reacts to a post (an empty emoji takes the reaction back). */
+  reactToNewsletterPost(phone: string, jid: string, serverId: number, emoji: string): void {
+    this.newsletterOps.react(this.net.account(phone), jid, serverId, emoji);
+  }
+
   /** Who may add `phone` to groups; with 'contacts', the phones in `contacts` (its address book) may. */
   setGroupAddPrivacy(phone: string, privacy: GroupAddPrivacy, contacts: string[] = []): void {
     const account = this.net.account(phone);
@@ -569,4 +627,25 @@ function groupInfo(group: Group): GroupInfo {
 function memberOutcome(result: MemberResult): MemberOutcome {
   const account = result.requested.split('@')[0];
   return { jid: result.requested, phone: account, status: result.status, ...(result.addRequest ? { addRequest: result.addRequest } : {}) };
+}
+
+function newsletterInfo(newsletter: Newsletter): NewsletterInfo {
+  const phone = (jid: string) => jid.split('@')[0];
+  return {
+    id: newsletter.jid,
+    name: newsletter.name.text,
+    description: newsletter.description.text,
+    owner: phone(newsletter.owner),
+    admins: [...newsletter.admins].map(phone),
+    followers: [...newsletter.followers].map(([jid, { muted }]) => ({ phone: phone(jid), muted })),
+    invite: newsletter.invite,
+    reactionCodes: newsletter.reactionCodes,
+    pictureUrl: newsletter.picture?.url ?? null,
+    posts: newsletter.posts.map((post) => ({
+      serverId: post.serverId,
+      id: post.id,
+      author: phone(post.author),
+      reactions: Object.fromEntries([...post.reactions].map(([jid, code]) => [phone(jid), code])),
+    })),
+  };
 }

@@ -146,6 +146,7 @@ function mediaOf(
   return {
     mimetype: fields.mimetype ?? undefined,
     fileLength: fields.fileLength === null || fields.fileLength === undefined ? undefined : Number(fields.fileLength),
-    data: blob && fields.mediaKey ? decryptMedia(blob, fields.mediaKey, keyType) : undefined,
+    // newsletter media is uploaded as is: no media key, nothing to decrypt
+    data: blob ? (fields.mediaKey ? decryptMedia(blob, fields.mediaKey, keyType) : blob) : undefined,
   };
 }

@@ -16,6 +16,7 @@ import type { ReceiptType } from '../types';
 import { blockedBetween, sendsReadReceipts } from './account-ops';
 import type { Network, Session } from './network';
 import type { GroupOps } from './group-ops';
+import { NewsletterRefusal, type NewsletterOps } from './newsletter-ops';
 import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
 import type { Outbound } from './outbound';
 
@@ -32,10 +33,15 @@ export class Inbound {
     private readonly outbound: Outbound,
     private readonly media: MediaHost,
     private readonly groups: GroupOps,
+    private readonly newsletters: NewsletterOps,
   ) {}
 
-  async message({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
+  async message(session: CompanionSession, node: BinaryNode): Promise<void> {
+    const { account, companion } = session;
     const to = node.attrs.to;
+    if (to?.endsWith('@newsletter')) {
+      return this.newsletterMessage(session, node);
+    }
     const group = isJidGroup(to) ? this.net.groups.get(to) : undefined;
     if (group && this.groups.refusesMessage(group, account)) {
       // not a member, or a member who is not an admin of an announcement group: refused in the ack, delivered to nobody
@@ -64,6 +70,22 @@ export class Inbound {
     for (const [jid, encs] of targets) {
       await this.toDevice(account, companion, node, jid, encs);
     }
+  }
+
+  /**
+   * A post (plaintext, no Signal) or a reaction to a newsletter: numbered and fanned out to the followers, the
+   * ack carrying its `server_id`; refused in the ack (`error`) when the sender may not.
+   */
+  private newsletterMessage({ account, companion }: CompanionSession, node: BinaryNode): void {
+    const attrs: Record<string, string> = { class: 'message', id: node.attrs.id, from: node.attrs.to, t: unixNow() };
+    try {
+      const { serverId } = this.newsletters.incoming(account, companion, node);
+      if (serverId !== undefined) attrs.server_id = serverId.toString();
+    } catch (error) {
+      if (!(error instanceof NewsletterRefusal)) throw error;
+      attrs.error = error.code.toString();
+    }
+    companion.connection?.send({ tag: 'ack', attrs });
   }
 
   private async toDevice(account: Account, companion: Companion, node: BinaryNode, jid: string, encs: BinaryNode[]) {

@@ -16,6 +16,7 @@ import type { AppStateIq } from './app-state-iq';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
+import type { NewsletterIq } from './newsletter-iq';
 import type { Network, Session } from './network';
 import { bytesNode, childBuffer, childNodes, contentBuffer, firstChild, iqError, iqResult, readUintBE, uintBE } from './nodes';
 import type { Pairing } from './pairing';
@@ -35,6 +36,7 @@ export class IqHandlers {
     private readonly unlink: (phone: string, deviceId: number) => void,
     private readonly accountIq: AccountIq,
     private readonly appState: AppStateIq,
+    private readonly newsletters: NewsletterIq,
   ) {}
 
   async handle(connection: Connection, session: Session, node: BinaryNode): Promise<void> {
@@ -93,6 +95,10 @@ export class IqHandlers {
         );
       case 'w:g2':
         return connection.send(this.groups.handle(account, node));
+      case 'w:mex':
+        return connection.send(this.newsletters.mex(account, node));
+      case 'newsletter':
+        return connection.send(this.newsletters.newsletter(account, node));
       case 'md':
         if (child?.tag === 'remove-companion-device') {
           connection.send(iqResult(node));

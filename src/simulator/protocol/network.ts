@@ -2,6 +2,7 @@ import type { EventEmitter } from 'events';
 import { type BinaryNode, proto } from '@whiskeysockets/baileys';
 import { type Account, AccountRegistry, type Addressing, type Companion, isLid } from '../state/accounts';
 import { GroupRegistry } from '../state/groups';
+import { NewsletterRegistry } from '../state/newsletters';
 import type { Connection, ConnectionEvents } from '../transport/connection';
 import type { CompanionInfo, SimulatorEventMap } from '../types';
 import { SERVER_JID, newStanzaId, unixNow } from './nodes';
@@ -52,6 +53,7 @@ export interface StanzaHandlers {
 export class Network implements ConnectionEvents {
   readonly accounts: AccountRegistry;
   readonly groups: GroupRegistry;
+  readonly newsletters = new NewsletterRegistry();
   readonly sessions = new Map<Connection, Session>();
   private readonly waiting = new Map<Connection, Map<string, (node: BinaryNode) => void>>();
   /** Stanzas handed to a socket that the client has not acked yet, requeued if the socket dies. */

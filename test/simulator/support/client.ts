@@ -107,6 +107,7 @@ export class TestClient {
       'labels.edit',
       'labels.association',
       'chats.update',
+      'newsletter.reaction',
     ] as const) {
       record(event);
     }

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { generateMessageIDV2, type proto } from '@whiskeysockets/baileys';
+import { type BinaryNode, generateMessageIDV2, isJidNewsletter, type proto } from '@whiskeysockets/baileys';
 import { KeyedLanes } from '../../../platform/async';
 import type { StoredMessageLookup, WireContent, WireMessageKey } from '../../message-content';
 import { MessagingPort } from '../../ports/messaging.port';
 import { toBaileysContent, toBaileysKey, toProtoMessage } from '../baileys-messages';
+import { toNewsletterAppError, whatsappRefusal } from '../baileys-newsletter-mapping';
 import { BaileysSockets } from '../baileys-sockets';
 
 /** A send includes uploading its media to WhatsApp's host, so it gets longer than a plain request. */
 const SEND_TIMEOUT_MS = 120_000;
+/** How long a post to a newsletter waits for WhatsApp's ack (which refuses a post from a non-admin). */
+const POST_ACK_TIMEOUT_MS = 15_000;
 
 @Injectable()
 export class BaileysMessaging extends MessagingPort {
@@ -37,7 +40,13 @@ export class BaileysMessaging extends MessagingPort {
       channelId,
       'messages.send',
       async (socket) => {
+        // a post to a newsletter is refused in WhatsApp's ack (not by a receipt): it is read before answering
+        const acked = isJidNewsletter(to)
+          ? socket.waitForMessage<BinaryNode>(options.waMessageId, POST_ACK_TIMEOUT_MS).catch(() => undefined)
+          : undefined;
         const sent = await socket.sendMessage(to, toBaileysContent(content), { messageId: options.waMessageId });
+        const refused = Number((await acked)?.attrs?.error);
+        if (refused >= 400) throw toNewsletterAppError(whatsappRefusal(`WhatsApp refused the post (${refused})`, refused), 'post');
         const seconds = Number(sent?.messageTimestamp ?? 0);
         return { waMessageId: sent?.key.id ?? options.waMessageId, timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date() };
       },

@@ -11,7 +11,7 @@ import { assertAcceptsSends } from '../../channels/channel-need';
 import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
-import { keyOfStoredMessage, parseRecipient } from '../../whatsapp/jid';
+import { isNewsletterJid, keyOfStoredMessage, parseChat } from '../../whatsapp/jid';
 import { BlockedRecipients } from '../blocked-recipients';
 import { MessageDispatcher } from '../message-dispatcher';
 import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
@@ -19,6 +19,25 @@ import { MessageStatusService } from '../message-status.service';
 import { MessageStatus, SendMessageInput } from '../messages.contracts';
 import { MessageRow, MessagesRepository } from '../messages.repository';
 import { ReactionTargets } from '../reaction-targets';
+
+/**
+ * A message to a newsletter is a post, sent in plaintext to WhatsApp, which numbers it and hands it to the
+ * followers. Reactions to posts are not messages there (they name the post's server id): they have a route of
+ * their own.
+ */
+function assertPostable(message: StoredMessage): void {
+  if (message.type !== 'reaction') return;
+  throw new AppError(
+    'invalid_request',
+    'Invalid type: a reaction to a newsletter post is sent with PUT /v1/channels/{channelId}/newsletters/{newsletterId}/messages/{serverId}/reaction.',
+    {
+      details: {
+        reason: 'newsletter_reaction',
+        issues: [{ path: ['type'], code: 'newsletter_reaction', message: 'react to a post through the newsletter routes' }],
+      },
+    },
+  );
+}
 
 export interface SendResult {
   message_id: string;
@@ -51,8 +70,9 @@ export class SendMessage {
 
   /** On an active channel (ChannelAccessGuard); a repeat within the client_ref window answers before the state is checked. */
   async execute(channel: ChannelRef, input: SendMessageInput, requestId: string, waitMs = 0): Promise<SendResult> {
-    const chatJid = parseRecipient(input.to);
+    const chatJid = parseChat(input.to);
     const message = contentOf(input);
+    if (isNewsletterJid(chatJid)) assertPostable(message);
     // A send's reaction always names a message (the send schema requires it); stored ones may not.
     const reactionTarget =
       message.type === 'reaction' ? await this.reactions.resolve(channel.id, chatJid, message.content.reaction.message_id!) : null;
