@@ -79,11 +79,28 @@ interface Figures {
   messages: number;
   seconds: number;
   messages_per_second: number;
+  /** CPU time of this process (gateway, simulator and client alike) per message: steadier than rates on a busy machine. */
+  cpu_ms_per_message: number;
 }
 
-function figures(messages: number, startedAt: number): Figures {
-  const seconds = (Date.now() - startedAt) / 1000;
-  return { messages, seconds: Number(seconds.toFixed(2)), messages_per_second: Number((messages / seconds).toFixed(1)) };
+interface Clock {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function startClock(): Clock {
+  return { at: Date.now(), cpu: process.cpuUsage() };
+}
+
+function figures(messages: number, clock: Clock): Figures {
+  const seconds = (Date.now() - clock.at) / 1000;
+  const cpu = process.cpuUsage(clock.cpu);
+  return {
+    messages,
+    seconds: Number(seconds.toFixed(2)),
+    messages_per_second: Number((messages / seconds).toFixed(1)),
+    cpu_ms_per_message: Number(((cpu.user + cpu.system) / 1000 / messages).toFixed(2)),
+  };
 }
 
 /** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
@@ -96,7 +113,7 @@ async function bare(sim: WhatsAppSimulator, receipts: Receipts, shape: Shape): P
   }
   try {
     const expected = new Map(pairs.map(({ contact }) => [contact, shape.perChannel]));
-    const started = Date.now();
+    const started = startClock();
     await Promise.all(
       pairs.map(async ({ client, contact }) => {
         for (let n = 0; n < shape.perChannel; n++) await client.sock.sendMessage(`${contact}@s.whatsapp.net`, { text: `bare ${n}` });
@@ -125,7 +142,7 @@ async function gateway(
     channels.push({ id, contact });
   }
   const expected = new Map(channels.map(({ contact }) => [contact, shape.perChannel]));
-  const started = Date.now();
+  const started = startClock();
   // Ten requests in flight per channel: enough to keep every channel's queue full.
   await Promise.all(
     channels.map(async ({ id, contact }) => {
@@ -145,7 +162,7 @@ async function gateway(
   );
   const accepted = Date.now();
   await receipts.all(expected);
-  return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started) / 1000).toFixed(2)) };
+  return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started.at) / 1000).toFixed(2)) };
 }
 
 async function main(): Promise<void> {
@@ -175,7 +192,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'dispatch.json'), `${JSON.stringify(output, null, 2)}\n`);
     const row = (name: string, shape: { bare: Figures; gateway: Figures & { accept_seconds: number } }, r: number) =>
-      `| ${name} | ${shape.bare.messages} | ${shape.bare.messages_per_second} | ${shape.gateway.messages_per_second} (accepted in ${shape.gateway.accept_seconds} s) | ${r} |`;
+      `| ${name} | ${shape.bare.messages} | ${shape.bare.messages_per_second} | ${shape.gateway.messages_per_second} (accepted in ${shape.gateway.accept_seconds} s) | ${r} | ${shape.bare.cpu_ms_per_message} / ${shape.gateway.cpu_ms_per_message} |`;
     fs.writeFileSync(
       path.join(dir, 'dispatch.md'),
       [
@@ -183,8 +200,8 @@ async function main(): Promise<void> {
         '',
         `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in the gateway's process, for the ceiling and the gateway alike.`,
         '',
-        '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio |',
-        '|---|---|---|---|---|',
+        '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio | CPU ms per message, bare / gateway |',
+        '|---|---|---|---|---|---|',
         row('one channel', output.one_channel, output.ratios.one_channel),
         row(`${many.channels} channels`, output.many_channels, output.ratios.many_channels),
         '',
