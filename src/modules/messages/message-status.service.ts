@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { WireStatus } from '../../engine/message-content';
 import { Outbox, Publish } from '../events/outbox';
 import { statusPayload } from './message.mapper';
-import { MessageRow, MessagesRepository } from './messages.repository';
+import { MessageChanges, MessageRow, MessagesRepository } from './messages.repository';
 
 /** Progress of an outbound message; a status only ever moves forward. `failed` is final. */
 const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
@@ -53,7 +53,7 @@ export class MessageStatusService {
     if (target === 'failed' && RANK[row.status] >= RANK.sent) return row;
     const at = options.at ?? new Date();
     const updated = await this.outbox.run(async (tx, publish) => {
-      const data: Record<string, unknown> = { status: target, claimedUntil: null };
+      const data: MessageChanges = { status: target, claimedUntil: null };
       const steps: EventStatus[] = [];
       if (target === 'failed') {
         data.failureReason = options.reason ?? 'unknown';

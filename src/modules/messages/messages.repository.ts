@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import { Prisma, type PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, Transaction } from '../../platform/database/transactions';
 
@@ -10,6 +10,61 @@ export type MessageRow = Awaited<ReturnType<PrismaClient['message']['findUniqueO
 export function reactionTargetOf(row: MessageRow): WireMessageKey | null {
   return (row.reactionTarget as WireMessageKey | null) ?? null;
 }
+
+/**
+ * Every column of a message under the client's field names: the hot paths (a send's claim and status changes,
+ * a receipt's lookup) read and write with SQL written here, which costs a fraction of the CPU of the ORM's
+ * generated queries per call, and a message goes through several of them.
+ */
+const COLUMNS = Prisma.raw(
+  [
+    'id',
+    'customer_id AS "customerId"',
+    'channel_id::text AS "channelId"',
+    'mode::text AS mode',
+    'direction',
+    'chat_jid AS "chatJid"',
+    'sender_jid AS "senderJid"',
+    'sender_lid AS "senderLid"',
+    'type',
+    'content',
+    'reaction_target AS "reactionTarget"',
+    'status',
+    'failure_reason AS "failureReason"',
+    'wa_message_id AS "waMessageId"',
+    'client_ref AS "clientRef"',
+    'client_ref_key AS "clientRefKey"',
+    'claimed_until AS "claimedUntil"',
+    'attempts',
+    'correlation_id AS "correlationId"',
+    'push_name AS "pushName"',
+    'wa_timestamp AS "waTimestamp"',
+    'sent_at AS "sentAt"',
+    'delivered_at AS "deliveredAt"',
+    'read_at AS "readAt"',
+    'created_at AS "createdAt"',
+    'updated_at AS "updatedAt"',
+  ].join(', '),
+);
+
+/** What a status change may write. */
+export interface MessageChanges {
+  status: string;
+  claimedUntil?: Date | null;
+  failureReason?: string | null;
+  sentAt?: Date | null;
+  deliveredAt?: Date | null;
+  readAt?: Date | null;
+}
+
+const CHANGE_COLUMNS: Record<keyof MessageChanges, string> = {
+  status: 'status',
+  claimedUntil: 'claimed_until',
+  failureReason: 'failure_reason',
+  sentAt: 'sent_at',
+  deliveredAt: 'delivered_at',
+  readAt: 'read_at',
+};
 
 export interface MessageFilter {
   customerId: string;
@@ -49,33 +104,44 @@ export class MessagesRepository {
     return count === 1;
   }
 
-  find(id: string): Promise<MessageRow | null> {
-    return this.prisma.message.findUnique({ where: { id } });
+  async find(id: string): Promise<MessageRow | null> {
+    const rows = await this.prisma.$queryRaw<MessageRow[]>`SELECT ${COLUMNS} FROM messages WHERE id = ${id}`;
+    return rows[0] ?? null;
   }
 
-  findByWaId(channelId: string, waMessageId: string): Promise<MessageRow | null> {
-    return this.prisma.message.findUnique({ where: { channelId_waMessageId: { channelId, waMessageId } } });
+  async findByWaId(channelId: string, waMessageId: string): Promise<MessageRow | null> {
+    const rows = await this.prisma.$queryRaw<MessageRow[]>`
+      SELECT ${COLUMNS} FROM messages WHERE channel_id = ${channelId}::uuid AND wa_message_id = ${waMessageId}`;
+    return rows[0] ?? null;
   }
 
   /** Takes a queued message (or one whose sender's lease expired) for sending; null when another worker has it or it is done. */
   async claim(id: string, leaseMs: number): Promise<MessageRow | null> {
     const now = new Date();
-    const [row] = await this.prisma.message.updateManyAndReturn({
-      where: { id, direction: 'outbound', OR: [{ status: 'queued' }, { status: 'sending', claimedUntil: { lt: now } }] },
-      data: { status: 'sending', claimedUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-    });
-    return row ?? null;
+    const rows = await this.prisma.$queryRaw<MessageRow[]>`
+      UPDATE messages
+         SET status = 'sending', claimed_until = ${new Date(now.getTime() + leaseMs)}, attempts = attempts + 1, updated_at = ${now}
+       WHERE id = ${id} AND direction = 'outbound' AND (status = 'queued' OR (status = 'sending' AND claimed_until < ${now}))
+      RETURNING ${COLUMNS}`;
+    return rows[0] ?? null;
   }
 
   /** Gives a claimed message back to the queue (the send failed), due again at `retryAt` (claimed_until holds it meanwhile). */
   async release(id: string, retryAt: Date): Promise<void> {
-    await this.prisma.message.updateMany({ where: { id, status: 'sending' }, data: { status: 'queued', claimedUntil: retryAt } });
+    await this.prisma.$executeRaw`
+      UPDATE messages SET status = 'queued', claimed_until = ${retryAt}, updated_at = ${new Date()} WHERE id = ${id} AND status = 'sending'`;
   }
 
   /** A conditional status write: applies only while the row still has `from` status; the updated row, else null. */
-  async transition(tx: Transaction, id: string, from: string, data: Prisma.MessageUncheckedUpdateManyInput): Promise<MessageRow | null> {
-    const [row] = await clientOf(tx).message.updateManyAndReturn({ where: { id, status: from }, data });
-    return row ?? null;
+  async transition(tx: Transaction, id: string, from: string, changes: MessageChanges): Promise<MessageRow | null> {
+    const sets = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => Prisma.sql`${Prisma.raw(CHANGE_COLUMNS[field as keyof MessageChanges])} = ${value}`);
+    const rows = await clientOf(tx).$queryRaw<MessageRow[]>`
+      UPDATE messages SET ${Prisma.join(sets)}, updated_at = ${new Date()}
+       WHERE id = ${id} AND status = ${from}
+      RETURNING ${COLUMNS}`;
+    return rows[0] ?? null;
   }
 
   /** Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease ran out. */
