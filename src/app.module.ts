@@ -27,6 +27,7 @@ import { BlocklistModule } from './modules/blocklist/blocklist.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { GroupsModule } from './modules/groups/groups.module';
+import { CommunitiesModule } from './modules/communities/communities.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { AdminModule } from './modules/admin/admin.module';
@@ -87,6 +88,7 @@ export class AppModule {
         PrivacyModule,
         BlocklistModule,
         GroupsModule,
+        CommunitiesModule,
         CallsModule,
         PresenceModule,
         EventStreamModule,
