@@ -54,7 +54,12 @@ export const createCommunitySchema = z.object({
 export class CreateCommunityDto extends createZodDto(createCommunitySchema) {}
 export type CreateCommunityInput = z.infer<typeof createCommunitySchema>;
 
-export const createCommunityGroupSchema = createGroupSchema;
+export const createCommunityGroupSchema = createGroupSchema.extend({
+  participants: createGroupSchema.shape.participants
+    .optional()
+    .describe('The first members besides this account (E.164 numbers, user JIDs or LIDs); community members may also join later.'),
+});
+export type CreateCommunityGroupInput = z.infer<typeof createCommunityGroupSchema>;
 export class CreateCommunityGroupDto extends createZodDto(createCommunityGroupSchema) {}
 
 export class CommunityParticipantResultsDto extends createZodDto(

@@ -7,6 +7,7 @@ import { inviteLinkOf, readParticipants, toGroup, toParticipantResult } from '..
 import { isGroupJid, isJid, parseGroupJid } from '../whatsapp/jid';
 import {
   type CommunitySettingInput,
+  type CreateCommunityGroupInput,
   type CreateCommunityInput,
   notACommunity,
   parseCommunityJid,
@@ -56,9 +57,9 @@ export class CommunitiesService {
   }
 
   /** A new group inside the community; people WhatsApp did not add are listed, as for a plain group. */
-  async createGroup(channel: ChannelRef, communityId: string, input: { subject: string; participants: string[]; description?: string }) {
+  async createGroup(channel: ChannelRef, communityId: string, input: CreateCommunityGroupInput) {
     const jid = parseCommunityJid(communityId);
-    const { jids, askedAs } = readParticipants(input.participants);
+    const { jids, askedAs } = readParticipants(input.participants ?? []);
     const { group, outcomes } = await this.communities.createGroup(channel.id, jid, input.subject, jids);
     if (input.description) await this.groups.setDescription(channel.id, group.jid, input.description);
     const failed = outcomes.filter((outcome) => outcome.status !== 200);

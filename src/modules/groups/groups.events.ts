@@ -23,14 +23,17 @@ const authorSchema = z
 
 const policy = z.enum(['admins', 'anyone']);
 
-/** How a payload marks a community and the groups linked to one (absent when the channel has not seen the group). */
+/**
+ * How a payload marks a community and the groups linked to one: both fields are there when the group is a
+ * community or in one (as far as the channel has seen the group), and absent for a plain group.
+ */
 const communityMark = {
-  is_community: z.boolean().optional().describe('The group is a community (the parent of other groups); absent when not known.'),
+  is_community: z.boolean().optional().describe('The group is a community (the parent of other groups). Absent for a plain group.'),
   community_id: z
     .string()
     .nullable()
     .optional()
-    .describe('The community the group is linked to (its announcement group included); null for none; absent when not known.'),
+    .describe('The community the group is linked to (its announcement group included); null for a community itself. Absent for a plain group.'),
 };
 
 /** Published once, as `EventGroup`, and embedded by group.created. */
@@ -191,7 +194,9 @@ export function toGroupChanges(changes: GroupChanges) {
   return { changed: Object.keys(out) as Array<keyof typeof out>, changes: out };
 }
 
-/** The community mark of an event's payload: nothing when the channel has not seen the group. */
+/** The community mark of an event's payload: nothing for a plain group (or one the channel has not seen). */
 export function toCommunityMark(community: GroupCommunity | null) {
-  return community ? { is_community: community.isCommunity, community_id: community.communityJid } : {};
+  return community && (community.isCommunity || community.communityJid)
+    ? { is_community: community.isCommunity, community_id: community.communityJid }
+    : {};
 }
