@@ -6,6 +6,8 @@ import { SandboxAccountSettingsService } from './sandbox-account-settings.servic
 import { SandboxGroupsController } from './sandbox-groups.controller';
 import { SandboxGroupsService } from './sandbox-groups.service';
 import { SandboxCallsController } from './sandbox-calls.controller';
+import { SandboxCommunitiesController } from './sandbox-communities.controller';
+import { SandboxCommunitiesService } from './sandbox-communities.service';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
@@ -17,12 +19,20 @@ import { SandboxService } from './sandbox.service';
   controllers: [
     SandboxController,
     SandboxGroupsController,
+    SandboxCommunitiesController,
     SandboxAccountSettingsController,
     SandboxCallsController,
     SandboxPresenceController,
     SandboxLabelsController,
   ],
-  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
+  providers: [
+    SandboxService,
+    SandboxGroupsService,
+    SandboxCommunitiesService,
+    SandboxAccountSettingsService,
+    SandboxCallsService,
+    SandboxPresenceService,
+  ],
   exports: [SandboxService],
 })
 export class SandboxModule {}
