@@ -97,7 +97,11 @@ describe('Communities refusals', () => {
 
     const contact = newPhone();
     ctx.simulator.createPhone(digits(contact));
-    const plain = (await groupsOf(channel).post('', { subject: 'Plain', participants: [contact] }).expect(201)).body;
+    const plain = (
+      await groupsOf(channel)
+        .post('', { subject: 'Plain', participants: [contact] })
+        .expect(201)
+    ).body;
     const notCommunity = await api.get(`/${plain.id}`).expect(404);
     expect([errorCode(notCommunity), notCommunity.body.error.details.reason]).toEqual(['not_found', 'not_a_community']);
     // WhatsApp refuses community requests on a plain group as malformed
@@ -127,7 +131,11 @@ describe('Communities refusals', () => {
       expect([name, res.status, res.body.error?.code, res.body.error?.details?.reason]).toEqual([name, 403, 'other', 'not_admin']);
     }
     const held = ctx.simulator.community(id)!;
-    expect([held.groups, held.locked, held.participants.map((p) => p.phone)]).toEqual([[groupId], false, expect.arrayContaining([digits(other)])]);
+    expect([held.groups, held.locked, held.participants.map((p) => p.phone)]).toEqual([
+      [groupId],
+      false,
+      expect.arrayContaining([digits(other)]),
+    ]);
   });
 
   it('refuses a community the account is not in with not_member, and its announcement group from being unlinked', async () => {
@@ -136,7 +144,11 @@ describe('Communities refusals', () => {
     ctx.simulator.createPhone(digits(admin));
     const theirs = ctx.simulator.createCommunity(digits(admin), 'Closed', null);
     const api = communitiesOf(channel);
-    for (const request of [api.get(`/${theirs.id}`), api.get(`/${theirs.id}/subgroups`), api.post(`/${theirs.id}/participants`, { participants: [admin] })]) {
+    for (const request of [
+      api.get(`/${theirs.id}`),
+      api.get(`/${theirs.id}/subgroups`),
+      api.post(`/${theirs.id}/participants`, { participants: [admin] }),
+    ]) {
       const res = await request;
       expect([res.status, errorCode(res), res.body.error.details?.reason]).toEqual([403, 'other', 'not_member']);
     }

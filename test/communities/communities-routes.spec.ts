@@ -61,7 +61,9 @@ describe('Communities routes', () => {
 
     const subgroups = (await api.get(`/${id}/subgroups`).expect(200)).body;
     expect(subgroups.data).toHaveLength(2);
-    expect(subgroups.data).toContainEqual(expect.objectContaining({ id: inside.body.id, subject: 'Chess', size: 3, is_announcement: false }));
+    expect(subgroups.data).toContainEqual(
+      expect.objectContaining({ id: inside.body.id, subject: 'Chess', size: 3, is_announcement: false }),
+    );
     const community = (await api.get(`/${id}`).expect(200)).body;
     expect(community.subgroups.map((g: { id: string }) => g.id)).toEqual([inside.body.id]);
 
@@ -126,7 +128,11 @@ describe('Communities routes', () => {
 
     const before = ctx.simulator.group(id)!.inviteCode;
     const revoked = (await api.delete(`/${id}/link`).expect(200)).body;
-    expect(revoked).toEqual({ community_id: id, invite_code: expect.any(String), invite_link: `https://chat.whatsapp.com/${revoked.invite_code}` });
+    expect(revoked).toEqual({
+      community_id: id,
+      invite_code: expect.any(String),
+      invite_link: `https://chat.whatsapp.com/${revoked.invite_code}`,
+    });
     expect(revoked.invite_code).not.toBe(before);
     expect(ctx.simulator.group(id)!.inviteCode).toBe(revoked.invite_code);
   });

@@ -48,7 +48,9 @@ describe('Community events', () => {
     const inside = (await api.post(`/${community.id}`, { subject: 'Inside' }).expect(201)).body;
 
     await api.post(`/${community.id}/participants`, { participants: [ana] }).expect(200);
-    await groupsOf(channel).post(`/${inside.id}/participants`, { participants: [ana] }).expect(200);
+    await groupsOf(channel)
+      .post(`/${inside.id}/participants`, { participants: [ana] })
+      .expect(200);
     await api.patch(`/${community.id}/admins`, { participants: [ana] }).expect(200);
     await api.delete(`/${community.id}/participants`, { participants: [ana] }).expect(200);
 
@@ -88,7 +90,11 @@ describe('Community events', () => {
     ctx.simulator.createPhone(digits(ana));
     const api = communitiesOf(channel);
     const community = (await api.post('', { subject: 'Links' }).expect(201)).body;
-    const plain = (await groupsOf(channel).post('', { subject: 'Plain', participants: [ana] }).expect(201)).body;
+    const plain = (
+      await groupsOf(channel)
+        .post('', { subject: 'Plain', participants: [ana] })
+        .expect(201)
+    ).body;
 
     await api.put(`/${community.id}/${plain.id}`).expect(200);
     await api.patch(`/${community.id}/settings`, { setting: 'edit_group_info', policy: 'admins' }).expect(200);

@@ -16,7 +16,9 @@ describe('Sandbox communities', () => {
     const sandbox = sandboxCommunitiesOf(channel);
     const [ana, ben] = [newPhone(), newPhone()];
 
-    const created = await sandbox.post('', { from: ana, subject: 'Block party', participants: [ben], group: { subject: 'Food' } }).expect(201);
+    const created = await sandbox
+      .post('', { from: ana, subject: 'Block party', participants: [ben], group: { subject: 'Food' } })
+      .expect(201);
     const { community_id: id, announcement_group_id: announcement, group_ids: groups } = created.body;
     expect(created.body.participants).toEqual(
       expect.arrayContaining([
@@ -62,10 +64,16 @@ describe('Sandbox communities', () => {
     expect(errorCode(await ctx.http.post(`/v1/sandbox/channels/${channel.id}/communities`).send({}).expect(401))).toBe('auth_missing');
     expect(errorCode(await sandbox.post('', { from: 'nobody', subject: 'x' }).expect(400))).toBe('invalid_request');
     expect(errorCode(await sandbox.post('', { from: newPhone() }).expect(400))).toBe('invalid_request');
-    expect(errorCode(await sandbox.post('/not-a-community/participants', { from: newPhone(), action: 'add', participants: [newPhone()] }).expect(400))).toBe(
-      'invalid_request',
-    );
-    const unknown = await sandbox.post('/120363000000000001@g.us/participants', { from: newPhone(), action: 'add', participants: [newPhone()] });
+    expect(
+      errorCode(
+        await sandbox.post('/not-a-community/participants', { from: newPhone(), action: 'add', participants: [newPhone()] }).expect(400),
+      ),
+    ).toBe('invalid_request');
+    const unknown = await sandbox.post('/120363000000000001@g.us/participants', {
+      from: newPhone(),
+      action: 'add',
+      participants: [newPhone()],
+    });
     expect([unknown.status, errorCode(unknown)]).toEqual([404, 'not_found']);
 
     const [ana, ben] = [newPhone(), newPhone()];

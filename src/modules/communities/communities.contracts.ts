@@ -4,14 +4,7 @@ import type { WireSubgroup } from '../../engine/ports/communities.port';
 import type { WireGroup } from '../../engine/ports/groups.port';
 import { AppError } from '../../platform/errors/app-error';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
-import {
-  createGroupSchema,
-  DESCRIPTION_MAX,
-  groupSchema,
-  participantResultSchema,
-  SUBJECT_MAX,
-  toGroup,
-} from '../groups/groups.contracts';
+import { createGroupSchema, DESCRIPTION_MAX, groupSchema, participantResultSchema, SUBJECT_MAX, toGroup } from '../groups/groups.contracts';
 import { parseGroupJid, phoneOf } from '../whatsapp/jid';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -86,7 +79,11 @@ export class CommunitySettingDto extends createZodDto(communitySettingSchema) {}
 export type CommunitySettingInput = z.infer<typeof communitySettingSchema>;
 
 export class CommunityInviteDto extends createZodDto(
-  z.object({ community_id: communityId, invite_code: z.string(), invite_link: z.string().describe('https://chat.whatsapp.com/<invite_code>') }),
+  z.object({
+    community_id: communityId,
+    invite_code: z.string(),
+    invite_link: z.string().describe('https://chat.whatsapp.com/<invite_code>'),
+  }),
 ) {}
 
 export function toSubgroup(group: WireSubgroup) {

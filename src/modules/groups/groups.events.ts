@@ -33,7 +33,9 @@ const communityMark = {
     .string()
     .nullable()
     .optional()
-    .describe('The community the group is linked to (its announcement group included); null for a community itself. Absent for a plain group.'),
+    .describe(
+      'The community the group is linked to (its announcement group included); null for a community itself. Absent for a plain group.',
+    ),
 };
 
 /** Published once, as `EventGroup`, and embedded by group.created. */

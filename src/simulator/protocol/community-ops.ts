@@ -178,7 +178,8 @@ export class CommunityOps {
 
   /** `<link>` / `<unlink>` from the community to its members' devices, naming the group. */
   private announceLink(community: Group, actor: Account, group: Group, tag: 'link' | 'unlink'): void {
-    const attrs: Record<string, string> = tag === 'link' ? { link_type: 'sub_group' } : { unlink_type: 'sub_group', unlink_reason: 'unlink_group' };
+    const attrs: Record<string, string> =
+      tag === 'link' ? { link_type: 'sub_group' } : { unlink_type: 'sub_group', unlink_reason: 'unlink_group' };
     const child = { tag, attrs, content: [{ tag: 'group', attrs: { jid: group.jid, subject: group.subject } }] };
     this.groups.nodes.notify(community, actor.jid, child, community.participants.keys());
   }
