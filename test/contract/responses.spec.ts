@@ -998,8 +998,10 @@ describe('The published OpenAPI document, as a contract', () => {
       'every route, WhatsApp refusals, the sandbox adding the channel to a community',
       async () => {
         const auth = bearer(key);
-        const communities = `/v1/channels/${channelId}/communities`;
-        const sandbox = `/v1/sandbox/channels/${channelId}/communities`;
+        const own = newPhone();
+        const paired = await new ChannelClient(gw, key).paired('communities', own);
+        const communities = `/v1/channels/${paired.id}/communities`;
+        const sandbox = `/v1/sandbox/channels/${paired.id}/communities`;
         const [ana, ben] = [newPhone(), newPhone()];
         for (const member of [ana, ben]) simulator.createPhone(digits(member));
         const unknown = '120363000000000001@g.us';
@@ -1131,7 +1133,7 @@ describe('The published OpenAPI document, as a contract', () => {
           gw.http
             .post(`${sandbox}/${theirId}/participants`)
             .set(auth)
-            .send({ from: phone, action: 'remove', participants: [ana] }),
+            .send({ from: own, action: 'remove', participants: [ana] }),
           403,
         );
       },
