@@ -85,6 +85,28 @@ describe('ControlServer', () => {
     });
   });
 
+  it('lets phones run communities over JSON, a refusal answered with WhatsApp’s code', async () => {
+    const created = await call('POST', '/communities', { creator: '15550008201', subject: 'Street', members: ['15550008202'] });
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ subject: 'Street', isCommunity: true, groups: [], refused: [] });
+    const group = await call('POST', `/communities/${id}/groups`, { author: '15550008201', subject: 'Garden', members: ['15550008202'] });
+    expect(group.body).toMatchObject({ subject: 'Garden', communityId: id });
+    expect((await call('POST', `/communities/${id}/groups`, { author: '15550008202', subject: 'Mine' })).body).toEqual({
+      error: '401 not-authorized',
+      whatsappCode: 401,
+    });
+    await call('POST', `/communities/${id}/unlink`, { author: '15550008201', group: group.body.id });
+    expect((await call('GET', `/communities/${id}`)).body.groups).toEqual([]);
+    await call('POST', `/communities/${id}/link`, { author: '15550008201', group: group.body.id });
+    const removed = await call('POST', `/communities/${id}/participants`, {
+      author: '15550008201',
+      action: 'remove',
+      phones: ['15550008202'],
+    });
+    expect(removed.body).toMatchObject({ groups: [group.body.id], outcomes: [expect.objectContaining({ status: 200 })] });
+    expect((await call('GET', `/groups/${group.body.id}`)).body.participants).toEqual([{ phone: '15550008201', admin: 'superadmin' }]);
+  });
+
   it("sets a phone's privacy, blocklist and profile, and shows what a contact sees", async () => {
     await call('POST', '/phones', { phone: '15550008011', pushName: 'Pia' });
     expect((await call('POST', '/phones/15550008011/privacy', { last: 'none', status: 'contacts' })).body).toMatchObject({
