@@ -28,6 +28,7 @@ import { PrivacyModule } from './modules/privacy/privacy.module';
 import { ProfileModule } from './modules/profile/profile.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { NewslettersModule } from './modules/newsletters/newsletters.module';
+import { CommunitiesModule } from './modules/communities/communities.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { PresenceModule } from './modules/presence/presence.module';
 import { AdminModule } from './modules/admin/admin.module';
@@ -90,6 +91,7 @@ export class AppModule {
         BlocklistModule,
         GroupsModule,
         NewslettersModule,
+        CommunitiesModule,
         CallsModule,
         PresenceModule,
         EventStreamModule,

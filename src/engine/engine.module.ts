@@ -7,6 +7,7 @@ import { BaileysBlocklist } from './baileys/ops/baileys-blocklist';
 import { CallTracker } from './baileys/call-tracker';
 import { BaileysCalls } from './baileys/ops/baileys-calls';
 import { BaileysChats } from './baileys/ops/baileys-chats';
+import { BaileysCommunities } from './baileys/ops/baileys-communities';
 import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
@@ -20,6 +21,7 @@ import { WaVersion } from './baileys/wa-version';
 import { BlocklistPort } from './ports/blocklist.port';
 import { CallsPort } from './ports/calls.port';
 import { ChatsPort } from './ports/chats.port';
+import { CommunitiesPort } from './ports/communities.port';
 import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
@@ -42,6 +44,7 @@ const PORTS = [
   { provide: PrivacyPort, useClass: BaileysPrivacy },
   { provide: BlocklistPort, useClass: BaileysBlocklist },
   { provide: GroupsPort, useClass: BaileysGroups },
+  { provide: CommunitiesPort, useClass: BaileysCommunities },
   { provide: CallsPort, useClass: BaileysCalls },
   { provide: PresencePort, useClass: BaileysPresence },
   { provide: LabelsPort, useClass: BaileysLabels },

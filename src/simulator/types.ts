@@ -120,6 +120,19 @@ export interface GroupInfo {
   participants: { phone: string; admin: 'admin' | 'superadmin' | null }[];
   /** Phones waiting for an admin's approval to join. */
   joinRequests: string[];
+  /** A community (the parent of linked groups). */
+  isCommunity: boolean;
+  /** A community's announcement group. */
+  isCommunityAnnouncement: boolean;
+  /** The community the group is linked to. */
+  communityId: string | null;
+}
+
+/** A community: its own group, its announcement group and the other groups linked to it. */
+export interface CommunityInfo extends GroupInfo {
+  announcementGroup: string | null;
+  /** The linked groups besides the announcement group. */
+  groups: string[];
 }
 
 export interface NewsletterInfo {

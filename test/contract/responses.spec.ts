@@ -1184,6 +1184,154 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('communities', () => {
+    it(
+      'every route, WhatsApp refusals, the sandbox adding the channel to a community',
+      async () => {
+        const auth = bearer(key);
+        const own = newPhone();
+        const paired = await new ChannelClient(gw, key).paired('communities', own);
+        const communities = `/v1/channels/${paired.id}/communities`;
+        const sandbox = `/v1/sandbox/channels/${paired.id}/communities`;
+        const [ana, ben] = [newPhone(), newPhone()];
+        for (const member of [ana, ben]) simulator.createPhone(digits(member));
+        const unknown = '120363000000000001@g.us';
+
+        const created = await expectStatus(
+          gw.http.post(communities).set(auth).send({ subject: 'Contract community', description: 'About' }),
+          201,
+        );
+        const id = created.body.id as string;
+        await expectStatus(gw.http.post(communities).set(auth).send({ subject: '' }), 400);
+        await expectStatus(gw.http.post(communities).set(bearer(liveKey)).send({ subject: 'x' }), 403);
+        await expectStatus(gw.http.post(communities).send({ subject: 'x' }), 401);
+        await expectStatus(gw.http.get(communities).set(auth), 200);
+        await expectStatus(gw.http.get(communities).set(auth).query({ cursor: 'forged' }), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/communities`).set(auth), 404);
+        const offline = await expectStatus(gw.http.post('/v1/channels').set(auth).send({ name: 'offline-communities' }), 201);
+        await expectStatus(gw.http.get(`/v1/channels/${offline.body.id}/communities`).set(auth), 409);
+
+        await expectStatus(gw.http.get(`${communities}/${id}`).set(auth), 200);
+        await expectStatus(gw.http.get(`${communities}/not-a-community`).set(auth), 400);
+        await expectStatus(gw.http.get(`${communities}/${unknown}`).set(auth), 404);
+
+        const inside = await expectStatus(
+          gw.http
+            .post(`${communities}/${id}`)
+            .set(auth)
+            .send({ subject: 'Inside', participants: [ana] }),
+          201,
+        );
+        await expectStatus(
+          gw.http
+            .post(`${communities}/${id}`)
+            .set(auth)
+            .send({ participants: [ana] }),
+          400,
+        );
+        await expectStatus(gw.http.get(`${communities}/${id}/subgroups`).set(auth), 200);
+        await expectStatus(gw.http.get(`${communities}/${id}/subgroups`).set(auth).query({ limit: 0 }), 400);
+        await expectStatus(gw.http.get(`${communities}/${unknown}/subgroups`).set(auth), 404);
+        await expectStatus(gw.http.delete(`${communities}/${id}/${inside.body.id}`).set(auth), 200);
+        await expectStatus(gw.http.delete(`${communities}/${id}/${inside.body.id}`).set(auth), 404);
+        await expectStatus(gw.http.put(`${communities}/${id}/${inside.body.id}`).set(auth), 200);
+        await expectStatus(gw.http.put(`${communities}/${id}/${inside.body.id}`).set(auth), 409);
+        await expectStatus(gw.http.put(`${communities}/${id}/not-a-group`).set(auth), 400);
+
+        await expectStatus(
+          gw.http
+            .post(`${communities}/${id}/participants`)
+            .set(auth)
+            .send({ participants: [ben] }),
+          200,
+        );
+        await expectStatus(gw.http.post(`${communities}/${id}/participants`).set(auth).send({ participants: [] }), 400);
+        await expectStatus(
+          gw.http
+            .patch(`${communities}/${id}/admins`)
+            .set(auth)
+            .send({ participants: [ben] }),
+          200,
+        );
+        await expectStatus(gw.http.patch(`${communities}/${id}/admins`).set(auth).send({}), 400);
+        await expectStatus(
+          gw.http
+            .delete(`${communities}/${id}/admins`)
+            .set(auth)
+            .send({ participants: [ben] }),
+          200,
+        );
+        await expectStatus(gw.http.delete(`${communities}/${id}/admins`).set(auth).send({ participants: 'x' }), 400);
+        await expectStatus(
+          gw.http
+            .delete(`${communities}/${id}/participants`)
+            .set(auth)
+            .send({ participants: [ben] }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .delete(`${communities}/${id}/participants`)
+            .set(auth)
+            .send({ participants: ['x'] }),
+          400,
+        );
+        await expectStatus(
+          gw.http.patch(`${communities}/${id}/settings`).set(auth).send({ setting: 'edit_group_info', policy: 'admins' }),
+          200,
+        );
+        await expectStatus(
+          gw.http.patch(`${communities}/${id}/settings`).set(auth).send({ setting: 'send_messages', policy: 'admins' }),
+          400,
+        );
+        await expectStatus(gw.http.delete(`${communities}/${id}/link`).set(auth), 200);
+        await expectStatus(gw.http.delete(`${communities}/${unknown}/link`).set(auth), 404);
+
+        // a community a contact runs: the channel is a plain member there
+        const theirs = await expectStatus(
+          gw.http
+            .post(sandbox)
+            .set(auth)
+            .send({ from: ana, subject: 'Theirs', participants: [ben] }),
+          201,
+        );
+        await expectStatus(gw.http.post(sandbox).set(auth).send({ from: ana }), 400);
+        await expectStatus(gw.http.post(sandbox).set(bearer(liveKey)).send({ from: ana, subject: 'x' }), 403);
+        const theirId = theirs.body.community_id as string;
+        await expectStatus(gw.http.delete(`${communities}/${theirId}/link`).set(auth), 403);
+        await expectStatus(
+          gw.http
+            .post(`${sandbox}/${theirId}/participants`)
+            .set(auth)
+            .send({ from: ana, action: 'promote', participants: [ben] }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .post(`${sandbox}/${theirId}/participants`)
+            .set(auth)
+            .send({ from: ben, action: 'kick', participants: [ana] }),
+          400,
+        );
+        await expectStatus(
+          gw.http
+            .post(`${sandbox}/${unknown}/participants`)
+            .set(auth)
+            .send({ from: ana, action: 'add', participants: [ben] }),
+          404,
+        );
+        await expectStatus(
+          gw.http
+            .post(`${sandbox}/${theirId}/participants`)
+            .set(auth)
+            .send({ from: own, action: 'remove', participants: [ana] }),
+          403,
+        );
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.

@@ -249,6 +249,7 @@ describe('Generated requests to every operation of the published OpenAPI documen
       .send({ subject: 'Fuzz group', participants: [contact] })
       .expect(201);
     const invite = await gw.http.get(`/v1/channels/${main.id}/groups/${group.body.id}/invite`).set(auth).expect(200);
+    const community = await gw.http.post(`/v1/channels/${main.id}/communities`).set(auth).send({ subject: 'Fuzz community' }).expect(201);
 
     Object.assign(ids, {
       channelId: [main.id, spare],
@@ -259,6 +260,7 @@ describe('Generated requests to every operation of the published OpenAPI documen
       chatId: [contact, chatJid],
       jid: [contact, chatJid],
       groupId: [group.body.id],
+      communityId: [community.body.id],
       inviteCode: [invite.body.invite_code],
       customerId: [spareCustomer.body.id],
       keyId: spareKeys.map((k) => k.id),

@@ -146,6 +146,28 @@ describe('ControlServer', () => {
     ).toBeGreaterThanOrEqual(400);
   });
 
+  it('lets phones run communities over JSON, a refusal answered with WhatsApp’s code', async () => {
+    const created = await call('POST', '/communities', { creator: '15550008301', subject: 'Street', members: ['15550008302'] });
+    const id = created.body.id as string;
+    expect(created.body).toMatchObject({ subject: 'Street', isCommunity: true, groups: [], refused: [] });
+    const group = await call('POST', `/communities/${id}/groups`, { author: '15550008301', subject: 'Garden', members: ['15550008302'] });
+    expect(group.body).toMatchObject({ subject: 'Garden', communityId: id });
+    expect((await call('POST', `/communities/${id}/groups`, { author: '15550008302', subject: 'Mine' })).body).toEqual({
+      error: '401 not-authorized',
+      whatsappCode: 401,
+    });
+    await call('POST', `/communities/${id}/unlink`, { author: '15550008301', group: group.body.id });
+    expect((await call('GET', `/communities/${id}`)).body.groups).toEqual([]);
+    await call('POST', `/communities/${id}/link`, { author: '15550008301', group: group.body.id });
+    const removed = await call('POST', `/communities/${id}/participants`, {
+      author: '15550008301',
+      action: 'remove',
+      phones: ['15550008302'],
+    });
+    expect(removed.body).toMatchObject({ groups: [group.body.id], outcomes: [expect.objectContaining({ status: 200 })] });
+    expect((await call('GET', `/groups/${group.body.id}`)).body.participants).toEqual([{ phone: '15550008301', admin: 'superadmin' }]);
+  });
+
   it('answers unknown routes with 404 and bad input with an error', async () => {
     expect((await call('GET', '/nope')).status).toBe(404);
     expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);

@@ -1,5 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import { type GroupMetadata, WAMessageStubType, type WASocket, areJidsSameUser, isJidGroup, proto } from '@whiskeysockets/baileys';
+import {
+  type BinaryNode,
+  type GroupMetadata,
+  WAMessageStubType,
+  type WASocket,
+  areJidsSameUser,
+  getBinaryNodeChild,
+  isJidGroup,
+  proto,
+} from '@whiskeysockets/baileys';
 import type { GroupsEvent } from '../ports/session-events';
 import { groupChangesOf, toGroupAuthor, toWireGroup, toWireMember, unpairedLids } from './baileys-group-mapping';
 import type { GroupMetadataCache } from './group-metadata-cache';
@@ -59,7 +68,13 @@ export function attachGroupEvents(
         }
         cache.forget(channelId, update.id);
         const phoneOf = await phonesOf(socket, unpairedLids(update));
-        emit({ type: 'group_changed', groupJid: update.id, author: toGroupAuthor(update.author, update.authorPn, phoneOf), changes });
+        emit({
+          type: 'group_changed',
+          groupJid: update.id,
+          author: toGroupAuthor(update.author, update.authorPn, phoneOf),
+          changes,
+          community: cache.communityOf(channelId, update.id),
+        });
       }
     }),
   );
@@ -77,6 +92,7 @@ export function attachGroupEvents(
         action: update.action as 'add' | 'remove' | 'promote' | 'demote',
         author: toGroupAuthor(update.author, update.authorPn, phoneOf),
         members: update.participants.map((p) => toWireMember(p, phoneOf)),
+        community: cache.communityOf(channelId, update.id),
       });
     }),
   );
@@ -101,8 +117,36 @@ export function attachGroupEvents(
         cache.forget(channelId, groupJid);
         const authorJid = message.key.participant ?? message.participant ?? null;
         const phoneOf = await phonesOf(socket, authorJid?.endsWith('@lid') ? [authorJid] : []);
-        emit({ type: 'group_changed', groupJid, author: toGroupAuthor(authorJid, message.key.participantAlt, phoneOf), changes });
+        emit({
+          type: 'group_changed',
+          groupJid,
+          author: toGroupAuthor(authorJid, message.key.participantAlt, phoneOf),
+          changes,
+          community: cache.communityOf(channelId, groupJid),
+        });
       }
     }),
   );
+
+  // A group linked to a community or unlinked from it: WhatsApp tells the community's members with a w:gp2
+  // `<link>` / `<unlink>` from the community, which Baileys acknowledges and otherwise ignores.
+  const onLink = (node: BinaryNode) =>
+    guard('community link', async () => {
+      const change = getBinaryNodeChild(node, 'link') ?? getBinaryNodeChild(node, 'unlink');
+      const groupJid = getBinaryNodeChild(change, 'group')?.attrs.jid;
+      if (!change || !groupJid || (change.attrs.link_type ?? change.attrs.unlink_type) !== 'sub_group') return;
+      const communityJid = change.tag === 'link' ? node.attrs.from : null;
+      cache.linked(channelId, groupJid, communityJid);
+      const authorJid = node.attrs.participant ?? null;
+      const phoneOf = await phonesOf(socket, authorJid?.endsWith('@lid') ? [authorJid] : []);
+      emit({
+        type: 'group_changed',
+        groupJid,
+        author: toGroupAuthor(authorJid, node.attrs.participant_pn, phoneOf),
+        changes: { communityJid },
+        community: { isCommunity: false, communityJid },
+      });
+    });
+  socket.ws.on('CB:notification,type:w:gp2,link', onLink);
+  socket.ws.on('CB:notification,type:w:gp2,unlink', onLink);
 }

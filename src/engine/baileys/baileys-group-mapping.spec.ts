@@ -1,10 +1,11 @@
-import { type GroupMetadata, WAMessageAddressingMode } from '@whiskeysockets/baileys';
+import { type BinaryNode, type GroupMetadata, WAMessageAddressingMode } from '@whiskeysockets/baileys';
 import {
   groupChangesOf,
   noPhones,
   toGroupAuthor,
   toJoinRequest,
   toMemberOutcomes,
+  toSubgroups,
   toWireGroup,
   unpairedLids,
 } from './baileys-group-mapping';
@@ -130,5 +131,40 @@ describe('bulk answers', () => {
       },
     );
     expect(toJoinRequest({ jid: BEN_LID }, noPhones)).toEqual({ jid: BEN_LID, phoneJid: null, requestedAt: null, method: null });
+  });
+});
+
+describe('toSubgroups', () => {
+  it("reads a community's <sub_groups>, the announcement group marked", () => {
+    const result: BinaryNode = {
+      tag: 'iq',
+      attrs: {},
+      content: [
+        {
+          tag: 'sub_groups',
+          attrs: {},
+          content: [
+            {
+              tag: 'group',
+              attrs: { id: '120363000000000002', subject: 'News', creation: '1700000000', creator: ANA_LID, size: '3' },
+              content: [{ tag: 'default_sub_group', attrs: {} }],
+            },
+            { tag: 'group', attrs: { id: '120363000000000003@g.us', subject: 'Garden' } },
+          ],
+        },
+      ],
+    };
+    expect(toSubgroups(result)).toEqual([
+      {
+        jid: '120363000000000002@g.us',
+        subject: 'News',
+        createdAt: new Date(1_700_000_000_000),
+        ownerJid: ANA_LID,
+        size: 3,
+        isAnnouncement: true,
+      },
+      { jid: '120363000000000003@g.us', subject: 'Garden', createdAt: null, ownerJid: null, size: null, isAnnouncement: false },
+    ]);
+    expect(toSubgroups({ tag: 'iq', attrs: {} })).toEqual([]);
   });
 });

@@ -3,11 +3,13 @@ import {
   type GroupMetadata,
   type GroupParticipant,
   getBinaryNodeChild,
+  getBinaryNodeChildren,
   isLidUser,
   isPnUser,
   jidNormalizedUser,
   WAMessageAddressingMode,
 } from '@whiskeysockets/baileys';
+import type { WireSubgroup } from '../ports/communities.port';
 import type { MemberOutcome, WireGroup, WireGroupMember, WireJoinRequest } from '../ports/groups.port';
 import type { GroupAuthor, GroupChanges } from '../ports/session-events';
 
@@ -132,4 +134,19 @@ export function toJoinRequest(attrs: Record<string, string | undefined>, phoneOf
     requestedAt: time ? new Date(time * 1000) : null,
     method: attrs.request_method ?? null,
   };
+}
+
+/** A community's `<sub_groups>` answer: each linked group, the announcement group marked `<default_sub_group/>`. */
+export function toSubgroups(result: BinaryNode): WireSubgroup[] {
+  return getBinaryNodeChildren(getBinaryNodeChild(result, 'sub_groups'), 'group').map((group) => {
+    const { id, subject, creation, creator, size } = group.attrs;
+    return {
+      jid: id.includes('@') ? id : `${id}@g.us`,
+      subject: subject ?? '',
+      createdAt: Number(creation) ? new Date(Number(creation) * 1000) : null,
+      ownerJid: creator ? jidNormalizedUser(creator) : null,
+      size: size !== undefined && size !== '' ? Number(size) : null,
+      isAnnouncement: Boolean(getBinaryNodeChild(group, 'default_sub_group')),
+    };
+  });
 }

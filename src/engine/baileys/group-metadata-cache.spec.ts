@@ -16,6 +16,26 @@ describe('GroupMetadataCache', () => {
     expect(cache.size('c2')).toBe(0);
   });
 
+  it('remembers where a group stands in a community after its metadata is dropped, and a link or unlink', () => {
+    const cache = new GroupMetadataCache();
+    cache.set('c', { ...meta('p@g.us'), isCommunity: true });
+    cache.set('c', { ...meta('g@g.us'), linkedParent: 'p@g.us' });
+    cache.forget('c', 'g@g.us');
+    expect(cache.communityOf('c', 'p@g.us')).toEqual({ isCommunity: true, communityJid: null });
+    expect(cache.communityOf('c', 'g@g.us')).toEqual({ isCommunity: false, communityJid: 'p@g.us' });
+    expect(cache.communityOf('c', 'unseen@g.us')).toBeNull();
+    cache.set('c', meta('h@g.us'));
+    cache.linked('c', 'h@g.us', 'p@g.us');
+    expect([cache.get('c', 'h@g.us'), cache.communityOf('c', 'h@g.us')]).toEqual([
+      undefined,
+      { isCommunity: false, communityJid: 'p@g.us' },
+    ]);
+    cache.linked('c', 'h@g.us', null);
+    expect(cache.communityOf('c', 'h@g.us')).toEqual({ isCommunity: false, communityJid: null });
+    cache.clear('c');
+    expect(cache.communityOf('c', 'p@g.us')).toBeNull();
+  });
+
   it('drops the least recently used group beyond its cap', () => {
     const cache = new GroupMetadataCache();
     for (let i = 0; i < 500; i++) cache.set('c', meta(`${i}@g.us`));

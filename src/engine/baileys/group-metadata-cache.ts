@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { GroupMetadata, WASocket } from '@whiskeysockets/baileys';
+import type { GroupCommunity } from '../ports/session-events';
 
 /** Groups kept per channel; the least recently used goes first beyond it. */
 const MAX_GROUPS_PER_CHANNEL = 500;
@@ -13,6 +14,11 @@ const MAX_GROUPS_PER_CHANNEL = 500;
 @Injectable()
 export class GroupMetadataCache {
   private readonly channels = new Map<string, Map<string, GroupMetadata>>();
+  /**
+   * Where each group seen stands in a community, kept when its metadata is dropped: a change does not move a
+   * group between communities (linking does, and says so), and the events of a change name its community.
+   */
+  private readonly communities = new Map<string, Map<string, GroupCommunity>>();
 
   get(channelId: string, groupJid: string): GroupMetadata | undefined {
     const groups = this.channels.get(channelId);
@@ -34,6 +40,29 @@ export class GroupMetadataCache {
     groups.delete(meta.id);
     groups.set(meta.id, meta);
     if (groups.size > MAX_GROUPS_PER_CHANNEL) groups.delete(groups.keys().next().value!);
+    this.placeInCommunity(channelId, meta.id, { isCommunity: Boolean(meta.isCommunity), communityJid: meta.linkedParent ?? null });
+  }
+
+  /** Where the group stands in a community, as last seen; null for a group this channel has not seen. */
+  communityOf(channelId: string, groupJid: string): GroupCommunity | null {
+    return this.communities.get(channelId)?.get(groupJid) ?? null;
+  }
+
+  /** The group was linked to a community (or unlinked, null): its metadata is stale, its place known. */
+  linked(channelId: string, groupJid: string, communityJid: string | null): void {
+    this.forget(channelId, groupJid);
+    this.placeInCommunity(channelId, groupJid, { isCommunity: false, communityJid });
+  }
+
+  private placeInCommunity(channelId: string, groupJid: string, place: GroupCommunity): void {
+    let places = this.communities.get(channelId);
+    if (!places) {
+      places = new Map();
+      this.communities.set(channelId, places);
+    }
+    places.delete(groupJid);
+    places.set(groupJid, place);
+    if (places.size > MAX_GROUPS_PER_CHANNEL) places.delete(places.keys().next().value!);
   }
 
   forget(channelId: string, groupJid: string): void {
@@ -42,6 +71,7 @@ export class GroupMetadataCache {
 
   clear(channelId: string): void {
     this.channels.delete(channelId);
+    this.communities.delete(channelId);
   }
 
   /** Baileys' `cachedGroupMetadata` for one channel: the cached entry, else fetched (and kept) over the socket. */

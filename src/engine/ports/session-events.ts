@@ -53,15 +53,23 @@ export type ContactsEvent = { type: 'contacts'; contacts: WireContact[] };
 export type GroupsEvent =
   /** The account is in a new group: it created it (`createdByAccount`), or someone added it or let it in. */
   | { type: 'group_joined'; group: WireGroup; createdByAccount: boolean; author: GroupAuthor | null }
-  /** Subject, description, settings or icon changed: only what changed is set. */
-  | { type: 'group_changed'; groupJid: string; author: GroupAuthor | null; changes: GroupChanges }
+  /** Subject, description, settings or icon changed, or the group was linked to a community: only what changed is set. */
+  | { type: 'group_changed'; groupJid: string; author: GroupAuthor | null; changes: GroupChanges; community: GroupCommunity | null }
   | {
       type: 'group_members';
       groupJid: string;
       action: 'add' | 'remove' | 'promote' | 'demote';
       author: GroupAuthor | null;
       members: Omit<WireGroupMember, 'rank'>[];
+      community: GroupCommunity | null;
     };
+
+/** Where a group stands in a community (as the socket last saw it): a community itself, or linked to one. */
+export interface GroupCommunity {
+  isCommunity: boolean;
+  /** The community a group is linked to; null for one linked to none (and for a community). */
+  communityJid: string | null;
+}
 
 /** Who made a group change, as the group names them, with the phone-number JID when known. */
 export interface GroupAuthor {
@@ -81,6 +89,8 @@ export interface GroupChanges {
   icon?: 'set' | 'removed';
   /** The invite code was revoked (the new code is not announced). */
   inviteRevoked?: true;
+  /** The group was linked to this community; null: unlinked from its community. */
+  communityJid?: string | null;
 }
 
 /** A call rang on the account's devices, or stopped ringing (a call answered elsewhere ends twice: accepted_elsewhere, then ended). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
+  type CommunityInfo,
   type GroupAddPrivacy,
   type GroupInfo,
   GroupRefusal,
@@ -123,6 +124,36 @@ export class SandboxNetwork implements OnApplicationShutdown {
     answer: 'approve' | 'reject',
   ): Promise<MemberOutcome[]> {
     return this.asPerson('groups.answerJoinRequests', (sim) => sim.answerGroupJoinRequests(groupJid, phone, requesterPhones, answer));
+  }
+
+  /** `phone` creates a community (WhatsApp adds its announcement group) and adds the others to it. */
+  communityCreatedBy(
+    phone: string,
+    subject: string,
+    description: string | null,
+    memberPhones: string[],
+  ): Promise<CommunityInfo & { refused: MemberOutcome[] }> {
+    return this.asPerson('communities.create', (sim) => sim.createCommunity(phone, subject, description, memberPhones));
+  }
+
+  /** `phone`, a community admin, adds, removes (from every linked group too), promotes or demotes members. */
+  changeCommunityMembersAs(
+    phone: string,
+    communityJid: string,
+    action: ParticipantAction,
+    memberPhones: string[],
+  ): Promise<CommunityInfo & { outcomes: MemberOutcome[] }> {
+    return this.asPerson('communities.changeMembers', (sim) => sim.updateCommunityParticipants(communityJid, phone, action, memberPhones));
+  }
+
+  /** `phone`, a community admin, creates a group in the community with the others in it. */
+  communityGroupCreatedBy(phone: string, communityJid: string, subject: string, memberPhones: string[]): Promise<GroupInfo> {
+    return this.asPerson('communities.createGroup', (sim) => sim.createCommunityGroup(communityJid, phone, subject, memberPhones));
+  }
+
+  /** A community as the simulated network holds it; undefined if none. */
+  async community(communityJid: string): Promise<CommunityInfo | undefined> {
+    return (await this.simulator()).community(communityJid);
   }
 
   /** Who may add `phone` to groups (WhatsApp's "Groups" privacy); with 'contacts', the phones in `contacts`. */

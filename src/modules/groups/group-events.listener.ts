@@ -4,7 +4,7 @@ import { SessionManager } from '../../engine/session-manager';
 import { ChannelsService } from '../channels/channels.service';
 import { Outbox } from '../events/outbox';
 import { toGroup, toMember } from './groups.contracts';
-import { toAuthor, toGroupChanges } from './groups.events';
+import { toAuthor, toCommunityMark, toGroupChanges } from './groups.events';
 
 const MEMBER_EVENTS = {
   add: 'group.participant_added',
@@ -59,7 +59,7 @@ export class GroupEventsListener implements OnModuleInit {
         await this.outbox.publish({
           ...common,
           type: 'group.updated',
-          payload: { group_id: event.groupJid, author: toAuthor(event.author), changed, changes },
+          payload: { group_id: event.groupJid, ...toCommunityMark(event.community), author: toAuthor(event.author), changed, changes },
         });
         return;
       }
@@ -67,7 +67,12 @@ export class GroupEventsListener implements OnModuleInit {
         await this.outbox.publish({
           ...common,
           type: MEMBER_EVENTS[event.action],
-          payload: { group_id: event.groupJid, author: toAuthor(event.author), participants: event.members.map(toMember) },
+          payload: {
+            group_id: event.groupJid,
+            ...toCommunityMark(event.community),
+            author: toAuthor(event.author),
+            participants: event.members.map(toMember),
+          },
         });
         return;
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MemberOutcome, WireGroup, WireGroupMember, WireJoinRequest } from '../../engine/ports/groups.port';
 import { AppError } from '../../platform/errors/app-error';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
-import { phoneOf } from '../whatsapp/jid';
+import { parseParticipant, phoneOf } from '../whatsapp/jid';
 
 const timestamp = z.iso.datetime({ offset: true });
 const groupId = z.string().describe('The group JID (`…@g.us`).');
@@ -291,4 +291,15 @@ export function toApplication(request: WireJoinRequest) {
 
 export function inviteLinkOf(code: string): string {
   return `${INVITE_LINK}${code}`;
+}
+
+/** Participants as the client wrote them, read as JIDs, remembered so each outcome names what was asked. */
+export function readParticipants(participants: string[]): { jids: string[]; askedAs: (jid: string) => string } {
+  const asked = new Map<string, string>();
+  const jids = participants.map((value, index) => {
+    const jid = parseParticipant(value, ['participants', index]);
+    asked.set(jid, value);
+    return jid;
+  });
+  return { jids: [...new Set(jids)], askedAs: (jid) => asked.get(jid) ?? jid };
 }

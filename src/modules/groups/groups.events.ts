@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GroupAuthor, GroupChanges } from '../../engine/ports/session-events';
+import type { GroupAuthor, GroupChanges, GroupCommunity } from '../../engine/ports/session-events';
 import { phoneOf } from '../whatsapp/jid';
 import { EXAMPLE_AT } from '../events/event-examples';
 import { defineEvents, EventObjectDefinition, PayloadsOf } from '../events/event-payloads';
@@ -23,6 +23,21 @@ const authorSchema = z
 
 const policy = z.enum(['admins', 'anyone']);
 
+/**
+ * How a payload marks a community and the groups linked to one: both fields are there when the group is a
+ * community or in one (as far as the channel has seen the group), and absent for a plain group.
+ */
+const communityMark = {
+  is_community: z.boolean().optional().describe('The group is a community (the parent of other groups). Absent for a plain group.'),
+  community_id: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'The community the group is linked to (its announcement group included); null for a community itself. Absent for a plain group.',
+    ),
+};
+
 /** Published once, as `EventGroup`, and embedded by group.created. */
 export const GROUP_EVENT_OBJECTS: Record<string, EventObjectDefinition> = {
   EventGroup: {
@@ -44,9 +59,10 @@ const groupCreatedPayload = z.object({
 
 const groupUpdatedPayload = z.object({
   group_id: groupId,
+  ...communityMark,
   author: authorSchema,
   changed: z
-    .array(z.enum(['subject', 'description', 'settings', 'ephemeral_seconds', 'icon', 'invite_code']))
+    .array(z.enum(['subject', 'description', 'settings', 'ephemeral_seconds', 'icon', 'invite_code', 'community_id']))
     .describe('What changed; only those fields are in `changes`.'),
   changes: z.object({
     subject: z.string().optional(),
@@ -63,12 +79,14 @@ const groupUpdatedPayload = z.object({
     ephemeral_seconds: z.number().int().optional().describe('The new disappearing-messages timer; 0 is off.'),
     icon: z.enum(['set', 'removed']).optional(),
     invite_code: z.literal('revoked').optional().describe('The invite link was revoked (WhatsApp does not announce the new code).'),
+    community_id: z.string().nullable().optional().describe('The group was linked to this community; null: unlinked from its community.'),
   }),
 });
 
 const participantsPayload = () =>
   z.object({
     group_id: groupId,
+    ...communityMark,
     author: authorSchema,
     participants: z.array(participantSchema.omit({ rank: true })).describe('The people concerned, with phone (when shared) and LID.'),
   });
@@ -111,7 +129,7 @@ export const GROUP_EVENTS = defineEvents({
   'group.updated': {
     schema: groupUpdatedPayload,
     summary:
-      "A group's subject, description, settings, disappearing-messages timer or icon changed, or its invite link was revoked; only what changed is sent. Reading or listing groups never sends it.",
+      "A group's subject, description, settings, disappearing-messages timer or icon changed, its invite link was revoked, or it was linked to a community or unlinked (`community_id`); only what changed is sent. Reading or listing groups never sends it.",
     cause: 'None (WhatsApp announces each change to every member, whoever made it).',
     example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, changed: ['subject'], changes: { subject: 'Long weekend' } },
   },
@@ -123,9 +141,16 @@ export const GROUP_EVENTS = defineEvents({
   },
   'group.participant_removed': {
     schema: participantsPayload(),
-    summary: 'People left a group the account is in, or were removed (the account itself included).',
+    summary:
+      'People left a group the account is in, or were removed (the account itself included). Removed from a community, they leave each of its groups: one event per group, each marked with `community_id`.',
     cause: 'None.',
-    example: { group_id: EXAMPLE_GROUP_ID, author: EXAMPLE_AUTHOR, participants: [EXAMPLE_MEMBER] },
+    example: {
+      group_id: EXAMPLE_GROUP_ID,
+      is_community: false,
+      community_id: '120363049876543210@g.us',
+      author: EXAMPLE_AUTHOR,
+      participants: [EXAMPLE_MEMBER],
+    },
   },
   'group.admin_promoted': {
     schema: participantsPayload(),
@@ -166,6 +191,14 @@ export function toGroupChanges(changes: GroupChanges) {
     ...(changes.ephemeralSeconds !== undefined ? { ephemeral_seconds: changes.ephemeralSeconds } : {}),
     ...(changes.icon !== undefined ? { icon: changes.icon } : {}),
     ...(changes.inviteRevoked ? { invite_code: 'revoked' as const } : {}),
+    ...(changes.communityJid !== undefined ? { community_id: changes.communityJid } : {}),
   };
   return { changed: Object.keys(out) as Array<keyof typeof out>, changes: out };
+}
+
+/** The community mark of an event's payload: nothing for a plain group (or one the channel has not seen). */
+export function toCommunityMark(community: GroupCommunity | null) {
+  return community && (community.isCommunity || community.communityJid)
+    ? { is_community: community.isCommunity, community_id: community.communityJid }
+    : {};
 }

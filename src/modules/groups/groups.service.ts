@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { GroupSettingChange, GroupsPort, MemberAction, MemberOutcome } from '../../engine/ports/groups.port';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
-import { isGroupJid, isJid, parseGroupJid, parseParticipant } from '../whatsapp/jid';
+import { isGroupJid, isJid, parseGroupJid } from '../whatsapp/jid';
 import { GroupIcons } from './group-icons';
 import {
   CreateGroupInput,
   GroupSettingInput,
   inviteLinkOf,
+  readParticipants,
   SetIconInput,
   toApplication,
   toGroup,
@@ -28,17 +29,6 @@ const SETTINGS: Record<
 
 /** WhatsApp lists in no stable order: pages are cut from the list sorted by JID, which the cursor names. */
 const byJid = (a: { jid: string }, b: { jid: string }) => (a.jid < b.jid ? -1 : a.jid > b.jid ? 1 : 0);
-
-/** Participants as the client wrote them, read as JIDs, remembered so each outcome names what was asked. */
-function readParticipants(participants: string[]): { jids: string[]; askedAs: (jid: string) => string } {
-  const asked = new Map<string, string>();
-  const jids = participants.map((value, index) => {
-    const jid = parseParticipant(value, ['participants', index]);
-    asked.set(jid, value);
-    return jid;
-  });
-  return { jids: [...new Set(jids)], askedAs: (jid) => asked.get(jid) ?? jid };
-}
 
 /**
  * Groups, live on the channel's WhatsApp socket: every call is one request (or two) to WhatsApp, nothing is

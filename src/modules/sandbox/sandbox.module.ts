@@ -6,6 +6,8 @@ import { SandboxAccountSettingsService } from './sandbox-account-settings.servic
 import { SandboxGroupsController } from './sandbox-groups.controller';
 import { SandboxGroupsService } from './sandbox-groups.service';
 import { SandboxCallsController } from './sandbox-calls.controller';
+import { SandboxCommunitiesController } from './sandbox-communities.controller';
+import { SandboxCommunitiesService } from './sandbox-communities.service';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
@@ -18,6 +20,7 @@ import { SandboxService } from './sandbox.service';
   controllers: [
     SandboxController,
     SandboxGroupsController,
+    SandboxCommunitiesController,
     SandboxAccountSettingsController,
     SandboxCallsController,
     SandboxPresenceController,
@@ -27,6 +30,7 @@ import { SandboxService } from './sandbox.service';
   providers: [
     SandboxService,
     SandboxGroupsService,
+    SandboxCommunitiesService,
     SandboxAccountSettingsService,
     SandboxCallsService,
     SandboxPresenceService,

@@ -25,6 +25,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
       "The account's WhatsApp groups, live from WhatsApp: create, leave, rename, settings, participants and admins, invite links, icons, join requests.",
   },
   {
+    name: 'Communities',
+    description:
+      'Communities, live from WhatsApp: groups with a parent role, each with an announcement group and linked groups. Create them, create or link groups in them, manage their members and admins, their settings and invite link.',
+  },
+  {
     name: 'Newsletters',
     description:
       'WhatsApp Channels, live from WhatsApp: create, follow by id or invite link, mute, rename, picture, reaction setting, demote admins, read posts, post and react. Posts are messages.',

@@ -143,6 +143,40 @@ export class ControlServer {
         ([group], b) =>
           s.answerGroupJoinRequests(group, str(b.author, 'author'), b.phones as string[], str(b.answer, 'answer') as 'approve' | 'reject'),
       ],
+      [
+        'POST',
+        /^\/communities$/,
+        (_p, b) =>
+          s.createCommunity(
+            str(b.creator, 'creator'),
+            str(b.subject, 'subject'),
+            typeof b.description === 'string' ? b.description : null,
+            (b.members as string[]) ?? [],
+          ),
+      ],
+      ['GET', /^\/communities\/([^/]+)$/, ([community]) => s.community(community) ?? null],
+      [
+        'POST',
+        /^\/communities\/([^/]+)\/groups$/,
+        ([community], b) =>
+          s.createCommunityGroup(community, str(b.author, 'author'), str(b.subject, 'subject'), (b.members as string[]) ?? []),
+      ],
+      [
+        'POST',
+        /^\/communities\/([^/]+)\/link$/,
+        ([community], b) => s.linkCommunityGroup(community, str(b.author, 'author'), str(b.group, 'group')),
+      ],
+      [
+        'POST',
+        /^\/communities\/([^/]+)\/unlink$/,
+        ([community], b) => s.unlinkCommunityGroup(community, str(b.author, 'author'), str(b.group, 'group')),
+      ],
+      [
+        'POST',
+        /^\/communities\/([^/]+)\/participants$/,
+        ([community], b) =>
+          s.updateCommunityParticipants(community, str(b.author, 'author'), b.action as ParticipantAction, b.phones as string[]),
+      ],
       ['POST', /^\/phones\/([^/]+)\/join-group$/, ([phone], b) => s.joinGroupByInvite(phone, str(b.code, 'code'))],
       [
         'POST',

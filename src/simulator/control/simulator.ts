@@ -10,6 +10,7 @@ import { labelPatch, labelsOf, type PhoneLabelChange, type PhoneLabels } from '.
 import { AccountIq } from '../protocol/account-iq';
 import { AccountOps, type ProfileView } from '../protocol/account-ops';
 import { AppStateIq } from '../protocol/app-state-iq';
+import { CommunityOps } from '../protocol/community-ops';
 import { GroupIq } from '../protocol/group-iq';
 import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
 import { type CallEnding, Calls } from '../protocol/calls';
@@ -29,6 +30,7 @@ import type { PrivacyName, PrivacySettings } from '../state/account-settings';
 import { WsServer } from '../transport/ws-server';
 import type {
   CompanionInfo,
+  CommunityInfo,
   GroupInfo,
   MemberOutcome,
   NewsletterInfo,
@@ -79,6 +81,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly pairing: Pairing;
   private readonly groupIq: GroupIq;
   private readonly groupOps: GroupOps;
+  private readonly communityOps: CommunityOps;
   private readonly accountOps: AccountOps;
   private readonly newsletterOps: NewsletterOps;
   private readonly calls: Calls;
@@ -101,7 +104,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.outbound = new Outbound(this.net);
     this.pairing = new Pairing(this.net);
     this.groupOps = new GroupOps(this.net, this.media);
-    this.groupIq = new GroupIq(this.net, this.groupOps);
+    this.communityOps = new CommunityOps(this.net, this.groupOps);
+    this.groupIq = new GroupIq(this.net, this.groupOps, this.communityOps);
     this.calls = new Calls(this.net);
     const login = new Login(this.net, this.pairing, this.outbound, this.media);
     this.accountOps = new AccountOps(this.net, this.media);
@@ -426,6 +430,65 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.newsletterOps.react(this.net.account(phone), jid, serverId, emoji);
   }
 
+  // communities: a phone creates one (with its announcement group), adds people to it, creates or links
+  // groups in it; refusals and notifications as for a companion's w:g2 requests
+
+  /** `creator` makes a community (and its announcement group) and adds `members` to it; refused adds in `refused`. */
+  createCommunity(
+    creator: string,
+    subject: string,
+    description: string | null,
+    members: string[] = [],
+  ): CommunityInfo & { refused: MemberOutcome[] } {
+    const author = this.net.account(creator);
+    const community = this.communityOps.create(author, subject, description, 'request_required');
+    const jids = members.map((m) => this.net.account(m).jid);
+    const results = jids.length ? this.communityOps.changeParticipants(author, community.jid, 'add', jids) : [];
+    return { ...this.community(community.jid)!, refused: results.filter((r) => r.status !== 200).map(memberOutcome) };
+  }
+
+  /** `author` (a community admin) creates a group linked to the community, with `members`. */
+  createCommunityGroup(communityJid: string, author: string, subject: string, members: string[] = []): GroupInfo {
+    const jids = members.map((m) => this.net.account(m).jid);
+    return groupInfo(this.communityOps.createGroup(this.net.account(author), communityJid, subject, jids).group);
+  }
+
+  /** `author` (admin of both) links a group to the community. */
+  linkCommunityGroup(communityJid: string, author: string, groupJid: string): CommunityInfo {
+    this.communityOps.link(this.net.account(author), communityJid, groupJid);
+    return this.community(communityJid)!;
+  }
+
+  /** `author` (a community admin) unlinks a group from the community. */
+  unlinkCommunityGroup(communityJid: string, author: string, groupJid: string): CommunityInfo {
+    this.communityOps.unlink(this.net.account(author), communityJid, groupJid);
+    return this.community(communityJid)!;
+  }
+
+  /** `author` adds, removes (from every linked group too), promotes or demotes `phones` in the community. */
+  updateCommunityParticipants(
+    communityJid: string,
+    author: string,
+    action: ParticipantAction,
+    phones: string[],
+  ): CommunityInfo & { outcomes: MemberOutcome[] } {
+    const jids = phones.map((p) => this.net.account(p).jid);
+    const results = this.communityOps.changeParticipants(this.net.account(author), communityJid, action, jids, true);
+    return { ...this.community(communityJid)!, outcomes: results.map(memberOutcome) };
+  }
+
+  /** A community as the network holds it; undefined when there is none (or the jid is a plain group). */
+  community(communityJid: string): CommunityInfo | undefined {
+    const community = this.net.groups.get(communityJid);
+    if (!community?.isCommunity) return undefined;
+    const linked = this.net.groups.linkedTo(community.jid);
+    return {
+      ...groupInfo(community),
+      announcementGroup: linked.find((g) => g.isDefaultSubGroup)?.jid ?? null,
+      groups: linked.filter((g) => !g.isDefaultSubGroup).map((g) => g.jid),
+    };
+  }
+
   /** Who may add `phone` to groups; with 'contacts', the phones in `contacts` (its address book) may. */
   setGroupAddPrivacy(phone: string, privacy: GroupAddPrivacy, contacts: string[] = []): void {
     const account = this.net.account(phone);
@@ -621,6 +684,9 @@ function groupInfo(group: Group): GroupInfo {
     pictureUrl: group.picture?.url ?? null,
     participants: [...group.participants].map(([jid, admin]) => ({ phone: phone(jid), admin })),
     joinRequests: [...group.joinRequests.keys()].map(phone),
+    isCommunity: group.isCommunity,
+    isCommunityAnnouncement: group.isDefaultSubGroup,
+    communityId: group.linkedParent,
   };
 }
 

@@ -1,5 +1,6 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
 import type { Account } from '../state/accounts';
+import type { CommunityOps } from './community-ops';
 import { type GroupOps, GroupRefusal, type GroupSetting, type MemberResult } from './group-ops';
 import type { Network } from './network';
 import { childNodes, contentBuffer, firstChild, iqError, iqResult } from './nodes';
@@ -14,6 +15,7 @@ export class GroupIq {
   constructor(
     private readonly net: Network,
     private readonly ops: GroupOps,
+    private readonly communities: CommunityOps,
   ) {}
 
   handle(account: Account, node: BinaryNode): BinaryNode {
@@ -59,7 +61,17 @@ export class GroupIq {
       switch (child?.tag) {
         case 'create': {
           const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
-          const { group, results } = ops.create(account, child.attrs.subject ?? '', requested);
+          const subject = child.attrs.subject ?? '';
+          const parent = getBinaryNodeChild(child, 'parent');
+          if (parent) {
+            const body = contentBuffer(getBinaryNodeChild(getBinaryNodeChild(child, 'description'), 'body'))?.toString('utf-8') || null;
+            const community = this.communities.create(account, subject, body, parent.attrs.default_membership_approval_mode ?? null);
+            return iqResult(node, [ops.nodes.metadata(community)]);
+          }
+          const linkedParent = getBinaryNodeChild(child, 'linked_parent')?.attrs.jid;
+          const { group, results } = linkedParent
+            ? this.communities.createGroup(account, linkedParent, subject, requested)
+            : ops.create(account, subject, requested);
           const metadata = ops.nodes.metadata(group);
           // members WhatsApp refused come back inside <group>, each with its error (and invitation)
           const refused = results.filter((r) => r.status !== 200).map((r) => this.memberResultNode(r));
@@ -72,6 +84,9 @@ export class GroupIq {
         case 'leave':
           for (const ref of getBinaryNodeChildren(child, 'group')) {
             ops.leave(account, ref.attrs.id);
+          }
+          for (const ref of getBinaryNodeChildren(child, 'community')) {
+            this.communities.leave(account, ref.attrs.id);
           }
           return iqResult(node);
         case 'invite': {
@@ -96,7 +111,9 @@ export class GroupIq {
       case 'promote':
       case 'demote': {
         const requested = getBinaryNodeChildren(child, 'participant').map((p) => p.attrs.jid);
-        const results = ops.changeParticipants(account, to, child.tag, requested);
+        const results = this.net.groups.get(to)?.isCommunity
+          ? this.communities.changeParticipants(account, to, child.tag, requested, child.attrs.linked_groups === 'true')
+          : ops.changeParticipants(account, to, child.tag, requested);
         return iqResult(node, [{ tag: child.tag, attrs: {}, content: results.map((r) => this.memberResultNode(r)) }]);
       }
       case 'subject':
@@ -124,6 +141,34 @@ export class GroupIq {
       case 'accept': {
         const group = ops.acceptAddRequest(account, to, child.attrs.code ?? '');
         return iqResult(node, [{ tag: 'group', attrs: { jid: group.jid } }]);
+      }
+      case 'links': {
+        const link = getBinaryNodeChild(child, 'link');
+        const groupJid = getBinaryNodeChild(link, 'group')?.attrs.jid;
+        if (link?.attrs.link_type !== 'sub_group' || !groupJid) {
+          return this.notModelled(node, link ?? child);
+        }
+        this.communities.link(account, to, groupJid);
+        return iqResult(node);
+      }
+      case 'unlink': {
+        const groupJid = getBinaryNodeChild(child, 'group')?.attrs.jid;
+        if (child.attrs.unlink_type !== 'sub_group' || !groupJid) {
+          return this.notModelled(node, child);
+        }
+        this.communities.unlink(account, to, groupJid);
+        return iqResult(node);
+      }
+      case 'sub_groups': {
+        const groups = this.communities.subGroups(account, to).map((group) => ops.nodes.subGroup(group));
+        return iqResult(node, [{ tag: 'sub_groups', attrs: {}, content: groups }]);
+      }
+      case 'linked_groups_participants': {
+        const community = this.net.groups.require(to);
+        const members = this.communities
+          .linkedGroupsParticipants(account, to)
+          .map((jid) => ({ tag: 'participant', attrs: ops.nodes.participantAttrs(community, jid) }));
+        return iqResult(node, [{ tag: 'linked_groups_participants', attrs: {}, content: members }]);
       }
       case 'membership_approval_requests': {
         const group = ops.joinRequests(account, to);
@@ -192,7 +237,10 @@ function settingOf(child: BinaryNode): GroupSetting {
       if (mode !== 'admin_add' && mode !== 'all_member_add') throw new GroupRefusal(400, 'bad-request');
       return { memberAddMode: mode };
     }
-    default:
-      return { joinApproval: getBinaryNodeChild(child, 'group_join')?.attrs.state === 'on' };
+    default: {
+      // a group's approval is `<group_join>`, a community's `<community_join>`
+      const mode = getBinaryNodeChild(child, 'group_join') ?? getBinaryNodeChild(child, 'community_join');
+      return { joinApproval: mode?.attrs.state === 'on' };
+    }
   }
 }

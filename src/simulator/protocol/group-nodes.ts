@@ -68,8 +68,10 @@ export class GroupNodes {
     }
     content.push({ tag: 'member_add_mode', attrs: {}, content: group.memberAddMode });
     if (group.joinApproval) {
-      content.push({ tag: 'membership_approval_mode', attrs: {}, content: [{ tag: 'group_join', attrs: { state: 'on' } }] });
+      const join = group.isCommunity ? 'community_join' : 'group_join';
+      content.push({ tag: 'membership_approval_mode', attrs: {}, content: [{ tag: join, attrs: { state: 'on' } }] });
     }
+    content.push(...this.communityNodes(group));
     return {
       tag: 'group',
       attrs: {
@@ -83,6 +85,39 @@ export class GroupNodes {
         addressing_mode: group.addressingMode,
       },
       content,
+    };
+  }
+
+  /** Where a group stands in a community: the parent, its announcement group, or a group linked to it. */
+  private communityNodes(group: Group): BinaryNode[] {
+    const nodes: BinaryNode[] = [];
+    if (group.isCommunity) {
+      nodes.push({
+        tag: 'parent',
+        attrs: group.defaultMembershipApprovalMode ? { default_membership_approval_mode: group.defaultMembershipApprovalMode } : {},
+      });
+    }
+    if (group.isDefaultSubGroup) {
+      nodes.push({ tag: 'default_sub_group', attrs: {} });
+    }
+    if (group.linkedParent) {
+      nodes.push({ tag: 'linked_parent', attrs: { jid: group.linkedParent } });
+    }
+    return nodes;
+  }
+
+  /** A linked group as a community's `<sub_groups/>` lists it (the announcement group marked `<default_sub_group/>`). */
+  subGroup(group: Group): BinaryNode {
+    return {
+      tag: 'group',
+      attrs: {
+        id: group.jid.split('@')[0],
+        subject: group.subject,
+        creation: group.creation.toString(),
+        creator: this.actorJid(group, group.creator),
+        size: group.participants.size.toString(),
+      },
+      content: group.isDefaultSubGroup ? [{ tag: 'default_sub_group', attrs: {} }] : undefined,
     };
   }
 

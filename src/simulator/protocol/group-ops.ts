@@ -35,6 +35,7 @@ const refuse = {
   unknownCode: () => new GroupRefusal(406, 'not-acceptable'),
   revokedCode: () => new GroupRefusal(410, 'gone'),
   conflict: () => new GroupRefusal(409, 'conflict'),
+  badRequest: () => new GroupRefusal(400, 'bad-request'),
 };
 
 /** One member of a bulk change, answered as it was asked for. */
@@ -74,7 +75,8 @@ export class GroupOps {
     return group;
   }
 
-  private adminOf(account: Account, groupJid: string): Group {
+  /** The group, if `account` is one of its admins: 404, 403 as `memberOf`, then 401 for a plain member. */
+  adminOf(account: Account, groupJid: string): Group {
     const group = this.memberOf(account, groupJid);
     if (!isAdmin(group, account.jid)) {
       throw refuse.notAdmin();
@@ -91,7 +93,13 @@ export class GroupOps {
     return group;
   }
 
-  create(creator: Account, subject: string, requested: string[]): { group: Group; results: MemberResult[] } {
+  /** `configure` shapes the new group (a community, a linked group) before its members are told of it. */
+  create(
+    creator: Account,
+    subject: string,
+    requested: string[],
+    configure?: (group: Group) => void,
+  ): { group: Group; results: MemberResult[] } {
     const results: MemberResult[] = [];
     const accepted: Account[] = [];
     for (const jid of requested) {
@@ -112,6 +120,7 @@ export class GroupOps {
     for (const result of results.filter((r) => r.status === 403)) {
       result.addRequest = this.offerAddRequest(group, result.requested);
     }
+    configure?.(group);
     // every member's devices learn of the group from `create`, the creator's own included
     this.nodes.notify(group, creator.jid, { tag: 'create', attrs: {}, content: [this.nodes.metadata(group)] }, group.participants.keys());
     return { group, results };
@@ -153,6 +162,11 @@ export class GroupOps {
 
   changeSetting(account: Account, groupJid: string, setting: GroupSetting): void {
     const group = 'ephemeral' in setting ? this.editorOf(account, groupJid) : this.adminOf(account, groupJid);
+    // a community has no messages of its own, and its members are added through it: WhatsApp answers 400
+    // to announcement and member-add-mode changes on one (whatsmeow #1232)
+    if (group.isCommunity && ('announce' in setting || 'memberAddMode' in setting)) {
+      throw refuse.badRequest();
+    }
     let child;
     if ('announce' in setting) {
       group.announce = setting.announce;
@@ -240,7 +254,7 @@ export class GroupOps {
    * Members who were added learn of the group from `create`; the others see `add`. A removed member still
    * gets the `remove` that ends its membership.
    */
-  private announceChange(group: Group, actor: string, action: ParticipantAction, jids: string[], reason?: string): void {
+  announceChange(group: Group, actor: string, action: ParticipantAction, jids: string[], reason?: string): void {
     if (action === 'add' || action === 'remove') {
       // membership changed: every sender must hand out a fresh key before its next message
       group.senderKeysSent.clear();
@@ -375,12 +389,15 @@ export class GroupOps {
 
   /** Whether WhatsApp refuses a group message from `account` (not a member, or an announcement group's non-admin). */
   refusesMessage(group: Group, account: Account): boolean {
-    return !group.participants.has(account.jid) || (group.announce && !isAdmin(group, account.jid));
+    return group.isCommunity || !group.participants.has(account.jid) || (group.announce && !isAdmin(group, account.jid));
   }
 
   /** The group a simulated phone may write in: 403 when not a member, 401 for a non-admin of an announcement group. */
   writableBy(account: Account, groupJid: string): Group {
     const group = this.memberOf(account, groupJid);
+    if (group.isCommunity) {
+      throw refuse.badRequest();
+    }
     if (group.announce && !isAdmin(group, account.jid)) {
       throw refuse.notAdmin();
     }

@@ -64,6 +64,14 @@ export interface Group {
   addRequests: Map<string, { code: string; expiration: number }>;
   /** Sender key distribution already done, per sending device: which devices hold its key. */
   senderKeysSent: Map<string, Set<string>>;
+  /** A community: the parent of linked groups (`<parent/>` in its metadata); nobody writes in it. */
+  isCommunity: boolean;
+  /** A community's `default_membership_approval_mode`, as its creator asked (`request_required`): how its groups admit community members. */
+  defaultMembershipApprovalMode: string | null;
+  /** The community's announcement group, created with it (`<default_sub_group/>`); it cannot be unlinked. */
+  isDefaultSubGroup: boolean;
+  /** The community this group is linked to (`<linked_parent jid/>`). */
+  linkedParent: string | null;
 }
 
 /** A 22-character invite code, as WhatsApp's links carry (chat.whatsapp.com/<code>). */
@@ -107,6 +115,10 @@ export class GroupRegistry {
       picture: null,
       addRequests: new Map(),
       senderKeysSent: new Map(),
+      isCommunity: false,
+      defaultMembershipApprovalMode: null,
+      isDefaultSubGroup: false,
+      linkedParent: null,
     };
     this.groups.set(group.jid, group);
     return group;
@@ -127,6 +139,13 @@ export class GroupRegistry {
   /** The group an invite code (current or revoked) belongs to. */
   byInviteCode(code: string): Group | undefined {
     return [...this.groups.values()].find((g) => g.inviteCode === code || g.revokedCodes.has(code));
+  }
+
+  /** The groups linked to a community, its announcement group first. */
+  linkedTo(communityJid: string): Group[] {
+    return [...this.groups.values()]
+      .filter((g) => g.linkedParent === communityJid)
+      .sort((a, b) => Number(b.isDefaultSubGroup) - Number(a.isDefaultSubGroup));
   }
 
   of(userJid: string): Group[] {

@@ -210,27 +210,42 @@ export class BaileysGroups extends GroupsPort {
     );
   }
 
-  private async fetch(channelId: string, socket: WASocket, groupJid: string): Promise<WireGroup> {
-    const meta: GroupMetadata = await socket.groupMetadata(groupJid);
-    this.cache.set(channelId, meta);
-    await rememberPairs(socket, meta.participants);
-    return toWireGroup(meta, await phonesOf(socket, unpairedLids(meta)));
+  private fetch(channelId: string, socket: WASocket, groupJid: string): Promise<WireGroup> {
+    return fetchGroup(this.cache, channelId, socket, groupJid);
   }
 
   private call<T>(channelId: string, op: string, fn: (socket: WASocket) => Promise<T>, conflictReason?: string): Promise<T> {
-    const operation = `groups.${op}`;
-    return this.sockets.call(channelId, operation, async (socket) => {
-      try {
-        return await fn(socket);
-      } catch (error) {
-        throw toGroupAppError(error, operation, conflictReason);
-      }
-    });
+    return groupCall(this.sockets, channelId, `groups.${op}`, fn, conflictReason);
   }
 }
 
+/** One operation on a channel's socket, WhatsApp's group refusals turned into the API's errors. */
+export function groupCall<T>(
+  sockets: BaileysSockets,
+  channelId: string,
+  operation: string,
+  fn: (socket: WASocket) => Promise<T>,
+  conflictReason?: string,
+): Promise<T> {
+  return sockets.call(channelId, operation, async (socket) => {
+    try {
+      return await fn(socket);
+    } catch (error) {
+      throw toGroupAppError(error, operation, conflictReason);
+    }
+  });
+}
+
+/** A group's metadata from WhatsApp, kept in the channel's cache, in the gateway's terms. */
+export async function fetchGroup(cache: GroupMetadataCache, channelId: string, socket: WASocket, groupJid: string): Promise<WireGroup> {
+  const meta: GroupMetadata = await socket.groupMetadata(groupJid);
+  cache.set(channelId, meta);
+  await rememberPairs(socket, meta.participants);
+  return toWireGroup(meta, await phonesOf(socket, unpairedLids(meta)));
+}
+
 /** A w:g2 request whose answer is read here (Baileys types query answers as `any`). */
-async function groupQuery(socket: WASocket, node: BinaryNode): Promise<BinaryNode> {
+export async function groupQuery(socket: WASocket, node: BinaryNode): Promise<BinaryNode> {
   return (await socket.query(node)) as BinaryNode;
 }
 
@@ -258,7 +273,7 @@ export async function phonesOf(socket: WASocket, lids: string[]): Promise<PhoneO
 }
 
 /** Each requested member: refused ones come back inside `<group>` with their error (and invitation), the rest were added. */
-function createOutcomes(created: BinaryNode, requested: string[]): MemberOutcome[] {
+export function createOutcomes(created: BinaryNode, requested: string[]): MemberOutcome[] {
   const refused = new Map(
     getBinaryNodeChildren(created, 'participant')
       .filter((p) => p.attrs.error)
