@@ -29,6 +29,7 @@ import { ProfileModule } from './modules/profile/profile.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { PresenceModule } from './modules/presence/presence.module';
+import { StoriesModule } from './modules/stories/stories.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -89,6 +90,7 @@ export class AppModule {
         GroupsModule,
         CallsModule,
         PresenceModule,
+        StoriesModule,
         EventStreamModule,
       ],
       providers: [

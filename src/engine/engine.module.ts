@@ -15,6 +15,7 @@ import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
+import { BaileysStories } from './baileys/ops/baileys-stories';
 import { WaVersion } from './baileys/wa-version';
 import { BlocklistPort } from './ports/blocklist.port';
 import { CallsPort } from './ports/calls.port';
@@ -26,6 +27,7 @@ import { LabelsPort } from './ports/labels.port';
 import { MessagingPort } from './ports/messaging.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
+import { StoriesPort } from './ports/stories.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
@@ -43,6 +45,7 @@ const PORTS = [
   { provide: CallsPort, useClass: BaileysCalls },
   { provide: PresencePort, useClass: BaileysPresence },
   { provide: LabelsPort, useClass: BaileysLabels },
+  { provide: StoriesPort, useClass: BaileysStories },
 ];
 
 const PROVIDERS = [

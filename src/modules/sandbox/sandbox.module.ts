@@ -9,11 +9,13 @@ import { SandboxCallsController } from './sandbox-calls.controller';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
+import { SandboxStoriesController, SandboxStoriesService } from './sandbox-stories.controller';
+import { StoriesModule } from '../stories/stories.module';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
-  imports: [ChannelsModule, MessagesModule],
+  imports: [ChannelsModule, MessagesModule, StoriesModule],
   controllers: [
     SandboxController,
     SandboxGroupsController,
@@ -21,8 +23,16 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsController,
     SandboxPresenceController,
     SandboxLabelsController,
+    SandboxStoriesController,
   ],
-  providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
+  providers: [
+    SandboxService,
+    SandboxGroupsService,
+    SandboxAccountSettingsService,
+    SandboxCallsService,
+    SandboxPresenceService,
+    SandboxStoriesService,
+  ],
   exports: [SandboxService],
 })
 export class SandboxModule {}
