@@ -16,7 +16,7 @@ const FONT_NAMES = Object.keys(STORY_FONTS) as [keyof typeof STORY_FONTS, ...(ke
 
 const audienceSchema = z
   .union([
-    z.literal('contacts').describe("Every contact the channel knows (GET …/contacts), up to the cap, most recently heard of first."),
+    z.literal('contacts').describe('Every contact the channel knows (GET …/contacts), up to the cap, most recently heard of first.'),
     z
       .object({
         contacts: z
@@ -33,46 +33,48 @@ const audienceSchema = z
 
 const common = { audience: audienceSchema };
 
-export const postStorySchema = z
-  .discriminatedUnion('type', [
-    z.object({
-      type: z.literal('text'),
-      text: z.string().trim().min(1).max(700).describe('The text shown on the story, up to 700 characters.'),
-      background_color: z
-        .string()
-        .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour such as #1F8A70')
-        .optional()
-        .describe('Background colour, `#RRGGBB`; WhatsApp picks one when absent.'),
-      font: z.enum(FONT_NAMES).optional().describe("One of WhatsApp's story fonts."),
-      ...common,
-    }),
-    z.object({ type: z.literal('image'), image: imageBody, ...common }),
-    z.object({ type: z.literal('video'), video: videoBody, ...common }),
-  ])
-  .meta({ id: 'PostStory' });
+export const postStorySchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('text'),
+    text: z.string().trim().min(1).max(700).describe('The text shown on the story, up to 700 characters.'),
+    background_color: z
+      .string()
+      .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour such as #1F8A70')
+      .optional()
+      .describe('Background colour, `#RRGGBB`; WhatsApp picks one when absent.'),
+    font: z.enum(FONT_NAMES).optional().describe("One of WhatsApp's story fonts."),
+    ...common,
+  }),
+  z.object({ type: z.literal('image'), image: imageBody, ...common }),
+  z.object({ type: z.literal('video'), video: videoBody, ...common }),
+]);
 
 export type PostStoryInput = z.infer<typeof postStorySchema>;
-/** A union: the class is the schema's DTO for the pipe and the document, the type its parsed input. */
+// A discriminated union cannot be a class DTO's base (TS2509): a const and a type of the same name instead.
 export const PostStoryDto = createZodDto(postStorySchema);
 Object.defineProperty(PostStoryDto, 'name', { value: 'PostStoryDto' });
 export type PostStoryDto = PostStoryInput;
 
-const viewerSchema = z
-  .object({
+const viewerSchema = () =>
+  z.object({
     jid: z.string().describe('The viewer as the channel knows them: phone-number JID, or LID when no number is known.'),
     phone_number: z.string().nullable().describe('E.164, when known.'),
     lid: z.string().nullable().describe('The LID WhatsApp named the viewer by, when it did.'),
-  })
-  .meta({ id: 'StoryViewer' });
+  });
 
-export const storyViewSchema = z.object({ viewer: viewerSchema, viewed_at: z.iso.datetime({ offset: true }) }).meta({ id: 'StoryView' });
+/** A view of a story; a fresh schema per use, inlined where it is used (the story, the story.viewed event). */
+export const storyViewSchema = () => z.object({ viewer: viewerSchema(), viewed_at: z.iso.datetime({ offset: true }) });
 
-const mediaContent = z.object({
-  media_id: z.string().optional(),
-  source_url: z.string().optional(),
-  mime_type: z.string().optional(),
-  caption: z.string().optional(),
-});
+/** A fresh schema per use: one reused inside a component would be pulled out under a name of its parent's. */
+const mediaContent = (kind: string) =>
+  z
+    .object({
+      media_id: z.string().optional(),
+      source_url: z.string().optional(),
+      mime_type: z.string().optional(),
+      caption: z.string().optional(),
+    })
+    .describe(`${kind} stories: as sent.`);
 
 export const storySchema = z
   .object({
@@ -83,17 +85,18 @@ export const storySchema = z
     text: z.string().optional().describe('Text stories.'),
     background_color: z.string().nullable().optional().describe('Text stories: `#RRGGBB`, or null when WhatsApp picks.'),
     font: z.enum(FONT_NAMES).nullable().optional().describe('Text stories: the font, or null for the default.'),
-    image: mediaContent.optional().describe('Image stories: as sent.'),
-    video: mediaContent.optional().describe('Video stories: as sent.'),
+    image: mediaContent('Image').optional(),
+    video: mediaContent('Video').optional(),
     audience: z.object({
       type: z.enum(['contacts', 'list']).describe('`contacts`: every known contact; `list`: the contacts named.'),
       size: z.number().int().nonnegative().describe("How many viewers it went to (the channel's own account not counted)."),
     }),
     posted_at: z.iso.datetime({ offset: true }),
     expires_at: z.iso.datetime({ offset: true }).describe('posted_at + 24 h: WhatsApp stops showing it then, and so does this API.'),
-    views: z.array(storyViewSchema).describe('Who viewed it (read receipts from the viewers), earliest first.'),
+    views: z.array(storyViewSchema()).describe('Who viewed it (read receipts from the viewers), earliest first.'),
   })
-  .meta({ id: 'Story' });
+  // no component id: a top-level DTO with nested objects renders differently from the same schema inside the page
+  .describe('A story the channel posted.');
 
 export class StoryDto extends createZodDto(storySchema) {}
 export class StoryPageDto extends createZodDto(pageSchema(storySchema)) {}

@@ -12,7 +12,7 @@ export const STORY_EVENTS = defineEvents({
         story_id: z.string().describe('The story (GET /v1/channels/{channelId}/stories/{storyId}).'),
         wa_message_id: z.string().describe("WhatsApp's id of the story."),
       })
-      .extend(storyViewSchema.shape),
+      .extend(storyViewSchema().shape),
     summary: 'A contact viewed a story the channel posted (once per viewer and story).',
     cause: "The viewer's read receipt; the sandbox view call that reported it, through the sandbox.",
     example: {

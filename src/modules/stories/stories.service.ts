@@ -169,7 +169,9 @@ export class StoriesService {
       input.type === 'image' ? input.image : input.video;
     const bytes = await this.mediaBytes(channel, input);
     const wire: WireStoryContent = { type: input.type, data: bytes.data, mimeType: bytes.mimeType, caption: body.caption };
-    const message = (input.type === 'image' ? { type: 'image', content: { image: body } } : { type: 'video', content: { video: body } }) as StoredMessage;
+    const message = (
+      input.type === 'image' ? { type: 'image', content: { image: body } } : { type: 'video', content: { video: body } }
+    ) as StoredMessage;
     return { wire, message, content: { [input.type]: body } };
   }
 
