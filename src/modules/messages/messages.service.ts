@@ -51,7 +51,8 @@ export class MessagesService {
         customerId: key.customerId,
         mode: key.mode,
         channelId: scope,
-        chatJid: query.chat ? parseRecipient(query.chat, ['chat']) : undefined,
+        // stories (status@broadcast) are history too, under that chat
+        chatJid: query.chat ? (query.chat.trim() === STORY_CHAT ? STORY_CHAT : parseRecipient(query.chat, ['chat'])) : undefined,
         direction: query.direction,
         type: query.type,
         status: query.status,
