@@ -995,7 +995,7 @@ describe('The published OpenAPI document, as a contract', () => {
 
   describe('stories', () => {
     it(
-      'a story posted, listed, viewed, revoked; a contact\'s story; bad input, unknown stories, no key, no live socket',
+      "a story posted, listed, viewed, revoked; a contact's story; bad input, unknown stories, no key, no live socket",
       async () => {
         const channels = new ChannelClient(gw, key);
         const { id } = await channels.paired('stories');
@@ -1009,7 +1009,13 @@ describe('The published OpenAPI document, as a contract', () => {
             .send({ type: 'text', text: 'Open today', background_color: '#1F8A70', audience: { contacts: [viewer] } }),
           201,
         );
-        await expectStatus(gw.http.post(stories('')).set(bearer(key)).send({ type: 'text', text: 'x', audience: { contacts: [] } }), 400);
+        await expectStatus(
+          gw.http
+            .post(stories(''))
+            .set(bearer(key))
+            .send({ type: 'text', text: 'x', audience: { contacts: [] } }),
+          400,
+        );
         await expectStatus(gw.http.post(stories('')).send({ type: 'text', text: 'x', audience: 'contacts' }), 401);
         const sandbox = `/v1/sandbox/channels/${id}/stories`;
         await expectStatus(gw.http.post(`${sandbox}/${posted.body.id}/views`).set(bearer(key)).send({ from: viewer }), 200);
@@ -1028,7 +1034,13 @@ describe('The published OpenAPI document, as a contract', () => {
 
         await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)), 200);
         await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
-        await expectStatus(gw.http.post(stories('')).set(bearer(key)).send({ type: 'text', text: 'x', audience: { contacts: [viewer] } }), 409);
+        await expectStatus(
+          gw.http
+            .post(stories(''))
+            .set(bearer(key))
+            .send({ type: 'text', text: 'x', audience: { contacts: [viewer] } }),
+          409,
+        );
         await expectStatus(gw.http.delete(stories(`/${posted.body.id}`)).set(bearer(key)), 409);
       },
       TEST_MS,

@@ -1,12 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  downloadMediaMessage,
-  isLidUser,
-  isPnUser,
-  jidNormalizedUser,
-  type WAMessage,
-  type WASocket,
-} from '@whiskeysockets/baileys';
+import { downloadMediaMessage, isLidUser, isPnUser, jidNormalizedUser, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
 import type { WireContact } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';

@@ -116,7 +116,12 @@ export class SandboxStoriesController {
     audit: { action: 'sandbox.story_view', resourceType: 'channel' },
     needs: 'active',
   })
-  view(@Channel() channel: ChannelRef, @Param('storyId') storyId: string, @Body() body: SandboxStoryViewDto, @RequestId() requestId: string) {
+  view(
+    @Channel() channel: ChannelRef,
+    @Param('storyId') storyId: string,
+    @Body() body: SandboxStoryViewDto,
+    @RequestId() requestId: string,
+  ) {
     return this.stories.view(channel, storyId, body, requestId);
   }
 }

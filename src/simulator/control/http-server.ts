@@ -93,11 +93,7 @@ export class ControlServer {
         }),
       ],
       ['GET', /^\/phones\/([^/]+)\/stories$/, ([phone]) => s.stories(phone).map(messageJson)],
-      [
-        'POST',
-        /^\/phones\/([^/]+)\/story-views$/,
-        ([phone], b) => s.viewStory(phone, str(b.author, 'author'), (b.ids as string[]) ?? []),
-      ],
+      ['POST', /^\/phones\/([^/]+)\/story-views$/, ([phone], b) => s.viewStory(phone, str(b.author, 'author'), (b.ids as string[]) ?? [])],
       ['POST', /^\/phones\/([^/]+)\/unlink$/, ([phone], b) => s.unlink(phone, device(b))],
       ['POST', /^\/phones\/([^/]+)\/restart$/, ([phone], b) => s.requireRestart(phone, device(b))],
       ['POST', /^\/phones\/([^/]+)\/replace$/, ([phone], b) => s.replace(phone, device(b))],

@@ -254,7 +254,13 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
    * it from status@broadcast. A text story may carry a background colour (`#RRGGBB` or `#AARRGGBB`) and a font.
    * Resolves with the story's message id.
    */
-  async postStory(from: string, viewers: string[], content: OutgoingContent, style: StoryStyle = {}, options: { id?: string } = {}): Promise<string> {
+  async postStory(
+    from: string,
+    viewers: string[],
+    content: OutgoingContent,
+    style: StoryStyle = {},
+    options: { id?: string } = {},
+  ): Promise<string> {
     if (!viewers.length) {
       throw new Error('a story needs at least one viewer');
     }

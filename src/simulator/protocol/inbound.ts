@@ -197,7 +197,8 @@ export class Inbound {
       if (viewer !== account && skmsg && distributed && !blockedBetween(account, viewer)) {
         try {
           const message = await viewer.phoneDevice.decryptGroup(STATUS_BROADCAST, companion.jid, skmsg.content as Uint8Array);
-          const revoked = message.protocolMessage?.type === proto.Message.ProtocolMessage.Type.REVOKE ? message.protocolMessage.key?.id : null;
+          const revoked =
+            message.protocolMessage?.type === proto.Message.ProtocolMessage.Type.REVOKE ? message.protocolMessage.key?.id : null;
           if (revoked) {
             this.storyRevoked(viewer, account, revoked);
           } else {

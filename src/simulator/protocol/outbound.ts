@@ -130,7 +130,15 @@ export class Outbound {
         ];
         this.net.deliver(companion, {
           tag: 'message',
-          attrs: { from: STATUS_BROADCAST, ...from.senderAttrs(0, 'participant'), id, t, type: 'text', notify: from.pushName, ...options.attrs },
+          attrs: {
+            from: STATUS_BROADCAST,
+            ...from.senderAttrs(0, 'participant'),
+            id,
+            t,
+            type: 'text',
+            notify: from.pushName,
+            ...options.attrs,
+          },
           content,
         });
       }
