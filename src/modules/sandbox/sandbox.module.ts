@@ -12,11 +12,13 @@ import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
 import { SandboxNewslettersController, SandboxNewslettersService } from './sandbox-newsletters.controller';
+import { SandboxStoriesController, SandboxStoriesService } from './sandbox-stories.controller';
+import { StoriesModule } from '../stories/stories.module';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
-  imports: [ChannelsModule, MessagesModule],
+  imports: [ChannelsModule, MessagesModule, StoriesModule],
   controllers: [
     SandboxController,
     SandboxGroupsController,
@@ -26,6 +28,7 @@ import { SandboxService } from './sandbox.service';
     SandboxPresenceController,
     SandboxLabelsController,
     SandboxNewslettersController,
+    SandboxStoriesController,
   ],
   providers: [
     SandboxService,
@@ -35,6 +38,7 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsService,
     SandboxPresenceService,
     SandboxNewslettersService,
+    SandboxStoriesService,
   ],
   exports: [SandboxService],
 })
