@@ -11,6 +11,7 @@ import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
 import { BaileysLabels } from './baileys/ops/baileys-labels';
+import { BaileysBusiness } from './baileys/ops/baileys-business';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
@@ -23,6 +24,7 @@ import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
 import { LabelsPort } from './ports/labels.port';
+import { BusinessPort } from './ports/business.port';
 import { MessagingPort } from './ports/messaging.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
@@ -43,6 +45,7 @@ const PORTS = [
   { provide: CallsPort, useClass: BaileysCalls },
   { provide: PresencePort, useClass: BaileysPresence },
   { provide: LabelsPort, useClass: BaileysLabels },
+  { provide: BusinessPort, useClass: BaileysBusiness },
 ];
 
 const PROVIDERS = [
