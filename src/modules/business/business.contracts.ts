@@ -151,8 +151,7 @@ const salePriceBelowPrice = (p: { price_amount_1000?: number; sale_price_amount_
 
 export const createProductSchema = z
   .strictObject(productFields)
-  .refine(salePriceBelowPrice, { message: 'sale_price_amount_1000 must be below price_amount_1000', path: ['sale_price_amount_1000'] })
-  .meta({ id: 'ProductInput' });
+  .refine(salePriceBelowPrice, { message: 'sale_price_amount_1000 must be below price_amount_1000', path: ['sale_price_amount_1000'] });
 export class CreateProductDto extends createZodDto(createProductSchema) {}
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 

@@ -105,7 +105,7 @@ export class BusinessController {
   }
 
   @Get('imports/:importId')
-  @ApiRoute({ summary: 'A bulk import: its progress, counts and each item\'s outcome', status: 200, response: ImportDto, errors: ['not_found'], needs: 'readable' })
+  @ApiRoute({ summary: 'A bulk import: its progress, counts and each item\'s outcome', status: 200, response: ImportDto, errors: ['not_found', BUSINESS], needs: 'readable' })
   getImport(@Channel() channel: ChannelRef, @Param('importId') importId: string) {
     return this.imports.get(channel, importId);
   }

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Prisma } from '../../platform/database';
+import { BusinessPort } from '../../engine/ports/business.port';
 import { AppError } from '../../platform/errors/app-error';
 import { newId } from '../../platform/ids';
 import { type CatalogImportJobData, type CatalogSyncJobData, JOBS } from '../../platform/queues/jobs';
@@ -16,6 +17,7 @@ import {
   sameFields,
   type SyncError,
 } from './business.contracts';
+import { refuseIfPersonal } from './business-account';
 import { BusinessRepository, type ImportRow } from './business.repository';
 import { CatalogIndex, CatalogSync } from './catalog-sync';
 import { ProductImages } from './product-images';
@@ -44,10 +46,12 @@ export class CatalogImports {
     private readonly repo: BusinessRepository,
     private readonly sync: CatalogSync,
     private readonly images: ProductImages,
+    private readonly whatsapp: BusinessPort,
     @InjectQueue(JOBS.catalogImport.queue) private readonly queue: Queue<CatalogImportJobData | CatalogSyncJobData>,
   ) {}
 
   async accept(channel: ChannelRef, input: BulkImportInput): Promise<{ import_id: string; status: 'queued'; total: number }> {
+    refuseIfPersonal(this.whatsapp, channel);
     const seen = new Map<string, number>();
     input.products.forEach((p, index) => {
       const first = seen.get(p.retailer_id);
@@ -76,6 +80,7 @@ export class CatalogImports {
   }
 
   async get(channel: ChannelRef, importId: string): Promise<ProductImport> {
+    refuseIfPersonal(this.whatsapp, channel);
     const row = await this.repo.findImport(channel.id, importId);
     if (!row) throw new AppError('not_found', `No import ${importId} on this channel.`);
     return toImport(row);

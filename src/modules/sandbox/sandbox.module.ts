@@ -9,6 +9,7 @@ import { SandboxCallsController } from './sandbox-calls.controller';
 import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
+import { SandboxBusinessController } from './sandbox-business.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
@@ -21,6 +22,7 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsController,
     SandboxPresenceController,
     SandboxLabelsController,
+    SandboxBusinessController,
   ],
   providers: [SandboxService, SandboxGroupsService, SandboxAccountSettingsService, SandboxCallsService, SandboxPresenceService],
   exports: [SandboxService],
