@@ -18,12 +18,14 @@ import {
   type SyncError,
 } from './business.contracts';
 import { refuseIfPersonal } from './business-account';
-import { BusinessRepository, type ImportRow } from './business.repository';
+import { BusinessRepository, type ImportRow, type ProductRow } from './business.repository';
 import { CatalogIndex, CatalogSync } from './catalog-sync';
 import { ProductImages } from './product-images';
 
 /** Items processed by one job: a restart waits for at most one chunk, and goes on from the next. */
 const CHUNK = 25;
+/** Items between two saves of an import's progress. */
+const SAVE_EVERY = 5;
 
 interface ItemResult {
   retailer_id: string;
@@ -104,9 +106,15 @@ export class CatalogImports {
       const catalog = new CatalogIndex();
       let cursor = row.cursor;
       const end = Math.min(row.total, cursor + CHUNK);
+      const existing = new Map(
+        (await this.repo.findByRetailerIds(row.channelId, items.slice(cursor, end).map((i) => i.retailer_id))).map((p) => [p.retailerId, p]),
+      );
       for (; cursor < end; cursor++) {
-        results[cursor] = await this.item(row, items[cursor], catalog);
-        await this.repo.saveImportProgress(row.id, { cursor: cursor + 1, results: results as unknown as Prisma.InputJsonValue, status: 'running' });
+        results[cursor] = await this.item(row, items[cursor], existing.get(items[cursor].retailer_id) ?? null, catalog);
+        // progress is saved every few items: an item redone after a crash finds its product and changes nothing twice
+        if ((cursor + 1) % SAVE_EVERY === 0 || cursor + 1 === end) {
+          await this.repo.saveImportProgress(row.id, { cursor: cursor + 1, results: results as unknown as Prisma.InputJsonValue, status: 'running' });
+        }
       }
       if (cursor >= row.total) {
         await this.repo.saveImportProgress(row.id, {
@@ -123,9 +131,8 @@ export class CatalogImports {
   }
 
   /** One item: its product upserted by retailer id, then synced (or left as is when nothing changed). */
-  private async item(row: ImportRow, input: CreateProductInput, catalog: CatalogIndex): Promise<ItemResult> {
+  private async item(row: ImportRow, input: CreateProductInput, existing: ProductRow | null, catalog: CatalogIndex): Promise<ItemResult> {
     const fields = productFieldsOf(input);
-    const existing = await this.repo.findByRetailerId(row.channelId, fields.retailerId);
     if (existing && !existing.deletedAt && existing.syncState === 'synced' && sameFields(existing, fields)) {
       return { retailer_id: fields.retailerId, status: 'unchanged', product_id: existing.id, error: null };
     }

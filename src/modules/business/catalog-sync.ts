@@ -98,9 +98,9 @@ export class CatalogSync {
         product = await this.call(channelId, () => this.whatsapp.createProduct(channelId, input));
         status = 'created';
       }
-      await this.repo.recordSynced(row.id, row.revision, waFieldsOf(product));
-      const saved = (await this.repo.findByRetailerId(channelId, row.retailerId)) ?? row;
-      return { status, row: saved };
+      const wa = waFieldsOf(product);
+      const current = await this.repo.recordSynced(row.id, row.revision, wa);
+      return { status, row: { ...row, ...wa, syncState: current ? 'synced' : 'pending', syncError: null } };
     } catch (error) {
       if (error instanceof AppError && error.code === 'channel_unavailable') throw error;
       const syncError = toSyncError(error);
