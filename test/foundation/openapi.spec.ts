@@ -205,7 +205,7 @@ describe('The OpenAPI document', () => {
       link: ['inviteCode'],
       blocklist: ['contact'],
       labels: ['labelId'],
-      products: ['productId'],
+      products: ['productId', 'waProductId'],
       imports: ['importId'],
       orders: ['orderId'],
       'seen-by': ['contact'],

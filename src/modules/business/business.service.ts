@@ -6,7 +6,7 @@ import type { ChannelRef } from '../channels/channels.contracts';
 import { refuseIfPersonal } from './business-account';
 import type { BusinessProfile, UpdateBusinessProfileInput } from './business.contracts';
 import { BusinessRepository } from './business.repository';
-import { CatalogSync, waFieldsOf } from './catalog-sync';
+import { CatalogSync, INTERACTIVE_RETRIES, waFieldsOf } from './catalog-sync';
 
 /** The business profile and collections (live from WhatsApp) and the catalog's reconcile with WhatsApp's. */
 @Injectable()
@@ -45,7 +45,7 @@ export class BusinessService {
 
   async collections(channel: ChannelRef) {
     refuseIfPersonal(this.whatsapp, channel);
-    const collections = await this.sync.call(channel.id, () => this.whatsapp.collections(channel.id));
+    const collections = await this.sync.call(channel.id, () => this.whatsapp.collections(channel.id), INTERACTIVE_RETRIES);
     const ids = collections.flatMap((c) => c.products.map((p) => p.id));
     const known = new Map((await this.repo.byWaProductIds(channel.id, ids)).map((r) => [r.waProductId, r.id]));
     return {
@@ -66,7 +66,7 @@ export class BusinessService {
   async reconcile(channel: ChannelRef) {
     refuseIfPersonal(this.whatsapp, channel);
     return this.sync.exclusive(channel.id, async () => {
-      const remote = await this.sync.walkCatalog(channel.id);
+      const remote = await this.sync.walkCatalog(channel.id, INTERACTIVE_RETRIES);
       const rows = await this.repo.allProducts(channel.id);
       const byWaId = new Map(rows.filter((r) => r.waProductId).map((r) => [r.waProductId!, r]));
       const byRetailer = new Map(rows.map((r) => [r.retailerId, r]));

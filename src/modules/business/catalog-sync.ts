@@ -14,6 +14,8 @@ export const CATALOG_MIN_INTERVAL_MS = 20;
 const RATE_LIMIT_RETRIES = 8;
 const RATE_LIMIT_BASE_MS = 250;
 const RATE_LIMIT_MAX_MS = 8_000;
+/** Retries of a rate-limited request a client waits on (GET collections, POST catalog/sync). */
+export const INTERACTIVE_RETRIES = 2;
 /** Products synced per round of a channel's sync. */
 const ROUND = 25;
 /** The page size when the catalog is walked. */
@@ -111,13 +113,14 @@ export class CatalogSync {
   }
 
   /** Every product of the channel's WhatsApp catalog, page after page. */
-  async walkCatalog(channelId: string): Promise<WireProduct[]> {
+  async walkCatalog(channelId: string, retries = RATE_LIMIT_RETRIES): Promise<WireProduct[]> {
     const products: WireProduct[] = [];
     let cursor: string | null = null;
     do {
       const at: string | null = cursor;
       const page: { products: WireProduct[]; next: string | null } = await this.call(channelId, () =>
         this.whatsapp.catalogPage(channelId, CATALOG_PAGE, at),
+        retries,
       );
       products.push(...page.products);
       cursor = page.next;
@@ -125,8 +128,11 @@ export class CatalogSync {
     return products;
   }
 
-  /** A catalog request, paced and retried with backoff while WhatsApp answers rate-overlimit. */
-  async call<T>(channelId: string, request: () => Promise<T>): Promise<T> {
+  /**
+   * A catalog request, paced and retried with backoff while WhatsApp answers rate-overlimit (`retries` times:
+   * many for queued work, few for a request a client waits on).
+   */
+  async call<T>(channelId: string, request: () => Promise<T>, retries = RATE_LIMIT_RETRIES): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const wait = (this.lastCall.get(channelId) ?? 0) + CATALOG_MIN_INTERVAL_MS - Date.now();
       if (wait > 0) await sleep(wait);
@@ -134,7 +140,7 @@ export class CatalogSync {
       try {
         return await request();
       } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'rate_limited' || attempt >= RATE_LIMIT_RETRIES) throw error;
+        if (!(error instanceof AppError) || error.code !== 'rate_limited' || attempt >= retries) throw error;
         const delay = withJitter(Math.min(RATE_LIMIT_MAX_MS, RATE_LIMIT_BASE_MS * 2 ** attempt));
         this.logger.debug({ channel_id: channelId, attempt, delay_ms: delay }, 'catalog throttled by WhatsApp, backing off');
         await sleep(delay);
