@@ -1054,6 +1054,7 @@ describe('The published OpenAPI document, as a contract', () => {
         simulator.setCatalogRate(digits(number), 60);
         await expectStatus(gw.http.get(on('/collections')).set(auth), 200);
         await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/collections`).set(auth), 409);
+        await expectStatus(gw.http.get(`/v1/channels/${idle}/business/collections`).set(auth), 409);
 
         const sandbox = (path: string) => `/v1/sandbox/channels/${paired.id}/business${path}`;
         await expectStatus(

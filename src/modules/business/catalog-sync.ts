@@ -140,8 +140,16 @@ export class CatalogSync {
       try {
         return await request();
       } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'rate_limited' || attempt >= retries) throw error;
+        if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
         const delay = withJitter(Math.min(RATE_LIMIT_MAX_MS, RATE_LIMIT_BASE_MS * 2 ** attempt));
+        if (attempt >= retries) {
+          // still throttled: the caller is told when to come back
+          throw new AppError('rate_limited', error.message, {
+            details: error.details,
+            headers: { 'Retry-After': String(Math.max(1, Math.ceil(delay / 1000))) },
+            cause: error,
+          });
+        }
         this.logger.debug({ channel_id: channelId, attempt, delay_ms: delay }, 'catalog throttled by WhatsApp, backing off');
         await sleep(delay);
       }
