@@ -54,10 +54,11 @@ async function main(): Promise<void> {
       const started = Date.now();
       const accepted = await gw.http.post(`${base}/products/bulk`).set(auth).send({ products });
       if (accepted.status !== 202) throw new Error(`import refused: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+      const importId = (accepted.body as { import_id: string }).import_id;
       const acceptedMs = Date.now() - started;
       let body: ImportBody;
       for (;;) {
-        body = (await gw.http.get(`${base}/imports/${accepted.body.import_id as string}`).set(auth)).body as ImportBody;
+        body = (await gw.http.get(`${base}/imports/${importId}`).set(auth)).body as ImportBody;
         if (body.status === 'completed') break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -21,9 +21,15 @@ describe('Business: bulk product import', () => {
     channel = await ctx.newChannel({ paired: true, phone: number });
   });
 
-  const api = (method: 'get' | 'post', path: string) => ctx.http[method](`/v1/channels/${channel.id}/business${path}`).set(bearer(channel.key));
+  const api = (method: 'get' | 'post', path: string) =>
+    ctx.http[method](`/v1/channels/${channel.id}/business${path}`).set(bearer(channel.key));
   const items = (prefix: string, count: number, price = 1000) =>
-    Array.from({ length: count }, (_, n) => ({ retailer_id: `${prefix}-${n}`, name: `${prefix} item ${n}`, price_amount_1000: price + n, currency: 'EUR' }));
+    Array.from({ length: count }, (_, n) => ({
+      retailer_id: `${prefix}-${n}`,
+      name: `${prefix} item ${n}`,
+      price_amount_1000: price + n,
+      currency: 'EUR',
+    }));
   const finished = (importId: string, timeoutMs = 120_000) =>
     eventually(
       async () => (await api('get', `/imports/${importId}`).expect(200)).body,
@@ -46,17 +52,28 @@ describe('Business: bulk product import', () => {
     ['an empty list', { products: [] }],
     ['501 products', { products: items('BIG', 501) }],
     ['a retailer_id twice', { products: [...items('TWICE', 2), items('TWICE', 1)[0]] }],
-    ['an image media_id not on the channel', { products: [{ ...items('IMG', 1)[0], images: [{ media_id: 'med_01JUNKNOWN000000000000000' }] }] }],
+    [
+      'an image media_id not on the channel',
+      { products: [{ ...items('IMG', 1)[0], images: [{ media_id: 'med_01JUNKNOWN000000000000000' }] }] },
+    ],
   ])('refuses %s', async (_, body) => {
     expect(errorCode(await api('post', '/products/bulk').send(body).expect(400))).toBe('invalid_request');
   });
 
   it('imports 500 products, syncs each, and reports per-item results', async () => {
-    const accepted = await api('post', '/products/bulk').send({ products: items('A', 500) }).expect(202);
+    const accepted = await api('post', '/products/bulk')
+      .send({ products: items('A', 500) })
+      .expect(202);
     expect(accepted.body).toEqual({ import_id: expect.stringMatching(/^imp_/), status: 'queued', total: 500 });
     const done = await finished(accepted.body.import_id);
     expect(done).toMatchObject({ total: 500, processed: 500, counts: { created: 500, failed: 0, pending: 0 } });
-    expect(done.items[499]).toEqual({ index: 499, retailer_id: 'A-499', status: 'created', product_id: expect.stringMatching(/^prd_/), error: null });
+    expect(done.items[499]).toEqual({
+      index: 499,
+      retailer_id: 'A-499',
+      status: 'created',
+      product_id: expect.stringMatching(/^prd_/),
+      error: null,
+    });
     expect(onPhone('A')).toHaveLength(500);
     const synced = (await api('get', '/products?sync=synced&limit=100').expect(200)).body;
     expect(synced.data).toHaveLength(100);
@@ -74,17 +91,24 @@ describe('Business: bulk product import', () => {
 
   it('reports items WhatsApp refuses as failed and goes on with the rest', async () => {
     ctx.simulator.failCatalogWrites(phone, 2, 500, 'internal-server-error');
-    const accepted = await api('post', '/products/bulk').send({ products: items('F', 10) }).expect(202);
+    const accepted = await api('post', '/products/bulk')
+      .send({ products: items('F', 10) })
+      .expect(202);
     const done = await finished(accepted.body.import_id);
     expect(done.counts).toMatchObject({ created: 8, failed: 2 });
-    expect(done.items.filter((i: { status: string }) => i.status === 'failed')[0].error).toMatchObject({ code: 'other', reason: 'whatsapp_error' });
+    expect(done.items.filter((i: { status: string }) => i.status === 'failed')[0].error).toMatchObject({
+      code: 'other',
+      reason: 'whatsapp_error',
+    });
     expect(onPhone('F')).toHaveLength(8);
   }, 60_000);
 
   it('survives a gateway restart mid-import: no product made twice, none lost', async () => {
     ctx.simulator.setCatalogRate(phone, 40);
     try {
-      const accepted = await api('post', '/products/bulk').send({ products: items('R', 500) }).expect(202);
+      const accepted = await api('post', '/products/bulk')
+        .send({ products: items('R', 500) })
+        .expect(202);
       const id = accepted.body.import_id as string;
       await eventually(
         async () => (await api('get', `/imports/${id}`).expect(200)).body,
@@ -107,10 +131,17 @@ describe('Business: bulk product import', () => {
   }, 240_000);
 
   it('keeps imports to their channel', async () => {
-    const accepted = await api('post', '/products/bulk').send({ products: items('ISO', 1) }).expect(202);
+    const accepted = await api('post', '/products/bulk')
+      .send({ products: items('ISO', 1) })
+      .expect(202);
     const number = newPhone();
     ctx.simulator.createPhone(digits(number), { business: true });
-    const other = await ctx.newChannel({ paired: true, phone: number, account: { key: channel.key, customerId: channel.customerId }, name: 'other' });
+    const other = await ctx.newChannel({
+      paired: true,
+      phone: number,
+      account: { key: channel.key, customerId: channel.customerId },
+      name: 'other',
+    });
     const res = await ctx.http.get(`/v1/channels/${other.id}/business/imports/${accepted.body.import_id as string}`).set(bearer(other.key));
     expect({ status: res.status, code: errorCode(res) }).toEqual({ status: 404, code: 'not_found' });
     await finished(accepted.body.import_id);

@@ -66,7 +66,13 @@ describe('Business', () => {
         description: 'Fresh bread every morning',
         address: '1 Baker Street',
         websites: ['https://bakery.example', 'https://shop.bakery.example'],
-        hours: { timezone: 'Europe/Paris', days: [{ day: 'mon', mode: 'specific_hours', openTime: 420, closeTime: 1140 }, { day: 'sun', mode: 'open_24h' }] },
+        hours: {
+          timezone: 'Europe/Paris',
+          days: [
+            { day: 'mon', mode: 'specific_hours', openTime: 420, closeTime: 1140 },
+            { day: 'sun', mode: 'open_24h' },
+          ],
+        },
       });
       expect((await call('get', '/profile').expect(200)).body.email).toBe('hello@bakery.example');
     });
@@ -76,7 +82,10 @@ describe('Business', () => {
       ['three websites', { websites: ['https://a.example', 'https://b.example', 'https://c.example'] }],
       ['a bad email', { email: 'not-an-email' }],
       ['specific hours without times', { hours: { timezone: 'UTC', days: [{ day: 'mon', mode: 'specific_hours' }] } }],
-      ['closing before opening', { hours: { timezone: 'UTC', days: [{ day: 'mon', mode: 'specific_hours', open_minute: 600, close_minute: 500 }] } }],
+      [
+        'closing before opening',
+        { hours: { timezone: 'UTC', days: [{ day: 'mon', mode: 'specific_hours', open_minute: 600, close_minute: 500 }] } },
+      ],
       ['nothing to change', {}],
     ])('refuses %s', async (_, body) => {
       expect(errorCode(await call('patch', '/profile').send(body).expect(400))).toBe('invalid_request');
@@ -86,24 +95,51 @@ describe('Business', () => {
   describe('products', () => {
     it('creates a product (pending), syncs it into the catalog, and reads it back', async () => {
       const res = await call('post', '/products')
-        .send(product('SKU-1', { description: 'Sourdough', sale_price_amount_1000: 7990, url: 'https://bakery.example/sourdough', availability: 'preorder' }))
+        .send(
+          product('SKU-1', {
+            description: 'Sourdough',
+            sale_price_amount_1000: 7990,
+            url: 'https://bakery.example/sourdough',
+            availability: 'preorder',
+          }),
+        )
         .expect(201);
-      expect(res.body).toMatchObject({ retailer_id: 'SKU-1', sync: { state: 'pending', error: null }, wa_product_id: null, availability: 'preorder' });
+      expect(res.body).toMatchObject({
+        retailer_id: 'SKU-1',
+        sync: { state: 'pending', error: null },
+        wa_product_id: null,
+        availability: 'preorder',
+      });
       const done = await synced(res.body.id);
-      expect(done).toMatchObject({ sync: { state: 'synced', error: null }, wa_product_id: expect.stringMatching(/^\d+$/), review_status: 'APPROVED' });
+      expect(done).toMatchObject({
+        sync: { state: 'synced', error: null },
+        wa_product_id: expect.stringMatching(/^\d+$/),
+        review_status: 'APPROVED',
+      });
       expect(ctx.simulator.catalog(phone)).toContainEqual(
-        expect.objectContaining({ id: done.wa_product_id, retailerId: 'SKU-1', name: 'Product SKU-1', description: 'Sourdough', price: '9990', currency: 'USD' }),
+        expect.objectContaining({
+          id: done.wa_product_id,
+          retailerId: 'SKU-1',
+          name: 'Product SKU-1',
+          description: 'Sourdough',
+          price: '9990',
+          currency: 'USD',
+        }),
       );
     });
 
     it('uploads images to WhatsApp with the product', async () => {
-      const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 10, g: 120, b: 40 } } }).jpeg().toBuffer();
+      const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 10, g: 120, b: 40 } } })
+        .jpeg()
+        .toBuffer();
       const media = await ctx.http
         .post(`/v1/channels/${channel.id}/media`)
         .set(bearer(channel.key))
         .attach('file', jpeg, { filename: 'p.jpg', contentType: 'image/jpeg' })
         .expect(201);
-      const res = await call('post', '/products').send(product('SKU-IMG', { images: [{ media_id: media.body.media_id }] })).expect(201);
+      const res = await call('post', '/products')
+        .send(product('SKU-IMG', { images: [{ media_id: media.body.media_id }] }))
+        .expect(201);
       const done = await synced(res.body.id);
       expect(done.sync.state).toBe('synced');
       expect(done.wa_image_url).toMatch(/^https:\/\/mmg\.whatsapp\.net\//);
@@ -114,14 +150,20 @@ describe('Business', () => {
     it('updates a product on WhatsApp under the same id, and deletes it there', async () => {
       const created = (await call('post', '/products').send(product('SKU-2')).expect(201)).body;
       const first = await synced(created.id);
-      const patched = await call('patch', `/products/${created.id}`).send({ name: 'Rye loaf', price_amount_1000: 4500, hidden: true }).expect(200);
+      const patched = await call('patch', `/products/${created.id}`)
+        .send({ name: 'Rye loaf', price_amount_1000: 4500, hidden: true })
+        .expect(200);
       expect(patched.body.sync.state).toBe('pending');
       const after = await eventually(
         async () => (await call('get', `/products/${created.id}`).expect(200)).body,
         (p) => p.sync.state === 'synced' && p.name === 'Rye loaf',
       );
       expect(after.wa_product_id).toBe(first.wa_product_id);
-      expect(ctx.simulator.catalog(phone).find((p) => p.id === first.wa_product_id)).toMatchObject({ name: 'Rye loaf', price: '4500', hidden: true });
+      expect(ctx.simulator.catalog(phone).find((p) => p.id === first.wa_product_id)).toMatchObject({
+        name: 'Rye loaf',
+        price: '4500',
+        hidden: true,
+      });
       await call('delete', `/products/${created.id}`).expect(204);
       expect(errorCode(await call('get', `/products/${created.id}`).expect(404))).toBe('not_found');
       await eventually(
@@ -132,14 +174,23 @@ describe('Business', () => {
 
     it('lists products newest first with a cursor and filters', async () => {
       const ids: string[] = [];
-      for (const n of [1, 2, 3]) ids.push((await call('post', '/products').send(product(`LIST-${n}`, { hidden: n === 2, availability: n === 3 ? 'out_of_stock' : 'in_stock' })).expect(201)).body.id);
+      for (const n of [1, 2, 3])
+        ids.push(
+          (
+            await call('post', '/products')
+              .send(product(`LIST-${n}`, { hidden: n === 2, availability: n === 3 ? 'out_of_stock' : 'in_stock' }))
+              .expect(201)
+          ).body.id,
+        );
       const first = (await call('get', '/products?limit=2').expect(200)).body;
       expect(first.data.map((p: { id: string }) => p.id)).toEqual([ids[2], ids[1]]);
       expect(first.has_more).toBe(true);
       const second = (await call('get', `/products?limit=2&cursor=${first.next_cursor}`).expect(200)).body;
       expect(second.data[0].id).toBe(ids[0]);
       expect((await call('get', '/products?hidden=true').expect(200)).body.data.map((p: { id: string }) => p.id)).toEqual([ids[1]]);
-      expect((await call('get', '/products?availability=out_of_stock').expect(200)).body.data.map((p: { id: string }) => p.id)).toEqual([ids[2]]);
+      expect((await call('get', '/products?availability=out_of_stock').expect(200)).body.data.map((p: { id: string }) => p.id)).toEqual([
+        ids[2],
+      ]);
       const since = new Date(Date.now() + 60_000).toISOString();
       expect((await call('get', `/products?updated_since=${encodeURIComponent(since)}`).expect(200)).body.data).toEqual([]);
       expect(errorCode(await call('get', '/products?cursor=forged').expect(400))).toBe('invalid_request');
@@ -159,7 +210,10 @@ describe('Business', () => {
       ['a currency that is no ISO code', product('V4', { currency: 'usd' })],
       ['a sale price above the price', product('V5', { sale_price_amount_1000: 99999 })],
       ['an unknown availability', product('V6', { availability: 'sold' })],
-      ['an image with both media_id and source_url', product('V7', { images: [{ media_id: 'med_x', source_url: 'https://a.example/x.jpg' }] })],
+      [
+        'an image with both media_id and source_url',
+        product('V7', { images: [{ media_id: 'med_x', source_url: 'https://a.example/x.jpg' }] }),
+      ],
       ['eleven images', product('V8', { images: Array.from({ length: 11 }, () => ({ source_url: 'https://a.example/x.jpg' })) })],
       ['an image media_id not on the channel', product('V9', { images: [{ media_id: 'med_01JUNKNOWN000000000000000' }] })],
       ['a retailer_id with spaces', product('V 10')],
@@ -170,9 +224,15 @@ describe('Business', () => {
     });
 
     it('refuses an empty change and a sale price left above a new price', async () => {
-      const created = (await call('post', '/products').send(product('PATCH-V', { sale_price_amount_1000: 5000 })).expect(201)).body;
+      const created = (
+        await call('post', '/products')
+          .send(product('PATCH-V', { sale_price_amount_1000: 5000 }))
+          .expect(201)
+      ).body;
       expect(errorCode(await call('patch', `/products/${created.id}`).send({}).expect(400))).toBe('invalid_request');
-      expect(errorCode(await call('patch', `/products/${created.id}`).send({ price_amount_1000: 4000 }).expect(400))).toBe('invalid_request');
+      expect(errorCode(await call('patch', `/products/${created.id}`).send({ price_amount_1000: 4000 }).expect(400))).toBe(
+        'invalid_request',
+      );
     });
 
     it.each([
@@ -201,7 +261,14 @@ describe('Business', () => {
       ctx.simulator.setCatalogRate(phone, 3);
       try {
         const ids: string[] = [];
-        for (let n = 0; n < 10; n++) ids.push((await call('post', '/products').send(product(`THR-${n}`)).expect(201)).body.id);
+        for (let n = 0; n < 10; n++)
+          ids.push(
+            (
+              await call('post', '/products')
+                .send(product(`THR-${n}`))
+                .expect(201)
+            ).body.id,
+          );
         for (const id of ids) expect((await synced(id)).sync.state).toBe('synced');
         const onPhone = ctx.simulator.catalog(phone).filter((p) => p.retailerId.startsWith('THR-'));
         expect(onPhone).toHaveLength(10);
@@ -228,15 +295,21 @@ describe('Business', () => {
 
       const res = await call('post', '/catalog/sync').expect(200);
       expect(res.body).toMatchObject({ created: 1, updated: 1, deleted: 1 });
-      expect((await call('get', `/products/${created.id}`).expect(200)).body).toMatchObject({ name: 'Renamed on the phone', price_amount_1000: 1234 });
+      expect((await call('get', `/products/${created.id}`).expect(200)).body).toMatchObject({
+        name: 'Renamed on the phone',
+        price_amount_1000: 1234,
+      });
       expect(errorCode(await call('get', `/products/${gone.id}`).expect(404))).toBe('not_found');
-      const list = (await call('get', '/products?limit=100').expect(200)).body.data as Array<{ retailer_id: string; sync: { state: string } }>;
+      const list = (await call('get', '/products?limit=100').expect(200)).body.data as Array<{
+        retailer_id: string;
+        sync: { state: string };
+      }>;
       expect(list.find((p) => p.retailer_id === 'PHONE-1')).toMatchObject({ sync: { state: 'synced' } });
       expect((await call('post', '/catalog/sync').expect(200)).body).toMatchObject({ created: 0, updated: 0, deleted: 0 });
       expect(errorCode(await sandbox('999', { name: 'x' }).expect(404))).toBe('not_found');
     });
 
-    it('reads the collections made in the Business app, naming the gateway\'s products', async () => {
+    it("reads the collections made in the Business app, naming the gateway's products", async () => {
       const created = (await call('post', '/products').send(product('COL-1')).expect(201)).body;
       const done = await synced(created.id);
       const collectionId = ctx.simulator.createCollection(phone, 'Breads', [done.wa_product_id]);
@@ -252,7 +325,11 @@ describe('Business', () => {
 
   describe('orders', () => {
     it('mirrors an order a customer places, with its items, and delivers it as message.received of type order', async () => {
-      const created = (await call('post', '/products').send(product('ORD-1', { price_amount_1000: 2500 })).expect(201)).body;
+      const created = (
+        await call('post', '/products')
+          .send(product('ORD-1', { price_amount_1000: 2500 }))
+          .expect(201)
+      ).body;
       const done = await synced(created.id);
       const customer = newPhone();
       const placed = await ctx.http
@@ -274,17 +351,32 @@ describe('Business', () => {
         item_count: 3,
         total_amount_1000: 7500,
         currency: 'USD',
-        items: [{ wa_product_id: done.wa_product_id, product_id: created.id, retailer_id: 'ORD-1', name: 'Product ORD-1', quantity: 3, price_amount_1000: 2500, currency: 'USD' }],
+        items: [
+          {
+            wa_product_id: done.wa_product_id,
+            product_id: created.id,
+            retailer_id: 'ORD-1',
+            name: 'Product ORD-1',
+            quantity: 3,
+            price_amount_1000: 2500,
+            currency: 'USD',
+          },
+        ],
         details_error: null,
       });
       expect((await call('get', `/orders/${orders[0].id as string}`).expect(200)).body).toEqual(orders[0]);
       const message = await channel.message(orders[0].message_id as string);
-      expect(message).toMatchObject({ type: 'order', order: { order_id: placed.body.wa_order_id, item_count: 3, total_amount_1000: 7500, text: 'Before noon please' } });
+      expect(message).toMatchObject({
+        type: 'order',
+        order: { order_id: placed.body.wa_order_id, item_count: 3, total_amount_1000: 7500, text: 'Before noon please' },
+      });
       const received = await eventually(
         () => channel.events('message.received'),
         (events) => events.some((e) => (e.message as { type: string }).type === 'order'),
       );
-      expect(received.find((e) => (e.message as { type: string }).type === 'order')).toMatchObject({ message: { type: 'order', order: { order_id: placed.body.wa_order_id } } });
+      expect(received.find((e) => (e.message as { type: string }).type === 'order')).toMatchObject({
+        message: { type: 'order', order: { order_id: placed.body.wa_order_id } },
+      });
     });
 
     it('refuses an order for a product the catalog does not have', async () => {
@@ -324,7 +416,12 @@ describe('Business', () => {
       { method: 'patch', path: '/profile', body: { description: 'x' }, live: true },
       { method: 'get', path: '/products' },
       { method: 'post', path: '/products', body: { retailer_id: 'S-1', name: 'x', price_amount_1000: 1, currency: 'USD' }, live: true },
-      { method: 'post', path: '/products/bulk', body: { products: [{ retailer_id: 'S-1', name: 'x', price_amount_1000: 1, currency: 'USD' }] }, live: true },
+      {
+        method: 'post',
+        path: '/products/bulk',
+        body: { products: [{ retailer_id: 'S-1', name: 'x', price_amount_1000: 1, currency: 'USD' }] },
+        live: true,
+      },
       { method: 'get', path: '/products/prd_01JUNKNOWN0000000000000000' },
       { method: 'patch', path: '/products/prd_01JUNKNOWN0000000000000000', body: { name: 'x' }, live: true },
       { method: 'delete', path: '/products/prd_01JUNKNOWN0000000000000000', live: true },
@@ -363,7 +460,10 @@ describe('Business', () => {
       await dropped.waitForChannelStatus('stopped_by_user');
       for (const route of ROUTES.filter((r) => r.live)) {
         const res = await call(route.method, route.path, dropped).send(route.body);
-        expect({ route: `${route.method} ${route.path}`, code: errorCode(res) }).toEqual({ route: `${route.method} ${route.path}`, code: 'channel_unavailable' });
+        expect({ route: `${route.method} ${route.path}`, code: errorCode(res) }).toEqual({
+          route: `${route.method} ${route.path}`,
+          code: 'channel_unavailable',
+        });
       }
       expect((await call('get', '/products', dropped).expect(200)).body.data.map((p: { id: string }) => p.id)).toEqual([kept.id]);
       expect((await call('get', '/orders', dropped).expect(200)).body.data).toEqual([]);

@@ -84,7 +84,14 @@ export class BusinessOrders implements OnModuleInit {
   private async fillDetails(row: OrderRow): Promise<OrderRow> {
     try {
       const details = await this.whatsapp.orderDetails(row.channelId, row.waOrderId, row.token);
-      const known = new Map((await this.repo.byWaProductIds(row.channelId, details.items.map((i) => i.productId))).map((p) => [p.waProductId, p]));
+      const known = new Map(
+        (
+          await this.repo.byWaProductIds(
+            row.channelId,
+            details.items.map((i) => i.productId),
+          )
+        ).map((p) => [p.waProductId, p]),
+      );
       const items: OrderItemRecord[] = details.items.map((item) => ({
         wa_product_id: item.productId,
         retailer_id: known.get(item.productId)?.retailerId ?? null,

@@ -70,7 +70,10 @@ export const updateBusinessProfileSchema = z
   .strictObject({
     description: z.string().max(512).optional(),
     address: z.string().max(256).optional(),
-    email: z.union([z.email().max(128), z.literal('')]).optional().describe('An empty string removes it.'),
+    email: z
+      .union([z.email().max(128), z.literal('')])
+      .optional()
+      .describe('An empty string removes it.'),
     websites: z
       .array(z.url({ protocol: /^https?$/ }).max(256))
       .max(2)
@@ -132,8 +135,13 @@ const productFields = {
     .optional()
     .describe('A sale price × 1000, below the price. Kept by the gateway (shown in product messages): the catalog has no field for it.'),
   images: z.array(imageInputSchema).max(PRODUCT_IMAGES_MAX).optional(),
-  url: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional().describe('Kept by the gateway: WhatsApp ignores it from a linked device.'),
-  availability: z.enum(AVAILABILITIES).optional().describe('Kept by the gateway: WhatsApp\'s catalog shows every product in stock.'),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .nullable()
+    .optional()
+    .describe('Kept by the gateway: WhatsApp ignores it from a linked device.'),
+  availability: z.enum(AVAILABILITIES).optional().describe("Kept by the gateway: WhatsApp's catalog shows every product in stock."),
   hidden: z.boolean().optional().describe('Hidden from customers in the catalog.'),
   origin_country: z
     .string()
@@ -187,7 +195,9 @@ export const productSchema = z
     review_status: z.string().nullable().describe("WhatsApp's review of the product (APPROVED, PENDING, REJECTED)."),
     sync: z
       .object({
-        state: z.enum(SYNC_STATES).describe('pending: on its way to WhatsApp; synced: WhatsApp has this version; failed: WhatsApp refused it.'),
+        state: z
+          .enum(SYNC_STATES)
+          .describe('pending: on its way to WhatsApp; synced: WhatsApp has this version; failed: WhatsApp refused it.'),
         error: syncErrorSchema.nullable().describe('Why the last sync failed.'),
         synced_at: timestamp.nullable(),
       })
@@ -215,11 +225,7 @@ export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
 // ---- bulk import
 
 export const bulkImportSchema = z.strictObject({
-  products: z
-    .array(createProductSchema)
-    .min(1)
-    .max(BULK_IMPORT_MAX)
-    .describe(`1 to ${BULK_IMPORT_MAX} products, upserted by retailer_id.`),
+  products: z.array(createProductSchema).min(1).max(BULK_IMPORT_MAX).describe(`1 to ${BULK_IMPORT_MAX} products, upserted by retailer_id.`),
 });
 export class BulkImportDto extends createZodDto(bulkImportSchema) {}
 export type BulkImportInput = z.infer<typeof bulkImportSchema>;
@@ -261,7 +267,7 @@ export type ProductImport = z.infer<typeof importSchema>;
 // ---- catalog sync and collections
 
 export const catalogSyncSchema = z.object({
-  total: z.number().int().describe('Products in WhatsApp\'s catalog.'),
+  total: z.number().int().describe("Products in WhatsApp's catalog."),
   created: z.number().int().describe('Products made on the phone, now recorded by the gateway.'),
   updated: z.number().int().describe('Products changed on the phone, updated here.'),
   deleted: z.number().int().describe('Products deleted on the phone, deleted here.'),
@@ -368,7 +374,7 @@ export function toProduct(row: ProductRow): Product {
     wa_image_url: row.waImageUrl,
     review_status: row.reviewStatus,
     sync: {
-      state: (row.syncState === 'synced' || row.syncState === 'failed' ? row.syncState : 'pending') as SyncState,
+      state: row.syncState === 'synced' || row.syncState === 'failed' ? row.syncState : 'pending',
       error: (row.syncError as SyncError | null) ?? null,
       synced_at: row.syncedAt?.toISOString() ?? null,
     },
@@ -384,7 +390,8 @@ export function productFieldsOf(input: CreateProductInput): ProductFields {
     name: input.name,
     description: input.description ?? '',
     priceAmount1000: BigInt(input.price_amount_1000),
-    salePriceAmount1000: input.sale_price_amount_1000 === undefined || input.sale_price_amount_1000 === null ? null : BigInt(input.sale_price_amount_1000),
+    salePriceAmount1000:
+      input.sale_price_amount_1000 === undefined || input.sale_price_amount_1000 === null ? null : BigInt(input.sale_price_amount_1000),
     currency: input.currency,
     images: (input.images ?? []).map((i) => (i.media_id ? { media_id: i.media_id } : { source_url: i.source_url! })),
     url: input.url ?? null,

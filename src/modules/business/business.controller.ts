@@ -40,7 +40,14 @@ export class BusinessController {
   ) {}
 
   @Get('profile')
-  @ApiRoute({ summary: "The account's business profile", status: 200, response: BusinessProfileDto, errors: [BUSINESS], needs: 'connected', connectedBecause: LIVE })
+  @ApiRoute({
+    summary: "The account's business profile",
+    status: 200,
+    response: BusinessProfileDto,
+    errors: [BUSINESS],
+    needs: 'connected',
+    connectedBecause: LIVE,
+  })
   profile(@Channel() channel: ChannelRef) {
     return this.business.profile(channel);
   }
@@ -76,7 +83,8 @@ export class BusinessController {
   @Post('products')
   @ApiRoute({
     summary: 'Add a product to the catalog',
-    description: 'Stored at once with `sync.state: pending`, then put into WhatsApp\'s catalog by the catalog queue (`synced`, or `failed` with WhatsApp\'s refusal).',
+    description:
+      "Stored at once with `sync.state: pending`, then put into WhatsApp's catalog by the catalog queue (`synced`, or `failed` with WhatsApp's refusal).",
     status: 201,
     response: ProductDto,
     errors: ['validation', BUSINESS, RETAILER_TAKEN],
@@ -92,7 +100,7 @@ export class BusinessController {
   @ApiRoute({
     summary: 'Import up to 500 products (upsert by retailer_id)',
     description:
-      'Validated whole: one invalid item refuses the call (naming it by index) and nothing is imported. Accepted imports are processed by a queued job, paced to WhatsApp\'s throttle; follow them with GET …/business/imports/{importId}.',
+      "Validated whole: one invalid item refuses the call (naming it by index) and nothing is imported. Accepted imports are processed by a queued job, paced to WhatsApp's throttle; follow them with GET …/business/imports/{importId}.",
     status: 202,
     response: ImportAcceptedDto,
     errors: ['validation', BUSINESS],
@@ -105,7 +113,13 @@ export class BusinessController {
   }
 
   @Get('imports/:importId')
-  @ApiRoute({ summary: 'A bulk import: its progress, counts and each item\'s outcome', status: 200, response: ImportDto, errors: ['not_found', BUSINESS], needs: 'readable' })
+  @ApiRoute({
+    summary: "A bulk import: its progress, counts and each item's outcome",
+    status: 200,
+    response: ImportDto,
+    errors: ['not_found', BUSINESS],
+    needs: 'readable',
+  })
   getImport(@Channel() channel: ChannelRef, @Param('importId') importId: string) {
     return this.imports.get(channel, importId);
   }
@@ -148,7 +162,8 @@ export class BusinessController {
   @Post('catalog/sync')
   @ApiRoute({
     summary: "Reconcile with WhatsApp's catalog (changes made on the phone)",
-    description: "Walks WhatsApp's catalog page by page: products made on the phone are recorded, changed ones updated, deleted ones deleted. Products with a change of yours still pending are left to their sync.",
+    description:
+      "Walks WhatsApp's catalog page by page: products made on the phone are recorded, changed ones updated, deleted ones deleted. Products with a change of yours still pending are left to their sync.",
     status: 200,
     response: CatalogSyncDto,
     errors: [BUSINESS, 'rate_limited'],
@@ -175,7 +190,13 @@ export class BusinessController {
   }
 
   @Get('orders')
-  @ApiRoute({ summary: 'Orders customers placed from the catalog, newest first', status: 200, response: OrderPageDto, errors: ['validation', BUSINESS], needs: 'readable' })
+  @ApiRoute({
+    summary: 'Orders customers placed from the catalog, newest first',
+    status: 200,
+    response: OrderPageDto,
+    errors: ['validation', BUSINESS],
+    needs: 'readable',
+  })
   listOrders(@Channel() channel: ChannelRef, @Query() query: ListOrdersQueryDto) {
     return this.orders.list(channel, query);
   }

@@ -21,6 +21,15 @@ import { ProductsService } from './products.service';
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.businessCatalog }), ChannelsModule, MediaModule, MessagesModule],
   controllers: [BusinessController],
-  providers: [BusinessRepository, BusinessService, ProductsService, ProductImages, CatalogSync, CatalogImports, CatalogProcessor, BusinessOrders],
+  providers: [
+    BusinessRepository,
+    BusinessService,
+    ProductsService,
+    ProductImages,
+    CatalogSync,
+    CatalogImports,
+    CatalogProcessor,
+    BusinessOrders,
+  ],
 })
 export class BusinessModule {}

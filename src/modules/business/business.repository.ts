@@ -109,7 +109,11 @@ export class BusinessRepository {
 
   /** Channels with products waiting for a sync. */
   async channelsWithPending(): Promise<string[]> {
-    const rows = await this.prisma.businessProduct.findMany({ where: { syncState: 'pending' }, select: { channelId: true }, distinct: ['channelId'] });
+    const rows = await this.prisma.businessProduct.findMany({
+      where: { syncState: 'pending' },
+      select: { channelId: true },
+      distinct: ['channelId'],
+    });
     return rows.map((r) => r.channelId);
   }
 
@@ -131,7 +135,10 @@ export class BusinessRepository {
   }
 
   async recordFailed(id: string, revision: number, error: Prisma.InputJsonValue): Promise<void> {
-    await this.prisma.businessProduct.updateMany({ where: { id, revision }, data: { syncState: 'failed', syncError: error, inFlightAt: null } });
+    await this.prisma.businessProduct.updateMany({
+      where: { id, revision },
+      data: { syncState: 'failed', syncError: error, inFlightAt: null },
+    });
     await this.prisma.businessProduct.updateMany({ where: { id }, data: { inFlightAt: null } });
   }
 
@@ -145,7 +152,14 @@ export class BusinessRepository {
 
   // ---- imports
 
-  createImport(data: { id: string; channelId: string; customerId: string; total: number; items: Prisma.InputJsonValue; results: Prisma.InputJsonValue }) {
+  createImport(data: {
+    id: string;
+    channelId: string;
+    customerId: string;
+    total: number;
+    items: Prisma.InputJsonValue;
+    results: Prisma.InputJsonValue;
+  }) {
     return this.prisma.businessImport.create({ data });
   }
 
@@ -161,7 +175,10 @@ export class BusinessRepository {
     return this.prisma.businessImport.findMany({ where: { status: { not: 'completed' } }, orderBy: { createdAt: 'asc' } });
   }
 
-  async saveImportProgress(id: string, data: { cursor: number; results: Prisma.InputJsonValue; status: string; finishedAt?: Date }): Promise<void> {
+  async saveImportProgress(
+    id: string,
+    data: { cursor: number; results: Prisma.InputJsonValue; status: string; finishedAt?: Date },
+  ): Promise<void> {
     await this.prisma.businessImport.update({
       where: { id },
       data,
@@ -175,7 +192,9 @@ export class BusinessRepository {
   // ---- orders
 
   /** Records an order once (WhatsApp may deliver its message twice); answers the row and whether it is new. */
-  async createOrder(data: Omit<Prisma.BusinessOrderUncheckedCreateInput, 'createdAt' | 'updatedAt'>): Promise<{ row: OrderRow; created: boolean }> {
+  async createOrder(
+    data: Omit<Prisma.BusinessOrderUncheckedCreateInput, 'createdAt' | 'updatedAt'>,
+  ): Promise<{ row: OrderRow; created: boolean }> {
     const existing = await this.prisma.businessOrder.findUnique({
       where: { channelId_waOrderId: { channelId: data.channelId, waOrderId: data.waOrderId } },
     });
@@ -188,7 +207,10 @@ export class BusinessRepository {
     return { row, created: false };
   }
 
-  async saveOrderDetails(id: string, data: { items?: Prisma.InputJsonValue; detailsError?: Prisma.InputJsonValue | null }): Promise<OrderRow> {
+  async saveOrderDetails(
+    id: string,
+    data: { items?: Prisma.InputJsonValue; detailsError?: Prisma.InputJsonValue | null },
+  ): Promise<OrderRow> {
     return this.prisma.businessOrder.update({
       where: { id },
       data: {

@@ -20,7 +20,8 @@ export class BusinessService {
   async profile(channel: ChannelRef): Promise<BusinessProfile> {
     refuseIfPersonal(this.whatsapp, channel);
     const profile = await this.whatsapp.profile(channel.id);
-    if (!profile) throw new AppError('not_business_account', 'WhatsApp has no business profile for this account: it is a personal account.');
+    if (!profile)
+      throw new AppError('not_business_account', 'WhatsApp has no business profile for this account: it is a personal account.');
     return toProfile(profile);
   }
 
@@ -53,7 +54,12 @@ export class BusinessService {
         id: c.id,
         name: c.name,
         status: c.status,
-        products: c.products.map((p) => ({ wa_product_id: p.id, product_id: known.get(p.id) ?? null, retailer_id: p.retailerId, name: p.name })),
+        products: c.products.map((p) => ({
+          wa_product_id: p.id,
+          product_id: known.get(p.id) ?? null,
+          retailer_id: p.retailerId,
+          name: p.name,
+        })),
       })),
     };
   }

@@ -68,13 +68,18 @@ export class CatalogImports {
       await this.images.check(channel, product.images ?? [], ['products', index, 'images']);
     }
     const id = newId('imp');
-    const results: ItemResult[] = input.products.map((p) => ({ retailer_id: p.retailer_id, status: 'pending', product_id: null, error: null }));
+    const results: ItemResult[] = input.products.map((p) => ({
+      retailer_id: p.retailer_id,
+      status: 'pending',
+      product_id: null,
+      error: null,
+    }));
     await this.repo.createImport({
       id,
       channelId: channel.id,
       customerId: channel.customerId,
       total: input.products.length,
-      items: input.products as unknown as Prisma.InputJsonValue,
+      items: input.products,
       results: results as unknown as Prisma.InputJsonValue,
     });
     await this.enqueue(id, 0);
@@ -107,13 +112,22 @@ export class CatalogImports {
       let cursor = row.cursor;
       const end = Math.min(row.total, cursor + CHUNK);
       const existing = new Map(
-        (await this.repo.findByRetailerIds(row.channelId, items.slice(cursor, end).map((i) => i.retailer_id))).map((p) => [p.retailerId, p]),
+        (
+          await this.repo.findByRetailerIds(
+            row.channelId,
+            items.slice(cursor, end).map((i) => i.retailer_id),
+          )
+        ).map((p) => [p.retailerId, p]),
       );
       for (; cursor < end; cursor++) {
         results[cursor] = await this.item(row, items[cursor], existing.get(items[cursor].retailer_id) ?? null, catalog);
         // progress is saved every few items: an item redone after a crash finds its product and changes nothing twice
         if ((cursor + 1) % SAVE_EVERY === 0 || cursor + 1 === end) {
-          await this.repo.saveImportProgress(row.id, { cursor: cursor + 1, results: results as unknown as Prisma.InputJsonValue, status: 'running' });
+          await this.repo.saveImportProgress(row.id, {
+            cursor: cursor + 1,
+            results: results as unknown as Prisma.InputJsonValue,
+            status: 'running',
+          });
         }
       }
       if (cursor >= row.total) {
@@ -142,7 +156,8 @@ export class CatalogImports {
         : await this.repo.updateProduct(existing.id, fields)
       : await this.repo.createProduct({ id: newId('prd'), channelId: row.channelId, customerId: row.customerId, ...fields });
     const outcome = await this.sync.syncProduct(product, catalog);
-    if (outcome.status === 'failed') return { retailer_id: fields.retailerId, status: 'failed', product_id: product.id, error: outcome.error };
+    if (outcome.status === 'failed')
+      return { retailer_id: fields.retailerId, status: 'failed', product_id: product.id, error: outcome.error };
     const status = existing?.waProductId ? 'updated' : outcome.status === 'deleted' ? 'updated' : outcome.status;
     return { retailer_id: fields.retailerId, status, product_id: product.id, error: null };
   }

@@ -74,7 +74,8 @@ export class CatalogSync {
     const channelId = row.channelId;
     try {
       if (row.deletedAt) {
-        const waId = row.waProductId ?? (row.inFlightAt ? (await this.index(channelId, catalog)).byRetailer(row.retailerId)?.id : undefined);
+        const waId =
+          row.waProductId ?? (row.inFlightAt ? (await this.index(channelId, catalog)).byRetailer(row.retailerId)?.id : undefined);
         if (waId) await this.call(channelId, () => this.whatsapp.deleteProducts(channelId, [waId]));
         await this.repo.removeProduct(row.id);
         return { status: 'deleted' };
@@ -118,8 +119,9 @@ export class CatalogSync {
     let cursor: string | null = null;
     do {
       const at: string | null = cursor;
-      const page: { products: WireProduct[]; next: string | null } = await this.call(channelId, () =>
-        this.whatsapp.catalogPage(channelId, CATALOG_PAGE, at),
+      const page: { products: WireProduct[]; next: string | null } = await this.call(
+        channelId,
+        () => this.whatsapp.catalogPage(channelId, CATALOG_PAGE, at),
         retries,
       );
       products.push(...page.products);

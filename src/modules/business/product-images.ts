@@ -16,7 +16,11 @@ export class ProductImages {
     for (const [index, image] of images.entries()) {
       if (!image.media_id) continue;
       const media = await this.media.find(image.media_id, channel.id);
-      const problem = !media ? 'no media with this id on the channel' : !media.kinds.includes('image') ? `this media (${media.mimeType}) is not an image` : null;
+      const problem = !media
+        ? 'no media with this id on the channel'
+        : !media.kinds.includes('image')
+          ? `this media (${media.mimeType}) is not an image`
+          : null;
       if (problem) {
         const where = [...path, index, 'media_id'];
         throw new AppError('invalid_request', `Invalid ${where.join('.')}: ${problem}.`, {

@@ -36,7 +36,10 @@ const phoneProductSchema = z
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(5000).optional(),
     price_amount_1000: z.number().int().min(0).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
     hidden: z.boolean().optional(),
     deleted: z.boolean().optional().describe('The phone deletes the product.'),
   })
@@ -44,7 +47,13 @@ const phoneProductSchema = z
 class SandboxPhoneProductDto extends createZodDto(phoneProductSchema) {}
 
 const phoneProductResultSchema = z
-  .object({ wa_product_id: z.string(), retailer_id: z.string(), name: z.string(), price_amount_1000: z.number().int(), deleted: z.boolean() })
+  .object({
+    wa_product_id: z.string(),
+    retailer_id: z.string(),
+    name: z.string(),
+    price_amount_1000: z.number().int(),
+    deleted: z.boolean(),
+  })
   .meta({ id: 'SandboxPhoneProduct' });
 class SandboxPhoneProductResultDto extends createZodDto(z.object(phoneProductResultSchema.shape)) {}
 
@@ -72,7 +81,8 @@ export class SandboxBusinessController {
     const simulator = await this.network.simulator();
     const catalog = new Set(simulator.catalog(phone).map((p) => p.id));
     const missing = body.items.findIndex((i) => !catalog.has(i.wa_product_id));
-    if (missing >= 0) throw new AppError('not_found', `The catalog has no product ${body.items[missing].wa_product_id} (items[${missing}]).`);
+    if (missing >= 0)
+      throw new AppError('not_found', `The catalog has no product ${body.items[missing].wa_product_id} (items[${missing}]).`);
     const from = body.from.slice(1);
     simulator.createPhone(from);
     const placed = await simulator.placeOrder(
@@ -100,7 +110,13 @@ export class SandboxBusinessController {
     if (!product) throw new AppError('not_found', `The catalog has no product ${waProductId}.`);
     if (body.deleted) {
       simulator.deleteProductOnPhone(phone, waProductId);
-      return { wa_product_id: product.id, retailer_id: product.retailerId, name: product.name, price_amount_1000: Number(product.price), deleted: true };
+      return {
+        wa_product_id: product.id,
+        retailer_id: product.retailerId,
+        name: product.name,
+        price_amount_1000: Number(product.price),
+        deleted: true,
+      };
     }
     const changed = simulator.editProductOnPhone(phone, waProductId, {
       ...(body.name !== undefined ? { name: body.name } : {}),
@@ -109,7 +125,13 @@ export class SandboxBusinessController {
       ...(body.currency !== undefined ? { currency: body.currency } : {}),
       ...(body.hidden !== undefined ? { hidden: body.hidden } : {}),
     });
-    return { wa_product_id: changed.id, retailer_id: changed.retailerId, name: changed.name, price_amount_1000: Number(changed.price), deleted: false };
+    return {
+      wa_product_id: changed.id,
+      retailer_id: changed.retailerId,
+      name: changed.name,
+      price_amount_1000: Number(changed.price),
+      deleted: false,
+    };
   }
 
   private async businessPhone(channel: ChannelRefType): Promise<string> {

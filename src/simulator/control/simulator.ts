@@ -491,7 +491,9 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   /** The products of the account's catalog, in WhatsApp's order. */
   catalog(phone: string): CatalogProduct[] {
-    return this.businessAccount(phone).businessState.list().map((p) => structuredClone(p));
+    return this.businessAccount(phone)
+      .businessState.list()
+      .map((p) => structuredClone(p));
   }
 
   /** The phone adds a product to its catalog (its price as written on the wire: amount × 1000). */
@@ -563,7 +565,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       const product = seller.businessState.products.get(productId);
       if (!product) throw new Error(`${seller.phone} has no product ${productId}`);
       if (!Number.isInteger(quantity) || quantity < 1) throw new Error('a quantity is a whole number of at least 1');
-      return { productId, name: product.name, imageUrl: product.imageUrls[0] ?? '', price: Number(product.price), currency: product.currency, quantity };
+      return {
+        productId,
+        name: product.name,
+        imageUrl: product.imageUrls[0] ?? '',
+        price: Number(product.price),
+        currency: product.currency,
+        quantity,
+      };
     });
     if (lines.length === 0) throw new Error('an order has at least one item');
     const currency = lines[0].currency;

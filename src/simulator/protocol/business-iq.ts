@@ -85,7 +85,11 @@ export class BusinessIq {
     content.push(text('description', profile.description));
     for (const website of profile.websites) content.push(text('website', website));
     if (profile.email) content.push(text('email', profile.email));
-    content.push({ tag: 'categories', attrs: {}, content: [{ tag: 'category', attrs: { id: profile.category.id }, content: Buffer.from(profile.category.name) }] });
+    content.push({
+      tag: 'categories',
+      attrs: {},
+      content: [{ tag: 'category', attrs: { id: profile.category.id }, content: Buffer.from(profile.category.name) }],
+    });
     if (profile.hours) {
       content.push({
         tag: 'business_hours',
@@ -100,7 +104,9 @@ export class BusinessIq {
         })),
       });
     }
-    return iqResult(node, [{ tag: 'business_profile', attrs: {}, content: [{ tag: 'profile', attrs: { jid: account.jid, tag: '0' }, content }] }]);
+    return iqResult(node, [
+      { tag: 'business_profile', attrs: {}, content: [{ tag: 'profile', attrs: { jid: account.jid, tag: '0' }, content }] },
+    ]);
   }
 
   /** The account edits its own profile: a delta, each field given replaces the stored one. */
@@ -274,7 +280,13 @@ export function productNode(product: CatalogProduct): BinaryNode {
       text('price', product.price),
       text('currency', product.currency),
       ...(first
-        ? [{ tag: 'media', attrs: {}, content: [{ tag: 'image', attrs: {}, content: [text('request_image_url', first), text('original_image_url', first)] }] }]
+        ? [
+            {
+              tag: 'media',
+              attrs: {},
+              content: [{ tag: 'image', attrs: {}, content: [text('request_image_url', first), text('original_image_url', first)] }],
+            },
+          ]
         : []),
       statusInfo(product.reviewStatus),
     ],

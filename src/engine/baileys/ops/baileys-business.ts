@@ -43,11 +43,11 @@ export class BaileysBusiness extends BusinessPort {
     return this.sockets.call(channelId, 'business.profile', async (socket) => {
       const jid = ownJid(socket);
       // the same request as getBusinessProfile, read whole: Baileys keeps the first website only
-      const result = await socket.query({
+      const result = (await socket.query({
         tag: 'iq',
         attrs: { to: 's.whatsapp.net', xmlns: 'w:biz', type: 'get' },
         content: [{ tag: 'business_profile', attrs: { v: '244' }, content: [{ tag: 'profile', attrs: { jid } }] }],
-      });
+      })) as BinaryNode;
       const profile = getBinaryNodeChild(getBinaryNodeChild(result, 'business_profile'), 'profile');
       return profile ? readProfile(profile, jid) : null;
     });
@@ -125,12 +125,9 @@ export class BaileysBusiness extends BusinessPort {
   }
 
   deleteProducts(channelId: string, productIds: string[]): Promise<number> {
-    return this.sockets.call(
-      channelId,
-      'business.product_delete',
-      async (socket) => (await socket.productDelete(productIds)).deleted,
-      { timeoutMs: CATALOG_TIMEOUT_MS },
-    );
+    return this.sockets.call(channelId, 'business.product_delete', async (socket) => (await socket.productDelete(productIds)).deleted, {
+      timeoutMs: CATALOG_TIMEOUT_MS,
+    });
   }
 
   orderDetails(channelId: string, orderId: string, token: string): Promise<WireOrderDetails> {
@@ -170,7 +167,9 @@ function readProfile(profile: BinaryNode, jid: string): WireBusinessProfile {
     address: text('address'),
     email: text('email'),
     websites: getBinaryNodeChildren(profile, 'website')
-      .map((w) => w.content?.toString() ?? '')
+      .map((w) =>
+        typeof w.content === 'string' ? w.content : w.content instanceof Uint8Array ? Buffer.from(w.content).toString('utf-8') : '',
+      )
       .filter((w) => w !== ''),
     category: getBinaryNodeChildString(getBinaryNodeChild(profile, 'categories'), 'category') ?? null,
     hours: hours
