@@ -257,6 +257,33 @@ describe('Business', () => {
       expect((await synced(created.id)).sync).toEqual({ state: 'synced', error: null, synced_at: expect.any(String) });
     });
 
+    it('finds in the catalog a product whose create reached WhatsApp before the gateway stopped, and makes it once', async () => {
+      // WhatsApp made the product, the gateway stopped before it recorded WhatsApp's id
+      const made = ctx.simulator.addProductOnPhone(phone, {
+        retailerId: 'CRASH-1',
+        name: 'Product CRASH-1',
+        price: '9990',
+        currency: 'USD',
+      });
+      const row = await ctx.prisma.businessProduct.create({
+        data: {
+          id: 'prd_01JCRASH00000000000000000A',
+          channelId: channel.id,
+          customerId: channel.customerId,
+          retailerId: 'CRASH-1',
+          name: 'Product CRASH-1',
+          priceAmount1000: 9990n,
+          currency: 'USD',
+          inFlightAt: new Date(),
+        },
+      });
+      // any write queues a sync of everything pending on the channel
+      await call('post', '/products').send(product('CRASH-2')).expect(201);
+      const done = await synced(row.id);
+      expect(done).toMatchObject({ wa_product_id: made.id, sync: { state: 'synced' } });
+      expect(ctx.simulator.catalog(phone).filter((p) => p.retailerId === 'CRASH-1')).toHaveLength(1);
+    });
+
     it('backs off when WhatsApp throttles catalog requests, and every product still gets through', async () => {
       ctx.simulator.setCatalogRate(phone, 3);
       try {
