@@ -2,6 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/app-error';
 import { pageQuerySchema, pageSchema, topLevel } from '../../platform/pagination';
+import type { WireBusinessProfile } from '../../engine/ports/business.port';
 import type { OrderRow, ProductFields, ProductRow } from './business.repository';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -447,5 +448,27 @@ export function toOrder(row: OrderRow, messageId: string | null): Order {
     items: (row.items as OrderItemRecord[] | null) ?? null,
     details_error: (row.detailsError as SyncError | null) ?? null,
     created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** A business profile as WhatsApp answers it, in the API's terms. */
+export function toProfile(profile: WireBusinessProfile): BusinessProfile {
+  return {
+    description: profile.description,
+    address: profile.address,
+    email: profile.email,
+    websites: profile.websites,
+    category: profile.category,
+    hours: profile.hours
+      ? {
+          timezone: profile.hours.timezone,
+          days: profile.hours.days.map((d) => ({
+            day: d.day,
+            mode: d.mode,
+            ...(d.openTime !== undefined ? { open_minute: d.openTime } : {}),
+            ...(d.closeTime !== undefined ? { close_minute: d.closeTime } : {}),
+          })),
+        }
+      : null,
   };
 }

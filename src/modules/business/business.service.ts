@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BusinessPort, type WireBusinessProfile } from '../../engine/ports/business.port';
+import { BusinessPort } from '../../engine/ports/business.port';
 import { AppError } from '../../platform/errors/app-error';
 import { newId } from '../../platform/ids';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { refuseIfPersonal } from './business-account';
-import type { BusinessProfile, UpdateBusinessProfileInput } from './business.contracts';
+import { type BusinessProfile, toProfile, type UpdateBusinessProfileInput } from './business.contracts';
 import { BusinessRepository } from './business.repository';
 import { CatalogSync, INTERACTIVE_RETRIES, waFieldsOf } from './catalog-sync';
 
@@ -136,25 +136,4 @@ export class BusinessService {
       return counts;
     });
   }
-}
-
-function toProfile(profile: WireBusinessProfile): BusinessProfile {
-  return {
-    description: profile.description,
-    address: profile.address,
-    email: profile.email,
-    websites: profile.websites,
-    category: profile.category,
-    hours: profile.hours
-      ? {
-          timezone: profile.hours.timezone,
-          days: profile.hours.days.map((d) => ({
-            day: d.day,
-            mode: d.mode,
-            ...(d.openTime !== undefined ? { open_minute: d.openTime } : {}),
-            ...(d.closeTime !== undefined ? { close_minute: d.closeTime } : {}),
-          })),
-        }
-      : null,
-  };
 }
