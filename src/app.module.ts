@@ -22,6 +22,7 @@ import { SandboxModule } from './modules/sandbox/sandbox.module';
 import { MessagesModule } from './modules/messages/messages.module';
 import { ChatsModule } from './modules/chats/chats.module';
 import { LabelsModule } from './modules/labels/labels.module';
+import { BusinessModule } from './modules/business/business.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { BlocklistModule } from './modules/blocklist/blocklist.module';
 import { PrivacyModule } from './modules/privacy/privacy.module';
@@ -86,6 +87,7 @@ export class AppModule {
         MessagesModule,
         ChatsModule,
         LabelsModule,
+        BusinessModule,
         ContactsModule,
         ProfileModule,
         PrivacyModule,

@@ -12,6 +12,7 @@ import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysContacts } from './baileys/ops/baileys-contacts';
 import { BaileysGroups } from './baileys/ops/baileys-groups';
 import { BaileysLabels } from './baileys/ops/baileys-labels';
+import { BaileysBusiness } from './baileys/ops/baileys-business';
 import { GroupMetadataCache } from './baileys/group-metadata-cache';
 import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysNewsletters } from './baileys/ops/baileys-newsletters';
@@ -27,6 +28,7 @@ import { PresencePort } from './ports/presence.port';
 import { ContactsPort } from './ports/contacts.port';
 import { GroupsPort } from './ports/groups.port';
 import { LabelsPort } from './ports/labels.port';
+import { BusinessPort } from './ports/business.port';
 import { MessagingPort } from './ports/messaging.port';
 import { NewslettersPort } from './ports/newsletters.port';
 import { PrivacyPort } from './ports/privacy.port';
@@ -52,6 +54,7 @@ const PORTS = [
   { provide: LabelsPort, useClass: BaileysLabels },
   { provide: NewslettersPort, useClass: BaileysNewsletters },
   { provide: StoriesPort, useClass: BaileysStories },
+  { provide: BusinessPort, useClass: BaileysBusiness },
 ];
 
 const PROVIDERS = [

@@ -24,7 +24,22 @@ export type WireContent =
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'contact'; displayName: string; vcard: string }
   | { type: 'reaction'; target: WireMessageKey; emoji: string }
+  | WireOrder
   | { type: 'unsupported'; keys: string[] };
+
+/** An order a customer placed from a business's catalog (its items: BusinessPort.orderDetails with the token). */
+export interface WireOrder {
+  type: 'order';
+  orderId: string;
+  token: string;
+  status: 'inquiry' | 'accepted' | 'declined';
+  itemCount: number;
+  totalAmount1000?: number;
+  currency?: string;
+  title?: string;
+  text?: string;
+  sellerJid?: string;
+}
 
 /** Identifies a message on WhatsApp: its chat, its id, and whether this account sent it. */
 export interface WireMessageKey {

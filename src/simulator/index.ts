@@ -10,3 +10,4 @@ export type * from './types';
 export { ControlServer } from './control/http-server';
 export type { Addressing, GroupAddPrivacy } from './state/accounts';
 export type { PrivacyName, PrivacySettings } from './state/account-settings';
+export type { BusinessHoursDay, BusinessProfile, CatalogCollection, CatalogProduct } from './state/business';

@@ -1386,6 +1386,177 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('business', () => {
+    it(
+      'the business routes on a WhatsApp Business channel, the sandbox ones, and the refusals',
+      async () => {
+        const auth = bearer(key);
+        const number = newPhone();
+        simulator.createPhone(digits(number), { business: true });
+        const paired = await new ChannelClient(gw, key).paired('business', number);
+        const personal = await new ChannelClient(gw, key).paired('business-personal', newPhone());
+        const idle = await new ChannelClient(gw, key).create('business-idle');
+        const on = (path: string) => `/v1/channels/${paired.id}/business${path}`;
+        const product = { retailer_id: 'C-1', name: 'Contract bread', price_amount_1000: 2500, currency: 'EUR' };
+        const eventuallyValue = async (read: () => Promise<string | null>) =>
+          (await eventually(read, (v) => v !== null, WAIT_MS)) as string;
+
+        await expectStatus(gw.http.get(on('/profile')).set(auth), 200);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/profile`).set(auth), 409);
+        await expectStatus(gw.http.get(`/v1/channels/${idle}/business/profile`).set(auth), 409);
+        await expectStatus(gw.http.patch(on('/profile')).set(auth).send({ description: 'Bread' }), 200);
+        await expectStatus(gw.http.patch(on('/profile')).set(auth).send({ category: 'x' }), 400);
+        await expectStatus(gw.http.patch(on('/profile')), 401);
+
+        const created = await expectStatus(gw.http.post(on('/products')).set(auth).send(product), 201);
+        const productId = created.body.id as string;
+        await expectStatus(gw.http.post(on('/products')).set(auth).send(product), 409);
+        await expectStatus(
+          gw.http
+            .post(on('/products'))
+            .set(auth)
+            .send({ ...product, currency: 'eur' }),
+          400,
+        );
+        await expectStatus(gw.http.post(on('/products')).set(bearer(liveKey)).send(product), 403);
+        await expectStatus(gw.http.post(`/v1/channels/${idle}/business/products`).set(auth).send(product), 409);
+        await expectStatus(gw.http.get(on('/products')).set(auth), 200);
+        await expectStatus(gw.http.get(on('/products?hidden=maybe')).set(auth), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/products`).set(auth), 409);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/business/products`).set(auth), 404);
+        await expectStatus(gw.http.get(on(`/products/${productId}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on('/products/prd_unknown')).set(auth), 404);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/products/prd_unknown`).set(auth), 409);
+        const waProductId = await eventuallyValue(async () => {
+          const body = (await gw.http.get(on(`/products/${productId}`)).set(auth)).body as { wa_product_id: string | null };
+          return body.wa_product_id;
+        });
+        await expectStatus(
+          gw.http
+            .patch(on(`/products/${productId}`))
+            .set(auth)
+            .send({ name: 'Rye' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .patch(on(`/products/${productId}`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        await expectStatus(gw.http.patch(on('/products/prd_unknown')).set(auth).send({ name: 'x' }), 404);
+        await expectStatus(
+          gw.http
+            .patch(on(`/products/${productId}`))
+            .set(auth)
+            .send({ retailer_id: 'C-2' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .post(on('/products'))
+            .set(auth)
+            .send({ ...product, retailer_id: 'C-3' }),
+          201,
+        );
+        await expectStatus(
+          gw.http
+            .patch(on(`/products/${productId}`))
+            .set(auth)
+            .send({ retailer_id: 'C-3' }),
+          409,
+        );
+        await expectStatus(gw.http.patch(`/v1/channels/${personal.id}/business/products/prd_unknown`).set(auth).send({ name: 'x' }), 409);
+
+        const accepted = await expectStatus(
+          gw.http
+            .post(on('/products/bulk'))
+            .set(auth)
+            .send({ products: [{ ...product, retailer_id: 'C-B' }] }),
+          202,
+        );
+        await expectStatus(gw.http.post(on('/products/bulk')).set(auth).send({ products: [] }), 400);
+        await expectStatus(
+          gw.http
+            .post(`/v1/channels/${personal.id}/business/products/bulk`)
+            .set(auth)
+            .send({ products: [product] }),
+          409,
+        );
+        await expectStatus(gw.http.get(on(`/imports/${accepted.body.import_id as string}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on('/imports/imp_unknown')).set(auth), 404);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/imports/imp_unknown`).set(auth), 409);
+
+        await expectStatus(gw.http.post(on('/catalog/sync')).set(auth), 200);
+        await expectStatus(gw.http.post(`/v1/channels/${personal.id}/business/catalog/sync`).set(auth), 409);
+        simulator.setCatalogRate(digits(number), 0);
+        await expectStatus(gw.http.get(on('/collections')).set(auth), 429);
+        await expectStatus(gw.http.post(on('/catalog/sync')).set(auth), 429);
+        simulator.setCatalogRate(digits(number), 60);
+        await expectStatus(gw.http.get(on('/collections')).set(auth), 200);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/collections`).set(auth), 409);
+        await expectStatus(gw.http.get(`/v1/channels/${idle}/business/collections`).set(auth), 409);
+
+        const sandbox = (path: string) => `/v1/sandbox/channels/${paired.id}/business${path}`;
+        await expectStatus(
+          gw.http
+            .post(sandbox('/orders'))
+            .set(auth)
+            .send({ from: newPhone(), items: [{ wa_product_id: waProductId, quantity: 2 }] }),
+          201,
+        );
+        await expectStatus(gw.http.post(sandbox('/orders')).set(auth).send({ from: newPhone(), items: [] }), 400);
+        await expectStatus(
+          gw.http
+            .post(sandbox('/orders'))
+            .set(auth)
+            .send({ from: newPhone(), items: [{ wa_product_id: '1', quantity: 1 }] }),
+          404,
+        );
+        await expectStatus(
+          gw.http
+            .post(`/v1/sandbox/channels/${personal.id}/business/orders`)
+            .set(auth)
+            .send({ from: newPhone(), items: [{ wa_product_id: '1', quantity: 1 }] }),
+          409,
+        );
+        await expectStatus(
+          gw.http
+            .put(sandbox(`/products/${waProductId}`))
+            .set(auth)
+            .send({ name: 'Phone bread' }),
+          200,
+        );
+        await expectStatus(
+          gw.http
+            .put(sandbox(`/products/${waProductId}`))
+            .set(auth)
+            .send({}),
+          400,
+        );
+        await expectStatus(gw.http.put(sandbox('/products/1')).set(auth).send({ name: 'x' }), 404);
+        await expectStatus(gw.http.put(`/v1/sandbox/channels/${personal.id}/business/products/1`).set(auth).send({ name: 'x' }), 409);
+
+        const orderId = await eventuallyValue(async () => {
+          const body = (await gw.http.get(on('/orders')).set(auth)).body as { data: Array<{ id: string }> };
+          return body.data[0]?.id ?? null;
+        });
+        await expectStatus(gw.http.get(on('/orders')).set(auth), 200);
+        await expectStatus(gw.http.get(on('/orders?limit=0')).set(auth), 400);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/orders`).set(auth), 409);
+        await expectStatus(gw.http.get(on(`/orders/${orderId}`)).set(auth), 200);
+        await expectStatus(gw.http.get(on('/orders/ord_unknown')).set(auth), 404);
+        await expectStatus(gw.http.get(`/v1/channels/${personal.id}/business/orders/ord_unknown`).set(auth), 409);
+
+        await expectStatus(gw.http.delete(on(`/products/${productId}`)).set(auth), 204);
+        await expectStatus(gw.http.delete(on(`/products/${productId}`)).set(auth), 404);
+        await expectStatus(gw.http.delete(`/v1/channels/${personal.id}/business/products/prd_unknown`).set(auth), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   it('checked every operation of the document', () => {
     const coverage = contract.coverage();
     // The numbers this suite proves, for the record.

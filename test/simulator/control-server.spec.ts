@@ -172,4 +172,28 @@ describe('ControlServer', () => {
     expect((await call('GET', '/nope')).status).toBe(404);
     expect((await call('POST', '/phones/1/send', { to: '2' })).status).toBe(400);
   });
+
+  it('drives a business phone: profile, catalog, throttle and orders', async () => {
+    await call('POST', '/phones', { phone: '15550008101', business: true });
+    expect((await call('POST', '/phones/15550008101/business/profile', { description: 'Bakery' })).body).toMatchObject({
+      description: 'Bakery',
+    });
+    const product = (
+      await call('POST', '/phones/15550008101/catalog', { retailerId: 'R-1', name: 'Bread', price: '2500', currency: 'EUR' })
+    ).body;
+    expect(product).toMatchObject({ id: expect.stringMatching(/^\d+$/), retailerId: 'R-1' });
+    expect((await call('POST', `/phones/15550008101/catalog/${product.id as string}`, { name: 'Rye' })).body).toMatchObject({
+      name: 'Rye',
+    });
+    expect((await call('POST', '/phones/15550008101/collections', { name: 'Breads', productIds: [product.id] })).body.id).toEqual(
+      expect.any(String),
+    );
+    expect((await call('POST', '/phones/15550008101/catalog-rate', { perSecond: 5 })).status).toBe(200);
+    const order = (
+      await call('POST', '/phones/15550008102/orders', { business: '15550008101', items: [{ productId: product.id, quantity: 2 }] })
+    ).body;
+    expect(order).toMatchObject({ total: 5000, currency: 'EUR' });
+    expect((await call('POST', `/phones/15550008101/catalog/${product.id as string}/delete`)).body).toEqual({ deleted: true });
+    expect((await call('GET', '/phones/15550008101/catalog')).body).toEqual([]);
+  });
 });

@@ -35,6 +35,8 @@ export function toBaileysContent(content: WireContent): AnyMessageContent {
         fileName: content.fileName ?? 'file',
         caption: content.caption,
       };
+    case 'order':
+      throw new Error('an order is placed by a customer, it cannot be sent');
     case 'unsupported':
       throw new Error('unsupported content cannot be sent');
   }
@@ -114,6 +116,9 @@ function media(type: MediaKind, m: proto.Message.IImageMessage & { fileName?: st
   };
 }
 
+/** WhatsApp's order statuses (OrderMessage.OrderStatus) in the gateway's terms. */
+const ORDER_STATUS: Record<number, 'inquiry' | 'accepted' | 'declined'> = { 1: 'inquiry', 2: 'accepted', 3: 'declined' };
+
 export function readContent(message: proto.IMessage): WireContent | null {
   const m = unwrap(message);
   if (m.conversation) return { type: 'text', text: m.conversation };
@@ -136,6 +141,22 @@ export function readContent(message: proto.IMessage): WireContent | null {
   if (m.contactsArrayMessage?.contacts?.[0]) {
     const first = m.contactsArrayMessage.contacts[0];
     return { type: 'contact', displayName: first.displayName ?? '', vcard: first.vcard ?? '' };
+  }
+  if (m.orderMessage?.orderId) {
+    const o = m.orderMessage;
+    const total = o.totalAmount1000 === null || o.totalAmount1000 === undefined ? undefined : Number(o.totalAmount1000);
+    return {
+      type: 'order',
+      orderId: o.orderId!,
+      token: o.token ?? '',
+      status: ORDER_STATUS[o.status ?? 1] ?? 'inquiry',
+      itemCount: o.itemCount ?? 0,
+      ...(total !== undefined ? { totalAmount1000: total } : {}),
+      ...(o.totalCurrencyCode ? { currency: o.totalCurrencyCode } : {}),
+      ...(o.orderTitle ? { title: o.orderTitle } : {}),
+      ...(o.message ? { text: o.message } : {}),
+      ...(o.sellerJid ? { sellerJid: jidNormalizedUser(o.sellerJid) } : {}),
+    };
   }
   if (m.reactionMessage?.key) {
     return { type: 'reaction', target: fromBaileysKey(m.reactionMessage.key), emoji: m.reactionMessage.text ?? '' };

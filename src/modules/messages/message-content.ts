@@ -5,7 +5,7 @@ import { buildVcard, readVcard } from '../whatsapp/vcard';
 import { interactiveBody, MEDIA_TYPES, MessageType, SendMessageInput, STORED_CONTENT_SCHEMAS, templateBody } from './messages.contracts';
 
 /** A stored message's type: a type of the API, or one the gateway received but does not read. */
-export type StoredType = MessageType | 'unsupported';
+export type StoredType = MessageType | 'order' | 'unsupported';
 
 /** The body of one type, as stored and as the API shows it (STORED_CONTENT_SCHEMAS). */
 export type StoredBody<T extends StoredType> = z.output<(typeof STORED_CONTENT_SCHEMAS)[T]>;
@@ -139,6 +139,8 @@ export function toWire(message: Exclude<StoredMessage, StoredMediaMessage>, reac
     case 'reaction':
       if (!reactionTarget) throw new AppError('invalid_request', 'The reaction has no target.');
       return { type: 'reaction', target: reactionTarget, emoji: message.content.reaction.emoji };
+    case 'order':
+      throw new AppError('invalid_request', 'An order is placed by a customer; it cannot be sent.');
     case 'unsupported':
       throw new AppError('invalid_request', 'A message of a type the gateway does not read cannot be sent.');
   }
@@ -165,6 +167,22 @@ export function fromWire(wire: WireContent): StoredMessage {
       return { type: 'contact', content: { contact: readVcard(wire.displayName, wire.vcard) } };
     case 'reaction':
       return { type: 'reaction', content: { reaction: { message_id: null, wa_message_id: wire.target.waMessageId, emoji: wire.emoji } } };
+    case 'order':
+      return {
+        type: 'order',
+        content: {
+          order: {
+            order_id: wire.orderId,
+            status: wire.status,
+            item_count: wire.itemCount,
+            total_amount_1000: wire.totalAmount1000 ?? null,
+            currency: wire.currency ?? null,
+            title: wire.title ?? null,
+            text: wire.text ?? null,
+            seller: wire.sellerJid ?? null,
+          },
+        },
+      };
     case 'unsupported':
       return { type: 'unsupported', content: { unsupported: { keys: wire.keys } } };
     default: {

@@ -1,6 +1,7 @@
 import { storedMessageOf } from './message-content';
 import type { MessageRow } from './messages.repository';
-import { MessageStatus, MessageType } from './messages.contracts';
+import { MessageStatus } from './messages.contracts';
+import type { StoredType } from './message-content';
 
 /** The API's view of a stored message; the content sits under the field named after its type. */
 export function toMessage(row: MessageRow) {
@@ -35,7 +36,7 @@ export function statusPayload<S extends 'sent' | 'delivered' | 'read' | 'failed'
     status,
     timestamp: timestamp.toISOString(),
     direction: row.direction as 'outbound' | 'inbound',
-    type: row.type as MessageType | 'unsupported',
+    type: row.type as StoredType,
     client_ref: row.clientRef,
     wa_message_id: row.waMessageId,
     failure_reason: row.failureReason,

@@ -19,6 +19,9 @@ export const MESSAGE_TYPES = [
   'interactive',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
+/** Types only ever received: an order placed from a catalog, and what the gateway does not read. */
+export const RECEIVED_TYPES = ['order', 'unsupported'] as const;
+export const STORED_TYPES = [...MESSAGE_TYPES, ...RECEIVED_TYPES] as const;
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'received'] as const;
@@ -284,6 +287,20 @@ export const reactionContent = z
   })
   .meta({ id: 'ReactionMessageContent' });
 
+export const orderContent = z
+  .object({
+    order_id: z.string().describe("WhatsApp's id of the order; its items: GET /v1/channels/{channelId}/business/orders."),
+    status: z.enum(['inquiry', 'accepted', 'declined']),
+    item_count: z.number().int().describe('Items ordered (quantities summed).'),
+    total_amount_1000: z.number().int().nullable().describe('The total × 1000 in the currency.'),
+    currency: z.string().nullable(),
+    title: z.string().nullable(),
+    text: z.string().nullable().describe("The customer's note."),
+    seller: z.string().nullable().describe('The JID of the business the order is placed with.'),
+  })
+  .meta({ id: 'OrderMessageContent' })
+  .describe('An order a customer placed from the catalog (received only).');
+
 export const unsupportedContent = z
   .object({ keys: z.array(z.string()).describe('The WhatsApp message fields it carried.') })
   .meta({ id: 'UnsupportedMessageContent' })
@@ -302,6 +319,7 @@ export const STORED_CONTENT_SCHEMAS = {
   reaction: reactionContent,
   template: templateBody,
   interactive: interactiveBody,
+  order: orderContent,
   unsupported: unsupportedContent,
 } as const;
 
@@ -318,7 +336,7 @@ export const messageSchema = z
       ),
     from_lid: z.string().nullable().describe('The author’s LID (…@lid) when WhatsApp addressed them by it (inbound); null otherwise.'),
     direction: z.enum(['outbound', 'inbound']),
-    type: z.enum([...MESSAGE_TYPES, 'unsupported']),
+    type: z.enum(STORED_TYPES),
     status: z.enum(MESSAGE_STATUSES),
     failure_reason: z.string().nullable(),
     client_ref: z.string().nullable(),
@@ -340,6 +358,7 @@ export const messageSchema = z
     reaction: STORED_CONTENT_SCHEMAS.reaction.optional(),
     template: STORED_CONTENT_SCHEMAS.template.optional(),
     interactive: STORED_CONTENT_SCHEMAS.interactive.optional(),
+    order: STORED_CONTENT_SCHEMAS.order.optional(),
     unsupported: STORED_CONTENT_SCHEMAS.unsupported.optional(),
   })
   .meta({ id: 'Message' })
@@ -351,7 +370,7 @@ export class MessagePageDto extends createZodDto(pageSchema(messageSchema)) {}
 export const listMessagesQuerySchema = pageQuerySchema.extend({
   chat: z.string().max(128).optional().describe('Only this chat (E.164 number or JID; `status@broadcast` for stories).'),
   direction: z.enum(['outbound', 'inbound']).optional(),
-  type: z.enum([...MESSAGE_TYPES, 'unsupported']).optional(),
+  type: z.enum(STORED_TYPES).optional(),
   status: z.enum(MESSAGE_STATUSES).optional(),
   since: timestamp.optional().describe('Created at or after.'),
   until: timestamp.optional().describe('Created before.'),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXAMPLE_AT, EXAMPLE_CHANNEL_ID, EXAMPLE_CONTACT_JID } from '../events/event-examples';
 import { defineEvents, EventObjectDefinition, PayloadsOf } from '../events/event-payloads';
-import { MESSAGE_TYPES, messageSchema } from './messages.contracts';
+import { messageSchema, STORED_TYPES } from './messages.contracts';
 
 /**
  * The message.* events: their payloads, what they mean, an example of each. Changing a schema changes the
@@ -46,7 +46,7 @@ const statusPayload = <S extends 'sent' | 'delivered' | 'read' | 'failed'>(statu
     direction: z
       .enum(['outbound', 'inbound'])
       .describe('`inbound` only for `message.read` of a message this channel received and marked read.'),
-    type: z.enum([...MESSAGE_TYPES, 'unsupported']),
+    type: z.enum(STORED_TYPES),
     client_ref: z.string().nullable().describe('The `client_ref` of the send, if it had one.'),
     wa_message_id: z.string().describe("WhatsApp's id of the message."),
     failure_reason: z.string().nullable().describe('Why the send failed (`message.failed`); null otherwise.'),

@@ -13,6 +13,8 @@ export function toSimulatorContent(wire: WireContent): OutgoingContent {
     case 'reaction':
       // The contact's side of the key: its own message is "from me" for it.
       return { type: 'reaction', messageId: wire.target.waMessageId, emoji: wire.emoji, fromMe: !wire.target.fromMe };
+    case 'order':
+      throw new Error("orders are placed with the simulator's placeOrder");
     case 'unsupported':
       throw new Error('unsupported content');
     default:

@@ -14,6 +14,7 @@ import { SandboxLabelsController } from './sandbox-labels.controller';
 import { SandboxNewslettersController, SandboxNewslettersService } from './sandbox-newsletters.controller';
 import { SandboxStoriesController, SandboxStoriesService } from './sandbox-stories.controller';
 import { StoriesModule } from '../stories/stories.module';
+import { SandboxBusinessController } from './sandbox-business.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
@@ -29,6 +30,7 @@ import { SandboxService } from './sandbox.service';
     SandboxLabelsController,
     SandboxNewslettersController,
     SandboxStoriesController,
+    SandboxBusinessController,
   ],
   providers: [
     SandboxService,

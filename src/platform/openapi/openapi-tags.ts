@@ -53,6 +53,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
       "WhatsApp Business labels on chats and messages: kept from WhatsApp's app-state sync, created, changed and applied on WhatsApp.",
   },
   {
+    name: 'Business',
+    description:
+      'WhatsApp Business: the business profile, the catalog (products kept by the gateway and synced to WhatsApp, bulk imports, reconcile), collections and the orders customers place.',
+  },
+  {
     name: 'Calls',
     description:
       'Incoming calls: call.offered and call.terminated events, rejecting a ringing call, auto-reject. Calls cannot be answered or placed.',

@@ -26,6 +26,16 @@ export interface DeliverJobData {
   attempt: number;
 }
 
+/** "Sync the pending products of channel X": the products' rows are the source of truth. */
+export interface CatalogSyncJobData {
+  channelId: string;
+}
+
+/** "Go on with bulk import X": the import's row says where it stands (its cursor), so a re-run resumes. */
+export interface CatalogImportJobData {
+  importId: string;
+}
+
 export const JOBS = {
   reconnect: {
     queue: QUEUES.channelReconnect,
@@ -61,6 +71,21 @@ export const JOBS = {
     /** One schedule however many processes upsert it at boot. */
     schedulerId: 'media-retention',
     everyMs: 60 * 60 * 1000,
+  },
+  catalogSync: {
+    queue: QUEUES.businessCatalog,
+    name: 'catalog-sync',
+    // a channel without a live socket (reconnecting, or after a restart) is tried again a few times
+    options: { removeOnComplete: true, removeOnFail: 100, attempts: 15, backoff: { type: 'fixed', delay: 2_000 } } satisfies JobsOptions,
+    /** One run per asking (`nonce`); a run syncs everything pending when it runs, so extra runs find nothing. */
+    jobId: (channelId: string, nonce: string) => `catalog-sync-${channelId}-${nonce}`,
+  },
+  catalogImport: {
+    queue: QUEUES.businessCatalog,
+    name: 'catalog-import',
+    options: { removeOnComplete: true, removeOnFail: 100, attempts: 15, backoff: { type: 'fixed', delay: 2_000 } } satisfies JobsOptions,
+    /** One job per import and position: queued at acceptance, by each finished chunk and at boot, it runs once. */
+    jobId: (importId: string, cursor: number) => `${importId}-${cursor}`,
   },
 } as const;
 

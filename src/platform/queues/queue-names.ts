@@ -11,4 +11,6 @@ export const QUEUES = {
   webhookDelivery: 'webhook-delivery',
   /** Periodic maintenance (media retention, outbox sweeps). */
   maintenance: 'maintenance',
+  /** WhatsApp Business catalog work: product syncs and bulk imports, paced to WhatsApp's throttle. */
+  businessCatalog: 'business-catalog',
 } as const;

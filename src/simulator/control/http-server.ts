@@ -67,6 +67,46 @@ export class ControlServer {
         /^\/phones\/([^/]+)\/labels$/,
         async ([phone], b) => ({ version: await s.changeLabels(phone, b as unknown as PhoneLabelChange) }),
       ],
+      // WhatsApp Business: the profile, catalog, collections, throttle and orders of a business phone
+      ['GET', /^\/phones\/([^/]+)\/business\/profile$/, ([phone]) => s.businessProfile(phone)],
+      ['POST', /^\/phones\/([^/]+)\/business\/profile$/, ([phone], b) => s.setBusinessProfile(phone, b)],
+      ['GET', /^\/phones\/([^/]+)\/catalog$/, ([phone]) => s.catalog(phone)],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/catalog$/,
+        ([phone], b) =>
+          s.addProductOnPhone(phone, {
+            ...b,
+            name: str(b.name, 'name'),
+            price: str(b.price, 'price'),
+            currency: str(b.currency, 'currency'),
+          }),
+      ],
+      ['POST', /^\/phones\/([^/]+)\/catalog\/([^/]+)$/, ([phone, id], b) => s.editProductOnPhone(phone, id, b)],
+      ['POST', /^\/phones\/([^/]+)\/catalog\/([^/]+)\/delete$/, ([phone, id]) => ({ deleted: s.deleteProductOnPhone(phone, id) })],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/collections$/,
+        ([phone], b) => ({ id: s.createCollection(phone, str(b.name, 'name'), (b.productIds as string[]) ?? []) }),
+      ],
+      ['POST', /^\/phones\/([^/]+)\/catalog-rate$/, ([phone], b) => s.setCatalogRate(phone, Number(b.perSecond ?? Infinity))],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/catalog-failures$/,
+        ([phone], b) =>
+          s.failCatalogWrites(phone, Number(b.count ?? 1), Number(b.code ?? 500), (b.text as string) ?? 'internal-server-error'),
+      ],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/orders$/,
+        ([phone], b) =>
+          s.placeOrder(
+            phone,
+            str(b.business, 'business'),
+            (b.items as Array<{ productId: string; quantity: number }>) ?? [],
+            b.text as string,
+          ),
+      ],
       ['GET', /^\/phones\/([^/]+)\/companions$/, ([phone]) => s.companions(phone)],
       ['POST', /^\/phones\/([^/]+)\/scan$/, ([phone], b) => s.scanQr(phone, str(b.qr, 'qr'))],
       ['POST', /^\/phones\/([^/]+)\/pair-code$/, ([phone], b) => s.enterPairCode(phone, str(b.code, 'code'))],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { EventEmitter } from 'events';
 import { proto } from '@whiskeysockets/baileys';
 import type { Agent } from 'https';
@@ -11,6 +12,7 @@ import { AccountIq } from '../protocol/account-iq';
 import { AccountOps, type ProfileView } from '../protocol/account-ops';
 import { AppStateIq } from '../protocol/app-state-iq';
 import { CommunityOps } from '../protocol/community-ops';
+import { BusinessIq } from '../protocol/business-iq';
 import { GroupIq } from '../protocol/group-iq';
 import { GroupOps, type GroupSetting, type MemberResult, type ParticipantAction } from '../protocol/group-ops';
 import { type CallEnding, Calls } from '../protocol/calls';
@@ -27,6 +29,7 @@ import { Pairing } from '../protocol/pairing';
 import { type Account, type Addressing, type Companion, type GroupAddPrivacy, normalizePhone } from '../state/accounts';
 import type { Group } from '../state/groups';
 import type { Newsletter, ReactionCodes } from '../state/newsletters';
+import type { BusinessProfile, CatalogProduct } from '../state/business';
 import type { PrivacyName, PrivacySettings } from '../state/account-settings';
 import { WsServer } from '../transport/ws-server';
 import type {
@@ -123,6 +126,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       new AccountIq(this.net, this.accountOps),
       this.appStateIq,
       new NewsletterIq(this.net, this.newsletterOps),
+      new BusinessIq(this.net),
     );
     const inbound = new Inbound(this.net, this.outbound, this.media, this.groupOps, this.newsletterOps);
     this.net.handlers = {
@@ -637,6 +641,135 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   /** An app-state collection's current version on the server (0 when nothing was ever written to it). */
   appStateVersion(phone: string, collection: string): number {
     return this.net.account(phone).appState.version(collection);
+  }
+
+  // WhatsApp Business: the profile, catalog, collections and orders WhatsApp's server keeps for the account
+
+  /** The business account's profile as WhatsApp holds it. */
+  businessProfile(phone: string): BusinessProfile {
+    return structuredClone(this.businessAccount(phone).businessState.profile);
+  }
+
+  /** The phone edits its business profile (including what a linked device cannot: the category). */
+  setBusinessProfile(phone: string, change: Partial<BusinessProfile>): BusinessProfile {
+    const state = this.businessAccount(phone).businessState;
+    state.profile = { ...state.profile, ...structuredClone(change) };
+    return this.businessProfile(phone);
+  }
+
+  /** The products of the account's catalog, in WhatsApp's order. */
+  catalog(phone: string): CatalogProduct[] {
+    return this.businessAccount(phone)
+      .businessState.list()
+      .map((p) => structuredClone(p));
+  }
+
+  /** The phone adds a product to its catalog (its price as written on the wire: amount × 1000). */
+  addProductOnPhone(
+    phone: string,
+    product: Pick<CatalogProduct, 'name' | 'price' | 'currency'> & Partial<Omit<CatalogProduct, 'id'>>,
+  ): CatalogProduct {
+    const state = this.businessAccount(phone).businessState;
+    const created: CatalogProduct = {
+      retailerId: '',
+      description: '',
+      imageUrls: [],
+      url: '',
+      hidden: false,
+      reviewStatus: 'APPROVED',
+      ...product,
+      id: state.newProductId(),
+    };
+    state.products.set(created.id, created);
+    return structuredClone(created);
+  }
+
+  /** The phone edits a product of its catalog; throws for an unknown product. */
+  editProductOnPhone(phone: string, productId: string, change: Partial<Omit<CatalogProduct, 'id'>>): CatalogProduct {
+    const state = this.businessAccount(phone).businessState;
+    const product = state.products.get(productId);
+    if (!product) throw new Error(`${phone} has no product ${productId}`);
+    Object.assign(product, change);
+    return structuredClone(product);
+  }
+
+  /** The phone deletes a product; false when it had none by that id. */
+  deleteProductOnPhone(phone: string, productId: string): boolean {
+    return this.businessAccount(phone).businessState.products.delete(productId);
+  }
+
+  /** The phone groups products into a collection (only the WhatsApp Business app can); returns its id. */
+  createCollection(phone: string, name: string, productIds: string[]): string {
+    const state = this.businessAccount(phone).businessState;
+    const id = state.newProductId();
+    state.collections.push({ id, name, productIds: [...productIds] });
+    return id;
+  }
+
+  /** Catalog requests the account may send per rolling second before WhatsApp answers 429 (Infinity: no limit). */
+  setCatalogRate(phone: string, perSecond: number): void {
+    this.businessAccount(phone).businessState.ratePerSecond = perSecond;
+  }
+
+  /** The next `count` catalog writes of the account are refused with WhatsApp's `code` and `text`. */
+  failCatalogWrites(phone: string, count: number, code = 500, text = 'internal-server-error'): void {
+    const state = this.businessAccount(phone).businessState;
+    for (let i = 0; i < count; i++) state.failures.push({ code, text });
+  }
+
+  /**
+   * Contact `customer` orders products of `business`'s catalog: WhatsApp records the order (what
+   * getOrderDetails answers with its token) and the customer's phone sends the order message.
+   */
+  async placeOrder(
+    customer: string,
+    business: string,
+    items: Array<{ productId: string; quantity: number }>,
+    text = '',
+  ): Promise<{ orderId: string; messageId: string; token: string; total: number; currency: string }> {
+    const sender = this.net.account(customer);
+    const seller = this.businessAccount(business);
+    const lines = items.map(({ productId, quantity }) => {
+      const product = seller.businessState.products.get(productId);
+      if (!product) throw new Error(`${seller.phone} has no product ${productId}`);
+      if (!Number.isInteger(quantity) || quantity < 1) throw new Error('a quantity is a whole number of at least 1');
+      return {
+        productId,
+        name: product.name,
+        imageUrl: product.imageUrls[0] ?? '',
+        price: Number(product.price),
+        currency: product.currency,
+        quantity,
+      };
+    });
+    if (lines.length === 0) throw new Error('an order has at least one item');
+    const currency = lines[0].currency;
+    const total = lines.reduce((sum, l) => sum + l.price * l.quantity, 0);
+    const orderId = seller.businessState.newProductId();
+    const token = randomBytes(24).toString('base64');
+    seller.businessState.orders.set(orderId, { id: orderId, token, customer: sender.phone, items: lines, total, currency });
+    const messageId = await this.outbound.direct(sender, seller, {
+      orderMessage: {
+        orderId,
+        itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+        status: proto.Message.OrderMessage.OrderStatus.INQUIRY,
+        surface: proto.Message.OrderMessage.OrderSurface.CATALOG,
+        message: text,
+        orderTitle: seller.pushName,
+        sellerJid: seller.jid,
+        token,
+        totalAmount1000: total,
+        totalCurrencyCode: currency,
+        messageVersion: 1,
+      },
+    });
+    return { orderId, messageId, token, total, currency };
+  }
+
+  private businessAccount(phone: string): Account {
+    const account = this.net.account(phone);
+    if (!account.business) throw new Error(`${account.phone} is not a WhatsApp Business account`);
+    return account;
   }
 
   group(groupJid: string): GroupInfo | undefined {

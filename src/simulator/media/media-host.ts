@@ -109,7 +109,8 @@ export class MediaHost {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.origin);
-    if (req.method === 'POST' && url.pathname.startsWith('/mms/')) {
+    // media (`/mms/<kind>/…`) and catalog product images (`/product/image/…`, uploaded unencrypted)
+    if (req.method === 'POST' && (url.pathname.startsWith('/mms/') || url.pathname.startsWith('/product/image/'))) {
       if (url.searchParams.get('auth') !== this.authToken) {
         res.writeHead(401).end();
         return;
@@ -117,7 +118,7 @@ export class MediaHost {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const kind = url.pathname.split('/')[2] ?? 'media';
+        const kind = url.pathname.startsWith('/product/') ? 'product-catalog-image' : (url.pathname.split('/')[2] ?? 'media');
         const stored = this.put(Buffer.concat(chunks), kind);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ url: stored.url, direct_path: stored.directPath }));

@@ -13,6 +13,7 @@ import type { PreKeyBundle } from '../phone/sim-device';
 import { type Account, type Companion, isLid, takeCompanionBundle } from '../state/accounts';
 import type { AccountIq } from './account-iq';
 import type { AppStateIq } from './app-state-iq';
+import type { BusinessIq } from './business-iq';
 import type { Connection } from '../transport/connection';
 import type { GroupIq } from './group-iq';
 import type { Login } from './login';
@@ -25,7 +26,7 @@ const MEDIA_CONN_TTL_S = 3600;
 /** The usync protocols the simulated server answers; any other is reported as unhandled. */
 const USYNC_PROTOCOLS = new Set(['devices', 'contact', 'lid', 'status', 'disappearing_mode']);
 
-/** Client IQs: keys, login bookkeeping, init queries, app state, usync, media and device removal. */
+/** Client IQs: keys, login bookkeeping, init queries, app state, usync, media, business and device removal. */
 export class IqHandlers {
   constructor(
     private readonly net: Network,
@@ -37,6 +38,7 @@ export class IqHandlers {
     private readonly accountIq: AccountIq,
     private readonly appState: AppStateIq,
     private readonly newsletters: NewsletterIq,
+    private readonly business: BusinessIq,
   ) {}
 
   async handle(connection: Connection, session: Session, node: BinaryNode): Promise<void> {
@@ -108,7 +110,7 @@ export class IqHandlers {
         break;
     }
     // the account's own profile, privacy settings and blocklist
-    const answer = this.accountIq.handle(account, companion, node);
+    const answer = this.accountIq.handle(account, companion, node) ?? this.business.handle(account, node);
     if (answer) {
       return connection.send(answer);
     }

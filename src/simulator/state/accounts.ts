@@ -5,6 +5,7 @@ import type { Connection } from '../transport/connection';
 import type { ReceiptEvent, ReceivedMessage } from '../types';
 import { AppStateStore } from './app-state';
 import { defaultPrivacy, type PrivacySettings, type ProfilePicture } from './account-settings';
+import { BusinessState } from './business';
 
 /** What the server keeps about a linked companion device: public keys only. */
 export interface Companion {
@@ -67,6 +68,8 @@ export class Account {
   readonly blocked = new Set<string>();
   /** Runs the WhatsApp Business app (pairing reports its platform, and the name is the business name). */
   business = false;
+  /** The business profile, catalog and orders WhatsApp keeps for a WhatsApp Business account. */
+  readonly businessState = new BusinessState();
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {
     state: 'unavailable',
     lastSeen: Math.floor(Date.now() / 1000),
