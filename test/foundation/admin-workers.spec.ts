@@ -1,14 +1,36 @@
 import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { version as PACKAGE_VERSION } from '../../package.json';
 import { WORKER_ID } from '../../src/engine/worker-id';
 import { SessionManager } from '../../src/engine/session-manager';
 import { WorkerRegistry } from '../../src/engine/worker-registry';
 import { MetricsService } from '../../src/platform/metrics/metrics.service';
+import { createRedisClient, pingRedis } from '../../src/platform/redis/redis-connection';
 import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
 import { TEST_REDIS_URL, TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
+import { freePort } from '../support/throwaway-servers';
+
+/** A redis-server on `port` with nothing persisted; started again on the same port, it is the same Redis come back. */
+async function redisServerOn(port: number): Promise<{ stop(): Promise<void> }> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(
+    () => pingRedis({ url: `redis://127.0.0.1:${port}` }, 300),
+    (up) => up,
+    10_000,
+  );
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
 
 /** GET /v1/admin/workers: the processes that share one Redis and one database, as their heartbeats say. */
 describe('The worker registry (GET /v1/admin/workers)', () => {
@@ -154,17 +176,33 @@ describe('The worker registry (GET /v1/admin/workers)', () => {
     expect(metrics.text).toContain(`gateway_worker_capacity{worker_id="${id}"} ${ctx.config.maxSessionsPerWorker}`);
   });
 
-  it('keeps going while Redis cannot be reached: a beat logs and the next one retries', async () => {
-    // A registry of its own on a Redis port nothing listens on; the rest from this gateway.
-    const unreachable = new Redis({ port: 1, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    unreachable.on('error', () => undefined);
-    const registry = new WorkerRegistry(unreachable, ctx.config, ctx.gw.app.get(SessionManager), new MetricsService());
+  it('keeps going while Redis cannot be reached: a beat logs, and a later one writes the entry again', async () => {
+    // A registry of its own on a Redis of its own, with the gateway's client options, that goes away and comes back.
+    const port = await freePort();
+    let server = await redisServerOn(port);
+    const client = createRedisClient({ url: `redis://127.0.0.1:${port}` }, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    client.on('error', () => undefined);
+    const registry = new WorkerRegistry(client, ctx.config, ctx.gw.app.get(SessionManager), new MetricsService());
+    const entry = `${ctx.config.redisKeyPrefix}workers:${workerIdOf(ctx.gw)}`;
     try {
-      await expect(registry.onApplicationBootstrap()).resolves.toBeUndefined();
+      await registry.onApplicationBootstrap();
+      expect(await client.exists(entry)).toBe(1);
+
+      await server.stop();
       await expect(registry.beat()).resolves.toBeUndefined();
-      await expect(registry.onModuleDestroy()).resolves.toBeUndefined();
+      await expect(registry.list()).rejects.toThrow();
+
+      server = await redisServerOn(port);
+      await eventually(
+        async () => (await registry.beat(), client.exists(entry).catch(() => 0)),
+        (exists) => exists === 1,
+      );
+      await registry.onModuleDestroy();
+      expect(await client.exists(entry)).toBe(0);
     } finally {
-      unreachable.disconnect();
+      await registry.onModuleDestroy();
+      client.disconnect();
+      await server.stop();
     }
   });
 });
