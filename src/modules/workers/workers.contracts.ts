@@ -10,15 +10,13 @@ export const workerSchema = z
     role: z.enum(['all', 'api', 'worker']).describe('What the process does; `all` serves the API and holds WhatsApp sessions.'),
     capacity: z.number().int().describe('Sessions it may hold (`MAX_SESSIONS_PER_WORKER`).'),
     sessions: z.number().int().describe('WhatsApp sessions it held at its last heartbeat.'),
-    channels: z.number().int().describe("Channels whose `worker_id` names it, from the database (deleted ones left out)."),
+    channels: z.number().int().describe('Channels whose `worker_id` names it, from the database (deleted ones left out).'),
     hostname: z.string(),
     pid: z.number().int(),
     version: z.string().describe("The gateway's version the process runs."),
     started_at: timestamp,
     last_heartbeat: timestamp,
-    stale: z
-      .boolean()
-      .describe('No heartbeat for over two intervals: the process is stuck or gone, and its entry lapses after three.'),
+    stale: z.boolean().describe('No heartbeat for over two intervals: the process is stuck or gone, and its entry lapses after three.'),
   })
   .meta({ id: 'Worker' });
 
