@@ -172,7 +172,7 @@ describe('The worker registry (GET /v1/admin/workers)', () => {
   it('publishes the sessions and capacity of this worker as metrics', async () => {
     const metrics = await ctx.http.get('/metrics').expect(200);
     const id = workerIdOf(ctx.gw);
-    expect(metrics.text).toContain(`gateway_worker_sessions{worker_id="${id}"} 1`);
+    expect(metrics.text).toContain(`gateway_worker_sessions{worker_id="${id}"} ${ctx.gw.app.get(SessionManager).size()}`);
     expect(metrics.text).toContain(`gateway_worker_capacity{worker_id="${id}"} ${ctx.config.maxSessionsPerWorker}`);
   });
 
