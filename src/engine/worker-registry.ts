@@ -37,8 +37,8 @@ export interface ListedWorker extends WorkerEntry {
 /** Missed beats after which an entry lapses, and after which it is shown as stale. */
 const LAPSE_AFTER_BEATS = 3;
 const STALE_AFTER_BEATS = 2;
-/** The first beat is awaited at start-up, briefly: a Redis outage must not hold the boot. */
-const FIRST_BEAT_WAIT_MS = 2_000;
+/** How long start-up waits for the first beat, and shutdown for one in flight: a Redis outage holds neither. */
+const BEAT_WAIT_MS = 2_000;
 
 /**
  * The gateway's processes, as each tells Redis every WORKER_HEARTBEAT_MS.
@@ -92,14 +92,14 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => void this.beat(), this.config.workerHeartbeatMs);
     this.timer.unref();
-    await settlesWithin(this.beat(), FIRST_BEAT_WAIT_MS);
+    await settlesWithin(this.beat(), BEAT_WAIT_MS);
   }
 
   /** Graceful shutdown: the entry goes at once, before Redis is disconnected, rather than lapsing later. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await settlesWithin(this.beating, FIRST_BEAT_WAIT_MS);
+    await settlesWithin(this.beating, BEAT_WAIT_MS);
     try {
       await this.redis.multi().del(this.keyOf(this.workerId)).zrem(this.indexKey(), this.workerId).exec();
     } catch (error) {
