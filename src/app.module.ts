@@ -44,6 +44,7 @@ import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { SupportModule } from './modules/support/support.module';
 import { MediaModule } from './modules/media/media.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { WorkersModule } from './modules/workers/workers.module';
 
 /** What the application runs on, resolved before it is built (database migrated, Redis reachable). */
 export interface AppRuntime {
@@ -77,6 +78,7 @@ export class AppModule {
         EventsModule.forRoot(EVENT_CATALOGUE),
         AccountsModule,
         AdminModule,
+        WorkersModule,
         HealthModule,
         SupportModule,
         WebhooksModule,

@@ -62,6 +62,7 @@ function renderNav(who) {
             ['#/operator/channels', 'Channels'],
             ['#/operator/keys', 'Keys'],
             ['#/operator/plans', 'Plans'],
+            ['#/operator/workers', 'Workers'],
           ]
         : [];
   const current = location.hash;

@@ -37,6 +37,7 @@ import { StoriesPort } from './ports/stories.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
+import { WorkerRegistry } from './worker-registry';
 
 /** Each port (the DI token modules inject) and the Baileys implementation behind it. */
 const PORTS = [
@@ -67,10 +68,14 @@ const PROVIDERS = [
   CallTracker,
   BaileysMessaging,
   BaileysSessionManager,
+  WorkerRegistry,
   ...PORTS,
 ];
 
-/** The WhatsApp engine: sockets, their encrypted auth state, the capability ports, and the sandbox network. */
+/**
+ * The WhatsApp engine: sockets, their encrypted auth state, the capability ports, the sandbox network, and this
+ * process' entry in the worker registry.
+ */
 @Global()
 @Module({})
 export class EngineModule {
@@ -78,7 +83,7 @@ export class EngineModule {
     return {
       module: EngineModule,
       providers: [{ provide: SANDBOX_SIMULATOR, useValue: sandboxSimulator ?? null }, ...PROVIDERS],
-      exports: [...PORTS.map((port) => port.provide), SandboxNetwork, WORKER_ID],
+      exports: [...PORTS.map((port) => port.provide), SandboxNetwork, WORKER_ID, WorkerRegistry],
     };
   }
 }

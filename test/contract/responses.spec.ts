@@ -771,6 +771,17 @@ describe('The published OpenAPI document, as a contract', () => {
   );
 
   it(
+    'the admin API: workers',
+    async () => {
+      const workers = await expectStatus(gw.http.get('/v1/admin/workers').set(admin), 200);
+      expect(workers.body.data.length).toBeGreaterThan(0);
+      await expectStatus(gw.http.get('/v1/admin/workers'), 401);
+      await expectStatus(gw.http.get('/v1/admin/workers').set(bearer(key)), 401);
+    },
+    TEST_MS,
+  );
+
+  it(
     'API keys managed with a key',
     async () => {
       const auth = bearer(key);

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { WORKER_ID } from '../../src/engine/worker-id';
 import { useTestContext } from '../support/context';
 import { errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
@@ -8,7 +9,7 @@ import { launchBrowser, listen, webhookReceiver } from './support';
 /**
  * The dashboard in a real Chromium against a real gateway on the simulator: sign in, create and pair a
  * channel, watch it connect live, send and receive, webhooks with their deliveries, API keys, and the
- * operator disabling a channel while its customer watches.
+ * operator disabling a channel while its customer watches, then listing the gateway's workers.
  */
 describe('Dashboard in a browser', () => {
   const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
@@ -244,7 +245,7 @@ describe('Dashboard in a browser', () => {
     await page.locator('svg.chart rect').first().waitFor();
   });
 
-  it("lets the operator disable a channel, and the customer's page shows it live", async () => {
+  it("lets the operator disable a channel, and the customer's page shows it live; the operator sees the workers", async () => {
     await page.goto(`${base}/dashboard/#/channels/${channelId}`);
     await page.waitForSelector('h1 .badge[data-status="connected"]');
     const operator = await browser.newPage();
@@ -263,6 +264,11 @@ describe('Dashboard in a browser', () => {
       await page.waitForSelector('#timeline li[data-to="disabled_by_admin"]');
       await row.getByRole('button', { name: 'Enable' }).click();
       await row.locator('.badge[data-status="pending"]').waitFor();
+
+      // The Workers tab lists this gateway's process, live.
+      await operator.getByRole('link', { name: 'Workers' }).click();
+      const worker = operator.locator(`tr[data-worker-id="${ctx.gw.app.get<string>(WORKER_ID)}"]`);
+      await worker.locator('.badge[data-status="live"]').waitFor();
     } finally {
       await operator.close();
     }

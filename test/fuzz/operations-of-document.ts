@@ -20,6 +20,7 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'GET', template: '/v1/admin/channels' },
   { method: 'POST', template: '/v1/admin/channels/{channelId}/disable' },
   { method: 'POST', template: '/v1/admin/channels/{channelId}/enable' },
+  { method: 'GET', template: '/v1/admin/workers' },
   { method: 'GET', template: '/health/live' },
   { method: 'GET', template: '/health/ready' },
   { method: 'POST', template: '/v1/support/tickets' },

@@ -1,10 +1,10 @@
 import { api, get } from '../api.js';
 import { attempt, badge, fields, h, mount, notice, secretBox, table, when } from '../dom.js';
 
-/** The operator's pages (signed in with ADMIN_TOKEN): customers, channels of every customer, keys, plans. */
+/** The operator's pages (signed in with ADMIN_TOKEN): customers, channels of every customer, keys, plans, workers. */
 export async function operatorPage(context) {
   const tab = context.params[0] ?? 'customers';
-  const pages = { customers, channels, keys, plans };
+  const pages = { customers, channels, keys, plans, workers };
   return (pages[tab] ?? customers)(context);
 }
 
@@ -174,4 +174,45 @@ async function plans({ root }) {
     ),
     h('p', { class: 'muted' }, 'Plans are created and changed with PUT /v1/admin/plans/{planId} or the operator CLI.'),
   );
+}
+
+async function workers({ root }) {
+  const list = h('div', { id: 'operator-workers' });
+  const status = h('div', { class: 'status' });
+  const load = async () => {
+    const page = await get('/v1/admin/workers');
+    mount(
+      list,
+      table(
+        [
+          ['Worker', (w) => h('code', {}, w.id)],
+          ['Role', (w) => w.role],
+          ['Host', (w) => `${w.hostname} (pid ${w.pid})`],
+          ['Version', (w) => w.version],
+          ['Sessions', (w) => `${w.sessions} / ${w.capacity}`],
+          ['Channels', (w) => String(w.channels)],
+          ['Started', (w) => when(w.started_at)],
+          ['Last heartbeat', (w) => when(w.last_heartbeat)],
+          ['', (w) => badge(w.stale ? 'stale' : 'live')],
+        ],
+        page.data,
+        'No worker has sent a heartbeat lately.',
+        (w) => ({ 'data-worker-id': w.id }),
+      ),
+    );
+  };
+  const refresh = h('button', { type: 'button', onclick: () => attempt(status, load) }, 'Refresh');
+  mount(
+    root,
+    h('h1', {}, 'Workers'),
+    h(
+      'p',
+      { class: 'muted' },
+      'The gateway processes that sent a heartbeat lately. Sessions are what each one reports holding; channels are those the database says it holds. A stale worker missed two heartbeats and disappears after the third.',
+    ),
+    refresh,
+    status,
+    list,
+  );
+  await load();
 }

@@ -116,6 +116,16 @@ export class ChannelsRepository {
     return this.prisma.channel.findMany({ where: { wantConnected: true, deletedAt: null, disabledAt: null } });
   }
 
+  /** How many live channels name each worker as the one holding their connection. */
+  async countByWorker(): Promise<Map<string, number>> {
+    const groups = await this.prisma.channel.groupBy({
+      by: ['workerId'],
+      where: { workerId: { not: null }, deletedAt: null },
+      _count: { _all: true },
+    });
+    return new Map(groups.flatMap((group) => (group.workerId === null ? [] : [[group.workerId, group._count._all]])));
+  }
+
   listConnectedOnWorker(workerId: string): Promise<ChannelRow[]> {
     return this.prisma.channel.findMany({ where: { state: 'connected', workerId, deletedAt: null } });
   }

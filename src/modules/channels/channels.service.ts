@@ -75,6 +75,11 @@ export class ChannelsService {
     return toPage(rows, query.limit, toAdminChannel);
   }
 
+  /** Operator: per worker id, how many channels (not deleted) name it as holding their connection. */
+  channelsPerWorker(): Promise<Map<string, number>> {
+    return this.channels.countByWorker();
+  }
+
   async get(channel: ChannelRef) {
     return toChannel(await this.rowOf(channel));
   }

@@ -93,6 +93,7 @@ export const environmentSchema = z.object({
   MEDIA_S3_PREFIX: z.string().default('media/'),
   DEFAULT_PLAN: z.string().min(1).default('free'),
   MAX_SESSIONS_PER_WORKER: intInRange(1, Infinity).default(1000),
+  WORKER_HEARTBEAT_MS: intInRange(100, 60_000, 'milliseconds').default(5_000),
   SSE_MAX_STREAMS_PER_KEY: intInRange(1, Infinity).default(5),
   SESSION_KEEPALIVE_MS: intInRange(1000, Infinity, 'milliseconds').default(25_000),
   WA_VERSION: z
@@ -144,6 +145,11 @@ export interface AppConfig {
   messages: MessageSettings;
   defaultPlan: string;
   maxSessionsPerWorker: number;
+  /**
+   * How often this process tells Redis it is alive (the worker registry). Its entry lapses after three missed
+   * beats; the operator's list marks it stale after two.
+   */
+  workerHeartbeatMs: number;
   /** Event streams (SSE) one API key may hold open at once, over every gateway process; more answer rate_limited. */
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;

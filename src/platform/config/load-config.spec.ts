@@ -38,6 +38,11 @@ describe(loadConfig.name, () => {
       /^Invalid configuration: WEBHOOK_SWEEP_INTERVAL_MS must be an integer number of milliseconds of at least 50 \(got "1.5"\)$/,
     ],
     ['MAX_SESSIONS_PER_WORKER', 'many', /^Invalid configuration: MAX_SESSIONS_PER_WORKER must be an integer of at least 1 \(got "many"\)$/],
+    [
+      'WORKER_HEARTBEAT_MS',
+      '50',
+      /^Invalid configuration: WORKER_HEARTBEAT_MS must be an integer number of milliseconds between 100 and 60000 \(got "50"\)$/,
+    ],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);

@@ -93,6 +93,7 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'Health', description: 'Liveness and readiness probes; no authentication.' },
   {
     name: 'Admin',
-    description: 'The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, every channel, and disabling channels.',
+    description:
+      "The operator API (ADMIN_TOKEN, not an API key): customers, API keys, plans, every channel, disabling channels, and the gateway's workers.",
   },
 ];
