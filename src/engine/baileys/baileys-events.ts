@@ -1,10 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { downloadMediaMessage, isLidUser, isPnUser, jidNormalizedUser, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
+import {
+  downloadMediaMessage,
+  isJidGroup,
+  isLidUser,
+  isPnUser,
+  jidNormalizedUser,
+  type WAMessage,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
 import type { WireContact } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';
-import { STORY_CHAT } from '../ports/stories.port';
-import { hasParticipants, readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
+import { readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
 
 /** Turns Baileys' message, receipt and contact events into session events. */
 export function attachMessageEvents(
@@ -56,18 +63,10 @@ export function attachMessageEvents(
     }),
   );
   socket.ev.on('message-receipt.update', (updates) =>
-    guard('message-receipt.update', async () => {
+    guard('message-receipt.update', () => {
       for (const { key, receipt } of updates) {
         const wire = readUserReceipt(key, receipt);
-        if (!wire) continue;
-        // a story's viewer is named by LID when WhatsApp addresses them so: the phone number where known
-        const participant = wire.key.participant;
-        if (wire.key.chatJid === STORY_CHAT && participant && isLidUser(participant)) {
-          const phone = await phoneOfLid(socket, participant, undefined);
-          wire.participantLid = participant;
-          if (phone) wire.key.participant = phone;
-        }
-        emit({ type: 'receipt', receipt: wire });
+        if (wire) emit({ type: 'receipt', receipt: wire });
       }
     }),
   );
@@ -97,11 +96,9 @@ export function attachMessageEvents(
  */
 async function withPhoneNumbers(socket: WASocket, raw: WAMessage): Promise<WAMessage> {
   const key = { ...raw.key };
-  const chatPhone = hasParticipants(key.remoteJid) ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);
+  const chatPhone = isJidGroup(key.remoteJid ?? '') ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);
   if (chatPhone) Object.assign(key, { remoteJid: chatPhone, remoteJidAlt: jidNormalizedUser(raw.key.remoteJid!) });
-  // a story's author: WhatsApp names the other identity in remoteJidAlt, the chat being status@broadcast
-  const participantAlt = key.remoteJid === STORY_CHAT ? (key.participantAlt ?? key.remoteJidAlt) : key.participantAlt;
-  const participantPhone = await phoneOfLid(socket, key.participant, participantAlt);
+  const participantPhone = await phoneOfLid(socket, key.participant, key.participantAlt);
   if (participantPhone) Object.assign(key, { participant: participantPhone, participantAlt: jidNormalizedUser(raw.key.participant!) });
   return { ...raw, key };
 }

@@ -12,14 +12,12 @@ import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
 import { SandboxNewslettersController, SandboxNewslettersService } from './sandbox-newsletters.controller';
-import { SandboxStoriesController, SandboxStoriesService } from './sandbox-stories.controller';
-import { StoriesModule } from '../stories/stories.module';
 import { SandboxBusinessController } from './sandbox-business.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
-  imports: [ChannelsModule, MessagesModule, StoriesModule],
+  imports: [ChannelsModule, MessagesModule],
   controllers: [
     SandboxController,
     SandboxGroupsController,
@@ -29,7 +27,6 @@ import { SandboxService } from './sandbox.service';
     SandboxPresenceController,
     SandboxLabelsController,
     SandboxNewslettersController,
-    SandboxStoriesController,
     SandboxBusinessController,
   ],
   providers: [
@@ -40,7 +37,6 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsService,
     SandboxPresenceService,
     SandboxNewslettersService,
-    SandboxStoriesService,
   ],
   exports: [SandboxService],
 })
