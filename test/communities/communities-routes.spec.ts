@@ -150,4 +150,15 @@ describe('Communities routes', () => {
     expect(read.subgroups.map((g: { subject: string }) => g.subject)).toEqual(['Inside']);
     expect((await api.get('').expect(200)).body.data.map((c: { id: string }) => c.id)).toEqual([community.id]);
   });
+
+  it('a message to the community itself, which WhatsApp refuses in its ack, ends failed after sent', async () => {
+    const { channel, api } = await channelWithContacts(0);
+    const id = (await api.post('', { subject: 'No posts here' }).expect(201)).body.id as string;
+    const sent = await channel.send({ type: 'text', to: id, text: 'hello community' });
+    const failed = await channel.waitForStatus(sent.body.message_id, 'failed', 30_000);
+    expect(failed.failure_reason).toMatch(/^whatsapp_error/);
+    // Consumers saw it go out, then fail: the refusal came after the socket handed it over.
+    expect((await channel.events('message.sent')).map((p) => p.message_id)).toContain(sent.body.message_id);
+    expect((await channel.events('message.failed')).map((p) => p.message_id)).toEqual([sent.body.message_id]);
+  });
 });

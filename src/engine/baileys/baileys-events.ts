@@ -5,11 +5,12 @@ import {
   isLidUser,
   isPnUser,
   jidNormalizedUser,
+  proto,
   type WAMessage,
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
-import type { WireContact } from '../message-content';
+import type { WireContact, WireReceipt } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';
 import { readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
 
@@ -33,7 +34,11 @@ export function attachMessageEvents(
       const contacts: WireContact[] = [];
       for (const raw of messages) {
         const message = readInbound(await withPhoneNumbers(socket, raw), type === 'append', own);
-        if (!message) continue;
+        const merged = mergedStatusOf(raw);
+        if (!message) {
+          if (merged) emit({ type: 'receipt', receipt: merged });
+          continue;
+        }
         if (message.content.type !== 'text' && 'mimeType' in message.content) {
           message.download = () =>
             downloadMediaMessage(raw, 'buffer', media ? { options: { dispatcher: media.dispatcher } } : {}, {
@@ -42,6 +47,7 @@ export function attachMessageEvents(
             });
         }
         emit({ type: 'message', message });
+        if (merged) emit({ type: 'receipt', receipt: merged });
         if (!message.key.fromMe && message.senderJid && (message.pushName || message.senderLid)) {
           contacts.push({
             jid: message.senderJid,
@@ -94,6 +100,17 @@ export function attachMessageEvents(
  * read with the phone number, so a chat keeps one id whichever way WhatsApp addressed it; the LID stays
  * beside it. Without a known pair the LID is used as is.
  */
+/**
+ * A status Baileys' event buffer folded into an own message's upsert: an update (an ack's error, a delivery)
+ * that arrives while the message is still buffered is applied to the buffered message and never emitted as
+ * `messages.update`. Pending and server-acked are the send's own progress, already known.
+ */
+function mergedStatusOf(raw: WAMessage): WireReceipt | null {
+  const { PENDING, SERVER_ACK } = proto.WebMessageInfo.Status;
+  if (!raw.key.fromMe || typeof raw.status !== 'number' || raw.status === PENDING || raw.status === SERVER_ACK) return null;
+  return readStatusUpdate(raw.key, { status: raw.status, messageStubParameters: raw.messageStubParameters as string[] | undefined });
+}
+
 async function withPhoneNumbers(socket: WASocket, raw: WAMessage): Promise<WAMessage> {
   const key = { ...raw.key };
   const chatPhone = isJidGroup(key.remoteJid ?? '') ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);

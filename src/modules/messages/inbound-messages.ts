@@ -90,7 +90,11 @@ export class InboundMessages implements OnModuleInit {
     if (!row || row.direction !== 'outbound') return;
     // A receipt reported through the sandbox API names that request as its cause; otherwise the send's applies.
     const cause = this.causes.take(causeKey.receipt(channelId, receipt.key.waMessageId, receipt.status));
-    await this.status.advance(row, receipt.status, { reason: receipt.reason, correlationId: cause });
+    await this.status.advance(row, receipt.status, {
+      reason: receipt.reason,
+      correlationId: cause,
+      refusedAfterSend: receipt.status === 'failed',
+    });
   }
 
   /**

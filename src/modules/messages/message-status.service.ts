@@ -20,10 +20,17 @@ interface AdvanceOptions {
   at?: Date;
   /** The request that reported this change (a sandbox receipt); by default the send's own request. */
   correlationId?: string | null;
+  /**
+   * The failure is WhatsApp's server refusing a message the socket already handed over (an error in its ack:
+   * a group the channel may not post in, a restricted account): it fails a `sent` message too, since it will
+   * never be delivered. Nothing fails a delivered or read one.
+   */
+  refusedAfterSend?: boolean;
 }
 
 /**
- * Moves outbound messages through queued → sent → delivered → read (or failed), persisting each change with
+ * Moves outbound messages through queued → sent → delivered → read (or failed; from sent only when WhatsApp's
+ * server refused it after the send), persisting each change with
  * its event in one transaction. A receipt that skips a step (a delivery seen before the send's own ack)
  * fills in the steps it skipped, so every consumer sees sent before delivered.
  */
@@ -50,7 +57,7 @@ export class MessageStatusService {
   private async tryAdvance(row: MessageRow, target: WireStatus, options: AdvanceOptions): Promise<MessageRow | null> {
     if (row.status === 'failed' || row.direction !== 'outbound') return row;
     if (target !== 'failed' && RANK[row.status] >= RANK[target]) return row;
-    if (target === 'failed' && RANK[row.status] >= RANK.sent) return row;
+    if (target === 'failed' && RANK[row.status] >= (options.refusedAfterSend ? RANK.delivered : RANK.sent)) return row;
     const at = options.at ?? new Date();
     const updated = await this.outbox.run(async (tx, publish) => {
       const data: MessageChanges = { status: target, claimedUntil: null };
