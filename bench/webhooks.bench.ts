@@ -20,7 +20,7 @@ import { TestGateway } from '../test/support/gateway';
 function benchMessage(n: number) {
   const example = EVENT_EXAMPLES['message.received'];
   const id = `msg_bench_${n}`;
-  return { message_id: id, chat_id: example.chat_id, message: { ...example.message, id, text: `message ${n}` } };
+  return { message_id: id, chat_id: example.chat_id, message: { ...example.message, id, text: `message ${n}` }, is_story: false };
 }
 
 function numberOf(messageId: string): number {

@@ -32,6 +32,7 @@ import { NewslettersModule } from './modules/newsletters/newsletters.module';
 import { CommunitiesModule } from './modules/communities/communities.module';
 import { CallsModule } from './modules/calls/calls.module';
 import { PresenceModule } from './modules/presence/presence.module';
+import { StoriesModule } from './modules/stories/stories.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -98,6 +99,7 @@ export class AppModule {
         CommunitiesModule,
         CallsModule,
         PresenceModule,
+        StoriesModule,
         EventStreamModule,
         DashboardModule,
       ],

@@ -6,6 +6,7 @@ import { GROUP_EVENT_OBJECTS, GROUP_EVENTS } from './modules/groups/groups.event
 import type { EmittedEventType, PayloadOf } from './modules/events/event-payloads';
 import { PRESENCE_EVENTS } from './modules/presence/presence.events';
 import { MESSAGE_EVENT_OBJECTS, MESSAGE_EVENTS } from './modules/messages/messages.events';
+import { STORY_EVENTS } from './modules/stories/stories.events';
 import { WEBHOOK_EVENTS } from './modules/webhooks/webhooks.events';
 
 /**
@@ -21,6 +22,7 @@ export const EVENT_DEFINITIONS = {
   ...CHAT_EVENTS,
   ...CALL_EVENTS,
   ...PRESENCE_EVENTS,
+  ...STORY_EVENTS,
   ...WEBHOOK_EVENTS,
 };
 

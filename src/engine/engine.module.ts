@@ -18,6 +18,7 @@ import { BaileysMessaging } from './baileys/ops/baileys-messaging';
 import { BaileysNewsletters } from './baileys/ops/baileys-newsletters';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
+import { BaileysStories } from './baileys/ops/baileys-stories';
 import { WaVersion } from './baileys/wa-version';
 import { BlocklistPort } from './ports/blocklist.port';
 import { CallsPort } from './ports/calls.port';
@@ -32,6 +33,7 @@ import { MessagingPort } from './ports/messaging.port';
 import { NewslettersPort } from './ports/newsletters.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
+import { StoriesPort } from './ports/stories.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
@@ -52,6 +54,7 @@ const PORTS = [
   { provide: PresencePort, useClass: BaileysPresence },
   { provide: LabelsPort, useClass: BaileysLabels },
   { provide: NewslettersPort, useClass: BaileysNewsletters },
+  { provide: StoriesPort, useClass: BaileysStories },
   { provide: BusinessPort, useClass: BaileysBusiness },
 ];
 

@@ -72,6 +72,10 @@ export interface WireReceipt {
   status: WireStatus;
   /** For failures: WhatsApp's error code. */
   reason?: string;
+  /** When the participant (of a group or a story's audience) received or read it, as WhatsApp stamped it. */
+  at?: Date;
+  /** The participant's LID, when WhatsApp named them by it (`key.participant` is then their phone-number jid if known). */
+  participantLid?: string;
 }
 
 export interface WireContact {

@@ -54,8 +54,27 @@ export interface ReceivedMessage {
   newsletter?: string;
   /** The newsletter's number for the post. */
   serverId?: number;
+  /** A story (status update) the sender posted with this phone among its viewers. */
+  story?: StoryStyle;
+  /** The sender revoked the story (or message) since. */
+  revoked?: true;
   timestamp: number;
   content: ReceivedContent;
+}
+
+/** How a text story is shown: its background colour (`#AARRGGBB`) and font, when the author chose them. */
+export interface StoryStyle {
+  background?: string;
+  font?: number;
+}
+
+/** A story a viewer's phone had received was revoked by its author. */
+export interface StoryRevokedEvent {
+  /** Phone number of the viewer. */
+  phone: string;
+  /** Phone number of the author. */
+  from: string;
+  messageId: string;
 }
 
 export type ReceiptType = 'delivered' | 'read' | 'played';
@@ -177,6 +196,7 @@ export interface SimulatorEventMap {
   receipt: [ReceiptEvent];
   presence: [PresenceEvent];
   call: [CallEvent];
+  'story-revoked': [StoryRevokedEvent];
   /** A protocol-level problem the simulator recovered from; useful when debugging. */
   warning: [{ message: string; error?: unknown }];
   /** A client sent a request the simulator does not model; it was answered with an error (tests fail on these). */

@@ -1343,6 +1343,60 @@ describe('The published OpenAPI document, as a contract', () => {
     );
   });
 
+  describe('stories', () => {
+    it(
+      "a story posted, listed, viewed, revoked; a contact's story; bad input, unknown stories, no key, no live socket",
+      async () => {
+        const channels = new ChannelClient(gw, key);
+        const { id } = await channels.paired('stories');
+        const stories = (path: string) => `/v1/channels/${id}/stories${path}`;
+        const viewer = newPhone();
+        simulator.createPhone(digits(viewer));
+        const posted = await expectStatus(
+          gw.http
+            .post(stories(''))
+            .set(bearer(key))
+            .send({ type: 'text', text: 'Open today', background_color: '#1F8A70', audience: { contacts: [viewer] } }),
+          201,
+        );
+        await expectStatus(
+          gw.http
+            .post(stories(''))
+            .set(bearer(key))
+            .send({ type: 'text', text: 'x', audience: { contacts: [] } }),
+          400,
+        );
+        await expectStatus(gw.http.post(stories('')).send({ type: 'text', text: 'x', audience: 'contacts' }), 401);
+        const sandbox = `/v1/sandbox/channels/${id}/stories`;
+        await expectStatus(gw.http.post(`${sandbox}/${posted.body.id}/views`).set(bearer(key)).send({ from: viewer }), 200);
+        await expectStatus(gw.http.post(`${sandbox}/msg_01JZ8Q3M4X5Y6Z7A8B9C0D1E2F/views`).set(bearer(key)).send({ from: viewer }), 404);
+        await expectStatus(gw.http.post(`${sandbox}/${posted.body.id}/views`).set(bearer(key)).send({ from: 'x' }), 400);
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: viewer, text: 'My story' }), 201);
+        await expectStatus(gw.http.post(sandbox).set(bearer(key)).send({ from: viewer }), 400);
+        await expectStatus(gw.http.get(stories('')).set(bearer(key)), 200);
+        await expectStatus(gw.http.get(stories('?limit=0')).set(bearer(key)), 400);
+        await expectStatus(gw.http.get(stories(`/${posted.body.id}`)).set(bearer(key)), 200);
+        await expectStatus(gw.http.get(stories('/msg_01JZ8Q3M4X5Y6Z7A8B9C0D1E2F')).set(bearer(key)), 404);
+        await expectStatus(gw.http.get(`/v1/channels/${MISSING_CHANNEL}/stories`).set(bearer(key)), 404);
+        await expectStatus(gw.http.get(stories('')).set(bearer(liveKey)), 403);
+        await expectStatus(gw.http.delete(stories(`/${posted.body.id}`)).set(bearer(key)), 204);
+        await expectStatus(gw.http.delete(stories(`/${posted.body.id}`)).set(bearer(key)), 404);
+
+        await expectStatus(gw.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)), 200);
+        await channels.waitForStatus(id, 'stopped_by_user', WAIT_MS);
+        await expectStatus(
+          gw.http
+            .post(stories(''))
+            .set(bearer(key))
+            .send({ type: 'text', text: 'x', audience: { contacts: [viewer] } }),
+          409,
+        );
+        await expectStatus(gw.http.delete(stories(`/${posted.body.id}`)).set(bearer(key)), 409);
+      },
+      TEST_MS,
+    );
+  });
+
   describe('business', () => {
     it(
       'the business routes on a WhatsApp Business channel, the sandbox ones, and the refusals',

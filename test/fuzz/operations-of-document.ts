@@ -170,6 +170,13 @@ export const operations: Array<{ method: string; template: string }> = [
   { method: 'GET', template: '/v1/sandbox/channels/{channelId}/labels' },
   { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/labels/{labelId}' },
   { method: 'PUT', template: '/v1/sandbox/channels/{channelId}/labels/{labelId}/chats/{chatId}' },
+  // stories
+  { method: 'POST', template: '/v1/channels/{channelId}/stories' },
+  { method: 'GET', template: '/v1/channels/{channelId}/stories' },
+  { method: 'GET', template: '/v1/channels/{channelId}/stories/{storyId}' },
+  { method: 'DELETE', template: '/v1/channels/{channelId}/stories/{storyId}' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/stories' },
+  { method: 'POST', template: '/v1/sandbox/channels/{channelId}/stories/{storyId}/views' },
   // WhatsApp Business
   { method: 'GET', template: '/v1/channels/{channelId}/business/profile' },
   { method: 'PATCH', template: '/v1/channels/{channelId}/business/profile' },

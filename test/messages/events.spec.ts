@@ -112,7 +112,7 @@ describe('Message events', () => {
     });
     const { payload } = await eventOf('message.received', received.id);
     const got = await channel.message(received.id);
-    expect(payload).toEqual({ message_id: received.id, chat_id: chatId, message: got });
+    expect(payload).toEqual({ message_id: received.id, chat_id: chatId, message: got, is_story: false });
     expect((await hookOf('message.received', received.id)).body.payload).toEqual(payload);
   });
 

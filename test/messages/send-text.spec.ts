@@ -81,7 +81,7 @@ describe('Sending and receiving text', () => {
       (e) => e.length === 1,
     );
     // The whole message, as the messages API presents it.
-    expect(events[0]).toEqual({ message_id: message.id, chat_id: message.chat_id, message });
+    expect(events[0]).toEqual({ message_id: message.id, chat_id: message.chat_id, message, is_story: false });
 
     const chat = await channel.http
       .get(`/v1/channels/${channel.id}/chats/${encodeURIComponent(message.chat_id)}`)

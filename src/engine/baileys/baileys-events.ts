@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
   downloadMediaMessage,
-  isJidGroup,
   isLidUser,
   isPnUser,
   jidNormalizedUser,
@@ -12,7 +11,8 @@ import {
 import type { MediaClient } from '../../simulator';
 import type { WireContact, WireReceipt } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';
-import { readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
+import { STORY_CHAT } from '../ports/stories.port';
+import { hasParticipants, readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
 
 /** Turns Baileys' message, receipt and contact events into session events. */
 export function attachMessageEvents(
@@ -69,10 +69,18 @@ export function attachMessageEvents(
     }),
   );
   socket.ev.on('message-receipt.update', (updates) =>
-    guard('message-receipt.update', () => {
+    guard('message-receipt.update', async () => {
       for (const { key, receipt } of updates) {
         const wire = readUserReceipt(key, receipt);
-        if (wire) emit({ type: 'receipt', receipt: wire });
+        if (!wire) continue;
+        // a story's viewer is named by LID when WhatsApp addresses them so: the phone number where known
+        const participant = wire.key.participant;
+        if (wire.key.chatJid === STORY_CHAT && participant && isLidUser(participant)) {
+          const phone = await phoneOfLid(socket, participant, undefined);
+          wire.participantLid = participant;
+          if (phone) wire.key.participant = phone;
+        }
+        emit({ type: 'receipt', receipt: wire });
       }
     }),
   );
@@ -95,12 +103,6 @@ export function attachMessageEvents(
 }
 
 /**
- * WhatsApp addresses most people by LID now. Where it named the phone number beside a LID (`remoteJidAlt`,
- * `participantAlt`), or Baileys learnt the pair before (usync, history, earlier envelopes), the message is
- * read with the phone number, so a chat keeps one id whichever way WhatsApp addressed it; the LID stays
- * beside it. Without a known pair the LID is used as is.
- */
-/**
  * A status Baileys' event buffer folded into an own message's upsert: an update (an ack's error, a delivery)
  * that arrives while the message is still buffered is applied to the buffered message and never emitted as
  * `messages.update`. Pending and server-acked are the send's own progress, already known.
@@ -111,11 +113,19 @@ function mergedStatusOf(raw: WAMessage): WireReceipt | null {
   return readStatusUpdate(raw.key, { status: raw.status, messageStubParameters: raw.messageStubParameters as string[] | undefined });
 }
 
+/**
+ * WhatsApp addresses most people by LID now. Where it named the phone number beside a LID (`remoteJidAlt`,
+ * `participantAlt`), or Baileys learnt the pair before (usync, history, earlier envelopes), the message is
+ * read with the phone number, so a chat keeps one id whichever way WhatsApp addressed it; the LID stays
+ * beside it. Without a known pair the LID is used as is.
+ */
 async function withPhoneNumbers(socket: WASocket, raw: WAMessage): Promise<WAMessage> {
   const key = { ...raw.key };
-  const chatPhone = isJidGroup(key.remoteJid ?? '') ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);
+  const chatPhone = hasParticipants(key.remoteJid) ? undefined : await phoneOfLid(socket, key.remoteJid, key.remoteJidAlt);
   if (chatPhone) Object.assign(key, { remoteJid: chatPhone, remoteJidAlt: jidNormalizedUser(raw.key.remoteJid!) });
-  const participantPhone = await phoneOfLid(socket, key.participant, key.participantAlt);
+  // a story's author: WhatsApp names the other identity in remoteJidAlt, the chat being status@broadcast
+  const participantAlt = key.remoteJid === STORY_CHAT ? (key.participantAlt ?? key.remoteJidAlt) : key.participantAlt;
+  const participantPhone = await phoneOfLid(socket, key.participant, participantAlt);
   if (participantPhone) Object.assign(key, { participant: participantPhone, participantAlt: jidNormalizedUser(raw.key.participant!) });
   return { ...raw, key };
 }

@@ -531,9 +531,17 @@ describe('readInbound (messages.upsert → inbound wire message)', () => {
     });
   });
 
-  it('ignores status updates (status@broadcast)', () => {
-    const msg = received({ remoteJid: 'status@broadcast', participant: MEMBER, fromMe: false, id: 'S' }, { conversation: 'my status' });
-    expect(readInbound(msg, false, OWN)).toBeNull();
+  it("reads a contact's story (status@broadcast): the author is the participant, the LID beside it kept", () => {
+    const msg = received(
+      { remoteJid: 'status@broadcast', participant: MEMBER, remoteJidAlt: '99887766554433@lid', fromMe: false, id: 'S' },
+      { extendedTextMessage: { text: 'my status', backgroundArgb: 0xff112233 } },
+    );
+    expect(readInbound(msg, false, OWN)).toMatchObject({
+      key: { chatJid: 'status@broadcast', waMessageId: 'S', fromMe: false, participant: MEMBER },
+      senderJid: MEMBER,
+      senderLid: '99887766554433@lid',
+      content: { type: 'text', text: 'my status' },
+    });
   });
 
   it('ignores protocol-only messages and undecryptable stubs', () => {
@@ -613,10 +621,12 @@ describe('readUserReceipt (message-receipt.update → group receipt)', () => {
     expect(readUserReceipt(key, proto.UserReceipt.create({ userJid: MEMBER, receiptTimestamp: 1, readTimestamp: 2 }))).toStrictEqual({
       key: wireKey,
       status: 'read',
+      at: new Date(2000),
     });
     expect(readUserReceipt(key, proto.UserReceipt.create({ userJid: MEMBER, playedTimestamp: 3 }))).toStrictEqual({
       key: wireKey,
       status: 'read',
+      at: new Date(3000),
     });
   });
 
@@ -624,6 +634,7 @@ describe('readUserReceipt (message-receipt.update → group receipt)', () => {
     expect(readUserReceipt(key, proto.UserReceipt.create({ userJid: MEMBER, receiptTimestamp: 1 }))).toStrictEqual({
       key: wireKey,
       status: 'delivered',
+      at: new Date(1000),
     });
   });
 

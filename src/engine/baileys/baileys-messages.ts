@@ -1,5 +1,11 @@
 import { AnyMessageContent, isJidGroup, isLidUser, jidNormalizedUser, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
 import type { InboundWireMessage, MediaKind, WireContent, WireMessageKey, WireReceipt, WireStatus } from '../message-content';
+import { STORY_CHAT } from '../ports/stories.port';
+
+/** Chats whose messages name their author as participant: groups, and stories (status@broadcast). */
+export function hasParticipants(chatJid: string | null | undefined): boolean {
+  return !!chatJid && (isJidGroup(chatJid) || chatJid === STORY_CHAT);
+}
 
 /** Baileys' content for a send. Media bytes go as a Buffer: Baileys encrypts and uploads them. */
 export function toBaileysContent(content: WireContent): AnyMessageContent {
@@ -162,15 +168,19 @@ export function readContent(message: proto.IMessage): WireContent | null {
 /** A user-visible message from `messages.upsert`, or null for protocol traffic and undecryptable stubs. */
 export function readInbound(msg: WAMessage, offline: boolean, ownJid: string): InboundWireMessage | null {
   if (!msg.message || !msg.key.id || !msg.key.remoteJid) return null;
-  if (msg.key.remoteJid === 'status@broadcast') return null;
   // Baileys writes a group call's offer as a `call` message (and a missed call as a stub): calls are call events
   if (msg.message.call) return null;
   const content = readContent(msg.message);
   if (!content) return null;
   const key = fromBaileysKey(msg.key);
   // A reaction's target key is from the reactor's side until Baileys normalises it: consumers match on the id.
-  const senderJid = key.fromMe ? jidNormalizedUser(ownJid) : isJidGroup(key.chatJid) ? (key.participant ?? '') : key.chatJid;
-  const senderAlt = key.fromMe ? undefined : isJidGroup(key.chatJid) ? msg.key.participantAlt : msg.key.remoteJidAlt;
+  // a story (status@broadcast) names its author as participant, like a group message
+  const senderJid = key.fromMe ? jidNormalizedUser(ownJid) : hasParticipants(key.chatJid) ? (key.participant ?? '') : key.chatJid;
+  const senderAlt = key.fromMe
+    ? undefined
+    : hasParticipants(key.chatJid)
+      ? (msg.key.participantAlt ?? (key.chatJid === STORY_CHAT ? msg.key.remoteJidAlt : undefined))
+      : msg.key.remoteJidAlt;
   const seconds = Number(msg.messageTimestamp ?? 0);
   return {
     key,
@@ -208,7 +218,13 @@ export function readStatusUpdate(key: proto.IMessageKey, update: Partial<WAMessa
 /** Group receipts (`message-receipt.update`): the furthest any participant got. */
 export function readUserReceipt(key: proto.IMessageKey, receipt: proto.IUserReceipt): WireReceipt | null {
   if (!key.id) return null;
-  if (receipt.readTimestamp || receipt.playedTimestamp) return { key: fromBaileysKey(key), status: 'read' };
-  if (receipt.receiptTimestamp) return { key: fromBaileysKey(key), status: 'delivered' };
+  const read = receipt.readTimestamp ?? receipt.playedTimestamp;
+  if (read) return { key: fromBaileysKey(key), status: 'read', ...stampOf(read) };
+  if (receipt.receiptTimestamp) return { key: fromBaileysKey(key), status: 'delivered', ...stampOf(receipt.receiptTimestamp) };
   return null;
+}
+
+function stampOf(seconds: number | { toNumber(): number }): { at?: Date } {
+  const value = typeof seconds === 'number' ? seconds : seconds.toNumber();
+  return value > 0 ? { at: new Date(value * 1000) } : {};
 }

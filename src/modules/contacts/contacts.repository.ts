@@ -60,6 +60,21 @@ export class ContactsRepository {
     });
   }
 
+  /** The channel's contacts most recently heard of first, at most `take` (jid, phone number and LID only). */
+  recent(channelId: string, take: number): Promise<Pick<ContactRow, 'jid' | 'lid'>[]> {
+    return this.prisma.contact.findMany({
+      where: { channelId },
+      orderBy: [{ updatedAt: 'desc' }, { jid: 'asc' }],
+      take,
+      select: { jid: true, lid: true },
+    });
+  }
+
+  /** The contact a LID is known for: its phone-number row when there is one. */
+  findByLid(channelId: string, lid: string): Promise<ContactRow | null> {
+    return this.prisma.contact.findFirst({ where: { channelId, lid }, orderBy: { phoneNumber: { sort: 'asc', nulls: 'last' } } });
+  }
+
   saveProfile(
     channelId: string,
     customerId: string,

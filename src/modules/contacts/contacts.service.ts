@@ -56,6 +56,25 @@ export class ContactsService {
     );
   }
 
+  /**
+   * Every known contact of the channel, as WhatsApp addresses them for a story's audience: the phone-number
+   * JID, or the LID of a contact known only by it; most recently heard of first, at most `max`.
+   */
+  async audience(channelId: string, max: number): Promise<string[]> {
+    const rows = await this.contacts.recent(channelId, max * 2);
+    const paired = new Set(rows.filter((r) => isUserJid(r.jid) && r.lid).map((r) => r.lid));
+    return rows
+      .filter((r) => isUserJid(r.jid) || (isLid(r.jid) && !paired.has(r.jid)))
+      .map((r) => r.jid)
+      .slice(0, max);
+  }
+
+  /** The phone-number JID a LID is known for on the channel, or null. */
+  async phoneJidOfLid(channelId: string, lid: string): Promise<string | null> {
+    const row = await this.contacts.findByLid(channelId, lid);
+    return row && isUserJid(row.jid) ? row.jid : null;
+  }
+
   /** On a connected channel (ChannelAccessGuard checks it). */
   async profile(channel: ChannelRef, jidParam: string) {
     // Express has decoded the path segment once already; decoding again would read %2540 as @ (and throw on %).

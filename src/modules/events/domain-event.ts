@@ -25,6 +25,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'presence.updated',
   'call.offered',
   'call.terminated',
+  'story.viewed',
 ] as const;
 
 /** Streamed over SSE and kept in the event log, but not a webhook event of the catalog. */

@@ -10,6 +10,8 @@ export const causeKey = {
   inbound: (channelId: string, waMessageId: string) => `inbound:${channelId}:${waMessageId}`,
   /** A receipt a sandbox contact reports for one of the channel's messages. */
   receipt: (channelId: string, waMessageId: string, status: string) => `receipt:${channelId}:${waMessageId}:${status}`,
+  /** A sandbox contact viewing one of the channel's stories, by the story's WhatsApp id and the viewer's number. */
+  storyView: (channelId: string, waMessageId: string, viewerNumber: string) => `story-view:${channelId}:${waMessageId}:${viewerNumber}`,
   /** The transitions the engine reports for the channel until it settles. */
   channel: (channelId: string) => `channel:${channelId}`,
 };

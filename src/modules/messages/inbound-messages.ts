@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { InboundWireMessage, WireReceipt } from '../../engine/message-content';
 import { MessagingPort } from '../../engine/ports/messaging.port';
+import { STORY_CHAT } from '../../engine/ports/stories.port';
 import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-events';
 import { SessionManager } from '../../engine/session-manager';
 import { KeyedLanes } from '../../platform/async';
@@ -151,13 +152,17 @@ export class InboundMessages implements OnModuleInit {
         sentAt: fromMe ? message.timestamp : null,
       });
       if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
-      await this.chats.touch(tx, {
-        channelId,
-        customerId: owner.customerId,
-        key: keyOfStoredMessage(row),
-        at: message.timestamp,
-        incoming: !fromMe,
-      });
+      // a story is history, not a conversation: status@broadcast gets no chat row
+      const story = row.chatJid === STORY_CHAT;
+      if (!story) {
+        await this.chats.touch(tx, {
+          channelId,
+          customerId: owner.customerId,
+          key: keyOfStoredMessage(row),
+          at: message.timestamp,
+          incoming: !fromMe,
+        });
+      }
       if (!fromMe && message.senderJid) {
         // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
         await this.contacts.learnInTransaction(tx, channelId, owner.customerId, {
@@ -167,15 +172,13 @@ export class InboundMessages implements OnModuleInit {
         });
       }
       if (fromMe) return;
-      publish({
-        type: stored.type === 'reaction' ? 'message.reaction' : 'message.received',
-        customerId: owner.customerId,
-        channelId,
-        // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
-        payload: { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) },
-        // A message sent through the sandbox API was caused by that request; real traffic has no cause.
-        correlationId: this.causes.take(causeKey.inbound(channelId, message.key.waMessageId)),
-      });
+      // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
+      const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
+      // A message sent through the sandbox API was caused by that request; real traffic has no cause.
+      const correlationId = this.causes.take(causeKey.inbound(channelId, message.key.waMessageId));
+      const common = { customerId: owner.customerId, channelId, correlationId };
+      if (stored.type === 'reaction') publish({ type: 'message.reaction', payload, ...common });
+      else publish({ type: 'message.received', payload: { ...payload, is_story: story }, ...common });
     });
   }
 }

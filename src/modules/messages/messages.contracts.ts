@@ -368,7 +368,7 @@ export class MessageDto extends createZodDto(topLevel(messageSchema)) {}
 export class MessagePageDto extends createZodDto(pageSchema(messageSchema)) {}
 
 export const listMessagesQuerySchema = pageQuerySchema.extend({
-  chat: z.string().max(128).optional().describe('Only this chat (E.164 number or JID).'),
+  chat: z.string().max(128).optional().describe('Only this chat (E.164 number or JID; `status@broadcast` for stories).'),
   direction: z.enum(['outbound', 'inbound']).optional(),
   type: z.enum(STORED_TYPES).optional(),
   status: z.enum(MESSAGE_STATUSES).optional(),

@@ -96,11 +96,17 @@ const outbound = {
 
 export const MESSAGE_EVENTS = defineEvents({
   'message.received': {
-    schema: messagePayload(),
+    schema: messagePayload().extend({
+      is_story: z
+        .boolean()
+        .describe(
+          "A contact's story (status update) the channel is among the viewers of: its `chat_id` is `status@broadcast`, its `from` the author. Stories are kept in history but make no chat.",
+        ),
+    }),
     summary:
       'A contact sent the channel a message (not a reaction). `message` is the message as GET /v1/channels/{channelId}/messages/{messageId} presents it; inbound media also carry a signed `url` to the bytes, minted as the event is sent (each webhook attempt, each SSE frame) and valid MEDIA_URL_TTL_SECONDS from then.',
     cause: 'The sandbox inbound call that sent it (POST /v1/sandbox/channels/{channelId}/inbound); none for real traffic.',
-    example: { message_id: inbound.id, chat_id: EXAMPLE_CONTACT_JID, message: inbound },
+    example: { message_id: inbound.id, chat_id: EXAMPLE_CONTACT_JID, message: inbound, is_story: false },
   },
   'message.sent': {
     schema: statusPayload('sent'),

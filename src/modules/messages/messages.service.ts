@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SessionManager } from '../../engine/session-manager';
 import { MessagingPort } from '../../engine/ports/messaging.port';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { STORY_CHAT } from '../../engine/ports/stories.port';
+import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
 import { waitPreference, WaitPreference } from '../../platform/http/prefer';
@@ -10,6 +12,7 @@ import { decodeCursor, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { keyOfStoredMessage, parseChat } from '../whatsapp/jid';
+import type { StoredMessage } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { ListMessagesQuery, MESSAGE_TYPES, SendMessageInput, sendMessageSchema } from './messages.contracts';
@@ -56,7 +59,8 @@ export class MessagesService {
         customerId: key.customerId,
         mode: key.mode,
         channelId: scope,
-        chatJid: query.chat ? parseChat(query.chat, ['chat']) : undefined,
+        // stories (status@broadcast) are history too, under that chat
+        chatJid: query.chat ? (query.chat.trim() === STORY_CHAT ? STORY_CHAT : parseChat(query.chat, ['chat'])) : undefined,
         direction: query.direction,
         type: query.type,
         status: query.status,
@@ -90,6 +94,44 @@ export class MessagesService {
     if (row.status === 'read') return toMessage(row);
     await this.messaging.readMessages(channel.id, [keyOfStoredMessage(row)]);
     return toMessage(await this.status.markInboundRead(row, requestId));
+  }
+
+  /**
+   * For the stories module: a story the channel posts, kept in history (chat status@broadcast, outbound) in the
+   * caller's transaction before it is sent, so the engine's echo of the send is the same message. `sending`
+   * until `storyPosted` or `storyFailed`.
+   */
+  async recordOwnStory(
+    tx: Transaction,
+    channel: ChannelRef,
+    story: { id: string; waMessageId: string; message: StoredMessage; correlationId: string | null },
+  ): Promise<void> {
+    await this.messages.insertIfNew(tx, {
+      id: story.id,
+      customerId: channel.customerId,
+      channelId: channel.id,
+      mode: channel.mode,
+      direction: 'outbound',
+      chatJid: STORY_CHAT,
+      type: story.message.type,
+      content: story.message.content,
+      status: 'sending',
+      waMessageId: story.waMessageId,
+      waTimestamp: new Date(),
+      correlationId: story.correlationId,
+    });
+  }
+
+  /** WhatsApp took the story: `sent` (message.sent), stamped with WhatsApp's time. */
+  async storyPosted(messageId: string, at: Date): Promise<void> {
+    const row = await this.messages.find(messageId);
+    if (row) await this.status.advance(row, 'sent', { at });
+  }
+
+  /** The story's send failed: `failed` (message.failed), with the reason. */
+  async storyFailed(messageId: string, reason: string): Promise<void> {
+    const row = await this.messages.find(messageId);
+    if (row) await this.status.advance(row, 'failed', { reason });
   }
 
   private async require(channelId: string, messageId: string): Promise<MessageRow> {

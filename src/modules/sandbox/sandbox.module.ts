@@ -12,12 +12,14 @@ import { SandboxCallsService } from './sandbox-calls.service';
 import { SandboxPresenceController, SandboxPresenceService } from './sandbox-presence.controller';
 import { SandboxLabelsController } from './sandbox-labels.controller';
 import { SandboxNewslettersController, SandboxNewslettersService } from './sandbox-newsletters.controller';
+import { SandboxStoriesController, SandboxStoriesService } from './sandbox-stories.controller';
+import { StoriesModule } from '../stories/stories.module';
 import { SandboxBusinessController } from './sandbox-business.controller';
 import { SandboxController } from './sandbox.controller';
 import { SandboxService } from './sandbox.service';
 
 @Module({
-  imports: [ChannelsModule, MessagesModule],
+  imports: [ChannelsModule, MessagesModule, StoriesModule],
   controllers: [
     SandboxController,
     SandboxGroupsController,
@@ -27,6 +29,7 @@ import { SandboxService } from './sandbox.service';
     SandboxPresenceController,
     SandboxLabelsController,
     SandboxNewslettersController,
+    SandboxStoriesController,
     SandboxBusinessController,
   ],
   providers: [
@@ -37,6 +40,7 @@ import { SandboxService } from './sandbox.service';
     SandboxCallsService,
     SandboxPresenceService,
     SandboxNewslettersService,
+    SandboxStoriesService,
   ],
   exports: [SandboxService],
 })

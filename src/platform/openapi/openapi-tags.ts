@@ -67,6 +67,11 @@ export const API_TAGS: ReadonlyArray<{ name: string; description: string }> = [
     description: "The channel's own presence, chat states (typing, recording), and contacts' presence by subscription, cached briefly.",
   },
   {
+    name: 'Stories',
+    description:
+      "WhatsApp status updates: post a text, image or video story to the channel's contacts or a list of them, see who viewed it, revoke it. Contacts' stories arrive as messages (is_story).",
+  },
+  {
     name: 'Media',
     description: 'Store a file once (by URL or upload) and send it by `media_id` any number of times; signed public links serve the bytes.',
   },

@@ -123,6 +123,18 @@ export class ControlServer {
         /^\/phones\/([^/]+)\/presence$/,
         ([phone], b) => s.setPresence(phone, str(b.to, 'to'), str(b.state, 'state') as PresenceState),
       ],
+      [
+        'POST',
+        /^\/phones\/([^/]+)\/stories$/,
+        async ([phone], b) => ({
+          id: await s.postStory(phone, (b.viewers as string[]) ?? [], contentFrom(b), {
+            ...(typeof b.background === 'string' ? { background: b.background } : {}),
+            ...(typeof b.font === 'number' ? { font: b.font } : {}),
+          }),
+        }),
+      ],
+      ['GET', /^\/phones\/([^/]+)\/stories$/, ([phone]) => s.stories(phone).map(messageJson)],
+      ['POST', /^\/phones\/([^/]+)\/story-views$/, ([phone], b) => s.viewStory(phone, str(b.author, 'author'), (b.ids as string[]) ?? [])],
       ['POST', /^\/phones\/([^/]+)\/unlink$/, ([phone], b) => s.unlink(phone, device(b))],
       ['POST', /^\/phones\/([^/]+)\/restart$/, ([phone], b) => s.requireRestart(phone, device(b))],
       ['POST', /^\/phones\/([^/]+)\/replace$/, ([phone], b) => s.replace(phone, device(b))],

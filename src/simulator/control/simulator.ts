@@ -22,6 +22,7 @@ import { Login } from '../protocol/login';
 import { NewsletterIq } from '../protocol/newsletter-iq';
 import { NewsletterOps } from '../protocol/newsletter-ops';
 import { Network, type NetworkOptions } from '../protocol/network';
+import { STATUS_BROADCAST } from '../protocol/nodes';
 import { Outbound } from '../protocol/outbound';
 import { newMessageId } from '../protocol/nodes';
 import { Pairing } from '../protocol/pairing';
@@ -42,6 +43,7 @@ import type {
   ReceiptType,
   ReceivedMessage,
   SimulatorEventMap,
+  StoryStyle,
 } from '../types';
 import { Waiters } from './waiters';
 
@@ -262,6 +264,52 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.outbound.group(sender, group, buildMessage(content, this.media, group.jid), {
       mediatype: mediatypeOf(content),
     });
+  }
+
+  /**
+   * Contact `from` posts a story to `viewers` (phone numbers or jids: its statusJidList); each viewer's devices get
+   * it from status@broadcast. A text story may carry a background colour (`#RRGGBB` or `#AARRGGBB`) and a font.
+   * Resolves with the story's message id.
+   */
+  async postStory(
+    from: string,
+    viewers: string[],
+    content: OutgoingContent,
+    style: StoryStyle = {},
+    options: { id?: string } = {},
+  ): Promise<string> {
+    if (!viewers.length) {
+      throw new Error('a story needs at least one viewer');
+    }
+    const author = this.net.account(from);
+    const audience = viewers.map((v) => {
+      const viewer = this.net.findAccount(v);
+      if (!viewer) {
+        throw new Error(`no account for viewer ${v}`);
+      }
+      return viewer;
+    });
+    let message = buildMessage(content, this.media, STATUS_BROADCAST);
+    if (content.type === 'text' && (style.background !== undefined || style.font !== undefined)) {
+      message = {
+        extendedTextMessage: {
+          text: content.text,
+          ...(style.background !== undefined ? { backgroundArgb: argbOf(style.background) } : {}),
+          ...(style.font !== undefined ? { font: style.font } : {}),
+        },
+      };
+    }
+    return this.outbound.story(author, audience, message, { mediatype: mediatypeOf(content), ...(options.id ? { id: options.id } : {}) });
+  }
+
+  /** Contact `viewer` views stories `author` posted: a read receipt from status@broadcast reaches the author's devices. */
+  viewStory(viewer: string, author: string, messageIds: string[]): void {
+    this.outbound.receipt(this.net.account(viewer), this.net.account(author), messageIds, 'read', STATUS_BROADCAST);
+  }
+
+  /** Stories the simulated phone of `phone` received (revoked ones are marked), oldest first. */
+  stories(phone: string): ReceivedMessage[] {
+    return this.received(phone).filter((m) => m.story);
   }
 
   /** Contact `from` reports messages from account `to` as delivered, read or played. */
@@ -799,6 +847,15 @@ function mediatypeOf(content: OutgoingContent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** `#RRGGBB` (opaque) or `#AARRGGBB` as the ARGB integer WhatsApp carries. */
+function argbOf(color: string): number {
+  const hex = color.replace(/^#/, '');
+  if (!/^([0-9a-f]{6}|[0-9a-f]{8})$/i.test(hex)) {
+    throw new Error(`not a colour: ${color}`);
+  }
+  return parseInt(hex.length === 6 ? `ff${hex}` : hex, 16);
 }
 
 function groupInfo(group: Group): GroupInfo {

@@ -5,19 +5,19 @@ import {
   isJidGroup,
   jidDecode,
   jidNormalizedUser,
-  type proto,
+  proto,
 } from '@whiskeysockets/baileys';
 import type { MediaHost } from '../media/media-host';
 import { readMessage } from '../phone/content';
 import type { EncType, PreKeyBundle } from '../phone/sim-device';
 import type { Account, Companion } from '../state/accounts';
 import { type Group, groupSenderAttrs } from '../state/groups';
-import type { ReceiptType } from '../types';
+import type { ReceiptType, StoryStyle } from '../types';
 import { blockedBetween, sendsReadReceipts } from './account-ops';
 import type { Network, Session } from './network';
 import type { GroupOps } from './group-ops';
 import { NewsletterRefusal, type NewsletterOps } from './newsletter-ops';
-import { childBuffer, childNodes, readUintBE, unixNow } from './nodes';
+import { childBuffer, childNodes, readUintBE, STATUS_BROADCAST, unixNow } from './nodes';
 import type { Outbound } from './outbound';
 
 type CompanionSession = Extract<Session, { kind: 'companion' }>;
@@ -54,6 +54,9 @@ export class Inbound {
       const encs = targets.get(target.attrs.jid) ?? [];
       encs.push(...getBinaryNodeChildren(target, 'enc'));
       targets.set(target.attrs.jid, encs);
+    }
+    if (to === STATUS_BROADCAST) {
+      return this.storyMessage(account, companion, node, targets);
     }
     if (isJidGroup(to)) {
       if (!group) {
@@ -185,6 +188,78 @@ export class Inbound {
     }
   }
 
+  /**
+   * A story: sent like a group message to the ad-hoc audience the stanza's participants name (Baileys' statusJidList,
+   * by phone-number jid or LID, every device). Each viewer's phone takes its sender key and reads the story (or its
+   * revoke); the viewers' companions and the author's other companions get it from status@broadcast, the author as
+   * participant. Own companions see it only when the author listed its own jid, as on WhatsApp.
+   */
+  private async storyMessage(account: Account, companion: Companion, node: BinaryNode, targets: Map<string, BinaryNode[]>) {
+    const skmsg = getBinaryNodeChildren(node, 'enc').find((enc) => enc.attrs.type === 'skmsg');
+    const identity = getBinaryNodeChild(node, 'device-identity');
+    const viewers = new Set<Account>();
+    for (const jid of targets.keys()) {
+      const viewer = this.net.accounts.get(jid);
+      if (viewer) {
+        viewers.add(viewer);
+      } else {
+        this.net.warn(`story for unknown device ${jid}`);
+      }
+    }
+    for (const viewer of viewers) {
+      let distributed = true;
+      for (const enc of encsFor(targets, viewer, 0)) {
+        const message = await this.decrypt(viewer, companion, enc);
+        if (message?.senderKeyDistributionMessage) {
+          await viewer.phoneDevice.processDistribution(companion.jid, message.senderKeyDistributionMessage);
+        } else {
+          distributed = false;
+        }
+      }
+      if (viewer !== account && skmsg && distributed && !blockedBetween(account, viewer)) {
+        try {
+          const message = await viewer.phoneDevice.decryptGroup(STATUS_BROADCAST, companion.jid, skmsg.content as Uint8Array);
+          const revoked =
+            message.protocolMessage?.type === proto.Message.ProtocolMessage.Type.REVOKE ? message.protocolMessage.key?.id : null;
+          if (revoked) {
+            this.storyRevoked(viewer, account, revoked);
+          } else {
+            this.received(viewer, account, companion, node, message, undefined, storyStyle(message));
+          }
+        } catch (error) {
+          this.net.warn(`${viewer.phone} could not decrypt a story`, error);
+        }
+      }
+      for (const other of viewer.companions.values()) {
+        if (other === companion || (viewer !== account && blockedBetween(account, viewer))) {
+          continue;
+        }
+        const content = [...encsFor(targets, viewer, other.deviceId), ...(skmsg ? [skmsg] : []), ...(identity ? [identity] : [])];
+        const attrs: Record<string, string> = {
+          from: STATUS_BROADCAST,
+          ...account.senderAttrs(companion.deviceId, 'participant'),
+          id: node.attrs.id,
+          t: unixNow(),
+          type: node.attrs.type ?? 'text',
+          notify: account.pushName,
+        };
+        if (node.attrs.edit) {
+          attrs.edit = node.attrs.edit;
+        }
+        this.net.deliver(other, { tag: 'message', attrs, content });
+      }
+    }
+  }
+
+  private storyRevoked(viewer: Account, author: Account, messageId: string): void {
+    const story = viewer.inbox.find((m) => m.id === messageId && m.from === author.phone && m.story);
+    if (!story || story.revoked) {
+      return;
+    }
+    story.revoked = true;
+    this.net.emitter.emit('story-revoked', { phone: viewer.phone, from: author.phone, messageId });
+  }
+
   private async decrypt(target: Account, companion: Companion, enc: BinaryNode): Promise<proto.Message | undefined> {
     try {
       return await target.phoneDevice.decrypt(companion.jid, enc.attrs.type as EncType, enc.content as Uint8Array);
@@ -194,7 +269,15 @@ export class Inbound {
     }
   }
 
-  private received(target: Account, sender: Account, companion: Companion, node: BinaryNode, message: proto.Message, group?: string): void {
+  private received(
+    target: Account,
+    sender: Account,
+    companion: Companion,
+    node: BinaryNode,
+    message: proto.Message,
+    group?: string,
+    story?: StoryStyle,
+  ): void {
     // own-device copies, sender keys alone and protocol messages are not conversation content
     if (message.deviceSentMessage || message.protocolMessage || target === sender) {
       return;
@@ -213,13 +296,14 @@ export class Inbound {
       from: sender.phone,
       fromDevice: companion.jid,
       group,
+      ...(story ? { story } : {}),
       timestamp: Date.now(),
       content: readMessage(message, this.media),
     };
     target.inbox.push(record);
     this.net.emitter.emit('message', record);
     if (this.net.options.autoDeliveryReceipts) {
-      this.outbound.receipt(target, sender, [id], 'delivered', group);
+      this.outbound.receipt(target, sender, [id], 'delivered', story ? STATUS_BROADCAST : group);
     }
   }
 
@@ -241,12 +325,14 @@ export class Inbound {
       return;
     }
     const ids = [id, ...childNodes(getBinaryNodeChild(node, 'list')).map((item) => item.attrs.id)];
-    const authorJid = isJidGroup(to) ? participant : to;
+    // a story's receipt goes to status@broadcast and names its author as participant
+    const chat = isJidGroup(to) || to === STATUS_BROADCAST ? to : undefined;
+    const authorJid = chat ? participant : to;
     const author = authorJid && /\d/.test(authorJid.split('@')[0]) ? this.net.findAccount(authorJid) : undefined;
     if (!author || author === account) {
       return;
     }
-    if (type === 'read-self' || (type === 'read' && !isJidGroup(to) && !sendsReadReceipts(account, author))) {
+    if (type === 'read-self' || (type === 'read' && !chat && !sendsReadReceipts(account, author))) {
       // read on this account's devices only: read receipts are off (a client that knew would send read-self)
       return;
     }
@@ -255,7 +341,7 @@ export class Inbound {
       author.receipts.push(event);
       this.net.emitter.emit('receipt', event);
     }
-    this.outbound.receipt(account, author, ids, kind, isJidGroup(to) ? to : undefined);
+    this.outbound.receipt(account, author, ids, kind, chat);
   }
 
   async presence({ account, companion }: CompanionSession, node: BinaryNode): Promise<void> {
@@ -290,6 +376,19 @@ export class Inbound {
       this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: type });
     }
   }
+}
+
+/** A text story's background colour (`#AARRGGBB`) and font, as its author chose them. */
+function storyStyle(message: proto.Message): StoryStyle {
+  const text = message.extendedTextMessage;
+  const style: StoryStyle = {};
+  if (typeof text?.backgroundArgb === 'number') {
+    style.background = `#${(text.backgroundArgb >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
+  }
+  if (typeof text?.font === 'number') {
+    style.font = text.font;
+  }
+  return style;
 }
 
 /** The encs a message carried for one device of an account, addressed by phone-number jid or by LID. */

@@ -69,3 +69,6 @@ export function uintBE(value: number, bytes: number): Buffer {
 export function readUintBE(buf: Buffer | undefined): number {
   return buf && buf.length ? buf.readUIntBE(0, Math.min(buf.length, 6)) : 0;
 }
+
+/** Where stories (status updates) are sent and come from. */
+export const STATUS_BROADCAST = 'status@broadcast';

@@ -5,7 +5,7 @@ import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
 import { blockedBetween, presenceStanza, sendsReadReceipts } from './account-ops';
 import type { Network } from './network';
-import { newMessageId, unixNow } from './nodes';
+import { newMessageId, STATUS_BROADCAST, unixNow } from './nodes';
 
 export interface SendOptions {
   id?: string;
@@ -107,7 +107,46 @@ export class Outbound {
     return id;
   }
 
-  /** `from`'s phone acknowledges messages that `to`'s companions sent. */
+  /**
+   * `from`'s phone posts a story to `viewers` (its statusJidList): sent from status@broadcast with `from` as
+   * participant, a fresh sender key distribution to every viewer device each time (as clients do for stories).
+   */
+  async story(from: Account, viewers: Account[], message: proto.IMessage, options: SendOptions = {}): Promise<string> {
+    const id = options.id ?? newMessageId();
+    const t = unixNow();
+    const { ciphertext, distribution } = await from.phoneDevice.encryptGroup(STATUS_BROADCAST, message);
+    const mediaAttrs: Record<string, string> = options.mediatype ? { mediatype: options.mediatype } : {};
+    for (const viewer of new Set(viewers)) {
+      if (viewer === from || blockedBetween(from, viewer)) {
+        continue;
+      }
+      for (const companion of viewer.companions.values()) {
+        const distributionMessage = {
+          senderKeyDistributionMessage: { groupId: STATUS_BROADCAST, axolotlSenderKeyDistributionMessage: distribution },
+        };
+        const content: BinaryNode[] = [
+          await this.encryptTo(from.phoneDevice, companion, distributionMessage, mediaAttrs),
+          { tag: 'enc', attrs: { v: '2', type: 'skmsg', ...mediaAttrs }, content: ciphertext },
+        ];
+        this.net.deliver(companion, {
+          tag: 'message',
+          attrs: {
+            from: STATUS_BROADCAST,
+            ...from.senderAttrs(0, 'participant'),
+            id,
+            t,
+            type: 'text',
+            notify: from.pushName,
+            ...options.attrs,
+          },
+          content,
+        });
+      }
+    }
+    return id;
+  }
+
+  /** `from`'s phone acknowledges messages that `to`'s companions sent (in a group, or stories: `group` is status@broadcast). */
   receipt(from: Account, to: Account, ids: string[], type: ReceiptType, group?: string): void {
     if (!ids.length || (type === 'read' && !group && !sendsReadReceipts(from, to))) {
       return;

@@ -35,6 +35,11 @@ export class BaileysMessaging extends MessagingPort {
     return this.sendLanes.run(channelId, () => this.sendNow(channelId, to, content, options));
   }
 
+  /** Runs `work` in the channel's send lane, after the sends before it (stories go through here too). */
+  inSendLane<T>(channelId: string, work: () => Promise<T>): Promise<T> {
+    return this.sendLanes.run(channelId, work);
+  }
+
   private sendNow(channelId: string, to: string, content: WireContent, options: { waMessageId: string }) {
     return this.sockets.call(
       channelId,
