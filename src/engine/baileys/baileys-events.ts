@@ -71,7 +71,9 @@ export function attachMessageEvents(
   socket.ev.on('message-receipt.update', (updates) =>
     guard('message-receipt.update', async () => {
       for (const { key, receipt } of updates) {
-        const wire = readUserReceipt(key, receipt);
+        // Baileys' event buffer merges the receipts of one message under the first receipt's key: each
+        // receipt's own `userJid` names who it is from, the key's participant may name someone else
+        const wire = readUserReceipt({ ...key, participant: receipt.userJid ?? key.participant }, receipt);
         if (!wire) continue;
         // a story's viewer is named by LID when WhatsApp addresses them so: the phone number where known
         const participant = wire.key.participant;
