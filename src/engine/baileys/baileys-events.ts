@@ -28,15 +28,53 @@ export function attachMessageEvents(
   const guard = (what: string, work: () => void | Promise<void>) => {
     lane = lane.then(work).catch((error: unknown) => logger.error({ err: error, channel_id: channelId }, `${what} not handled`));
   };
+  // One user's receipt of a message (a group member's, a story's viewer's), named by the receipt's own
+  // `userJid`: Baileys' event buffer merges the receipts of one message under the first receipt's key, whose
+  // participant may name someone else.
+  const userReceiptOf = async (key: proto.IMessageKey, receipt: proto.IUserReceipt): Promise<WireReceipt | null> => {
+    const wire = readUserReceipt({ ...key, participant: receipt.userJid ?? key.participant }, receipt);
+    if (!wire) return null;
+    // a story's viewer is named by LID when WhatsApp addresses them so: the phone number where known
+    const participant = wire.key.participant;
+    if (wire.key.chatJid === STORY_CHAT && participant && isLidUser(participant)) {
+      const phone = await phoneOfLid(socket, participant, undefined);
+      wire.participantLid = participant;
+      if (phone) wire.key.participant = phone;
+    }
+    return wire;
+  };
+  /**
+   * What Baileys' event buffer folded into an own message's upsert: a status update (an ack's error, a
+   * delivery) or users' receipts that arrived while the message was still buffered are applied to the
+   * buffered message and never emitted as events of their own. Pending and server-acked are the send's own
+   * progress, already known.
+   */
+  const mergedReceiptsOf = async (raw: WAMessage): Promise<WireReceipt[]> => {
+    if (!raw.key.fromMe) return [];
+    const { PENDING, SERVER_ACK } = proto.WebMessageInfo.Status;
+    const found: WireReceipt[] = [];
+    if (typeof raw.status === 'number' && raw.status !== PENDING && raw.status !== SERVER_ACK) {
+      const status = readStatusUpdate(raw.key, {
+        status: raw.status,
+        messageStubParameters: raw.messageStubParameters as string[] | undefined,
+      });
+      if (status) found.push(status);
+    }
+    for (const receipt of raw.userReceipt ?? []) {
+      const wire = await userReceiptOf(raw.key, receipt);
+      if (wire) found.push(wire);
+    }
+    return found;
+  };
   socket.ev.on('messages.upsert', ({ messages, type }) =>
     guard('messages.upsert', async () => {
       const own = socket.user?.id ?? '';
       const contacts: WireContact[] = [];
       for (const raw of messages) {
         const message = readInbound(await withPhoneNumbers(socket, raw), type === 'append', own);
-        const merged = mergedStatusOf(raw);
+        const merged = await mergedReceiptsOf(raw);
         if (!message) {
-          if (merged) emit({ type: 'receipt', receipt: merged });
+          for (const receipt of merged) emit({ type: 'receipt', receipt });
           continue;
         }
         if (message.content.type !== 'text' && 'mimeType' in message.content) {
@@ -47,7 +85,7 @@ export function attachMessageEvents(
             });
         }
         emit({ type: 'message', message });
-        if (merged) emit({ type: 'receipt', receipt: merged });
+        for (const receipt of merged) emit({ type: 'receipt', receipt });
         if (!message.key.fromMe && message.senderJid && (message.pushName || message.senderLid)) {
           contacts.push({
             jid: message.senderJid,
@@ -71,18 +109,8 @@ export function attachMessageEvents(
   socket.ev.on('message-receipt.update', (updates) =>
     guard('message-receipt.update', async () => {
       for (const { key, receipt } of updates) {
-        // Baileys' event buffer merges the receipts of one message under the first receipt's key: each
-        // receipt's own `userJid` names who it is from, the key's participant may name someone else
-        const wire = readUserReceipt({ ...key, participant: receipt.userJid ?? key.participant }, receipt);
-        if (!wire) continue;
-        // a story's viewer is named by LID when WhatsApp addresses them so: the phone number where known
-        const participant = wire.key.participant;
-        if (wire.key.chatJid === STORY_CHAT && participant && isLidUser(participant)) {
-          const phone = await phoneOfLid(socket, participant, undefined);
-          wire.participantLid = participant;
-          if (phone) wire.key.participant = phone;
-        }
-        emit({ type: 'receipt', receipt: wire });
+        const wire = await userReceiptOf(key, receipt);
+        if (wire) emit({ type: 'receipt', receipt: wire });
       }
     }),
   );
@@ -102,17 +130,6 @@ export function attachMessageEvents(
     });
   socket.ev.on('contacts.upsert', onContacts);
   socket.ev.on('contacts.update', onContacts);
-}
-
-/**
- * A status Baileys' event buffer folded into an own message's upsert: an update (an ack's error, a delivery)
- * that arrives while the message is still buffered is applied to the buffered message and never emitted as
- * `messages.update`. Pending and server-acked are the send's own progress, already known.
- */
-function mergedStatusOf(raw: WAMessage): WireReceipt | null {
-  const { PENDING, SERVER_ACK } = proto.WebMessageInfo.Status;
-  if (!raw.key.fromMe || typeof raw.status !== 'number' || raw.status === PENDING || raw.status === SERVER_ACK) return null;
-  return readStatusUpdate(raw.key, { status: raw.status, messageStubParameters: raw.messageStubParameters as string[] | undefined });
 }
 
 /**
