@@ -286,8 +286,17 @@ describe('Dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     await ctx.http.post(`/v1/api-keys/${other.id}/revoke`).set('Authorization', `Bearer ${account.key}`).expect(200);
-    await page.getByRole('link', { name: 'Usage' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Whichever notices first signs out: the next call, refused with 401, or the live stream, which the gateway
+    // ends for a revoked key within seconds (so the link may be gone before it is clicked).
+    const signIn = page.getByRole('heading', { name: 'Sign in' });
+    await Promise.race([
+      page
+        .getByRole('link', { name: 'Usage' })
+        .click({ timeout: 10_000 })
+        .catch(() => signIn.waitFor()),
+      signIn.waitFor(),
+    ]);
+    await signIn.waitFor();
     expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(other.key);
   });
 });

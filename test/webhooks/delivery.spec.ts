@@ -34,7 +34,7 @@ describe('Webhook delivery', () => {
   });
 
   it("sends the envelope and headers, signed so that Stripe's verifier accepts it", async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/signed'), events: ['message.received'] });
     expect(endpoint.secret).toMatch(/^whsec_/);
     const event = await publish(ctx.gw, {
@@ -186,7 +186,7 @@ describe('Webhook delivery', () => {
   });
 
   it('retries a receiver that is down, delivers once it is up, and records every attempt', async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     receiver.respond = (request) => {
       if (request.path !== '/flaky') return 200;
       const nth = receiver.at('/flaky').indexOf(request);
@@ -216,7 +216,7 @@ describe('Webhook delivery', () => {
   });
 
   it('fails a delivery after 5 attempts, and a replay delivers it later under the same id', async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     let up = false;
     receiver.respond = (request) => (request.path === '/down' && !up ? 500 : 200);
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/down') });
@@ -246,7 +246,7 @@ describe('Webhook delivery', () => {
   });
 
   it('disables the endpoint on 410 Gone and stops retrying its deliveries', async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     receiver.respond = (request) => (request.path === '/gone' ? 410 : 200);
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/gone') });
     await publish(ctx.gw, { customerId });
@@ -264,7 +264,7 @@ describe('Webhook delivery', () => {
   });
 
   it('exposes delivery outcomes, attempt latency and queue depth at /metrics', async () => {
-    const { key } = await ctx.gw.newAccount();
+    const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/metrics') });
     const test = await ctx.http.post(`/v1/webhooks/${endpoint.id}/test`).set(bearer(key)).expect(202);
     await eventually(async () => (await delivery(ctx.gw, key, test.body.id)).status === 'delivered');
@@ -276,7 +276,7 @@ describe('Webhook delivery', () => {
   });
 
   it('records an attempt refused by the egress guard when the address has become internal', async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/refused') });
     // As DNS rebinding would: the registered URL now leads to an address that is not allowed.
     await ctx.prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { url: `http://127.0.0.2:${receiver.port}/refused` } });

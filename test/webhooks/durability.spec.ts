@@ -24,7 +24,7 @@ describe('Webhook delivery durability', () => {
 
   it('delivers an event whose gateway stopped between commit and enqueue, once another gateway starts', async () => {
     const first = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
-    const { customerId, key } = await first.newAccount();
+    const { customerId, key } = await first.newAccount({ plan: 'unlimited' });
     await createEndpoint(first, key, { url: receiver.url('/crash') });
     // The producer's transaction commits, and the process dies before the committed hand-off queues anything.
     jest.spyOn(first.app.get(WebhookDispatcher), 'onEventsCommitted').mockResolvedValue(undefined);

@@ -143,8 +143,8 @@ describe('Webhook endpoints API', () => {
   });
 
   it("never shows or changes another customer's endpoints or deliveries", async () => {
-    const owner = await ctx.gw.newAccount();
-    const stranger = await ctx.gw.newAccount();
+    const owner = await ctx.gw.newAccount({ plan: 'unlimited' });
+    const stranger = await ctx.gw.newAccount({ plan: 'unlimited' });
     const endpoint = await createEndpoint(ctx.gw, owner.key, { url: receiver.url('/tenant') });
     const test = await ctx.http.post(`/v1/webhooks/${endpoint.id}/test`).set(bearer(owner.key)).expect(202);
     await eventually(async () => (await delivery(ctx.gw, owner.key, test.body.id)).status === 'delivered');
@@ -173,7 +173,7 @@ describe('Webhook endpoints API', () => {
   });
 
   it('lets a channel-scoped key see and change only endpoints of its channel', async () => {
-    const { customerId, key } = await ctx.gw.newAccount();
+    const { customerId, key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const [chan1, chan2] = [await newChannel(key), await newChannel(key)];
     const scoped = await ctx.gw.newKey({ customerId, channelId: chan1 });
     const s = bearer(scoped.key);
@@ -279,7 +279,7 @@ describe('Webhook endpoints API', () => {
   });
 
   it('lists deliveries newest first, filtered by status and event, and refuses to replay a pending one', async () => {
-    const { key } = await ctx.gw.newAccount();
+    const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     let hold = true;
     receiver.respond = (request) => (request.path === '/listing' && hold ? 500 : 200);
     const endpoint = await createEndpoint(ctx.gw, key, { url: receiver.url('/listing') });

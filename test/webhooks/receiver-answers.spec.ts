@@ -30,7 +30,7 @@ describe('Webhook receivers answering text PostgreSQL cannot hold', () => {
       { status: 500, body: Buffer.from('boom\u0000', 'utf8') },
       { status: 200, body: Buffer.concat([Buffer.from('ok'), Buffer.from([0])]) },
     ];
-    const { key } = await ctx.gw.newAccount();
+    const { key } = await ctx.gw.newAccount({ plan: 'unlimited' });
     const endpoint = await createEndpoint(ctx.gw, key, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
     const test = await ctx.http.post(`/v1/webhooks/${endpoint.id}/test`).set(bearer(key)).expect(202);
     const delivered = await eventually(async () => {

@@ -43,7 +43,7 @@ describe('Webhook delivery across a Redis outage', () => {
     );
     let closed = false;
     try {
-      const { customerId, key } = await gw.newAccount();
+      const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
       await createEndpoint(gw, key, { url: receiver.url('/outage') });
       await publish(gw, { customerId });
       const [first] = await eventually(() => receiver.at('/outage').length === 1 && receiver.at('/outage'), 10_000, 'first attempt');
