@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
+import { watchEventBuffer } from './event-buffer-watchdog';
 import { attachGroupEvents } from './baileys-group-events';
 import { attachLabelEvents } from './baileys-label-events';
 import { attachNewsletterEvents } from './baileys-newsletter-events';
@@ -162,6 +163,9 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         .then(saveCreds)
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
+    const unwatchBuffer = watchEventBuffer(socket.ev, () =>
+      this.logger.warn({ channel_id: target.channelId }, 'event buffer left on by Baileys: flushed'),
+    );
     attachMessageEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, network?.media);
     attachGroupEvents(socket, (event) => this.emit(target.channelId, event), this.logger, target.channelId, this.groupCache);
     this.calls.attach(target.channelId, socket, (event) => this.emit(target.channelId, event));
@@ -187,6 +191,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         void this.settle(session).then(() => this.announceOpen(target.channelId, session));
       }
       if (update.connection === 'close') {
+        unwatchBuffer();
         session.open = false;
         this.sockets.unregister(target.channelId, socket);
         this.groupCache.clear(target.channelId);
