@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
-import { WebhooksRepository } from './webhooks.repository';
+import { NewDelivery, WebhooksRepository, wants } from './webhooks.repository';
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -60,29 +60,35 @@ export class WebhookDispatcher
     await settlesWithin(this.sweeping, 2_000);
   }
 
-  async onEventInTransaction(tx: Transaction, event: DomainEvent): Promise<void> {
-    if (!isWebhookEventType(event.type)) return;
-    const endpoints = await this.repository.matchingEndpoints(tx, {
-      customerId: event.customerId,
-      channelId: event.channelId,
-      mode: event.mode ?? null,
-      type: event.type,
+  /** One query for the endpoints and one insert for the deliveries of a whole unit of work's events. */
+  async onEventsInTransaction(tx: Transaction, events: DomainEvent[]): Promise<void> {
+    const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
+    if (webhookEvents.length === 0) return;
+    const endpoints = await this.repository.enabledEndpointsFor(tx, {
+      customerIds: [...new Set(webhookEvents.map((event) => event.customerId))],
+      channelIds: [...new Set(webhookEvents.flatMap((event) => (event.channelId ? [event.channelId] : [])))],
     });
-    const deliveries = endpoints.map((endpoint) => ({
-      id: newId('wevt'),
-      endpointId: endpoint.id,
-      customerId: event.customerId,
-      channelId: event.channelId,
-      domainEventId: event.id,
-      eventType: event.type,
-      payload: event.payload as Prisma.InputJsonValue,
-      correlationId: event.correlationId ?? null,
-    }));
-    await this.repository.insertDeliveries(tx, deliveries);
-    this.written.set(
-      event,
-      deliveries.map((delivery) => delivery.id),
-    );
+    const all: NewDelivery[] = [];
+    for (const event of webhookEvents) {
+      const deliveries = endpoints
+        .filter((endpoint) => wants(endpoint, { ...event, mode: event.mode ?? null }))
+        .map((endpoint) => ({
+          id: newId('wevt'),
+          endpointId: endpoint.id,
+          customerId: event.customerId,
+          channelId: event.channelId,
+          domainEventId: event.id,
+          eventType: event.type,
+          payload: event.payload as Prisma.InputJsonValue,
+          correlationId: event.correlationId ?? null,
+        }));
+      all.push(...deliveries);
+      this.written.set(
+        event,
+        deliveries.map((delivery) => delivery.id),
+      );
+    }
+    await this.repository.insertDeliveries(tx, all);
   }
 
   async onEventsCommitted(events: DomainEvent[]): Promise<void> {

@@ -39,6 +39,31 @@ export interface ClaimedDelivery {
   endpointPreviousSecretExpiresAt: Date | null;
 }
 
+/** An endpoint as the outbox sees it when deciding who gets an event. */
+export interface CandidateEndpoint {
+  id: string;
+  customerId: string;
+  channelId: string | null;
+  mode: 'live' | 'test';
+  events: string[];
+}
+
+/**
+ * Whether an endpoint wants an event: the customer's, of its channel or of every channel, of the channel's mode
+ * (an event without a channel, of no mode, goes to endpoints of both modes), of a type it subscribed to.
+ */
+export function wants(
+  endpoint: CandidateEndpoint,
+  event: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string },
+): boolean {
+  return (
+    endpoint.customerId === event.customerId &&
+    (endpoint.channelId === null || endpoint.channelId === event.channelId) &&
+    (event.mode === null || endpoint.mode === event.mode) &&
+    (endpoint.events.includes('*') || endpoint.events.includes(event.type))
+  );
+}
+
 export type NotClaimedReason = { kind: 'gone' } | { kind: 'not_due'; dueAt: Date } | { kind: 'in_flight' } | { kind: 'waiting_for_lane' };
 
 export function laneOf(endpointId: string, channelId: string | null): string {
@@ -105,20 +130,16 @@ export class WebhooksRepository {
   // ---- the outbox -----------------------------------------------------------------------------
 
   /**
-   * Enabled endpoints of the customer that want this event type from this channel, of the channel's mode (an
-   * event without a channel, of no mode, goes to endpoints of both modes).
+   * The enabled endpoints of these customers that may want events of these channels (or of no channel): one
+   * query for a whole unit of work's events; `wants` then picks, per event, those of its mode and type.
    */
-  matchingEndpoints(tx: Transaction, args: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string }) {
-    return clientOf(tx).webhookEndpoint.findMany({
-      where: {
-        customerId: args.customerId,
-        ...(args.mode ? { mode: args.mode } : {}),
-        enabled: true,
-        events: { hasSome: ['*', args.type] },
-        OR: [{ channelId: null }, ...(args.channelId ? [{ channelId: args.channelId }] : [])],
-      },
-      select: { id: true },
-    });
+  enabledEndpointsFor(tx: Transaction, args: { customerIds: string[]; channelIds: string[] }): Promise<CandidateEndpoint[]> {
+    return clientOf(tx).$queryRaw<CandidateEndpoint[]>`
+      SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
+      FROM webhook_endpoints
+      WHERE customer_id = ANY(${args.customerIds}::text[]) AND enabled
+        AND (channel_id IS NULL OR channel_id = ANY(${args.channelIds}::text[]))
+      ORDER BY id`;
   }
 
   async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<void> {
