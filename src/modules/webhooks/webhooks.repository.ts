@@ -18,6 +18,12 @@ export interface NewDelivery {
   correlationId: string | null;
 }
 
+/** A delivery as the queue knows it: its id, and its endpoint for the endpoint's share of the slots. */
+export interface QueuedDelivery {
+  id: string;
+  endpointId: string;
+}
+
 /** What an attempt needs once claimed: the delivery and the attempt number it now owns. */
 export interface ClaimedDelivery {
   id: string;
@@ -151,19 +157,18 @@ export class WebhooksRepository {
   }
 
   /** Deliveries of these events not yet attempted: what a commit hands to the queue. */
-  async unattemptedFor(domainEventIds: string[]): Promise<string[]> {
-    const rows = await this.prisma.webhookDelivery.findMany({
+  unattemptedFor(domainEventIds: string[]): Promise<QueuedDelivery[]> {
+    return this.prisma.webhookDelivery.findMany({
       where: { domainEventId: { in: domainEventIds }, attempts: 0, status: 'pending' },
-      select: { id: true },
+      select: { id: true, endpointId: true },
       orderBy: { id: 'asc' },
     });
-    return rows.map((row) => row.id);
   }
 
   /** Pending deliveries whose next attempt is due and not in flight: what the sweeper re-queues. */
-  dueDeliveries(limit: number, graceMs: number): Promise<Array<{ id: string; attempts: number }>> {
-    return this.prisma.$queryRaw<Array<{ id: string; attempts: number }>>`
-      SELECT id, attempts FROM webhook_deliveries
+  dueDeliveries(limit: number, graceMs: number): Promise<Array<QueuedDelivery & { attempts: number }>> {
+    return this.prisma.$queryRaw<Array<QueuedDelivery & { attempts: number }>>`
+      SELECT id, attempts, endpoint_id AS "endpointId" FROM webhook_deliveries
       WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => ${graceMs / 1000}::float8)
         AND (lease_until IS NULL OR lease_until < now())
       ORDER BY next_attempt_at, id
