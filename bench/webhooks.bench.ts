@@ -1,16 +1,24 @@
 /**
  * Webhook delivery benchmark: 10,000 events through one gateway to a local receiver, from event creation
- * (the producer's commit) to receipt; then the same with the receiver failing half of the first attempts.
- * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/webhooks.{json,md}.
+ * (the producer's commit) to receipt; then the same with the receiver failing half of the first attempts;
+ * then paced below saturation; then fairness: a healthy endpoint's latency beside a slow (5 s answers) or a
+ * failing (50 % 503) endpoint of the same account, against its latency alone. Every phase counts the SQL
+ * queries the gateway sent per event. Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests.
+ * Writes bench/results/webhooks.{json,md}.
  *
- *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 64 --publishers 8 --batch 10
- *                             --paced-rate 100 --paced-events 3000]
+ *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 64 --endpoint-concurrency 32 --publishers 8 --batch 10
+ *                             --paced-rate 500 --paced-events 5000 --fair-rate 200 --fair-events 2000
+ *                             --only saturated,failing,paced,fairness --profile webhooks.cpuprofile]
+ *
+ * `--profile <file>` writes a CPU profile of the first phase run (open it in Chrome's DevTools).
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { EVENT_EXAMPLES } from '../src/event-catalogue';
 import { Outbox } from '../src/modules/events/outbox';
 import { createTestDatabase } from '../test/support/database';
@@ -27,17 +35,53 @@ function numberOf(messageId: string): number {
   return Number(messageId.slice('msg_bench_'.length));
 }
 
+/**
+ * Every SQL statement the process sends goes through pg.Client#query (Prisma's pg adapter included): counted
+ * here, so a phase can report statements per event. BEGIN and COMMIT count as statements.
+ */
+let queries = 0;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound below with apply
+const query = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  queries += 1;
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+/** Runs `work` under the V8 CPU profiler when a file is given. */
+async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!file) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 interface Options {
   events: number;
   channels: number;
   concurrency: number;
+  /** WEBHOOK_ENDPOINT_CONCURRENCY: one endpoint's share of the slots. */
+  endpointConcurrency: number;
   publishers: number;
   /** Events per producer transaction. */
   batch: number;
   /** The third phase: events published at a steady rate below saturation. */
   pacedRate: number;
   pacedEvents: number;
+  /** The fairness phases: paced, a healthy endpoint alone then beside a slow or failing one. */
+  fairRate: number;
+  fairEvents: number;
 }
+
+/** How a receiver answers: 200 at once; 503 to the first attempts a phase picks; or slowly, or 503 half the time. */
+type Behaviour = { kind: 'healthy'; failFirst?: (n: number) => boolean } | { kind: 'slow'; delayMs: number } | { kind: 'flaky' };
 
 interface PhaseResult {
   name: string;
@@ -50,6 +94,17 @@ interface PhaseResult {
   events_per_second: number;
   latency_ms: { p50: number; p90: number; p99: number; max: number };
   requests: number;
+  /** SQL statements the process sent during the phase, per event. */
+  queries_per_event: number;
+  /** CPU time of this process (gateway, producers and receivers alike) per event: steadier than rates on a busy machine. */
+  cpu_ms_per_event: number;
+  /** For the fairness phases: what the other endpoint received meanwhile. */
+  other?: { behaviour: string; requests: number; accepted: number };
+}
+
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
 }
 
 function option(name: string, fallback: number): number {
@@ -62,8 +117,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** A receiver that answers 200, or 503 to first attempts the phase wants to fail, and times each receipt. */
-async function startReceiver(failFirst: (n: number) => boolean) {
+/** A receiver that answers as `behaviour` says and times each accepted receipt. */
+async function startReceiver(behaviour: Behaviour) {
   const firstReceipt = new Map<number, number>();
   let requests = 0;
   let duplicates = 0;
@@ -74,13 +129,20 @@ async function startReceiver(failFirst: (n: number) => boolean) {
       requests += 1;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { attempt: number; payload: { message_id: string } };
       const n = numberOf(body.payload.message_id);
-      if (body.attempt === 1 && failFirst(n)) {
+      const fail =
+        (behaviour.kind === 'healthy' && body.attempt === 1 && behaviour.failFirst?.(n)) ||
+        (behaviour.kind === 'flaky' && requests % 2 === 0);
+      if (fail) {
         response.writeHead(503).end();
         return;
       }
-      if (firstReceipt.has(n)) duplicates += 1;
-      else firstReceipt.set(n, performance.now());
-      response.writeHead(200).end();
+      const accept = () => {
+        if (firstReceipt.has(n)) duplicates += 1;
+        else firstReceipt.set(n, performance.now());
+        if (!response.destroyed) response.writeHead(200).end();
+      };
+      if (behaviour.kind === 'slow') setTimeout(accept, behaviour.delayMs);
+      else accept();
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -96,14 +158,27 @@ async function startReceiver(failFirst: (n: number) => boolean) {
   };
 }
 
+function describe(behaviour: Behaviour): string {
+  if (behaviour.kind === 'slow') return `answers 200 after ${behaviour.delayMs} ms`;
+  if (behaviour.kind === 'flaky') return 'answers 503 to every other request';
+  return 'answers 200 at once';
+}
+
+/**
+ * One phase: `options.events` events, each to the measured endpoint (a receiver behaving as `measured`) and,
+ * when `other` is given, to a second endpoint of the same account behaving as `other`. Only the measured
+ * receiver is waited for and timed.
+ */
 async function runPhase(
   name: string,
   options: Options,
-  failFirst: (n: number) => boolean,
+  measured: Behaviour,
   pace?: { eventsPerSecond: number },
+  other?: Behaviour,
 ): Promise<PhaseResult> {
   const db = await createTestDatabase();
-  const receiver = await startReceiver(failFirst);
+  const receiver = await startReceiver(measured);
+  const second = other ? await startReceiver(other) : undefined;
   const gw = await TestGateway.start(db.prisma, {
     egressAllowedHosts: ['127.0.0.1'],
     webhooks: {
@@ -111,15 +186,20 @@ async function runPhase(
       retryScheduleMs: [250, 500, 1_000, 2_000],
       sweepIntervalMs: 5_000,
       concurrency: options.concurrency,
+      endpointConcurrency: options.endpointConcurrency,
     },
   });
   try {
     const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
-    const created = await gw.http.post('/v1/webhooks').set('Authorization', `Bearer ${key}`).send({ url: receiver.url });
-    if (created.status !== 201) throw new Error(`could not create the endpoint: ${created.status} ${JSON.stringify(created.body)}`);
+    for (const url of [receiver.url, ...(second ? [second.url] : [])]) {
+      const created = await gw.http.post('/v1/webhooks').set('Authorization', `Bearer ${key}`).send({ url });
+      if (created.status !== 201) throw new Error(`could not create the endpoint: ${created.status} ${JSON.stringify(created.body)}`);
+    }
     const outbox = gw.app.get(Outbox);
     const createdAt = new Array<number>(options.events);
 
+    const queriesBefore = queries;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let next = 0;
     await Promise.all(
@@ -157,6 +237,8 @@ async function runPhase(
     const latencies = [...receiver.firstReceipt.entries()].map(([n, at]) => at - createdAt[n]).sort((a, b) => a - b);
     const seconds = (finished - started) / 1000;
     const { requests, duplicates } = receiver.stats();
+    const queriesPerEvent = Number(((queries - queriesBefore) / options.events).toFixed(2));
+    const cpu = process.cpuUsage(cpuBefore);
     process.stderr.write(`${name}: published in ${Math.round(published - started)} ms, received by ${Math.round(finished - started)} ms\n`);
     return {
       name,
@@ -173,34 +255,78 @@ async function runPhase(
         max: Math.round(latencies[latencies.length - 1]),
       },
       requests,
+      queries_per_event: queriesPerEvent,
+      cpu_ms_per_event: Number(((cpu.user + cpu.system) / 1000 / options.events).toFixed(2)),
+      ...(second && other
+        ? { other: { behaviour: describe(other), requests: second.stats().requests, accepted: second.firstReceipt.size } }
+        : {}),
     };
   } finally {
-    await gw.close();
+    // A slow receiver's answers still in flight must not hold the gateway's shutdown.
+    await second?.close();
+    // Attempts cut by that close retry while the gateway stops: a Redis write refused then is not the phase's result.
+    await gw.close().catch((error: Error) => process.stderr.write(`${name}: the gateway stopped with an error: ${error.message}\n`));
     await receiver.close();
     await db.drop();
   }
 }
+
+const PHASES = ['saturated', 'failing', 'paced', 'fairness'] as const;
 
 async function main(): Promise<void> {
   const options: Options = {
     events: option('events', 10_000),
     channels: option('channels', 50),
     concurrency: option('concurrency', 64),
+    endpointConcurrency: option('endpoint-concurrency', 32),
     publishers: option('publishers', 8),
     batch: option('batch', 10),
-    pacedRate: option('paced-rate', 100),
-    pacedEvents: option('paced-events', 3000),
+    pacedRate: option('paced-rate', 500),
+    pacedEvents: option('paced-events', 5000),
+    fairRate: option('fair-rate', 200),
+    fairEvents: option('fair-events', 2000),
   };
-  const phases = [
-    await runPhase('all first attempts succeed', options, () => false),
-    await runPhase('50% of first attempts fail (503), retried after 250 ms', options, (n) => n % 2 === 0),
-    await runPhase(
-      `paced at ${options.pacedRate} events/s (${options.pacedEvents} events), all first attempts succeed`,
-      { ...options, events: options.pacedEvents },
-      () => false,
-      { eventsPerSecond: options.pacedRate },
-    ),
-  ];
+  const only = (textOption('only') ?? PHASES.join(',')).split(',');
+  const profile = textOption('profile');
+  let profiledOnce = false;
+  const run = (...args: Parameters<typeof runPhase>) => {
+    const file = profiledOnce ? undefined : profile;
+    profiledOnce = true;
+    return profiled(file, () => runPhase(...args));
+  };
+  const healthy: Behaviour = { kind: 'healthy' };
+  const phases: PhaseResult[] = [];
+  if (only.includes('saturated')) phases.push(await run('all first attempts succeed', options, healthy));
+  if (only.includes('failing')) {
+    phases.push(
+      await run('50% of first attempts fail (503), retried after 250 ms', options, { kind: 'healthy', failFirst: (n) => n % 2 === 0 }),
+    );
+  }
+  if (only.includes('paced')) {
+    phases.push(
+      await run(
+        `paced at ${options.pacedRate} events/s (${options.pacedEvents} events)`,
+        { ...options, events: options.pacedEvents },
+        healthy,
+        {
+          eventsPerSecond: options.pacedRate,
+        },
+      ),
+    );
+  }
+  if (only.includes('fairness')) {
+    const fair = { ...options, events: options.fairEvents };
+    const pace = { eventsPerSecond: options.fairRate };
+    const label = `paced at ${options.fairRate} events/s (${options.fairEvents} events)`;
+    phases.push(await run(`fairness: healthy endpoint alone, ${label}`, fair, healthy, pace));
+    phases.push(
+      await run(`fairness: healthy endpoint beside a slow one (5 s answers), ${label}`, fair, healthy, pace, {
+        kind: 'slow',
+        delayMs: 5_000,
+      }),
+    );
+    phases.push(await run(`fairness: healthy endpoint beside a failing one (50 % 503), ${label}`, fair, healthy, pace, { kind: 'flaky' }));
+  }
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -219,8 +345,16 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, 'webhooks.json'), `${JSON.stringify(result, null, 2)}\n`);
   const rows = phases.map(
     (p) =>
-      `| ${p.name} | ${p.delivered}/${p.events} | ${p.duplicates} | ${p.requests} | ${p.publish_seconds} | ${p.seconds} | ${p.events_per_second} | ${p.latency_ms.p50} | ${p.latency_ms.p90} | ${p.latency_ms.p99} | ${p.latency_ms.max} |`,
+      `| ${p.name} | ${p.delivered}/${p.events} | ${p.events - p.delivered} | ${p.duplicates} | ${p.requests} | ${p.queries_per_event} | ${p.cpu_ms_per_event} | ${p.publish_seconds} | ${p.seconds} | ${p.events_per_second} | ${p.latency_ms.p50} | ${p.latency_ms.p90} | ${p.latency_ms.p99} | ${p.latency_ms.max} |`,
   );
+  const alone = phases.find((p) => p.name.startsWith('fairness: healthy endpoint alone'));
+  const fairness = phases
+    .filter((p) => p.other)
+    .map(
+      (p) =>
+        `- healthy endpoint p99 ${p.latency_ms.p99} ms beside one that ${p.other!.behaviour} (alone: ${alone?.latency_ms.p99 ?? '?'} ms); ` +
+        `the other endpoint got ${p.other!.requests} requests and accepted ${p.other!.accepted} events meanwhile.`,
+    );
   const markdown = [
     '# Webhook delivery benchmark',
     '',
@@ -231,13 +365,21 @@ async function main(): Promise<void> {
     `${options.events} \`message.received\` events over ${options.channels} channels to one endpoint (every event through the ` +
       `outbox, the queue, a claimed attempt and a signed POST); ${options.publishers} concurrent producers committing ` +
       `${options.batch} events per transaction; ` +
-      `WEBHOOK_CONCURRENCY=${options.concurrency}. Latency: from just before the producer's transaction to the receiver ` +
+      `WEBHOOK_CONCURRENCY=${options.concurrency}, WEBHOOK_ENDPOINT_CONCURRENCY=${options.endpointConcurrency}. Latency: from just before the producer's transaction to the receiver ` +
       'accepting the event (for failed first attempts, the successful retry). In the first two phases the producers ' +
-      'publish as fast as they can, so latency includes the backlog; the paced phase shows it below saturation.',
+      'publish as fast as they can, so latency includes the backlog; the paced phases show it below saturation. ' +
+      'Queries/event: SQL statements the gateway sent during the phase (BEGIN and COMMIT included) per event; CPU ms/event: ' +
+      'CPU time of the whole process (gateway, producers, receivers) per event, steadier than rates when the machine is shared. ' +
+      'Lost: events the measured receiver never accepted; duplicates: events it accepted more than once.',
     '',
-    '| Phase | Delivered | Duplicates | Requests | Published in (s) | All received in (s) | Events/s | p50 ms | p90 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Phase | Delivered | Lost | Duplicates | Requests | Queries/event | CPU ms/event | Published in (s) | All received in (s) | Events/s | p50 ms | p90 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    ...(fairness.length > 0
+      ? ['Fairness (two endpoints of one account, every event to both; only the healthy one is timed):', '', ...fairness, '']
+      : []),
+    'Where the time goes: see webhooks-profile.md (CPU profile of the saturated phase, `--profile`).',
     '',
     'Reproduce: `npm run bench:webhooks` (PostgreSQL and Redis on 127.0.0.1).',
     '',

@@ -37,7 +37,7 @@ describe('Webhook delivery across a Redis outage', () => {
       db.prisma,
       {
         egressAllowedHosts: ['127.0.0.1'],
-        webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [3_000], sweepIntervalMs: 500, concurrency: 16 },
+        webhooks: { attemptTimeoutMs: 2_000, retryScheduleMs: [3_000], sweepIntervalMs: 500, concurrency: 16, endpointConcurrency: 8 },
       },
       redis.url,
     );

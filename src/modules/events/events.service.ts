@@ -6,7 +6,8 @@ import { EventFilter, EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
 export interface TransactionalEventSubscriber {
-  onEventInTransaction(tx: Transaction, event: DomainEvent): Promise<void>;
+  /** Every event of one unit of work at once, in publishing order, so a subscriber can write in bulk too. */
+  onEventsInTransaction(tx: Transaction, events: DomainEvent[]): Promise<void>;
 }
 
 /** Runs after the commit: hand-off to queues and live streams. Must not throw; failures are recovered by sweeps. */
@@ -37,12 +38,16 @@ export class EventsService {
     this.committedSubscribers.push(subscriber);
   }
 
-  /** For the outbox: writes the event and runs the transactional subscribers, in the producer's transaction. */
-  async appendInTransaction(tx: Transaction, id: string, input: DomainEventInput): Promise<DomainEvent> {
-    this.checkPayload(input);
-    const event = await this.events.insert(tx, id, input);
-    for (const subscriber of this.transactional) await subscriber.onEventInTransaction(tx, event);
-    return event;
+  /**
+   * For the outbox: writes a unit of work's events (one statement) and runs the transactional subscribers on
+   * them, in the producer's transaction.
+   */
+  async appendInTransaction(tx: Transaction, events: Array<{ id: string; input: DomainEventInput }>): Promise<DomainEvent[]> {
+    if (events.length === 0) return [];
+    for (const { input } of events) this.checkPayload(input);
+    const written = await this.events.insertMany(tx, events);
+    for (const subscriber of this.transactional) await subscriber.onEventsInTransaction(tx, written);
+    return written;
   }
 
   /** For the outbox, after the commit. */

@@ -25,7 +25,7 @@ export class Outbox {
 
   /**
    * Runs `work` in one transaction; the events it publishes are written at its end, in publishing order,
-   * in the same transaction. Committed subscribers hear of them after the commit; nothing is heard of a
+   * in the same transaction, in one statement. Committed subscribers hear of them after the commit; nothing is heard of a
    * run that threw (it rolled back).
    */
   async run<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<T> {
@@ -42,18 +42,18 @@ export class Outbox {
   private async commit<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<{ value: T; written: DomainEvent[] }> {
     const written: DomainEvent[] = [];
     const value = await this.transactions.run(async (tx) => {
-      const pending: Array<{ id: string; event: DomainEventInput }> = [];
+      const pending: Array<{ id: string; input: DomainEventInput }> = [];
       let open = true;
       const publish: Publish = (event) => {
         // A publish after the work resolved would miss the transaction: a programming error, loud at once.
         if (!open) throw new Error(`${event.type} published after its unit of work ended`);
         const id = newId('evt');
-        pending.push({ id, event: event as DomainEventInput });
+        pending.push({ id, input: event as DomainEventInput });
         return id;
       };
       const result = await work(tx, publish);
       open = false;
-      for (const { id, event } of pending) written.push(await this.events.appendInTransaction(tx, id, event));
+      written.push(...(await this.events.appendInTransaction(tx, pending)));
       return result;
     });
     await this.events.notifyCommitted(written);

@@ -82,9 +82,10 @@ export class DeliverWebhookAttempt {
     this.metrics.attemptLatency.observe({ outcome }, result.latencyMs / 1000);
     if (!finished.updated) return { kind: 'done' };
     if (status !== 'pending') this.metrics.deliveries.inc({ outcome: status });
-    if (retry) await this.dispatcher.enqueueAttempt(deliveryId, attempt + 1, delayMs);
+    if (retry) await this.dispatcher.enqueueAttempt(delivery, attempt + 1, delayMs);
     // This attempt held its lane: release the next delivery waiting for its first attempt.
-    if (!delivery.firstAttemptDone && finished.nextInLane) await this.dispatcher.wake(finished.nextInLane, deliveryId);
+    if (!delivery.firstAttemptDone && finished.nextInLane)
+      await this.dispatcher.wake({ id: finished.nextInLane, endpointId: delivery.endpointId }, deliveryId);
     return { kind: 'done' };
   }
 

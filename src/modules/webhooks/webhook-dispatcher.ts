@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
-import { WebhooksRepository } from './webhooks.repository';
+import { NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -33,7 +33,7 @@ export class WebhookDispatcher
    * The deliveries each event's transaction wrote, for the hand-off after its commit: the queue gets them
    * without reading them back. An event this process did not write (none today) is read from the database.
    */
-  private readonly written = new WeakMap<DomainEvent, string[]>();
+  private readonly written = new WeakMap<DomainEvent, QueuedDelivery[]>();
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -60,56 +60,68 @@ export class WebhookDispatcher
     await settlesWithin(this.sweeping, 2_000);
   }
 
-  async onEventInTransaction(tx: Transaction, event: DomainEvent): Promise<void> {
-    if (!isWebhookEventType(event.type)) return;
-    const endpoints = await this.repository.matchingEndpoints(tx, {
-      customerId: event.customerId,
-      channelId: event.channelId,
-      mode: event.mode ?? null,
-      type: event.type,
+  /** One query for the endpoints and one insert for the deliveries of a whole unit of work's events. */
+  async onEventsInTransaction(tx: Transaction, events: DomainEvent[]): Promise<void> {
+    const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
+    if (webhookEvents.length === 0) return;
+    const endpoints = await this.repository.enabledEndpointsFor(tx, {
+      customerIds: [...new Set(webhookEvents.map((event) => event.customerId))],
+      channelIds: [...new Set(webhookEvents.flatMap((event) => (event.channelId ? [event.channelId] : [])))],
     });
-    const deliveries = endpoints.map((endpoint) => ({
-      id: newId('wevt'),
-      endpointId: endpoint.id,
-      customerId: event.customerId,
-      channelId: event.channelId,
-      domainEventId: event.id,
-      eventType: event.type,
-      payload: event.payload as Prisma.InputJsonValue,
-      correlationId: event.correlationId ?? null,
-    }));
-    await this.repository.insertDeliveries(tx, deliveries);
-    this.written.set(
-      event,
-      deliveries.map((delivery) => delivery.id),
-    );
+    const all: NewDelivery[] = [];
+    for (const event of webhookEvents) {
+      const deliveries = endpoints
+        .filter((endpoint) => wants(endpoint, { ...event, mode: event.mode ?? null }))
+        .map((endpoint) => ({
+          id: newId('wevt'),
+          endpointId: endpoint.id,
+          customerId: event.customerId,
+          channelId: event.channelId,
+          domainEventId: event.id,
+          eventType: event.type,
+          payload: event.payload as Prisma.InputJsonValue,
+          correlationId: event.correlationId ?? null,
+        }));
+      all.push(...deliveries);
+      this.written.set(
+        event,
+        deliveries.map((delivery) => ({ id: delivery.id, endpointId: delivery.endpointId })),
+      );
+    }
+    await this.repository.insertDeliveries(tx, all);
   }
 
   async onEventsCommitted(events: DomainEvent[]): Promise<void> {
     const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
     const unknown = webhookEvents.filter((event) => !this.written.has(event)).map((event) => event.id);
     // A new event's deliveries are new rows (one per endpoint, unique per event): none was attempted yet.
-    const deliveryIds = webhookEvents.flatMap((event) => this.written.get(event) ?? []);
-    if (unknown.length > 0) deliveryIds.push(...(await this.repository.unattemptedFor(unknown)));
-    if (deliveryIds.length === 0) return;
-    await this.enqueueFirstAttempts(deliveryIds.sort());
+    const deliveries = webhookEvents.flatMap((event) => this.written.get(event) ?? []);
+    if (unknown.length > 0) deliveries.push(...(await this.repository.unattemptedFor(unknown)));
+    if (deliveries.length === 0) return;
+    await this.enqueueFirstAttempts(deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)));
   }
 
-  enqueueFirstAttempts(deliveryIds: string[]): Promise<unknown> {
+  enqueueFirstAttempts(deliveries: QueuedDelivery[]): Promise<unknown> {
     return this.queue.addBulk(
-      deliveryIds.map((deliveryId) => ({
+      deliveries.map(({ id, endpointId }) => ({
         name: JOBS.deliver.name,
-        data: { deliveryId, attempt: 1 },
-        opts: { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, 1) },
+        data: { deliveryId: id, attempt: 1, endpointId },
+        opts: { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(id, 1) },
       })),
     );
   }
 
-  async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
+  /** A retry (or a replay): behind every first attempt waiting, see JOBS.deliver.retryPriority. */
+  async enqueueAttempt(delivery: QueuedDelivery, attempt: number, delayMs = 0): Promise<void> {
     await this.queue.add(
       JOBS.deliver.name,
-      { deliveryId, attempt },
-      { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(deliveryId, attempt), delay: Math.max(0, delayMs) },
+      { deliveryId: delivery.id, attempt, endpointId: delivery.endpointId },
+      {
+        ...JOBS.deliver.options,
+        jobId: JOBS.deliver.jobId(delivery.id, attempt),
+        delay: Math.max(0, delayMs),
+        priority: JOBS.deliver.retryPriority,
+      },
     );
   }
 
@@ -118,11 +130,12 @@ export class WebhookDispatcher
    * has had its first attempt. The job id names both, so it is never swallowed by the held-back job itself
    * (which may still be finishing); a duplicate run is harmless, as attempts are claimed in the database.
    */
-  async wake(deliveryId: string, after: string): Promise<void> {
+  async wake(delivery: QueuedDelivery, after: string): Promise<void> {
+    const deliveryId = delivery.id;
     // LIFO: runs next rather than behind the backlog, which would make every step of a lane wait for it.
     await this.queue.add(
       JOBS.deliver.name,
-      { deliveryId, attempt: 1 },
+      { deliveryId, attempt: 1, endpointId: delivery.endpointId },
       { ...JOBS.deliver.options, lifo: true, jobId: JOBS.deliver.wakeJobId(deliveryId, after) },
     );
   }
@@ -139,10 +152,14 @@ export class WebhookDispatcher
         const due = await this.repository.dueDeliveries(SWEEP_BATCH, SWEEP_GRACE_MS);
         if (due.length === 0) return;
         await this.queue.addBulk(
-          due.map(({ id, attempts }) => ({
+          due.map(({ id, attempts, endpointId }) => ({
             name: JOBS.deliver.name,
-            data: { deliveryId: id, attempt: attempts + 1 },
-            opts: { ...JOBS.deliver.options, jobId: JOBS.deliver.jobId(id, attempts + 1) },
+            data: { deliveryId: id, attempt: attempts + 1, endpointId },
+            opts: {
+              ...JOBS.deliver.options,
+              jobId: JOBS.deliver.jobId(id, attempts + 1),
+              ...(attempts > 0 ? { priority: JOBS.deliver.retryPriority } : {}),
+            },
           })),
         );
       } catch (error) {

@@ -6,6 +6,7 @@ import { QUEUES } from '../../platform/queues/queue-names';
 import { ChannelsModule } from '../channels/channels.module';
 import { MediaModule } from '../media/media.module';
 import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
+import { EndpointSlots } from './endpoint-slots';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { endpointSecretBox } from './webhook-signing';
@@ -28,6 +29,11 @@ import { WebhooksService } from './webhooks.service';
     DeliverWebhookAttempt,
     WebhookDeliveryProcessor,
     WebhooksMetrics,
+    {
+      provide: EndpointSlots,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new EndpointSlots(config.webhooks.endpointConcurrency),
+    },
     { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => endpointSecretBox(config.secrets.webhookSigningSecret) },
   ],
   exports: [WebhooksService],

@@ -18,6 +18,12 @@ export interface NewDelivery {
   correlationId: string | null;
 }
 
+/** A delivery as the queue knows it: its id, and its endpoint for the endpoint's share of the slots. */
+export interface QueuedDelivery {
+  id: string;
+  endpointId: string;
+}
+
 /** What an attempt needs once claimed: the delivery and the attempt number it now owns. */
 export interface ClaimedDelivery {
   id: string;
@@ -37,6 +43,31 @@ export interface ClaimedDelivery {
   endpointSecret: Uint8Array;
   endpointPreviousSecret: Uint8Array | null;
   endpointPreviousSecretExpiresAt: Date | null;
+}
+
+/** An endpoint as the outbox sees it when deciding who gets an event. */
+export interface CandidateEndpoint {
+  id: string;
+  customerId: string;
+  channelId: string | null;
+  mode: 'live' | 'test';
+  events: string[];
+}
+
+/**
+ * Whether an endpoint wants an event: the customer's, of its channel or of every channel, of the channel's mode
+ * (an event without a channel, of no mode, goes to endpoints of both modes), of a type it subscribed to.
+ */
+export function wants(
+  endpoint: CandidateEndpoint,
+  event: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string },
+): boolean {
+  return (
+    endpoint.customerId === event.customerId &&
+    (endpoint.channelId === null || endpoint.channelId === event.channelId) &&
+    (event.mode === null || endpoint.mode === event.mode) &&
+    (endpoint.events.includes('*') || endpoint.events.includes(event.type))
+  );
 }
 
 export type NotClaimedReason = { kind: 'gone' } | { kind: 'not_due'; dueAt: Date } | { kind: 'in_flight' } | { kind: 'waiting_for_lane' };
@@ -105,20 +136,16 @@ export class WebhooksRepository {
   // ---- the outbox -----------------------------------------------------------------------------
 
   /**
-   * Enabled endpoints of the customer that want this event type from this channel, of the channel's mode (an
-   * event without a channel, of no mode, goes to endpoints of both modes).
+   * The enabled endpoints of these customers that may want events of these channels (or of no channel): one
+   * query for a whole unit of work's events; `wants` then picks, per event, those of its mode and type.
    */
-  matchingEndpoints(tx: Transaction, args: { customerId: string; channelId: string | null; mode: 'live' | 'test' | null; type: string }) {
-    return clientOf(tx).webhookEndpoint.findMany({
-      where: {
-        customerId: args.customerId,
-        ...(args.mode ? { mode: args.mode } : {}),
-        enabled: true,
-        events: { hasSome: ['*', args.type] },
-        OR: [{ channelId: null }, ...(args.channelId ? [{ channelId: args.channelId }] : [])],
-      },
-      select: { id: true },
-    });
+  enabledEndpointsFor(tx: Transaction, args: { customerIds: string[]; channelIds: string[] }): Promise<CandidateEndpoint[]> {
+    return clientOf(tx).$queryRaw<CandidateEndpoint[]>`
+      SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
+      FROM webhook_endpoints
+      WHERE customer_id = ANY(${args.customerIds}::text[]) AND enabled
+        AND (channel_id IS NULL OR channel_id = ANY(${args.channelIds}::text[]))
+      ORDER BY id`;
   }
 
   async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<void> {
@@ -130,19 +157,18 @@ export class WebhooksRepository {
   }
 
   /** Deliveries of these events not yet attempted: what a commit hands to the queue. */
-  async unattemptedFor(domainEventIds: string[]): Promise<string[]> {
-    const rows = await this.prisma.webhookDelivery.findMany({
+  unattemptedFor(domainEventIds: string[]): Promise<QueuedDelivery[]> {
+    return this.prisma.webhookDelivery.findMany({
       where: { domainEventId: { in: domainEventIds }, attempts: 0, status: 'pending' },
-      select: { id: true },
+      select: { id: true, endpointId: true },
       orderBy: { id: 'asc' },
     });
-    return rows.map((row) => row.id);
   }
 
   /** Pending deliveries whose next attempt is due and not in flight: what the sweeper re-queues. */
-  dueDeliveries(limit: number, graceMs: number): Promise<Array<{ id: string; attempts: number }>> {
-    return this.prisma.$queryRaw<Array<{ id: string; attempts: number }>>`
-      SELECT id, attempts FROM webhook_deliveries
+  dueDeliveries(limit: number, graceMs: number): Promise<Array<QueuedDelivery & { attempts: number }>> {
+    return this.prisma.$queryRaw<Array<QueuedDelivery & { attempts: number }>>`
+      SELECT id, attempts, endpoint_id AS "endpointId" FROM webhook_deliveries
       WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => ${graceMs / 1000}::float8)
         AND (lease_until IS NULL OR lease_until < now())
       ORDER BY next_attempt_at, id

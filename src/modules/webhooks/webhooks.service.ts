@@ -116,7 +116,7 @@ export class WebhooksService {
       payload: { endpoint_id: endpoint.id, message: 'A test event sent from the WhatIsUp API.' },
       correlationId: requestId,
     });
-    await this.dispatcher.enqueueFirstAttempts([delivery.id]);
+    await this.dispatcher.enqueueFirstAttempts([delivery]);
     return toWebhookDelivery(delivery);
   }
 
@@ -148,7 +148,7 @@ export class WebhooksService {
         details: { status: delivery.status },
       });
     }
-    await this.dispatcher.enqueueAttempt(replayed.id, replayed.attempts + 1);
+    await this.dispatcher.enqueueAttempt(replayed, replayed.attempts + 1);
     return toWebhookDelivery(replayed);
   }
 

@@ -76,6 +76,7 @@ export const environmentSchema = z.object({
     .transform((value) => value.split(',').map((entry) => Number(entry.trim()))),
   WEBHOOK_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(30_000),
   WEBHOOK_CONCURRENCY: intInRange(1, 1000).default(32),
+  WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000).default(8),
   MEDIA_MAX_BYTES: intInRange(1, 2_147_483_647, 'bytes').default(100 * 1024 * 1024),
   MEDIA_FETCH_TIMEOUT_MS: intInRange(100, 600_000, 'milliseconds').default(30_000),
   MEDIA_URL_TTL_SECONDS: intInRange(1, 604_800, 'seconds').default(900),
@@ -173,6 +174,11 @@ export interface WebhookSettings {
   sweepIntervalMs: number;
   /** Delivery attempts one process runs at once. */
   concurrency: number;
+  /**
+   * Of those, attempts to one endpoint at once (at most `concurrency`): a slow or failing receiver cannot take
+   * every slot from the others.
+   */
+  endpointConcurrency: number;
 }
 
 export interface MediaSettings {

@@ -37,6 +37,11 @@ describe(loadConfig.name, () => {
       '1.5',
       /^Invalid configuration: WEBHOOK_SWEEP_INTERVAL_MS must be an integer number of milliseconds of at least 50 \(got "1.5"\)$/,
     ],
+    [
+      'WEBHOOK_ENDPOINT_CONCURRENCY',
+      '0',
+      /^Invalid configuration: WEBHOOK_ENDPOINT_CONCURRENCY must be an integer between 1 and 1000 \(got "0"\)$/,
+    ],
     ['MAX_SESSIONS_PER_WORKER', 'many', /^Invalid configuration: MAX_SESSIONS_PER_WORKER must be an integer of at least 1 \(got "many"\)$/],
     [
       'WORKER_HEARTBEAT_MS',
@@ -46,6 +51,14 @@ describe(loadConfig.name, () => {
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
+  });
+
+  it("gives one webhook endpoint at most the process's attempts, and a share of them by default", () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).webhooks).toMatchObject({ concurrency: 32, endpointConcurrency: 8 });
+    expect(loadConfig({ DATA_DIR: dataDir, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '10' }).webhooks).toMatchObject({
+      concurrency: 4,
+      endpointConcurrency: 4,
+    });
   });
 
   it('never echoes a secret value in the error', () => {

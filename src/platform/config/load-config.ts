@@ -101,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS,
       sweepIntervalMs: e.WEBHOOK_SWEEP_INTERVAL_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: Math.min(e.WEBHOOK_ENDPOINT_CONCURRENCY, e.WEBHOOK_CONCURRENCY),
     },
     media: {
       maxBytes: e.MEDIA_MAX_BYTES,

@@ -24,6 +24,8 @@ export interface DeliverJobData {
   deliveryId: string;
   /** The attempt number this job is for; a job for an attempt already taken does nothing. */
   attempt: number;
+  /** The delivery's endpoint, for its share of the process's slots; absent from jobs queued before it was added. */
+  endpointId?: string;
 }
 
 /** "Sync the pending products of channel X": the products' rows are the source of truth. */
@@ -59,6 +61,11 @@ export const JOBS = {
     name: 'deliver',
     // Retries are attempts of their own (a job each, scheduled by the attempt that failed), never BullMQ's.
     options: { removeOnComplete: true, removeOnFail: true, attempts: 1 } satisfies JobsOptions,
+    /**
+     * Retries and replays: jobs without a priority run first, so a failing endpoint's retries never queue
+     * ahead of other endpoints' first attempts.
+     */
+    retryPriority: 1,
     /** One per (delivery, attempt): adding it twice, from a commit and from a sweep, queues it once. */
     jobId: (deliveryId: string, attempt: number) => `${deliveryId}-${attempt}`,
     /** The first attempt of a delivery woken by the one before it in its lane finishing. */

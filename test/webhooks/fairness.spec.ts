@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { TestGateway } from '../support/gateway';
+import { eventually, Receiver } from './support/receiver';
+import { createEndpoint, publish, receivedWithText, textOf } from './support/webhooks';
+
+/** A receiver that holds every request unanswered until `answerAll`. */
+async function startStuckReceiver() {
+  const held: http.ServerResponse[] = [];
+  const texts: string[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      texts.push(textOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: Record<string, unknown> }));
+      held.push(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stuck`,
+    held,
+    texts,
+    answerAll: () => held.splice(0).forEach((response) => response.writeHead(200).end('ok')),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('Webhook delivery fairness between endpoints', () => {
+  let db: TestDatabase;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    receiver = await Receiver.start();
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await db.drop();
+  });
+
+  it('delivers to a healthy endpoint while a receiver that does not answer holds only its share of the slots', async () => {
+    const stuck = await startStuckReceiver();
+    const gw = await TestGateway.start(db.prisma, {
+      egressAllowedHosts: ['127.0.0.1'],
+      webhooks: { attemptTimeoutMs: 60_000, retryScheduleMs: [100], sweepIntervalMs: 500, concurrency: 4, endpointConcurrency: 2 },
+    });
+    try {
+      const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
+      await createEndpoint(gw, key, { url: stuck.url });
+      await createEndpoint(gw, key, { url: receiver.url('/healthy') });
+      const total = 12;
+      // Each event of its own channel, so no delivery waits behind an older one of its lane.
+      for (let i = 0; i < total; i++) {
+        await publish(gw, { customerId, channelId: `fair-channel-${i}`, payload: receivedWithText(String(i)) });
+      }
+      // Every slot but the stuck endpoint's two stays free for the healthy one, which gets everything while
+      // the stuck receiver still holds its first requests unanswered.
+      const healthy = await eventually(
+        () => receiver.at('/healthy').length === total && receiver.at('/healthy'),
+        30_000,
+        'healthy deliveries',
+      );
+      expect(new Set(healthy.map((got) => textOf(got.body))).size).toBe(total);
+      expect(stuck.held.length).toBe(2);
+      expect(stuck.texts).toHaveLength(2);
+
+      // Once it answers, the stuck endpoint gets the rest, each event once.
+      const answering = setInterval(() => stuck.answerAll(), 20);
+      try {
+        await eventually(() => stuck.texts.length >= total, 30_000, 'stuck endpoint deliveries');
+      } finally {
+        clearInterval(answering);
+      }
+      expect(new Set(stuck.texts).size).toBe(total);
+      expect(stuck.texts).toHaveLength(total);
+    } finally {
+      stuck.answerAll();
+      await gw.close();
+      await stuck.close();
+    }
+  });
+});
