@@ -293,12 +293,13 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
     );
   }
 
-  /** A socket this worker believes connected but that is gone without a close event counts as dropped. */
+  /** A socket this worker believes connected, still under its lease, but gone without a close event counts as dropped. */
   private async checkHeartbeat(): Promise<void> {
     if (this.stopping) return;
     const connected = await this.channels.listConnectedOnWorker(this.sessions.workerId);
     for (const channel of connected) {
-      if (!this.sessions.isOpen(channel.id)) {
+      // Without the lease here, the channel is another worker's (or the failover scan's) to reconnect.
+      if (!this.sessions.isOpen(channel.id) && this.leases.heldToken(channel.id) !== undefined) {
         await this.scheduleReconnect(channel.id, { reasonCode: null, reasonText: 'Heartbeat: the connection went silent.' }).catch(
           (error: unknown) => this.logger.error({ err: error, channel_id: channel.id }, 'heartbeat reconnect failed'),
         );
