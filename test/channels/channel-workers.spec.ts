@@ -31,7 +31,9 @@ describe('Channels over several gateway workers', () => {
   const idOf = (gw: TestGateway) => gw.app.get<string>(WORKER_ID);
   const sessionsOf = (gw: TestGateway) => gw.app.get(SessionManager);
   const leaseKey = (channelId: string) => `${ctx.config.redisKeyPrefix}channel-lease:${channelId}`;
-  const gateways = () => (secondClosed ? [ctx.gw] : [ctx.gw, second]);
+  /** Processes started for one test, besides the two that live through the file. */
+  const extra: TestGateway[] = [];
+  const gateways = () => [...(secondClosed ? [ctx.gw] : [ctx.gw, second]), ...extra];
   const row = (id: string) => ctx.prisma.channel.findUniqueOrThrow({ where: { id } });
 
   /** Another process of the gateway: same database, Redis prefix, secrets and sandbox network. */
@@ -164,6 +166,34 @@ describe('Channels over several gateway workers', () => {
       expect(listed.body.data.find((entry: { id: string }) => entry.id === idOf(worker))).toMatchObject({ role: 'worker' });
     } finally {
       await worker.app.close();
+    }
+  });
+
+  it('hands the channels of a worker that stops gracefully over at once: its leases are given back, not left to expire', async () => {
+    const third = await startPeer();
+    extra.push(third);
+    let closed = false;
+    try {
+      // The newcomer holds nothing: the next channel is placed on it.
+      const channelId = await pairedChannel();
+      expect((await row(channelId)).workerId).toBe(idOf(third));
+      await third.app.close();
+      closed = true;
+      extra.length = 0;
+      expect(parseLease(await redis.get(leaseKey(channelId)))?.workerId).not.toBe(idOf(third));
+      const taker = await eventually(
+        () => liveOn(channelId),
+        (worker) => worker !== 'nowhere',
+        TAKEOVER_WAIT_MS,
+      );
+      expect([idOf(ctx.gw), idOf(second)]).toContain(taker);
+      await eventually(
+        () => row(channelId),
+        (channel) => channel.state === 'connected' && channel.workerId === taker,
+      );
+    } finally {
+      extra.length = 0;
+      if (!closed) await third.app.close();
     }
   });
 
