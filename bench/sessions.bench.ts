@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const simulator = new WhatsAppSimulator();
   await simulator.start();
-  let gw = await TestGateway.start(db.prisma, { maxSessionsPerWorker: N + 10 }, undefined, { sandboxSimulator: simulator });
+  let gw = await TestGateway.start(db.prisma, { workerCapacity: N + 10 }, undefined, { sandboxSimulator: simulator });
   try {
     const { key } = await gw.newAccount({ plan: 'unlimited' });
     global.gc?.();
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const secrets = gw.config.secrets;
     await gw.close();
     const restartStarted = performance.now();
-    gw = await TestGateway.start(db.prisma, { secrets, maxSessionsPerWorker: N + 10 }, undefined, { sandboxSimulator: simulator });
+    gw = await TestGateway.start(db.prisma, { secrets, workerCapacity: N + 10 }, undefined, { sandboxSimulator: simulator });
     await waitAll(gw, key, ids, 'connected', 600_000);
     const reconnectSeconds = (performance.now() - restartStarted) / 1000;
 

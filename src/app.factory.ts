@@ -8,6 +8,7 @@ import { ignoreIfNoneMatchAnyOnReads } from './platform/http/conditional-request
 import { ContentTypeInterceptor, JSON_MEDIA_TYPES } from './platform/http/content-type.interceptor';
 import { QueryParametersInterceptor } from './platform/http/query-parameters.interceptor';
 import { requestIdMiddleware } from './platform/http/request-id';
+import { workerRoutesOnly } from './platform/http/worker-routes';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
 import { EventCatalogue } from './modules/events/event-catalogue';
@@ -23,6 +24,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   if (runtime.config.trustProxy) app.set('trust proxy', true);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  if (runtime.config.gatewayRole === 'worker') app.use(workerRoutesOnly);
   app.use(app.get(MetricsService).middleware);
   app.use(ignoreIfNoneMatchAnyOnReads);
   app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));

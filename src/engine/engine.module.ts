@@ -38,6 +38,7 @@ import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
 import { WorkerRegistry } from './worker-registry';
+import { ChannelLeases } from './channel-leases';
 
 /** Each port (the DI token modules inject) and the Baileys implementation behind it. */
 const PORTS = [
@@ -67,6 +68,7 @@ const PROVIDERS = [
   GroupMetadataCache,
   CallTracker,
   BaileysMessaging,
+  ChannelLeases,
   BaileysSessionManager,
   WorkerRegistry,
   ...PORTS,
@@ -74,7 +76,7 @@ const PROVIDERS = [
 
 /**
  * The WhatsApp engine: sockets, their encrypted auth state, the capability ports, the sandbox network, and this
- * process' entry in the worker registry.
+ * process' entry in the worker registry and its channel leases.
  */
 @Global()
 @Module({})
@@ -83,7 +85,7 @@ export class EngineModule {
     return {
       module: EngineModule,
       providers: [{ provide: SANDBOX_SIMULATOR, useValue: sandboxSimulator ?? null }, ...PROVIDERS],
-      exports: [...PORTS.map((port) => port.provide), SandboxNetwork, WORKER_ID, WorkerRegistry],
+      exports: [...PORTS.map((port) => port.provide), SandboxNetwork, WORKER_ID, WorkerRegistry, ChannelLeases],
     };
   }
 }

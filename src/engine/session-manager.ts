@@ -20,6 +20,11 @@ export type SessionNetwork = 'live' | 'sandbox';
 export interface SessionTarget {
   channelId: string;
   network: SessionNetwork;
+  /**
+   * The lease token the channel's state was last written under: a lease taken to open it gets a larger one,
+   * even if Redis lost its counters, so that the session's own writes are not refused as stale.
+   */
+  leaseFloor?: number;
 }
 
 export abstract class SessionManager {

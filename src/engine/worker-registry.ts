@@ -3,20 +3,20 @@ import type Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { Gauge } from 'prom-client';
 import { settlesWithin } from '../platform/async';
-import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { APP_CONFIG, AppConfig, GatewayRole } from '../platform/config/app-config';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { API_VERSION } from '../platform/openapi/openapi-document';
 import { REDIS } from '../platform/redis/redis-connection';
 import { SessionManager } from './session-manager';
 
-/** What a process does: today every process serves the API and holds sockets. */
-export type WorkerRole = 'all' | 'api' | 'worker';
+/** What a process does (GATEWAY_ROLE): the API and sockets, the API only, or sockets only. */
+export type WorkerRole = GatewayRole;
 
 /** One process as its last heartbeat described it. Times are Redis' clock, in milliseconds. */
 export interface WorkerEntry {
   id: string;
   role: WorkerRole;
-  /** Sessions it may hold (MAX_SESSIONS_PER_WORKER). */
+  /** Sessions it may hold (WORKER_CAPACITY). */
   capacity: number;
   /** Sessions it held at its last heartbeat. */
   sessions: number;
@@ -76,11 +76,11 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     });
     new Gauge({
       name: 'gateway_worker_capacity',
-      help: 'WhatsApp sessions this gateway process may hold (MAX_SESSIONS_PER_WORKER)',
+      help: 'WhatsApp sessions this gateway process may hold (WORKER_CAPACITY)',
       labelNames: ['worker_id'],
       registers: [metrics.registry],
       collect() {
-        this.set(worker, config.maxSessionsPerWorker);
+        this.set(worker, config.workerCapacity);
       },
     });
   }
@@ -134,8 +134,8 @@ export class WorkerRegistry implements OnApplicationBootstrap, OnModuleDestroy {
       const heartbeatMs = this.config.workerHeartbeatMs;
       const entry: WorkerEntry = {
         id: this.workerId,
-        role: 'all',
-        capacity: this.config.maxSessionsPerWorker,
+        role: this.config.gatewayRole,
+        capacity: this.config.workerCapacity,
         sessions: this.sessions.size(),
         startedAt: this.startedAt,
         lastHeartbeat: now,

@@ -71,7 +71,7 @@ describe('The worker registry (GET /v1/admin/workers)', () => {
     expect(self).toEqual({
       id: workerIdOf(ctx.gw),
       role: 'all',
-      capacity: ctx.config.maxSessionsPerWorker,
+      capacity: ctx.config.workerCapacity,
       sessions: 0,
       channels: 0,
       hostname: os.hostname(),
@@ -89,7 +89,7 @@ describe('The worker registry (GET /v1/admin/workers)', () => {
   it('lists a second process on the same Redis and database, and forgets it as soon as it closes', async () => {
     const second = await TestGateway.start(
       ctx.prisma,
-      { redisKeyPrefix: ctx.config.redisKeyPrefix, secrets: ctx.config.secrets, workerHeartbeatMs: HEARTBEAT_MS, maxSessionsPerWorker: 7 },
+      { redisKeyPrefix: ctx.config.redisKeyPrefix, secrets: ctx.config.secrets, workerHeartbeatMs: HEARTBEAT_MS, workerCapacity: 7 },
       undefined,
       { sandboxSimulator: ctx.simulator },
     );
@@ -173,7 +173,7 @@ describe('The worker registry (GET /v1/admin/workers)', () => {
     const metrics = await ctx.http.get('/metrics').expect(200);
     const id = workerIdOf(ctx.gw);
     expect(metrics.text).toContain(`gateway_worker_sessions{worker_id="${id}"} ${ctx.gw.app.get(SessionManager).size()}`);
-    expect(metrics.text).toContain(`gateway_worker_capacity{worker_id="${id}"} ${ctx.config.maxSessionsPerWorker}`);
+    expect(metrics.text).toContain(`gateway_worker_capacity{worker_id="${id}"} ${ctx.config.workerCapacity}`);
   });
 
   it('keeps going while Redis cannot be reached: a beat logs, and a later one writes the entry again', async () => {

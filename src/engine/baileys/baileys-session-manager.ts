@@ -27,6 +27,7 @@ import { classifyClose } from './close-cause';
 import { dropStrayCloseCodeRejections } from './stray-rejections';
 import { loadPostgresAuthState } from './postgres-auth-state';
 import { WORKER_ID } from '../worker-id';
+import { ChannelLeases } from '../channel-leases';
 
 /** Baileys shows a new QR every 20 s after a first one valid for 60 s. */
 const FIRST_QR_TTL_MS = 60_000;
@@ -81,8 +82,15 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     private readonly waVersion: WaVersion,
     private readonly groupCache: GroupMetadataCache,
     private readonly calls: CallTracker,
+    private readonly leases: ChannelLeases,
   ) {
     super();
+    // Another worker may own the channel now: its socket must go at once, without a logout (which would unlink
+    // the device under the new owner) and without a `closed` report (the new owner writes the channel's state).
+    leases.onLost((channelId) => {
+      const session = this.sessions.get(channelId);
+      if (session) void this.end(channelId, session, false);
+    });
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
     dropStrayCloseCodeRejections();
     this.baileysLogger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { component: 'baileys' } });
@@ -118,13 +126,15 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   }
 
   private async openSession(target: SessionTarget): Promise<void> {
+    if (this.config.gatewayRole === 'api') throw new Error('a process of role api opens no WhatsApp session');
     const existing = this.sessions.get(target.channelId);
-    if (existing) await this.end(target.channelId, existing, false);
-    else if (this.sessions.size >= this.config.maxSessionsPerWorker) {
+    if (existing) await this.end(target.channelId, existing, false, { keepLease: true });
+    else if (this.sessions.size >= this.config.workerCapacity) {
       throw new AppError('worker_at_capacity', `This worker holds ${this.sessions.size} sessions, its maximum.`, {
-        details: { worker_id: this.workerId, max_sessions: this.config.maxSessionsPerWorker },
+        details: { worker_id: this.workerId, max_sessions: this.config.workerCapacity },
       });
     }
+    await this.takeLease(target.channelId, target.leaseFloor ?? 0);
 
     const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
     const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
@@ -196,7 +206,12 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         this.sockets.unregister(target.channelId, socket);
         this.groupCache.clear(target.channelId);
         clearTimeout(session.readyFallback);
-        if (this.sessions.get(target.channelId) === session) this.sessions.delete(target.channelId);
+        if (this.sessions.get(target.channelId) === session) {
+          this.sessions.delete(target.channelId);
+          // The socket died by itself: the lease goes with it, so that whichever worker runs the reconnect
+          // can take it.
+          if (!session.closingByGateway) void this.leases.release(target.channelId);
+        }
         resolveClosed();
         void session.credsWrites.then(() => {
           if (session.closingByGateway) return;
@@ -210,6 +225,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
   async close(channelId: string, options: { logout?: boolean } = {}): Promise<void> {
     const session = this.sessions.get(channelId);
     if (session) await this.end(channelId, session, options.logout ?? false);
+    else await this.leases.release(channelId);
   }
 
   async requestPairingCode(channelId: string, phoneNumber: string): Promise<string> {
@@ -241,7 +257,21 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     await settlesWithin(this.lanes.drainedAll(), SHUTDOWN_DRAIN_MS);
   }
 
-  private async end(channelId: string, session: LiveSession, logout: boolean): Promise<void> {
+  /**
+   * The channel's lease, taken here unless already held (a placement by another process, adopted, or a
+   * restart of a socket held here). Held by another worker: refused, that worker owns the socket.
+   */
+  private async takeLease(channelId: string, floor: number): Promise<void> {
+    if (this.leases.heldToken(channelId) !== undefined) return;
+    if ((await this.leases.acquire(channelId, floor)) !== null) return;
+    const owner = await this.leases.ownerOf(channelId);
+    throw new AppError('channel_unavailable', 'Another gateway worker holds this channel’s connection.', {
+      details: { reason: 'held_by_another_worker', worker_id: owner?.workerId ?? null },
+    });
+  }
+
+  /** Ends the socket and, unless it is about to be replaced, gives the channel's lease back. */
+  private async end(channelId: string, session: LiveSession, logout: boolean, options: { keepLease?: boolean } = {}): Promise<void> {
     session.closingByGateway = true;
     this.sockets.unregister(channelId, session.socket);
     if (this.sessions.get(channelId) === session) this.sessions.delete(channelId);
@@ -255,6 +285,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     }
     await settlesWithin(session.closed, CLOSE_WAIT_MS);
     await session.credsWrites;
+    if (!options.keepLease && !this.sessions.has(channelId)) await this.leases.release(channelId);
   }
 
   /** Not awaited: Baileys' end() waits for the WebSocket closing handshake, which `end` bounds through `session.closed`. */

@@ -1,5 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { SOCKET_WORKER_OPTIONS, startSocketWorker } from '../../platform/queues/socket-workers';
 import { Job } from 'bullmq';
 import { type CatalogImportJobData, type CatalogSyncJobData, JOBS } from '../../platform/queues/jobs';
 import { CatalogImports } from './catalog-imports';
@@ -10,7 +12,7 @@ import { BusinessRepository } from './business.repository';
 const CONCURRENCY = 4;
 
 /** Thin: product syncs and import chunks; at boot, what a stopped gateway left unfinished is queued again. */
-@Processor(JOBS.catalogSync.queue)
+@Processor(JOBS.catalogSync.queue, SOCKET_WORKER_OPTIONS)
 export class CatalogProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(CatalogProcessor.name);
 
@@ -18,12 +20,14 @@ export class CatalogProcessor extends WorkerHost implements OnApplicationBootstr
     private readonly sync: CatalogSync,
     private readonly imports: CatalogImports,
     private readonly repo: BusinessRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker.concurrency = CONCURRENCY;
+    startSocketWorker(this.worker, this.config, this.logger);
     try {
       await this.imports.resumeAll();
       for (const channelId of await this.repo.channelsWithPending()) await this.imports.queueSync(channelId);

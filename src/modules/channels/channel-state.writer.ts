@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { causeKey, EventCauses } from '../events/event-causes';
@@ -19,6 +19,7 @@ const UNSETTLED: ReadonlySet<ChannelState> = new Set(['connecting', 'qr', 'recon
  */
 @Injectable()
 export class ChannelStateWriter {
+  private readonly logger = new Logger(ChannelStateWriter.name);
   constructor(
     private readonly channels: ChannelsRepository,
     private readonly outbox: Outbox,
@@ -47,14 +48,33 @@ export class ChannelStateWriter {
 
   /**
    * A change the engine reports (QR shown, socket opened or closed). Decided again on a fresh read after a
-   * conflict; dropped when the transition no longer applies (e.g. the user disconnected meanwhile).
+   * conflict; dropped when the transition no longer applies (e.g. the user disconnected meanwhile). With a
+   * `fence` (the token of the channel lease the session runs under), dropped too when the row was written under
+   * a newer lease: another worker owns the channel now, and this one must not overwrite its state.
    */
-  async applyFromEngine(channelId: string, decide: (row: ChannelRow) => StateChange | null): Promise<ChannelRow | null> {
+  async applyFromEngine(
+    channelId: string,
+    decide: (row: ChannelRow) => StateChange | null,
+    fence: number | null = null,
+  ): Promise<ChannelRow | null> {
     for (let attempt = 0; attempt < ENGINE_RETRIES; attempt++) {
       const current = await this.channels.find(channelId);
       if (!current || current.deletedAt) return null;
-      const change = decide(current);
-      if (!change) return null;
+      if (isFencedOut(current, fence)) {
+        this.logger.warn(
+          { channel_id: channelId, fence, lease_token: String(current.leaseToken) },
+          'state write of a stale lease holder refused',
+        );
+        return null;
+      }
+      const decided = decide(current);
+      if (!decided) return null;
+      // The version check of apply() makes this test and the write one step: a newer lease's write in between
+      // bumps the version, and the retry reads its token.
+      const change =
+        fence !== null && (current.leaseToken === null || BigInt(fence) > current.leaseToken)
+          ? { ...decided, leaseToken: BigInt(fence) }
+          : decided;
       if (change.state !== current.state && !canTransition(current.state, change.state)) return null;
       try {
         return await this.apply(current, change, this.causes.peek(causeKey.channel(channelId)));
@@ -105,4 +125,9 @@ export class ChannelStateWriter {
       publish({ ...base, type: webhookType, payload: { ...status, status: after.state } });
     }
   }
+}
+
+/** Whether a write under lease token `fence` comes from an owner the channel has since moved away from. */
+export function isFencedOut(row: Pick<ChannelRow, 'leaseToken'>, fence: number | null): boolean {
+  return fence !== null && row.leaseToken !== null && BigInt(fence) < row.leaseToken;
 }

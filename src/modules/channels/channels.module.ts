@@ -5,6 +5,7 @@ import { ChannelAccessService } from './channel-access.service';
 import { ChannelAccessGuard } from './channel-route';
 import { ChannelReconnectProcessor } from './channel-reconnect.processor';
 import { ChannelStateWriter } from './channel-state.writer';
+import { ChannelPlacement } from './channel-placement';
 import { ChannelSupervisor } from './channel-supervisor';
 import { ChannelListController, ChannelsController } from './channels.controller';
 import { ChannelsRepository } from './channels.repository';
@@ -19,6 +20,7 @@ import { ChannelsService } from './channels.service';
     ChannelAccessGuard,
     ChannelStateWriter,
     ChannelSupervisor,
+    ChannelPlacement,
     ChannelReconnectProcessor,
     ChannelsService,
   ],

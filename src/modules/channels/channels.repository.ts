@@ -17,6 +17,8 @@ export interface StateChange {
   jid?: string | null;
   lid?: string | null;
   workerId?: string | null;
+  /** Fencing token of the channel lease the change was made under (see ChannelLeases). */
+  leaseToken?: bigint | null;
   disabledAt?: Date | null;
 }
 

@@ -11,6 +11,7 @@ import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal } from '../auth/principal';
 import { assertActionAllowed, ChannelState } from './channel-lifecycle';
 import { ChannelStateWriter } from './channel-state.writer';
+import { ChannelPlacement } from './channel-placement';
 import { ChannelSupervisor } from './channel-supervisor';
 import { ChannelRef, toAdminChannel, toChannel, toChannelRef, toChannelStatus, UpdateChannelInput } from './channels.contracts';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
@@ -23,6 +24,7 @@ export class ChannelsService {
     private readonly transactions: Transactions,
     private readonly writer: ChannelStateWriter,
     private readonly supervisor: ChannelSupervisor,
+    private readonly placement: ChannelPlacement,
     private readonly sessions: SessionManager,
     private readonly sandbox: SandboxNetwork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -103,25 +105,28 @@ export class ChannelsService {
   async connect(channel: ChannelRef, correlationId: string) {
     const current = await this.rowOf(channel);
     assertActionAllowed('connect', current.state);
-    if (this.sessions.size() >= this.config.maxSessionsPerWorker) {
-      throw new AppError('worker_at_capacity', 'Every worker is at capacity; try again later.', {
-        details: { worker_id: this.sessions.workerId, max_sessions: this.config.maxSessionsPerWorker },
-      });
+    const placement = await this.placement.place(current);
+    let row: ChannelRow;
+    try {
+      await this.supervisor.cancelReconnects(current.id);
+      row = await this.writer.apply(
+        current,
+        {
+          state: 'connecting',
+          wantConnected: true,
+          reconnectAttempts: 0,
+          reasonCode: null,
+          reasonText: null,
+          workerId: placement.workerId,
+          leaseToken: BigInt(placement.token),
+        },
+        correlationId,
+      );
+    } catch (error) {
+      await this.placement.unplace(current.id, placement);
+      throw error;
     }
-    await this.supervisor.cancelReconnects(current.id);
-    const row = await this.writer.apply(
-      current,
-      {
-        state: 'connecting',
-        wantConnected: true,
-        reconnectAttempts: 0,
-        reasonCode: null,
-        reasonText: null,
-        workerId: this.sessions.workerId,
-      },
-      correlationId,
-    );
-    await this.supervisor.openSession(row);
+    await this.placement.start(row, placement);
     return toChannelStatus(row);
   }
 

@@ -1,5 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { SOCKET_WORKER_OPTIONS, startSocketWorker } from '../../platform/queues/socket-workers';
 import { Job } from 'bullmq';
 import { JOBS, SendJobData } from '../../platform/queues/jobs';
 import { MessageDispatcher } from './message-dispatcher';
@@ -7,16 +9,20 @@ import { MessageDispatcher } from './message-dispatcher';
 const CONCURRENCY = 16;
 
 /** Thin: the dispatcher claims, sends and records; a failed job is re-queued by the sweeper. */
-@Processor(JOBS.send.queue)
+@Processor(JOBS.send.queue, SOCKET_WORKER_OPTIONS)
 export class OutboundMessageProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
 
-  constructor(private readonly dispatcher: MessageDispatcher) {
+  constructor(
+    private readonly dispatcher: MessageDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     super();
   }
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = CONCURRENCY;
+    startSocketWorker(this.worker, this.config, this.logger);
   }
 
   process(job: Job<SendJobData>): Promise<void> {

@@ -8,7 +8,7 @@ export const workerSchema = z
   .object({
     id: z.string().describe("The process' worker id: what a channel's `worker_id` names."),
     role: z.enum(['all', 'api', 'worker']).describe('What the process does; `all` serves the API and holds WhatsApp sessions.'),
-    capacity: z.number().int().describe('Sessions it may hold (`MAX_SESSIONS_PER_WORKER`).'),
+    capacity: z.number().int().describe('Sessions it may hold (`WORKER_CAPACITY`).'),
     sessions: z.number().int().describe('WhatsApp sessions it held at its last heartbeat.'),
     channels: z.number().int().describe('Channels whose `worker_id` names it, from the database (deleted ones left out).'),
     hostname: z.string(),

@@ -93,7 +93,11 @@ export const environmentSchema = z.object({
   MEDIA_S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   MEDIA_S3_PREFIX: z.string().default('media/'),
   DEFAULT_PLAN: z.string().min(1).default('free'),
-  MAX_SESSIONS_PER_WORKER: intInRange(1, Infinity).default(1000),
+  GATEWAY_ROLE: z.enum(['all', 'api', 'worker'], { message: 'must be all, api or worker' }).default('all'),
+  WORKER_CAPACITY: intInRange(1, Infinity).optional(),
+  /** Deprecated alias of WORKER_CAPACITY, still read when WORKER_CAPACITY is not set. */
+  MAX_SESSIONS_PER_WORKER: intInRange(1, Infinity).optional(),
+  CHANNEL_LEASE_MS: intInRange(1_000, 600_000, 'milliseconds').default(15_000),
   WORKER_HEARTBEAT_MS: intInRange(100, 60_000, 'milliseconds').default(5_000),
   SSE_MAX_STREAMS_PER_KEY: intInRange(1, Infinity).default(5),
   SESSION_KEEPALIVE_MS: intInRange(1000, Infinity, 'milliseconds').default(25_000),
@@ -145,7 +149,19 @@ export interface AppConfig {
   media: MediaSettings;
   messages: MessageSettings;
   defaultPlan: string;
-  maxSessionsPerWorker: number;
+  /**
+   * What this process does: `all` (API and sockets, one process is a whole gateway), `api` (the HTTP API only:
+   * no socket, no queue processor that needs one) or `worker` (sockets and queue processors; its HTTP serves
+   * only health and metrics).
+   */
+  gatewayRole: GatewayRole;
+  /** Sessions this process may hold (WORKER_CAPACITY, or its deprecated alias MAX_SESSIONS_PER_WORKER). */
+  workerCapacity: number;
+  /**
+   * Lifetime of a channel lease (the right to hold its socket), renewed every third of it while the socket
+   * lives. A worker that dies loses its channels to the others after at most this long.
+   */
+  channelLeaseMs: number;
   /**
    * How often this process tells Redis it is alive (the worker registry). Its entry lapses after three missed
    * beats; the operator's list marks it stale after two.
@@ -164,6 +180,8 @@ export interface AppConfig {
   /** How many "replaced" (440) closes in a row before a channel is failed instead of retried. */
   replacedLimit: number;
 }
+
+export type GatewayRole = Environment['GATEWAY_ROLE'];
 
 export interface WebhookSettings {
   /** Time allowed for one delivery attempt, connection to last byte. */

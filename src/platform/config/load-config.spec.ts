@@ -43,6 +43,13 @@ describe(loadConfig.name, () => {
       /^Invalid configuration: WEBHOOK_ENDPOINT_CONCURRENCY must be an integer between 1 and 1000 \(got "0"\)$/,
     ],
     ['MAX_SESSIONS_PER_WORKER', 'many', /^Invalid configuration: MAX_SESSIONS_PER_WORKER must be an integer of at least 1 \(got "many"\)$/],
+    ['WORKER_CAPACITY', '0', /^Invalid configuration: WORKER_CAPACITY must be an integer of at least 1 \(got "0"\)$/],
+    ['GATEWAY_ROLE', 'both', /^Invalid configuration: GATEWAY_ROLE must be all, api or worker \(got "both"\)$/],
+    [
+      'CHANNEL_LEASE_MS',
+      '500',
+      /^Invalid configuration: CHANNEL_LEASE_MS must be an integer number of milliseconds between 1000 and 600000 \(got "500"\)$/,
+    ],
     [
       'WORKER_HEARTBEAT_MS',
       '50',
@@ -59,6 +66,19 @@ describe(loadConfig.name, () => {
       concurrency: 4,
       endpointConcurrency: 4,
     });
+  });
+
+  it('reads the worker capacity from WORKER_CAPACITY, or from its deprecated alias MAX_SESSIONS_PER_WORKER', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).workerCapacity).toBe(1000);
+    expect(loadConfig({ DATA_DIR: dataDir, MAX_SESSIONS_PER_WORKER: '7' }).workerCapacity).toBe(7);
+    expect(loadConfig({ DATA_DIR: dataDir, MAX_SESSIONS_PER_WORKER: '7', WORKER_CAPACITY: '9' }).workerCapacity).toBe(9);
+  });
+
+  it('runs one process as the whole gateway unless a role is given, with 15 s channel leases', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.gatewayRole).toBe('all');
+    expect(config.channelLeaseMs).toBe(15_000);
+    expect(loadConfig({ DATA_DIR: dataDir, GATEWAY_ROLE: 'worker' }).gatewayRole).toBe('worker');
   });
 
   it('never echoes a secret value in the error', () => {

@@ -9,6 +9,8 @@ export class ConfigurationError extends Error {
 }
 
 const SECRET_VARIABLES = ['SESSION_ENCRYPTION_KEY', 'MEDIA_SIGNING_SECRET', 'WEBHOOK_SIGNING_SECRET', 'ADMIN_TOKEN'] as const;
+/** Sessions a process may hold when neither WORKER_CAPACITY nor MAX_SESSIONS_PER_WORKER is set. */
+const DEFAULT_WORKER_CAPACITY = 1000;
 
 /** MEDIA_STORAGE=s3 needs a bucket and credentials; the endpoint defaults to AWS in the region. */
 function mediaStorage(e: Environment): MediaSettings['storage'] {
@@ -117,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepIntervalMs: e.MESSAGE_SWEEP_INTERVAL_MS,
     },
     defaultPlan: e.DEFAULT_PLAN,
-    maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
+    gatewayRole: e.GATEWAY_ROLE,
+    workerCapacity: e.WORKER_CAPACITY ?? e.MAX_SESSIONS_PER_WORKER ?? DEFAULT_WORKER_CAPACITY,
+    channelLeaseMs: e.CHANNEL_LEASE_MS,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,

@@ -1,0 +1,206 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { ChannelLeases } from '../../engine/channel-leases';
+import { dealOrphans, leastLoaded, WorkerLoad } from '../../engine/placement';
+import { SessionManager } from '../../engine/session-manager';
+import { WorkerRegistry } from '../../engine/worker-registry';
+import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { REDIS } from '../../platform/redis/redis-connection';
+import { ChannelRow, ChannelsRepository } from './channels.repository';
+import { ChannelSupervisor } from './channel-supervisor';
+
+/** A channel placed on a worker: the lease was taken in that worker's name. */
+export interface Placement {
+  workerId: string;
+  token: number;
+}
+
+/** How long one BLPOP of the inbox waits before it looks again (and notices a shutdown). */
+const INBOX_WAIT_SECONDS = 1;
+
+/**
+ * Which worker holds which channel, across the gateway's processes:
+ *
+ * - placement: a channel being connected goes to the least-loaded live worker with room (the registry says
+ *   which are alive; the database how many channels each holds). Its lease is taken in that worker's name at
+ *   once, and the worker told through its inbox, a Redis list `<prefix>worker-inbox:<workerId>` of
+ *   `{channel_id, token}` it pops and adopts. Placed here, the socket opens in the request;
+ * - failover: every third of CHANNEL_LEASE_MS each socket-holding process looks for channels that should be
+ *   connected but whose lease is gone (their worker died, or its inbox entry was never read), seen so twice in a
+ *   row (so that the short gaps of a reconnect or a placement are not mistaken for a death), and claims its
+ *   share of them (see dealOrphans), reconnecting from the stored credentials;
+ * - a lease held here on a channel that no longer wants a connection (disconnected from another process)
+ *   closes its socket.
+ */
+@Injectable()
+export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChannelPlacement.name);
+  private timer?: NodeJS.Timeout;
+  private scanning?: Promise<void>;
+  /** Channels seen without a lease by the previous scan. */
+  private suspects = new Set<string>();
+  private inbox?: Redis;
+  private inboxLoop?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly leases: ChannelLeases,
+    private readonly registry: WorkerRegistry,
+    private readonly sessions: SessionManager,
+    private readonly channels: ChannelsRepository,
+    private readonly supervisor: ChannelSupervisor,
+  ) {}
+
+  /** Whether this process holds sockets (roles all and worker). */
+  get holdsSockets(): boolean {
+    return this.config.gatewayRole !== 'api';
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.holdsSockets) return;
+    // On boot every channel without a lease is this process' to share out: what the last run left connected
+    // comes back without waiting for a second sighting.
+    await this.scan(true).catch((error: unknown) => this.logger.error({ err: error }, 'channels not restored on boot'));
+    this.timer = setInterval(() => void this.scheduledScan(), Math.max(1, Math.floor(this.config.channelLeaseMs / 3)));
+    this.timer.unref();
+    this.inbox = this.redis.duplicate();
+    this.inboxLoop = this.consumeInbox(this.inbox);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.inbox?.disconnect();
+    await this.inboxLoop;
+    await this.scanning;
+  }
+
+  /**
+   * Chooses the worker for `channelId` and takes its lease in that worker's name. `worker_at_capacity` when
+   * every live worker is full; `channel_unavailable` when another worker still holds the channel's lease.
+   */
+  async place(current: ChannelRow): Promise<Placement> {
+    const channelId = current.id;
+    const held = this.leases.heldToken(channelId);
+    if (held !== undefined) return { workerId: this.sessions.workerId, token: held };
+    const workers = await this.loads(current.workerId);
+    const target = leastLoaded(workers);
+    if (!target) {
+      throw new AppError('worker_at_capacity', 'Every worker is at capacity; try again later.', {
+        details: { workers: workers.length, capacity: workers.reduce((sum, worker) => sum + worker.capacity, 0) },
+      });
+    }
+    const token = await this.leases.acquire(channelId, current.leaseToken === null ? 0 : Number(current.leaseToken), target.id);
+    if (token === null) {
+      const owner = await this.leases.ownerOf(channelId);
+      throw new AppError('channel_unavailable', 'Another gateway worker still holds this channel’s connection; try again shortly.', {
+        details: { reason: 'held_by_another_worker', worker_id: owner?.workerId ?? null },
+      });
+    }
+    return { workerId: target.id, token };
+  }
+
+  /** Gives back a placement that did not go through (the channel's row could not be written). */
+  unplace(channelId: string, placement: Placement): Promise<void> {
+    return this.leases.revoke(channelId, placement.workerId, placement.token);
+  }
+
+  /** Has the placed worker open the channel: here at once, elsewhere through its inbox. */
+  async start(row: ChannelRow, placement: Placement): Promise<void> {
+    if (placement.workerId === this.sessions.workerId) return this.supervisor.openSession(row);
+    const channelId = row.id;
+    const key = this.inboxKey(placement.workerId);
+    // The list outlives a dead worker only briefly: its lease lapses and failover takes the channel anyway.
+    await this.redis
+      .multi()
+      .rpush(key, JSON.stringify({ channel_id: channelId, token: placement.token }))
+      .pexpire(key, 4 * this.config.channelLeaseMs)
+      .exec();
+  }
+
+  /** One failover round now (tests; the timer runs them otherwise). */
+  scanNow(): Promise<void> {
+    return this.scheduledScan();
+  }
+
+  private scheduledScan(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.scanning ??= this.scan(false)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'channel failover scan failed'))
+      .finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scan(boot: boolean): Promise<void> {
+    const wanted = await this.channels.listWantConnected();
+    const wantedIds = new Set(wanted.map((row) => row.id));
+    for (const channelId of this.leases.heldChannels()) {
+      if (!wantedIds.has(channelId)) await this.sessions.close(channelId);
+    }
+    // A channel disconnected a moment ago has its reconnect queued, for whichever worker runs it; one
+    // disconnected for longer than any backoff lost it.
+    const lostAfter = Date.now() - (this.config.reconnect.maxDelayMs + this.config.channelLeaseMs);
+    const candidates = wanted.filter(
+      (row) =>
+        this.leases.heldToken(row.id) === undefined && (boot || row.state !== 'disconnected' || row.stateSince.getTime() < lostAfter),
+    );
+    const orphans = await this.leases.unleased(candidates, boot);
+    const confirmed = boot ? orphans : orphans.filter((id) => this.suspects.has(id));
+    this.suspects = new Set(orphans);
+    if (confirmed.length === 0) return;
+    const mine = dealOrphans(this.sessions.workerId, await this.loads(null), confirmed.sort());
+    for (const channelId of mine) {
+      if (this.stopped) return;
+      const claimed = await this.supervisor.claim(channelId).catch((error: unknown) => {
+        this.logger.error({ err: error, channel_id: channelId }, 'orphaned channel not claimed');
+        return false;
+      });
+      if (claimed) this.logger.log({ channel_id: channelId }, 'took over a channel whose worker is gone');
+    }
+  }
+
+  /**
+   * The live workers that hold sockets, each with its load: the channels the database says it holds (or the
+   * sessions its heartbeat reported, if more), leaving out the channel being placed.
+   */
+  private async loads(excludingFrom: string | null): Promise<WorkerLoad[]> {
+    const [listed, counts] = await Promise.all([this.registry.list(), this.channels.countByWorker()]);
+    const loadOf = (id: string, sessions: number) => Math.max((counts.get(id) ?? 0) - (id === excludingFrom ? 1 : 0), sessions);
+    const workers = listed
+      .filter((worker) => !worker.stale && worker.role !== 'api' && worker.id !== this.sessions.workerId)
+      .map((worker) => ({ id: worker.id, capacity: worker.capacity, load: loadOf(worker.id, worker.sessions) }));
+    // This process by what it knows now rather than by its last beat (which Redis may have missed).
+    if (this.holdsSockets) {
+      const self = this.sessions.workerId;
+      workers.push({ id: self, capacity: this.config.workerCapacity, load: loadOf(self, this.sessions.size()) });
+    }
+    return workers;
+  }
+
+  private async consumeInbox(client: Redis): Promise<void> {
+    const key = this.inboxKey(this.sessions.workerId);
+    while (!this.stopped) {
+      let popped: [string, string] | null;
+      try {
+        popped = await client.blpop(key, INBOX_WAIT_SECONDS);
+      } catch (error) {
+        if (this.stopped) return;
+        this.logger.warn({ err: error }, 'worker inbox not read; retrying');
+        await new Promise((resolve) => setTimeout(resolve, INBOX_WAIT_SECONDS * 1000).unref());
+        continue;
+      }
+      if (!popped) continue;
+      const { channel_id: channelId, token } = JSON.parse(popped[1]) as { channel_id: string; token: number };
+      await this.supervisor.claim(channelId, token).catch((error: unknown) => {
+        this.logger.error({ err: error, channel_id: channelId }, 'placed channel not opened');
+      });
+    }
+  }
+
+  private inboxKey(workerId: string): string {
+    return `${this.config.redisKeyPrefix}worker-inbox:${workerId}`;
+  }
+}
