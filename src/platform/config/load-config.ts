@@ -118,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     defaultPlan: e.DEFAULT_PLAN,
     maxSessionsPerWorker: e.MAX_SESSIONS_PER_WORKER,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    workerCallTimeoutMs: e.WORKER_CALL_TIMEOUT_MS,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
     waVersion:
