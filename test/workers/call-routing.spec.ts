@@ -129,6 +129,41 @@ describe('Calls routed to the worker that holds the channel', () => {
     expect(sent.body.id).toBe(accepted.body.message_id);
   });
 
+  describe('the call channel itself', () => {
+    beforeAll(() => {
+      callsOf(ctx.gw).serve('probe', new Set(['echo', 'fail']), {
+        echo: async (...args: unknown[]) => args,
+        fail: async () => {
+          throw new TypeError('a fault inside the worker');
+        },
+      });
+    });
+
+    it('carries Buffers, Dates and undefined both ways through Redis', async () => {
+      const args = [Buffer.from([1, 2, 255]), new Date('2026-01-02T03:04:05.678Z'), undefined, { kept: undefined }];
+      const back = (await callsOf(b).call(workerIdOf(ctx.gw), 'probe', 'echo', args)) as unknown[];
+      expect(back).toEqual(args);
+      expect(Buffer.isBuffer(back[0])).toBe(true);
+      expect(back[1]).toBeInstanceOf(Date);
+      expect(back).toHaveLength(4);
+      expect('kept' in (back[3] as object)).toBe(true);
+    });
+
+    it('answers an unexpected failure as an internal error naming the operation', async () => {
+      const failed = callsOf(b).call(workerIdOf(ctx.gw), 'probe', 'fail', []);
+      await expect(failed).rejects.toMatchObject({ code: 'internal_error', status: 500, details: { operation: 'probe.fail' } });
+      await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('a fault inside') });
+    });
+
+    it('runs only the methods a target serves', async () => {
+      await expect(callsOf(b).call(workerIdOf(ctx.gw), 'profile', 'constructor', [channel.id])).rejects.toMatchObject({
+        code: 'internal_error',
+        message: 'This worker does not serve profile.constructor.',
+      });
+      await expect(callsOf(b).call(workerIdOf(ctx.gw), 'nothing', 'echo', [])).rejects.toMatchObject({ code: 'internal_error' });
+    });
+  });
+
   it('takes the local path without Redis when the socket is here', async () => {
     const owners = ctx.gw.app.get(ChannelOwners);
     const lookups = jest.spyOn(owners, 'ownerOf');

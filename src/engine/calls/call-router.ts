@@ -14,6 +14,18 @@ export type RoutableMethods<P> = {
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
 /**
+ * Nest runs the lifecycle hooks of every provider instance: the implementation is a provider of its own, so
+ * its routed face must not show them again (they would run twice).
+ */
+const LIFECYCLE_HOOKS: ReadonlySet<string | symbol> = new Set([
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+]);
+
+/**
  * Wraps each capability port so that a call reaches the process holding the channel's socket. With the socket
  * open here, the local implementation runs directly (no Redis on that path: a single process keeps its speed);
  * otherwise the channel's lease names its owner and the call goes there through WorkerCalls, whose answer,
@@ -38,6 +50,7 @@ export class CallRouter {
     const wrappers = new Map<string, AnyMethod>();
     return new Proxy(local, {
       get: (target, key) => {
+        if (LIFECYCLE_HOOKS.has(key)) return undefined;
         const value: unknown = Reflect.get(target, key, target);
         if (typeof value !== 'function') return value;
         if (typeof key !== 'string' || !routed.has(key)) return (value as AnyMethod).bind(target);
