@@ -98,11 +98,9 @@ export const ROUTED_PORTS = [
     removeMembers: true,
     changeSetting: true,
   }),
-  // `ringing` reads the calls this process saw ringing on its socket: synchronous, so it stays local
-  routedPort(CallsPort, 'calls', BaileysCalls, { reject: true }),
+  routedPort(CallsPort, 'calls', BaileysCalls, { ringing: true, reject: true }),
   routedPort(PresencePort, 'presence', BaileysPresence, { setOwn: true, sendChatState: true, subscribe: true }),
-  // `isBusiness` (both here and in business) reads what the socket's process learnt at login: synchronous, local
-  routedPort(LabelsPort, 'labels', BaileysLabels, { edit: true, associate: true }),
+  routedPort(LabelsPort, 'labels', BaileysLabels, { isBusiness: true, edit: true, associate: true }),
   routedPort(NewslettersPort, 'newsletters', BaileysNewsletters, {
     list: true,
     create: true,
@@ -119,6 +117,7 @@ export const ROUTED_PORTS = [
   }),
   routedPort(StoriesPort, 'stories', BaileysStories, { post: true, revoke: true }),
   routedPort(BusinessPort, 'business', BaileysBusiness, {
+    isBusiness: true,
     profile: true,
     updateProfile: true,
     catalogPage: true,

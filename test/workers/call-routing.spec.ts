@@ -129,6 +129,29 @@ describe('Calls routed to the worker that holds the channel', () => {
     expect(sent.body.id).toBe(accepted.body.message_id);
   });
 
+  it('rejects through B a call ringing on A’s socket (only A knows it rings)', async () => {
+    const caller = newPhone();
+    ctx.simulator.createPhone(digits(caller));
+    const offer = await ctx.http
+      .post(`/v1/sandbox/channels/${channel.id}/calls`)
+      .set(bearer(channel.key))
+      .send({ from: caller })
+      .expect(201);
+    const callId = offer.body.call_id as string;
+    await eventually(
+      () => channel.events('call.offered'),
+      (events) => events.some((p) => (p as { call_id: string }).call_id === callId),
+    );
+    const declined = new Promise<void>((resolve) =>
+      ctx.simulator.on('call', (event) => event.callId === callId && event.state === 'rejected' && resolve()),
+    );
+    const res = await viaB('post', `/calls/${callId}/reject`).expect(200);
+    expect(res.body).toMatchObject({ call_id: callId, from: { phone_number: caller } });
+    await declined;
+    const again = await viaB('post', `/calls/${callId}/reject`).expect(404);
+    expect(again.body.error).toMatchObject({ code: 'not_found', details: { reason: 'call_not_ringing' } });
+  });
+
   describe('the call channel itself', () => {
     beforeAll(() => {
       callsOf(ctx.gw).serve('probe', new Set(['echo', 'fail']), {
