@@ -77,8 +77,8 @@ export interface WireOrderDetails {
  * and collections) and the details of orders its customers place. Only a WhatsApp Business account has them.
  */
 export abstract class BusinessPort {
-  /** Whether the account runs the WhatsApp Business app; null when the channel has no live socket here. */
-  abstract isBusiness(channelId: string): boolean | null;
+  /** Whether the account runs the WhatsApp Business app; null when no worker holds a live socket of the channel. */
+  abstract isBusiness(channelId: string): Promise<boolean | null>;
 
   /** The account's own business profile; null when WhatsApp answers none (a personal account). */
   abstract profile(channelId: string): Promise<WireBusinessProfile | null>;

@@ -28,7 +28,7 @@ export type CallEndReason = 'rejected' | 'missed' | 'timeout' | 'accepted_elsewh
 
 export abstract class CallsPort {
   /** A call of the channel that is ringing now, or undefined (unknown, or no longer ringing). */
-  abstract ringing(channelId: string, callId: string): WireCall | undefined;
+  abstract ringing(channelId: string, callId: string): Promise<WireCall | undefined>;
 
   /** Rejects a ringing call; the caller sees it declined. Its end is reported like any other (`call_ended`). */
   abstract reject(channelId: string, call: WireCall): Promise<void>;

@@ -16,8 +16,8 @@ export type WireLabelTarget = { chatJid: string; waMessageId?: string };
  * sync after pairing and whenever another device changes them.
  */
 export abstract class LabelsPort {
-  /** Whether the account runs the WhatsApp Business app; null when the channel has no live socket here. */
-  abstract isBusiness(channelId: string): boolean | null;
+  /** Whether the account runs the WhatsApp Business app; null when no worker holds a live socket of the channel. */
+  abstract isBusiness(channelId: string): Promise<boolean | null>;
 
   /** Creates, renames, recolours or (with `deleted`) deletes a label. */
   abstract edit(channelId: string, label: WireLabel): Promise<void>;

@@ -43,18 +43,18 @@ export class BusinessOrders implements OnModuleInit {
   }
 
   async list(channel: ChannelRef, query: PageQuery): Promise<Page<Order>> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const rows = await this.repo.listOrders(channel.id, decodeCursor(query.cursor, idOf('ord')), query.limit + 1);
     const page = toPage(rows, query.limit, (row) => row);
     return { ...page, data: await Promise.all(page.data.map((row) => this.present(row))) };
   }
 
   async get(channel: ChannelRef, orderId: string): Promise<Order> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     let row = isIdOf('ord', orderId) ? await this.repo.findOrder(channel.id, orderId) : null;
     if (!row) throw new AppError('not_found', `No order ${orderId} on this channel.`);
     // details WhatsApp could not give when the order came are asked again while the socket is live
-    if (row.items === null && this.whatsapp.isBusiness(channel.id)) row = await this.fillDetails(row);
+    if (row.items === null && (await this.whatsapp.isBusiness(channel.id))) row = await this.fillDetails(row);
     return this.present(row);
   }
 

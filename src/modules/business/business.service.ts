@@ -18,7 +18,7 @@ export class BusinessService {
   ) {}
 
   async profile(channel: ChannelRef): Promise<BusinessProfile> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const profile = await this.whatsapp.profile(channel.id);
     if (!profile)
       throw new AppError('not_business_account', 'WhatsApp has no business profile for this account: it is a personal account.');
@@ -26,7 +26,7 @@ export class BusinessService {
   }
 
   async updateProfile(channel: ChannelRef, input: UpdateBusinessProfileInput): Promise<BusinessProfile> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     await this.whatsapp.updateProfile(channel.id, {
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.address !== undefined ? { address: input.address } : {}),
@@ -45,7 +45,7 @@ export class BusinessService {
   }
 
   async collections(channel: ChannelRef) {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const collections = await this.sync.call(channel.id, () => this.whatsapp.collections(channel.id), INTERACTIVE_RETRIES);
     const ids = collections.flatMap((c) => c.products.map((p) => p.id));
     const known = new Map((await this.repo.byWaProductIds(channel.id, ids)).map((r) => [r.waProductId, r.id]));
@@ -70,7 +70,7 @@ export class BusinessService {
    * on its way to WhatsApp are left to that sync.
    */
   async reconcile(channel: ChannelRef) {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     return this.sync.exclusive(channel.id, async () => {
       const remote = await this.sync.walkCatalog(channel.id, INTERACTIVE_RETRIES);
       const rows = await this.repo.allProducts(channel.id);

@@ -53,7 +53,7 @@ export class CatalogImports {
   ) {}
 
   async accept(channel: ChannelRef, input: BulkImportInput): Promise<{ import_id: string; status: 'queued'; total: number }> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const seen = new Map<string, number>();
     input.products.forEach((p, index) => {
       const first = seen.get(p.retailer_id);
@@ -87,7 +87,7 @@ export class CatalogImports {
   }
 
   async get(channel: ChannelRef, importId: string): Promise<ProductImport> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const row = await this.repo.findImport(channel.id, importId);
     if (!row) throw new AppError('not_found', `No import ${importId} on this channel.`);
     return toImport(row);

@@ -34,7 +34,7 @@ export class ProductsService {
   ) {}
 
   async list(channel: ChannelRef, query: ListProductsQuery): Promise<Page<Product>> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const rows = await this.repo.listProducts(channel.id, {
       availability: query.availability,
       hidden: query.hidden,
@@ -47,12 +47,12 @@ export class ProductsService {
   }
 
   async get(channel: ChannelRef, productId: string): Promise<Product> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     return toProduct(await this.require(channel, productId));
   }
 
   async create(channel: ChannelRef, input: CreateProductInput): Promise<Product> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     await this.images.check(channel, input.images ?? [], ['images']);
     const fields = productFieldsOf(input);
     const existing = await this.repo.findByRetailerId(channel.id, fields.retailerId);
@@ -66,7 +66,7 @@ export class ProductsService {
   }
 
   async update(channel: ChannelRef, productId: string, input: UpdateProductInput): Promise<Product> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const row = await this.require(channel, productId);
     if (input.images) await this.images.check(channel, input.images, ['images']);
     if (input.retailer_id !== undefined && input.retailer_id !== row.retailerId) {
@@ -102,7 +102,7 @@ export class ProductsService {
   }
 
   async remove(channel: ChannelRef, productId: string): Promise<void> {
-    refuseIfPersonal(this.whatsapp, channel);
+    await refuseIfPersonal(this.whatsapp, channel);
     const row = await this.require(channel, productId);
     if (!row.waProductId && !row.inFlightAt) {
       // never reached WhatsApp

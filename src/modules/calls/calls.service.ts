@@ -20,7 +20,7 @@ export class CallsService {
 
   /** On a connected channel (ChannelAccessGuard checks it). */
   async reject(channel: ChannelRef, callId: string, requestId: string | null) {
-    const call = this.whatsapp.ringing(channel.id, callId);
+    const call = await this.whatsapp.ringing(channel.id, callId);
     if (!call) {
       throw new AppError('not_found', `No call ${callId} is ringing on this channel: it is unknown, or it already ended.`, {
         details: { reason: 'call_not_ringing', call_id: callId },
@@ -36,7 +36,7 @@ export class CallsService {
    * as an ordinary send (stored, message.sent), its cause the call.offered event.
    */
   async rejectAutomatically(channel: ChannelRef, call: WireCall, message: string | null, offeredEventId: string): Promise<void> {
-    if (!this.whatsapp.ringing(channel.id, call.callId)) return;
+    if (!(await this.whatsapp.ringing(channel.id, call.callId))) return;
     await this.whatsapp.reject(channel.id, call);
     if (message) await this.messages.send(channel, { type: 'text', to: call.fromPhoneJid ?? call.fromJid, text: message }, offeredEventId);
   }

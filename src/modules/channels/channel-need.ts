@@ -9,7 +9,8 @@ import type { ChannelRef } from './channels.contracts';
  * - `accepting`: takes sends: connected, or on its way back (connecting, reconnecting, disconnected with an
  *   automatic reconnect coming); the message waits, persisted. The guard checks that the channel is active;
  *   the send checks the rest with assertAcceptsSends once it has answered an idempotent repeat;
- * - `connected`: a live WhatsApp socket in this process, for calls that go to WhatsApp now.
+ * - `connected`: a live WhatsApp socket in this process or in the worker its lease names, for calls that go to
+ *   WhatsApp now.
  */
 export type ChannelNeed = 'readable' | 'active' | 'accepting' | 'connected';
 

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { SessionManager } from '../../engine/session-manager';
+import { ChannelOwners } from '../../engine/calls/channel-owners';
 import { AppError } from '../../platform/errors/app-error';
 import { ApiErrorResponses } from '../../platform/openapi/api-error-responses';
 import { apiRouteOf } from '../../platform/openapi/api-route';
@@ -51,7 +51,7 @@ export function channelOf(request: object): ChannelRef | undefined {
 export class ChannelAccessGuard implements CanActivate {
   constructor(
     private readonly access: ChannelAccessService,
-    private readonly sessions: SessionManager,
+    private readonly owners: ChannelOwners,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -72,7 +72,8 @@ export class ChannelAccessGuard implements CanActivate {
     for (const [name, check] of Object.entries(pathIds)) check(String(request.params[name]));
     // `accepting` is held by the send itself (assertAcceptsSends), after its idempotent replay: a repeated
     // client_ref answers with the original message even if the channel stopped since.
-    if (need === 'connected' && !this.sessions.isOpen(row.id)) {
+    // The socket may be held by another worker: its lease names it, and the ports take the call there.
+    if (need === 'connected' && !(await this.owners.reachable(row.id))) {
       const reason = route.connectedBecause ?? 'This call goes to WhatsApp';
       throw new AppError('channel_unavailable', `${reason}: the channel must be connected.`, { details: { current_state: row.state } });
     }

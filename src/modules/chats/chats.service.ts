@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ChatChange, WireMessageKey } from '../../engine/message-content';
-import { SessionManager } from '../../engine/session-manager';
+import { ChannelOwners } from '../../engine/calls/channel-owners';
 import { ChatsPort } from '../../engine/ports/chats.port';
 import type { Prisma } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
@@ -22,7 +22,7 @@ export class ChatsService {
 
   constructor(
     private readonly chats: ChatsRepository,
-    private readonly sessions: SessionManager,
+    private readonly owners: ChannelOwners,
     private readonly whatsapp: ChatsPort,
     private readonly outbox: Outbox,
   ) {}
@@ -86,7 +86,7 @@ export class ChatsService {
     });
 
     let appliedOnWhatsApp = false;
-    if (this.sessions.isOpen(channel.id)) {
+    if (await this.owners.reachable(channel.id)) {
       try {
         const anchor = anchorOf(before);
         for (const change of changes) await this.whatsapp.modify(channel.id, before.jid, change, anchor);

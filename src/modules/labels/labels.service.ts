@@ -44,14 +44,14 @@ export class LabelsService implements OnModuleInit {
   }
 
   async list(channel: ChannelRef): Promise<{ data: Label[] }> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const [rows, associations] = await Promise.all([this.labels.list(channel.id), this.labels.associations(channel.id)]);
     const data = rows.map((row) => toLabel(row, associations)).sort((a, b) => Number(a.id) - Number(b.id));
     return { data };
   }
 
   async get(channel: ChannelRef, labelId: string) {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const row = await this.require(channel.id, labelId);
     const associations = await this.labels.associations(channel.id, row.id);
     const messages = await Promise.all(
@@ -71,7 +71,7 @@ export class LabelsService implements OnModuleInit {
   }
 
   async create(channel: ChannelRef, input: CreateLabelInput): Promise<Label> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     // the device that creates a label chooses its id; WhatsApp's apps count up from the highest one
     const ids = (await this.labels.ids(channel.id)).filter(isLabelId).map(Number);
     const id = String(Math.max(0, ...ids) + 1);
@@ -79,27 +79,27 @@ export class LabelsService implements OnModuleInit {
   }
 
   async update(channel: ChannelRef, labelId: string, input: UpdateLabelInput): Promise<Label> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const row = await this.require(channel.id, labelId);
     return this.save(channel, { id: row.id, name: input.name ?? row.name, color: input.color ?? colorName(row.color) });
   }
 
   async remove(channel: ChannelRef, labelId: string): Promise<void> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const row = await this.require(channel.id, labelId);
     await this.whatsapp.edit(channel.id, { id: row.id, name: row.name, color: row.color, deleted: true });
     await this.labels.remove(channel.id, row.id);
   }
 
   async labelChat(channel: ChannelRef, labelId: string, chatId: string, labeled: boolean): Promise<void> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const row = await this.require(channel.id, labelId);
     const chatJid = parseRecipient(chatId, ['chat_id']);
     await this.associate(channel, row.id, { chatJid }, labeled);
   }
 
   async labelMessage(channel: ChannelRef, labelId: string, messageId: string, labeled: boolean): Promise<void> {
-    this.refuseIfPersonal(channel);
+    await this.refuseIfPersonal(channel);
     const row = await this.require(channel.id, labelId);
     const message = await this.messages.get(channel, messageId);
     await this.associate(channel, row.id, { chatJid: message.chat_id, waMessageId: message.wa_message_id }, labeled);
@@ -133,8 +133,8 @@ export class LabelsService implements OnModuleInit {
   }
 
   /** A personal account has no labels; when the channel is not connected the stored labels are answered. */
-  private refuseIfPersonal(channel: ChannelRef): void {
-    if (this.whatsapp.isBusiness(channel.id) === false) {
+  private async refuseIfPersonal(channel: ChannelRef): Promise<void> {
+    if ((await this.whatsapp.isBusiness(channel.id)) === false) {
       throw new AppError(
         'not_business_account',
         'Labels exist only on WhatsApp Business accounts; this channel is linked to a personal WhatsApp account.',

@@ -1,6 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { ChannelOwners } from '../../engine/calls/channel-owners';
+import { WorkerCalls } from '../../engine/calls/worker-calls';
 import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import { MessagingPort } from '../../engine/ports/messaging.port';
@@ -24,7 +26,7 @@ const ENQUEUE_TIMEOUT_MS = 500;
  * send and commit is one message for the recipient. Jobs lost on the way are queued again by MessageSweeper.
  */
 @Injectable()
-export class MessageDispatcher {
+export class MessageDispatcher implements OnModuleInit {
   private readonly logger = new Logger(MessageDispatcher.name);
 
   constructor(
@@ -33,6 +35,8 @@ export class MessageDispatcher {
     private readonly sessions: SessionManager,
     private readonly messaging: MessagingPort,
     private readonly content: OutboundContentResolver,
+    private readonly owners: ChannelOwners,
+    private readonly calls: WorkerCalls,
     @InjectQueue(JOBS.send.queue) private readonly queue: Queue<SendJobData>,
   ) {}
 
@@ -51,10 +55,35 @@ export class MessageDispatcher {
     }
   }
 
-  /** One job: claim, send, record. Returns without sending when this worker does not hold the channel's socket. */
-  async dispatch({ messageId, channelId }: SendJobData): Promise<void> {
-    // Without the socket, the channel's worker (or its coming online) will send it; jobs queued before they
-    // named the channel read it from the row.
+  onModuleInit(): void {
+    this.calls.serve('messages', new Set(['dispatch']), { dispatch: (job: SendJobData) => this.dispatchHere(job) });
+  }
+
+  /**
+   * One job, wherever it was taken: sent here when this worker holds the channel's socket, otherwise handed to
+   * the worker the channel's lease names, which sends it at once. A hand-over that fails or is not answered
+   * changes nothing: the row is still queued (or claimed by the owner), and the owner's sweeper takes it.
+   */
+  async dispatch(job: SendJobData): Promise<void> {
+    // jobs queued before they named the channel read it from the row
+    const channelId = job.channelId ?? (await this.messages.find(job.messageId))?.channelId;
+    if (!channelId) return;
+    if (this.sessions.isOpen(channelId)) return this.dispatchHere({ messageId: job.messageId, channelId });
+    const owner = await this.owners.remoteOwnerOf(channelId).catch(() => null);
+    if (!owner) return;
+    try {
+      await this.calls.call(owner, 'messages', 'dispatch', [{ messageId: job.messageId, channelId }]);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, message_id: job.messageId, worker_id: owner },
+        'send not handed to the channel’s worker; its sweeper will',
+      );
+    }
+  }
+
+  /** Claim, send, record. Returns without sending when this worker does not hold the channel's socket. */
+  private async dispatchHere({ messageId, channelId }: SendJobData): Promise<void> {
+    // Without the socket, the channel's worker (or its coming online) will send it.
     const owner = channelId ?? (await this.messages.find(messageId))?.channelId;
     if (!owner || !this.sessions.isOpen(owner)) return;
     const row = await this.messages.claim(messageId, CLAIM_MS);

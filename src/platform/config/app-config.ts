@@ -99,6 +99,7 @@ export const environmentSchema = z.object({
   MAX_SESSIONS_PER_WORKER: intInRange(1, Infinity).optional(),
   CHANNEL_LEASE_MS: intInRange(1_000, 600_000, 'milliseconds').default(15_000),
   WORKER_HEARTBEAT_MS: intInRange(100, 60_000, 'milliseconds').default(5_000),
+  WORKER_CALL_TIMEOUT_MS: intInRange(100, 600_000, 'milliseconds').default(30_000),
   SSE_MAX_STREAMS_PER_KEY: intInRange(1, Infinity).default(5),
   SESSION_KEEPALIVE_MS: intInRange(1000, Infinity, 'milliseconds').default(25_000),
   WA_VERSION: z
@@ -167,6 +168,8 @@ export interface AppConfig {
    * beats; the operator's list marks it stale after two.
    */
   workerHeartbeatMs: number;
+  /** How long a call waits for the worker that holds the channel's socket to answer. */
+  workerCallTimeoutMs: number;
   /** Event streams (SSE) one API key may hold open at once, over every gateway process; more answer rate_limited. */
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;

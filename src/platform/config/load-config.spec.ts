@@ -55,6 +55,11 @@ describe(loadConfig.name, () => {
       '50',
       /^Invalid configuration: WORKER_HEARTBEAT_MS must be an integer number of milliseconds between 100 and 60000 \(got "50"\)$/,
     ],
+    [
+      'WORKER_CALL_TIMEOUT_MS',
+      'soon',
+      /^Invalid configuration: WORKER_CALL_TIMEOUT_MS must be an integer number of milliseconds between 100 and 600000 \(got "soon"\)$/,
+    ],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);

@@ -123,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerCapacity: e.WORKER_CAPACITY ?? e.MAX_SESSIONS_PER_WORKER ?? DEFAULT_WORKER_CAPACITY,
     channelLeaseMs: e.CHANNEL_LEASE_MS,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    workerCallTimeoutMs: e.WORKER_CALL_TIMEOUT_MS,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
     waVersion:

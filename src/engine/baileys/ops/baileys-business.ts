@@ -32,7 +32,7 @@ export class BaileysBusiness extends BusinessPort {
     super();
   }
 
-  isBusiness(channelId: string): boolean | null {
+  async isBusiness(channelId: string): Promise<boolean | null> {
     const socket = this.sockets.socketOf(channelId);
     if (!socket) return null;
     const platform = socket.authState.creds.platform;

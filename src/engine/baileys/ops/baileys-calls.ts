@@ -12,7 +12,8 @@ export class BaileysCalls extends CallsPort {
     super();
   }
 
-  ringing(channelId: string, callId: string): WireCall | undefined {
+  /** Asynchronous although local: the worker holding the socket answers it for the others (engine/calls). */
+  async ringing(channelId: string, callId: string): Promise<WireCall | undefined> {
     return this.tracker.ringing(channelId, callId);
   }
 

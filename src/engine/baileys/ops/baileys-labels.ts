@@ -12,7 +12,7 @@ export class BaileysLabels extends LabelsPort {
     super();
   }
 
-  isBusiness(channelId: string): boolean | null {
+  async isBusiness(channelId: string): Promise<boolean | null> {
     const socket = this.sockets.socketOf(channelId);
     return socket ? isBusinessSocket(socket) : null;
   }

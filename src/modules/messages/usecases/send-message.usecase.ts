@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../../engine/message-content';
-import { SessionManager } from '../../../engine/session-manager';
+import { ChannelOwners } from '../../../engine/calls/channel-owners';
 import { MessagingPort } from '../../../engine/ports/messaging.port';
 import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
 import { Transactions } from '../../../platform/database/transactions';
@@ -60,7 +60,7 @@ export class SendMessage {
     private readonly chats: ChatsService,
     private readonly media: MediaService,
     private readonly guard: EgressGuard,
-    private readonly sessions: SessionManager,
+    private readonly owners: ChannelOwners,
     private readonly messaging: MessagingPort,
     private readonly dispatcher: MessageDispatcher,
     private readonly status: MessageStatusService,
@@ -83,7 +83,7 @@ export class SendMessage {
     }
     assertAcceptsSends(channel);
     // WhatsApp takes a message to a contact the channel blocked and never delivers it: refused here instead
-    if (this.sessions.isOpen(channel.id)) await this.blocked.assertNotBlocked(channel.id, chatJid);
+    if (await this.owners.reachable(channel.id)) await this.blocked.assertNotBlocked(channel.id, chatJid);
 
     const row = await this.insert(channel, chatJid, message, reactionTarget, input.client_ref, requestId);
     if ('repeated' in row) return resultOf(row.repeated);
