@@ -27,21 +27,25 @@ describe('Calls routed to the worker that holds the channel', () => {
   const workerIdOf = (gw: TestGateway): string => gw.app.get<string>(WORKER_ID);
   const callsOf = (gw: TestGateway): WorkerCalls => gw.app.get(WorkerCalls);
   const leaseKey = () => `${ctx.config.redisKeyPrefix}channel-lease:${channel.id}`;
-  /** The lease as its holder writes it: `<worker id>|<fencing token>`. */
+  /**
+   * A lease as a holder writes it: `<worker id>|<fencing token>`. A, finding its own lease so replaced, closes its
+   * socket: the tests that do this come last.
+   */
   const leaseTo = (workerId: string) => redis.set(leaseKey(), `${workerId}|7`);
   const viaB = (method: 'get' | 'patch' | 'put' | 'post', path: string) =>
     b.http[method](`/v1/channels/${channel.id}${path}`).set(bearer(channel.key));
 
   beforeAll(async () => {
     redis = new Redis(TEST_REDIS_URL);
+    // Paired while A is the only worker, so A is where it is placed and A's lease names it.
+    channel = await ctx.newChannel({ paired: true });
     b = await TestGateway.start(
       ctx.prisma,
       { redisKeyPrefix: ctx.config.redisKeyPrefix, secrets: ctx.config.secrets, workerCallTimeoutMs: 5_000, ...NO_SWEEP },
       undefined,
       { sandboxSimulator: ctx.simulator },
     );
-    channel = await ctx.newChannel({ paired: true });
-    await leaseTo(workerIdOf(ctx.gw));
+    expect((await redis.get(leaseKey()))?.split('|')[0]).toBe(workerIdOf(ctx.gw));
   });
   afterAll(async () => {
     await b?.close();
