@@ -43,9 +43,16 @@ describe(loadConfig.name, () => {
       '50',
       /^Invalid configuration: WORKER_HEARTBEAT_MS must be an integer number of milliseconds between 100 and 60000 \(got "50"\)$/,
     ],
+    ['SANDBOX_URL', 'localhost:4100', /^Invalid configuration: SANDBOX_URL must be an absolute http\(s\) URL \(got "localhost:4100"\)$/],
+    ['SANDBOX_URL', 'ws://127.0.0.1:4100', /^Invalid configuration: SANDBOX_URL must be an absolute http\(s\) URL/],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
+  });
+
+  it('reads SANDBOX_URL as the base URL of the shared simulator, unset by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).sandboxUrl).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir, SANDBOX_URL: 'http://sandbox:4100/' }).sandboxUrl).toBe('http://sandbox:4100');
   });
 
   it('never echoes a secret value in the error', () => {
