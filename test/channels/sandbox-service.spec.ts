@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ChannelClient, TestChannel } from '../support/channels';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
@@ -8,10 +11,11 @@ import { digits, newPhone } from '../support/phones';
 import { PROJECT_ROOT, startProcess, stopProcess } from '../support/processes';
 
 /** `npm run simulator` in a process of its own, on free ports; resolves with its control API's URL. */
-async function startSimulatorService(): Promise<{ child: ChildProcess; controlUrl: string }> {
+async function startSimulatorService(stateFile?: string): Promise<{ child: ChildProcess; controlUrl: string }> {
+  const state = stateFile ? ['--state', stateFile] : [];
   const started = await startProcess(
     process.execPath,
-    ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0'],
+    ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0', ...state],
     { PATH: process.env.PATH, HOME: process.env.HOME },
     /Control API:\s+http:\/\/\S+/,
     { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
@@ -115,4 +119,77 @@ describe('The sandbox network as a separate service (SANDBOX_URL)', () => {
       (body: { name?: string }) => body.name === 'Remote',
     );
   }, 120_000);
+});
+
+/** Pairs a channel of a new account by the sandbox scan; the channel as a test drives it. */
+async function pairedChannel(gw: TestGateway, db: TestDatabase): Promise<TestChannel> {
+  const { key, customerId } = await gw.newAccount({ plan: 'unlimited' });
+  const { id, phone } = await new ChannelClient(gw, key).paired('durable', newPhone());
+  return new TestChannel({ gw, prisma: db.prisma }, key, customerId, id, phone);
+}
+
+/** A message out to `to`, seen decrypted by its phone, and one in from it, seen as message.received. */
+async function exchange(gw: TestGateway, channel: TestChannel, to: string, text: string): Promise<void> {
+  const sent = await channel.send({ type: 'text', to, text: `${text} out` });
+  await eventually(
+    async () =>
+      (await gw.http.get(`/v1/sandbox/channels/${channel.id}/outbox`).query({ to }).set(bearer(channel.key)).expect(200)).body.data,
+    (data: Array<{ message_id: string }>) => data.some((m) => m.message_id === sent.body.message_id),
+  );
+  await gw.http
+    .post(`/v1/sandbox/channels/${channel.id}/inbound`)
+    .set(bearer(channel.key))
+    .send({ from: to, type: 'text', text: `${text} in` })
+    .expect(202);
+  await eventually(
+    () => channel.events('message.received'),
+    (list) => list.some((e) => (e.message as { text?: string }).text === `${text} in`),
+  );
+}
+
+describe('The standalone simulator keeps its network in a state file', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let simulator: { child: ChildProcess; controlUrl: string } | undefined;
+  let gw: TestGateway | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-sim-state-'));
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    if (simulator) await stopProcess(simulator.child);
+    await db?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('restarted with its state file, it takes back a paired channel without a QR, which sends and receives', async () => {
+    const stateFile = path.join(dir, 'network.json');
+    simulator = await startSimulatorService(stateFile);
+    gw = await TestGateway.start(db.prisma, { sandboxUrl: simulator.controlUrl });
+    const channel = await pairedChannel(gw, db);
+    const contact = newPhone();
+    await exchange(gw, channel, contact, 'before');
+
+    const secrets = gw.config.secrets;
+    await gw.close();
+    gw = undefined;
+    expect(await stopProcess(simulator.child)).toBe(0);
+    simulator = undefined;
+    expect(fs.existsSync(stateFile)).toBe(true);
+
+    simulator = await startSimulatorService(stateFile);
+    gw = await TestGateway.start(db.prisma, { secrets, sandboxUrl: simulator.controlUrl });
+    const again = new TestChannel({ gw, prisma: db.prisma }, channel.key, channel.customerId, channel.id, channel.phone);
+    await again.waitForChannelStatus('connected');
+    const states = await db.prisma.domainEvent.findMany({
+      where: { channelId: channel.id, type: 'channel.state_changed' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(states.map((e) => (e.payload as { to: string }).to)).not.toContain('logged_out');
+    expect(states.filter((e) => (e.payload as { to: string }).to === 'qr')).toHaveLength(1);
+    await exchange(gw, again, contact, 'after');
+  }, 240_000);
 });
