@@ -14,3 +14,5 @@ export type { BusinessHoursDay, BusinessProfile, CatalogCollection, CatalogProdu
 export { RemoteSimulator, SimulatorUnreachable } from './control/remote-simulator';
 export { SIMULATOR_API_METHODS, localSimulatorApi } from './control/simulator-api';
 export type { SimulatorApi, SimulatorApiMethod } from './control/simulator-api';
+export { FileStateStore } from './state/state-store';
+export type { SimulatorStateStore } from './state/state-store';

@@ -193,3 +193,41 @@ describe('The standalone simulator keeps its network in a state file', () => {
     await exchange(gw, again, contact, 'after');
   }, 240_000);
 });
+
+describe('The embedded sandbox network keeps its state in the database', () => {
+  let db: TestDatabase;
+  let gw: TestGateway | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await db?.drop();
+  });
+
+  it('after a gateway restart on the same database, a paired channel comes back connected without a QR, and sends and receives', async () => {
+    // no simulator given: the gateway starts its own, which saves its state in the database
+    gw = await TestGateway.start(db.prisma);
+    const channel = await pairedChannel(gw, db);
+    const contact = newPhone();
+    await exchange(gw, channel, contact, 'before');
+
+    const secrets = gw.config.secrets;
+    await gw.close();
+    gw = undefined;
+    expect(await db.prisma.sandboxNetworkState.count()).toBe(1);
+
+    gw = await TestGateway.start(db.prisma, { secrets });
+    const again = new TestChannel({ gw, prisma: db.prisma }, channel.key, channel.customerId, channel.id, channel.phone);
+    await again.waitForChannelStatus('connected');
+    const states = await db.prisma.domainEvent.findMany({
+      where: { channelId: channel.id, type: 'channel.state_changed' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(states.map((e) => (e.payload as { to: string }).to)).not.toContain('logged_out');
+    expect(states.filter((e) => (e.payload as { to: string }).to === 'qr')).toHaveLength(1);
+    await exchange(gw, again, contact, 'after');
+  }, 240_000);
+});

@@ -19,6 +19,9 @@ import {
 } from '../../simulator';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
+import type { PrismaClient } from '../../platform/database';
+import { PRISMA } from '../../platform/database/database.module';
+import { DatabaseStateStore } from './database-state-store';
 import { toGroupAppError } from '../baileys/baileys-errors';
 import { toNewsletterAppError, whatsappRefusal } from '../baileys/baileys-newsletter-mapping';
 import { fromWire, PRIVACY_WIRE_NAMES } from '../baileys/ops/baileys-privacy';
@@ -61,6 +64,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
   constructor(
     @Inject(SANDBOX_SIMULATOR) private readonly provided: WhatsAppSimulator | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
   ) {}
 
   /** The running simulator (reached, or started, now if it is not yet). */
@@ -240,7 +244,9 @@ export class SandboxNetwork implements OnApplicationShutdown {
         this.logger.log(`sandbox WhatsApp network at ${this.config.sandboxUrl} (${remote.url})`);
         return { simulator: guarded(remote), media: remote.createMediaClient(), remote };
       }
-      const embedded = new WhatsAppSimulator();
+      // its state in the database: test channels stay linked across a restart of the gateway
+      const embedded = new WhatsAppSimulator({ stateStore: new DatabaseStateStore(this.prisma) });
+      embedded.on('warning', ({ message, error }) => this.logger.warn({ err: error }, `sandbox WhatsApp network: ${message}`));
       await embedded.start();
       this.logger.log(`sandbox WhatsApp network listening on ${embedded.url}`);
       return { simulator: localSimulatorApi(embedded), media: embedded.createMediaClient(), embedded };
