@@ -35,6 +35,7 @@ import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
 import { StoriesPort } from './ports/stories.port';
 import { SANDBOX_SIMULATOR, SandboxNetwork } from './sandbox/sandbox-network';
+import { SandboxStateRepository } from './sandbox/sandbox-state.repository';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
 import { WorkerRegistry } from './worker-registry';
@@ -62,6 +63,7 @@ const PROVIDERS = [
   { provide: WORKER_ID, useFactory: newWorkerId },
   AuthStateRepository,
   SandboxNetwork,
+  SandboxStateRepository,
   WaVersion,
   BaileysSockets,
   GroupMetadataCache,

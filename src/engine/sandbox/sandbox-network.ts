@@ -19,9 +19,7 @@ import {
 } from '../../simulator';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import type { PrismaClient } from '../../platform/database';
-import { PRISMA } from '../../platform/database/database.module';
-import { DatabaseStateStore } from './database-state-store';
+import { SandboxStateRepository } from './sandbox-state.repository';
 import { toGroupAppError } from '../baileys/baileys-errors';
 import { toNewsletterAppError, whatsappRefusal } from '../baileys/baileys-newsletter-mapping';
 import { fromWire, PRIVACY_WIRE_NAMES } from '../baileys/ops/baileys-privacy';
@@ -64,7 +62,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
   constructor(
     @Inject(SANDBOX_SIMULATOR) private readonly provided: WhatsAppSimulator | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    private readonly state: SandboxStateRepository,
   ) {}
 
   /** The running simulator (reached, or started, now if it is not yet). */
@@ -245,7 +243,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
         return { simulator: guarded(remote), media: remote.createMediaClient(), remote };
       }
       // its state in the database: test channels stay linked across a restart of the gateway
-      const embedded = new WhatsAppSimulator({ stateStore: new DatabaseStateStore(this.prisma) });
+      const embedded = new WhatsAppSimulator({ stateStore: this.state });
       embedded.on('warning', ({ message, error }) => this.logger.warn({ err: error }, `sandbox WhatsApp network: ${message}`));
       await embedded.start();
       this.logger.log(`sandbox WhatsApp network listening on ${embedded.url}`);
