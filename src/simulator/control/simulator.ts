@@ -187,7 +187,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   async start(): Promise<string> {
     if (this.options.stateStore) {
       const saved = await this.options.stateStore.load();
-      if (saved) this.restore(decodeSnapshot(saved) as SavedState);
+      if (saved) this.restore(readSnapshot(saved));
       this.trackChanges();
     }
     await this.media.start(this.options.host ?? '127.0.0.1');
@@ -926,6 +926,17 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       act(account, companion);
     }
     return infos;
+  }
+}
+
+/** A saved state, or an error saying it cannot be read: the simulator does not start on a network it half-read. */
+function readSnapshot(saved: string): SavedState {
+  try {
+    return decodeSnapshot(saved) as SavedState;
+  } catch (error) {
+    throw new Error(`the saved simulator state cannot be read (${(error as Error).message}); remove it to start an empty network`, {
+      cause: error,
+    });
   }
 }
 

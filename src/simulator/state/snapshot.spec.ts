@@ -1,3 +1,4 @@
+import { WhatsAppSimulator } from '../control/simulator';
 import { AccountRegistry } from './accounts';
 import { decodeSnapshot, encodeSnapshot } from './snapshot';
 
@@ -24,8 +25,13 @@ describe('simulator snapshots', () => {
     expect(restored.appState.version('regular')).toBe(0);
   });
 
-  it('refuses a snapshot of another version, and what it cannot save', () => {
+  it('refuses a snapshot of another version, and what it cannot save', async () => {
     expect(() => decodeSnapshot(JSON.stringify({ version: 2, state: {} }))).toThrow('a simulator snapshot of version 2 cannot be read');
     expect(() => encodeSnapshot({ phone: { call: () => 1 } })).toThrow('a function cannot be saved (at state.phone.call)');
+    // a simulator does not start on a state it cannot read
+    const simulator = new WhatsAppSimulator({ stateStore: { load: async () => '{"version":2}', save: async () => undefined } });
+    await expect(simulator.start()).rejects.toThrow(
+      'the saved simulator state cannot be read (a simulator snapshot of version 2 cannot be read); remove it to start an empty network',
+    );
   });
 });
