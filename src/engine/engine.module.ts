@@ -11,6 +11,7 @@ import { CallRouter } from './calls/call-router';
 import { ChannelOwners } from './calls/channel-owners';
 import { WorkerCalls } from './calls/worker-calls';
 import { ROUTED_PORTS } from './routed-ports';
+import { SandboxStateRepository } from './sandbox/sandbox-state.repository';
 import { SessionManager } from './session-manager';
 import { newWorkerId, WORKER_ID } from './worker-id';
 import { WorkerRegistry } from './worker-registry';
@@ -20,6 +21,7 @@ const PROVIDERS = [
   { provide: WORKER_ID, useFactory: newWorkerId },
   AuthStateRepository,
   SandboxNetwork,
+  SandboxStateRepository,
   WaVersion,
   BaileysSockets,
   GroupMetadataCache,

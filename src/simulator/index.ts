@@ -11,3 +11,8 @@ export { ControlServer } from './control/http-server';
 export type { Addressing, GroupAddPrivacy } from './state/accounts';
 export type { PrivacyName, PrivacySettings } from './state/account-settings';
 export type { BusinessHoursDay, BusinessProfile, CatalogCollection, CatalogProduct } from './state/business';
+export { RemoteSimulator, SimulatorUnreachable } from './control/remote-simulator';
+export { SIMULATOR_API_METHODS, localSimulatorApi } from './control/simulator-api';
+export type { SimulatorApi, SimulatorApiMethod } from './control/simulator-api';
+export { FileStateStore } from './state/state-store';
+export type { SimulatorStateStore } from './state/state-store';

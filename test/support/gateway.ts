@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/platform/config/load-config';
 import type { PrismaClient } from '../../src/platform/database';
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
 import { AuditService } from '../../src/modules/audit/audit.service';
-import type { WhatsAppSimulator } from '../../src/simulator';
+import type { SimulatorApi, WhatsAppSimulator } from '../../src/simulator';
 import { SandboxNetwork } from '../../src/engine/sandbox/sandbox-network';
 import { testRedisUrl } from './test-services';
 
@@ -109,7 +109,7 @@ export class TestGateway {
   }
 
   /** The sandbox WhatsApp network this gateway's test channels are on. */
-  simulator(): Promise<WhatsAppSimulator> {
+  simulator(): Promise<SimulatorApi> {
     return this.app.get(SandboxNetwork).simulator();
   }
 

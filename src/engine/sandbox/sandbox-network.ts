@@ -10,29 +10,47 @@ import {
   type NewsletterInfo,
   NewsletterRefusal,
   type ParticipantAction,
+  localSimulatorApi,
+  RemoteSimulator,
+  SIMULATOR_API_METHODS,
+  type SimulatorApi,
+  SimulatorUnreachable,
   WhatsAppSimulator,
 } from '../../simulator';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
+import { AppError } from '../../platform/errors/app-error';
+import { SandboxStateRepository } from './sandbox-state.repository';
 import { toGroupAppError } from '../baileys/baileys-errors';
 import { toNewsletterAppError, whatsappRefusal } from '../baileys/baileys-newsletter-mapping';
 import { fromWire, PRIVACY_WIRE_NAMES } from '../baileys/ops/baileys-privacy';
 import type { PrivacyCategory, PrivacyChange, PrivacySettings } from '../ports/privacy.port';
 
 /**
- * The WhatsApp network that test-mode channels connect to: the project's simulator, started in this
- * process on first use. Sandbox endpoints drive its phones and contacts.
+ * The WhatsApp network that test-mode channels connect to: the project's simulator, either a shared service
+ * every gateway process reaches at SANDBOX_URL (its control API), or, without it, one started in this process
+ * on first use. Sandbox endpoints drive its phones and contacts through the same asynchronous interface
+ * (SimulatorApi) either way.
  */
 export const SANDBOX_SIMULATOR = Symbol('SANDBOX_SIMULATOR');
+
+/** The simulator in use, and what this process must close of it: the one it started, or its connections to the shared one. */
+interface Reached {
+  simulator: SimulatorApi;
+  media: MediaClient;
+  embedded?: WhatsAppSimulator;
+  remote?: RemoteSimulator;
+}
 
 @Injectable()
 export class SandboxNetwork implements OnApplicationShutdown {
   private readonly logger = new Logger(SandboxNetwork.name);
-  private starting?: Promise<{ simulator: WhatsAppSimulator; media: MediaClient }>;
+  private starting?: Promise<Reached>;
   /** The phone each channel's pair code was requested for: the one that enters the code. */
   private readonly pairingPhones = new Map<string, string>();
 
   /** A pair code was requested for `phone`: make sure the simulated phone exists, and remember it. */
   async preparePairing(channelId: string, phone: string): Promise<void> {
-    (await this.simulator()).createPhone(phone);
+    await (await this.simulator()).createPhone(phone);
     this.pairingPhones.set(channelId, phone);
   }
 
@@ -41,10 +59,14 @@ export class SandboxNetwork implements OnApplicationShutdown {
   }
 
   /** Given a simulator, the sandbox uses it and leaves its lifetime to the giver. */
-  constructor(@Inject(SANDBOX_SIMULATOR) private readonly provided: WhatsAppSimulator | null) {}
+  constructor(
+    @Inject(SANDBOX_SIMULATOR) private readonly provided: WhatsAppSimulator | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly state: SandboxStateRepository,
+  ) {}
 
-  /** The running simulator (started now if it is not yet). */
-  async simulator(): Promise<WhatsAppSimulator> {
+  /** The running simulator (reached, or started, now if it is not yet). */
+  async simulator(): Promise<SimulatorApi> {
     return (await this.ensure()).simulator;
   }
 
@@ -158,7 +180,7 @@ export class SandboxNetwork implements OnApplicationShutdown {
 
   /** Who may add `phone` to groups (WhatsApp's "Groups" privacy); with 'contacts', the phones in `contacts`. */
   async setGroupAddPrivacy(phone: string, privacy: GroupAddPrivacy, contacts: string[] = []): Promise<void> {
-    (await this.simulator()).setGroupAddPrivacy(phone, privacy, contacts);
+    await (await this.simulator()).setGroupAddPrivacy(phone, privacy, contacts);
   }
 
   /** A group as the simulated network holds it (members, settings, invite code, pending requests); undefined if none. */
@@ -188,17 +210,17 @@ export class SandboxNetwork implements OnApplicationShutdown {
     return (await this.simulator()).newsletter(newsletterJid);
   }
 
-  private async asNewsletterPerson<T>(op: string, act: (sim: WhatsAppSimulator) => T): Promise<T> {
+  private async asNewsletterPerson<T>(op: string, act: (sim: SimulatorApi) => Promise<T>): Promise<T> {
     const simulator = await this.simulator();
     try {
-      return act(simulator);
+      return await act(simulator);
     } catch (error) {
       if (!(error instanceof NewsletterRefusal)) throw error;
       throw toNewsletterAppError(whatsappRefusal(error.text, error.code), op);
     }
   }
 
-  private async asPerson<T>(operation: string, act: (sim: WhatsAppSimulator) => T | Promise<T>, conflictReason?: string): Promise<T> {
+  private async asPerson<T>(operation: string, act: (sim: SimulatorApi) => Promise<T>, conflictReason?: string): Promise<T> {
     const simulator = await this.simulator();
     try {
       return await act(simulator);
@@ -210,14 +232,25 @@ export class SandboxNetwork implements OnApplicationShutdown {
     }
   }
 
-  private ensure(): Promise<{ simulator: WhatsAppSimulator; media: MediaClient }> {
+  private ensure(): Promise<Reached> {
     this.starting ??= (async () => {
-      if (this.provided) return { simulator: this.provided, media: this.provided.createMediaClient() };
-      const simulator = new WhatsAppSimulator();
-      await simulator.start();
-      this.logger.log(`sandbox WhatsApp network listening on ${simulator.url}`);
-      return { simulator, media: simulator.createMediaClient() };
+      if (this.provided) {
+        return { simulator: localSimulatorApi(this.provided), media: this.provided.createMediaClient() };
+      }
+      if (this.config.sandboxUrl) {
+        const remote = await unreachableAsAppError(() => RemoteSimulator.connect(this.config.sandboxUrl!));
+        this.logger.log(`sandbox WhatsApp network at ${this.config.sandboxUrl} (${remote.url})`);
+        return { simulator: guarded(remote), media: remote.createMediaClient(), remote };
+      }
+      // its state in the database: test channels stay linked across a restart of the gateway
+      const embedded = new WhatsAppSimulator({ stateStore: this.state });
+      embedded.on('warning', ({ message, error }) => this.logger.warn({ err: error }, `sandbox WhatsApp network: ${message}`));
+      await embedded.start();
+      this.logger.log(`sandbox WhatsApp network listening on ${embedded.url}`);
+      return { simulator: localSimulatorApi(embedded), media: embedded.createMediaClient(), embedded };
     })();
+    // a simulator that could not be reached is tried again on the next use
+    this.starting.catch(() => (this.starting = undefined));
     return this.starting;
   }
 
@@ -231,18 +264,18 @@ export class SandboxNetwork implements OnApplicationShutdown {
     const wire = Object.fromEntries(
       Object.entries(settings).map(([category, value]) => [PRIVACY_WIRE_NAMES[category as PrivacyCategory], value as string]),
     );
-    if (Object.keys(wire).length > 0) simulator.setPrivacy(phone, wire);
-    if (timer !== undefined) simulator.setDefaultDisappearing(phone, timer);
-    const { defaultDisappearing, ...current } = simulator.privacy(phone);
+    if (Object.keys(wire).length > 0) await simulator.setPrivacy(phone, wire);
+    if (timer !== undefined) await simulator.setDefaultDisappearing(phone, timer);
+    const { defaultDisappearing, ...current } = await simulator.privacy(phone);
     return { ...fromWire(current), defaultDisappearingSeconds: defaultDisappearing };
   }
 
   /** The phone blocks (or unblocks) `contact`; answers the numbers it has blocked, E.164. */
   async setBlockedAs(phone: string, contact: string, blocked: boolean): Promise<string[]> {
     const simulator = await this.simulator();
-    if (blocked) simulator.block(phone, contact);
-    else simulator.unblock(phone, contact);
-    return simulator.blocklist(phone).map((number) => `+${number}`);
+    if (blocked) await simulator.block(phone, contact);
+    else await simulator.unblock(phone, contact);
+    return (await simulator.blocklist(phone)).map((number) => `+${number}`);
   }
 
   /** What the simulated contact `viewer` is shown of `phone`'s profile, under its privacy settings and blocklist. */
@@ -250,15 +283,40 @@ export class SandboxNetwork implements OnApplicationShutdown {
     viewer: string,
     phone: string,
   ): Promise<{ name: string; about: string | null; pictureUrl: string | null; lastSeen: number | null; online: boolean }> {
-    const seen = (await this.simulator()).viewProfile(viewer, phone);
+    const seen = await (await this.simulator()).viewProfile(viewer, phone);
     return { ...seen, online: seen.online ?? false };
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.starting) return;
-    const { simulator, media } = await this.starting;
-    await media.close();
-    if (simulator !== this.provided) await simulator.stop();
+    const starting = this.starting;
     this.starting = undefined;
+    const reached = await starting.catch(() => undefined);
+    await reached?.media.close();
+    await reached?.remote?.close();
+    await reached?.embedded?.stop();
   }
+}
+
+/** A shared simulator that cannot be reached is the deployment's fault: an internal error, saying where it was looked for. */
+async function unreachableAsAppError<T>(act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    if (!(error instanceof SimulatorUnreachable)) throw error;
+    throw new AppError('internal_error', 'The sandbox WhatsApp network (SANDBOX_URL) cannot be reached.', {
+      details: { reason: 'sandbox_unreachable' },
+      cause: error,
+    });
+  }
+}
+
+/** The remote simulator, its unreachability answered as unreachableAsAppError says. */
+function guarded(remote: SimulatorApi): SimulatorApi {
+  const api: Record<string, unknown> = { url: remote.url, createMediaClient: () => remote.createMediaClient() };
+  for (const name of SIMULATOR_API_METHODS) {
+    const method = remote[name] as (...args: unknown[]) => Promise<unknown>;
+    api[name] = (...args: unknown[]) => unreachableAsAppError(() => method(...args));
+  }
+  return api as SimulatorApi;
 }

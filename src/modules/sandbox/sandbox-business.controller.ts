@@ -79,12 +79,12 @@ export class SandboxBusinessController {
   async placeOrder(@Channel() channel: ChannelRef, @Body() body: SandboxPlaceOrderDto) {
     const phone = await this.businessPhone(channel);
     const simulator = await this.network.simulator();
-    const catalog = new Set(simulator.catalog(phone).map((p) => p.id));
+    const catalog = new Set((await simulator.catalog(phone)).map((p) => p.id));
     const missing = body.items.findIndex((i) => !catalog.has(i.wa_product_id));
     if (missing >= 0)
       throw new AppError('not_found', `The catalog has no product ${body.items[missing].wa_product_id} (items[${missing}]).`);
     const from = body.from.slice(1);
-    simulator.createPhone(from);
+    await simulator.createPhone(from);
     const placed = await simulator.placeOrder(
       from,
       phone,
@@ -106,10 +106,10 @@ export class SandboxBusinessController {
   async changeProduct(@Channel() channel: ChannelRef, @Param('waProductId') waProductId: string, @Body() body: SandboxPhoneProductDto) {
     const phone = await this.businessPhone(channel);
     const simulator = await this.network.simulator();
-    const product = simulator.catalog(phone).find((p) => p.id === waProductId);
+    const product = (await simulator.catalog(phone)).find((p) => p.id === waProductId);
     if (!product) throw new AppError('not_found', `The catalog has no product ${waProductId}.`);
     if (body.deleted) {
-      simulator.deleteProductOnPhone(phone, waProductId);
+      await simulator.deleteProductOnPhone(phone, waProductId);
       return {
         wa_product_id: product.id,
         retailer_id: product.retailerId,
@@ -118,7 +118,7 @@ export class SandboxBusinessController {
         deleted: true,
       };
     }
-    const changed = simulator.editProductOnPhone(phone, waProductId, {
+    const changed = await simulator.editProductOnPhone(phone, waProductId, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
       ...(body.price_amount_1000 !== undefined ? { price: String(body.price_amount_1000) } : {}),
@@ -139,7 +139,7 @@ export class SandboxBusinessController {
       throw new AppError('invalid_request', 'The channel is not paired with a phone yet.', { details: { reason: 'not_paired' } });
     }
     const phone = channel.phoneNumber.replace(/^\+/, '');
-    if (!(await this.network.simulator()).isBusiness(phone)) {
+    if (!(await (await this.network.simulator()).isBusiness(phone))) {
       throw new AppError('not_business_account', "The channel's phone is a personal WhatsApp account: it has no catalog.");
     }
     return phone;

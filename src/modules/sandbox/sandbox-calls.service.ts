@@ -15,7 +15,7 @@ export class SandboxCallsService {
   async offer(channel: ChannelRef, from: string, video: boolean) {
     const phone = pairedPhone(channel);
     const caller = from.replace(/\D/g, '');
-    const callId = (await this.network.simulator()).offerCall(caller, phone.replace(/\D/g, ''), { video });
+    const callId = await (await this.network.simulator()).offerCall(caller, phone.replace(/\D/g, ''), { video });
     this.callers.set(callId, { channelId: channel.id, from: caller });
     return { channel_id: channel.id, call_id: callId, from: `+${caller}` };
   }
@@ -25,7 +25,7 @@ export class SandboxCallsService {
     const placed = this.callers.get(callId);
     if (!placed || placed.channelId !== channel.id) throw callNotFound(callId);
     try {
-      (await this.network.simulator()).endCall(callId, how);
+      await (await this.network.simulator()).endCall(callId, how);
     } catch {
       throw callNotFound(callId);
     }

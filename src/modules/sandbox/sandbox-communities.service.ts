@@ -47,7 +47,7 @@ export class SandboxCommunitiesService {
 
   private async ensurePhones(phones: string[]): Promise<void> {
     const simulator = await this.network.simulator();
-    for (const phone of phones) simulator.createPhone(digits(phone));
+    for (const phone of phones) await simulator.createPhone(digits(phone));
   }
 
   private pairedPhone(channel: ChannelRef): string {

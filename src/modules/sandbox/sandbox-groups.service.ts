@@ -98,7 +98,7 @@ export class SandboxGroupsService {
 
   private async ensurePhones(phones: string[]): Promise<void> {
     const simulator = await this.network.simulator();
-    for (const phone of phones) simulator.createPhone(digits(phone));
+    for (const phone of phones) await simulator.createPhone(digits(phone));
   }
 
   private pairedPhone(channel: ChannelRef): string {

@@ -102,7 +102,7 @@ export class SandboxLabelsController {
       throw new AppError('invalid_request', 'The channel is not paired with a phone yet.', { details: { reason: 'not_paired' } });
     }
     const phone = channel.phoneNumber.replace(/^\+/, '');
-    if (!(await this.network.simulator()).isBusiness(phone)) {
+    if (!(await (await this.network.simulator()).isBusiness(phone))) {
       throw new AppError('not_business_account', "The channel's phone is a personal WhatsApp account: it has no labels.");
     }
     return phone;

@@ -55,7 +55,7 @@ export class SandboxNewslettersService {
 
   private async ensurePhone(ref: ChannelRef, phone: string): Promise<void> {
     this.pairedPhone(ref);
-    (await this.network.simulator()).createPhone(digits(phone));
+    await (await this.network.simulator()).createPhone(digits(phone));
   }
 
   private pairedPhone(channel: ChannelRef): string {

@@ -41,8 +41,8 @@ export class SandboxPresenceService {
     }
     const simulator = await this.network.simulator();
     const from = body.from.replace(/\D/g, '');
-    if (body.hide_last_seen !== undefined) simulator.hideLastSeen(from, body.hide_last_seen);
-    simulator.setPresence(from, channel.phoneNumber.replace(/\D/g, ''), PRESENCE_STATE[body.presence]);
+    if (body.hide_last_seen !== undefined) await simulator.hideLastSeen(from, body.hide_last_seen);
+    await simulator.setPresence(from, channel.phoneNumber.replace(/\D/g, ''), PRESENCE_STATE[body.presence]);
     return { channel_id: channel.id, from: `+${from}`, presence: body.presence };
   }
 }

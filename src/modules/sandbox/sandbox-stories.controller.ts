@@ -51,9 +51,9 @@ export class SandboxStoriesService {
     const own = pairedNumber(channel);
     const simulator = await this.network.simulator();
     const from = body.from.replace(/\D/g, '');
-    simulator.createPhone(from);
+    await simulator.createPhone(from);
     const others = (body.also_to ?? []).map((p) => p.replace(/\D/g, ''));
-    others.forEach((p) => simulator.createPhone(p));
+    for (const p of others) await simulator.createPhone(p);
     // chosen here so the cause is in place before the channel can see the story
     const waMessageId = `3EB0${randomBytes(10).toString('hex').toUpperCase()}`;
     this.causes.expect(causeKey.inbound(channel.id, waMessageId), requestId);
@@ -73,9 +73,9 @@ export class SandboxStoriesService {
     const story = await this.stories.get(channel, storyId);
     const viewer = body.from.replace(/\D/g, '');
     const simulator = await this.network.simulator();
-    simulator.createPhone(viewer);
+    await simulator.createPhone(viewer);
     this.causes.expect(causeKey.storyView(channel.id, story.wa_message_id, viewer), requestId);
-    simulator.viewStory(viewer, own, [story.wa_message_id]);
+    await simulator.viewStory(viewer, own, [story.wa_message_id]);
     return { channel_id: channel.id, story_id: story.id, from: `+${viewer}` };
   }
 }

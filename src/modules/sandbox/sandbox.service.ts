@@ -52,7 +52,7 @@ export class SandboxService {
     const wire = await this.messages.contentForContact(channel, parseRecipient(from, ['from']), input);
     const simulator = await this.network.simulator();
     const sender = from.replace(/\D/g, '');
-    simulator.createPhone(sender);
+    await simulator.createPhone(sender);
     // The id is chosen here so the cause is in place before the channel can see the message.
     const waMessageId = newWaMessageId();
     this.causes.expect(causeKey.inbound(channel.id, waMessageId), requestId);
@@ -68,7 +68,9 @@ export class SandboxService {
     const contacts = to
       ? [to.replace(/\D/g, '')]
       : (await this.messages.recipients(channel.id)).flatMap((jid) => (isUserJid(jid) ? [numberOf(jid)!] : []));
-    const received = contacts.flatMap((contact) => simulator.received(contact)).filter((m) => m.from === own && !m.group);
+    const received = (await Promise.all(contacts.map((contact) => simulator.received(contact))))
+      .flat()
+      .filter((m) => m.from === own && !m.group);
     const known = new Map(
       (
         await this.messages.findByWaIds(
@@ -100,7 +102,7 @@ export class SandboxService {
     }
     const simulator = await this.network.simulator();
     this.causes.expect(causeKey.receipt(channel.id, row.waMessageId, status), requestId);
-    simulator.sendReceipt(numberOf(row.chatJid)!, phone.replace(/\D/g, ''), [row.waMessageId], status);
+    await simulator.sendReceipt(numberOf(row.chatJid)!, phone.replace(/\D/g, ''), [row.waMessageId], status);
     return { message_id: row.id, status };
   }
 
@@ -113,7 +115,7 @@ export class SandboxService {
     }
     const simulator = await this.network.simulator();
     const phone = phoneNumber ?? `+1555${randomInt(1_000_000, 9_999_999)}`;
-    simulator.createPhone(phone, { business });
+    await simulator.createPhone(phone, { business });
     this.causes.expect(causeKey.channel(channel.id), requestId);
     await simulator.scanQr(phone, qr.qr);
     return { channel_id: channel.id, phone_number: e164(phone) };
@@ -144,14 +146,14 @@ export class SandboxService {
   async unlink(ref: ChannelRef, requestId: string) {
     const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
-    (await this.network.simulator()).unlink(phone);
+    await (await this.network.simulator()).unlink(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 
   async drop(ref: ChannelRef, requestId: string) {
     const { channel, phone } = this.pairedChannel(ref);
     this.causes.expect(causeKey.channel(channel.id), requestId, LINK_CHANGE_CAUSE_TTL_MS);
-    (await this.network.simulator()).drop(phone);
+    await (await this.network.simulator()).drop(phone);
     return { channel_id: channel.id, phone_number: e164(phone) };
   }
 

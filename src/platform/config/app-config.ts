@@ -118,6 +118,7 @@ export const environmentSchema = z.object({
   MESSAGE_SEND_WAIT_MS: intInRange(0, 30_000, 'milliseconds').default(0),
   MESSAGE_SEND_MAX_WAIT_MS: intInRange(0, 30_000, 'milliseconds').default(10_000),
   MESSAGE_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(10_000),
+  SANDBOX_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -182,6 +183,11 @@ export interface AppConfig {
   reconnect: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** How many "replaced" (440) closes in a row before a channel is failed instead of retried. */
   replacedLimit: number;
+  /**
+   * The control API of the WhatsApp simulator test-mode channels use, run as its own service (`npm run
+   * simulator`) so that every gateway process shares one simulated network; unset, each process starts its own.
+   */
+  sandboxUrl?: string;
 }
 
 export type GatewayRole = Environment['GATEWAY_ROLE'];

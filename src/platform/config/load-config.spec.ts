@@ -60,6 +60,8 @@ describe(loadConfig.name, () => {
       'soon',
       /^Invalid configuration: WORKER_CALL_TIMEOUT_MS must be an integer number of milliseconds between 100 and 600000 \(got "soon"\)$/,
     ],
+    ['SANDBOX_URL', 'localhost:4100', /^Invalid configuration: SANDBOX_URL must be an absolute http\(s\) URL \(got "localhost:4100"\)$/],
+    ['SANDBOX_URL', 'ws://127.0.0.1:4100', /^Invalid configuration: SANDBOX_URL must be an absolute http\(s\) URL/],
   ])('stops on a bad %s with one line naming it', (name, value, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(ConfigurationError);
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(message);
@@ -84,6 +86,11 @@ describe(loadConfig.name, () => {
     expect(config.gatewayRole).toBe('all');
     expect(config.channelLeaseMs).toBe(15_000);
     expect(loadConfig({ DATA_DIR: dataDir, GATEWAY_ROLE: 'worker' }).gatewayRole).toBe('worker');
+  });
+
+  it('reads SANDBOX_URL as the base URL of the shared simulator, unset by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).sandboxUrl).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir, SANDBOX_URL: 'http://sandbox:4100/' }).sandboxUrl).toBe('http://sandbox:4100');
   });
 
   it('never echoes a secret value in the error', () => {

@@ -136,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: e.RECONNECT_MAX_ATTEMPTS,
     },
     replacedLimit: e.REPLACED_LIMIT,
+    sandboxUrl: e.SANDBOX_URL?.replace(/\/+$/, ''),
   };
 }

@@ -1,7 +1,12 @@
 import { ControlServer } from '../control/http-server';
 import { WhatsAppSimulator } from '../control/simulator';
+import { FileStateStore } from '../state/state-store';
 
-/** `npm run simulator -- [--port 0] [--control-port 0] [--host 127.0.0.1]` */
+/**
+ * `npm run simulator -- [--port 0] [--control-port 0] [--host 127.0.0.1] [--state <file>]`; the state file may also
+ * be given as SIMULATOR_STATE_FILE. With one, the network (accounts, linked devices, their keys and sessions,
+ * groups…) is loaded from it at start and saved to it after changes and at exit.
+ */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
@@ -9,7 +14,12 @@ function option(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const host = option('host', '127.0.0.1');
-  const sim = new WhatsAppSimulator({ host, port: Number(option('port', '0')) });
+  const stateFile = option('state', process.env.SIMULATOR_STATE_FILE ?? '');
+  const sim = new WhatsAppSimulator({
+    host,
+    port: Number(option('port', '0')),
+    ...(stateFile ? { stateStore: new FileStateStore(stateFile) } : {}),
+  });
   const url = await sim.start();
   const control = new ControlServer(sim);
   const controlUrl = await control.listen(Number(option('control-port', '0')), host);
@@ -21,10 +31,16 @@ async function main(): Promise<void> {
   console.log(`WhatsApp simulator WebSocket: ${url}`);
   console.log(`Control API:                  ${controlUrl}`);
   console.log(`Media host:                   https://${sim.mediaHost} (CA: GET ${controlUrl}/media-ca)`);
+  if (stateFile) console.log(`State file:                   ${stateFile}`);
   const shutdown = async () => {
-    await control.close();
-    await sim.stop();
-    process.exit(0);
+    try {
+      await control.close();
+      await sim.stop();
+      process.exit(0);
+    } catch (error) {
+      console.error('the simulator did not stop cleanly:', error);
+      process.exit(1);
+    }
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());

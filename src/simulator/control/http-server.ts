@@ -5,7 +5,9 @@ import { type GroupSetting, GroupRefusal, type ParticipantAction } from '../prot
 import { NewsletterRefusal } from '../protocol/newsletter-ops';
 import type { GroupAddPrivacy } from '../state/accounts';
 import type { OutgoingContent, ReceiptType, ReceivedMessage } from '../types';
+import { decodeValue, encodeError, encodeValue } from './codec';
 import type { PresenceState, WhatsAppSimulator } from './simulator';
+import { isSimulatorApiMethod } from './simulator-api';
 
 type Body = Record<string, unknown>;
 type Handler = (params: string[], body: Body, query: URLSearchParams) => unknown;
@@ -286,6 +288,11 @@ export class ControlServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;
+    const call = req.method === 'POST' ? /^\/call\/([^/]+)$/.exec(path) : null;
+    if (call) {
+      await this.call(decodeURIComponent(call[1]), req, res);
+      return;
+    }
     try {
       const route = this.routes.find(([method, pattern]) => method === req.method && pattern.test(path));
       if (!route) {
@@ -299,6 +306,32 @@ export class ControlServer {
       // a group or newsletter refusal carries the error WhatsApp answers with (403 not a member, 401 not an admin, …)
       const whatsapp = error instanceof GroupRefusal || error instanceof NewsletterRefusal ? { whatsappCode: error.code } : {};
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (error as Error).message, ...whatsapp }));
+    }
+  }
+
+  /**
+   * `POST /call/<method>` with `{ args }`: one of the simulator's allowed methods (SIMULATOR_API_METHODS), its
+   * arguments and result encoded by the codec. What the method throws answers 422 with `{ thrown }`, the
+   * error's class and fields, for RemoteSimulator to throw the same error again.
+   */
+  private async call(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const answer = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    let args: unknown[];
+    try {
+      if (!isSimulatorApiMethod(method)) throw new HttpError(404, `${method} is not a method the control API offers`);
+      const body = await readJson(req);
+      if (!Array.isArray(body.args)) throw new HttpError(400, 'args must be an array');
+      args = body.args.map(decodeValue);
+    } catch (error) {
+      answer(error instanceof HttpError ? error.status : 400, { error: (error as Error).message });
+      return;
+    }
+    try {
+      const sim = this.sim as unknown as Record<string, (...a: unknown[]) => unknown>;
+      answer(200, { result: encodeValue(await sim[method](...args)) });
+    } catch (error) {
+      answer(422, { error: (error as Error).message, thrown: encodeError(error) });
     }
   }
 }

@@ -4,7 +4,7 @@ import { proto } from '@whiskeysockets/baileys';
 import type { Agent } from 'https';
 import type { Agent as UndiciAgent } from 'undici';
 
-import { generateKeyPair } from '../crypto/keys';
+import { generateKeyPair, type KeyPair } from '../crypto/keys';
 import { MediaHost } from '../media/media-host';
 import { buildMessage } from '../phone/content';
 import { labelPatch, labelsOf, type PhoneLabelChange, type PhoneLabels } from '../phone/labels';
@@ -46,6 +46,15 @@ import type {
   StoryStyle,
 } from '../types';
 import { Waiters } from './waiters';
+import { SIMULATOR_API_METHODS } from './simulator-api';
+import { decodeSnapshot, encodeSnapshot } from '../state/snapshot';
+import type { SimulatorStateStore } from '../state/state-store';
+import type { AccountRegistry } from '../state/accounts';
+import type { GroupRegistry } from '../state/groups';
+import type { NewsletterRegistry } from '../state/newsletters';
+
+/** Methods beyond the API that change the saved state (tests' settings of a phone). */
+const STATE_CHANGING_TEST_METHODS = ['setAppStatePageSize', 'setCatalogRate', 'failCatalogWrites'] as const;
 
 /** Trust in the simulator's media host, for uploads (https) and downloads (fetch). */
 export interface MediaClient {
@@ -60,6 +69,21 @@ export interface SimulatorOptions extends Partial<NetworkOptions> {
   port?: number;
   /** Delay before the first stanza after the Noise handshake (see Connection). */
   handshakeSettleMs?: number;
+  /**
+   * Where the network's state outlives the process: loaded by `start`, saved a moment after changes (see
+   * `stateSaveDelayMs`) and by `stop`, so that linked companions reconnect to a restarted simulator.
+   */
+  stateStore?: SimulatorStateStore;
+  /** How long a change waits for the next ones before the state is saved (default 250 ms). */
+  stateSaveDelayMs?: number;
+}
+
+/** What a snapshot holds: the server's Noise key and the registries of the network. */
+interface SavedState {
+  serverStatic: KeyPair;
+  accounts: AccountRegistry;
+  groups: GroupRegistry;
+  newsletters: NewsletterRegistry;
 }
 
 export interface PhoneInfo {
@@ -95,6 +119,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
   private wsUrl = '';
+  /** The server's Noise key: kept in the state, for companions to find the same server after a restart. */
+  private readonly serverStatic: KeyPair = generateKeyPair();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private started = false;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     super();
@@ -146,7 +175,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       {
         host: options.host ?? '127.0.0.1',
         port: options.port ?? 0,
-        serverStatic: generateKeyPair(),
+        serverStatic: this.serverStatic,
         settleMs: options.handshakeSettleMs ?? 50,
         accept: () => Date.now() >= this.refuseUntil,
       },
@@ -154,10 +183,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     );
   }
 
-  /** Starts the WebSocket server and the media host; resolves with the ws:// URL. */
+  /** Loads the saved state if there is a store, starts the WebSocket server and the media host; resolves with the ws:// URL. */
   async start(): Promise<string> {
+    if (this.options.stateStore) {
+      const saved = await this.options.stateStore.load();
+      if (saved) this.restore(readSnapshot(saved));
+      this.trackChanges();
+    }
     await this.media.start(this.options.host ?? '127.0.0.1');
     this.wsUrl = await this.ws.start();
+    this.started = true;
     return this.wsUrl;
   }
 
@@ -165,6 +200,67 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.waiters.cancelAll(new Error('simulator stopped'));
     await this.ws.stop();
     await this.media.stop();
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    // after the sockets closed: what they left unacknowledged is back in the offline queues, and saved
+    if (this.started && this.options.stateStore) await this.saveState();
+    this.started = false;
+  }
+
+  /** Saves the state now (a store is needed); resolves once it is written. */
+  saveState(): Promise<void> {
+    const store = this.options.stateStore;
+    if (!store) return Promise.reject(new Error('the simulator has no state store'));
+    const state: SavedState = {
+      serverStatic: this.serverStatic,
+      accounts: this.net.accounts,
+      groups: this.net.groups,
+      newsletters: this.net.newsletters,
+    };
+    this.saving = this.saving.then(() => store.save(encodeSnapshot(state)));
+    return this.saving;
+  }
+
+  private restore(saved: SavedState): void {
+    Object.assign(this.serverStatic, saved.serverStatic);
+    Object.assign(this.net.accounts, saved.accounts);
+    Object.assign(this.net.groups, saved.groups);
+    Object.assign(this.net.newsletters, saved.newsletters);
+    // nobody is connected to a simulator that just started: what was to be sent waits in the offline queues
+    for (const account of this.net.accounts.all()) {
+      for (const companion of account.companions.values()) {
+        companion.connection = undefined;
+        companion.online = false;
+      }
+    }
+  }
+
+  /** Saves a moment after a change: any stanza a client sends, any call of the simulator's API. */
+  private trackChanges(): void {
+    const changed = () => {
+      if (!this.started || this.saveTimer) return;
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        this.saveState().catch((error: unknown) => this.emit('warning', { message: 'the simulator state could not be saved', error }));
+      }, this.options.stateSaveDelayMs ?? 250);
+      this.saveTimer.unref();
+    };
+    const after = <A extends unknown[], R>(act: (...args: A) => R) =>
+      ((...args: A) => {
+        try {
+          const result = act(...args);
+          if (result instanceof Promise) void result.then(changed, changed);
+          else changed();
+          return result;
+        } catch (error) {
+          changed();
+          throw error;
+        }
+      }) as (...args: A) => R;
+    const handlers = this.net.handlers as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of Object.keys(handlers)) handlers[name] = after(handlers[name]);
+    const self = this as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of [...SIMULATOR_API_METHODS, ...STATE_CHANGING_TEST_METHODS]) self[name] = after(self[name].bind(this));
   }
 
   get url(): string {
@@ -830,6 +926,17 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       act(account, companion);
     }
     return infos;
+  }
+}
+
+/** A saved state, or an error saying it cannot be read: the simulator does not start on a network it half-read. */
+function readSnapshot(saved: string): SavedState {
+  try {
+    return decodeSnapshot(saved) as SavedState;
+  } catch (error) {
+    throw new Error(`the saved simulator state cannot be read (${(error as Error).message}); remove it to start an empty network`, {
+      cause: error,
+    });
   }
 }
 

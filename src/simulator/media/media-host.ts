@@ -32,6 +32,25 @@ function tlsMaterial(): Promise<TlsMaterial> {
   return sharedTls;
 }
 
+/** An https.Agent trusting only the media host's certificate (`caPem`); Baileys uploads through it. */
+export function mediaAgent(caPem: string): Agent {
+  return new Agent({ ca: caPem, keepAlive: false });
+}
+
+/**
+ * The same trust for Node's fetch, which takes only an undici dispatcher. `host` is the media host's
+ * host:port, as media_conn announces it: a simulator in another process is reached the same way.
+ */
+export function mediaDispatcher(host: string, caPem: string): UndiciAgent {
+  // WhatsApp's clients fetch some media from its CDN's fixed name (a history sync points at
+  // mmg.whatsapp.net by directPath alone): here, every media host name is this host.
+  const { hostname, port } = new URL(`https://${host}`);
+  const connector = buildConnector({ ca: caPem });
+  return new UndiciAgent({
+    connect: (options, callback) => connector({ ...options, hostname, host: hostname, servername: undefined, port }, callback),
+  });
+}
+
 /**
  * The CDN stand-in: clients upload encrypted blobs here (the hostname comes
  * from media_conn) and download them by URL. Blobs live in memory.
@@ -77,7 +96,7 @@ export class MediaHost {
 
   /** An agent that trusts only this host's certificate; Baileys uploads through it (`fetchAgent`). */
   createAgent(): Agent {
-    return new Agent({ ca: this.caPem, keepAlive: false });
+    return mediaAgent(this.caPem);
   }
 
   /**
@@ -85,13 +104,7 @@ export class MediaHost {
    * dispatcher (`options.dispatcher`), not an https.Agent.
    */
   createDispatcher(): UndiciAgent {
-    // WhatsApp's clients fetch some media from its CDN's fixed name (a history sync points at
-    // mmg.whatsapp.net by directPath alone): here, every media host name is this host.
-    const { hostname, port } = new URL(this.origin);
-    const connector = buildConnector({ ca: this.caPem });
-    return new UndiciAgent({
-      connect: (options, callback) => connector({ ...options, hostname, host: hostname, servername: undefined, port }, callback),
-    });
+    return mediaDispatcher(this.hostname, this.caPem);
   }
 
   /** Stores a blob as if it had been uploaded; returns its URL and direct path. */

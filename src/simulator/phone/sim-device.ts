@@ -10,7 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { makeLibSignalRepository } from '@whiskeysockets/baileys/lib/Signal/libsignal';
 import pino from 'pino';
-import { makeMemoryKeyStore } from '../state/memory-key-store';
+import { type KeyStoreContents, makeMemoryKeyStore } from '../state/memory-key-store';
 
 const silent = pino({ level: 'silent' });
 
@@ -24,6 +24,14 @@ export interface PreKeyBundle {
 
 export type EncType = 'pkmsg' | 'msg';
 
+export interface DeviceSnapshot {
+  user: string;
+  device: number;
+  creds: ReturnType<typeof initAuthCreds>;
+  keys: KeyStoreContents;
+  nextPreKeyId: number;
+}
+
 /**
  * A Signal endpoint the simulator plays itself (a phone, a contact's phone):
  * it holds private keys so it can encrypt to and decrypt from real clients.
@@ -33,7 +41,8 @@ export class SimDevice {
   readonly jid: string;
   readonly creds = initAuthCreds();
   // Baileys 7's Signal repository runs its reads and writes in key-store transactions.
-  private readonly keys = addTransactionCapability(makeMemoryKeyStore(), silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+  private readonly store = makeMemoryKeyStore();
+  private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
   private readonly repository: SignalRepository;
   private nextPreKeyId = 1;
   private lock: Promise<unknown> = Promise.resolve();
@@ -44,6 +53,21 @@ export class SimDevice {
   ) {
     this.jid = jidEncode(user, 's.whatsapp.net', device || undefined);
     this.repository = makeLibSignalRepository({ creds: this.creds, keys: this.keys }, silent);
+  }
+
+  /** What a snapshot keeps of the device: its credentials, its Signal sessions and keys, its next pre-key id. */
+  snapshot(): DeviceSnapshot {
+    return { user: this.user, device: this.device, creds: this.creds, keys: this.store.contents(), nextPreKeyId: this.nextPreKeyId };
+  }
+
+  /** The device a snapshot kept, with the same identity and the sessions it had open. */
+  static restore(saved: DeviceSnapshot): SimDevice {
+    const device = new SimDevice(saved.user, saved.device);
+    // the Signal repository holds this very creds object: fill it rather than replace it
+    Object.assign(device.creds, saved.creds);
+    device.store.load(saved.keys);
+    device.nextPreKeyId = saved.nextPreKeyId;
+    return device;
   }
 
   get identityKey(): { public: Buffer; private: Buffer } {

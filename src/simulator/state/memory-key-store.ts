@@ -1,9 +1,24 @@
 import type { SignalDataSet, SignalDataTypeMap, SignalKeyStore } from '@whiskeysockets/baileys';
 
+/** The store's contents by key type and id: what a simulator snapshot keeps of a device's Signal state. */
+export type KeyStoreContents = Record<string, Record<string, unknown>>;
+
+export interface MemoryKeyStore extends SignalKeyStore {
+  contents(): KeyStoreContents;
+  load(contents: KeyStoreContents): void;
+}
+
 /** A Signal key store held in memory, for the devices the simulator plays itself. */
-export function makeMemoryKeyStore(): SignalKeyStore {
+export function makeMemoryKeyStore(): MemoryKeyStore {
   const data = new Map<string, Map<string, unknown>>();
   return {
+    contents() {
+      return Object.fromEntries([...data].map(([type, bucket]) => [type, Object.fromEntries(bucket)]));
+    },
+    load(contents: KeyStoreContents) {
+      data.clear();
+      for (const [type, entries] of Object.entries(contents)) data.set(type, new Map(Object.entries(entries)));
+    },
     get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       const bucket = data.get(type);
       const result: { [id: string]: SignalDataTypeMap[T] } = {};
