@@ -12,6 +12,7 @@ import { BaileysNewsletters } from './baileys/ops/baileys-newsletters';
 import { BaileysPresence } from './baileys/ops/baileys-presence';
 import { BaileysPrivacy } from './baileys/ops/baileys-privacy';
 import { BaileysProfile } from './baileys/ops/baileys-profile';
+import { BaileysSessionControl } from './baileys/ops/baileys-session-control';
 import { BaileysStories } from './baileys/ops/baileys-stories';
 import { CallRouter, RoutableMethods } from './calls/call-router';
 import { BlocklistPort } from './ports/blocklist.port';
@@ -27,6 +28,7 @@ import { NewslettersPort } from './ports/newsletters.port';
 import { PresencePort } from './ports/presence.port';
 import { PrivacyPort } from './ports/privacy.port';
 import { ProfilePort } from './ports/profile.port';
+import { SessionControlPort } from './ports/session-control.port';
 import { StoriesPort } from './ports/stories.port';
 
 /**
@@ -57,6 +59,7 @@ function routedPort<P extends object>(
  * are not here: they stay with the socket's process.
  */
 export const ROUTED_PORTS = [
+  routedPort(SessionControlPort, 'session', BaileysSessionControl, { currentQr: true, requestPairingCode: true, close: true }),
   routedPort(MessagingPort, 'messaging', BaileysMessaging, { send: true, readMessages: true }),
   routedPort(ChatsPort, 'chats', BaileysChats, { modify: true }),
   routedPort(ContactsPort, 'contacts', BaileysContacts, { fetchProfile: true }),

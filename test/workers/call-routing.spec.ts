@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import sharp from 'sharp';
 import { ChannelOwners } from '../../src/engine/calls/channel-owners';
 import { WorkerCalls } from '../../src/engine/calls/worker-calls';
+import { SessionManager } from '../../src/engine/session-manager';
 import { WORKER_ID } from '../../src/engine/worker-id';
 import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
 import type { TestChannel } from '../support/channels';
@@ -203,6 +204,34 @@ describe('Calls routed to the worker that holds the channel', () => {
     } finally {
       lookups.mockRestore();
     }
+  });
+
+  it('shows the QR, pairs and disconnects through the process that does not hold the socket', async () => {
+    const { key } = await ctx.newAccount({ plan: 'unlimited' });
+    const id = (await ctx.http.post('/v1/channels').set(bearer(key)).send({ name: 'placed' }).expect(201)).body.id as string;
+    await ctx.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+    const holderId = (await eventually(
+      () => redis.get(`${ctx.config.redisKeyPrefix}channel-lease:${id}`),
+      (v) => !!v,
+    ))!.split('|')[0];
+    const [holder, other] = holderId === workerIdOf(ctx.gw) ? [ctx.gw, b] : [b, ctx.gw];
+    await eventually(
+      async () => (await other.http.get(`/v1/channels/${id}/qr`).set(bearer(key))).status,
+      (status) => status === 200,
+    );
+    const viaHolder = (await holder.http.get(`/v1/channels/${id}/qr`).set(bearer(key)).expect(200)).body;
+    const viaOther = (await other.http.get(`/v1/channels/${id}/qr`).set(bearer(key)).expect(200)).body;
+    expect(viaOther).toMatchObject({ qr: viaHolder.qr, expires_at: viaHolder.expires_at });
+    expect(other.app.get(SessionManager).isOpen(id)).toBe(false);
+
+    await other.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({ phone_number: newPhone() }).expect(200);
+    await eventually(
+      async () => (await other.http.get(`/v1/channels/${id}/status`).set(bearer(key)).expect(200)).body.status,
+      (status) => status === 'connected',
+    );
+    expect(holder.app.get(SessionManager).isOpen(id)).toBe(true);
+    await other.http.post(`/v1/channels/${id}/disconnect`).set(bearer(key)).expect(200);
+    expect(holder.app.get(SessionManager).isOpen(id)).toBe(false);
   });
 
   it('answers channel_unavailable once the timeout passes when the lease names a worker that is gone', async () => {

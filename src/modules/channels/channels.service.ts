@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { toDataURL } from 'qrcode';
 import { v7 as uuidv7 } from 'uuid';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
+import { SessionControlPort } from '../../engine/ports/session-control.port';
 import { SessionManager } from '../../engine/session-manager';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { Transactions } from '../../platform/database/transactions';
@@ -26,6 +27,7 @@ export class ChannelsService {
     private readonly supervisor: ChannelSupervisor,
     private readonly placement: ChannelPlacement,
     private readonly sessions: SessionManager,
+    private readonly control: SessionControlPort,
     private readonly sandbox: SandboxNetwork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -139,7 +141,7 @@ export class ChannelsService {
       correlationId,
     );
     await this.supervisor.cancelReconnects(row.id);
-    await this.sessions.close(row.id);
+    await this.control.close(row.id);
     return toChannelStatus(row);
   }
 
@@ -172,13 +174,13 @@ export class ChannelsService {
       );
     }
     if (row.mode === 'test') await this.sandbox.preparePairing(row.id, phoneNumber);
-    const code = await this.sessions.requestPairingCode(row.id, phoneNumber);
+    const code = await this.control.requestPairingCode(row.id, phoneNumber);
     return { code, phone_number: phoneNumber.startsWith('+') ? phoneNumber : `+${phoneNumber}` };
   }
 
   async qr(channel: ChannelRef) {
     const row = await this.rowOf(channel);
-    const current = row.state === 'qr' ? this.sessions.currentQr(row.id) : null;
+    const current = row.state === 'qr' ? await this.control.currentQr(row.id) : null;
     if (!current) {
       throw new AppError('no_qr', `There is no QR to show: the channel is ${row.state}.`, { details: { current_state: row.state } });
     }
@@ -199,7 +201,7 @@ export class ChannelsService {
       reasonCode: null,
       reasonText: 'Disabled by the operator.',
     });
-    await this.sessions.close(row.id);
+    await this.control.close(row.id);
     return toChannelStatus(row);
   }
 
@@ -245,7 +247,7 @@ export class ChannelsService {
       },
       correlationId,
     );
-    await this.sessions.close(row.id, { logout: true });
+    await this.control.close(row.id, { logout: true });
     await this.sessions.wipeCredentials(row.id);
     return row;
   }

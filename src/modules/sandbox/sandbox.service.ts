@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
-import { SessionManager } from '../../engine/session-manager';
+import { SessionControlPort } from '../../engine/ports/session-control.port';
 import { AppError } from '../../platform/errors/app-error';
 import { parseOrThrow } from '../../platform/http/parse';
 import type { ChannelRef } from '../channels/channels.contracts';
@@ -31,7 +31,7 @@ const LINK_CHANGE_CAUSE_TTL_MS = 60_000;
 export class SandboxService {
   constructor(
     private readonly network: SandboxNetwork,
-    private readonly sessions: SessionManager,
+    private readonly control: SessionControlPort,
     private readonly messages: MessagesSandboxFacade,
     private readonly causes: EventCauses,
   ) {}
@@ -107,7 +107,7 @@ export class SandboxService {
   }
 
   async scan(channel: ChannelRef, phoneNumber: string | undefined, requestId: string, business?: boolean) {
-    const qr = this.sessions.currentQr(channel.id);
+    const qr = await this.control.currentQr(channel.id);
     if (channel.state !== 'qr' || !qr) {
       throw new AppError('no_qr', `There is no QR to scan: the channel is ${channel.state}.`, {
         details: { current_state: channel.state },
