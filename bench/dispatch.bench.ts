@@ -3,7 +3,9 @@
  * the same text to the same kind of simulated contact in a loop, measured in the same run on the same
  * simulator. Two shapes: one channel, and `--channels` channels at once. The gateway's time runs from the
  * first request to the last message received by its contact; the requests are sent as fast as the API
- * accepts them, so the figure is the send path's, not the client's.
+ * accepts them, so the figure is the send path's, not the client's. The simulator runs in a process of its own
+ * (`npm run simulator`, reached through SANDBOX_URL), so its decryption does not share this process' CPU time
+ * with the gateway and the bare sockets.
  * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/dispatch.{json,md}.
  *
  *   npm run bench:dispatch [-- --messages 200 --channels 20 --per-channel 50] [-- --profile gateway.cpuprofile]
@@ -14,12 +16,50 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WhatsAppSimulator } from '../src/simulator';
+import type { ChildProcess } from 'node:child_process';
+import { type MediaClient, RemoteSimulator, type SimulatorApi, type WhatsAppSimulator } from '../src/simulator';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
-import { pairedClient, TestClient } from '../test/simulator/support/client';
+import { PROJECT_ROOT, startProcess, stopProcess } from '../test/support/processes';
+import { TestClient } from '../test/simulator/support/client';
+
+type Simulator = RemoteSimulator & SimulatorApi;
+
+/** `npm run simulator` on free ports, in its own process. */
+async function startSimulator(): Promise<{ child: ChildProcess; sim: Simulator; controlUrl: string }> {
+  const started = await startProcess(
+    process.execPath,
+    ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0'],
+    { PATH: process.env.PATH, HOME: process.env.HOME },
+    /Control API:\s+http:\/\/\S+/,
+    { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
+  );
+  const controlUrl = /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1];
+  return { child: started.child, sim: await RemoteSimulator.connect(controlUrl), controlUrl };
+}
+
+/** A bare Baileys socket paired with a new phone of the remote simulator. */
+async function pairedClient(sim: Simulator, phone: string, pushName: string): Promise<TestClient> {
+  await sim.createPhone(phone, { pushName });
+  // TestClient takes what a socket needs from a simulator: its WebSocket URL and a media client (and, on close,
+  // the phone's companions, to wait for the simulator's side: not needed here, the socket just ends)
+  const reach = {
+    createMediaClient: () => sim.createMediaClient(),
+    companions: () => [],
+    socketConfig: (media: MediaClient) => ({ waWebSocketUrl: sim.url, fetchAgent: media.agent, options: { dispatcher: media.dispatcher } }),
+  } as unknown as WhatsAppSimulator;
+  const client = new TestClient(reach);
+  client.connect();
+  const { qr } = await client.waitForConnection((u) => !!u.qr);
+  await sim.scanQr(phone, qr!);
+  const code = await client.waitForClose();
+  if (code !== 515) throw new Error(`expected a 515 restart after pairing, got ${code}`);
+  client.connect();
+  await client.waitForReady();
+  return client;
+}
 
 function textOption(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -47,11 +87,22 @@ function option(name: string, fallback: number): number {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
-/** Counts what each simulated contact received, and resolves when every one has its expected count. */
+/**
+ * Counts what each simulated contact received, from the lines the simulator's process prints for every message
+ * (`<from> -> <to>: <type>`), and resolves when every one has its expected count.
+ */
 class Receipts {
   private readonly counts = new Map<string, number>();
-  constructor(sim: WhatsAppSimulator) {
-    sim.on('message', (m) => this.counts.set(m.to, (this.counts.get(m.to) ?? 0) + 1));
+  private partial = '';
+  constructor(child: ChildProcess) {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (this.partial + chunk.toString()).split('\n');
+      this.partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const to = /^\d+ -> (\d+):/.exec(line)?.[1];
+        if (to) this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
+      }
+    });
   }
 
   async all(expected: Map<string, number>, timeoutMs = 600_000): Promise<void> {
@@ -104,11 +155,11 @@ function figures(messages: number, clock: Clock): Figures {
 }
 
 /** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
-async function bare(sim: WhatsAppSimulator, receipts: Receipts, shape: Shape): Promise<Figures> {
+async function bare(sim: Simulator, receipts: Receipts, shape: Shape): Promise<Figures> {
   const pairs: Array<{ client: TestClient; contact: string }> = [];
   for (let i = 0; i < shape.channels; i++) {
     const contact = nextPhone();
-    sim.createPhone(contact, { pushName: 'Contact' });
+    await sim.createPhone(contact, { pushName: 'Contact' });
     pairs.push({ client: await pairedClient(sim, nextPhone(), 'Bare'), contact });
   }
   try {
@@ -129,7 +180,7 @@ async function bare(sim: WhatsAppSimulator, receipts: Receipts, shape: Shape): P
 /** The gateway: sandbox channels, every message accepted by the API and sent by the channel's worker. */
 async function gateway(
   gw: TestGateway,
-  sim: WhatsAppSimulator,
+  sim: Simulator,
   receipts: Receipts,
   key: string,
   shape: Shape,
@@ -137,7 +188,7 @@ async function gateway(
   const channels: Array<{ id: string; contact: string }> = [];
   for (let i = 0; i < shape.channels; i++) {
     const contact = nextPhone();
-    sim.createPhone(contact, { pushName: 'Contact' });
+    await sim.createPhone(contact, { pushName: 'Contact' });
     const { id } = await new ChannelClient(gw, key).paired(`dispatch ${i}`, `+${nextPhone()}`);
     channels.push({ id, contact });
   }
@@ -169,10 +220,9 @@ async function main(): Promise<void> {
   const single: Shape = { channels: 1, perChannel: option('messages', 200) };
   const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
   const db = await createTestDatabase();
-  const sim = new WhatsAppSimulator();
-  await sim.start();
-  const receipts = new Receipts(sim);
-  const gw = await TestGateway.start(db.prisma, {}, undefined, { sandboxSimulator: sim });
+  const { child, sim, controlUrl } = await startSimulator();
+  const receipts = new Receipts(child);
+  const gw = await TestGateway.start(db.prisma, { sandboxUrl: controlUrl });
   try {
     const { key } = await gw.newAccount({ plan: 'unlimited' });
     const results = {
@@ -198,7 +248,7 @@ async function main(): Promise<void> {
       [
         `# Dispatch benchmark (${output.date})`,
         '',
-        `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in the gateway's process, for the ceiling and the gateway alike.`,
+        `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in its own process (SANDBOX_URL), for the ceiling and the gateway alike; CPU ms per message are this process' (gateway or bare sockets, and the benchmark's client).`,
         '',
         '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio | CPU ms per message, bare / gateway |',
         '|---|---|---|---|---|---|',
@@ -212,7 +262,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } finally {
     await gw.close();
-    await sim.stop();
+    await sim.close();
+    await stopProcess(child);
     await db.drop();
   }
 }
