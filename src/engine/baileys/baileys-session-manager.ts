@@ -3,6 +3,7 @@ import makeWASocket, { Browsers, S_WHATSAPP_NET, WASocket } from '@whiskeysocket
 import type { MediaClient } from '../../simulator';
 import { attachMessageEvents } from './baileys-events';
 import { watchEventBuffer } from './event-buffer-watchdog';
+import { withSharedAsyncContext } from './shared-async-context';
 import { attachGroupEvents } from './baileys-group-events';
 import { attachLabelEvents } from './baileys-label-events';
 import { attachNewsletterEvents } from './baileys-newsletter-events';
@@ -139,19 +140,22 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
     const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
     const version = await this.waVersion.forSockets();
-    const socket = makeWASocket({
-      ...(version ? { version } : {}),
-      auth: state,
-      logger: this.baileysLogger,
-      browser: Browsers.ubuntu('WhatIsUp'),
-      markOnlineOnConnect: false,
-      syncFullHistory: false,
-      keepAliveIntervalMs: this.config.sessionKeepAliveMs,
-      ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
-      getMessage: (key) => this.messaging.storedMessage(target.channelId, key.id),
-      // every group send needs the group's members; the cache spares asking WhatsApp each time
-      cachedGroupMetadata: this.groupCache.lookup(target.channelId, () => socket),
-    });
+    // one async context storage for every socket's key-store transactions (see shared-async-context.ts)
+    const socket: WASocket = withSharedAsyncContext(() =>
+      makeWASocket({
+        ...(version ? { version } : {}),
+        auth: state,
+        logger: this.baileysLogger,
+        browser: Browsers.ubuntu('WhatIsUp'),
+        markOnlineOnConnect: false,
+        syncFullHistory: false,
+        keepAliveIntervalMs: this.config.sessionKeepAliveMs,
+        ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
+        getMessage: (key) => this.messaging.storedMessage(target.channelId, key.id),
+        // every group send needs the group's members; the cache spares asking WhatsApp each time
+        cachedGroupMetadata: this.groupCache.lookup(target.channelId, () => socket),
+      }),
+    );
 
     let resolveClosed!: () => void;
     const session: LiveSession = {
