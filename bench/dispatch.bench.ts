@@ -17,28 +17,15 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { type MediaClient, RemoteSimulator, type SimulatorApi, type WhatsAppSimulator } from '../src/simulator';
+import type { MediaClient, WhatsAppSimulator } from '../src/simulator';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
-import { PROJECT_ROOT, startProcess, stopProcess } from '../test/support/processes';
 import { TestClient } from '../test/simulator/support/client';
+import { type RemoteSimulatorApi, startSimulatorProcess } from './support/simulator-process';
 
-type Simulator = RemoteSimulator & SimulatorApi;
-
-/** `npm run simulator` on free ports, in its own process. */
-async function startSimulator(): Promise<{ child: ChildProcess; sim: Simulator; controlUrl: string }> {
-  const started = await startProcess(
-    process.execPath,
-    ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0'],
-    { PATH: process.env.PATH, HOME: process.env.HOME },
-    /Control API:\s+http:\/\/\S+/,
-    { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
-  );
-  const controlUrl = /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1];
-  return { child: started.child, sim: await RemoteSimulator.connect(controlUrl), controlUrl };
-}
+type Simulator = RemoteSimulatorApi;
 
 /** A bare Baileys socket paired with a new phone of the remote simulator. */
 async function pairedClient(sim: Simulator, phone: string, pushName: string): Promise<TestClient> {
@@ -220,7 +207,8 @@ async function main(): Promise<void> {
   const single: Shape = { channels: 1, perChannel: option('messages', 200) };
   const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
   const db = await createTestDatabase();
-  const { child, sim, controlUrl } = await startSimulator();
+  const simulator = await startSimulatorProcess();
+  const { child, sim, controlUrl } = simulator;
   const receipts = new Receipts(child);
   const gw = await TestGateway.start(db.prisma, { sandboxUrl: controlUrl });
   try {
@@ -262,8 +250,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } finally {
     await gw.close();
-    await sim.close();
-    await stopProcess(child);
+    await simulator.stop();
     await db.drop();
   }
 }
