@@ -16,14 +16,13 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { MediaClient, WhatsAppSimulator } from '../src/simulator';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
 import { TestClient } from '../test/simulator/support/client';
-import { type RemoteSimulatorApi, startSimulatorProcess } from './support/simulator-process';
+import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess } from './support/simulator-process';
 
 type Simulator = RemoteSimulatorApi;
 
@@ -74,22 +73,11 @@ function option(name: string, fallback: number): number {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
-/**
- * Counts what each simulated contact received, from the lines the simulator's process prints for every message
- * (`<from> -> <to>: <type>`), and resolves when every one has its expected count.
- */
+/** Counts what each simulated contact received, and resolves when every one has its expected count. */
 class Receipts {
   private readonly counts = new Map<string, number>();
-  private partial = '';
-  constructor(child: ChildProcess) {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const lines = (this.partial + chunk.toString()).split('\n');
-      this.partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const to = /^\d+ -> (\d+):/.exec(line)?.[1];
-        if (to) this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
-      }
-    });
+  constructor(simulator: SimulatorProcess) {
+    simulator.onMessage(({ to }) => this.counts.set(to, (this.counts.get(to) ?? 0) + 1));
   }
 
   async all(expected: Map<string, number>, timeoutMs = 600_000): Promise<void> {
@@ -208,8 +196,8 @@ async function main(): Promise<void> {
   const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
   const db = await createTestDatabase();
   const simulator = await startSimulatorProcess();
-  const { child, sim, controlUrl } = simulator;
-  const receipts = new Receipts(child);
+  const { sim, controlUrl } = simulator;
+  const receipts = new Receipts(simulator);
   const gw = await TestGateway.start(db.prisma, { sandboxUrl: controlUrl });
   try {
     const { key } = await gw.newAccount({ plan: 'unlimited' });

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { WhatsAppSimulator } from '../src/simulator';
+import { startSimulatorProcess } from './support/simulator-process';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
@@ -57,9 +57,8 @@ async function main(): Promise<void> {
   const duration = option('duration', 20);
   const connections = option('connections', 50);
   const db = await createTestDatabase();
-  const simulator = new WhatsAppSimulator();
-  await simulator.start();
-  const gw = await TestGateway.start(db.prisma, {}, undefined, { sandboxSimulator: simulator });
+  const simulator = await startSimulatorProcess();
+  const gw = await TestGateway.start(db.prisma, { sandboxUrl: simulator.controlUrl });
   const bare = await NestFactory.create(BareModule, { logger: false });
   try {
     await gw.app.listen(0, '127.0.0.1');
@@ -67,10 +66,10 @@ async function main(): Promise<void> {
     const { key } = await gw.newAccount({ plan: 'unlimited' });
     const { id } = await new ChannelClient(gw, key).paired('bench', '+15559990001');
     const contact = '15559990002';
-    simulator.createPhone(contact, { pushName: 'Bench' });
+    await simulator.sim.createPhone(contact, { pushName: 'Bench' });
     let received = 0;
     let lastReceivedAt = 0;
-    simulator.on('message', (m) => {
+    simulator.onMessage((m) => {
       if (m.to === contact) {
         received++;
         lastReceivedAt = Date.now();
@@ -134,7 +133,7 @@ async function main(): Promise<void> {
             ? 'not all of them within 10 minutes.'
             : `the last one ${result.gateway.all_received_seconds_after_load} s after the load ended (${result.gateway.all_received_seconds_from_start} s after it started).`),
         '',
-        "Each request waits up to MESSAGE_SEND_WAIT_MS for its message to go out, so under closed-loop load the accepted rate follows the channel's send rate: one channel sends one message at a time through Baileys (Signal encryption for the contact and the own devices), and the simulator, which decrypts every message, runs in the same process on the same CPUs. The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.",
+        'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket), while the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
         '',
       ].join('\n'),
     );

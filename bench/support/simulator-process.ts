@@ -10,6 +10,8 @@ export interface SimulatorProcess {
   sim: RemoteSimulatorApi;
   /** Its control API: what a gateway's SANDBOX_URL points at. */
   controlUrl: string;
+  /** Calls `listener` for every message the simulator relays, from the line it prints (`<from> -> <to>: <type>`). */
+  onMessage(listener: (message: { from: string; to: string }) => void): void;
   stop(): Promise<void>;
 }
 
@@ -27,10 +29,21 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   );
   const controlUrl = /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1];
   const sim = await RemoteSimulator.connect(controlUrl);
+  const listeners: Array<(message: { from: string; to: string }) => void> = [];
+  let partial = '';
+  started.child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const match = /^(\d+) -> (\d+):/.exec(line);
+      if (match) for (const listener of listeners) listener({ from: match[1], to: match[2] });
+    }
+  });
   return {
     child: started.child,
     sim,
     controlUrl,
+    onMessage: (listener) => listeners.push(listener),
     stop: async () => {
       await sim.close();
       await stopProcess(started.child);
