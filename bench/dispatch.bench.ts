@@ -13,7 +13,6 @@
  * `--profile <file>` writes a CPU profile of the one-channel gateway phase only (open it in Chrome's DevTools).
  */
 import fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { MediaClient, WhatsAppSimulator } from '../src/simulator';
@@ -23,6 +22,7 @@ import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
 import { TestClient } from '../test/simulator/support/client';
 import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess } from './support/simulator-process';
+import { option, profiled, textOption } from './support/bench-run';
 
 type Simulator = RemoteSimulatorApi;
 
@@ -45,32 +45,6 @@ async function pairedClient(sim: Simulator, phone: string, pushName: string): Pr
   client.connect();
   await client.waitForReady();
   return client;
-}
-
-function textOption(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-/** Runs `work` under the V8 CPU profiler when a file is given. */
-async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
 /** Counts what each simulated contact received, and resolves when every one has its expected count. */

@@ -14,7 +14,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +24,7 @@ import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
 import { startSimulatorProcess } from './support/simulator-process';
+import { option, profiled, textOption } from './support/bench-run';
 
 /** SQL statements the process sends (Prisma's pg adapter included), for statements per message. */
 let queries = 0;
@@ -35,35 +35,9 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return query.apply(this, args);
 } as typeof pg.Client.prototype.query;
 
-function textOption(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-function option(name: string, fallback: number): number {
-  const value = textOption(name);
-  return value === undefined ? fallback : Number(value);
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Runs `work` under the V8 CPU profiler when a file is given. */
-async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 const PREFIX = 'inbound ';

@@ -14,7 +14,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { EVENT_EXAMPLES } from '../src/event-catalogue';
 import { Outbox } from '../src/modules/events/outbox';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
+import { option, profiled, textOption } from './support/bench-run';
 
 /** A message.received whose message id carries its number, `n`. */
 function benchMessage(n: number) {
@@ -46,22 +46,6 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   queries += 1;
   return query.apply(this, args);
 } as typeof pg.Client.prototype.query;
-
-/** Runs `work` under the V8 CPU profiler when a file is given. */
-async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
 
 interface Options {
   events: number;
@@ -100,16 +84,6 @@ interface PhaseResult {
   cpu_ms_per_event: number;
   /** For the fairness phases: what the other endpoint received meanwhile. */
   other?: { behaviour: string; requests: number; accepted: number };
-}
-
-function textOption(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-}
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
 function percentile(sorted: number[], p: number): number {
