@@ -116,6 +116,53 @@ describe('Newsletters routes', () => {
     });
   });
 
+  it('takes an admin’s rights away as the owner: they stay a follower, and a second demotion is not_found', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const api = newslettersOf(channel);
+    const { id } = (await api.post('', { name: 'Team news' }).expect(201)).body;
+    const editor = newPhone();
+    ctx.simulator.createPhone(digits(editor));
+    ctx.simulator.addNewsletterAdmin(digits(channel.phone), id, digits(editor));
+    expect(ctx.simulator.newsletter(id)!.admins).toEqual(expect.arrayContaining([digits(editor)]));
+
+    expect((await api.delete(`/${id}/admins/${encodeURIComponent(editor)}`).expect(200)).body).toEqual({
+      newsletter_id: id,
+      contact: `${digits(editor)}@s.whatsapp.net`,
+      demoted: true,
+    });
+    expect(ctx.simulator.newsletter(id)).toMatchObject({
+      admins: [digits(channel.phone)],
+      followers: [{ phone: digits(editor), muted: false }],
+    });
+    const again = await api.delete(`/${id}/admins/${encodeURIComponent(editor)}`).expect(404);
+    expect(again.body.error.details.reason).toBe('newsletter_not_found');
+  });
+
+  it('runs a contact’s newsletter as its admin: posts reach the followers; deleting and demoting stay the owner’s', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const api = newslettersOf(channel);
+    const [owner, fan] = [newPhone(), newPhone()];
+    for (const phone of [owner, fan]) ctx.simulator.createPhone(digits(phone));
+    const news = ctx.simulator.createNewsletter(digits(owner), 'Shared desk');
+    ctx.simulator.followNewsletter(digits(fan), news.id);
+    ctx.simulator.addNewsletterAdmin(digits(owner), news.id, digits(channel.phone));
+    expect((await api.get(`/${news.id}`).expect(200)).body.role).toBe('admin');
+
+    const sent = await api.post(`/${news.id}/messages`, { type: 'text', text: 'From the admin' }).expect(202);
+    const { wa_message_id: waId } = await eventually(
+      () => channel.message(sent.body.message_id),
+      (m) => m.status === 'sent',
+    );
+    const received = await ctx.simulator.waitForMessage(digits(fan), (m) => m.id === waId);
+    expect(received).toMatchObject({ newsletter: news.id, from: digits(channel.phone), content: { text: 'From the admin' } });
+    expect((await api.patch(`/${news.id}`, { description: 'Run together' }).expect(200)).body.description).toBe('Run together');
+
+    for (const res of [await api.delete(`/${news.id}`), await api.delete(`/${news.id}/admins/${encodeURIComponent(owner)}`)]) {
+      expect([res.status, res.body.error?.details?.reason]).toEqual([403, 'not_admin']);
+    }
+    expect(ctx.simulator.newsletter(news.id)).toMatchObject({ owner: digits(owner), admins: expect.arrayContaining([digits(owner)]) });
+  });
+
   it('receives a followed newsletter’s post as message.received, in history, and reacts to it', async () => {
     const channel = await ctx.newChannel({ paired: true });
     const api = newslettersOf(channel);

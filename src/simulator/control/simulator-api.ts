@@ -50,6 +50,7 @@ export const SIMULATOR_API_METHODS = [
   'newsletter',
   'followNewsletter',
   'unfollowNewsletter',
+  'addNewsletterAdmin',
   'postToNewsletter',
   'reactToNewsletterPost',
   // the phone's own settings

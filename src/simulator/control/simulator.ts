@@ -551,6 +551,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return newsletterInfo(this.newsletterOps.unfollow(this.net.account(phone), jid));
   }
 
+  /**
+   * `owner` makes `phone` an admin of the newsletter: the owner's invitation accepted on that phone (WhatsApp's
+   * request for it is not known, so it happens here, on the simulated network, not over a socket).
+   */
+  addNewsletterAdmin(owner: string, jid: string, phone: string): NewsletterInfo {
+    return newsletterInfo(this.newsletterOps.addAdmin(this.net.account(owner), jid, this.net.account(phone)));
+  }
+
   /** An admin `phone` renames the newsletter, rewrites its description or changes what followers may react with. */
   updateNewsletter(
     phone: string,

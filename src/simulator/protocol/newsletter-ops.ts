@@ -126,6 +126,19 @@ export class NewsletterOps {
     return newsletter;
   }
 
+  /**
+   * The owner makes a person an admin, as accepting the owner's admin invitation on a phone does (the request
+   * behind the invitation is not known, so only the simulated network's control does it).
+   */
+  addAdmin(owner: Account, jid: string, user: Account): Newsletter {
+    const newsletter = this.require(jid);
+    if (newsletter.owner !== owner.jid) throw refuse.ownerOnly();
+    if (newsletter.admins.has(user.jid)) throw refuse.conflict('Already an admin');
+    newsletter.followers.delete(user.jid);
+    newsletter.admins.add(user.jid);
+    return newsletter;
+  }
+
   /** An admin posts (the plaintext message proto): numbered, kept, and delivered to every follower's devices. */
   post(account: Account, jid: string, id: string, type: string, plaintext: Buffer, from?: Companion): NewsletterPost {
     const newsletter = this.adminOf(account, jid);
