@@ -92,6 +92,18 @@ describe('WhatsAppSimulator newsletters', () => {
     expect(sim.newsletter(id)!.posts).toEqual([]);
     expect(() => sim.unfollowNewsletter(OWEN, id)).toThrow(NewsletterRefusal);
 
+    // a post sent as a 1:1 message (Signal-encrypted, no plaintext) is refused in its ack, not delivered
+    const refused = new Promise<BinaryNode>((resolve) =>
+      owen.sock.ws.on('CB:ack,class:message', (node: BinaryNode) => node.attrs.id === 'ENCRYPTEDPOST1' && resolve(node)),
+    );
+    await owen.sock.sendNode({
+      tag: 'message',
+      attrs: { to: id, id: 'ENCRYPTEDPOST1', type: 'text' },
+      content: [{ tag: 'enc', attrs: { v: '2', type: 'msg' }, content: Buffer.from('not plaintext') }],
+    });
+    expect((await refused).attrs).toMatchObject({ from: id, error: '400' });
+    expect(sim.newsletter(id)!.posts).toEqual([]);
+
     await expect(
       owen.sock.query({
         tag: 'iq',
