@@ -115,6 +115,38 @@ describe('Communities refusals', () => {
     expect(unlinked.body.error.details.reason).toBe('group_not_found');
   });
 
+  it('answers not_found on every route naming a community WhatsApp does not know', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const api = communitiesOf(channel);
+    const contact = newPhone();
+    ctx.simulator.createPhone(digits(contact));
+    const plain = (
+      await groupsOf(channel)
+        .post('', { subject: 'Plain', participants: [contact] })
+        .expect(201)
+    ).body;
+    const requests = {
+      get: api.get(`/${UNKNOWN}`),
+      subgroups: api.get(`/${UNKNOWN}/subgroups`),
+      createGroup: api.post(`/${UNKNOWN}`, { subject: 'Orphan' }),
+      link: api.put(`/${UNKNOWN}/${plain.id}`),
+      unlink: api.delete(`/${UNKNOWN}/${plain.id}`),
+      add: api.post(`/${UNKNOWN}/participants`, { participants: [contact] }),
+      remove: api.delete(`/${UNKNOWN}/participants`, { participants: [contact] }),
+      promote: api.patch(`/${UNKNOWN}/admins`, { participants: [contact] }),
+      demote: api.delete(`/${UNKNOWN}/admins`, { participants: [contact] }),
+      setting: api.patch(`/${UNKNOWN}/settings`, { setting: 'edit_group_info', policy: 'admins' }),
+      revoke: api.delete(`/${UNKNOWN}/link`),
+    };
+    const answers: Record<string, unknown[]> = {};
+    for (const [name, request] of Object.entries(requests)) {
+      const res = await request;
+      answers[name] = [res.status, res.body.error?.code, res.body.error?.details?.reason];
+    }
+    expect(answers).toEqual(Object.fromEntries(Object.keys(requests).map((name) => [name, [404, 'not_found', 'group_not_found']])));
+    expect(ctx.simulator.group(plain.id)!.communityId).toBeNull();
+  });
+
   it('refuses admin requests to a plain member with not_admin, and changes nothing', async () => {
     const { other, id, groupId, api } = await memberOfContactCommunity();
     const requests = {

@@ -67,6 +67,16 @@ describe('Newsletters refusals', () => {
       api.put(`/${UNKNOWN}/messages/0/reaction`, { emoji: '👍' }),
       api.put(`/${UNKNOWN}/messages/abc/reaction`, { emoji: '👍' }),
       api.put(`/${UNKNOWN}/messages/100/reaction`, {}),
+      api.get('?cursor=forged'),
+      api.get('?limit=0'),
+      api.delete('/invite/bad%20code/subscription'),
+      api.delete('/not-a-newsletter'),
+      api.post('/not-a-newsletter/subscription'),
+      api.delete('/not-a-newsletter/subscription'),
+      api.post('/not-a-newsletter/mute'),
+      api.delete('/not-a-newsletter/mute'),
+      api.delete(`/${UNKNOWN}/messages/abc/reaction`),
+      api.patch(`/${UNKNOWN}`, { picture: { media_id: 'x', source_url: 'https://example.com/a.png' } }),
     ];
     for (const [index, request] of cases.entries()) {
       const res = await request;
@@ -101,6 +111,14 @@ describe('Newsletters refusals', () => {
       api.get(`/${UNKNOWN}/messages`),
       api.put(`/${id}/messages/999/reaction`, { emoji: '👍' }),
       api.delete(`/${id}/admins/+15550009999`),
+      api.patch(`/${UNKNOWN}`, { name: 'x' }),
+      api.delete(`/${UNKNOWN}`),
+      api.delete(`/${UNKNOWN}/subscription`),
+      api.post(`/${UNKNOWN}/mute`),
+      api.delete(`/${UNKNOWN}/mute`),
+      api.post(`/${UNKNOWN}/messages`, { type: 'text', text: 'x' }),
+      api.delete(`/${id}/messages/999/reaction`),
+      api.delete('/invite/NoSuchInviteCode123/subscription'),
     ];
     for (const [index, request] of requests.entries()) {
       const res = await request;
