@@ -63,6 +63,33 @@ describe('Newsletter media and isolation', () => {
     expect((await api.patch(`/${created.body.id}`, { picture: null }).expect(200)).body.has_picture).toBe(false);
   });
 
+  it('sets a picture from a source_url, and refuses a picture that is not an image before asking WhatsApp', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const api = newslettersOf(channel);
+    const { id } = (await api.post('', { name: 'Faces' }).expect(201)).body;
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#a63' } })
+      .png()
+      .toBuffer();
+    // the source says it is text: the bytes, not the Content-Type, say what a picture is
+    const url = source.serve('/face', { body: png, headers: { 'Content-Type': 'text/plain' } });
+    expect((await api.patch(`/${id}`, { picture: { source_url: url } }).expect(200)).body.has_picture).toBe(true);
+    const held = ctx.simulator.newsletter(id)!.pictureUrl;
+    expect(held).toEqual(expect.any(String));
+
+    const note = await upload(channel, '/note.pdf', Buffer.from('%PDF-1.4\n%%EOF\n'), 'application/pdf');
+    const notImage = source.serve('/not-an-image', { body: Buffer.from('just words'), headers: { 'Content-Type': 'image/png' } });
+    const refusals = [
+      [{ media_id: note }, ['picture', 'media_id']],
+      [{ media_id: 'med_00000000000000000000000000' }, ['picture', 'media_id']],
+      [{ source_url: notImage }, ['picture', 'source_url']],
+    ] as const;
+    for (const [picture, path] of refusals) {
+      const res = await api.patch(`/${id}`, { picture }).expect(400);
+      expect([res.body.error.code, res.body.error.details.issues[0].path]).toEqual(['invalid_request', path]);
+    }
+    expect(ctx.simulator.newsletter(id)!.pictureUrl).toBe(held);
+  });
+
   it('keeps each channel’s newsletters its own, and a scoped key to its channel', async () => {
     const first = await ctx.newChannel({ paired: true });
     const second = await ctx.newChannel({ paired: true, account: { key: first.key, customerId: first.customerId }, name: 'second' });
