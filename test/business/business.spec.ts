@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { Prisma } from '../../src/platform/database';
 import { SourceServer } from '../media/source-server';
 import type { TestChannel } from '../support/channels';
 import { useTestContext } from '../support/context';
@@ -479,6 +480,16 @@ describe('Business', () => {
           },
         ],
         details_error: null,
+      });
+      expect((await call('get', `/orders/${orders[0].id as string}`).expect(200)).body).toEqual(orders[0]);
+      // as if WhatsApp had not answered the details when the order came: reading the order asks again
+      await ctx.prisma.businessOrder.update({
+        where: { id: orders[0].id as string },
+        data: { items: Prisma.DbNull, detailsError: { code: 'channel_unavailable', message: 'no answer', reason: 'whatsapp_timeout' } },
+      });
+      expect((await call('get', '/orders').expect(200)).body.data[0]).toMatchObject({
+        items: null,
+        details_error: { code: 'channel_unavailable' },
       });
       expect((await call('get', `/orders/${orders[0].id as string}`).expect(200)).body).toEqual(orders[0]);
       const message = await channel.message(orders[0].message_id as string);
