@@ -44,7 +44,7 @@ describe('Business: bulk product import', () => {
     products[317] = { ...products[317], currency: 'euro' };
     const res = await api('post', '/products/bulk').send({ products }).expect(400);
     expect(errorCode(res)).toBe('invalid_request');
-    expect(JSON.stringify(res.body.error.details)).toContain('317');
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: ['products', 317, 'currency'] })]);
     expect((await api('get', '/products?limit=100').expect(200)).body.data).toEqual([]);
   });
 
@@ -88,6 +88,14 @@ describe('Business: bulk product import', () => {
     expect(onPhone('A')).toHaveLength(500);
     expect(onPhone('A').find((p) => p.retailerId === 'A-7')?.name).toBe('Renamed');
   }, 180_000);
+
+  it("walks every page of WhatsApp's catalog when reconciling: 500 products, none taken for deleted", async () => {
+    const before = ctx.simulator.catalog(phone).length;
+    expect(before).toBeGreaterThan(100 * 4);
+    const res = await api('post', '/catalog/sync').expect(200);
+    expect(res.body).toEqual({ total: before, created: 0, updated: 0, deleted: 0, unchanged: before });
+    expect(onPhone('A')).toHaveLength(500);
+  }, 60_000);
 
   it('reports items WhatsApp refuses as failed and goes on with the rest', async () => {
     ctx.simulator.failCatalogWrites(phone, 2, 500, 'internal-server-error');

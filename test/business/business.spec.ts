@@ -1,4 +1,6 @@
 import sharp from 'sharp';
+import { Prisma } from '../../src/platform/database';
+import { SourceServer } from '../media/source-server';
 import type { TestChannel } from '../support/channels';
 import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
@@ -11,9 +13,11 @@ import { digits, newPhone } from '../support/phones';
  * gateway and synced to the catalog, reconcile from the phone, collections, and orders from customers.
  */
 describe('Business', () => {
-  const ctx = useTestContext();
+  // product images given by source_url are fetched from a local server
+  const ctx = useTestContext(() => ({ egressAllowedHosts: ['127.0.0.1'] }));
   let channel: TestChannel;
   let phone: string;
+  let source: SourceServer;
 
   async function businessChannel(options: { account?: { key: string; customerId: string }; name?: string } = {}) {
     const number = newPhone();
@@ -22,7 +26,11 @@ describe('Business', () => {
   }
 
   beforeAll(async () => {
+    source = await SourceServer.start();
     ({ channel, phone } = await businessChannel());
+  });
+  afterAll(async () => {
+    await source.close();
   });
 
   const call = (method: 'get' | 'patch' | 'delete' | 'post', path: string, of: TestChannel = channel) =>
@@ -77,9 +85,17 @@ describe('Business', () => {
       expect((await call('get', '/profile').expect(200)).body.email).toBe('hello@bakery.example');
     });
 
+    it('removes the email and the address with an empty string, leaving the other fields', async () => {
+      await call('patch', '/profile').send({ email: 'shop@bakery.example', address: '2 Baker Street', description: 'Kept' }).expect(200);
+      const res = await call('patch', '/profile').send({ email: '', address: '' }).expect(200);
+      expect(res.body).toMatchObject({ email: null, address: null, description: 'Kept' });
+      expect(ctx.simulator.businessProfile(phone)).toMatchObject({ email: undefined, address: undefined, description: 'Kept' });
+    });
+
     it.each([
       ['the category (read only)', { category: 'Bakery' }],
       ['three websites', { websites: ['https://a.example', 'https://b.example', 'https://c.example'] }],
+      ['an empty list of websites (a change naming none leaves them as they are)', { websites: [] }],
       ['a bad email', { email: 'not-an-email' }],
       ['specific hours without times', { hours: { timezone: 'UTC', days: [{ day: 'mon', mode: 'specific_hours' }] } }],
       [
@@ -137,14 +153,67 @@ describe('Business', () => {
         .set(bearer(channel.key))
         .attach('file', jpeg, { filename: 'p.jpg', contentType: 'image/jpeg' })
         .expect(201);
+      // one upload after another over the same connection: each image must arrive whole for the next to go through
+      for (const retailerId of ['SKU-IMG', 'SKU-IMG-2']) {
+        const res = await call('post', '/products')
+          .send(product(retailerId, { images: [{ media_id: media.body.media_id }] }))
+          .expect(201);
+        const done = await synced(res.body.id);
+        expect({ retailerId, sync: done.sync }).toEqual({
+          retailerId,
+          sync: { state: 'synced', error: null, synced_at: expect.any(String) },
+        });
+        expect(done.wa_image_url).toMatch(/^https:\/\/mmg\.whatsapp\.net\//);
+        const onPhone = ctx.simulator.catalog(phone).find((p) => p.id === done.wa_product_id)!;
+        expect(onPhone.imageUrls).toHaveLength(1);
+      }
+    });
+
+    it('fetches a source_url image when the product is synced, and fails the sync when it cannot be fetched', async () => {
+      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 20, b: 20 } } })
+        .png()
+        .toBuffer();
+      const url = source.serve('/loaf.png', { body: png, headers: { 'Content-Type': 'image/png' } });
       const res = await call('post', '/products')
-        .send(product('SKU-IMG', { images: [{ media_id: media.body.media_id }] }))
+        .send(product('SKU-URL', { images: [{ source_url: url }] }))
         .expect(201);
+      expect(res.body.images).toEqual([{ source_url: url }]);
       const done = await synced(res.body.id);
-      expect(done.sync.state).toBe('synced');
-      expect(done.wa_image_url).toMatch(/^https:\/\/mmg\.whatsapp\.net\//);
-      const onPhone = ctx.simulator.catalog(phone).find((p) => p.id === done.wa_product_id)!;
-      expect(onPhone.imageUrls).toHaveLength(1);
+      expect(done).toMatchObject({
+        sync: { state: 'synced', error: null },
+        wa_image_url: expect.stringMatching(/^https:\/\/mmg\.whatsapp\.net\//),
+      });
+      expect(source.hitsOf('/loaf.png')).toBe(1);
+      expect(ctx.simulator.catalog(phone).find((p) => p.id === done.wa_product_id)!.imageUrls).toHaveLength(1);
+
+      const missing = (
+        await call('post', '/products')
+          .send(product('SKU-URL-404', { images: [{ source_url: source.url('/missing.png') }] }))
+          .expect(201)
+      ).body;
+      const failed = await synced(missing.id);
+      expect(failed).toMatchObject({ sync: { state: 'failed', error: { message: expect.stringMatching(/404/) } }, wa_product_id: null });
+      expect(ctx.simulator.catalog(phone).some((p) => p.retailerId === 'SKU-URL-404')).toBe(false);
+    });
+
+    it('makes a product again when a change finds it deleted on the phone', async () => {
+      const created = (await call('post', '/products').send(product('SKU-GONE')).expect(201)).body;
+      const first = await synced(created.id);
+      await ctx.http
+        .put(`/v1/sandbox/channels/${channel.id}/business/products/${first.wa_product_id as string}`)
+        .set(bearer(channel.key))
+        .send({ deleted: true })
+        .expect(200);
+      await call('patch', `/products/${created.id}`).send({ name: 'Back again' }).expect(200);
+      const again = await eventually(
+        async () => (await call('get', `/products/${created.id}`).expect(200)).body,
+        (p) => p.sync.state !== 'pending' && p.name === 'Back again',
+      );
+      expect(again).toMatchObject({ sync: { state: 'synced', error: null }, wa_product_id: expect.stringMatching(/^\d+$/) });
+      expect(again.wa_product_id).not.toBe(first.wa_product_id);
+      expect(ctx.simulator.catalog(phone).filter((p) => p.retailerId === 'SKU-GONE')).toEqual([
+        expect.objectContaining({ id: again.wa_product_id, name: 'Back again' }),
+      ]);
     });
 
     it('updates a product on WhatsApp under the same id, and deletes it there', async () => {
@@ -348,9 +417,30 @@ describe('Business', () => {
         products: [{ wa_product_id: done.wa_product_id, product_id: created.id, retailer_id: 'COL-1', name: 'Product COL-1' }],
       });
     });
+
+    it('answers rate_limited with Retry-After when WhatsApp keeps throttling a request the client waits on', async () => {
+      ctx.simulator.setCatalogRate(phone, 0);
+      try {
+        for (const [method, path] of [
+          ['get', '/collections'],
+          ['post', '/catalog/sync'],
+        ] as const) {
+          const res = await call(method, path);
+          expect({ path, status: res.status, code: errorCode(res) }).toEqual({ path, status: 429, code: 'rate_limited' });
+          expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        }
+      } finally {
+        ctx.simulator.setCatalogRate(phone, 60);
+      }
+    });
   });
 
   describe('orders', () => {
+    it('refuses a forged cursor and a limit out of range', async () => {
+      expect(errorCode(await call('get', '/orders?cursor=forged').expect(400))).toBe('invalid_request');
+      expect(errorCode(await call('get', '/orders?limit=0').expect(400))).toBe('invalid_request');
+    });
+
     it('mirrors an order a customer places, with its items, and delivers it as message.received of type order', async () => {
       const created = (
         await call('post', '/products')
@@ -392,6 +482,16 @@ describe('Business', () => {
         details_error: null,
       });
       expect((await call('get', `/orders/${orders[0].id as string}`).expect(200)).body).toEqual(orders[0]);
+      // as if WhatsApp had not answered the details when the order came: reading the order asks again
+      await ctx.prisma.businessOrder.update({
+        where: { id: orders[0].id as string },
+        data: { items: Prisma.DbNull, detailsError: { code: 'channel_unavailable', message: 'no answer', reason: 'whatsapp_timeout' } },
+      });
+      expect((await call('get', '/orders').expect(200)).body.data[0]).toMatchObject({
+        items: null,
+        details_error: { code: 'channel_unavailable' },
+      });
+      expect((await call('get', `/orders/${orders[0].id as string}`).expect(200)).body).toEqual(orders[0]);
       const message = await channel.message(orders[0].message_id as string);
       expect(message).toMatchObject({
         type: 'order',
@@ -416,28 +516,6 @@ describe('Business', () => {
   });
 
   describe('refusals', () => {
-    it('answers not_business_account on a personal account', async () => {
-      const personal = await ctx.newChannel({ paired: true });
-      for (const [method, path, body] of [
-        ['get', '/profile'],
-        ['patch', '/profile', { description: 'x' }],
-        ['get', '/products'],
-        ['post', '/products', product('P-1')],
-        ['post', '/products/bulk', { products: [product('P-1')] }],
-        ['post', '/catalog/sync'],
-        ['get', '/collections'],
-        ['get', '/orders'],
-      ] as const) {
-        const res = await call(method, path, personal).send(body);
-        expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 409, code: 'not_business_account' });
-      }
-      const sandbox = await ctx.http
-        .post(`/v1/sandbox/channels/${personal.id}/business/orders`)
-        .set(bearer(personal.key))
-        .send({ from: newPhone(), items: [{ wa_product_id: '1', quantity: 1 }] });
-      expect(errorCode(sandbox)).toBe('not_business_account');
-    });
-
     const ROUTES: Array<{ method: 'get' | 'post' | 'patch' | 'delete'; path: string; body?: object; live?: boolean }> = [
       { method: 'get', path: '/profile', live: true },
       { method: 'patch', path: '/profile', body: { description: 'x' }, live: true },
@@ -459,10 +537,31 @@ describe('Business', () => {
       { method: 'get', path: '/orders/ord_01JUNKNOWN0000000000000000' },
     ];
 
+    it('answers not_business_account on a personal account', async () => {
+      const personal = await ctx.newChannel({ paired: true });
+      for (const { method, path, body } of ROUTES) {
+        const res = await call(method, path, personal).send(body);
+        const route = `${method} ${path}`;
+        expect({ route, status: res.status, code: errorCode(res) }).toEqual({ route, status: 409, code: 'not_business_account' });
+      }
+      const sandbox = await ctx.http
+        .post(`/v1/sandbox/channels/${personal.id}/business/orders`)
+        .set(bearer(personal.key))
+        .send({ from: newPhone(), items: [{ wa_product_id: '1', quantity: 1 }] });
+      expect(errorCode(sandbox)).toBe('not_business_account');
+    });
+
     it('keeps tenants apart and holds scoped keys and key modes on every route', async () => {
       const stranger = await ctx.newAccount();
       const { channel: other } = await businessChannel({ account: { key: channel.key, customerId: channel.customerId }, name: 'other' });
       expect((await call('get', '/products', other).expect(200)).body.data).toEqual([]);
+      // another channel of the same account does not reach this channel's products
+      const mine = (await call('post', '/products').send(product('ISO-1')).expect(201)).body;
+      for (const method of ['get', 'patch', 'delete'] as const) {
+        const res = await call(method, `/products/${mine.id as string}`, other).send(method === 'patch' ? { name: 'x' } : undefined);
+        expect({ method, status: res.status, code: errorCode(res) }).toEqual({ method, status: 404, code: 'not_found' });
+      }
+      expect((await call('get', `/products/${mine.id as string}`).expect(200)).body.name).toBe('Product ISO-1');
       const scoped = await ctx.gw.newKey({ customerId: channel.customerId, channelId: other.id });
       const live = await ctx.gw.newKey({ customerId: channel.customerId, mode: 'live' });
       for (const route of ROUTES) {

@@ -77,9 +77,11 @@ export const updateBusinessProfileSchema = z
       .describe('An empty string removes it.'),
     websites: z
       .array(z.url({ protocol: /^https?$/ }).max(256))
+      .min(1)
+      // WhatsApp's profile change is a delta: one naming no website leaves the list as it is, so [] would change nothing
       .max(2)
       .optional()
-      .describe('Up to two; replaces the list.'),
+      .describe('One or two; replaces the list. A linked device cannot clear it: a change naming no website leaves the list as it is.'),
     hours: z
       .strictObject({
         timezone: z.string().min(1).max(64),

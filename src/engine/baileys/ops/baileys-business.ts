@@ -1,9 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import {
   type BinaryNode,
   getBinaryNodeChild,
   getBinaryNodeChildren,
   getBinaryNodeChildString,
+  getUrlFromDirectPath,
   jidNormalizedUser,
   type Product,
   type ProductCreate,
@@ -17,6 +22,7 @@ import {
   type WireCollection,
   type WireOrderDetails,
   type WireProduct,
+  type WireProductImage,
   type WireProductInput,
 } from '../../ports/business.port';
 import { BaileysSockets } from '../baileys-sockets';
@@ -110,7 +116,7 @@ export class BaileysBusiness extends BusinessPort {
     return this.sockets.call(
       channelId,
       'business.product_create',
-      async (socket) => toWireProduct(await socket.productCreate(toProductCreate(product))),
+      async (socket) => toWireProduct(await socket.productCreate(toProductCreate(product, await hostedImages(socket, product.images)))),
       { timeoutMs: CATALOG_TIMEOUT_MS },
     );
   }
@@ -119,7 +125,8 @@ export class BaileysBusiness extends BusinessPort {
     return this.sockets.call(
       channelId,
       'business.product_update',
-      async (socket) => toWireProduct(await socket.productUpdate(productId, toProductCreate(product))),
+      async (socket) =>
+        toWireProduct(await socket.productUpdate(productId, toProductCreate(product, await hostedImages(socket, product.images)))),
       { timeoutMs: CATALOG_TIMEOUT_MS },
     );
   }
@@ -186,7 +193,35 @@ function readProfile(profile: BinaryNode, jid: string): WireBusinessProfile {
   };
 }
 
-function toProductCreate(product: WireProductInput): ProductCreate {
+/**
+ * Puts a product's images on WhatsApp's media host and answers their URLs there, which Baileys passes through
+ * as they are. Baileys' own upload of image bytes (uploadingNecessaryImages) stats and sends its temporary
+ * file without waiting for its writes to reach it: an image may go out short or empty, and the bytes that
+ * arrive after the announced length spoil the kept-alive connection for the next upload ("Media upload
+ * failed on all hosts"). Here the file is whole before it is sent.
+ */
+async function hostedImages(socket: WASocket, images: WireProductImage[]): Promise<Array<{ url: string }>> {
+  return Promise.all(
+    images.map(async (image) => {
+      if ('url' in image) return { url: image.url };
+      const file = join(tmpdir(), `wiu-product-image-${randomBytes(8).toString('hex')}`);
+      await writeFile(file, image.bytes);
+      try {
+        const { directPath } = await socket.waUploadToServer(file, {
+          mediaType: 'product-catalog-image',
+          // product images are uploaded unencrypted: the hash of the file is the hash of the image
+          fileEncSha256B64: createHash('sha256').update(image.bytes).digest('base64'),
+          timeoutMs: CATALOG_TIMEOUT_MS,
+        });
+        return { url: getUrlFromDirectPath(directPath) };
+      } finally {
+        await rm(file, { force: true });
+      }
+    }),
+  );
+}
+
+function toProductCreate(product: WireProductInput, images: Array<{ url: string }>): ProductCreate {
   const create: ProductCreate = {
     retailerId: product.retailerId,
     name: product.name,
@@ -194,7 +229,7 @@ function toProductCreate(product: WireProductInput): ProductCreate {
     price: product.price,
     currency: product.currency,
     isHidden: product.hidden,
-    images: product.images.map((image) => ('url' in image ? { url: image.url } : image.bytes)),
+    images,
     originCountryCode: product.originCountry ?? undefined,
   };
   return create;
