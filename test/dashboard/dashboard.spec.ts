@@ -252,6 +252,12 @@ describe('Dashboard in a browser', () => {
       .filter({ hasText: contact.slice(1) })
       .first()
       .waitFor();
+    // The contact is learnt from its message.
+    await page
+      .locator('#contacts td')
+      .filter({ hasText: contact.slice(1) })
+      .first()
+      .waitFor();
 
     // Filters: only inbound.
     await page.getByLabel('Direction').selectOption('inbound');
@@ -373,7 +379,7 @@ describe('Dashboard in a browser', () => {
     await page.locator('svg.chart rect').first().waitFor();
   });
 
-  it("lets the operator disable a channel, and the customer's page shows it live; the operator sees the workers", async () => {
+  it("lets the operator create a customer and its key, see the plans, disable a channel while the customer's page shows it live, and see the workers", async () => {
     await page.goto(`${base}/dashboard/#/channels/${channelId}`);
     await page.waitForSelector('h1 .badge[data-status="connected"]');
     const operator = await browser.newPage();
@@ -384,6 +390,28 @@ describe('Dashboard in a browser', () => {
       await operator.getByRole('button', { name: 'Sign in' }).click();
       await operator.getByRole('heading', { name: 'Customers' }).waitFor();
       await operator.locator('td').filter({ hasText: account.customerId }).waitFor();
+
+      // A new customer, then a key for it from its Keys link, shown once, then revoked.
+      await operator.getByLabel('Customer name').fill('Globex');
+      await operator.getByRole('button', { name: 'Create customer' }).click();
+      const globex = operator.locator('#customer-list tr').filter({ hasText: 'Globex' });
+      await globex.getByRole('link', { name: 'Keys' }).click();
+      await operator.getByRole('heading', { name: /^Keys of cus_/ }).waitFor();
+      await operator.getByLabel('Key name').fill('first');
+      await operator.getByRole('button', { name: 'Create key' }).click();
+      const globexKey = await operator.locator('input[data-secret]').inputValue();
+      expect(globexKey).toMatch(/^zpk_test_[A-Za-z0-9]{32}$/);
+      await ctx.http.get('/v1/limits').set('Authorization', `Bearer ${globexKey}`).expect(200);
+      const keyRow = operator.locator('#operator-keys tr').filter({ hasText: globexKey.slice(0, 15) });
+      await keyRow.getByRole('button', { name: 'Revoke' }).click();
+      await keyRow.locator('.badge[data-status="revoked"]').waitFor();
+      await ctx.http.get('/v1/limits').set('Authorization', `Bearer ${globexKey}`).expect(401);
+      await operator.getByRole('link', { name: 'Plans' }).click();
+      await operator
+        .locator('td')
+        .filter({ hasText: /^unlimited$/ })
+        .first()
+        .waitFor();
       await operator.getByRole('link', { name: 'Channels' }).click();
       const row = operator.locator(`tr[data-channel-id="${channelId}"]`);
       await row.getByRole('button', { name: 'Disable' }).click();

@@ -57,7 +57,7 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         }
       },
     },
-    h('input', { name: 'name', required: true, maxlength: 100, 'aria-label': 'New name' }),
+    h('input', { name: 'name', required: true, maxlength: 100, placeholder: 'New name', 'aria-label': 'New name' }),
     h('button', { type: 'submit' }, 'Rename'),
   );
 
