@@ -153,7 +153,7 @@ describe('Dashboard in a browser', () => {
     await page.waitForSelector(`tr[data-channel-id="${channelId}"] .badge[data-status="connected"]`);
   });
 
-  it('keeps the channels list current over the event stream: a channel paired elsewhere turns connected in place', async () => {
+  it('keeps the channels list current over the event stream: a channel paired elsewhere turns connected in place; the phone unlinks it', async () => {
     await page.goto(`${base}/dashboard/#/channels`);
     const created = await ctx.http
       .post('/v1/channels')
@@ -171,9 +171,17 @@ describe('Dashboard in a browser', () => {
     await ctx.http.post(`/v1/sandbox/channels/${created.body.id}/scan`).set('Authorization', `Bearer ${account.key}`).send({}).expect(200);
     await page.waitForSelector(`tr[data-channel-id="${created.body.id}"] .badge[data-status="connected"]`);
     expect(await page.evaluate('window.notReloaded')).toBe(true);
+
+    // The sandbox's phone removes the linked device: the channel is logged out, the reason on its page.
+    await page.getByRole('link', { name: 'Paired by the API' }).click();
+    await page.waitForSelector('h1 .badge[data-status="connected"]');
+    await page.getByRole('button', { name: 'Unlink this device from the phone' }).click();
+    await page.waitForSelector('h1 .badge[data-status="logged_out"]');
+    await page.waitForSelector('#timeline li[data-to="logged_out"]');
+    await page.locator('[data-fact="Last disconnect reason"]').filter({ hasNotText: '—' }).waitFor();
   });
 
-  it('pairs a channel with a pair code typed on a simulated phone, unlinks it, renames it and deletes it, explaining the soft delete', async () => {
+  it('pairs a channel with a pair code typed on a simulated phone, disconnects, reconnects and logs it out, renames it and deletes it, explaining the soft delete', async () => {
     await page.goto(`${base}/dashboard/#/channels`);
     await page.getByLabel('Channel name').fill('Paired by code');
     await page.getByRole('button', { name: 'Create channel' }).click();
@@ -190,10 +198,19 @@ describe('Dashboard in a browser', () => {
     await page.waitForSelector('h1 .badge[data-status="connected"]');
     await page.locator('[data-fact="Phone"]').filter({ hasText: phone }).waitFor();
 
-    // The phone removes the linked device: the channel is logged out, with the reason on the page.
-    await page.getByRole('button', { name: 'Unlink this device from the phone' }).click();
+    // Disconnect, connect again from the stored credentials (no QR), log out; then an action the state refuses.
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await page.waitForSelector('h1 .badge[data-status="stopped_by_user"]');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.waitForSelector('h1 .badge[data-status="connected"]');
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     await page.waitForSelector('h1 .badge[data-status="logged_out"]');
     await page.waitForSelector('#timeline li[data-to="logged_out"]');
+    await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^invalid_lifecycle_transition: Cannot disconnect a channel that is logged_out/ })
+      .waitFor();
 
     await page.getByLabel('New name').fill('Renamed line');
     await page.getByRole('button', { name: 'Rename' }).click();
@@ -349,6 +366,29 @@ describe('Dashboard in a browser', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("shows a failing endpoint's attempts with their error, and its retried delivery in the chart", async () => {
+    // A receiver that is gone: the port refuses connections.
+    const gone = await webhookReceiver();
+    await gone.close();
+    const endpoint = await ctx.http.post('/v1/webhooks').set('Authorization', `Bearer ${account.key}`).send({ url: gone.url }).expect(201);
+    await page.goto(`${base}/dashboard/#/webhooks/${endpoint.body.id}`);
+    await page.getByRole('button', { name: 'Send a test event' }).click();
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Filter' }).click();
+        return page.locator('#deliveries tr[data-delivery-id] td').nth(3).textContent();
+      },
+      (attempts) => Number(attempts) >= 1,
+      TIMEOUT,
+      300,
+    );
+    await page.locator('svg.chart rect.bar-pending, svg.chart rect.bar-failed').first().waitFor();
+    await page.locator('#deliveries [data-action="attempts"]').first().click();
+    const attempt = page.locator('#delivery-detail tr[data-attempt]').first();
+    await attempt.locator('.badge').filter({ hasNotText: 'succeeded' }).waitFor();
+    expect(await attempt.locator('td').last().textContent()).not.toBe('—');
   });
 
   it('creates a key (secret shown once), lists it by prefix and revokes it', async () => {
