@@ -1,6 +1,6 @@
 // The dashboard's shell: sign-in state, navigation, the one live event stream, and the hash router.
 import { credential, follow, setCredential } from './api.js';
-import { h, mount } from './dom.js';
+import { errorText, h, mount } from './dom.js';
 import { signInPage } from './pages/signin.js';
 import { channelsPage } from './pages/channels.js';
 import { channelPage } from './pages/channel.js';
@@ -115,8 +115,9 @@ function route() {
     const match = pattern.exec(hash);
     if (match) {
       context.params = match.slice(1);
+      // The API's envelope, code and message, rather than a blank page (e.g. a channel that is not this key's).
       render(context).catch((error) =>
-        mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, String(error?.message ?? error))),
+        mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, errorText(error)), h('p', {}, h('a', { href: '#/' }, 'Back'))),
       );
       return;
     }

@@ -101,6 +101,11 @@ run('Dashboard screenshots', () => {
       await page.getByRole('link', { name: 'Usage' }).click();
       await page.waitForSelector('svg.chart rect');
       await shot('usage');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/dashboard/#/channels/${paired.id}`);
+      await page.waitForSelector('#history td');
+      await shot('phone-channel');
+      await page.setViewportSize({ width: 1280, height: 860 });
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('API key or operator token').fill(ctx.gw.adminToken);
@@ -111,9 +116,21 @@ run('Dashboard screenshots', () => {
       await page.locator('#nav').getByRole('link', { name: 'Channels' }).click();
       await page.waitForSelector('#operator-channels td');
       await shot('operator-channels');
+      await page.getByRole('link', { name: 'Keys' }).click();
+      await page.waitForSelector('#operator-keys td');
+      await shot('operator-keys');
       await page.getByRole('link', { name: 'Plans' }).click();
       await page.waitForSelector('td');
       await shot('operator-plans');
+      await page.getByRole('link', { name: 'Workers' }).click();
+      await page.waitForSelector('#operator-workers td');
+      await shot('operator-workers');
+
+      // The same pages on a phone-sized screen.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('#nav').getByRole('link', { name: 'Channels' }).click();
+      await page.waitForSelector('#operator-channels td');
+      await shot('phone-operator-channels');
     } finally {
       await receiver.close();
     }

@@ -7,6 +7,7 @@ const QR_POLL_MS = 2000;
 /** One channel: its lifecycle, pairing, timeline, a test send, history, chats, contacts and sandbox actions. */
 export async function channelPage({ root, signal, params: [channelId] }) {
   let channel = await api('GET', `/v1/channels/${channelId}`);
+  const pairable = () => PAIRING.has(channel.status) && !channel.deleted_at;
   const header = h('div', { class: 'page-head' });
   const actionStatus = h('div', { class: 'status' });
   const statusBox = h('dl', { class: 'facts', id: 'channel-status' });
@@ -28,17 +29,65 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       label,
     );
 
+  // Deleting is a soft delete: the device is logged out and its credentials wiped, but the channel stays
+  // readable with its history, so the page stays and says so; every other action is refused from then on.
+  const remove = () =>
+    attempt(actionStatus, async () => {
+      if (
+        !confirm(
+          `Delete ${channel.name}? The device is logged out and its credentials are wiped. The channel stays readable ` +
+            '(its page, messages, audit events and webhook deliveries), but it can never be connected again.',
+        )
+      )
+        return;
+      await api('DELETE', `/v1/channels/${channelId}`);
+      await refresh();
+    });
+  const renameForm = h(
+    'form',
+    {
+      class: 'inline',
+      id: 'rename-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const renamed = await attempt(actionStatus, () => api('PATCH', `/v1/channels/${channelId}`, fields(renameForm)));
+        if (renamed) {
+          channel = { ...renamed, status: channel.status };
+          renderHeader();
+        }
+      },
+    },
+    h('input', { name: 'name', required: true, maxlength: 100, placeholder: 'New name', 'aria-label': 'New name' }),
+    h('button', { type: 'submit' }, 'Rename'),
+  );
+
   const renderHeader = () =>
     mount(
       header,
-      h('h1', {}, h('a', { href: '#/channels', class: 'muted' }, 'Channels'), ' / ', channel.name, ' ', badge(channel.status)),
       h(
-        'div',
-        { class: 'actions' },
-        act('Connect', 'connect', 'connect'),
-        act('Disconnect', 'disconnect', 'disconnect'),
-        act('Log out', 'logout', 'logout'),
+        'h1',
+        {},
+        h('a', { href: '#/channels', class: 'muted' }, 'Channels'),
+        ' / ',
+        h('span', { id: 'channel-name' }, channel.name),
+        ' ',
+        badge(channel.status),
+        channel.deleted_at ? [' ', badge('deleted')] : null,
       ),
+      channel.deleted_at
+        ? notice(
+            `Deleted ${new Date(channel.deleted_at).toLocaleString()}: the device was logged out and its credentials wiped. ` +
+              'The channel stays readable here and in the API (include_deleted=true on the list); any other action answers channel_unavailable.',
+          )
+        : h(
+            'div',
+            { class: 'actions' },
+            act('Connect', 'connect', 'connect'),
+            act('Disconnect', 'disconnect', 'disconnect'),
+            act('Log out', 'logout', 'logout'),
+            renameForm,
+            h('button', { type: 'button', class: 'danger', 'data-action': 'delete', onclick: remove }, 'Delete channel'),
+          ),
     );
 
   const renderStatus = (s) =>
@@ -63,7 +112,7 @@ export async function channelPage({ root, signal, params: [channelId] }) {
   const pairStatus = h('div', { class: 'status' });
   const pollQr = async () => {
     clearTimeout(qrTimer);
-    if (signal.aborted || !PAIRING.has(channel.status)) return;
+    if (signal.aborted || !pairable()) return;
     try {
       const qr = await api('GET', `/v1/channels/${channelId}/qr`);
       if (qrImage.getAttribute('src') !== `data:image/png;base64,${qr.png_base64}`)
@@ -94,14 +143,33 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       onsubmit: async (event) => {
         event.preventDefault();
         const result = await attempt(pairStatus, () => api('POST', `/v1/channels/${channelId}/pair-code`, fields(pairForm)));
-        if (result) mount(pairStatus, h('p', {}, 'Enter this code on the phone: ', h('code', { id: 'pair-code' }, result.code)));
+        if (!result) return;
+        mount(
+          pairStatus,
+          h('p', {}, `On ${result.phone_number}, enter this code: `, h('code', { id: 'pair-code' }, result.code)),
+          // The sandbox's phone of that number types the code in, as a person would on a real phone.
+          channel.mode === 'test'
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  'data-action': 'simulated-pair-code',
+                  onclick: () =>
+                    attempt(pairStatus, () =>
+                      api('POST', `/v1/sandbox/channels/${channelId}/pair-code`, { code: result.code, phone_number: result.phone_number }),
+                    ),
+                },
+                'Enter it on the simulated phone',
+              )
+            : null,
+        );
       },
     },
     h('input', { name: 'phone_number', placeholder: '+15551234567', required: true, 'aria-label': 'Phone number' }),
     h('button', { type: 'submit' }, 'Get a pair code'),
   );
   const renderPairing = () => {
-    if (!PAIRING.has(channel.status)) {
+    if (!pairable()) {
       pairing.hidden = true;
       return;
     }
@@ -150,7 +218,7 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       'select',
       { name: 'status', 'aria-label': 'Status' },
       h('option', { value: '' }, 'any status'),
-      ['queued', 'sent', 'delivered', 'read', 'received', 'failed'].map((s) => h('option', {}, s)),
+      ['queued', 'sending', 'sent', 'delivered', 'read', 'received', 'failed'].map((s) => h('option', {}, s)),
     ),
     h('input', { name: 'chat', placeholder: 'chat (+number or JID)', 'aria-label': 'Chat' }),
     h('button', { type: 'submit' }, 'Filter'),

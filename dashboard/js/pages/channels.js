@@ -18,7 +18,9 @@ export async function channelsPage({ root, onEvent }) {
     h('input', { name: 'name', required: true, maxlength: 100, placeholder: 'Channel name', 'aria-label': 'Channel name' }),
     h('button', { type: 'submit', class: 'primary' }, 'Create channel'),
   );
-  mount(root, h('h1', {}, 'Channels'), form, status, list);
+  // Deleted channels are soft-deleted: still readable, listed only on request.
+  const showDeleted = h('input', { type: 'checkbox', id: 'show-deleted', onchange: () => void load() });
+  mount(root, h('h1', {}, 'Channels'), form, status, h('p', {}, h('label', {}, showDeleted, ' Show deleted channels')), list);
 
   /** @type {Map<string, any>} */
   const channels = new Map();
@@ -28,7 +30,7 @@ export async function channelsPage({ root, onEvent }) {
       table(
         [
           ['Name', (c) => h('a', { href: `#/channels/${c.id}` }, c.name)],
-          ['Status', (c) => badge(c.status)],
+          ['Status', (c) => (c.deleted_at ? [badge(c.status), ' ', badge('deleted')] : badge(c.status))],
           ['Since', (c) => when(c.status_since)],
           ['Phone', (c) => c.phone_number ?? '—'],
           ['Mode', (c) => c.mode],
@@ -39,7 +41,7 @@ export async function channelsPage({ root, onEvent }) {
       ),
     );
   const load = async () => {
-    const page = await get('/v1/channels', { limit: 100 });
+    const page = await get('/v1/channels', { limit: 100, include_deleted: showDeleted.checked || undefined });
     channels.clear();
     for (const channel of page.data) channels.set(channel.id, channel);
     render();
