@@ -417,6 +417,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.outbound.presence(this.net.account(from), this.net.account(to), state);
   }
 
+  /** Contact `from` types, records or pauses in a group it is in: the other members' devices see it. */
+  setGroupChatState(from: string, groupJid: string, state: 'composing' | 'paused' | 'recording'): void {
+    const sender = this.net.account(from);
+    this.outbound.groupChatState(sender, this.groupOps.memberOf(sender, groupJid), state);
+  }
+
   /** Privacy: the account shows its last seen to nobody (`hide`), or to everyone; a shortcut for `setPrivacy`. */
   hideLastSeen(phone: string, hide = true): void {
     this.setPrivacy(phone, { last: hide ? 'none' : 'all' });
