@@ -184,6 +184,10 @@ describe('Presence', () => {
             .then((r) => r.body.presence),
         (p) => p !== null,
       );
+      // what the channel asked for lives as long as it keeps connecting: each connection restarts the clock
+      const redis = ctx.gw.app.get<Redis>(REDIS);
+      const remembered = [`presence-own:${channel.id}`, `presence-subscriptions:${channel.id}`];
+      for (const key of remembered) expect(await redis.expire(key, 100)).toBe(1);
       const dropped = new Date().toISOString();
       const renewed = seen(mine);
       await ctx.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
@@ -197,6 +201,7 @@ describe('Presence', () => {
             .then((r) => r.body.updated_at as string),
         (at) => at > dropped,
       );
+      for (const key of remembered) expect(await redis.ttl(key)).toBeGreaterThan(29 * 24 * 3600);
     },
     TEST_MS,
   );

@@ -7,6 +7,7 @@ export class SandboxCallOfferDto extends createZodDto(
   z.object({
     from: phone.describe('The simulated contact who calls the channel.'),
     video: z.boolean().default(false),
+    group: z.string().optional().describe('A group call, placed in this group (a group JID the caller and the channel are members of).'),
   }),
 ) {}
 

@@ -30,13 +30,14 @@ export class Calls {
 
   constructor(private readonly net: Network) {}
 
-  /** `caller` rings `callee`'s devices; returns the call id. */
-  offer(caller: Account, callee: Account, options: { video?: boolean } = {}): string {
+  /** `caller` rings `callee`'s devices (in a group call, as a member of `group`); returns the call id. */
+  offer(caller: Account, callee: Account, options: { video?: boolean; group?: string } = {}): string {
     const id = randomBytes(16).toString('hex').toUpperCase();
     const video = options.video ?? false;
     this.calls.set(id, { id, caller, callee, video });
     const offerAttrs: Record<string, string> = { 'call-id': id, 'call-creator': caller.wireJid() };
     if (caller.addressing === 'lid') offerAttrs.caller_pn = caller.jid;
+    if (options.group) Object.assign(offerAttrs, { type: 'group', 'group-jid': options.group });
     const media: BinaryNode[] = video
       ? [
           { tag: 'audio', attrs: { enc: 'opus', rate: '16000' } },
