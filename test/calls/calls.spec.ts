@@ -80,11 +80,19 @@ describe('Calls', () => {
   );
 
   it(
-    'reports how a call ended on the caller or phone side: missed, timeout, answered elsewhere then ended',
+    'reports how a call ended on the caller or phone side: missed, declined on the phone, timeout, answered elsewhere then ended',
     async () => {
       const missed = await ring(newPhone());
       await sandboxEnd(missed.callId, 'hangup').expect(200);
       expect((await terminations(missed.callId))[0].payload).toMatchObject({ reason: 'missed' });
+
+      // declined on the account's phone: rejected, caused by no request, and no longer ringing here
+      const declined = await ring(newPhone());
+      await sandboxEnd(declined.callId, 'rejected_on_phone').expect(200);
+      const [rejectedRow] = await terminations(declined.callId);
+      expect(rejectedRow.payload).toMatchObject({ reason: 'rejected' });
+      expect(rejectedRow.correlationId).toBeNull();
+      await reject(declined.callId).expect(404);
 
       const timedOut = await ring(newPhone());
       await sandboxEnd(timedOut.callId, 'timeout').expect(200);
