@@ -380,7 +380,7 @@ export class Inbound {
     }
   }
 
-  /** A companion's chat state in a group goes to the other members' devices; a group it is not in is refused. */
+  /** A companion's chat state in a group goes to the other members' devices; to a group it is not in, it is dropped with a warning. */
   private groupChatState(account: Account, companion: Companion, groupJid: string, state: BinaryNode): void {
     const group = this.net.groups.get(groupJid);
     if (!group?.participants.has(account.jid)) {
