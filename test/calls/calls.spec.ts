@@ -22,8 +22,8 @@ describe('Calls', () => {
   const reject = (callId: string, key = channel.key, channelId = channel.id) =>
     ctx.http.post(`/v1/channels/${channelId}/calls/${callId}/reject`).set(bearer(key)).send();
 
-  async function ring(from: string, video = false): Promise<{ callId: string; offered: Record<string, unknown> }> {
-    const res = await sandboxCall({ from, video }).expect(201);
+  async function ring(from: string, video = false, group?: string): Promise<{ callId: string; offered: Record<string, unknown> }> {
+    const res = await sandboxCall({ from, video, ...(group ? { group } : {}) }).expect(201);
     const callId = res.body.call_id as string;
     const offered = await eventually(
       async () => (await channel.events('call.offered')).find((p) => (p as { call_id: string }).call_id === callId),
@@ -59,7 +59,10 @@ describe('Calls', () => {
       const declined = new Promise<CallEvent>((resolve) =>
         ctx.simulator.on('call', (event) => event.callId === callId && event.state === 'rejected' && resolve(event)),
       );
+      // WhatsApp acknowledges the reject at once: the request does not wait out a query timeout
+      const started = Date.now();
       const res = await reject(callId).expect(200);
+      expect(Date.now() - started).toBeLessThan(5_000);
       expect(res.body).toMatchObject({ call_id: callId, from: { phone_number: caller } });
       expect((await declined).phone).toBe(digits(caller));
 
@@ -77,11 +80,19 @@ describe('Calls', () => {
   );
 
   it(
-    'reports how a call ended on the caller or phone side: missed, timeout, answered elsewhere then ended',
+    'reports how a call ended on the caller or phone side: missed, declined on the phone, timeout, answered elsewhere then ended',
     async () => {
       const missed = await ring(newPhone());
       await sandboxEnd(missed.callId, 'hangup').expect(200);
       expect((await terminations(missed.callId))[0].payload).toMatchObject({ reason: 'missed' });
+
+      // declined on the account's phone: rejected, caused by no request, and no longer ringing here
+      const declined = await ring(newPhone());
+      await sandboxEnd(declined.callId, 'rejected_on_phone').expect(200);
+      const [rejectedRow] = await terminations(declined.callId);
+      expect(rejectedRow.payload).toMatchObject({ reason: 'rejected' });
+      expect(rejectedRow.correlationId).toBeNull();
+      await reject(declined.callId).expect(404);
 
       const timedOut = await ring(newPhone());
       await sandboxEnd(timedOut.callId, 'timeout').expect(200);
@@ -100,6 +111,27 @@ describe('Calls', () => {
       // the missed-call notice Baileys writes for a timeout is not a message
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await channel.events('message.received')).toEqual([]);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'reports a group call: is_group with its group; the stub Baileys writes for it is no message',
+    async () => {
+      const caller = newPhone();
+      ctx.simulator.createPhone(digits(caller));
+      const group = ctx.simulator.createGroup(digits(caller), 'Call club', [digits(channel.phone)]);
+      const { callId, offered } = await ring(caller, true, group.id);
+      expect(offered).toMatchObject({ call_id: callId, is_video: true, is_group: true, group_id: group.id });
+      expect((offered.from as { phone_number: string }).phone_number).toBe(caller);
+      await sandboxEnd(callId, 'hangup').expect(200);
+      expect((await terminations(callId))[0].payload).toMatchObject({ reason: 'missed' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await channel.events('message.received')).toEqual([]);
+
+      expect((await sandboxCall({ from: newPhone(), group: group.id }).expect(400)).body.error.details.issues[0].code).toBe('not_member');
+      expect((await sandboxCall({ from: caller, group: '120363000000000000@g.us' }).expect(404)).body.error.code).toBe('not_found');
+      expect((await sandboxCall({ from: caller, group: 'nonsense' }).expect(400)).body.error.code).toBe('invalid_request');
     },
     TEST_MS,
   );

@@ -1,3 +1,6 @@
+import type Redis from 'ioredis';
+import { PRESENCE_TTL_SECONDS } from '../../src/modules/presence/presence.store';
+import { REDIS } from '../../src/platform/redis/redis-connection';
 import type { PresenceEvent } from '../../src/simulator';
 import type { TestChannel } from '../support/channels';
 import { useTestContext } from '../support/context';
@@ -45,6 +48,21 @@ describe('Presence', () => {
         .expect(200);
       expect(res.body).toEqual({ to: `${digits(contact)}@s.whatsapp.net`, presence: 'typing' });
       expect((await typing).to).toContain(digits(contact));
+      for (const [presence, state] of [
+        ['recording', 'recording'],
+        ['paused', 'paused'],
+      ]) {
+        const shown = seen((e) => e.phone === digits(channel.phone) && e.state === state);
+        await api('post', `/${contact}`).send({ presence }).expect(200);
+        expect((await shown).to).toContain(digits(contact));
+      }
+
+      const offline = seen((e) => e.phone === digits(channel.phone) && e.state === 'unavailable');
+      expect((await api('put', '/me').send({ presence: 'offline' }).expect(200)).body).toEqual({
+        channel_id: channel.id,
+        presence: 'offline',
+      });
+      await offline;
     },
     TEST_MS,
   );
@@ -54,7 +72,7 @@ describe('Presence', () => {
     async () => {
       await api('put', '/me').send({ presence: 'online' }).expect(200);
       const contact = newPhone();
-      ctx.simulator.createPhone(digits(contact));
+      const { lid } = ctx.simulator.createPhone(digits(contact));
       expect((await api('get', `/${contact}`).expect(200)).body).toMatchObject({ presence: null, last_seen: null });
       await api('post', `/${contact}/subscribe`).expect(200);
       // WhatsApp answers a subscription with the contact's current presence
@@ -67,6 +85,10 @@ describe('Presence', () => {
       );
       expect(first).toMatchObject({ presence: 'offline' });
       expect(first.last_seen).toEqual(expect.any(String));
+      // kept in Redis for a short while only: presence goes stale
+      const ttl = await ctx.gw.app.get<Redis>(REDIS).ttl(`presence:${channel.id}:${digits(contact)}@s.whatsapp.net`);
+      expect(ttl).toBeGreaterThan(PRESENCE_TTL_SECONDS - 60);
+      expect(ttl).toBeLessThanOrEqual(PRESENCE_TTL_SECONDS);
 
       await contactDoes(contact, 'online');
       await eventually(
@@ -90,8 +112,58 @@ describe('Presence', () => {
         () => updates(contact),
         (u) => u.length === 5,
       );
-      expect(all[4]).toEqual({ contact: expect.objectContaining({ phone_number: contact }), presence: 'offline' });
+      expect(all[4]).toEqual({ contact: { jid: lid, phone_number: contact, lid }, presence: 'offline' });
       expect((await api('get', `/${contact}`).expect(200)).body).toMatchObject({ presence: 'offline', last_seen: null });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'shows chat states in groups: the channel typing in a group, a member typing there (chat: the group), coalesced per chat',
+    async () => {
+      const member = newPhone();
+      const { lid } = ctx.simulator.createPhone(digits(member), { pushName: 'Gil' });
+      const group = ctx.simulator.createGroup(digits(member), 'Presence club', [digits(channel.phone)]);
+
+      const recording = seen((e) => e.phone === digits(channel.phone) && e.state === 'recording' && e.to === group.id);
+      expect((await api('post', `/${group.id}`).send({ presence: 'recording' }).expect(200)).body).toEqual({
+        to: group.id,
+        presence: 'recording',
+      });
+      await recording;
+
+      await api('put', '/me').send({ presence: 'online' }).expect(200);
+      await api('post', `/${member}/subscribe`).expect(200);
+      await eventually(
+        () => updates(member),
+        (u) => u.length === 1,
+      );
+      await contactDoes(member, 'typing', { group: group.id });
+      // the same presence right after, in another chat: a change, not a repeat
+      await contactDoes(member, 'typing');
+      const typing = await eventually(
+        async () => (await updates(member)).filter((u) => u.presence === 'typing'),
+        (u) => u.length === 2,
+      );
+      const contact = { jid: lid, phone_number: member, lid };
+      expect(typing).toEqual(
+        expect.arrayContaining([
+          { contact, presence: 'typing', chat: group.id },
+          { contact, presence: 'typing' },
+        ]),
+      );
+
+      // the sandbox refuses what WhatsApp does not show in a group
+      const sandbox = (body: Record<string, unknown>) =>
+        ctx.http.post(`/v1/sandbox/channels/${channel.id}/presence`).set(bearer(channel.key)).send(body);
+      expect((await sandbox({ from: member, presence: 'online', group: group.id }).expect(400)).body.error.code).toBe('invalid_request');
+      expect((await sandbox({ from: member, presence: 'typing', group: 'nonsense' }).expect(400)).body.error.code).toBe('invalid_request');
+      expect((await sandbox({ from: newPhone(), presence: 'typing', group: group.id }).expect(400)).body.error.details.issues[0].code).toBe(
+        'not_member',
+      );
+      expect((await sandbox({ from: member, presence: 'typing', group: '120363000000000000@g.us' }).expect(404)).body.error.code).toBe(
+        'not_found',
+      );
     },
     TEST_MS,
   );
@@ -112,6 +184,10 @@ describe('Presence', () => {
             .then((r) => r.body.presence),
         (p) => p !== null,
       );
+      // what the channel asked for lives as long as it keeps connecting: each connection restarts the clock
+      const redis = ctx.gw.app.get<Redis>(REDIS);
+      const remembered = [`presence-own:${channel.id}`, `presence-subscriptions:${channel.id}`];
+      for (const key of remembered) expect(await redis.expire(key, 100)).toBe(1);
       const dropped = new Date().toISOString();
       const renewed = seen(mine);
       await ctx.http.post(`/v1/sandbox/channels/${channel.id}/drop`).set(bearer(channel.key)).expect(200);
@@ -125,6 +201,7 @@ describe('Presence', () => {
             .then((r) => r.body.updated_at as string),
         (at) => at > dropped,
       );
+      for (const key of remembered) expect(await redis.ttl(key)).toBeGreaterThan(29 * 24 * 3600);
     },
     TEST_MS,
   );

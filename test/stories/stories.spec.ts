@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ReceivedMessage, StoryRevokedEvent } from '../../src/simulator';
-import { SAMPLES } from '../media/source-server';
+import { SAMPLES, SourceServer } from '../media/source-server';
 import type { TestChannel } from '../support/channels';
 import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
@@ -12,12 +12,15 @@ const STATUS = 'status@broadcast';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('Stories', () => {
-  const ctx = useTestContext();
+  const ctx = useTestContext({ egressAllowedHosts: ['127.0.0.1'] });
   let channel: TestChannel;
+  let source: SourceServer;
 
   beforeAll(async () => {
+    source = await SourceServer.start();
     channel = await ctx.newChannel({ paired: true });
   }, TEST_MS);
+  afterAll(() => source?.close());
 
   const post = (body: Record<string, unknown>, key = channel.key, channelId = channel.id) =>
     ctx.http.post(`/v1/channels/${channelId}/stories`).set(bearer(key)).send(body);
@@ -155,6 +158,47 @@ describe('Stories', () => {
         expect(shown.content).toMatchObject({ type: 'image', caption: 'Menu', mimetype: 'image/png' });
         expect(sha256((shown.content as { data: Buffer }).data)).toBe(sha256(png));
       }
+    },
+    TEST_MS,
+  );
+
+  it(
+    'posts a video story by source_url to a LID-addressed contact: its phone shows the very bytes',
+    async () => {
+      const mia = newPhone();
+      const { lid } = ctx.simulator.createPhone(digits(mia), { pushName: 'Mia', addressing: 'lid' });
+      const mp4 = SAMPLES.mp4(4096);
+      const url = source.serve('/clip.mp4', { body: mp4, headers: { 'Content-Type': 'video/mp4' } });
+      const res = await post({ type: 'video', video: { source_url: url, caption: 'Behind the scenes' }, audience: { contacts: [lid] } });
+      expect({ status: res.status, body: res.body }).toMatchObject({
+        status: 201,
+        body: { type: 'video', video: { source_url: url, caption: 'Behind the scenes' }, audience: { type: 'list', size: 1 } },
+      });
+      const shown = await storyOn(mia, res.body.wa_message_id);
+      expect(shown.content).toMatchObject({ type: 'video', caption: 'Behind the scenes', mimetype: 'video/mp4' });
+      expect(sha256((shown.content as { data: Buffer }).data)).toBe(sha256(mp4));
+      expect(await channel.waitForStatus(res.body.id, 'delivered')).toMatchObject({ chat_id: STATUS, type: 'video' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'forgets a story after 24 hours: it leaves the list and answers 404 story_expired; other channels never see it',
+    async () => {
+      const ana = newPhone();
+      ctx.simulator.createPhone(digits(ana));
+      const story = (await post({ type: 'text', text: 'Yesterday', audience: { contacts: [ana] } }).expect(201)).body;
+      await storyOn(ana, story.wa_message_id);
+
+      // another channel of the same customer: the story is not its own
+      const sibling = await ctx.newChannel({ account: { key: channel.key, customerId: channel.customerId }, name: 'sibling' });
+      expect((await get(story.id, channel.key, sibling.id).expect(404)).body.error.details.reason).toBe('story_not_found');
+      expect((await list(channel.key, sibling.id).expect(200)).body.data).toEqual([]);
+
+      await ctx.prisma.story.update({ where: { id: story.id }, data: { postedAt: new Date(Date.now() - 24 * 3600 * 1000 - 1000) } });
+      expect((await get(story.id).expect(404)).body.error).toMatchObject({ code: 'not_found', details: { reason: 'story_expired' } });
+      expect((await revoke(story.id).expect(404)).body.error.details.reason).toBe('story_expired');
+      expect((await list().expect(200)).body.data.map((s: { id: string }) => s.id)).not.toContain(story.id);
     },
     TEST_MS,
   );

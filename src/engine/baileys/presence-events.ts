@@ -11,7 +11,11 @@ const PRESENCE: Record<WAPresence, WirePresence> = {
   paused: 'paused',
 };
 
-export function readPresence(chatJid: string, participant: string, data: PresenceData): Omit<PresenceEvent, 'contactPhoneJid'> {
+export function readPresence(
+  chatJid: string,
+  participant: string,
+  data: PresenceData,
+): Omit<PresenceEvent, 'contactPhoneJid' | 'contactLid'> {
   const presence = PRESENCE[data.lastKnownPresence] ?? 'online';
   return {
     type: 'presence',
@@ -22,23 +26,25 @@ export function readPresence(chatJid: string, participant: string, data: Presenc
   };
 }
 
-/** Turns Baileys' `presence.update` into presence events, with the contact's phone number when known. */
+/** Turns Baileys' `presence.update` into presence events, with the contact's phone number and LID when known. */
 export function attachPresenceEvents(socket: WASocket, emit: (event: PresenceEvent) => void): void {
   let lane: Promise<void> = Promise.resolve();
+  const { lidMapping } = socket.signalRepository;
+  const known = (lookup: Promise<string | null | undefined>) =>
+    lookup.then(
+      (jid) => (jid ? jidNormalizedUser(jid) : null),
+      () => null,
+    );
   socket.ev.on('presence.update', ({ id, presences }) => {
     lane = lane
       .then(async () => {
         for (const [participant, data] of Object.entries(presences)) {
           const event = readPresence(id, participant, data);
-          const contactPhoneJid = isPnUser(event.contactJid)
-            ? event.contactJid
-            : isLidUser(event.contactJid)
-              ? await socket.signalRepository.lidMapping.getPNForLID(event.contactJid).then(
-                  (pn) => (pn ? jidNormalizedUser(pn) : null),
-                  () => null,
-                )
-              : null;
-          emit({ ...event, contactPhoneJid });
+          const lid = isLidUser(event.contactJid);
+          const pn = isPnUser(event.contactJid);
+          const contactPhoneJid = pn ? event.contactJid : lid ? await known(lidMapping.getPNForLID(event.contactJid)) : null;
+          const contactLid = lid ? event.contactJid : pn ? await known(lidMapping.getLIDForPN(event.contactJid)) : null;
+          emit({ ...event, contactPhoneJid, contactLid });
         }
       })
       .catch(() => undefined);

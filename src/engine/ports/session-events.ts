@@ -113,6 +113,8 @@ export type PresenceEvent = {
   chatJid: string;
   contactJid: string;
   contactPhoneJid: string | null;
+  /** The contact's LID, when WhatsApp named them by it or the socket knows the pair. */
+  contactLid: string | null;
   presence: WirePresence;
   /** When the contact was last online, if they share it (offline only). */
   lastSeen: Date | null;

@@ -8,9 +8,9 @@ import { phoneOf } from '../whatsapp/jid';
 import { PresenceStore } from './presence.store';
 
 /**
- * The coalescing rule: a contact's presence.updated is sent when its presence changed since the last one sent,
- * or when the last one is older than this. WhatsApp repeats `composing` every few seconds while someone types:
- * a burst gives one `typing`, then one `online` (or `paused`) when it stops.
+ * The coalescing rule: a contact's presence.updated is sent when its presence or the chat it is in changed since
+ * the last one sent, or when the last one is older than this. WhatsApp repeats `composing` every few seconds while
+ * someone types: a burst gives one `typing`, then one `online` (or `paused`) when it stops.
  */
 export const PRESENCE_REPEAT_AFTER_MS = 60_000;
 
@@ -41,6 +41,8 @@ export class PresenceEventsListener implements OnModuleInit {
   }
 
   private async renew(channelId: string): Promise<void> {
+    // kept as long as the channel keeps connecting: the TTLs count from the last connection
+    await this.store.touch(channelId);
     if ((await this.store.own(channelId)) === 'online') await this.whatsapp.setOwn(channelId, 'online');
     for (const jid of await this.store.subscriptions(channelId)) await this.whatsapp.subscribe(channelId, jid);
   }
@@ -52,13 +54,14 @@ export class PresenceEventsListener implements OnModuleInit {
     const previous = await this.store.get(channelId, key);
     const chat = event.chatJid !== event.contactJid && event.chatJid !== event.contactPhoneJid ? event.chatJid : null;
     const now = Date.now();
-    const repeat = previous?.published?.presence === event.presence && now - previous.published.at < PRESENCE_REPEAT_AFTER_MS;
+    const last = previous?.published;
+    const repeat = !!last && last.presence === event.presence && (last.chat ?? null) === chat && now - last.at < PRESENCE_REPEAT_AFTER_MS;
     const known = {
       presence: event.presence,
       lastSeen: event.lastSeen?.toISOString() ?? null,
       chat,
       updatedAt: new Date(now).toISOString(),
-      published: repeat ? previous.published : { presence: event.presence, at: now },
+      published: repeat ? last : { presence: event.presence, chat, at: now },
     };
     await this.store.set(channelId, key, known);
     // read by phone number or LID alike
@@ -72,6 +75,7 @@ export class PresenceEventsListener implements OnModuleInit {
         contact: {
           jid: event.contactJid,
           phone_number: event.contactPhoneJid ? phoneOf(event.contactPhoneJid) : phoneOf(event.contactJid),
+          lid: event.contactLid,
         },
         presence: event.presence,
         ...(known.lastSeen ? { last_seen: known.lastSeen } : {}),

@@ -14,7 +14,8 @@ export class ChatStateDto extends createZodDto(
 export const presenceContactSchema = z
   .object({
     jid: z.string().describe('The contact as WhatsApp named it (a LID or a phone-number JID).'),
-    phone_number: z.string().nullable(),
+    phone_number: z.string().nullable().describe('E.164, when WhatsApp named the contact by it or the gateway knows the pair.'),
+    lid: z.string().nullable().describe('The LID (`…@lid`), when WhatsApp named the contact by it or the gateway knows the pair.'),
   })
   .meta({ id: 'PresenceContact' });
 

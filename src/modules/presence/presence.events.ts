@@ -12,9 +12,9 @@ export const PRESENCE_EVENTS = defineEvents({
       chat: z.string().optional().describe('With a chat state in a group: the group.'),
     }),
     summary:
-      'A subscribed contact came online, went offline or is typing / recording. Coalesced: the same presence again within 60 s is not sent again.',
+      'A subscribed contact came online, went offline or is typing / recording. Coalesced: the same presence in the same chat again within 60 s is not sent again.',
     cause: "WhatsApp's presence push (after POST …/presences/{contact}/subscribe, while the channel is online).",
-    example: { contact: { jid: '123456789012345@lid', phone_number: '+15551234567' }, presence: 'typing' },
+    example: { contact: { jid: '123456789012345@lid', phone_number: '+15551234567', lid: '123456789012345@lid' }, presence: 'typing' },
   },
 });
 

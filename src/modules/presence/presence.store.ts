@@ -8,13 +8,13 @@ export interface KnownPresence {
   lastSeen: string | null;
   chat: string | null;
   updatedAt: string;
-  /** When a presence.updated last went out for this contact, and with which presence (coalescing). */
-  published: { presence: string; at: number } | null;
+  /** When a presence.updated last went out for this contact, with which presence and in which chat (coalescing). */
+  published: { presence: string; chat?: string | null; at: number } | null;
 }
 
 /** Presence is push-only and goes stale: what WhatsApp pushed is kept this long, then reads say nothing is known. */
 export const PRESENCE_TTL_SECONDS = 10 * 60;
-/** Subscriptions are renewed after every reconnect; a channel unused for this long forgets them. */
+/** The own presence and subscriptions are renewed after every reconnect; a channel not connected for this long forgets them. */
 const SUBSCRIPTIONS_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
@@ -41,6 +41,15 @@ export class PresenceStore {
 
   subscriptions(channelId: string): Promise<string[]> {
     return this.redis.smembers(`presence-subscriptions:${channelId}`);
+  }
+
+  /** Restarts the lifetime of the channel's own presence and subscriptions (at every connection). */
+  async touch(channelId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .expire(`presence-subscriptions:${channelId}`, SUBSCRIPTIONS_TTL_SECONDS)
+      .expire(`presence-own:${channelId}`, SUBSCRIPTIONS_TTL_SECONDS)
+      .exec();
   }
 
   async setOwn(channelId: string, presence: 'online' | 'offline'): Promise<void> {

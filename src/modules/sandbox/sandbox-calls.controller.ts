@@ -13,15 +13,15 @@ export class SandboxCallsController {
 
   @Post()
   @ApiRoute({
-    summary: "A simulated contact calls the channel: the channel's devices ring (test keys only)",
+    summary: "A simulated contact calls the channel, alone or in a group call: the channel's devices ring (test keys only)",
     status: 201,
     response: SandboxCallDto,
-    errors: ['validation'],
+    errors: ['validation', 'not_found'],
     audit: { action: 'sandbox.call', resourceType: 'channel' },
     needs: 'active',
   })
   offer(@Channel() channel: ChannelRef, @Body() body: SandboxCallOfferDto) {
-    return this.calls.offer(channel, body.from, body.video);
+    return this.calls.offer(channel, body.from, body.video, body.group);
   }
 
   @Post(':callId/end')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SandboxNetwork } from '../../engine/sandbox/sandbox-network';
 import { AppError } from '../../platform/errors/app-error';
+import { parseGroupJid } from '../whatsapp/jid';
 import type { ChannelRef } from '../channels/channels.contracts';
 import type { CallEnding } from '../../simulator';
 
@@ -12,10 +13,11 @@ export class SandboxCallsService {
 
   constructor(private readonly network: SandboxNetwork) {}
 
-  async offer(channel: ChannelRef, from: string, video: boolean) {
-    const phone = pairedPhone(channel);
+  async offer(channel: ChannelRef, from: string, video: boolean, group?: string) {
+    const phone = pairedPhone(channel).replace(/\D/g, '');
     const caller = from.replace(/\D/g, '');
-    const callId = await (await this.network.simulator()).offerCall(caller, phone.replace(/\D/g, ''), { video });
+    if (group !== undefined) await this.assertBothIn(parseGroupJid(group, ['group']), [caller, phone]);
+    const callId = await (await this.network.simulator()).offerCall(caller, phone, { video, ...(group ? { group } : {}) });
     this.callers.set(callId, { channelId: channel.id, from: caller });
     return { channel_id: channel.id, call_id: callId, from: `+${caller}` };
   }
@@ -30,6 +32,17 @@ export class SandboxCallsService {
       throw callNotFound(callId);
     }
     return { channel_id: channel.id, call_id: callId, from: `+${placed.from}` };
+  }
+
+  /** A group call is placed in a group of the sandbox network that has the caller and the channel as members. */
+  private async assertBothIn(jid: string, phones: string[]): Promise<void> {
+    const info = await this.network.group(jid);
+    if (!info) throw new AppError('not_found', `The sandbox network has no group ${jid}.`);
+    if (phones.some((phone) => !info.participants.some((member) => member.phone === phone))) {
+      throw new AppError('invalid_request', 'Invalid group: the caller and the channel must both be members.', {
+        details: { issues: [{ path: ['group'], code: 'not_member', message: 'the caller and the channel must both be members' }] },
+      });
+    }
   }
 }
 

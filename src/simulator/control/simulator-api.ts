@@ -22,6 +22,7 @@ export const SIMULATOR_API_METHODS = [
   'receipts',
   'sendReceipt',
   'setPresence',
+  'setGroupChatState',
   'hideLastSeen',
   'offerCall',
   'endCall',

@@ -417,14 +417,29 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.outbound.presence(this.net.account(from), this.net.account(to), state);
   }
 
+  /** Contact `from` types, records or pauses in a group it is in: the other members' devices see it. */
+  setGroupChatState(from: string, groupJid: string, state: 'composing' | 'paused' | 'recording'): void {
+    const sender = this.net.account(from);
+    this.outbound.groupChatState(sender, this.groupOps.memberOf(sender, groupJid), state);
+  }
+
   /** Privacy: the account shows its last seen to nobody (`hide`), or to everyone; a shortcut for `setPrivacy`. */
   hideLastSeen(phone: string, hide = true): void {
     this.setPrivacy(phone, { last: hide ? 'none' : 'all' });
   }
 
-  /** Contact `from` calls account `to` (its linked devices ring); returns the call id. */
-  offerCall(from: string, to: string, options: { video?: boolean } = {}): string {
-    return this.calls.offer(this.net.account(from), this.net.account(to), options);
+  /**
+   * Contact `from` calls account `to` (its linked devices ring); returns the call id. With `group`, a group call
+   * placed in that group, both of them members.
+   */
+  offerCall(from: string, to: string, options: { video?: boolean; group?: string } = {}): string {
+    const caller = this.net.account(from);
+    const callee = this.net.account(to);
+    if (options.group) {
+      const group = this.groupOps.memberOf(caller, options.group);
+      if (!group.participants.has(callee.jid)) throw new Error(`${to} is not a member of ${options.group}`);
+    }
+    return this.calls.offer(caller, callee, options);
   }
 
   /** A call ends on the caller's or the phone's side (see CallEnding); throws for an unknown or finished call. */

@@ -8,7 +8,7 @@ import { childNodes, newStanzaId, unixNow } from './nodes';
 type CompanionSession = Extract<Session, { kind: 'companion' }>;
 
 /** How a simulated caller's call ends before the callee's devices took it. */
-export type CallEnding = 'hangup' | 'timeout' | 'accepted_on_phone' | 'ended';
+export type CallEnding = 'hangup' | 'timeout' | 'accepted_on_phone' | 'rejected_on_phone' | 'ended';
 
 interface RingingCall {
   id: string;
@@ -30,13 +30,14 @@ export class Calls {
 
   constructor(private readonly net: Network) {}
 
-  /** `caller` rings `callee`'s devices; returns the call id. */
-  offer(caller: Account, callee: Account, options: { video?: boolean } = {}): string {
+  /** `caller` rings `callee`'s devices (in a group call, as a member of `group`); returns the call id. */
+  offer(caller: Account, callee: Account, options: { video?: boolean; group?: string } = {}): string {
     const id = randomBytes(16).toString('hex').toUpperCase();
     const video = options.video ?? false;
     this.calls.set(id, { id, caller, callee, video });
     const offerAttrs: Record<string, string> = { 'call-id': id, 'call-creator': caller.wireJid() };
     if (caller.addressing === 'lid') offerAttrs.caller_pn = caller.jid;
+    if (options.group) Object.assign(offerAttrs, { type: 'group', 'group-jid': options.group });
     const media: BinaryNode[] = video
       ? [
           { tag: 'audio', attrs: { enc: 'opus', rate: '16000' } },
@@ -50,12 +51,20 @@ export class Calls {
 
   /**
    * The call ends on the caller's or the phone's side: the caller hangs up (`hangup`), WhatsApp stops ringing
-   * (`timeout`), the callee's phone answers (`accepted_on_phone`), or an answered call ends (`ended`).
+   * (`timeout`), the callee's phone answers (`accepted_on_phone`) or declines (`rejected_on_phone`: its linked
+   * devices get the reject, as from one of their own), or an answered call ends (`ended`).
    */
   end(callId: string, how: CallEnding): void {
     const call = this.calls.get(callId);
     if (!call) throw new Error(`no ringing or ongoing call ${callId}`);
     const creator = { 'call-id': call.id, 'call-creator': call.caller.wireJid() };
+    if (how === 'rejected_on_phone') {
+      if (call.answeredAt) throw new Error(`call ${callId} was answered: it no longer rings`);
+      this.calls.delete(callId);
+      this.toCallee(call.callee, call.caller, { tag: 'reject', attrs: creator });
+      this.record({ callId, phone: call.caller.phone, to: call.callee.phone, state: 'rejected', by: call.callee.phoneDevice.jid });
+      return;
+    }
     if (how === 'accepted_on_phone') {
       call.answeredAt = Date.now();
       this.toCallee(call.callee, call.caller, { tag: 'accept', attrs: creator });

@@ -348,6 +348,9 @@ export class Inbound {
     if (node.tag === 'chatstate') {
       const state = childNodes(node)[0];
       const to = node.attrs.to;
+      if (state && to && isJidGroup(to)) {
+        return this.groupChatState(account, companion, to, state);
+      }
       const target = to && this.net.findAccount(to);
       if (!state || !target || blockedBetween(account, target)) {
         return;
@@ -375,6 +378,18 @@ export class Inbound {
       account.presence = { state: type, lastSeen: Math.floor(Date.now() / 1000) };
       this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: type });
     }
+  }
+
+  /** A companion's chat state in a group goes to the other members' devices; to a group it is not in, it is dropped with a warning. */
+  private groupChatState(account: Account, companion: Companion, groupJid: string, state: BinaryNode): void {
+    const group = this.net.groups.get(groupJid);
+    if (!group?.participants.has(account.jid)) {
+      this.net.warn(`chat state from ${account.phone} to ${groupJid}, a group it is not in`);
+      return;
+    }
+    const name = state.attrs.media === 'audio' ? 'recording' : state.tag;
+    this.net.emitter.emit('presence', { phone: account.phone, deviceJid: companion.jid, state: name, to: group.jid });
+    if (name === 'composing' || name === 'paused' || name === 'recording') this.outbound.groupChatState(account, group, name);
   }
 }
 

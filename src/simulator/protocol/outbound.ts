@@ -185,6 +185,20 @@ export class Outbound {
     }
   }
 
+  /**
+   * `from` types, records or pauses in a group: every other member's companions online now see the chat state
+   * from the group, naming `from` as participant the way the group names its members.
+   */
+  groupChatState(from: Account, group: Group, state: 'composing' | 'paused' | 'recording'): void {
+    const child: BinaryNode = state === 'recording' ? { tag: 'composing', attrs: { media: 'audio' } } : { tag: state, attrs: {} };
+    const participant = group.addressingMode === 'lid' ? from.lidJid : from.jid;
+    const node: BinaryNode = { tag: 'chatstate', attrs: { from: group.jid, participant }, content: [child] };
+    for (const member of group.participants.keys()) {
+      if (member === from.jid) continue;
+      for (const companion of this.net.accounts.get(member)?.companions.values() ?? []) this.net.sendIfOnline(companion, node);
+    }
+  }
+
   /** `account`'s presence as `viewer` is shown it (its privacy settings and blocklist apply). */
   presenceNode(account: Account, viewer?: Account): BinaryNode {
     return presenceStanza(account, viewer);
