@@ -102,3 +102,57 @@ describe('WhatsAppSimulator text messaging and receipts', () => {
     jest.restoreAllMocks();
   });
 });
+
+/**
+ * A companion whose keys went back in time (a process killed after sending, before its key writes landed,
+ * and the session taken over elsewhere) encrypts with a session its contact's phone has moved past. The phone
+ * asks for the message again with a retry receipt, as WhatsApp's phones do, and Baileys resends it on a new
+ * session under the same id: the contact ends up with the message exactly once.
+ */
+describe('WhatsAppSimulator phones ask again for a message they cannot decrypt', () => {
+  const CAROL = '15550002003';
+  const DAN = '15550002004';
+  const danJid = `${DAN}@s.whatsapp.net`;
+  let sim: WhatsAppSimulator;
+  let carol: TestClient;
+  const sent = new Map<string, proto.IMessage>();
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    sim.createPhone(DAN, { pushName: 'Dan' });
+    carol = await pairedClient(sim, CAROL, 'Carol', { getMessage: async (key) => (key.id ? sent.get(key.id) : undefined) });
+  });
+
+  afterAll(async () => {
+    await carol.close();
+    await sim.stop();
+  });
+
+  const send = async (text: string) => {
+    const message = await carol.sock.sendMessage(danJid, { text });
+    sent.set(message!.key.id!, message!.message!);
+    return message!.key.id!;
+  };
+
+  it('sends a retry receipt and receives the resent message once', async () => {
+    // libsignal logs the sessions it closes and replaces to the console
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    const first = await send('before the snapshot');
+    await sim.waitForMessage(DAN, (m) => m.id === first);
+    const keysBefore = carol.auth.snapshotKeys();
+    const lost = await send('its key writes never landed');
+    await sim.waitForMessage(DAN, (m) => m.id === lost);
+    carol.auth.restoreKeys(keysBefore);
+
+    const after = await send('sent on the stale session');
+    const received = await sim.waitForMessage(DAN, (m) => m.id === after, 15_000);
+    expect(received.content).toEqual({ type: 'text', text: 'sent on the stale session' });
+    // the session is sound again: the next message needs no retry
+    const next = await send('and the next one');
+    await sim.waitForMessage(DAN, (m) => m.id === next);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sim.received(DAN).filter((m) => m.id === after)).toHaveLength(1);
+    jest.restoreAllMocks();
+  });
+});

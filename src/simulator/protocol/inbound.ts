@@ -27,7 +27,13 @@ type CompanionSession = Extract<Session, { kind: 'companion' }>;
  * device (simulated phones decrypt, real companions get the enc forwarded),
  * receipts and presence.
  */
+/** How many times a phone asks a companion again for one message it cannot decrypt (Baileys resends up to 5). */
+const MAX_RETRY_REQUESTS = 3;
+
 export class Inbound {
+  /** Retry receipts sent so far, per phone, companion and message. */
+  private readonly retryRequests = new Map<string, number>();
+
   constructor(
     private readonly net: Network,
     private readonly outbound: Outbound,
@@ -104,6 +110,7 @@ export class Inbound {
       for (const enc of encs) {
         // decrypted all the same, so the phone's session stays in step with the sender's
         const message = await this.decrypt(target, companion, enc);
+        if (!message && target !== account) this.askAgain(target, companion, node);
         if (message && node.attrs.category !== 'peer' && !blocked) {
           this.received(target, account, companion, node, message);
         }
@@ -258,6 +265,20 @@ export class Inbound {
     }
     story.revoked = true;
     this.net.emitter.emit('story-revoked', { phone: viewer.phone, from: author.phone, messageId });
+  }
+
+  /**
+   * A phone that could not decrypt a companion's message asks for it again (a retry receipt), as WhatsApp's
+   * phones do, up to MAX_RETRY_REQUESTS times per message; Baileys resends it on a new session, same id.
+   */
+  private askAgain(target: Account, companion: Companion, node: BinaryNode): void {
+    const key = `${target.phone}|${companion.jid}|${node.attrs.id}`;
+    const count = (this.retryRequests.get(key) ?? 0) + 1;
+    if (count > MAX_RETRY_REQUESTS) return;
+    this.retryRequests.set(key, count);
+    // bounded: the oldest requests are forgotten first
+    if (this.retryRequests.size > 10_000) this.retryRequests.delete(this.retryRequests.keys().next().value!);
+    this.outbound.retryRequest(target, companion, node, count);
   }
 
   private async decrypt(target: Account, companion: Companion, enc: BinaryNode): Promise<proto.Message | undefined> {

@@ -5,7 +5,7 @@ import { type Group, groupSenderAttrs } from '../state/groups';
 import type { ReceiptType } from '../types';
 import { blockedBetween, presenceStanza, sendsReadReceipts } from './account-ops';
 import type { Network } from './network';
-import { newMessageId, STATUS_BROADCAST, unixNow } from './nodes';
+import { bytesNode, newMessageId, STATUS_BROADCAST, uintBE, unixNow } from './nodes';
 
 export interface SendOptions {
   id?: string;
@@ -44,6 +44,25 @@ export class Outbound {
       tag: 'message',
       attrs: { ...from.senderAttrs(0, 'from'), id, t: unixNow(), type: 'text', notify: from.pushName, ...options.attrs },
       content: [enc],
+    });
+  }
+
+  /**
+   * `from`'s phone could not decrypt a message `companion` sent it (the companion encrypted with a session
+   * the phone has moved past, e.g. keys restored from before the companion's last send): like WhatsApp's
+   * phones, it asks that companion for the message again with a retry receipt naming the message, the
+   * attempt and the phone's registration id. The companion fetches the phone's keys anew, starts a new
+   * session and sends the message again under the same id.
+   */
+  retryRequest(from: Account, companion: Companion, message: BinaryNode, count: number): void {
+    const id = message.attrs.id;
+    this.net.deliver(companion, {
+      tag: 'receipt',
+      attrs: { from: from.wireJid(), id, type: 'retry', t: unixNow() },
+      content: [
+        { tag: 'retry', attrs: { count: String(count), id, t: message.attrs.t ?? unixNow(), v: '1', error: '0' } },
+        bytesNode('registration', uintBE(from.phoneDevice.creds.registrationId, 4)),
+      ],
     });
   }
 

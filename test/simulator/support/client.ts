@@ -40,6 +40,17 @@ export class MemoryAuth {
       }
     },
   };
+
+  /** A copy of every key as it is now (the store of a process that is about to die). */
+  snapshotKeys(): Map<string, unknown> {
+    return new Map([...this.data].map(([id, value]) => [id, structuredClone(value)]));
+  }
+
+  /** Puts the keys back as a snapshot had them: what a new process reads when the last writes never landed. */
+  restoreKeys(snapshot: Map<string, unknown>): void {
+    this.data.clear();
+    for (const [id, value] of snapshot) this.data.set(id, structuredClone(value));
+  }
 }
 
 const silent = pino({ level: process.env.SIM_CLIENT_LOG ?? 'silent' });
@@ -211,9 +222,14 @@ export class TestClient {
 }
 
 /** A socket that went through QR pairing, the 515 restart and its first full login. */
-export async function pairedClient(sim: WhatsAppSimulator, phone: string, pushName?: string): Promise<TestClient> {
+export async function pairedClient(
+  sim: WhatsAppSimulator,
+  phone: string,
+  pushName?: string,
+  config: Partial<Parameters<typeof makeWASocket>[0]> = {},
+): Promise<TestClient> {
   sim.createPhone(phone, { pushName });
-  const client = new TestClient(sim);
+  const client = new TestClient(sim, new MemoryAuth(), config);
   client.connect();
   const { qr } = await client.waitForConnection((u) => !!u.qr);
   await sim.scanQr(phone, qr!);
