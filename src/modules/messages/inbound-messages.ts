@@ -5,6 +5,7 @@ import { STORY_CHAT } from '../../engine/ports/stories.port';
 import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-events';
 import { SessionManager } from '../../engine/session-manager';
 import { KeyedLanes } from '../../platform/async';
+import { isDatabaseUnavailable } from '../../platform/database';
 import { newId } from '../../platform/ids';
 import { ChannelsService } from '../channels/channels.service';
 import { ChatsService } from '../chats/chats.service';
@@ -17,6 +18,9 @@ import { fromWire, isMediaMessage, MediaType, mediaBodyOf, StoredBody, storedMes
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { MessagesRepository, reactionTargetOf } from './messages.repository';
+
+/** How long an inbound event waits for an unreachable database before it is given up (and logged). */
+const DATABASE_WAIT_MS = 5 * 60_000;
 
 /**
  * What the engine reports about messages: inbound messages (stored once per WhatsApp id, chat and contact
@@ -56,7 +60,7 @@ export class InboundMessages implements OnModuleInit {
     });
     const apply = (channelId: string, event: MessagingEvent | ContactsEvent) =>
       this.lanes
-        .run(channelId, () => this.handle(channelId, event))
+        .run(channelId, () => this.handleWhileDatabaseReturns(channelId, event))
         .catch((error: unknown) =>
           this.logger.error({ err: error, channel_id: channelId, event: event.type }, 'message event not applied'),
         );
@@ -67,6 +71,28 @@ export class InboundMessages implements OnModuleInit {
   /** Resolves once every event reported so far for the channel is applied (tests, shutdown). */
   async drained(channelId: string): Promise<void> {
     await this.lanes.drained(channelId);
+  }
+
+  /**
+   * Baileys has already acknowledged the message to WhatsApp, which will not send it again: while the database
+   * is unreachable (a restart, a failover) the event is tried again with a backoff, holding the channel's later
+   * events behind it so their order is kept, for up to DATABASE_WAIT_MS. Storing is idempotent per WhatsApp id.
+   */
+  private async handleWhileDatabaseReturns(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handle(channelId, event);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() - started > DATABASE_WAIT_MS) throw error;
+        const delayMs = Math.min(5_000, 100 * 2 ** (attempt - 1));
+        this.logger.warn(
+          { err: error, channel_id: channelId, event: event.type, attempt, retry_in_ms: delayMs },
+          'database unavailable; event kept',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   private async handle(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
