@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,20 +7,8 @@ import { eventually } from '../support/eventually';
 import { TestGateway } from '../support/gateway';
 import { bearer, errorCode } from '../support/http';
 import { digits, newPhone } from '../support/phones';
-import { PROJECT_ROOT, startProcess, stopProcess } from '../support/processes';
-
-/** `npm run simulator` in a process of its own, on free ports; resolves with its control API's URL. */
-async function startSimulatorService(stateFile?: string): Promise<{ child: ChildProcess; controlUrl: string }> {
-  const state = stateFile ? ['--state', stateFile] : [];
-  const started = await startProcess(
-    process.execPath,
-    ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0', ...state],
-    { PATH: process.env.PATH, HOME: process.env.HOME },
-    /Control API:\s+http:\/\/\S+/,
-    { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
-  );
-  return { child: started.child, controlUrl: /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1] };
-}
+import { stopProcess } from '../support/processes';
+import { SimulatorService, startSimulatorService } from '../support/simulator-service';
 
 /**
  * The sandbox network as a service: the simulator runs in its own process and the gateway, told where with
@@ -30,7 +17,7 @@ async function startSimulatorService(stateFile?: string): Promise<{ child: Child
  */
 describe('The sandbox network as a separate service (SANDBOX_URL)', () => {
   let db: TestDatabase;
-  let simulator: { child: ChildProcess; controlUrl: string };
+  let simulator: SimulatorService;
   let gw: TestGateway;
 
   beforeAll(async () => {
@@ -150,7 +137,7 @@ async function exchange(gw: TestGateway, channel: TestChannel, to: string, text:
 describe('The standalone simulator keeps its network in a state file', () => {
   let db: TestDatabase;
   let dir: string;
-  let simulator: { child: ChildProcess; controlUrl: string } | undefined;
+  let simulator: SimulatorService | undefined;
   let gw: TestGateway | undefined;
 
   beforeAll(async () => {

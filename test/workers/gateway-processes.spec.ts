@@ -1,0 +1,372 @@
+import { GatewayCluster } from '../support/gateway-cluster';
+import { eventually } from '../support/eventually';
+import { newPhone } from '../support/phones';
+import { Receiver } from '../webhooks/support/receiver';
+
+/**
+ * The deployment the README's "Running several workers" describes, as real processes: one API process and two
+ * workers started from src/main.ts, on a PostgreSQL and a Redis of their own, sharing one simulator process.
+ * Everything is driven through the API process; what the workers do is seen in the API's answers, the
+ * database and the simulated phones.
+ */
+
+const CHANNELS = 30;
+const LEASE_MS = 3_000;
+/**
+ * From the moment a worker is lost to every one of its channels connected elsewhere: lease (3 s), a scan
+ * (1 s) and the reconnections, on a machine that also runs the other test files. bench:failover measures it.
+ */
+const FAILOVER_BOUND_MS = 60_000;
+
+interface Paired {
+  id: string;
+  phone: string;
+  /** The simulated contact this channel writes to and hears from in the traffic below. */
+  contact: string;
+}
+
+interface Traffic {
+  /** Sends the API accepted (202), with the WhatsApp message id it chose. */
+  sends: Array<{ channel: Paired; text: string; messageId: string }>;
+  /** Messages simulated contacts sent to the channels (the sandbox route answered 202). */
+  inbound: Array<{ channel: Paired; text: string }>;
+  /** Requests the API refused while something was down (5xx, 503 channel_unavailable…): not accepted, not counted. */
+  refused: number;
+}
+
+describe('One API process and two workers, on a shared simulator', () => {
+  let cluster: GatewayCluster;
+  let receiver: Receiver;
+  let key: string;
+  const channels: Paired[] = [];
+
+  const api = <T = Record<string, unknown>>(method: string, route: string, body?: unknown) =>
+    cluster.call<T>('api', method, route, key, body);
+
+  /** Each channel's worker, as its status reports it. */
+  async function workersOf(list: Paired[]): Promise<Map<string, { status: string; worker_id: string | null }>> {
+    const out = new Map<string, { status: string; worker_id: string | null }>();
+    for (const channel of list) {
+      const answer = await api<{ status: string; worker_id: string | null }>('GET', `/v1/channels/${channel.id}/status`);
+      out.set(channel.id, answer.body);
+    }
+    return out;
+  }
+
+  /** Waits until every channel is connected on a worker other than `notOn`; resolves with the milliseconds it took. */
+  async function connectedElsewhere(list: Paired[], notOn: string | null, timeoutMs = FAILOVER_BOUND_MS): Promise<number> {
+    const started = Date.now();
+    await eventually(
+      () => workersOf(list),
+      (states) => [...states.values()].every((s) => s.status === 'connected' && s.worker_id !== null && s.worker_id !== notOn),
+      timeoutMs,
+      200,
+    );
+    return Date.now() - started;
+  }
+
+  /** The worker id a gateway process registered under (it names its pid). */
+  async function workerIdOf(name: string): Promise<string> {
+    const pid = cluster.member(name).child.pid;
+    const workers = await cluster.call<{ data: Array<{ id: string; pid: number; stale: boolean }> }>(
+      'api',
+      'GET',
+      '/v1/admin/workers',
+      cluster.adminToken,
+    );
+    const found = workers.body.data.find((w) => w.pid === pid && !w.stale);
+    if (!found) throw new Error(`${name} (pid ${pid}) is not among the workers: ${JSON.stringify(workers.body)}`);
+    return found.id;
+  }
+
+  async function pair(name: string): Promise<Paired> {
+    const created = await api<{ id: string }>('POST', '/v1/channels', { name });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const connect = await api('POST', `/v1/channels/${id}/connect`);
+    if (connect.status !== 202) throw new Error(`connect ${id}: ${connect.status} ${JSON.stringify(connect.body)}`);
+    await eventually(
+      async () => (await api<{ status: string }>('GET', `/v1/channels/${id}/status`)).body.status,
+      (status) => status === 'qr',
+      60_000,
+      200,
+    );
+    const phone = newPhone();
+    const scan = await api('POST', `/v1/sandbox/channels/${id}/scan`, { phone_number: phone });
+    expect(scan.status).toBe(200);
+    await eventually(
+      async () => (await api<{ status: string }>('GET', `/v1/channels/${id}/status`)).body.status,
+      (status) => status === 'connected',
+      60_000,
+      200,
+    );
+    return { id, phone, contact: newPhone() };
+  }
+
+  /**
+   * Sends and inbound messages over every channel, one of each every `everyMs`, for `ms`; `midway` runs after a
+   * third of it, while the traffic goes on.
+   */
+  async function traffic(label: string, ms: number, midway: () => Promise<void>, everyMs = 100): Promise<Traffic> {
+    const result: Traffic = { sends: [], inbound: [], refused: 0 };
+    const pending: Array<Promise<void>> = [];
+    const started = Date.now();
+    let disturbance: Promise<void> | undefined;
+    for (let n = 0; Date.now() - started < ms; n++) {
+      if (!disturbance && Date.now() - started >= ms / 3) disturbance = midway();
+      const channel = channels[n % channels.length];
+      const out = `${label} out ${n}`;
+      const into = `${label} in ${n}`;
+      pending.push(
+        api<{ message_id: string }>('POST', `/v1/channels/${channel.id}/messages`, { type: 'text', to: channel.contact, text: out })
+          .then((answer) => {
+            if (answer.status === 202) result.sends.push({ channel, text: out, messageId: answer.body.message_id });
+            else result.refused++;
+          })
+          .catch(() => void result.refused++),
+        api('POST', `/v1/sandbox/channels/${channel.id}/inbound`, { from: channel.contact, type: 'text', text: into })
+          .then((answer) => {
+            if (answer.status === 202) result.inbound.push({ channel, text: into });
+            else result.refused++;
+          })
+          .catch(() => void result.refused++),
+      );
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+    await Promise.all(pending);
+    await disturbance;
+    return result;
+  }
+
+  /**
+   * Every accepted send decrypted once by its contact's phone, every inbound message stored once, and every
+   * message.received delivered to the webhook receiver: once, or, when a worker was killed, under one delivery
+   * id with no attempt received twice.
+   */
+  async function expectExactlyOnce(done: Traffic, options: { workerKilled?: boolean } = {}): Promise<void> {
+    expect(done.sends.length).toBeGreaterThan(0);
+    expect(done.inbound.length).toBeGreaterThan(0);
+    const byChannel = new Map<string, Traffic['sends']>();
+    for (const send of done.sends) byChannel.set(send.channel.id, [...(byChannel.get(send.channel.id) ?? []), send]);
+    const outboxOf = async (channel: Paired) =>
+      (
+        await api<{ data: Array<{ message_id: string }> }>(
+          'GET',
+          `/v1/sandbox/channels/${channel.id}/outbox?to=${encodeURIComponent(channel.contact)}`,
+        )
+      ).body.data ?? [];
+    for (const sends of byChannel.values()) {
+      const channel = sends[0].channel;
+      const received = await eventually(
+        () => outboxOf(channel),
+        (data) => sends.every((send) => data.some((m) => m.message_id === send.messageId)),
+        90_000,
+        250,
+      ).catch(async (error: Error) => {
+        // what the gateway recorded of the sends the contact never decrypted
+        const rows = await cluster.query(
+          `SELECT id, status, attempts, claimed_until, failure_reason, wa_message_id, updated_at FROM messages WHERE id = ANY($1)`,
+          [sends.map((send) => send.messageId)],
+        );
+        throw new Error(`${error.message}\nrows: ${JSON.stringify(rows)}`);
+      });
+      for (const send of sends) expect([send.text, received.filter((m) => m.message_id === send.messageId).length]).toEqual([send.text, 1]);
+    }
+
+    const texts = done.inbound.map((m) => m.text);
+    const stored = await eventually(
+      () =>
+        cluster.query<{ text: string; copies: string }>(
+          `SELECT content->>'text' AS text, count(*) AS copies FROM messages
+            WHERE direction = 'inbound' AND content->>'text' = ANY($1) GROUP BY 1`,
+          [texts],
+        ),
+      (rows) => rows.length === texts.length,
+      90_000,
+      250,
+    );
+    expect(stored.filter((row) => Number(row.copies) !== 1)).toEqual([]);
+
+    const delivered = await eventually(
+      async () =>
+        receiver.received.filter(
+          (r) => r.body.event === 'message.received' && texts.includes((r.body.payload.message as { text?: string }).text ?? ''),
+        ),
+      (list) => new Set(list.map((r) => (r.body.payload.message as { text: string }).text)).size === texts.length,
+      90_000,
+      250,
+    );
+    // one event, so one delivery (its id is the receiver's idempotency key), per inbound message
+    const deliveriesOf = new Map<string, Set<string>>();
+    for (const r of delivered) {
+      const text = (r.body.payload.message as { text: string }).text;
+      deliveriesOf.set(text, (deliveriesOf.get(text) ?? new Set()).add(r.body.id));
+    }
+    expect([...deliveriesOf.entries()].filter(([, ids]) => ids.size !== 1)).toEqual([]);
+    const perAttempt = new Map<string, number>();
+    for (const r of delivered)
+      perAttempt.set(`${r.body.id} #${r.body.attempt}`, (perAttempt.get(`${r.body.id} #${r.body.attempt}`) ?? 0) + 1);
+    // never the same attempt twice; a process killed between a receiver's 200 and recording it has the delivery
+    // sent again by another, as its next attempt (at least once), which only a kill may cause
+    expect([...perAttempt.entries()].filter(([, count]) => count !== 1)).toEqual([]);
+    if (!options.workerKilled) expect(delivered).toHaveLength(texts.length);
+  }
+
+  beforeAll(async () => {
+    cluster = await GatewayCluster.start({
+      CHANNEL_LEASE_MS: String(LEASE_MS),
+      WORKER_HEARTBEAT_MS: '500',
+      WORKER_CALL_TIMEOUT_MS: '10000',
+    });
+    await cluster.startGateway('api', 'api');
+    await Promise.all([
+      cluster.startGateway('w1', 'worker', { WORKER_CAPACITY: String(CHANNELS) }),
+      cluster.startGateway('w2', 'worker', { WORKER_CAPACITY: String(CHANNELS) }),
+    ]);
+    receiver = await Receiver.start();
+    const customer = await cluster.call<{ id: string }>('api', 'POST', '/v1/admin/customers', cluster.adminToken, {
+      name: 'Cluster',
+      plan: 'unlimited',
+    });
+    const created = await cluster.call<{ key: string }>('api', 'POST', '/v1/admin/keys', cluster.adminToken, {
+      customer_id: customer.body.id,
+      mode: 'test',
+    });
+    key = created.body.key;
+    const endpoint = await api('POST', '/v1/webhooks', { url: receiver.url('/hook') });
+    expect(endpoint.status).toBe(201);
+  }, 600_000);
+
+  afterAll(async () => {
+    // CLUSTER_LOGS=<dir> keeps every process' output of the run
+    if (process.env.CLUSTER_LOGS) cluster?.writeLogs(process.env.CLUSTER_LOGS);
+    await receiver?.close();
+    await cluster?.close();
+  }, 120_000);
+
+  it('spreads 30 sandbox channels over both workers, and sends through the API process reach each one', async () => {
+    for (let i = 0; i < CHANNELS; i += 5) {
+      channels.push(...(await Promise.all([0, 1, 2, 3, 4].map((j) => pair(`cluster ${i + j}`)))));
+    }
+    const placed = await workersOf(channels);
+    const perWorker = new Map<string, number>();
+    for (const { worker_id } of placed.values()) perWorker.set(worker_id!, (perWorker.get(worker_id!) ?? 0) + 1);
+    expect(perWorker.size).toBe(2);
+    expect(Math.min(...perWorker.values())).toBeGreaterThanOrEqual(10);
+
+    const workers = await cluster.call<{ data: Array<{ id: string; role: string; channels: number }> }>(
+      'api',
+      'GET',
+      '/v1/admin/workers',
+      cluster.adminToken,
+    );
+    const live = workers.body.data.filter((w) => w.role === 'worker');
+    expect(live.map((w) => [w.id, w.channels]).sort()).toEqual([...perWorker.entries()].sort());
+
+    const done = await traffic('spread', 3_000, async () => undefined, 100);
+    expect(done.refused).toBe(0);
+    await expectExactlyOnce(done);
+  }, 600_000);
+
+  it('after kill -9 of a worker during sends and inbound messages, its channels come back on the other, nothing lost or doubled', async () => {
+    const w1Id = await workerIdOf('w1');
+    const onW1 = [...(await workersOf(channels)).values()].filter((s) => s.worker_id === w1Id).length;
+    expect(onW1).toBeGreaterThanOrEqual(10);
+    let failoverMs = 0;
+    const done = await traffic('kill', 12_000, async () => {
+      await cluster.kill('w1');
+      failoverMs = await connectedElsewhere(channels, w1Id);
+    });
+    process.stdout.write(
+      `failover after kill -9: ${failoverMs} ms, ${done.sends.length} sends and ${done.inbound.length} inbound accepted, ${done.refused} refused\n`,
+    );
+    expect(failoverMs).toBeLessThan(FAILOVER_BOUND_MS);
+    await expectExactlyOnce(done, { workerKilled: true });
+  }, 600_000);
+
+  it('answers worker_at_capacity when every live worker is full, and a worker started later takes the new channel', async () => {
+    const created = await api<{ id: string }>('POST', '/v1/channels', { name: 'one too many' });
+    const refused = await api<{ error: { code: string } }>('POST', `/v1/channels/${created.body.id}/connect`);
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'worker_at_capacity']);
+
+    await cluster.startGateway('w3', 'worker', { WORKER_CAPACITY: String(CHANNELS + 10) });
+    const w3Id = await workerIdOf('w3');
+    const connect = await api('POST', `/v1/channels/${created.body.id}/connect`);
+    expect(connect.status).toBe(202);
+    const status = await eventually(
+      async () => (await api<{ status: string; worker_id: string | null }>('GET', `/v1/channels/${created.body.id}/status`)).body,
+      (s) => s.status === 'qr',
+      60_000,
+      200,
+    );
+    expect(status.worker_id).toBe(w3Id);
+    await api('POST', `/v1/channels/${created.body.id}/disconnect`);
+  }, 300_000);
+
+  it('a worker paused past its lease (SIGSTOP) loses its channels to another, and closes its sockets when it resumes', async () => {
+    const w2 = cluster.member('w2');
+    const w2Id = await workerIdOf('w2');
+    expect([...(await workersOf(channels)).values()].every((s) => s.worker_id === w2Id)).toBe(true);
+    w2.child.kill('SIGSTOP');
+    let movedMs: number;
+    try {
+      movedMs = await connectedElsewhere(channels, w2Id);
+    } finally {
+      w2.child.kill('SIGCONT');
+    }
+    process.stdout.write(`channels of a paused worker connected elsewhere after ${movedMs} ms\n`);
+    // resumed, it finds every lease taken and closes those sockets instead of fighting the new owner: its
+    // heartbeat reports no session left
+    await eventually(
+      async () =>
+        (
+          await cluster.call<{ data: Array<{ id: string; sessions: number; stale: boolean }> }>(
+            'api',
+            'GET',
+            '/v1/admin/workers',
+            cluster.adminToken,
+          )
+        ).body.data.find((w) => w.id === w2Id),
+      (worker) => worker !== undefined && !worker.stale && worker.sessions === 0,
+      30_000,
+      200,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
+    const w3Id = await workerIdOf('w3');
+    expect([...(await workersOf(channels)).values()].filter((s) => s.status !== 'connected' || s.worker_id !== w3Id)).toEqual([]);
+    await expectExactlyOnce(await traffic('resumed', 3_000, async () => undefined));
+  }, 600_000);
+
+  it('Redis restarted during sends and inbound messages: nothing lost or doubled', async () => {
+    const done = await traffic('redis', 9_000, () => cluster.redis.restart());
+    process.stdout.write(
+      `Redis restart: ${done.sends.length} sends and ${done.inbound.length} inbound accepted, ${done.refused} refused\n`,
+    );
+    await connectedElsewhere(channels, null);
+    await expectExactlyOnce(done);
+  }, 600_000);
+
+  it('PostgreSQL restarted during sends and inbound messages: nothing lost or doubled', async () => {
+    const done = await traffic('postgres', 9_000, () => cluster.postgres.restart());
+    process.stdout.write(
+      `PostgreSQL restart: ${done.sends.length} sends and ${done.inbound.length} inbound accepted, ${done.refused} refused\n`,
+    );
+    await connectedElsewhere(channels, null);
+    await expectExactlyOnce(done);
+  }, 600_000);
+
+  it('every process stopped and started again: the sandbox channels come back paired, without a QR', async () => {
+    for (const name of [...cluster.members.keys()]) expect(await cluster.stop(name)).toBe(0);
+    await cluster.startGateway('api', 'api');
+    await cluster.startGateway('w1', 'worker', { WORKER_CAPACITY: String(CHANNELS + 10) });
+    await connectedElsewhere(channels, null, 120_000);
+    const qrs = await cluster.query<{ channel_id: string; qrs: string }>(
+      `SELECT channel_id, count(*) AS qrs FROM domain_events
+        WHERE type = 'channel.state_changed' AND payload->>'to' = 'qr' AND channel_id::text = ANY($1::text[]) GROUP BY 1`,
+      [channels.map((c) => c.id)],
+    );
+    expect(qrs.filter((row) => Number(row.qrs) !== 1)).toEqual([]);
+    expect(qrs).toHaveLength(channels.length);
+    await expectExactlyOnce(await traffic('restarted', 3_000, async () => undefined));
+  }, 600_000);
+});
