@@ -1,4 +1,4 @@
-import { KeyedLanes, settlesWithin, TimeoutError, valueWithin, withTimeout } from './async';
+import { forEachConcurrently, KeyedLanes, settlesWithin, TimeoutError, valueWithin, withTimeout } from './async';
 
 const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 const failingAfter = (ms: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('boom')), ms));
@@ -77,5 +77,26 @@ describe(KeyedLanes.name, () => {
     expect(done).toBe(true);
     await after(0, undefined);
     expect(lanes.size).toBe(0);
+  });
+});
+
+describe('forEachConcurrently', () => {
+  it('runs every item, never more than the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    await forEachConcurrently([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5 * (item % 3)));
+      done.push(item);
+      running--;
+    });
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(most).toBe(3);
+  });
+
+  it('does nothing for no items', async () => {
+    await forEachConcurrently([], 4, () => Promise.reject(new Error('not called')));
   });
 });

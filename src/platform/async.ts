@@ -68,3 +68,12 @@ export class KeyedLanes {
     return this.tails.size;
   }
 }
+
+/** Runs `work` on every item, at most `limit` at a time, in the items' order of starting; resolves when all have. */
+export async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -4,6 +4,7 @@ import { ChannelLeases } from '../../engine/channel-leases';
 import { dealOrphans, leastLoaded, WorkerLoad } from '../../engine/placement';
 import { SessionManager } from '../../engine/session-manager';
 import { WorkerRegistry } from '../../engine/worker-registry';
+import { forEachConcurrently } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
 import { REDIS } from '../../platform/redis/redis-connection';
@@ -18,6 +19,8 @@ export interface Placement {
 
 /** How long one BLPOP of the inbox waits before it looks again (and notices a shutdown). */
 const INBOX_WAIT_SECONDS = 1;
+/** Orphaned channels a worker takes over at once. */
+const FAILOVER_CLAIM_CONCURRENCY = 10;
 
 /**
  * Which worker holds which channel, across the gateway's processes:
@@ -152,14 +155,16 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
     this.suspects = new Set(orphans);
     if (confirmed.length === 0) return;
     const mine = dealOrphans(this.sessions.workerId, await this.loads(null), confirmed.sort());
-    for (const channelId of mine) {
+    // Several at a time: one claim waits on the database, Redis and the socket's start, and a dead worker's
+    // channels are all orphaned at once (claimed one by one, 100 took 32 s on two cores).
+    await forEachConcurrently(mine, FAILOVER_CLAIM_CONCURRENCY, async (channelId) => {
       if (this.stopped) return;
       const claimed = await this.supervisor.claim(channelId).catch((error: unknown) => {
         this.logger.error({ err: error, channel_id: channelId }, 'orphaned channel not claimed');
         return false;
       });
       if (claimed) this.logger.log({ channel_id: channelId }, 'took over a channel whose worker is gone');
-    }
+    });
   }
 
   /**
