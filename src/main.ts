@@ -22,6 +22,23 @@ const HTTP_GRACE_MS = 5_000;
  */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
+/**
+ * Exits once what was written to stdout and stderr has left: writes to a pipe are asynchronous, and
+ * process.exit() drops those still queued, such as the line saying why the shutdown failed.
+ */
+function exitAfterOutput(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+  // a stream that never drains (a reader gone) must not hold the exit
+  setTimeout(() => process.exit(code), 1_000).unref();
+}
+
 function line(level: 'info' | 'error', msg: string, extra: Record<string, unknown> = {}): void {
   const out = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
   (level === 'error' ? process.stderr : process.stdout).write(`${out}\n`);
@@ -65,7 +82,7 @@ async function main(): Promise<void> {
     const deadline = setTimeout(() => {
       line('error', 'shutdown did not finish in time; exiting', { deadline_ms: SHUTDOWN_DEADLINE_MS });
       fs.rmSync(gatewayFile, { force: true });
-      process.exit(1);
+      exitAfterOutput(1);
     }, SHUTDOWN_DEADLINE_MS);
     let code = 0;
     try {
@@ -81,7 +98,7 @@ async function main(): Promise<void> {
     clearTimeout(grace);
     clearTimeout(deadline);
     fs.rmSync(gatewayFile, { force: true });
-    process.exit(code);
+    exitAfterOutput(code);
   };
   process.on('SIGINT', (s) => void stop(s));
   process.on('SIGTERM', (s) => void stop(s));
