@@ -94,7 +94,29 @@ export class GatewayCluster {
     let label = name;
     for (let n = 2; this.outputs.has(label); n++) label = `${name}#${n}`;
     this.outputs.set(label, member.output);
+    if (role !== 'api') await this.registered(member);
     return member;
+  }
+
+  /**
+   * Resolves once the API sees the worker among the live ones (its first heartbeat), so that a channel placed
+   * right after can land on it. Without a process serving the API yet there is nobody to ask.
+   */
+  private async registered(member: GatewayMember): Promise<void> {
+    const via = [...this.members.values()].find((m) => m.role !== 'worker');
+    if (!via) return;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const workers = await this.call<{ data?: Array<{ pid: number; stale: boolean }> }>(
+        via.name,
+        'GET',
+        '/v1/admin/workers',
+        this.adminToken,
+      );
+      if (workers.body.data?.some((w) => w.pid === member.child.pid && !w.stale)) return;
+      if (Date.now() > deadline) throw new Error(`${member.name} did not register as a worker within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   member(name: string): GatewayMember {
