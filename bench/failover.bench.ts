@@ -26,7 +26,7 @@ const PAIRING_CONCURRENCY = 5;
 
 async function main(): Promise<void> {
   const loadBefore = Number(os.loadavg()[0].toFixed(2));
-  const cluster = await GatewayCluster.start({ CHANNEL_LEASE_MS: String(LEASE_MS), WORKER_HEARTBEAT_MS: '1000' });
+  const cluster = await GatewayCluster.start({ CHANNEL_LEASE_MS: String(LEASE_MS) });
   try {
     const capacity = { WORKER_CAPACITY: String(CHANNELS + 10) };
     await cluster.startGateway('api', 'api');

@@ -96,7 +96,7 @@ describe('One API process and two workers, on a shared simulator', () => {
   beforeAll(async () => {
     cluster = await GatewayCluster.start({
       CHANNEL_LEASE_MS: String(LEASE_MS),
-      WORKER_HEARTBEAT_MS: '500',
+      WORKER_HEARTBEAT_MS: '1000',
       WORKER_CALL_TIMEOUT_MS: '10000',
     });
     await cluster.startGateway('api', 'api');
