@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { ChannelLeases, parseLease } from '../../src/engine/channel-leases';
 import { SessionManager } from '../../src/engine/session-manager';
 import { WORKER_ID } from '../../src/engine/worker-id';
+import { WorkerRegistry } from '../../src/engine/worker-registry';
 import { ChannelStateWriter } from '../../src/modules/channels/channel-state.writer';
 import type { AppConfig } from '../../src/platform/config/app-config';
 import { useTestContext } from '../support/context';
@@ -11,7 +12,11 @@ import { bearer, errorCode } from '../support/http';
 import { newPhone } from '../support/phones';
 
 const LEASE_MS = 1_500;
-const HEARTBEAT_MS = 200;
+/**
+ * Every process of this file shares one event loop, so a beat can be late by the loop's lag: an entry shown
+ * stale after two missed beats (and left out of placement) must not be one slow tick away.
+ */
+const HEARTBEAT_MS = 500;
 /** Failover bound: the lease lapses, two scans (a third of it apart) see it gone, then the socket opens. */
 const TAKEOVER_WAIT_MS = 30_000;
 
@@ -174,7 +179,11 @@ describe('Channels over several gateway workers', () => {
     extra.push(third);
     let closed = false;
     try {
-      // The newcomer holds nothing: the next channel is placed on it.
+      // The newcomer holds nothing: once the others see its beat, the next channel is placed on it.
+      await eventually(
+        () => ctx.gw.app.get(WorkerRegistry).list(),
+        (listed) => listed.some((worker) => worker.id === idOf(third) && !worker.stale),
+      );
       const channelId = await pairedChannel();
       expect((await row(channelId)).workerId).toBe(idOf(third));
       await third.app.close();

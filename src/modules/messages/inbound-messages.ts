@@ -5,7 +5,7 @@ import { STORY_CHAT } from '../../engine/ports/stories.port';
 import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-events';
 import { SessionManager } from '../../engine/session-manager';
 import { KeyedLanes } from '../../platform/async';
-import { isDatabaseUnavailable } from '../../platform/database';
+import { whileDatabaseUnavailable } from '../../platform/database';
 import { newId } from '../../platform/ids';
 import { ChannelsService } from '../channels/channels.service';
 import { ChatsService } from '../chats/chats.service';
@@ -78,21 +78,15 @@ export class InboundMessages implements OnModuleInit {
    * is unreachable (a restart, a failover) the event is tried again with a backoff, holding the channel's later
    * events behind it so their order is kept, for up to DATABASE_WAIT_MS. Storing is idempotent per WhatsApp id.
    */
-  private async handleWhileDatabaseReturns(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.handle(channelId, event);
-      } catch (error) {
-        if (!isDatabaseUnavailable(error) || Date.now() - started > DATABASE_WAIT_MS) throw error;
-        const delayMs = Math.min(5_000, 100 * 2 ** (attempt - 1));
+  private handleWhileDatabaseReturns(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {
+    return whileDatabaseUnavailable(() => this.handle(channelId, event), {
+      maxWaitMs: DATABASE_WAIT_MS,
+      onWait: (error, attempt, delayMs) =>
         this.logger.warn(
           { err: error, channel_id: channelId, event: event.type, attempt, retry_in_ms: delayMs },
           'database unavailable; event kept',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+        ),
+    });
   }
 
   private async handle(channelId: string, event: MessagingEvent | ContactsEvent): Promise<void> {

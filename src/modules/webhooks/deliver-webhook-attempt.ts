@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
+import { whileDatabaseUnavailable } from '../../platform/database';
 import { EgressGuard } from '../../platform/egress/egress-guard';
 import { withJitter } from '../../platform/queues/jobs';
 import { version as PACKAGE_VERSION } from '../../../package.json';
@@ -16,6 +17,8 @@ export const WEBHOOK_USER_AGENT = `WhatIsUp-Webhooks/${PACKAGE_VERSION}`;
 
 /** Margin of the claim's lease over the attempt timeout, before another process may take the attempt over. */
 const LEASE_MARGIN_MS = 5_000;
+/** How long an attempt's outcome waits for an unreachable database; past it the job fails and the sweeper sends the delivery again. */
+const RECORD_WAIT_MS = 5 * 60_000;
 
 export type AttemptOutcome = { kind: 'done' } | { kind: 'wait'; delayMs: number };
 
@@ -63,21 +66,34 @@ export class DeliverWebhookAttempt {
     const delayMs = retry ? withJitter(settings.retryScheduleMs[inSeries - 1]) : 0;
     const status = outcome === 'succeeded' ? 'delivered' : retry ? 'pending' : 'failed';
 
+    // The receiver has answered: its answer is recorded once the database is back (a restart, a failover)
+    // rather than lost, which would have the delivery sent again as a new attempt.
+    const recorded = <T>(write: () => Promise<T>) =>
+      whileDatabaseUnavailable(write, {
+        maxWaitMs: RECORD_WAIT_MS,
+        onWait: (error, tries, waitMs) =>
+          this.logger.warn(
+            { err: error, delivery_id: deliveryId, attempt, tries, retry_in_ms: waitMs },
+            'database unavailable; attempt outcome kept',
+          ),
+      });
     // Disabled first, so that once this delivery reads as failed the endpoint already reads as disabled.
-    if (gone) await this.repository.disableGoneEndpoint(delivery.endpointId);
-    const finished = await this.repository.finishAttempt({
-      deliveryId,
-      number: attempt,
-      lane: delivery.lane,
-      attempt: {
-        statusCode: result.statusCode,
-        latencyMs: result.latencyMs,
-        outcome,
-        error: result.error,
-        responseSnippet: result.responseSnippet,
-      },
-      next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
-    });
+    if (gone) await recorded(() => this.repository.disableGoneEndpoint(delivery.endpointId));
+    const finished = await recorded(() =>
+      this.repository.finishAttempt({
+        deliveryId,
+        number: attempt,
+        lane: delivery.lane,
+        attempt: {
+          statusCode: result.statusCode,
+          latencyMs: result.latencyMs,
+          outcome,
+          error: result.error,
+          responseSnippet: result.responseSnippet,
+        },
+        next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
+      }),
+    );
     this.metrics.attempts.inc({ outcome: result.refused ? 'refused' : outcome });
     this.metrics.attemptLatency.observe({ outcome }, result.latencyMs / 1000);
     if (!finished.updated) return { kind: 'done' };

@@ -9,4 +9,4 @@ export { type MigratorTargetOptions, openMigrator, withMigrator } from './migrat
 export { type Database, type DatabaseKind, openDatabase } from './open-database';
 export { PGliteDirectoryLockedError } from './pglite-lock';
 export { clientOf, type Transaction, Transactions } from './transactions';
-export { isDatabaseUnavailable } from './unavailable';
+export { isDatabaseUnavailable, whileDatabaseUnavailable } from './unavailable';

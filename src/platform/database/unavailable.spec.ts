@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './unavailable';
+import { isDatabaseUnavailable, whileDatabaseUnavailable } from './unavailable';
 
 describe(isDatabaseUnavailable.name, () => {
   it.each([
@@ -19,5 +19,50 @@ describe(isDatabaseUnavailable.name, () => {
     ['not an error', 'text'],
   ])('is false for %s', (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe(whileDatabaseUnavailable.name, () => {
+  const down = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+  it('runs the work again while the database is unavailable, and returns its result once it is back', async () => {
+    let calls = 0;
+    const waits: number[] = [];
+    const result = await whileDatabaseUnavailable(
+      async () => {
+        calls++;
+        if (calls < 3) throw down();
+        return 'stored';
+      },
+      { maxWaitMs: 10_000, onWait: (_, __, delayMs) => waits.push(delayMs) },
+    );
+    expect([result, calls, waits]).toEqual(['stored', 3, [100, 200]]);
+  });
+
+  it('throws any other error at once', async () => {
+    let calls = 0;
+    const refused = whileDatabaseUnavailable(
+      async () => {
+        calls++;
+        throw Object.assign(new Error('duplicate key'), { code: '23505' });
+      },
+      { maxWaitMs: 10_000 },
+    );
+    await expect(refused).rejects.toThrow('duplicate key');
+    expect(calls).toBe(1);
+  });
+
+  it('throws the last unavailable error once the wait is over', async () => {
+    let calls = 0;
+    const work = whileDatabaseUnavailable(
+      async () => {
+        calls++;
+        throw down();
+      },
+      { maxWaitMs: 250 },
+    );
+    await expect(work).rejects.toThrow('ECONNREFUSED');
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(4);
   });
 });

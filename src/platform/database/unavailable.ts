@@ -38,3 +38,26 @@ const UNAVAILABLE_MESSAGES = [
   /Timed out fetching a new connection from the connection pool/,
   /Unable to start a transaction in the given time/,
 ];
+
+/**
+ * Runs `work`, and runs it again with a backoff (100 ms doubling, at most 5 s apart) while it fails because
+ * the database is unavailable, for up to `maxWaitMs`; any other error, or one past the wait, is thrown.
+ * For writes whose outcome already happened outside the database and cannot happen again: a message WhatsApp
+ * has delivered, a webhook the receiver has answered. `onWait` is told of each retry (to log it).
+ */
+export async function whileDatabaseUnavailable<T>(
+  work: () => Promise<T>,
+  options: { maxWaitMs: number; onWait?: (error: unknown, attempt: number, delayMs: number) => void },
+): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() - started > options.maxWaitMs) throw error;
+      const delayMs = Math.min(5_000, 100 * 2 ** (attempt - 1));
+      options.onWait?.(error, attempt, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
