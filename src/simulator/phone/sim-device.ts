@@ -1,6 +1,6 @@
 import {
-  addTransactionCapability,
   Curve,
+  type SignalKeyStoreWithTransaction,
   type SignalRepository,
   encodeWAMessage,
   initAuthCreds,
@@ -40,9 +40,18 @@ export interface DeviceSnapshot {
 export class SimDevice {
   readonly jid: string;
   readonly creds = initAuthCreds();
-  // Baileys 7's Signal repository runs its reads and writes in key-store transactions.
   private readonly store = makeMemoryKeyStore();
-  private readonly keys = addTransactionCapability(this.store, silent, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+  /**
+   * Baileys 7's Signal repository runs its reads and writes in key-store transactions. The device runs one
+   * operation at a time on a store held in memory, so they run in place: Baileys' own transactions each keep an
+   * AsyncLocalStorage, which on Node 20 every promise of the process then pays for, per device.
+   */
+  private readonly keys: SignalKeyStoreWithTransaction = {
+    get: (type, ids) => this.store.get(type, ids),
+    set: (data) => this.store.set(data),
+    isInTransaction: () => false,
+    transaction: (work) => work(),
+  };
   private readonly repository: SignalRepository;
   private nextPreKeyId = 1;
   private lock: Promise<unknown> = Promise.resolve();
