@@ -30,7 +30,7 @@ interface AdvanceOptions {
 
 /**
  * Moves outbound messages through queued → sent → delivered → read (or failed; from sent only when WhatsApp's
- * server refused it after the send), persisting each change with
+ * server refused it after the send, which also fills in a sent not yet recorded), persisting each change with
  * its event in one transaction. A receipt that skips a step (a delivery seen before the send's own ack)
  * fills in the steps it skipped, so every consumer sees sent before delivered.
  */
@@ -63,6 +63,12 @@ export class MessageStatusService {
       const data: MessageChanges = { status: target, claimedUntil: null };
       const steps: EventStatus[] = [];
       if (target === 'failed') {
+        // Refused in WhatsApp's ack, it was handed over: consumers see it sent first, also when the ack came
+        // back before the send itself had recorded it.
+        if (options.refusedAfterSend && RANK[row.status] < RANK.sent) {
+          data.sentAt = row.sentAt ?? at;
+          steps.push('sent');
+        }
         data.failureReason = options.reason ?? 'unknown';
         steps.push('failed');
       } else {
