@@ -41,16 +41,45 @@ export class SimDevice {
   readonly jid: string;
   readonly creds = initAuthCreds();
   private readonly store = makeMemoryKeyStore();
+  /** The writes of the key-store transaction under way, kept apart until it succeeds. */
+  private pending?: Record<string, Record<string, unknown>>;
   /**
-   * Baileys 7's Signal repository runs its reads and writes in key-store transactions. The device runs one
-   * operation at a time on a store held in memory, so they run in place: Baileys' own transactions each keep an
-   * AsyncLocalStorage, which on Node 20 every promise of the process then pays for, per device.
+   * Baileys 7's Signal repository runs its reads and writes in key-store transactions: a failed decryption
+   * leaves no trace. Baileys' own transactions each keep an AsyncLocalStorage, which on Node 20 every promise of
+   * the process then pays for, per device; a device runs one operation at a time (see serial), so a field
+   * holding the transaction's writes does the same work.
    */
   private readonly keys: SignalKeyStoreWithTransaction = {
-    get: (type, ids) => this.store.get(type, ids),
-    set: (data) => this.store.set(data),
-    isInTransaction: () => false,
-    transaction: (work) => work(),
+    get: async (type, ids) => {
+      const stored = await this.store.get(type, ids);
+      const written = this.pending?.[type];
+      if (!written) return stored;
+      const merged: Record<string, unknown> = { ...stored };
+      for (const id of ids) {
+        if (!(id in written)) continue;
+        if (written[id] === null || written[id] === undefined) delete merged[id];
+        else merged[id] = written[id];
+      }
+      return merged as typeof stored;
+    },
+    set: async (data) => {
+      if (!this.pending) return this.store.set(data);
+      for (const [type, entries] of Object.entries(data)) this.pending[type] = { ...this.pending[type], ...entries };
+    },
+    isInTransaction: () => this.pending !== undefined,
+    transaction: async (work) => {
+      if (this.pending) return work();
+      this.pending = {};
+      try {
+        const result = await work();
+        const writes = this.pending;
+        this.pending = undefined;
+        await this.store.set(writes);
+        return result;
+      } finally {
+        this.pending = undefined;
+      }
+    },
   };
   private readonly repository: SignalRepository;
   private nextPreKeyId = 1;
@@ -87,7 +116,8 @@ export class SimDevice {
   async takeBundle(): Promise<PreKeyBundle> {
     const keyId = this.nextPreKeyId++;
     const pair = Curve.generateKeyPair();
-    await this.keys.set({ 'pre-key': { [keyId]: pair } });
+    // outside any operation (serial): straight to the store, never into another operation's transaction
+    await this.store.set({ 'pre-key': { [keyId]: pair } });
     const signed = this.creds.signedPreKey;
     return {
       registrationId: this.creds.registrationId,
