@@ -173,6 +173,7 @@ export class GatewayCluster {
   writeLogs(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     for (const [label, output] of this.outputs) fs.writeFileSync(path.join(dir, `${label}.log`), output());
+    fs.writeFileSync(path.join(dir, 'simulator.log'), this.simulator.output());
   }
 
   async close(): Promise<void> {

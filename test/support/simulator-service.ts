@@ -5,6 +5,8 @@ export interface SimulatorService {
   child: ChildProcess;
   /** The control API (SANDBOX_URL for the gateways). */
   controlUrl: string;
+  /** What the process printed so far (its warnings: undecryptable messages, unhandled requests). */
+  output: () => string;
 }
 
 /** `npm run simulator` in a process of its own, on free ports, with its network in `stateFile` when given. */
@@ -17,5 +19,5 @@ export async function startSimulatorService(stateFile?: string): Promise<Simulat
     /Control API:\s+http:\/\/\S+/,
     { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
   );
-  return { child: started.child, controlUrl: /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1] };
+  return { child: started.child, controlUrl: /Control API:\s+(http:\/\/\S+)/.exec(started.line)![1], output: started.output };
 }
