@@ -8,7 +8,7 @@
  *   npm run bench:failover [-- --channels 100 --lease-ms 15000 --rate 20 --seconds 60]
  *
  * Needs the PostgreSQL binaries (Debian's postgresql package) and redis-server. Writes
- * bench/results/failover.{json,md}.
+ * bench/results/failover.{json,md}, and each process' output to $CLUSTER_LOGS/<name>.log when that is set.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -118,12 +118,13 @@ async function main(): Promise<void> {
         '',
         `Sends: ${RATE}/s through the API process for ${SECONDS} s, over every channel in turn; the worker is killed after a third of that. A send counts once its contact's phone decrypted it (the sandbox outbox); lost means not decrypted within 180 s after the traffic, duplicated means decrypted more than once.`,
         '',
-        'The time is the lease running out (at most `CHANNEL_LEASE_MS` after the last renewal), the next scan of the surviving worker (a third of the lease), and the reconnections from stored credentials.',
+        'The time is the lease running out (`CHANNEL_LEASE_MS` after the last renewal, which came at most a third of it before the kill), the scan the surviving worker runs as it lapses (the registry already shows the dead worker stale, so no second scan confirms it), and the reconnections from stored credentials, ten claims at a time.',
         '',
       ].join('\n'),
     );
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } finally {
+    if (process.env.CLUSTER_LOGS) cluster.writeLogs(process.env.CLUSTER_LOGS);
     await cluster.close();
   }
 }

@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { MetricsService } from '../platform/metrics/metrics.service';
 import { REDIS } from '../platform/redis/redis-connection';
+import type { LeaseHold } from './placement';
 import { WORKER_ID } from './worker-id';
 
 /**
@@ -154,6 +155,22 @@ export class ChannelLeases implements OnModuleDestroy {
   /** Who holds the channel's lease now, or null. */
   async ownerOf(channelId: string): Promise<LeaseOwner | null> {
     return parseLease(await this.redis.get(this.keyOf(channelId)));
+  }
+
+  /** For each channel, who holds its lease and for how many more milliseconds, or null when nobody does. */
+  async holds(channelIds: readonly string[]): Promise<(LeaseHold | null)[]> {
+    if (channelIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const channelId of channelIds) pipeline.get(this.keyOf(channelId)).pttl(this.keyOf(channelId));
+    const replies = (await pipeline.exec()) ?? [];
+    return channelIds.map((_, i) => {
+      const [getError, value] = replies[2 * i] ?? [];
+      const [ttlError, remaining] = replies[2 * i + 1] ?? [];
+      if (getError) throw getError;
+      if (ttlError) throw ttlError;
+      const owner = parseLease(value as string | null);
+      return owner && Number(remaining) >= 0 ? { workerId: owner.workerId, remainingMs: Number(remaining) } : null;
+    });
   }
 
   /**

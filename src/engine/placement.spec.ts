@@ -1,4 +1,4 @@
-import { leastLoaded, dealOrphans, WorkerLoad } from './placement';
+import { confirmedOrphans, dealOrphans, lastLapseOfTheGone, leastLoaded, WorkerLoad } from './placement';
 
 const worker = (id: string, load: number, capacity = 10): WorkerLoad => ({ id, load, capacity });
 
@@ -48,5 +48,54 @@ describe(dealOrphans.name, () => {
 
   it('gives a worker missing from the view nothing', () => {
     expect(dealOrphans('z', [worker('a', 0)], orphans)).toEqual([]);
+  });
+});
+
+describe(confirmedOrphans.name, () => {
+  const live = new Set(['a', 'b']);
+
+  it('waits for a second sighting of a channel whose worker is still live: a reconnect or a placement may be under way', () => {
+    expect(confirmedOrphans([{ id: 'c1', workerId: 'a' }], new Set(), live)).toEqual([]);
+    expect(confirmedOrphans([{ id: 'c1', workerId: 'a' }], new Set(['c1']), live)).toEqual(['c1']);
+  });
+
+  it('takes at the first sighting a channel whose worker the registry no longer lists as live', () => {
+    const orphans = [
+      { id: 'c1', workerId: 'dead' },
+      { id: 'c2', workerId: 'b' },
+      { id: 'c3', workerId: 'dead' },
+    ];
+    expect(confirmedOrphans(orphans, new Set(), live)).toEqual(['c1', 'c3']);
+  });
+
+  it('waits for a second sighting of a channel that names no worker', () => {
+    expect(confirmedOrphans([{ id: 'c1', workerId: null }], new Set(), live)).toEqual([]);
+    expect(confirmedOrphans([{ id: 'c1', workerId: null }], new Set(['c1']), live)).toEqual(['c1']);
+  });
+
+  it('drops a suspect that now has a lease: only the channels seen without one now are orphans', () => {
+    expect(confirmedOrphans([{ id: 'c2', workerId: 'a' }], new Set(['c1']), live)).toEqual([]);
+  });
+});
+
+describe(lastLapseOfTheGone.name, () => {
+  const live = new Set(['a']);
+
+  it('answers when the last lease held by a worker that is no longer live lapses', () => {
+    const leases = [
+      { workerId: 'dead', remainingMs: 4_000 },
+      { workerId: 'dead', remainingMs: 4_200 },
+      { workerId: 'other-dead', remainingMs: 1_000 },
+    ];
+    expect(lastLapseOfTheGone(leases, live)).toBe(4_200);
+  });
+
+  it('leaves out the leases of live workers and the channels nobody holds', () => {
+    expect(lastLapseOfTheGone([{ workerId: 'a', remainingMs: 14_000 }, null, { workerId: 'dead', remainingMs: 0 }], live)).toBe(0);
+  });
+
+  it('answers null when no worker that is gone holds a lease', () => {
+    expect(lastLapseOfTheGone([{ workerId: 'a', remainingMs: 14_000 }, null], live)).toBeNull();
+    expect(lastLapseOfTheGone([], live)).toBeNull();
   });
 });

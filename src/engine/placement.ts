@@ -37,3 +37,42 @@ export function dealOrphans(self: string, workers: readonly WorkerLoad[], orphan
   }
   return mine;
 }
+
+/** A channel that should be connected, seen without a lease, and the worker its row last named. */
+export interface Orphan {
+  id: string;
+  workerId: string | null;
+}
+
+/**
+ * Which of the `orphans` a failover scan may take over now. Seen without a lease by the scan before too
+ * (`suspects`): the gap outlasted a reconnect or a placement in progress. Or at the first sighting, when the
+ * worker its row names is not among the `live` ones (its heartbeat stopped or lapsed): nobody is reconnecting it,
+ * and a second look would only add a scan's wait. The lease stays the safeguard either way: a worker that was
+ * only paused finds it taken and closes its socket.
+ */
+export function confirmedOrphans(orphans: readonly Orphan[], suspects: ReadonlySet<string>, live: ReadonlySet<string>): string[] {
+  return orphans
+    .filter((orphan) => suspects.has(orphan.id) || (orphan.workerId !== null && !live.has(orphan.workerId)))
+    .map((orphan) => orphan.id);
+}
+
+/** A channel's lease: its holder and the milliseconds it has left. */
+export interface LeaseHold {
+  workerId: string;
+  remainingMs: number;
+}
+
+/**
+ * In how many milliseconds the last of the `leases` held by a worker not among the `live` ones lapses, or null
+ * when none is: the moment their channels become orphans, for a scan to be due then rather than up to a third of
+ * the lease later. A dead worker's leases were renewed together, so they lapse together.
+ */
+export function lastLapseOfTheGone(leases: readonly (LeaseHold | null)[], live: ReadonlySet<string>): number | null {
+  let last: number | null = null;
+  for (const lease of leases) {
+    if (!lease || live.has(lease.workerId) || lease.remainingMs < 0) continue;
+    last = Math.max(last ?? 0, lease.remainingMs);
+  }
+  return last;
+}

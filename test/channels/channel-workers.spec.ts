@@ -103,6 +103,11 @@ describe('Channels over several gateway workers', () => {
     }
     expect(sessionsOf(ctx.gw).size()).toBe(2);
     expect(sessionsOf(second).size()).toBe(2);
+    // What a failover scan reads of the leases: each holder, and a lifetime within the lease's.
+    const holds = await ctx.gw.app.get(ChannelLeases).holds([...rows.map((channel) => channel.id), 'never-leased']);
+    expect(holds.map((hold) => hold?.workerId ?? null)).toEqual([...rows.map((channel) => channel.workerId), null]);
+    for (const hold of holds.slice(0, rows.length)) expect(hold?.remainingMs).toBeGreaterThan(0);
+    for (const hold of holds.slice(0, rows.length)) expect(hold?.remainingMs).toBeLessThanOrEqual(LEASE_MS);
   });
 
   it('closes the socket of a lease another owner took, at once; once that owner is gone a live worker takes it back', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { ChannelLeases } from '../../engine/channel-leases';
-import { dealOrphans, leastLoaded, WorkerLoad } from '../../engine/placement';
+import { confirmedOrphans, dealOrphans, lastLapseOfTheGone, leastLoaded, WorkerLoad } from '../../engine/placement';
 import { SessionManager } from '../../engine/session-manager';
-import { WorkerRegistry } from '../../engine/worker-registry';
+import { ListedWorker, WorkerRegistry } from '../../engine/worker-registry';
 import { forEachConcurrently } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
@@ -21,6 +21,8 @@ export interface Placement {
 const INBOX_WAIT_SECONDS = 1;
 /** Orphaned channels a worker takes over at once. */
 const FAILOVER_CLAIM_CONCURRENCY = 10;
+/** How long after a dead worker's last lease should have lapsed the scan for its channels runs: Redis' expiry is not to the millisecond. */
+const LAPSE_MARGIN_MS = 100;
 
 /**
  * Which worker holds which channel, across the gateway's processes:
@@ -31,8 +33,10 @@ const FAILOVER_CLAIM_CONCURRENCY = 10;
  *   `{channel_id, token}` it pops and adopts. Placed here, the socket opens in the request;
  * - failover: every third of CHANNEL_LEASE_MS each socket-holding process looks for channels that should be
  *   connected but whose lease is gone (their worker died, or its inbox entry was never read), seen so twice in a
- *   row (so that the short gaps of a reconnect or a placement are not mistaken for a death), and claims its
- *   share of them (see dealOrphans), reconnecting from the stored credentials;
+ *   row (so that the short gaps of a reconnect or a placement are not mistaken for a death) or once when the
+ *   registry no longer lists their worker as live, and claims its share of them (see dealOrphans), reconnecting
+ *   from the stored credentials. A scan that sees leases held by a worker the registry no longer lists as live
+ *   has the next one run as soon as the last of them lapses, rather than up to a third of the lease later;
  * - a lease held here on a channel that no longer wants a connection (disconnected from another process)
  *   closes its socket.
  */
@@ -40,6 +44,8 @@ const FAILOVER_CLAIM_CONCURRENCY = 10;
 export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChannelPlacement.name);
   private timer?: NodeJS.Timeout;
+  /** The scan due when the leases of a worker that stopped beating lapse. */
+  private lapseTimer?: NodeJS.Timeout;
   private scanning?: Promise<void>;
   /** Channels seen without a lease by the previous scan. */
   private suspects = new Set<string>();
@@ -76,6 +82,7 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.lapseTimer);
     this.inbox?.disconnect();
     await this.inboxLoop;
     await this.scanning;
@@ -150,11 +157,17 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
       (row) =>
         this.leases.heldToken(row.id) === undefined && (boot || row.state !== 'disconnected' || row.stateSince.getTime() < lostAfter),
     );
-    const orphans = await this.leases.unleased(candidates, boot);
-    const confirmed = boot ? orphans : orphans.filter((id) => this.suspects.has(id));
-    this.suspects = new Set(orphans);
+    const listed = await this.registry.list();
+    const live = new Set(listed.filter((worker) => !worker.stale).map((worker) => worker.id));
+    const unleased = new Set(await this.leases.unleased(candidates, boot));
+    const orphans = candidates.filter((row) => unleased.has(row.id));
+    const confirmed = boot ? [...unleased] : confirmedOrphans(orphans, this.suspects, live);
+    this.suspects = unleased;
+    // Still leased, but by a worker whose heartbeat stopped: its channels are orphans once those leases lapse.
+    const leasedByTheGone = candidates.filter((row) => !unleased.has(row.id) && row.workerId !== null && !live.has(row.workerId));
+    if (!boot) await this.wakeWhenLapsed(leasedByTheGone, live);
     if (confirmed.length === 0) return;
-    const mine = dealOrphans(this.sessions.workerId, await this.loads(null), confirmed.sort());
+    const mine = dealOrphans(this.sessions.workerId, await this.loads(null, listed), confirmed.sort());
     // Several at a time: one claim waits on the database, Redis and the socket's start, and a dead worker's
     // channels are all orphaned at once (claimed one by one, 100 took 32 s on two cores).
     await forEachConcurrently(mine, FAILOVER_CLAIM_CONCURRENCY, async (channelId) => {
@@ -168,11 +181,23 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
+   * Has a scan run as soon as the leases still held on `rows` by workers not among the `live` ones lapse: the
+   * moment a dead worker's channels become orphans.
+   */
+  private async wakeWhenLapsed(rows: readonly ChannelRow[], live: ReadonlySet<string>): Promise<void> {
+    const lapseIn = lastLapseOfTheGone(await this.leases.holds(rows.map((row) => row.id)), live);
+    if (lapseIn === null || this.stopped) return;
+    clearTimeout(this.lapseTimer);
+    this.lapseTimer = setTimeout(() => void this.scheduledScan(), lapseIn + LAPSE_MARGIN_MS);
+    this.lapseTimer.unref();
+  }
+
+  /**
    * The live workers that hold sockets, each with its load: the channels the database says it holds (or the
    * sessions its heartbeat reported, if more), leaving out the channel being placed.
    */
-  private async loads(excludingFrom: string | null): Promise<WorkerLoad[]> {
-    const [listed, counts] = await Promise.all([this.registry.list(), this.channels.countByWorker()]);
+  private async loads(excludingFrom: string | null, known?: ListedWorker[]): Promise<WorkerLoad[]> {
+    const [listed, counts] = await Promise.all([known ?? this.registry.list(), this.channels.countByWorker()]);
     const loadOf = (id: string, sessions: number) => Math.max((counts.get(id) ?? 0) - (id === excludingFrom ? 1 : 0), sessions);
     const workers = listed
       .filter((worker) => !worker.stale && worker.role !== 'api' && worker.id !== this.sessions.workerId)
