@@ -4,6 +4,7 @@
  * until all reconnect after a restart of the gateway (a new application on the same database and network).
  *
  *   npm run bench:sessions [-- --channels 100] [--realistic] [--concurrency 10]
+ *   npm run bench:sessions -- --render     (sessions.md again from sessions.json)
  *
  * The simulator runs as its own process (`npm run simulator`, with `--realistic` when asked: 300 contacts,
  * 30 groups, a 1,000-message history per account), so the gateway's RSS holds no simulated phone; the
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     channels: { type: 'string', default: '100' },
     realistic: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '10' },
+    // writes sessions.md again from sessions.json, without measuring
+    render: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.channels);
@@ -190,8 +193,16 @@ function write(row: Row): void {
     r.account_size
       ? `realistic (${r.account_size.contacts} contacts, ${r.account_size.groups} groups, ${r.account_size.messages} messages)`
       : 'light (no history)';
+  const md = path.join(dir, 'sessions.md');
+  // what was written by hand under "## Notes" (why N is what it is, what limits it) outlives a new run
+  const previous = fs.existsSync(md) ? fs.readFileSync(md, 'utf8') : '';
+  const notes = previous.includes('\n## Notes') ? previous.slice(previous.indexOf('\n## Notes') + 1) : '';
+  const importRate = (r: Row) =>
+    r.seconds_to_all_history_stored === null
+      ? null
+      : `${Math.round(r.messages_stored / (r.seconds_to_all_history_stored - r.seconds_to_all_connected))} messages/s`;
   fs.writeFileSync(
-    path.join(dir, 'sessions.md'),
+    md,
     [
       '# bench:sessions',
       '',
@@ -206,17 +217,24 @@ function write(row: Row): void {
       `| time until all connected (create, connect, scan, connected) |${cell((r) => `${r.seconds_to_all_connected} s`)}`,
       `| time until every history stored (from the first create) |${cell((r) => (r.seconds_to_all_history_stored === null ? null : `${r.seconds_to_all_history_stored} s`))}`,
       `| messages stored |${cell((r) => r.messages_stored)}`,
+      `| history import rate once all are connected |${cell(importRate)}`,
       `| gateway RSS before / all connected |${cell((r) => `${r.gateway_rss_mb_before} MB / ${r.gateway_rss_mb_connected} MB`)}`,
       `| gateway RSS per connected channel |${cell((r) => `${r.gateway_rss_mb_per_connected_channel} MB`)}`,
       `| time until all reconnected after a gateway restart |${cell((r) => `${r.seconds_to_all_reconnected_after_restart} s`)}`,
       `| gateway RSS after the restart, all reconnected |${cell((r) => `${r.gateway_rss_mb_reconnected} MB`)}`,
       `| simulator process RSS, all connected |${cell((r) => `${r.simulator_rss_mb_connected} MB`)}`,
       '',
+      ...(notes ? [notes.trimEnd(), ''] : []),
     ].join('\n'),
   );
 }
 
-main().then(
+function render(): void {
+  const saved = JSON.parse(fs.readFileSync(path.join(__dirname, 'results', 'sessions.json'), 'utf8')) as { rows: Row[] };
+  write(saved.rows[saved.rows.length - 1]);
+}
+
+(values.render ? Promise.resolve().then(render) : main()).then(
   () => process.exit(0),
   (error) => {
     console.error(error);
