@@ -1,23 +1,41 @@
 /**
- * bench:sessions — N sandbox channels paired and connected through the API on one gateway process:
- * time until all are connected, RSS per connected channel, and time until all reconnect after a restart of
- * the gateway (a new application on the same database, with the same sandbox network).
+ * bench:sessions — N sandbox channels paired and connected through the API on one gateway: time until all are
+ * connected (and, for realistic accounts, until their history is stored), RSS per connected channel, and time
+ * until all reconnect after a restart of the gateway (a new application on the same database and network).
  *
- *   npm run bench:sessions [-- --channels 100]
+ *   npm run bench:sessions [-- --channels 100] [--realistic] [--concurrency 10]
+ *   npm run bench:sessions -- --render     (sessions.md again from sessions.json)
  *
- * Needs PostgreSQL and Redis on 127.0.0.1 (as the tests do). Writes bench/results/sessions.{json,md}.
+ * The simulator runs as its own process (`npm run simulator`, with `--realistic` when asked: 300 contacts,
+ * 30 groups, a 1,000-message history per account), so the gateway's RSS holds no simulated phone; the
+ * gateway runs in this process and its RSS is process.memoryUsage().rss after a full GC. The simulator's is
+ * VmRSS from /proc. Needs PostgreSQL and Redis on 127.0.0.1 (as the tests do). Each run replaces its row
+ * (light or realistic) in bench/results/sessions.{json,md}.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { WhatsAppSimulator } from '../src/simulator';
+import { REALISTIC_ACCOUNT } from '../src/simulator';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
+import { stopProcess } from '../test/support/processes';
+import { startSimulatorService } from '../test/support/simulator-service';
 
-const { values } = parseArgs({ options: { channels: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: {
+    channels: { type: 'string', default: '100' },
+    realistic: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '10' },
+    // writes sessions.md again from sessions.json, without measuring
+    render: { type: 'boolean', default: false },
+  },
+});
 const N = Number(values.channels);
+const REALISTIC = values.realistic;
+const CONCURRENCY = Number(values.concurrency);
+const TIMEOUT_MS = 1_800_000;
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
@@ -28,29 +46,67 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   );
 }
 
-async function waitAll(gw: TestGateway, key: string, ids: string[], status: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await gw.prisma.channel.findMany({ where: { id: { in: ids } }, select: { state: true } });
-    if (rows.filter((r) => r.state === status).length === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`not all ${status} in time: ${JSON.stringify(rows.map((r) => r.state))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+async function until(what: string, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not in time`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+async function allConnected(gw: TestGateway, ids: string[]): Promise<boolean> {
+  return (await gw.prisma.channel.count({ where: { id: { in: ids }, state: 'connected' } })) === ids.length;
 }
 
 function mb(bytes: number): number {
   return Math.round((bytes / 1024 / 1024) * 10) / 10;
 }
 
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function vmRss(pid: number): number {
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
+  return Number(/(\d+)/.exec(line)![1]) * 1024;
+}
+
+function gatewayRss(): number {
+  global.gc?.();
+  return process.memoryUsage().rss;
+}
+
+interface Row {
+  accounts: 'light' | 'realistic';
+  account_size: { contacts: number; groups: number; messages: number } | null;
+  date: string;
+  channels: number;
+  pairing_concurrency: number;
+  load_average_1m_before: number;
+  load_average_1m_after: number;
+  seconds_to_all_connected: number;
+  seconds_to_all_history_stored: number | null;
+  messages_stored: number;
+  gateway_rss_mb_before: number;
+  gateway_rss_mb_connected: number;
+  gateway_rss_mb_per_connected_channel: number;
+  seconds_to_all_reconnected_after_restart: number;
+  gateway_rss_mb_reconnected: number;
+  simulator_rss_mb_connected: number;
+}
+
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg()[0];
   const db = await createTestDatabase();
-  const simulator = new WhatsAppSimulator();
-  await simulator.start();
-  let gw = await TestGateway.start(db.prisma, { workerCapacity: N + 10 }, undefined, { sandboxSimulator: simulator });
+  const simulator = await startSimulatorService(undefined, REALISTIC ? ['--realistic'] : []);
+  const config = { workerCapacity: N + 10, sandboxUrl: simulator.controlUrl };
+  let gw = await TestGateway.start(db.prisma, config);
   try {
-    const { key } = await gw.newAccount({ plan: 'unlimited' });
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
+    const { key, customerId } = await gw.newAccount({ plan: 'unlimited' });
+    const rssBefore = gatewayRss();
 
     const started = performance.now();
     const ids: string[] = [];
@@ -61,7 +117,7 @@ async function main(): Promise<void> {
         .send({ name: `bench-${i}` });
       ids.push((created.body as { id: string }).id);
     }
-    await pool(ids, 10, async (id) => {
+    await pool(ids, CONCURRENCY, async (id) => {
       await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
       for (;;) {
         const qr = await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({});
@@ -69,59 +125,116 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     });
-    await waitAll(gw, key, ids, 'connected', 600_000);
+    await until('all connected', () => allConnected(gw, ids));
     const connectSeconds = (performance.now() - started) / 1000;
-    global.gc?.();
-    const rssConnected = process.memoryUsage().rss;
+    let historySeconds: number | null = null;
+    const expected = REALISTIC ? N * REALISTIC_ACCOUNT.messages : 0;
+    if (REALISTIC) {
+      await until('all history stored', async () => (await gw.prisma.message.count({ where: { customerId } })) >= expected);
+      historySeconds = (performance.now() - started) / 1000;
+    }
+    const messagesStored = await gw.prisma.message.count({ where: { customerId } });
+    const rssConnected = gatewayRss();
+    const simulatorRss = vmRss(simulator.child.pid!);
 
     const secrets = gw.config.secrets;
     await gw.close();
     const restartStarted = performance.now();
-    gw = await TestGateway.start(db.prisma, { secrets, workerCapacity: N + 10 }, undefined, { sandboxSimulator: simulator });
-    await waitAll(gw, key, ids, 'connected', 600_000);
+    gw = await TestGateway.start(db.prisma, { ...config, secrets });
+    await until('all reconnected', () => allConnected(gw, ids));
     const reconnectSeconds = (performance.now() - restartStarted) / 1000;
+    const rssReconnected = gatewayRss();
 
-    const result = {
+    const row: Row = {
+      accounts: REALISTIC ? 'realistic' : 'light',
+      account_size: REALISTIC ? REALISTIC_ACCOUNT : null,
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, load_average_1m: os.loadavg()[0], node: process.version },
       channels: N,
-      seconds_to_all_connected: Math.round(connectSeconds * 100) / 100,
-      rss_mb_before: mb(rssBefore),
-      rss_mb_connected: mb(rssConnected),
-      rss_mb_per_connected_channel: Math.round(((rssConnected - rssBefore) / N / 1024 / 1024) * 100) / 100,
-      seconds_to_all_reconnected_after_restart: Math.round(reconnectSeconds * 100) / 100,
-      note: 'Gateway, simulator (all phones) and the benchmark share one process; RSS per channel therefore includes the simulated phone side.',
+      pairing_concurrency: CONCURRENCY,
+      load_average_1m_before: round(loadBefore),
+      load_average_1m_after: round(os.loadavg()[0]),
+      seconds_to_all_connected: round(connectSeconds),
+      seconds_to_all_history_stored: historySeconds === null ? null : round(historySeconds),
+      messages_stored: messagesStored,
+      gateway_rss_mb_before: mb(rssBefore),
+      gateway_rss_mb_connected: mb(rssConnected),
+      gateway_rss_mb_per_connected_channel: round((rssConnected - rssBefore) / N / 1024 / 1024),
+      seconds_to_all_reconnected_after_restart: round(reconnectSeconds),
+      gateway_rss_mb_reconnected: mb(rssReconnected),
+      simulator_rss_mb_connected: mb(simulatorRss),
     };
-    console.log(JSON.stringify(result, null, 2));
-    const dir = path.join(__dirname, 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'sessions.json'), `${JSON.stringify(result, null, 2)}\n`);
-    fs.writeFileSync(
-      path.join(dir, 'sessions.md'),
-      [
-        `# bench:sessions (${result.date})`,
-        '',
-        `${N} sandbox channels through the API on one gateway process (${result.machine.cpus} cores, load ${result.machine.load_average_1m.toFixed(1)}).`,
-        '',
-        '| measure | value |',
-        '|---|---|',
-        `| time until all connected (create, connect, scan, connected) | ${result.seconds_to_all_connected} s |`,
-        `| RSS before / with all connected | ${result.rss_mb_before} MB / ${result.rss_mb_connected} MB |`,
-        `| RSS per connected channel | ${result.rss_mb_per_connected_channel} MB |`,
-        `| time until all reconnected after a gateway restart | ${result.seconds_to_all_reconnected_after_restart} s |`,
-        '',
-        result.note,
-        '',
-      ].join('\n'),
-    );
+    console.log(JSON.stringify(row, null, 2));
+    write(row);
   } finally {
     await gw.close();
-    await simulator.stop();
+    await stopProcess(simulator.child);
     await db.drop();
   }
 }
 
-main().then(
+/** Replaces this kind of account's row in the results, keeping the other's beside it. */
+function write(row: Row): void {
+  const dir = path.join(__dirname, 'results');
+  const file = path.join(dir, 'sessions.json');
+  fs.mkdirSync(dir, { recursive: true });
+  let rows: Row[] = [];
+  try {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { rows?: Row[] };
+    rows = (saved.rows ?? []).filter((r) => r.accounts !== row.accounts);
+  } catch {
+    // no results yet, or the single-row results of earlier versions
+  }
+  rows.push(row);
+  rows.sort((a, b) => a.accounts.localeCompare(b.accounts));
+  const machine = { cpus: os.cpus().length, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  fs.writeFileSync(file, `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+  const cell = (f: (r: Row) => string | number | null) => rows.map((r) => ` ${f(r) ?? '—'} |`).join('');
+  const size = (r: Row) =>
+    r.account_size
+      ? `realistic (${r.account_size.contacts} contacts, ${r.account_size.groups} groups, ${r.account_size.messages} messages)`
+      : 'light (no history)';
+  const md = path.join(dir, 'sessions.md');
+  // what was written by hand under "## Notes" (why N is what it is, what limits it) outlives a new run
+  const previous = fs.existsSync(md) ? fs.readFileSync(md, 'utf8') : '';
+  const notes = previous.includes('\n## Notes') ? previous.slice(previous.indexOf('\n## Notes') + 1) : '';
+  const importRate = (r: Row) =>
+    r.seconds_to_all_history_stored === null
+      ? null
+      : `${Math.round(r.messages_stored / (r.seconds_to_all_history_stored - r.seconds_to_all_connected))} messages/s`;
+  fs.writeFileSync(
+    md,
+    [
+      '# bench:sessions',
+      '',
+      `Sandbox channels paired through the API on one gateway process (${machine.cpus} cores, ${machine.memory_gb} GiB, Node ${machine.node}, shared with other work: see the load).`,
+      "The simulator runs as its own process; the gateway runs in the benchmark process, whose RSS (after a full GC) is the gateway's.",
+      '',
+      `| measure |${cell(size)}`,
+      `|---|${rows.map(() => '---|').join('')}`,
+      `| date |${cell((r) => r.date)}`,
+      `| channels (pairing ${rows[0].pairing_concurrency} at a time) |${cell((r) => r.channels)}`,
+      `| load average (1 min) before / after |${cell((r) => `${r.load_average_1m_before} / ${r.load_average_1m_after}`)}`,
+      `| time until all connected (create, connect, scan, connected) |${cell((r) => `${r.seconds_to_all_connected} s`)}`,
+      `| time until every history stored (from the first create) |${cell((r) => (r.seconds_to_all_history_stored === null ? null : `${r.seconds_to_all_history_stored} s`))}`,
+      `| messages stored |${cell((r) => r.messages_stored)}`,
+      `| history import rate once all are connected |${cell(importRate)}`,
+      `| gateway RSS before / all connected |${cell((r) => `${r.gateway_rss_mb_before} MB / ${r.gateway_rss_mb_connected} MB`)}`,
+      `| gateway RSS per connected channel |${cell((r) => `${r.gateway_rss_mb_per_connected_channel} MB`)}`,
+      `| time until all reconnected after a gateway restart |${cell((r) => `${r.seconds_to_all_reconnected_after_restart} s`)}`,
+      `| gateway RSS after the restart, all reconnected |${cell((r) => `${r.gateway_rss_mb_reconnected} MB`)}`,
+      `| simulator process RSS, all connected |${cell((r) => `${r.simulator_rss_mb_connected} MB`)}`,
+      '',
+      ...(notes ? [notes.trimEnd(), ''] : []),
+    ].join('\n'),
+  );
+}
+
+function render(): void {
+  const saved = JSON.parse(fs.readFileSync(path.join(__dirname, 'results', 'sessions.json'), 'utf8')) as { rows: Row[] };
+  write(saved.rows[saved.rows.length - 1]);
+}
+
+(values.render ? Promise.resolve().then(render) : main()).then(
   () => process.exit(0),
   (error) => {
     console.error(error);

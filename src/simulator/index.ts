@@ -1,5 +1,7 @@
 export { WhatsAppSimulator } from './control/simulator';
 export type { MediaClient, PhoneInfo, PresenceState, SimulatorOptions } from './control/simulator';
+export { REALISTIC_ACCOUNT } from './protocol/account-history';
+export type { AccountHistory } from './protocol/account-history';
 export { AccountRefusal } from './protocol/account-ops';
 export type { ProfileView } from './protocol/account-ops';
 export { GroupRefusal } from './protocol/group-ops';

@@ -9,9 +9,12 @@ export interface SimulatorService {
   output: () => string;
 }
 
-/** `npm run simulator` in a process of its own, on free ports, with its network in `stateFile` when given. */
-export async function startSimulatorService(stateFile?: string): Promise<SimulatorService> {
-  const state = stateFile ? ['--state', stateFile] : [];
+/**
+ * `npm run simulator` in a process of its own, on free ports, with its network in `stateFile` when given and
+ * further command-line options (`--realistic`…) in `args`.
+ */
+export async function startSimulatorService(stateFile?: string, args: string[] = []): Promise<SimulatorService> {
+  const state = [...(stateFile ? ['--state', stateFile] : []), ...args];
   const started = await startProcess(
     process.execPath,
     ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0', ...state],

@@ -130,6 +130,23 @@ export function attachMessageEvents(
     });
   socket.ev.on('contacts.upsert', onContacts);
   socket.ev.on('contacts.update', onContacts);
+  // The history the phone hands a new companion: its conversations' messages are stored like the offline
+  // queue's (idempotent per WhatsApp id), and its people become contacts. A conversation's name is the
+  // contact's; a group conversation is no contact (its members are, by their messages).
+  socket.ev.on('messaging-history.set', ({ contacts, messages }) => {
+    onContacts(
+      contacts
+        .filter((c) => !c.id.endsWith('@g.us'))
+        .map((c) => ({ id: c.id, lid: c.lid, phoneNumber: c.phoneNumber, notify: c.notify ?? c.name ?? undefined })),
+    );
+    guard('messaging-history.set', async () => {
+      const own = socket.user?.id ?? '';
+      for (const raw of messages) {
+        const message = readInbound(await withPhoneNumbers(socket, raw), true, own);
+        if (message) emit({ type: 'message', message: { ...message, history: true } });
+      }
+    });
+  });
 }
 
 /**

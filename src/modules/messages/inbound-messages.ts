@@ -180,7 +180,8 @@ export class InboundMessages implements OnModuleInit {
           customerId: owner.customerId,
           key: keyOfStoredMessage(row),
           at: message.timestamp,
-          incoming: !fromMe,
+          // what the phone already showed its user is not unread here
+          incoming: !fromMe && !message.history,
         });
       }
       if (!fromMe && message.senderJid) {
@@ -191,7 +192,8 @@ export class InboundMessages implements OnModuleInit {
           ...(message.senderLid ? { lid: message.senderLid } : {}),
         });
       }
-      if (fromMe) return;
+      // the phone's history is the account's past, not traffic the customer is told about one message at a time
+      if (fromMe || message.history) return;
       // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
       const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
       // A message sent through the sandbox API was caused by that request; real traffic has no cause.

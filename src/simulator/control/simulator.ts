@@ -22,6 +22,7 @@ import { Login } from '../protocol/login';
 import { NewsletterIq } from '../protocol/newsletter-iq';
 import { NewsletterOps } from '../protocol/newsletter-ops';
 import { Network, type NetworkOptions } from '../protocol/network';
+import type { AccountHistory } from '../protocol/account-history';
 import { STATUS_BROADCAST } from '../protocol/nodes';
 import { Outbound } from '../protocol/outbound';
 import { newMessageId } from '../protocol/nodes';
@@ -134,6 +135,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       autoCreateAccounts: options.autoCreateAccounts ?? true,
       autoDeliveryReceipts: options.autoDeliveryReceipts ?? true,
       addressing: options.addressing ?? 'lid',
+      accountHistory: options.accountHistory ?? null,
     });
     this.outbound = new Outbound(this.net);
     this.pairing = new Pairing(this.net);
@@ -268,6 +270,11 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   }
 
   /** host:port of the HTTPS media host. */
+  /** What every account's phone holds when it links a companion; null for light accounts. */
+  get accountHistory(): AccountHistory | null {
+    return this.net.options.accountHistory;
+  }
+
   get mediaHost(): string {
     return this.media.hostname;
   }

@@ -8,6 +8,7 @@ import type { Network } from './network';
 import { newMessageId, unixNow } from './nodes';
 import type { Outbound } from './outbound';
 import type { Pairing } from './pairing';
+import { accountHistory } from './account-history';
 
 /**
  * What happens once a socket finished its handshake: a registration payload
@@ -59,18 +60,15 @@ export class Login {
   }
 
   /**
-   * After the passive/active IQ: the offline queue, the end-of-queue marker,
-   * and, on the first login after pairing, what the phone sends a new
-   * companion (app-state key share and history notification), which is what
-   * ends Baileys' event buffering.
+   * The history a phone hands a new companion, as WhatsApp does: HistorySync blobs, deflated, encrypted
+   * like media and put on the media host, which the notifications point to. A light account's holds no
+   * conversations but the phone number ↔ LID pairs of the people it shares a group with, which Baileys 7
+   * stores as LID mappings; a realistic account's (`accountHistory`) holds its conversations and messages,
+   * then its contacts' push names.
    */
-  /**
-   * The history a phone hands a new companion, as WhatsApp does: a HistorySync blob, deflated, encrypted
-   * like media and put on the media host, which the notification points to. It holds no conversations
-   * (the simulator keeps no chat history) but the phone number ↔ LID pairs of the people the account
-   * shares a group with, which Baileys 7 stores as LID mappings.
-   */
-  private historySync(account: Account): proto.Message.IHistorySyncNotification {
+  private historySyncs(account: Account): proto.Message.IHistorySyncNotification[] {
+    const size = this.net.options.accountHistory;
+    if (size) return accountHistory(this.net, account, size).map((sync) => this.upload(sync));
     const known = new Map<string, string>();
     for (const group of this.net.groups.of(account.jid)) {
       for (const member of group.participants.keys()) {
@@ -80,19 +78,25 @@ export class Login {
         }
       }
     }
-    const sync = proto.HistorySync.encode({
-      syncType: proto.HistorySync.HistorySyncType.NON_BLOCKING_DATA,
-      conversations: [],
-      phoneNumberToLidMappings: [...known].map(([pnJid, lidJid]) => ({ pnJid, lidJid })),
-      chunkOrder: 0,
-      progress: 100,
-    }).finish();
-    const encrypted = encryptMedia(deflateSync(sync), 'md-msg-hist');
+    return [
+      this.upload({
+        syncType: proto.HistorySync.HistorySyncType.NON_BLOCKING_DATA,
+        conversations: [],
+        phoneNumberToLidMappings: [...known].map(([pnJid, lidJid]) => ({ pnJid, lidJid })),
+        chunkOrder: 0,
+        progress: 100,
+      }),
+    ];
+  }
+
+  private upload(history: proto.IHistorySync): proto.Message.IHistorySyncNotification {
+    const encrypted = encryptMedia(deflateSync(proto.HistorySync.encode(history).finish()), 'md-msg-hist');
     const { directPath } = this.media.put(encrypted.blob, 'md-msg-hist');
     return {
-      syncType: proto.Message.HistorySyncType.NON_BLOCKING_DATA,
-      chunkOrder: 0,
-      progress: 100,
+      // the notification's type numbers are the blob's
+      syncType: history.syncType,
+      chunkOrder: history.chunkOrder,
+      progress: history.progress,
       directPath,
       mediaKey: encrypted.mediaKey,
       fileSha256: encrypted.fileSha256,
@@ -101,6 +105,12 @@ export class Login {
     };
   }
 
+  /**
+   * After the passive/active IQ: the offline queue, the end-of-queue marker,
+   * and, on the first login after pairing, what the phone sends a new
+   * companion (app-state key share and history notifications), which is what
+   * ends Baileys' event buffering.
+   */
   async activated(connection: Connection): Promise<void> {
     const session = this.net.sessions.get(connection);
     if (session?.kind !== 'companion') {
@@ -130,13 +140,10 @@ export class Login {
         },
       },
     };
-    const history: proto.IMessage = {
-      protocolMessage: {
-        type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
-        historySyncNotification: this.historySync(account),
-      },
-    };
-    for (const message of [keyShare, history]) {
+    const histories: proto.IMessage[] = this.historySyncs(account).map((historySyncNotification) => ({
+      protocolMessage: { type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION, historySyncNotification },
+    }));
+    for (const message of [keyShare, ...histories]) {
       const enc = await this.outbound.encryptTo(account.phoneDevice, companion, message);
       this.net.deliver(companion, {
         tag: 'message',

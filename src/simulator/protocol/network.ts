@@ -2,6 +2,7 @@ import type { EventEmitter } from 'events';
 import { type BinaryNode, proto } from '@whiskeysockets/baileys';
 import { type Account, AccountRegistry, type Addressing, type Companion, isLid } from '../state/accounts';
 import { GroupRegistry } from '../state/groups';
+import type { AccountHistory } from './account-history';
 import { NewsletterRegistry } from '../state/newsletters';
 import type { Connection, ConnectionEvents } from '../transport/connection';
 import type { CompanionInfo, SimulatorEventMap } from '../types';
@@ -16,6 +17,11 @@ export interface NetworkOptions {
   autoDeliveryReceipts: boolean;
   /** How new accounts are addressed to others (WhatsApp now addresses most accounts by LID). */
   addressing: Addressing;
+  /**
+   * Realistic accounts: what every account's phone holds when it links a companion (address book, groups,
+   * history sync). Null keeps today's light accounts: no conversations, no contacts, no groups.
+   */
+  accountHistory: AccountHistory | null;
 }
 
 export type SimEmitter = EventEmitter<SimulatorEventMap>;

@@ -119,6 +119,7 @@ export class TestClient {
       'labels.association',
       'chats.update',
       'newsletter.reaction',
+      'messaging-history.set',
     ] as const) {
       record(event);
     }
