@@ -79,7 +79,11 @@ export async function follow(path, onEvent, signal) {
       if (lastId) headers['Last-Event-ID'] = lastId;
       const response = await fetch(path, { headers, signal });
       if (!response.ok || !response.body) {
-        if (response.status === 401) return;
+        // Refused on (re)connecting: the key was revoked or expired while the stream was away.
+        if (response.status === 401) {
+          window.dispatchEvent(new CustomEvent('whatisup:signed-out'));
+          return;
+        }
         throw new Error(`stream answered ${response.status}`);
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

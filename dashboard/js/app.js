@@ -115,10 +115,12 @@ function route() {
     const match = pattern.exec(hash);
     if (match) {
       context.params = match.slice(1);
-      // The API's envelope, code and message, rather than a blank page (e.g. a channel that is not this key's).
-      render(context).catch((error) =>
-        mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, errorText(error)), h('p', {}, h('a', { href: '#/' }, 'Back'))),
-      );
+      // The API's envelope, code and message, rather than a blank page (e.g. a channel that is not this key's);
+      // not once the page was left: a call refused after signing out would cover the sign-in page.
+      render(context).catch((error) => {
+        if (signal.aborted) return;
+        mount(root, h('p', { class: 'notice notice-error', role: 'alert' }, errorText(error)), h('p', {}, h('a', { href: '#/' }, 'Back')));
+      });
       return;
     }
   }
