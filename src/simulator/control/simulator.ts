@@ -269,12 +269,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     return this.wsUrl;
   }
 
-  /** host:port of the HTTPS media host. */
   /** What every account's phone holds when it links a companion; null for light accounts. */
   get accountHistory(): AccountHistory | null {
     return this.net.options.accountHistory;
   }
 
+  /** host:port of the HTTPS media host. */
   get mediaHost(): string {
     return this.media.hostname;
   }
