@@ -200,6 +200,24 @@ describe('Labels', () => {
     expect(await labels(dropped)).toEqual([expect.objectContaining({ id: '1', name: 'Kept' })]);
   });
 
+  it('right after pairing, waits for the key the phone shares before changing labels, and says so when it never comes', async () => {
+    const slow = newPhone();
+    ctx.simulator.createPhone(digits(slow), { business: true, keyShareDelayMs: 1_500 });
+    const linked = await ctx.newChannel({ paired: true, phone: slow });
+    const res = await call('post', '/labels', linked).send({ name: 'Early', color: 'gold' }).expect(201);
+    expect((await ctx.simulator.labels(digits(slow))).labels).toContainEqual({ id: res.body.id, name: 'Early', color: 2, deleted: false });
+
+    const silent = newPhone();
+    ctx.simulator.createPhone(digits(silent), { business: true, keyShareDelayMs: 60_000 });
+    const unkeyed = await ctx.newChannel({ paired: true, phone: silent });
+    const refused = await call('post', '/labels', unkeyed).send({ name: 'Too early', color: 'gold' }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'channel_unavailable',
+      details: { reason: 'app_state_key_missing', operation: 'labels.edit' },
+    });
+    expect(await labels(unkeyed)).toEqual([]);
+  }, 30_000);
+
   it('keeps tenants apart and holds scoped keys and key modes', async () => {
     const stranger = await ctx.newAccount();
     const other = await businessChannel({ account: { key: channel.key, customerId: channel.customerId }, name: 'other' });

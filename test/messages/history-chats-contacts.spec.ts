@@ -149,6 +149,22 @@ describe('History, chats and contacts', () => {
     );
   });
 
+  it('applies a chat change made right after pairing once the phone shared its app-state key', async () => {
+    const slow = newPhone();
+    ctx.simulator.createPhone(digits(slow), { keyShareDelayMs: 1_500 });
+    const linked = await ctx.newChannel({ paired: true, phone: slow });
+    const contact = newPhone();
+    await linked.send({ type: 'text', to: contact, text: 'archive me' });
+    const chatId = `${digits(contact)}@s.whatsapp.net`;
+    const patched = await linked.http
+      .patch(`/v1/channels/${linked.id}/chats/${chatId}`)
+      .set(bearer(linked.key))
+      .send({ archived: true })
+      .expect(200);
+    expect(patched.body).toMatchObject({ archived: true, applied_on_whatsapp: true });
+    expect(ctx.simulator.appStateVersion(digits(slow), 'regular_low')).toBeGreaterThan(0);
+  });
+
   it('writes the sender of an inbound message once, in the transaction that stores the message', async () => {
     const contact = newPhone();
     ctx.simulator.createPhone(digits(contact), { pushName: 'Jo' });

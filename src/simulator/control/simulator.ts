@@ -316,10 +316,16 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   // accounts and pairing
 
   /** Creates (or updates) a phone; `addressing` says how WhatsApp shows it to others (default: the simulator's). */
-  createPhone(phone: string, options: { pushName?: string; addressing?: Addressing; business?: boolean } = {}): PhoneInfo {
+  createPhone(
+    phone: string,
+    options: { pushName?: string; addressing?: Addressing; business?: boolean; keyShareDelayMs?: number } = {},
+  ): PhoneInfo {
     const account = this.net.accounts.create(phone, options.pushName, options.addressing);
     if (options.business !== undefined) {
       account.business = options.business;
+    }
+    if (options.keyShareDelayMs !== undefined) {
+      account.keyShareDelayMs = options.keyShareDelayMs;
     }
     return this.phone(account.phone);
   }

@@ -143,20 +143,29 @@ export class Login {
     const histories: proto.IMessage[] = this.historySyncs(account).map((historySyncNotification) => ({
       protocolMessage: { type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION, historySyncNotification },
     }));
-    for (const message of [keyShare, ...histories]) {
-      const enc = await this.outbound.encryptTo(account.phoneDevice, companion, message);
-      this.net.deliver(companion, {
-        tag: 'message',
-        attrs: {
-          from: account.jid,
-          id: newMessageId(),
-          t: unixNow(),
-          type: 'text',
-          category: 'peer',
-          notify: account.pushName,
-        },
-        content: [enc],
-      });
+    const send = async (): Promise<void> => {
+      for (const message of [keyShare, ...histories]) {
+        const enc = await this.outbound.encryptTo(account.phoneDevice, companion, message);
+        this.net.deliver(companion, {
+          tag: 'message',
+          attrs: {
+            from: account.jid,
+            id: newMessageId(),
+            t: unixNow(),
+            type: 'text',
+            category: 'peer',
+            notify: account.pushName,
+          },
+          content: [enc],
+        });
+      }
+    };
+    if (account.keyShareDelayMs <= 0) {
+      await send();
+      return;
     }
+    setTimeout(() => {
+      send().catch((error: unknown) => this.net.warn(`key share to ${companion.jid} not sent`, error));
+    }, account.keyShareDelayMs).unref();
   }
 }

@@ -68,6 +68,11 @@ export class Account {
   readonly blocked = new Set<string>();
   /** Runs the WhatsApp Business app (pairing reports its platform, and the name is the business name). */
   business = false;
+  /**
+   * How long the phone takes to send a newly linked companion its app-state key (and then the history): real
+   * phones take a moment, during which the companion is connected but cannot change chat settings or labels.
+   */
+  keyShareDelayMs = 0;
   /** The business profile, catalog and orders WhatsApp keeps for a WhatsApp Business account. */
   readonly businessState = new BusinessState();
   presence: { state: 'available' | 'unavailable'; lastSeen: number } = {

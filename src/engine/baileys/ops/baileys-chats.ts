@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ChatChange, WireMessageKey } from '../../message-content';
 import { ChatsPort } from '../../ports/chats.port';
+import { appStateKeyReady } from '../app-state-key';
 import { toBaileysKey } from '../baileys-messages';
 import { BaileysSockets } from '../baileys-sockets';
 
@@ -17,7 +18,11 @@ export class BaileysChats extends ChatsPort {
         : [];
       if ('ephemeralSeconds' in change) {
         await socket.sendMessage(chatJid, { disappearingMessagesInChat: change.ephemeralSeconds === 0 ? false : change.ephemeralSeconds });
-      } else if ('archive' in change) {
+        return;
+      }
+      // the other changes are app-state patches, encrypted with the key the phone shares after linking
+      await appStateKeyReady(socket, 'chats.modify');
+      if ('archive' in change) {
         await socket.chatModify({ archive: change.archive, lastMessages }, chatJid);
       } else if ('pin' in change) {
         await socket.chatModify({ pin: change.pin }, chatJid);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { LabelsPort, type WireLabel, type WireLabelTarget } from '../../ports/labels.port';
+import { appStateKeyReady } from '../app-state-key';
 import { BaileysSockets } from '../baileys-sockets';
 
 /** The platforms WhatsApp reports at pairing for the WhatsApp Business app (Android, iOS). */
@@ -19,12 +20,14 @@ export class BaileysLabels extends LabelsPort {
 
   edit(channelId: string, label: WireLabel): Promise<void> {
     return this.sockets.call(channelId, 'labels.edit', async (socket) => {
+      await appStateKeyReady(socket, 'labels.edit');
       await socket.addLabel('', { id: label.id, name: label.name, color: label.color, deleted: label.deleted });
     });
   }
 
   associate(channelId: string, labelId: string, target: WireLabelTarget, labeled: boolean): Promise<void> {
     return this.sockets.call(channelId, 'labels.associate', async (socket) => {
+      await appStateKeyReady(socket, 'labels.associate');
       const { chatJid, waMessageId } = target;
       if (waMessageId === undefined) {
         await (labeled ? socket.addChatLabel(chatJid, labelId) : socket.removeChatLabel(chatJid, labelId));
