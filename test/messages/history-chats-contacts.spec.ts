@@ -1,4 +1,5 @@
 import { SessionManager } from '../../src/engine/session-manager';
+import type { InboundWireMessage } from '../../src/engine/message-content';
 import type { SessionEvent } from '../../src/engine/session-manager';
 import { InboundMessages } from '../../src/modules/messages/inbound-messages';
 import { bearer, errorCode } from '../support/http';
@@ -49,6 +50,49 @@ describe('History, chats and contacts', () => {
     expect(await ctx.prisma.message.count({ where: { channelId: channel.id, waMessageId: waId } })).toBe(1);
     const events = await channel.events('message.received');
     expect(events.filter((p) => (p.message as { wa_message_id: string }).wa_message_id === waId)).toHaveLength(1);
+  });
+
+  it("stores a part of the phone's history once, in its order, without announcing it", async () => {
+    const contact = newPhone();
+    const jid = `${digits(contact)}@s.whatsapp.net`;
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 10, minutes));
+    const key = (waMessageId: string, fromMe: boolean) => ({ chatJid: jid, waMessageId, fromMe });
+    const past = (waMessageId: string, fromMe: boolean, minutes: number, content: InboundWireMessage['content']): InboundWireMessage => ({
+      key: key(waMessageId, fromMe),
+      senderJid: jid,
+      ...(fromMe ? {} : { pushName: `Kim ${minutes}`, senderLid: `${minutes}7700@lid` }),
+      timestamp: at(minutes),
+      content,
+      offline: false,
+      history: true,
+    });
+    const id = `HIST${Date.now()}`;
+    const part: InboundWireMessage[] = [
+      past(`${id}A`, false, 1, { type: 'text', text: 'old question' }),
+      // a reaction stored in the same part as the message it reacts to
+      past(`${id}C`, true, 3, { type: 'reaction', target: key(`${id}A`, false), emoji: '👍' }),
+      past(`${id}B`, true, 2, { type: 'text', text: 'old answer' }),
+      past(`${id}D`, false, 4, { type: 'text', text: 'thanks' }),
+    ];
+    engineEvent({ type: 'history', messages: [...part, part[0]] });
+    // the phone sent that part again
+    engineEvent({ type: 'history', messages: part.slice(1) });
+    await drained();
+
+    const rows = await ctx.prisma.message.findMany({ where: { channelId: channel.id, chatJid: jid }, orderBy: { waTimestamp: 'asc' } });
+    expect(rows.map((r) => [r.waMessageId, r.direction, r.status])).toEqual([
+      [`${id}A`, 'inbound', 'received'],
+      [`${id}B`, 'outbound', 'sent'],
+      [`${id}C`, 'outbound', 'sent'],
+      [`${id}D`, 'inbound', 'received'],
+    ]);
+    expect(rows[2].content).toEqual({ reaction: { message_id: rows[0].id, wa_message_id: `${id}A`, emoji: '👍' } });
+    const chat = await channel.http.get(`/v1/channels/${channel.id}/chats/${jid}`).set(bearer(channel.key)).expect(200);
+    expect(chat.body).toMatchObject({ last_message_at: at(4).toISOString(), unread_count: 0, unread: false });
+    const person = await ctx.prisma.contact.findUnique({ where: { channelId_jid: { channelId: channel.id, jid } } });
+    expect(person).toMatchObject({ pushName: 'Kim 4', lid: '47700@lid' });
+    const announced = [...(await channel.events('message.received')), ...(await channel.events('message.reaction'))];
+    expect(announced.filter((p) => p.chat_id === jid)).toEqual([]);
   });
 
   it('stores a location received from a simulated phone', async () => {

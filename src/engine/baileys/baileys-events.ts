@@ -9,10 +9,13 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { MediaClient } from '../../simulator';
-import type { WireContact, WireReceipt } from '../message-content';
+import type { InboundWireMessage, WireContact, WireReceipt } from '../message-content';
 import type { SessionEvent } from '../ports/session-events';
 import { STORY_CHAT } from '../ports/stories.port';
 import { hasParticipants, readInbound, readStatusUpdate, readUserReceipt } from './baileys-messages';
+
+/** How many of the phone's history messages one event carries (the gateway stores each part in one transaction). */
+const HISTORY_PART = 500;
 
 /** Turns Baileys' message, receipt and contact events into session events. */
 export function attachMessageEvents(
@@ -141,9 +144,14 @@ export function attachMessageEvents(
     );
     guard('messaging-history.set', async () => {
       const own = socket.user?.id ?? '';
+      const history: InboundWireMessage[] = [];
       for (const raw of messages) {
         const message = readInbound(await withPhoneNumbers(socket, raw), true, own);
-        if (message) emit({ type: 'message', message: { ...message, history: true } });
+        if (message) history.push({ ...message, history: true });
+      }
+      // stored a part at a time: one transaction each, and live messages queued behind wait less
+      for (let start = 0; start < history.length; start += HISTORY_PART) {
+        emit({ type: 'history', messages: history.slice(start, start + HISTORY_PART) });
       }
     });
   });

@@ -43,6 +43,8 @@ export type LifecycleEvent =
 export type MessagingEvent =
   /** A message arrived (or this account sent one from another device). */
   | { type: 'message'; message: InboundWireMessage }
+  /** A part of the history the phone hands a new companion, in its order (each message flagged `history`). */
+  | { type: 'history'; messages: InboundWireMessage[] }
   /** WhatsApp acknowledged, delivered, read or refused a message this account sent. */
   | { type: 'receipt'; receipt: WireReceipt };
 
@@ -147,6 +149,7 @@ export function kindOf(event: SessionEvent): SessionEventKind {
     case 'closed':
       return 'lifecycle';
     case 'message':
+    case 'history':
     case 'receipt':
       return 'messages';
     case 'contacts':

@@ -34,11 +34,15 @@ export class BusinessOrders implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sessions.onChannelEvent('messages', (channelId, event: MessagingEvent) => {
-      if (event.type !== 'message' || event.message.content.type !== 'order' || event.message.key.fromMe) return Promise.resolve();
-      return this.record(channelId, event.message).catch((error: unknown) =>
-        this.logger.error({ err: error, channel_id: channelId }, 'order not recorded'),
-      );
+    this.sessions.onChannelEvent('messages', async (channelId, event: MessagingEvent) => {
+      // orders in the phone's history are orders the business received, as live ones are
+      const messages = event.type === 'message' ? [event.message] : event.type === 'history' ? event.messages : [];
+      for (const message of messages) {
+        if (message.content.type !== 'order' || message.key.fromMe) continue;
+        await this.record(channelId, message).catch((error: unknown) =>
+          this.logger.error({ err: error, channel_id: channelId }, 'order not recorded'),
+        );
+      }
     });
   }
 

@@ -6,7 +6,6 @@ import type { ContactsEvent, MessagingEvent } from '../../engine/ports/session-e
 import { SessionManager } from '../../engine/session-manager';
 import { KeyedLanes } from '../../platform/async';
 import { whileDatabaseUnavailable } from '../../platform/database';
-import { newId } from '../../platform/ids';
 import { ChannelsService } from '../channels/channels.service';
 import { ChatsService } from '../chats/chats.service';
 import { ContactsService } from '../contacts/contacts.service';
@@ -14,7 +13,9 @@ import { causeKey, EventCauses } from '../events/event-causes';
 import { Outbox } from '../events/outbox';
 import { MediaService } from '../media/media.service';
 import { keyOfStoredMessage } from '../whatsapp/jid';
-import { fromWire, isMediaMessage, MediaType, mediaBodyOf, StoredBody, storedMessageOf, toWire } from './message-content';
+import { HistoryImport } from './history-import';
+import { type ChannelOwner, inboundMessageRow, storeInboundMedia } from './inbound-message-row';
+import { fromWire, isMediaMessage, mediaBodyOf, storedMessageOf, toWire } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { MessagesRepository, reactionTargetOf } from './messages.repository';
@@ -31,7 +32,7 @@ const DATABASE_WAIT_MS = 5 * 60_000;
 export class InboundMessages implements OnModuleInit {
   private readonly logger = new Logger(InboundMessages.name);
   private readonly lanes = new KeyedLanes();
-  private readonly owners = new Map<string, { customerId: string; mode: 'live' | 'test' }>();
+  private readonly owners = new Map<string, ChannelOwner>();
 
   constructor(
     private readonly sessions: SessionManager,
@@ -44,6 +45,7 @@ export class InboundMessages implements OnModuleInit {
     private readonly channels: ChannelsService,
     private readonly media: MediaService,
     private readonly causes: EventCauses,
+    private readonly history: HistoryImport,
   ) {}
 
   onModuleInit(): void {
@@ -93,6 +95,7 @@ export class InboundMessages implements OnModuleInit {
     const owner = await this.owner(channelId);
     if (!owner) return;
     if (event.type === 'message') await this.receive(channelId, owner, event.message);
+    else if (event.type === 'history') await this.history.store(channelId, owner, event.messages);
     else if (event.type === 'receipt') await this.receipt(channelId, event.receipt);
     else if (event.type === 'contacts') await this.contacts.learn(channelId, owner.customerId, event.contacts);
   }
@@ -118,59 +121,20 @@ export class InboundMessages implements OnModuleInit {
     });
   }
 
-  /**
-   * Inbound media bytes go to the media module (its media_id is in the content). When the download fails the
-   * metadata is kept with `media_id: null` and the reason; the bytes are not fetched again later.
-   */
-  private async storeMedia(channelId: string, customerId: string, message: InboundWireMessage, body: StoredBody<MediaType>): Promise<void> {
-    const wire = message.content as { mimeType?: string; fileName?: string };
-    try {
-      const bytes = await message.download!();
-      const stored = await this.media.storeInbound(
-        channelId,
-        customerId,
-        bytes,
-        wire.mimeType ?? 'application/octet-stream',
-        wire.fileName,
-      );
-      body.media_id = stored.id;
-      body.sha256 = stored.sha256;
-      body.file_size = stored.size;
-    } catch (error) {
-      body.media_error = error instanceof Error ? error.message : String(error);
-      this.logger.warn({ err: error, channel_id: channelId }, 'inbound media not stored; the message keeps its metadata');
-    }
-  }
-
-  async receive(channelId: string, owner: { customerId: string; mode: 'live' | 'test' }, message: InboundWireMessage): Promise<void> {
+  async receive(channelId: string, owner: ChannelOwner, message: InboundWireMessage): Promise<void> {
     // Delivered twice (offline queue, retries): nothing to download or store again.
     if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
     const stored = fromWire(message.content);
-    if (message.download && isMediaMessage(stored)) await this.storeMedia(channelId, owner.customerId, message, mediaBodyOf(stored));
+    if (message.download && isMediaMessage(stored)) {
+      await storeInboundMedia(this.media, this.logger, channelId, owner.customerId, message, mediaBodyOf(stored));
+    }
     if (stored.type === 'reaction' && message.content.type === 'reaction') {
       const target = await this.messages.findByWaId(channelId, message.content.target.waMessageId);
       stored.content.reaction.message_id = target?.id ?? null;
     }
     const fromMe = message.key.fromMe;
     await this.outbox.run(async (tx, publish) => {
-      const row = await this.messages.insertIfNew(tx, {
-        id: newId('msg'),
-        customerId: owner.customerId,
-        channelId,
-        mode: owner.mode,
-        // Sent from the phone (or another linked device) rather than through the gateway.
-        direction: fromMe ? 'outbound' : 'inbound',
-        chatJid: message.key.chatJid,
-        senderJid: fromMe ? null : message.senderJid,
-        senderLid: fromMe ? null : (message.senderLid ?? null),
-        type: stored.type,
-        content: stored.content,
-        status: fromMe ? 'sent' : 'received',
-        waMessageId: message.key.waMessageId,
-        pushName: fromMe ? null : (message.pushName ?? null),
-        waTimestamp: message.timestamp,
-        sentAt: fromMe ? message.timestamp : null,
-      });
+      const row = await this.messages.insertIfNew(tx, inboundMessageRow(channelId, owner, message, stored));
       if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
       // a story is history, not a conversation: status@broadcast gets no chat row
       const story = row.chatJid === STORY_CHAT;

@@ -6,6 +6,7 @@ import { ChatsModule } from '../chats/chats.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
 import { BlockedRecipients } from './blocked-recipients';
+import { HistoryImport } from './history-import';
 import { InboundMessages } from './inbound-messages';
 import { MessageDispatcher } from './message-dispatcher';
 import { MessageStatusService } from './message-status.service';
@@ -32,6 +33,7 @@ import { SendMessage } from './usecases/send-message.usecase';
     MessageSweeper,
     OutboundMessageProcessor,
     InboundMessages,
+    HistoryImport,
     SendMessage,
     MessagesService,
     MessagesSandboxFacade,

@@ -91,6 +91,19 @@ export class MessagesRepository {
     return row ?? null;
   }
 
+  /** Stores what is new of a batch (by WhatsApp id) in one statement; returns the rows it stored. */
+  insertManyIfNew(tx: Transaction, data: Prisma.MessageCreateManyInput[]): Promise<MessageRow[]> {
+    return clientOf(tx).message.createManyAndReturn({ data, skipDuplicates: true });
+  }
+
+  /** Which of these WhatsApp ids the channel already stored. */
+  async knownWaIds(channelId: string, waMessageIds: string[]): Promise<Set<string>> {
+    if (waMessageIds.length === 0) return new Set();
+    const rows = await this.prisma.$queryRaw<Array<{ wa_message_id: string }>>`
+      SELECT wa_message_id FROM messages WHERE channel_id = ${channelId}::uuid AND wa_message_id = ANY(${waMessageIds}::text[])`;
+    return new Set(rows.map((row) => row.wa_message_id));
+  }
+
   findByClientRef(channelId: string, clientRefKey: string): Promise<MessageRow | null> {
     return this.prisma.message.findUnique({ where: { channelId_clientRefKey: { channelId, clientRefKey } } });
   }
