@@ -5,7 +5,7 @@
  * seconds from the kill to every orphaned channel connected on the other worker, and sends lost or duplicated
  * (counted at the simulated contacts' phones).
  *
- *   npm run bench:failover [-- --channels 100 --lease-ms 15000 --rate 20 --seconds 60]
+ *   npm run bench:failover [-- --channels 100 --lease-ms 15000 --pool-size 10 --rate 20 --seconds 60]
  *
  * Needs the PostgreSQL binaries (Debian's postgresql package) and redis-server. Writes
  * bench/results/failover.{json,md}, and each process' output to $CLUSTER_LOGS/<name>.log when that is set.
@@ -20,13 +20,15 @@ import { option } from './support/bench-run';
 
 const CHANNELS = option('channels', 100);
 const LEASE_MS = option('lease-ms', 15_000);
+/** DATABASE_POOL_SIZE of every gateway process. */
+const POOL_SIZE = option('pool-size', 10);
 const RATE = option('rate', 20);
 const SECONDS = option('seconds', 60);
 const PAIRING_CONCURRENCY = 5;
 
 async function main(): Promise<void> {
   const loadBefore = Number(os.loadavg()[0].toFixed(2));
-  const cluster = await GatewayCluster.start({ CHANNEL_LEASE_MS: String(LEASE_MS) });
+  const cluster = await GatewayCluster.start({ CHANNEL_LEASE_MS: String(LEASE_MS), DATABASE_POOL_SIZE: String(POOL_SIZE) });
   try {
     const capacity = { WORKER_CAPACITY: String(CHANNELS + 10) };
     await cluster.startGateway('api', 'api');
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, load_average_1m_before: loadBefore },
-      settings: { channels: CHANNELS, lease_ms: LEASE_MS, sends_per_second: RATE, seconds: SECONDS },
+      settings: { channels: CHANNELS, lease_ms: LEASE_MS, database_pool_size: POOL_SIZE, sends_per_second: RATE, seconds: SECONDS },
       pairing_seconds: pairingSeconds,
       failover_seconds: Number((failoverMs / 1000).toFixed(1)),
       after_the_kill_seconds: { connecting: phase('connecting'), connected: phase('connected') },
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
       [
         `# Failover benchmark (${results.date})`,
         '',
-        `${results.machine.cpus} CPUs, Node ${results.machine.node}, load average ${loadBefore} before and ${results.load_average_1m_after} after. One API process and two workers (\`GATEWAY_ROLE\`), each its own Node process, on a PostgreSQL, a Redis and a simulator process of their own; \`CHANNEL_LEASE_MS=${LEASE_MS}\`.`,
+        `${results.machine.cpus} CPUs, Node ${results.machine.node}, load average ${loadBefore} before and ${results.load_average_1m_after} after. One API process and two workers (\`GATEWAY_ROLE\`), each its own Node process, on a PostgreSQL, a Redis and a simulator process of their own; \`CHANNEL_LEASE_MS=${LEASE_MS}\`, \`DATABASE_POOL_SIZE=${POOL_SIZE}\`.`,
         '',
         '| Channels | Paired on w1 in | kill -9 of w1 → every channel connected on w2 (goal < 30 s) | Sends accepted | Refused | Lost (goal 0) | Duplicated (goal 0) |',
         '|---|---|---|---|---|---|---|',

@@ -40,6 +40,7 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_POOL_SIZE: intInRange(1, 1000).default(10),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
@@ -138,6 +139,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Connections this process keeps open to PostgreSQL at most. */
+  databasePoolSize: number;
   redisUrl?: string;
   redisKeyPrefix: string;
   migrateOnStart: boolean;

@@ -44,6 +44,7 @@ describe(loadConfig.name, () => {
     ],
     ['MAX_SESSIONS_PER_WORKER', 'many', /^Invalid configuration: MAX_SESSIONS_PER_WORKER must be an integer of at least 1 \(got "many"\)$/],
     ['WORKER_CAPACITY', '0', /^Invalid configuration: WORKER_CAPACITY must be an integer of at least 1 \(got "0"\)$/],
+    ['DATABASE_POOL_SIZE', '0', /^Invalid configuration: DATABASE_POOL_SIZE must be an integer between 1 and 1000 \(got "0"\)$/],
     ['GATEWAY_ROLE', 'both', /^Invalid configuration: GATEWAY_ROLE must be all, api or worker \(got "both"\)$/],
     [
       'CHANNEL_LEASE_MS',
