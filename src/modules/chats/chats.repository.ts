@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import { Prisma, type PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, Transaction } from '../../platform/database/transactions';
 
@@ -24,11 +24,16 @@ export class ChatsRepository {
    * A message passed through the chat: it exists (again, if it was deleted locally) and moves up. The key of
    * its newest message (by timestamp) is kept: changes on WhatsApp are anchored on it.
    */
-  async touch(tx: Transaction, input: ChatTouch): Promise<void> {
-    const { key } = input;
+  /** One statement for several chats (each named once): what a part of the history stores. */
+  async touch(tx: Transaction, touches: ChatTouch[]): Promise<void> {
+    if (touches.length === 0) return;
+    const rows = touches.map(
+      ({ channelId, customerId, key, at, incoming }) =>
+        Prisma.sql`(${channelId}::uuid, ${key.chatJid}, ${customerId}, ${at}, ${key.waMessageId}, ${key.fromMe}, ${key.participant ?? null}, ${incoming ? 1 : 0}, now())`,
+    );
     await clientOf(tx).$executeRaw`
       INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
-      VALUES (${input.channelId}::uuid, ${key.chatJid}, ${input.customerId}, ${input.at}, ${key.waMessageId}, ${key.fromMe}, ${key.participant ?? null}, ${input.incoming ? 1 : 0}, now())
+      VALUES ${Prisma.join(rows)}
       ON CONFLICT (channel_id, jid) DO UPDATE SET
         last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
         last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,

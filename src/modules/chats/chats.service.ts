@@ -29,7 +29,12 @@ export class ChatsService {
 
   /** For the messages module: a message passed through the chat (inside its transaction). */
   touch(tx: Transaction, input: ChatTouch): Promise<void> {
-    return this.chats.touch(tx, input);
+    return this.chats.touch(tx, [input]);
+  }
+
+  /** Several chats at once, each named once (a part of the phone's history). */
+  touchAll(tx: Transaction, inputs: ChatTouch[]): Promise<void> {
+    return this.chats.touch(tx, inputs);
   }
 
   async list(channel: ChannelRef, query: PageQuery & { archived?: boolean; pinned?: boolean }) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import { Prisma, type PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, Transaction } from '../../platform/database/transactions';
 
@@ -21,20 +21,30 @@ export class ContactsRepository {
    * nothing writes nothing: the engine reports a message's sender as a contact right after the message,
    * whose own transaction has already learnt it.
    */
-  learn(tx: Transaction, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
-    return this.upsert(clientOf(tx), channelId, customerId, contact);
+  learn(tx: Transaction, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
+    return this.upsert(clientOf(tx), channelId, customerId, contacts);
   }
 
-  learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<unknown> {
-    return this.prisma.$transaction(async (db) => {
-      for (const contact of contacts) await this.upsert(db, channelId, customerId, contact);
-    });
+  /** The same in a statement of its own (one statement: no transaction needed). */
+  learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
+    return this.upsert(this.prisma, channelId, customerId, contacts);
   }
 
-  private async upsert(db: Prisma.TransactionClient, channelId: string, customerId: string, contact: LearntContact): Promise<void> {
+  /** One statement for the whole list; a jid named twice counts once, its later values winning. */
+  private async upsert(db: Prisma.TransactionClient, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
+    const byJid = new Map<string, LearntContact>();
+    for (const contact of contacts) {
+      const seen = byJid.get(contact.jid);
+      byJid.set(contact.jid, seen ? { ...seen, ...definedOf(contact) } : contact);
+    }
+    if (byJid.size === 0) return;
+    const rows = [...byJid.values()].map(
+      (c) =>
+        Prisma.sql`(${channelId}::uuid, ${c.jid}, ${customerId}, ${c.phoneNumber ?? null}, ${c.lid ?? null}, ${c.pushName ?? null}, now())`,
+    );
     await db.$executeRaw`
       INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
-      VALUES (${channelId}::uuid, ${contact.jid}, ${customerId}, ${contact.phoneNumber ?? null}, ${contact.lid ?? null}, ${contact.pushName ?? null}, now())
+      VALUES ${Prisma.join(rows)}
       ON CONFLICT (channel_id, jid) DO UPDATE SET
         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
         lid = COALESCE(EXCLUDED.lid, contacts.lid),
@@ -87,4 +97,9 @@ export class ContactsRepository {
       update: { about: profile.about, pictureUrl: profile.pictureUrl, profileAt: new Date() },
     });
   }
+}
+
+/** The fields a report carries (an absent one says nothing). */
+function definedOf(contact: LearntContact): LearntContact {
+  return Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== undefined)) as unknown as LearntContact;
 }

@@ -30,10 +30,10 @@ export class ContactsService {
     private readonly whatsapp: ContactsPort,
   ) {}
 
-  /** For the messages module: inside the transaction that stores a message. */
-  async learnInTransaction(tx: Transaction, channelId: string, customerId: string, contact: WireContact): Promise<void> {
-    const learnt = normalise(contact);
-    if (learnt) await this.contacts.learn(tx, channelId, customerId, learnt);
+  /** For the messages module: inside the transaction that stores messages (a message's sender, a history's senders). */
+  async learnInTransaction(tx: Transaction, channelId: string, customerId: string, contacts: WireContact[]): Promise<void> {
+    const learnt = contacts.map(normalise).filter((c): c is LearntContact => c !== null);
+    if (learnt.length > 0) await this.contacts.learn(tx, channelId, customerId, learnt);
   }
 
   async learn(channelId: string, customerId: string, contacts: WireContact[]): Promise<void> {

@@ -14,8 +14,8 @@ import { type MessageRow, MessagesRepository } from './messages.repository';
 /**
  * The history the phone hands a new companion: thousands of messages at once (a real account's sync carries
  * hundreds of conversations), the account's past rather than traffic. A part of it is stored in one transaction:
- * one lookup of the ids already stored, one multi-row insert, then one chat update per conversation (its latest
- * message, never unread) and one contact write per sender, instead of a transaction per message. Nothing is
+ * one lookup of the ids already stored, one multi-row insert, then one statement for the conversations (each one's latest
+ * message, never unread) and one for the senders, instead of a transaction per message. Nothing is
  * announced: no `message.received` for what the phone already showed its user.
  */
 @Injectable()
@@ -66,16 +66,17 @@ export class HistoryImport {
         tx,
         rows.map(({ row }) => row),
       );
-      for (const row of latestPerChat(inserted)) {
-        await this.chats.touch(tx, {
+      await this.chats.touchAll(
+        tx,
+        latestPerChat(inserted).map((row) => ({
           channelId,
           customerId: owner.customerId,
           key: keyOfStoredMessage(row),
           at: row.waTimestamp,
           incoming: false,
-        });
-      }
-      for (const sender of sendersOf(inserted)) await this.contacts.learnInTransaction(tx, channelId, owner.customerId, sender);
+        })),
+      );
+      await this.contacts.learnInTransaction(tx, channelId, owner.customerId, sendersOf(inserted));
     });
   }
 }

@@ -150,11 +150,9 @@ export class InboundMessages implements OnModuleInit {
       }
       if (!fromMe && message.senderJid) {
         // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
-        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, {
-          jid: message.senderJid,
-          pushName: message.pushName,
-          ...(message.senderLid ? { lid: message.senderLid } : {}),
-        });
+        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, [
+          { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
+        ]);
       }
       // the phone's history is the account's past, not traffic the customer is told about one message at a time
       if (fromMe || message.history) return;
