@@ -18,6 +18,9 @@ import { type MessageRow, MessagesRepository } from './messages.repository';
  * message, never unread) and one for the senders, instead of a transaction per message. Nothing is
  * announced: no `message.received` for what the phone already showed its user.
  */
+/** How long storing one part of the history may hold its transaction. */
+const HISTORY_TRANSACTION_MS = 60_000;
+
 @Injectable()
 export class HistoryImport {
   private readonly logger = new Logger(HistoryImport.name);
@@ -61,23 +64,27 @@ export class HistoryImport {
       stored.content.reaction.message_id = idsByWaId.get(targetWaId) ?? (await this.messages.findByWaId(channelId, targetWaId))?.id ?? null;
     }
 
-    await this.transactions.run(async (tx) => {
-      const inserted = await this.messages.insertManyIfNew(
-        tx,
-        rows.map(({ row }) => row),
-      );
-      await this.chats.touchAll(
-        tx,
-        latestPerChat(inserted).map((row) => ({
-          channelId,
-          customerId: owner.customerId,
-          key: keyOfStoredMessage(row),
-          at: row.waTimestamp,
-          incoming: false,
-        })),
-      );
-      await this.contacts.learnInTransaction(tx, channelId, owner.customerId, sendersOf(inserted));
-    });
+    await this.transactions.run(
+      async (tx) => {
+        const inserted = await this.messages.insertManyIfNew(
+          tx,
+          rows.map(({ row }) => row),
+        );
+        await this.chats.touchAll(
+          tx,
+          latestPerChat(inserted).map((row) => ({
+            channelId,
+            customerId: owner.customerId,
+            key: keyOfStoredMessage(row),
+            at: row.waTimestamp,
+            incoming: false,
+          })),
+        );
+        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, sendersOf(inserted));
+        // hundreds of rows while every new channel imports at once: more than the 5 s a transaction gets by default
+      },
+      { timeoutMs: HISTORY_TRANSACTION_MS },
+    );
   }
 }
 

@@ -22,7 +22,11 @@ export function clientOf(tx: Transaction): Prisma.TransactionClient {
 export class Transactions {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction((client) => work(client as unknown as Transaction));
+  /** `timeoutMs`: how long the work may hold the transaction open (Prisma's default: 5 s) before it is rolled back. */
+  run<T>(work: (tx: Transaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.prisma.$transaction(
+      (client) => work(client as unknown as Transaction),
+      options.timeoutMs ? { timeout: options.timeoutMs } : undefined,
+    );
   }
 }
