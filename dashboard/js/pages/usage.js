@@ -4,18 +4,34 @@ import { h, mount } from '../dom.js';
 
 const DAY = 86_400_000;
 const DAYS = 14;
+const MESSAGE_PAGES = 10;
+
+/** Every channel of the account, page after page (a plan may allow more than one page holds). */
+async function countChannels() {
+  let count = 0;
+  let cursor;
+  for (;;) {
+    const page = await get('/v1/channels', { limit: 100, cursor });
+    count += page.data.length;
+    if (!page.has_more) return count;
+    cursor = page.next_cursor;
+  }
+}
 
 /** The rate-limit budget, channels against the plan, and messages per day over two weeks. */
 export async function usagePage({ root }) {
-  const [limits, channels] = await Promise.all([get('/v1/limits'), get('/v1/channels', { limit: 100 })]);
+  const [limits, channelCount] = await Promise.all([get('/v1/limits'), countChannels()]);
   const since = new Date(Date.now() - DAYS * DAY).toISOString();
   const messages = [];
   let cursor;
-  // Up to 1000 messages: enough for a chart; the history itself is on each channel's page.
-  for (let i = 0; i < 10; i++) {
+  let more = false;
+  // The latest 1,000 messages at most: enough for a chart (the history itself is on each channel's page); a busier
+  // account's earlier days are then left out, and the heading says so.
+  for (let i = 0; i < MESSAGE_PAGES; i++) {
     const page = await get('/v1/messages', { limit: 100, since, cursor });
     messages.push(...page.data);
-    if (!page.has_more) break;
+    more = page.has_more;
+    if (!more) break;
     cursor = page.next_cursor;
   }
   const rl = limits.rate_limit;
@@ -46,14 +62,20 @@ export async function usagePage({ root }) {
         'section',
         { class: 'card', id: 'channel-usage' },
         h('h2', {}, 'Channels'),
-        h('p', {}, `${channels.data.length} of ${limits.channel_limit} channels on the ${limits.plan} plan.`),
-        meter(channels.data.length, Math.max(1, limits.channel_limit), 'Channels used'),
+        h('p', {}, `${channelCount} of ${limits.channel_limit} channels on the ${limits.plan} plan.`),
+        meter(channelCount, Math.max(1, limits.channel_limit), 'Channels used'),
       ),
     ),
     h(
       'section',
       { class: 'card' },
-      h('h2', {}, `Messages per day (${messages.length} in ${DAYS} days)`),
+      h(
+        'h2',
+        {},
+        more
+          ? `Messages per day (the latest ${messages.length}; ${DAYS} days hold more)`
+          : `Messages per day (${messages.length} in ${DAYS} days)`,
+      ),
       barChart(buckets, ['ok', 'inbound'], 'Messages per day'),
       h('p', { class: 'legend' }, h('span', { class: 'key-ok' }, 'sent'), h('span', { class: 'key-inbound' }, 'received')),
     ),
