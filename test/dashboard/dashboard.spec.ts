@@ -419,31 +419,6 @@ describe('Dashboard in a browser', () => {
     await page.locator('svg.chart rect').first().waitFor();
   });
 
-  it('counts every channel of an account on the Usage page, past the first page of the list', async () => {
-    const busy = await ctx.newAccount({ plan: 'unlimited' });
-    for (let i = 0; i < 101; i++) {
-      await ctx.http
-        .post('/v1/channels')
-        .set('Authorization', `Bearer ${busy.key}`)
-        .send({ name: `Line ${i}` })
-        .expect(201);
-    }
-    const other = await browser.newPage();
-    try {
-      other.setDefaultTimeout(TIMEOUT);
-      await other.goto(`${base}/dashboard/`);
-      await other.getByLabel('API key or operator token').fill(busy.key);
-      await other.getByRole('button', { name: 'Sign in' }).click();
-      await other.getByRole('link', { name: 'Usage' }).click();
-      await other
-        .locator('#channel-usage')
-        .filter({ hasText: /^Channels101 of \d+ channels/ })
-        .waitFor();
-    } finally {
-      await other.close();
-    }
-  });
-
   it("lets the operator create a customer and its key, see the plans, disable a channel while the customer's page shows it live, and see the workers", async () => {
     await page.goto(`${base}/dashboard/#/channels/${channelId}`);
     await page.waitForSelector('h1 .badge[data-status="connected"]');
@@ -564,5 +539,30 @@ describe('Dashboard in a browser', () => {
     ]);
     await signIn.waitFor();
     expect(await page.evaluate<string>('JSON.stringify(sessionStorage)')).not.toContain(other.key);
+  });
+
+  it('counts every channel of an account on the Usage page, past the first page of the list', async () => {
+    const busy = await ctx.newAccount({ plan: 'unlimited' });
+    for (let i = 0; i < 101; i++) {
+      await ctx.http
+        .post('/v1/channels')
+        .set('Authorization', `Bearer ${busy.key}`)
+        .send({ name: `Line ${i}` })
+        .expect(201);
+    }
+    const other = await browser.newPage();
+    try {
+      other.setDefaultTimeout(TIMEOUT);
+      await other.goto(`${base}/dashboard/`);
+      await other.getByLabel('API key or operator token').fill(busy.key);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      await other.getByRole('link', { name: 'Usage' }).click();
+      await other
+        .locator('#channel-usage')
+        .filter({ hasText: /^Channels101 of \d+ channels/ })
+        .waitFor();
+    } finally {
+      await other.close();
+    }
   });
 });
