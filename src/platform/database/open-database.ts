@@ -31,7 +31,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }), log: [...log], transactionOptions });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+      log: [...log],
+      transactionOptions,
+    });
     return registerConnection(
       { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) },
       {
