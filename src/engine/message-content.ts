@@ -61,8 +61,6 @@ export interface InboundWireMessage {
   content: WireContent;
   /** Delivered from the offline queue (Baileys' `append`) rather than live. */
   offline: boolean;
-  /** From the history the phone hands a new companion: stored, never announced as received. */
-  history?: boolean;
   /** Media messages: downloads and decrypts the bytes from WhatsApp's media host. */
   download?: () => Promise<Buffer>;
 }

@@ -64,7 +64,6 @@ describe('History, chats and contacts', () => {
       timestamp: at(minutes),
       content,
       offline: false,
-      history: true,
     });
     const id = `HIST${Date.now()}`;
     const part: InboundWireMessage[] = [

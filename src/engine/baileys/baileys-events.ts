@@ -147,7 +147,7 @@ export function attachMessageEvents(
       const history: InboundWireMessage[] = [];
       for (const raw of messages) {
         const message = readInbound(await withPhoneNumbers(socket, raw), true, own);
-        if (message) history.push({ ...message, history: true });
+        if (message) history.push(message);
       }
       // stored a part at a time: one transaction each, and live messages queued behind wait less
       for (let start = 0; start < history.length; start += HISTORY_PART) {

@@ -43,7 +43,7 @@ export type LifecycleEvent =
 export type MessagingEvent =
   /** A message arrived (or this account sent one from another device). */
   | { type: 'message'; message: InboundWireMessage }
-  /** A part of the history the phone hands a new companion, in its order (each message flagged `history`). */
+  /** A part of the history the phone hands a new companion, in its order: the account's past, stored and not announced. */
   | { type: 'history'; messages: InboundWireMessage[] }
   /** WhatsApp acknowledged, delivered, read or refused a message this account sent. */
   | { type: 'receipt'; receipt: WireReceipt };

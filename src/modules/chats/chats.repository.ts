@@ -22,9 +22,9 @@ export class ChatsRepository {
 
   /**
    * A message passed through the chat: it exists (again, if it was deleted locally) and moves up. The key of
-   * its newest message (by timestamp) is kept: changes on WhatsApp are anchored on it.
+   * its newest message (by timestamp) is kept: changes on WhatsApp are anchored on it. Several chats (each named
+   * once, as a part of the history names them) go in one statement.
    */
-  /** One statement for several chats (each named once): what a part of the history stores. */
   async touch(tx: Transaction, touches: ChatTouch[]): Promise<void> {
     if (touches.length === 0) return;
     const rows = touches.map(

@@ -11,6 +11,10 @@ import { type ChannelOwner, inboundMessageRow, storeInboundMedia } from './inbou
 import { fromWire, isMediaMessage, mediaBodyOf, type StoredMessage } from './message-content';
 import { type MessageRow, MessagesRepository } from './messages.repository';
 
+/** How long storing one part of the history may hold its transaction: hundreds of rows while every new channel imports
+ * at once can take longer than the 5 s a transaction gets by default. */
+const HISTORY_TRANSACTION_MS = 60_000;
+
 /**
  * The history the phone hands a new companion: thousands of messages at once (a real account's sync carries
  * hundreds of conversations), the account's past rather than traffic. A part of it is stored in one transaction:
@@ -18,9 +22,6 @@ import { type MessageRow, MessagesRepository } from './messages.repository';
  * message, never unread) and one for the senders, instead of a transaction per message. Nothing is
  * announced: no `message.received` for what the phone already showed its user.
  */
-/** How long storing one part of the history may hold its transaction. */
-const HISTORY_TRANSACTION_MS = 60_000;
-
 @Injectable()
 export class HistoryImport {
   private readonly logger = new Logger(HistoryImport.name);
@@ -81,7 +82,6 @@ export class HistoryImport {
           })),
         );
         await this.contacts.learnInTransaction(tx, channelId, owner.customerId, sendersOf(inserted));
-        // hundreds of rows while every new channel imports at once: more than the 5 s a transaction gets by default
       },
       { timeoutMs: HISTORY_TRANSACTION_MS },
     );

@@ -144,8 +144,7 @@ export class InboundMessages implements OnModuleInit {
           customerId: owner.customerId,
           key: keyOfStoredMessage(row),
           at: message.timestamp,
-          // what the phone already showed its user is not unread here
-          incoming: !fromMe && !message.history,
+          incoming: !fromMe,
         });
       }
       if (!fromMe && message.senderJid) {
@@ -154,8 +153,7 @@ export class InboundMessages implements OnModuleInit {
           { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
         ]);
       }
-      // the phone's history is the account's past, not traffic the customer is told about one message at a time
-      if (fromMe || message.history) return;
+      if (fromMe) return;
       // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
       const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
       // A message sent through the sandbox API was caused by that request; real traffic has no cause.
