@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { applyPendingMigrations, openDatabase } from '../../src/platform/database';
 import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
+import { runScript } from '../support/processes';
 
 describe(openDatabase.name, () => {
   describe('on PostgreSQL', () => {
@@ -44,6 +46,17 @@ describe(openDatabase.name, () => {
       await database.close();
       await database.close();
     });
+
+    it('lives through the server ending its connections under load (a restart): queries fail, the process does not', async () => {
+      // Without a listener on every connection, one handed from a query to a waiting transaction within a read of
+      // the socket that also held the server's goodbye had none, and its error event ended the process (exit 1).
+      const run = await runScript(path.join(__dirname, 'fixtures', 'terminated-connections.ts'), [db.url, '40'], {}, 120_000);
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+      const result = JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('RESULT '))!.slice(7)) as Record<string, number>;
+      expect(result.completed).toBeGreaterThan(100);
+      expect(result.failed).toBeGreaterThan(0);
+      expect(result.plansAfter).toBe(3);
+    }, 150_000);
   });
 
   it('drops the test database, even with connections open', async () => {

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client';
 import { registerConnection } from './database-connection';
@@ -32,7 +34,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
     const prisma = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+      adapter: new PrismaPg(connectionPool(url, options.poolSize ?? 10), { disposeExternalPool: true }),
       log: [...log],
       transactionOptions,
     });
@@ -55,6 +57,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   });
   return registerConnection({ prisma, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
+}
+
+/**
+ * node-postgres' pool, with an error listener on every connection for as long as it lives.
+ *
+ * A connection the server ends (a restart, an administrator's terminate) reports it as an `error` event, and an
+ * event without a listener ends the process. The pool listens to its idle connections and a Prisma transaction
+ * to the one it holds, but in between there is a gap: a query's end hands its connection to a transaction waiting
+ * for one within the same read of the socket, and the transaction only listens a microtask later. When that read
+ * also holds the server's goodbye (PostgreSQL restarting under load), nobody listened: the process died. Each
+ * connection now has a listener from its creation; the pool still drops it (it is no longer queryable) and the
+ * caller's query fails with a connection error, which the gateway answers as the database being unavailable.
+ */
+function connectionPool(url: string, max: number): pg.Pool {
+  const logger = new Logger('Database');
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn(`a database connection was closed by the server: ${error.message}`)),
+  );
+  pool.on('error', () => undefined); // the connection's own listener above has reported it
+  return pool;
 }
 
 function once(work: () => Promise<void>): () => Promise<void> {
