@@ -6,6 +6,16 @@ describe(isDatabaseUnavailable.name, () => {
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['a broken pooled client', new Error('Client has encountered a connection error and is not queryable')],
     ['Prisma naming the code in its text', new Error('Raw query failed. Code: `57P01`. Message: `terminating connection`')],
+    [
+      'a raw query that could not reach the server (P2010 names no code)',
+      Object.assign(new Error("Raw query failed. Code: `N/A`. Message: `Can't reach database server at 127.0.0.1:5432`"), {
+        code: 'P2010',
+      }),
+    ],
+    [
+      'a raw query whose connection the server closed',
+      new Error('Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`'),
+    ],
     ['a connection exception class code', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['a cause further down', new Error('wrapped', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) })],
   ])('is true for %s', (_, error) => {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../database/unavailable';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import { ErrorEnvelopeBody } from '../errors/error-envelope';
@@ -95,6 +96,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof Error) {
       const fromMiddleware = fromMiddlewareError(exception);
       if (fromMiddleware) return fromMiddleware;
+    }
+    // No pool connection free in time, a database restarting: passing, so a 503 the client may retry after a
+    // moment (sends stay idempotent by client_ref), rather than a 500 that says the request itself broke something.
+    if (isDatabaseUnavailable(exception)) {
+      return new AppError('internal_error', 'The database is briefly unavailable; try again in a moment.', {
+        status: 503,
+        headers: { 'Retry-After': '1' },
+        details: { reason: 'database_unavailable' },
+        cause: exception,
+      });
     }
     return new AppError('internal_error', 'An internal error occurred.', { cause: exception });
   }

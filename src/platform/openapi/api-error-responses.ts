@@ -45,6 +45,8 @@ export function ApiErrorResponses(...items: ErrorItem[]): MethodDecorator {
     if (!listed.includes(code)) byStatus.set(status, [...listed, code]);
   };
   add('internal_error');
+  // the database briefly unavailable (HttpErrorFilter): any route may answer it, with Retry-After
+  add('internal_error', 503);
   for (const item of items) {
     if (typeof item === 'object') add(item.code, item.status);
     else if (item in GROUPS) GROUPS[item as ErrorGroup].forEach((code) => add(code));
