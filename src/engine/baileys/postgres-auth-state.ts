@@ -10,6 +10,7 @@ import {
   SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import { whileDatabaseUnavailable } from '../../platform/database';
 import { AuthEntryWrite, AuthStateRepository } from '../auth-state/auth-state.repository';
 import { SecretBox } from '../auth-state/secret-box';
 
@@ -23,6 +24,24 @@ function associatedData(channelId: string, type: string, keyId: string): string 
 const MAX_ABSENT = 20_000;
 
 /**
+ * How long a key read or write waits for an unreachable database (a restart, a failover) before it fails.
+ * A failed read in the middle of a decryption fails the message: Baileys asks the sender for it again a few
+ * times, at once, and then WhatsApp considers it delivered; a message lost for a database restart.
+ */
+const DATABASE_WAIT_MS = 60_000;
+
+export interface PostgresAuthState {
+  state: AuthenticationState;
+  saveCreds: () => Promise<void>;
+  /**
+   * For a device that was unlinked: writes still in flight finish, later ones are dropped. Baileys goes on
+   * handling what it had already read after the socket closed (a message's keys, a creds update), and such a
+   * write landing after the wipe would leave credentials of a logged-out device behind.
+   */
+  retire: () => Promise<void>;
+}
+
+/**
  * Baileys' auth state (creds and every Signal key, including lid mappings) persisted in PostgreSQL,
  * each value encrypted, behind Baileys' own caching key store. Never the multi-file store.
  */
@@ -31,11 +50,29 @@ export async function loadPostgresAuthState(
   repository: AuthStateRepository,
   box: SecretBox,
   logger: Logger,
-): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+): Promise<PostgresAuthState> {
   const decode = (type: string, keyId: string, sealed: Buffer): unknown =>
     JSON.parse(box.open(sealed, associatedData(channelId, type, keyId)).toString('utf8'), BufferJSON.reviver);
   const encode = (type: string, keyId: string, value: unknown): Buffer =>
     box.seal(Buffer.from(JSON.stringify(value, BufferJSON.replacer), 'utf8'), associatedData(channelId, type, keyId));
+
+  const waitingForDatabase = <T>(work: () => Promise<T>) =>
+    whileDatabaseUnavailable(work, {
+      maxWaitMs: DATABASE_WAIT_MS,
+      onWait: (error, attempt) => {
+        if (attempt === 1) logger.warn({ err: error, channel_id: channelId }, 'database unavailable; auth state access waits');
+      },
+    });
+  let retired = false;
+  const inFlight = new Set<Promise<void>>();
+  const write = (writes: AuthEntryWrite[]): Promise<void> => {
+    if (retired) return Promise.resolve();
+    const pending = waitingForDatabase(() => repository.write(channelId, writes));
+    inFlight.add(pending);
+    const forget = () => inFlight.delete(pending);
+    pending.then(forget, forget);
+    return pending;
+  };
 
   const stored = await repository.read(channelId, CREDS.type, [CREDS.keyId]);
   const sealedCreds = stored.get(CREDS.keyId);
@@ -54,7 +91,8 @@ export async function loadPostgresAuthState(
   const keys: SignalKeyStore = {
     get: async <T extends keyof SignalDataTypeMap>(type: T, ids: string[]) => {
       const unknown = ids.filter((id) => !absent.has(slot(type, id)));
-      const found = unknown.length > 0 ? await repository.read(channelId, type, unknown) : new Map<string, Buffer>();
+      const found =
+        unknown.length > 0 ? await waitingForDatabase(() => repository.read(channelId, type, unknown)) : new Map<string, Buffer>();
       if (absent.size > MAX_ABSENT) absent.clear();
       for (const id of unknown) if (!found.has(id)) absent.add(slot(type, id));
       const result: { [id: string]: SignalDataTypeMap[T] } = {};
@@ -75,12 +113,16 @@ export async function loadPostgresAuthState(
           absent.delete(slot(type, id));
         }
       }
-      await repository.write(channelId, writes);
+      await write(writes);
     },
   };
 
   return {
     state: { creds, keys: makeCacheableSignalKeyStore(keys, logger) },
-    saveCreds: () => repository.write(channelId, [{ ...CREDS, value: encode(CREDS.type, CREDS.keyId, creds) }]),
+    saveCreds: () => write([{ ...CREDS, value: encode(CREDS.type, CREDS.keyId, creds) }]),
+    retire: async () => {
+      retired = true;
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }

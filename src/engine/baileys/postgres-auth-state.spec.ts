@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import type { AuthEntryWrite, AuthStateRepository } from '../auth-state/auth-state.repository';
+import { SecretBox } from '../auth-state/secret-box';
+import { loadPostgresAuthState } from './postgres-auth-state';
+
+const CHANNEL = '0190f5a4-0000-7000-8000-000000000001';
+const restarting = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+/** The repository's contract over a map, failing its next calls the way a restarting PostgreSQL does. */
+class FlakyAuthEntries {
+  readonly rows = new Map<string, Buffer>();
+  failures = 0;
+
+  async read(_channelId: string, type: string, keyIds: string[]): Promise<Map<string, Buffer>> {
+    this.failIfDown();
+    return new Map(keyIds.flatMap((id) => (this.rows.has(`${type}/${id}`) ? [[id, this.rows.get(`${type}/${id}`)!]] : [])));
+  }
+
+  async write(_channelId: string, entries: AuthEntryWrite[]): Promise<void> {
+    this.failIfDown();
+    for (const entry of entries) {
+      if (entry.value) this.rows.set(`${entry.type}/${entry.keyId}`, entry.value);
+      else this.rows.delete(`${entry.type}/${entry.keyId}`);
+    }
+  }
+
+  private failIfDown(): void {
+    if (this.failures > 0) {
+      this.failures--;
+      throw restarting();
+    }
+  }
+}
+
+describe(loadPostgresAuthState.name, () => {
+  const box = new SecretBox(randomBytes(32));
+  const logger = pino({ level: 'silent' });
+
+  async function load(entries: FlakyAuthEntries) {
+    return loadPostgresAuthState(CHANNEL, entries as unknown as AuthStateRepository, box, logger);
+  }
+
+  it('waits for a database that restarts under a key read instead of failing it (a failed read fails a decryption)', async () => {
+    const entries = new FlakyAuthEntries();
+    const auth = await load(entries);
+    await auth.state.keys.set({ session: { 'contact.0': Buffer.from('ratchet') } });
+    const fresh = await load(entries);
+    entries.failures = 3;
+    const read = await fresh.state.keys.get('session', ['contact.0']);
+    expect(Buffer.from(read['contact.0']).toString()).toBe('ratchet');
+    expect(entries.failures).toBe(0);
+  });
+
+  it('waits for the database under a key write', async () => {
+    const entries = new FlakyAuthEntries();
+    const auth = await load(entries);
+    entries.failures = 2;
+    await auth.state.keys.set({ session: { 'contact.0': Buffer.from('ratchet') } });
+    expect(entries.rows.has('session/contact.0')).toBe(true);
+  });
+
+  it('fails at once on an error that is not the database being unavailable', async () => {
+    const entries = new FlakyAuthEntries();
+    const auth = await load(entries);
+    entries.read = async () => {
+      throw new Error('permission denied for table channel_auth_entries');
+    };
+    await expect(auth.state.keys.get('session', ['contact.1'])).rejects.toThrow('permission denied');
+  });
+
+  it('once retired, lets a write in flight land and drops later ones (a logged-out device keeps no keys)', async () => {
+    const entries = new FlakyAuthEntries();
+    const auth = await load(entries);
+    entries.failures = 1;
+    const inFlight = auth.state.keys.set({ session: { 'contact.0': Buffer.from('before') } });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // failed once, waiting to try again
+    expect(entries.failures).toBe(0);
+    await auth.retire();
+    await inFlight;
+    expect(entries.rows.has('session/contact.0')).toBe(true);
+    await auth.state.keys.set({ session: { 'contact.2': Buffer.from('after') } });
+    await auth.saveCreds();
+    expect([...entries.rows.keys()]).toEqual(['session/contact.0']);
+  });
+});
