@@ -31,6 +31,7 @@ module.exports = {
   // PostgreSQL and Redis on 127.0.0.1 when they answer (or TEST_POSTGRES_URL / TEST_REDIS_URL), else a
   // throwaway pair started for the run and removed after it.
   globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/quiet-signal-sessions.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   transform: {
     '^.+\\.(ts|js|mjs)$': [
