@@ -87,4 +87,20 @@ describe('WhatsAppSimulator faults', () => {
     expect(upsert.messages.find((m) => m.key.id === id)?.message?.conversation).toBe('while you were away');
     await client.waitForReady();
   });
+
+  it('takes a receipt as the acknowledgement of a message: not delivered again at the next login', async () => {
+    const receipted = sim.waitFor('receipt', (r) => r.phone === '15550003002');
+    const id = await sim.send('15550003002', '15550003001', { type: 'text', text: 'only once' });
+    await client.waitFor('messages.upsert', (u) => u.messages.some((m) => m.key.id === id));
+    expect((await receipted).messageId).toBe(id);
+    sim.drop('15550003001');
+    await client.waitForClose();
+    client.connect();
+    const delivered: string[] = [];
+    client.sock.ev.on('messages.upsert', (u) => delivered.push(...u.messages.map((m) => m.key.id ?? '')));
+    // ready comes after the offline batch, where a message still pending would have been: neither the contact's
+    // message nor what the phone sent at linking (its key share and history, answered with peer receipts)
+    await client.waitForReady();
+    expect(delivered).toEqual([]);
+  });
 });

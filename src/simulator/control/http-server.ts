@@ -143,6 +143,7 @@ export class ControlServer {
       ['POST', /^\/phones\/([^/]+)\/drop$/, ([phone], b) => s.drop(phone, device(b))],
       ['POST', /^\/refuse$/, (_p, b) => s.refuseConnections(Number(b.ms ?? 0))],
       ['POST', /^\/accept$/, () => s.acceptConnections()],
+      ['POST', /^\/silence$/, (_p, b) => s.silenceConnections(Number(b.ms ?? 0))],
       ['GET', /^\/phones\/([^/]+)\/privacy$/, ([phone]) => s.privacy(phone)],
       ['POST', /^\/phones\/([^/]+)\/privacy$/, ([phone], b) => s.setPrivacy(phone, b)],
       ['POST', /^\/phones\/([^/]+)\/default-disappearing$/, ([phone], b) => s.setDefaultDisappearing(phone, Number(b.seconds))],
@@ -268,6 +269,10 @@ export class ControlServer {
   /** Listens on host:port (0 = any free port); resolves with the base URL. */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
+    // Idle connections outlive the clients' own idle timeout (undici's: 4 s): a client whose event loop lags
+    // must never send on a connection this side has just closed (a "fetch failed" on a busy gateway).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

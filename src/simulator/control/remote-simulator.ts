@@ -86,7 +86,9 @@ async function request(http: Agent, base: string, method: 'GET' | 'POST', path: 
       signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new SimulatorUnreachable(`the WhatsApp simulator at ${base} did not answer ${method} ${path}: ${(error as Error).message}`);
+    const cause = (error as Error).cause as Error | undefined;
+    const reason = cause?.message ? `${(error as Error).message} (${cause.message})` : (error as Error).message;
+    throw new SimulatorUnreachable(`the WhatsApp simulator at ${base} did not answer ${method} ${path}: ${reason}`);
   }
   const text = await response.text();
   let json: unknown;

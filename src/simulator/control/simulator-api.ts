@@ -20,6 +20,7 @@ export const SIMULATOR_API_METHODS = [
   'stories',
   'received',
   'receipts',
+  'acknowledgements',
   'sendReceipt',
   'setPresence',
   'setGroupChatState',

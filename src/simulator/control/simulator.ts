@@ -119,6 +119,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly ws: WsServer;
   private readonly waiters = new Waiters(this);
   private refuseUntil = 0;
+  private silentUntil = 0;
   private wsUrl = '';
   /** The server's Noise key: kept in the state, for companions to find the same server after a restart. */
   private readonly serverStatic: KeyPair = generateKeyPair();
@@ -180,6 +181,7 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
         serverStatic: this.serverStatic,
         settleMs: options.handshakeSettleMs ?? 50,
         accept: () => Date.now() >= this.refuseUntil,
+        answer: () => Date.now() >= this.silentUntil,
       },
       this.net,
     );
@@ -458,6 +460,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   /** A call ends on the caller's or the phone's side (see CallEnding); throws for an unknown or finished call. */
   endCall(callId: string, how: CallEnding): void {
     this.calls.end(callId, how);
+  }
+
+  /**
+   * Which linked device acknowledged each of these messages (by WhatsApp id) with its receipt, and when (epoch ms):
+   * from then on the network will not deliver it again, as WhatsApp. Ids not acknowledged are left out.
+   */
+  acknowledgements(ids: string[]): Record<string, { device: string; at: number }> {
+    return this.net.acknowledgementsOf(ids);
   }
 
   /** Messages the simulated phone of `phone` received, oldest first. */
@@ -948,6 +958,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
 
   acceptConnections(): void {
     this.refuseUntil = 0;
+    this.silentUntil = 0;
+  }
+
+  /** New sockets are accepted but never answered for `ms` milliseconds (a server that went silent). */
+  silenceConnections(ms: number): void {
+    this.silentUntil = Date.now() + ms;
   }
 
   private eachCompanion(

@@ -65,6 +65,9 @@ export class MediaHost {
   async start(host: string): Promise<void> {
     this.tls = await tlsMaterial();
     const server = createServer({ cert: this.tls.cert, key: this.tls.key }, (req, res) => this.handle(req, res));
+    // longer than the clients' idle timeout, as the control API's (see http-server.ts)
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

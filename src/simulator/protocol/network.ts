@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'events';
-import { type BinaryNode, proto } from '@whiskeysockets/baileys';
+import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren, proto } from '@whiskeysockets/baileys';
 import { type Account, AccountRegistry, type Addressing, type Companion, isLid } from '../state/accounts';
 import { GroupRegistry } from '../state/groups';
 import type { AccountHistory } from './account-history';
@@ -64,6 +64,8 @@ export class Network implements ConnectionEvents {
   private readonly waiting = new Map<Connection, Map<string, (node: BinaryNode) => void>>();
   /** Stanzas handed to a socket that the client has not acked yet, requeued if the socket dies. */
   private readonly unacked = new Map<Connection, Map<string, BinaryNode>>();
+  /** Messages companions acknowledged with a receipt: by id, the companion (phone:device) and when. */
+  private readonly acknowledged = new Map<string, { device: string; at: number }>();
   handlers!: StanzaHandlers;
 
   constructor(
@@ -144,6 +146,7 @@ export class Network implements ConnectionEvents {
       case 'message':
         return this.handlers.message(session, node);
       case 'receipt':
+        this.receiptAcknowledges(connection, node);
         return this.handlers.receipt(session, node);
       case 'presence':
       case 'chatstate':
@@ -238,6 +241,44 @@ export class Network implements ConnectionEvents {
     });
   }
 
+  /**
+   * A companion answers a message it decrypted with a receipt (delivered, `peer_msg`, `sender`, `hist_sync`...),
+   * not an `<ack>`: WhatsApp takes that receipt as the message's acknowledgement and drops it from the device's
+   * queue. Only a `retry` receipt (it could not decrypt) leaves it pending. Without this, every message ever
+   * delivered came again at every login (the phone's history sync with it).
+   */
+  private receiptAcknowledges(connection: Connection, receipt: BinaryNode): void {
+    const pending = this.unacked.get(connection);
+    if (!pending?.size || receipt.attrs.type === 'retry') {
+      return;
+    }
+    const list = getBinaryNodeChild(receipt, 'list');
+    const ids = [receipt.attrs.id, ...getBinaryNodeChildren(list, 'item').map((item) => item.attrs.id)];
+    const session = this.sessions.get(connection);
+    const device = session?.kind === 'companion' ? `${session.account.phone}:${session.companion.deviceId}` : '?';
+    for (const id of ids) {
+      for (const key of pending.keys()) {
+        if (!key.startsWith(`message|${id}|`)) continue;
+        pending.delete(key);
+        this.acknowledged.set(id, { device, at: Date.now() });
+        if (this.acknowledged.size > MAX_ACKNOWLEDGED) this.acknowledged.delete(this.acknowledged.keys().next().value!);
+      }
+    }
+  }
+
+  /**
+   * Which companion acknowledged each of these messages, and when (epoch ms): what a test needs to tell a message
+   * lost by its gateway from one acknowledged by a companion that died before storing it.
+   */
+  acknowledgementsOf(ids: string[]): Record<string, { device: string; at: number }> {
+    const found: Record<string, { device: string; at: number }> = {};
+    for (const id of ids) {
+      const ack = this.acknowledged.get(id);
+      if (ack) found[id] = ack;
+    }
+    return found;
+  }
+
   private sendTracked(connection: Connection, node: BinaryNode): void {
     let pending = this.unacked.get(connection);
     if (!pending) {
@@ -253,6 +294,9 @@ export class Network implements ConnectionEvents {
     return { tag: 'notification', attrs: { from, type, id: newStanzaId(), t: unixNow(), ...extra }, content };
   }
 }
+
+/** Acknowledgements remembered for acknowledgementsOf, the most recent ones. */
+const MAX_ACKNOWLEDGED = 100_000;
 
 function ackKey(tag: string, id: string, from: string): string {
   return `${tag}|${id}|${from}`;

@@ -10,6 +10,8 @@ export interface WsServerOptions {
   settleMs: number;
   /** Asked for every new socket; false drops it at once (simulated outage). */
   accept: () => boolean;
+  /** Asked for every socket accepted; false keeps it open but never answers it (a server gone silent). */
+  answer: () => boolean;
 }
 
 /** Accepts WebSocket clients and hands each one to a Noise-speaking Connection. */
@@ -32,6 +34,12 @@ export class WsServer {
     server.on('connection', (socket) => {
       if (!this.options.accept()) {
         socket.terminate();
+        return;
+      }
+      if (!this.options.answer()) {
+        // read and dropped: the client's hello gets no reply; stop() terminates it with every other client
+        socket.on('message', () => undefined);
+        socket.on('error', () => undefined);
         return;
       }
       const connection = new Connection(
