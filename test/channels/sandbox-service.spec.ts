@@ -217,4 +217,32 @@ describe('The embedded sandbox network keeps its state in the database', () => {
     expect(states.filter((e) => (e.payload as { to: string }).to === 'qr')).toHaveLength(1);
     await exchange(gw, again, contact, 'after');
   }, 240_000);
+
+  it('lets one process at a time write it: another one on the same database is told to share a simulator, until the first stops', async () => {
+    gw ??= await TestGateway.start(db.prisma);
+    await gw.simulator();
+    const other = await TestGateway.start(db.prisma);
+    try {
+      await expect(other.simulator()).rejects.toMatchObject({
+        code: 'internal_error',
+        message: expect.stringContaining('SANDBOX_URL'),
+        details: { reason: 'sandbox_network_in_use', worker_id: expect.any(String) },
+      });
+      const before = await db.prisma.sandboxNetworkState.findUniqueOrThrow({ where: { id: 'embedded' } });
+      expect(before.writer).not.toBeNull();
+
+      // the writer stops: it saves, hands the state back, and the other process takes it on its next use
+      await gw.close();
+      gw = undefined;
+      await expect(other.simulator()).resolves.toBeDefined();
+      const after = await db.prisma.sandboxNetworkState.findUniqueOrThrow({ where: { id: 'embedded' } });
+      expect(after.writer).not.toBeNull();
+      expect(after.writer).not.toBe(before.writer);
+      expect(after.snapshot).not.toBeNull();
+    } finally {
+      await other.close();
+    }
+    const released = await db.prisma.sandboxNetworkState.findUniqueOrThrow({ where: { id: 'embedded' } });
+    expect(released.writer).toBeNull();
+  }, 120_000);
 });

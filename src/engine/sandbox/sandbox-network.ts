@@ -243,9 +243,15 @@ export class SandboxNetwork implements OnApplicationShutdown {
         return { simulator: guarded(remote), media: remote.createMediaClient(), remote };
       }
       // its state in the database: test channels stay linked across a restart of the gateway
+      // (one writer per database: see SandboxStateRepository)
       const embedded = new WhatsAppSimulator({ stateStore: this.state });
       embedded.on('warning', ({ message, error }) => this.logger.warn({ err: error }, `sandbox WhatsApp network: ${message}`));
-      await embedded.start();
+      try {
+        await embedded.start();
+      } catch (error) {
+        await this.state.release().catch(() => undefined);
+        throw error;
+      }
       this.logger.log(`sandbox WhatsApp network listening on ${embedded.url}`);
       return { simulator: localSimulatorApi(embedded), media: embedded.createMediaClient(), embedded };
     })();
@@ -294,7 +300,10 @@ export class SandboxNetwork implements OnApplicationShutdown {
     const reached = await starting.catch(() => undefined);
     await reached?.media.close();
     await reached?.remote?.close();
-    await reached?.embedded?.stop();
+    if (reached?.embedded) {
+      await reached.embedded.stop();
+      await this.state.release();
+    }
   }
 }
 
