@@ -43,6 +43,12 @@ export abstract class SessionManager {
 
   abstract isOpen(channelId: string): boolean;
 
+  /**
+   * Resolves once the socket opening here for the channel is ready (reported connected) or has closed, or after
+   * `timeoutMs`, whichever comes first; at once when none is opening here.
+   */
+  abstract settled(channelId: string, timeoutMs: number): Promise<void>;
+
   abstract size(): number;
 
   /** Deletes the channel's stored credentials and keys (after a logout). */

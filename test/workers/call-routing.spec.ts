@@ -158,9 +158,12 @@ describe('Calls routed to the worker that holds the channel', () => {
   });
 
   describe('the call channel itself', () => {
+    const told: unknown[][] = [];
+
     beforeAll(() => {
-      callsOf(ctx.gw).serve('probe', new Set(['echo', 'fail']), {
+      callsOf(ctx.gw).serve('probe', new Set(['echo', 'fail', 'note']), {
         echo: async (...args: unknown[]) => args,
+        note: async (...args: unknown[]) => void told.push(args),
         fail: async () => {
           throw new TypeError('a fault inside the worker');
         },
@@ -181,6 +184,25 @@ describe('Calls routed to the worker that holds the channel', () => {
       const failed = callsOf(b).call(workerIdOf(ctx.gw), 'probe', 'fail', []);
       await expect(failed).rejects.toMatchObject({ code: 'internal_error', status: 500, details: { operation: 'probe.fail' } });
       await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('a fault inside') });
+    });
+
+    it('runs a one-way request once, with no reply, and drops one that waited past its time to live', async () => {
+      const replies = `${b.config.redisKeyPrefix}call-replies:${workerIdOf(b)}`;
+      await callsOf(b).tell(workerIdOf(ctx.gw), 'probe', 'note', ['placed', 7, new Date(0)], 60_000);
+      await eventually(
+        async () => told.length,
+        (n) => n === 1,
+      );
+      expect(told[0]).toEqual(['placed', 7, new Date(0)]);
+      // a stale one: its time to live runs out before the worker reads it
+      await callsOf(b).tell(workerIdOf(ctx.gw), 'probe', 'note', ['stale'], -1);
+      await callsOf(b).tell(workerIdOf(ctx.gw), 'probe', 'note', ['fresh'], 60_000);
+      await eventually(
+        async () => told.length,
+        (n) => n === 2,
+      );
+      expect(told[1]).toEqual(['fresh']);
+      expect(await redis.llen(replies)).toBe(0);
     });
 
     it('runs only the methods a target serves', async () => {

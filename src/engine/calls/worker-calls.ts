@@ -7,7 +7,10 @@ import { REDIS } from '../../platform/redis/redis-connection';
 import { WORKER_ID } from '../worker-id';
 import { decodeError, decodeValue, encodeError, encodeValue, type EncodedError } from './call-codec';
 
-/** A request in a worker's inbox. `deadline` is the caller's clock: the callee drops what nobody awaits any more. */
+/**
+ * A request in a worker's inbox. `deadline` is the caller's clock: the callee drops what nobody awaits any more,
+ * or, for a one-way request, what has gone stale. A one-way request gets no reply.
+ */
 interface CallRequest {
   id: string;
   from: string;
@@ -15,6 +18,7 @@ interface CallRequest {
   method: string;
   args: unknown;
   deadline: number;
+  oneWay?: true;
 }
 
 type CallReply = { id: string; ok: true; value: unknown } | { id: string; ok: false; error: EncodedError };
@@ -48,7 +52,8 @@ const RETRY_MS = 500;
  * reply list per process and not one key per call: a per-call BLPOP would need a blocked connection per call
  * in flight, where one list and a map of pending calls by id need one connection in all. Lists get an expiry
  * on each push, so those of a process that died go by themselves; a request whose caller stopped waiting
- * is dropped unrun, so nothing acts after its caller was told it failed.
+ * is dropped unrun, so nothing acts after its caller was told it failed. One-way requests (`tell`: a placed
+ * channel for its worker to open) share the inbox and get no reply.
  */
 @Injectable()
 export class WorkerCalls implements OnModuleDestroy {
@@ -117,6 +122,25 @@ export class WorkerCalls implements OnModuleDestroy {
     return reply;
   }
 
+  /**
+   * Has worker `workerId` run `target.method(...args)` without waiting for it: the request is in its inbox when
+   * this resolves, and is run there unless it waited longer than `ttlMs`. Whatever it raises is logged there.
+   */
+  async tell(workerId: string, target: string, method: string, args: unknown[], ttlMs: number): Promise<void> {
+    const request: CallRequest = {
+      id: randomUUID(),
+      from: this.workerId,
+      target,
+      method,
+      args: encodeValue(args),
+      deadline: Date.now() + ttlMs,
+      oneWay: true,
+    };
+    const inbox = this.inboxKey(workerId);
+    this.traffic.sent++;
+    await this.redis.multi().rpush(inbox, JSON.stringify(request)).pexpire(inbox, Math.max(ttlMs, LIST_TTL_MS)).exec();
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     for (const [id, pending] of this.pending) {
@@ -161,7 +185,7 @@ export class WorkerCalls implements OnModuleDestroy {
     }
     if (Date.now() > request.deadline) return;
     this.traffic.served++;
-    void this.run(request).then((reply) => this.answer(request.from, reply));
+    void this.run(request).then((reply) => (request.oneWay ? undefined : this.answer(request.from, reply)));
   }
 
   private async run(request: CallRequest): Promise<CallReply> {
@@ -179,6 +203,7 @@ export class WorkerCalls implements OnModuleDestroy {
       return { id: request.id, ok: true, value: encodeValue(value) };
     } catch (error) {
       if (!(error instanceof AppError)) this.logger.error({ err: error, operation }, 'worker call failed unexpectedly');
+      else if (request.oneWay) this.logger.warn({ err: error, operation }, 'one-way worker call refused');
       return { id: request.id, ok: false, error: encodeError(error, operation, this.workerId) };
     }
   }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { ChannelLeases } from '../../engine/channel-leases';
 import { confirmedOrphans, dealOrphans, lastLapseOfTheGone, leastLoaded, WorkerLoad } from '../../engine/placement';
 import { SessionManager } from '../../engine/session-manager';
@@ -7,7 +6,7 @@ import { ListedWorker, WorkerRegistry } from '../../engine/worker-registry';
 import { forEachConcurrently } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { REDIS } from '../../platform/redis/redis-connection';
+import { WorkerCalls } from '../../engine/calls/worker-calls';
 import { ChannelRow, ChannelsRepository } from './channels.repository';
 import { ChannelSupervisor } from './channel-supervisor';
 
@@ -17,10 +16,16 @@ export interface Placement {
   token: number;
 }
 
-/** How long one BLPOP of the inbox waits before it looks again (and notices a shutdown). */
-const INBOX_WAIT_SECONDS = 1;
-/** Orphaned channels a worker takes over at once. */
-const FAILOVER_CLAIM_CONCURRENCY = 10;
+/** The name under which a worker takes the channels placed on it (WorkerCalls). */
+const PLACEMENT_TARGET = 'placement';
+/**
+ * Orphaned channels a worker has opening at once: each is claimed, then waited for until its socket is ready (or
+ * closed, or OPENING_WAIT_MS passed) before the next is taken. Opened all at once, every login shared the process'
+ * CPU with all the others: none was ready much before the last, each step of a handshake waited behind a thousand
+ * others (Baileys gives each step 20 s), and the whole took longer.
+ */
+const OPENING_CONCURRENCY = 32;
+const OPENING_WAIT_MS = 30_000;
 /** How long after a dead worker's last lease should have lapsed the scan for its channels runs: Redis' expiry is not to the millisecond. */
 const LAPSE_MARGIN_MS = 100;
 
@@ -29,8 +34,8 @@ const LAPSE_MARGIN_MS = 100;
  *
  * - placement: a channel being connected goes to the least-loaded live worker with room (the registry says
  *   which are alive; the database how many channels each holds). Its lease is taken in that worker's name at
- *   once, and the worker told through its inbox, a Redis list `<prefix>worker-inbox:<workerId>` of
- *   `{channel_id, token}` it pops and adopts. Placed here, the socket opens in the request;
+ *   once, and the worker told through its inbox (a one-way WorkerCalls request: `adopt(channelId, token)`),
+ *   which it runs by claiming the channel with that lease. Placed here, the socket opens in the request;
  * - failover: every third of CHANNEL_LEASE_MS each socket-holding process looks for channels that should be
  *   connected but whose lease is gone (their worker died, or its inbox entry was never read), seen so twice in a
  *   row (so that the short gaps of a reconnect or a placement are not mistaken for a death) or once when the
@@ -49,12 +54,13 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   private scanning?: Promise<void>;
   /** Channels seen without a lease by the previous scan. */
   private suspects = new Set<string>();
-  private inbox?: Redis;
-  private inboxLoop?: Promise<void>;
   private stopped = false;
+  /** Cuts short the scans' waits for sockets to open. */
+  private endWaits!: () => void;
+  private readonly stopping = new Promise<void>((resolve) => (this.endWaits = resolve));
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly calls: WorkerCalls,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly leases: ChannelLeases,
     private readonly registry: WorkerRegistry,
@@ -71,20 +77,19 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     if (!this.holdsSockets) return;
     // On boot every channel without a lease is this process' to share out: what the last run left connected
-    // comes back without waiting for a second sighting.
+    // comes back without waiting for a second sighting. Before the process serves: until then the channels'
+    // rows still say what the last run left (`connected`), which their sockets here no longer are.
     await this.scan(true).catch((error: unknown) => this.logger.error({ err: error }, 'channels not restored on boot'));
     this.timer = setInterval(() => void this.scheduledScan(), Math.max(1, Math.floor(this.config.channelLeaseMs / 3)));
     this.timer.unref();
-    this.inbox = this.redis.duplicate();
-    this.inboxLoop = this.consumeInbox(this.inbox);
+    this.calls.serve(PLACEMENT_TARGET, new Set(['adopt']), { adopt: (channelId: string, token: number) => this.adopt(channelId, token) });
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.endWaits();
     clearInterval(this.timer);
     clearTimeout(this.lapseTimer);
-    this.inbox?.disconnect();
-    await this.inboxLoop;
     await this.scanning;
   }
 
@@ -121,18 +126,14 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   /** Has the placed worker open the channel: here at once, elsewhere through its inbox. */
   async start(row: ChannelRow, placement: Placement): Promise<void> {
     if (placement.workerId === this.sessions.workerId) return this.supervisor.openSession(row);
-    const channelId = row.id;
-    const key = this.inboxKey(placement.workerId);
-    // The list outlives a dead worker only briefly: its lease lapses and failover takes the channel anyway.
-    await this.redis
-      .multi()
-      .rpush(key, JSON.stringify({ channel_id: channelId, token: placement.token }))
-      .pexpire(key, 4 * this.config.channelLeaseMs)
-      .exec();
+    // Unread past a few lease times, the request is dropped: the placed lease has lapsed by then, and failover
+    // takes the channel anyway.
+    await this.calls.tell(placement.workerId, PLACEMENT_TARGET, 'adopt', [row.id, placement.token], 4 * this.config.channelLeaseMs);
   }
 
-  /** One failover round now (tests; the timer runs them otherwise). */
-  scanNow(): Promise<void> {
+  /** One failover round now, after the one under way if any (tests; the timer runs them otherwise). */
+  async scanNow(): Promise<void> {
+    await this.scanning;
     return this.scheduledScan();
   }
 
@@ -168,15 +169,17 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
     if (!boot) await this.wakeWhenLapsed(leasedByTheGone, live);
     if (confirmed.length === 0) return;
     const mine = dealOrphans(this.sessions.workerId, await this.loads(null, listed), confirmed.sort());
-    // Several at a time: one claim waits on the database, Redis and the socket's start, and a dead worker's
+    // Several at a time: one claim waits on the database, Redis and the socket's login, and a dead worker's
     // channels are all orphaned at once (claimed one by one, 100 took 32 s on two cores).
-    await forEachConcurrently(mine, FAILOVER_CLAIM_CONCURRENCY, async (channelId) => {
+    await forEachConcurrently(mine, OPENING_CONCURRENCY, async (channelId) => {
       if (this.stopped) return;
       const claimed = await this.supervisor.claim(channelId).catch((error: unknown) => {
         this.logger.error({ err: error, channel_id: channelId }, 'orphaned channel not claimed');
         return false;
       });
-      if (claimed) this.logger.log({ channel_id: channelId }, 'took over a channel whose worker is gone');
+      if (!claimed) return;
+      this.logger.log({ channel_id: channelId }, 'took over a channel whose worker is gone');
+      await Promise.race([this.sessions.settled(channelId, OPENING_WAIT_MS), this.stopping]);
     });
   }
 
@@ -210,27 +213,11 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
     return workers;
   }
 
-  private async consumeInbox(client: Redis): Promise<void> {
-    const key = this.inboxKey(this.sessions.workerId);
-    while (!this.stopped) {
-      let popped: [string, string] | null;
-      try {
-        popped = await client.blpop(key, INBOX_WAIT_SECONDS);
-      } catch (error) {
-        if (this.stopped) return;
-        this.logger.warn({ err: error }, 'worker inbox not read; retrying');
-        await new Promise((resolve) => setTimeout(resolve, INBOX_WAIT_SECONDS * 1000).unref());
-        continue;
-      }
-      if (!popped) continue;
-      const { channel_id: channelId, token } = JSON.parse(popped[1]) as { channel_id: string; token: number };
-      await this.supervisor.claim(channelId, token).catch((error: unknown) => {
-        this.logger.error({ err: error, channel_id: channelId }, 'placed channel not opened');
-      });
-    }
-  }
-
-  private inboxKey(workerId: string): string {
-    return `${this.config.redisKeyPrefix}worker-inbox:${workerId}`;
+  /** A channel placed on this worker by another process: claimed with the lease taken in this worker's name. */
+  private async adopt(channelId: string, token: number): Promise<void> {
+    if (this.stopped) return;
+    await this.supervisor.claim(channelId, token).catch((error: unknown) => {
+      this.logger.error({ err: error, channel_id: channelId }, 'placed channel not opened');
+    });
   }
 }

@@ -50,15 +50,17 @@ export class ChannelStateWriter {
    * A change the engine reports (QR shown, socket opened or closed). Decided again on a fresh read after a
    * conflict; dropped when the transition no longer applies (e.g. the user disconnected meanwhile). With a
    * `fence` (the token of the channel lease the session runs under), dropped too when the row was written under
-   * a newer lease: another worker owns the channel now, and this one must not overwrite its state.
+   * a newer lease: another worker owns the channel now, and this one must not overwrite its state. `read` is the
+   * row as the caller just read it, decided on first (a conflict reads it again).
    */
   async applyFromEngine(
     channelId: string,
     decide: (row: ChannelRow) => StateChange | null,
     fence: number | null = null,
+    read?: ChannelRow,
   ): Promise<ChannelRow | null> {
     for (let attempt = 0; attempt < ENGINE_RETRIES; attempt++) {
-      const current = await this.channels.find(channelId);
+      const current = attempt === 0 && read ? read : await this.channels.find(channelId);
       if (!current || current.deletedAt) return null;
       if (isFencedOut(current, fence)) {
         this.logger.warn(

@@ -107,6 +107,7 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
           ? { state: 'connecting', workerId: this.sessions.workerId, reasonCode: null, reasonText: null }
           : null,
       token,
+      current,
     );
     if (!row) {
       await this.sessions.close(channelId);
