@@ -29,7 +29,9 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.use(ignoreIfNoneMatchAnyOnReads);
   app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));
   app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)), new QueryParametersInterceptor());
-  mountOpenApi(app, buildOpenApiDocument(app, runtime.config.publicBaseUrl, webhooksOpenApi(app.get(EventCatalogue))));
+  // Built on the first request for it rather than here: it takes a second of CPU, which every start (a restart
+  // reconnecting its channels, a worker taking over a dead one's) would otherwise pay before serving anything.
+  mountOpenApi(app, () => buildOpenApiDocument(app, runtime.config.publicBaseUrl, webhooksOpenApi(app.get(EventCatalogue))));
   await app.init();
   return app;
 }

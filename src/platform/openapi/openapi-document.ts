@@ -72,7 +72,8 @@ function addWebhooks(document: OpenAPIObject, { webhooks, schemas }: WebhooksSec
   document.webhooks = { ...document.webhooks, ...(webhooks as OpenAPIObject['webhooks']) };
 }
 
-export function mountOpenApi(app: INestApplication, document: OpenAPIObject): void {
+/** Serves the document at /openapi.json and its reference at /docs; a factory is called once, on the first request. */
+export function mountOpenApi(app: INestApplication, document: OpenAPIObject | (() => OpenAPIObject)): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     swaggerOptions: { persistAuthorization: true },
