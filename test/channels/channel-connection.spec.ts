@@ -85,6 +85,35 @@ describe('Keeping channels connected', () => {
     }
   });
 
+  it('ends a login that does not open in time (a server gone silent) and reconnects once the server answers', async () => {
+    const impatient = await TestGateway.start(
+      db.prisma,
+      { secrets: gw.config.secrets, sessionOpenTimeoutMs: 2_000, reconnect: { baseDelayMs: 300, maxDelayMs: 1_000, maxAttempts: 50 } },
+      undefined,
+      { sandboxSimulator: simulator },
+    );
+    try {
+      const { key } = await impatient.newAccount({ plan: 'unlimited' });
+      const channels = new ChannelClient(impatient, key);
+      const { id } = await channels.paired('silent', '+15550010009');
+      simulator.silenceConnections(8_000);
+      await impatient.http.post(`/v1/sandbox/channels/${id}/drop`).set(bearer(key)).expect(200);
+      // The socket's own handshake timeout is 20 s: within 10 s, only the gateway's deadline can have ended it.
+      const abandoned = await eventually(
+        () => channels.status(id),
+        (s) => s.reason?.message === 'The connection did not open within 2 s.',
+        10_000,
+      );
+      expect(abandoned.reason?.code).toBe(408);
+      expect(['disconnected', 'reconnecting']).toContain(abandoned.status);
+      const back = await channels.waitForStatus(id, 'connected');
+      expect(back.reconnect_attempts).toBe(0);
+    } finally {
+      simulator.acceptConnections();
+      await impatient.close();
+    }
+  });
+
   it('is logged out with its credentials wiped when the phone unlinks it', async () => {
     const { key } = await gw.newAccount({ plan: 'unlimited' });
     const channels = new ChannelClient(gw, key);

@@ -26,6 +26,9 @@ import { type ChannelEventHandler, kindOf, type SessionEvent, type SessionEventK
 import { SessionManager, SessionTarget } from '../session-manager';
 import { classifyClose } from './close-cause';
 import { dropStrayCloseCodeRejections } from './stray-rejections';
+import { dropSignalSessionDumps } from './signal-session-logs';
+import { rememberValidSignatures } from './remembered-signatures';
+import { agreeKeysNatively } from './native-key-agreement';
 import { loadPostgresAuthState } from './postgres-auth-state';
 import { WORKER_ID } from '../worker-id';
 import { ChannelLeases } from '../channel-leases';
@@ -49,9 +52,16 @@ interface LiveSession {
   open: boolean;
   /** Credential writes in order, so a later write never lands before an earlier one. */
   credsWrites: Promise<void>;
+  /** Stops the socket's writes of credentials and keys once its device is unlinked (see PostgresAuthState). */
+  retireAuth: () => Promise<void>;
   announced: boolean;
   offlineDrained: boolean;
   readyFallback?: NodeJS.Timeout;
+  /** Ends a login with stored credentials that has not opened by SESSION_OPEN_TIMEOUT_MS (see abandonOpening). */
+  openingDeadline?: NodeJS.Timeout;
+  /** Resolves once the socket is announced ready, or closed: see `settled`. */
+  ready: Promise<void>;
+  markReady: () => void;
 }
 
 /** The pool of live Baileys sockets of this worker, one per connected channel. */
@@ -94,6 +104,9 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     });
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
     dropStrayCloseCodeRejections();
+    rememberValidSignatures();
+    agreeKeysNatively();
+    dropSignalSessionDumps();
     this.baileysLogger = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { component: 'baileys' } });
   }
 
@@ -111,6 +124,10 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
   isOpen(channelId: string): boolean {
     return this.sessions.get(channelId)?.open ?? false;
+  }
+
+  async settled(channelId: string, timeoutMs: number): Promise<void> {
+    await settlesWithin(this.sessions.get(channelId)?.ready, timeoutMs);
   }
 
   currentQr(channelId: string) {
@@ -137,7 +154,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     }
     await this.takeLease(target.channelId, target.leaseFloor ?? 0);
 
-    const { state, saveCreds } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
+    const { state, saveCreds, retire } = await loadPostgresAuthState(target.channelId, this.authState, this.box, this.baileysLogger);
     const network = target.network === 'sandbox' ? await this.sandbox.connection() : undefined;
     const version = await this.waVersion.forSockets();
     // one async context storage for every socket's key-store transactions (see shared-async-context.ts)
@@ -158,6 +175,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     );
 
     let resolveClosed!: () => void;
+    let markReady!: () => void;
     const session: LiveSession = {
       socket,
       target,
@@ -167,14 +185,31 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       closed: new Promise((resolve) => (resolveClosed = resolve)),
       open: false,
       credsWrites: Promise.resolve(),
+      retireAuth: retire,
       announced: false,
       offlineDrained: false,
+      ready: new Promise((resolve) => (markReady = resolve)),
+      markReady: () => markReady(),
     };
     this.sessions.set(target.channelId, session);
+    // A device waiting to be paired waits for its QR to be scanned, as long as Baileys shows QR codes; one with
+    // credentials has a login to finish.
+    if (state.creds.me) {
+      session.openingDeadline = setTimeout(() => this.abandonOpening(target.channelId, session), this.config.sessionOpenTimeoutMs);
+      session.openingDeadline.unref();
+    }
 
+    // A write stores the credentials as they are when it runs, so updates that come while one waits its turn
+    // need no write of their own (a login updates them several times in a row).
+    let credsWriteQueued = false;
     socket.ev.on('creds.update', () => {
+      if (credsWriteQueued) return;
+      credsWriteQueued = true;
       session.credsWrites = session.credsWrites
-        .then(saveCreds)
+        .then(() => {
+          credsWriteQueued = false;
+          return saveCreds();
+        })
         .catch((error: unknown) => this.logger.error({ err: error, channel_id: target.channelId }, 'credentials not saved'));
     });
     const unwatchBuffer = watchEventBuffer(socket.ev, () =>
@@ -210,6 +245,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         this.sockets.unregister(target.channelId, socket);
         this.groupCache.clear(target.channelId);
         clearTimeout(session.readyFallback);
+        clearTimeout(session.openingDeadline);
         if (this.sessions.get(target.channelId) === session) {
           this.sessions.delete(target.channelId);
           // The socket died by itself: the lease goes with it, so that whichever worker runs the reconnect
@@ -217,10 +253,14 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
           if (!session.closingByGateway) void this.leases.release(target.channelId);
         }
         resolveClosed();
-        void session.credsWrites.then(() => {
+        session.markReady();
+        void session.credsWrites.then(async () => {
           if (session.closingByGateway) return;
           const registered = Boolean(state.creds.registered || state.creds.me);
-          this.emit(target.channelId, { type: 'closed', ...classifyClose(update.lastDisconnect?.error, registered) });
+          const closed = classifyClose(update.lastDisconnect?.error, registered);
+          // the credentials are wiped on this report: nothing of this socket may write them back afterwards
+          if (closed.cause === 'logged_out') await retire();
+          this.emit(target.channelId, { type: 'closed', ...closed });
         });
       }
     });
@@ -289,7 +329,25 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
     }
     await settlesWithin(session.closed, CLOSE_WAIT_MS);
     await session.credsWrites;
+    if (logout) await session.retireAuth();
     if (!options.keepLease && !this.sessions.has(channelId)) await this.leases.release(channelId);
+  }
+
+  /**
+   * A login that has not opened in time: a server that accepted the connection and went silent, a login whose
+   * answers never come, or a close that never completes. The socket is ended with a 408 (the channel reconnects
+   * with backoff, as after a drop) and its transport destroyed at once: Baileys' end() otherwise waits for a
+   * closing handshake the silent side will not answer.
+   */
+  private abandonOpening(channelId: string, session: LiveSession): void {
+    if (session.announced || this.sessions.get(channelId) !== session) return;
+    const seconds = Math.round(this.config.sessionOpenTimeoutMs / 1000);
+    this.logger.warn({ channel_id: channelId }, `socket did not open within ${seconds} s: ended, to reconnect`);
+    const error = Object.assign(new Error(`The connection did not open within ${seconds} s.`), { output: { statusCode: 408 } });
+    session.socket
+      .end(error)
+      .catch((cause: unknown) => this.logger.warn({ err: cause, channel_id: channelId }, 'socket did not end cleanly'));
+    (session.socket.ws as unknown as { socket?: { terminate(): void } | null }).socket?.terminate();
   }
 
   /** Not awaited: Baileys' end() waits for the WebSocket closing handshake, which `end` bounds through `session.closed`. */
@@ -301,8 +359,10 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
 
   private announceOpen(channelId: string, session: LiveSession): void {
     clearTimeout(session.readyFallback);
+    clearTimeout(session.openingDeadline);
     if (session.announced || !session.open || this.sessions.get(channelId) !== session) return;
     session.announced = true;
+    session.markReady();
     const me = session.socket.user;
     const number = me?.id.split(':')[0].split('@')[0] ?? '';
     this.emit(channelId, { type: 'open', identity: { phoneNumber: `+${number}`, jid: me?.id ?? '', lid: me?.lid ?? null } });

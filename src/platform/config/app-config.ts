@@ -103,6 +103,7 @@ export const environmentSchema = z.object({
   WORKER_CALL_TIMEOUT_MS: intInRange(100, 600_000, 'milliseconds').default(30_000),
   SSE_MAX_STREAMS_PER_KEY: intInRange(1, Infinity).default(5),
   SESSION_KEEPALIVE_MS: intInRange(1000, Infinity, 'milliseconds').default(25_000),
+  SESSION_OPEN_TIMEOUT_MS: intInRange(1000, 3_600_000, 'milliseconds').default(90_000),
   WA_VERSION: z
     .string()
     .regex(/^(default|latest|\d{1,5}\.\d{1,5}\.\d{1,12})$/, 'must be default, latest, or a version such as 2.3000.1043857760')
@@ -177,6 +178,11 @@ export interface AppConfig {
   /** Event streams (SSE) one API key may hold open at once, over every gateway process; more answer rate_limited. */
   sseMaxStreamsPerKey: number;
   sessionKeepAliveMs: number;
+  /**
+   * How long a socket logging in with stored credentials may take to open; past it, it is ended and the channel
+   * reconnects, so that nothing leaves a channel `connecting` for good.
+   */
+  sessionOpenTimeoutMs: number;
   /**
    * The WhatsApp Web version sockets announce: the engine's own (`default`), the one WhatsApp serves now
    * (`latest`, asked once at start-up, the engine's own if that fails), or a fixed one.

@@ -127,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerCallTimeoutMs: e.WORKER_CALL_TIMEOUT_MS,
     sseMaxStreamsPerKey: e.SSE_MAX_STREAMS_PER_KEY,
     sessionKeepAliveMs: e.SESSION_KEEPALIVE_MS,
+    sessionOpenTimeoutMs: e.SESSION_OPEN_TIMEOUT_MS,
     waVersion:
       e.WA_VERSION === 'default' || e.WA_VERSION === 'latest'
         ? e.WA_VERSION
