@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
 import type { InboundWireMessage, WireContact } from '../../engine/message-content';
 import { STORY_CHAT } from '../../engine/ports/stories.port';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import type { Prisma } from '../../platform/database';
 import { Transactions } from '../../platform/database/transactions';
 import { ChatsService } from '../chats/chats.service';
@@ -21,10 +23,15 @@ const HISTORY_TRANSACTION_MS = 60_000;
  * one lookup of the ids already stored, one multi-row insert, then one statement for the conversations (each one's latest
  * message, never unread) and one for the senders, instead of a transaction per message. Nothing is
  * announced: no `message.received` for what the phone already showed its user.
+ *
+ * Parts are stored at most half the database pool at a time, whatever the number of channels importing: a
+ * hundred new channels each holding a connection for its history left none for the API (a `connect` waited
+ * for one past Prisma's 2 s and failed) nor for live messages. The rest of the parts wait their turn in memory.
  */
 @Injectable()
 export class HistoryImport {
   private readonly logger = new Logger(HistoryImport.name);
+  private readonly slots: Semaphore;
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -32,9 +39,16 @@ export class HistoryImport {
     private readonly contacts: ContactsService,
     private readonly media: MediaService,
     private readonly transactions: Transactions,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.slots = new Semaphore(Math.max(1, Math.floor(config.databasePoolSize / 2)));
+  }
 
-  async store(channelId: string, owner: ChannelOwner, batch: InboundWireMessage[]): Promise<void> {
+  store(channelId: string, owner: ChannelOwner, batch: InboundWireMessage[]): Promise<void> {
+    return this.slots.runExclusive(() => this.storeNow(channelId, owner, batch));
+  }
+
+  private async storeNow(channelId: string, owner: ChannelOwner, batch: InboundWireMessage[]): Promise<void> {
     const known = await this.messages.knownWaIds(
       channelId,
       batch.map((m) => m.key.waMessageId),
