@@ -69,10 +69,13 @@ export function attachMessageEvents(
     }
     return found;
   };
+  // The push name each sender last had, as far as the gateway was told: Baileys follows every message that
+  // carries one with a contacts.update repeating it, and the gateway stores a message's sender with the message
+  // itself, so that repetition is a database round trip per message that changes nothing.
+  const pushNames = new RecentPushNames();
   socket.ev.on('messages.upsert', ({ messages, type }) =>
     guard('messages.upsert', async () => {
       const own = socket.user?.id ?? '';
-      const contacts: WireContact[] = [];
       for (const raw of messages) {
         const message = readInbound(await withPhoneNumbers(socket, raw), type === 'append', own);
         const merged = await mergedReceiptsOf(raw);
@@ -89,16 +92,9 @@ export function attachMessageEvents(
         }
         emit({ type: 'message', message });
         for (const receipt of merged) emit({ type: 'receipt', receipt });
-        if (!message.key.fromMe && message.senderJid && (message.pushName || message.senderLid)) {
-          contacts.push({
-            jid: message.senderJid,
-            ...(message.pushName ? { pushName: message.pushName } : {}),
-            ...phoneOrLid(message.senderJid),
-            ...(message.senderLid ? { lid: message.senderLid } : {}),
-          });
-        }
+        // the message's sender, push name and LID are stored with the message (see InboundMessages.receive)
+        if (!message.key.fromMe && message.senderJid && raw.pushName) pushNames.told(senderOf(raw), raw.pushName);
       }
-      if (contacts.length > 0) emit({ type: 'contacts', contacts });
     }),
   );
   socket.ev.on('messages.update', (updates) =>
@@ -122,6 +118,9 @@ export function attachMessageEvents(
       const contacts: WireContact[] = [];
       for (const c of list) {
         if (!c.id) continue;
+        const onlyPushName = c.notify !== undefined && !c.lid && !c.phoneNumber;
+        if (onlyPushName && pushNames.known(jidNormalizedUser(c.id), c.notify!)) continue;
+        if (c.notify) pushNames.told(jidNormalizedUser(c.id), c.notify);
         // a contact WhatsApp names by LID is the contact of its phone number when the pair is known
         const id = jidNormalizedUser(c.id);
         const lid = isLidUser(id) ? id : c.lid ? jidNormalizedUser(c.lid) : undefined;
@@ -180,6 +179,27 @@ async function phoneOfLid(socket: WASocket, jid: string | null | undefined, alt:
   if (alt && isPnUser(alt)) return jidNormalizedUser(alt);
   const known = await socket.signalRepository.lidMapping.getPNForLID(jid).catch(() => null);
   return known ? jidNormalizedUser(known) : undefined;
+}
+
+/** Who sent a message, as Baileys names them in the contacts.update that follows it. */
+function senderOf(raw: WAMessage): string {
+  return jidNormalizedUser(raw.key.participant || raw.key.remoteJid || '');
+}
+
+/** Push names by sender, the most recent few thousand senders of one socket. */
+class RecentPushNames {
+  private static readonly MAX = 5_000;
+  private readonly names = new Map<string, string>();
+
+  told(jid: string, pushName: string): void {
+    this.names.delete(jid);
+    this.names.set(jid, pushName);
+    if (this.names.size > RecentPushNames.MAX) this.names.delete(this.names.keys().next().value!);
+  }
+
+  known(jid: string, pushName: string): boolean {
+    return this.names.get(jid) === pushName;
+  }
 }
 
 function phoneOrLid(jid: string): { phoneNumber?: string; lid?: string } {
