@@ -19,7 +19,7 @@ export interface Traffic {
   /** Sends the API accepted (202), with the message id it answered. */
   sends: Array<{ channel: PairedChannel; text: string; messageId: string }>;
   /** Messages simulated contacts sent to the channels (the sandbox route answered 202). */
-  inbound: Array<{ channel: PairedChannel; text: string }>;
+  inbound: Array<{ channel: PairedChannel; text: string; waMessageId: string }>;
   /** Requests the API refused while something was down (5xx, 503 channel_unavailable…): not accepted, not counted. */
   refused: number;
   /** The refusals by status and error code (`503 worker_timeout`, `fetch failed`…). */
@@ -148,9 +148,13 @@ export class ClusterCustomer {
       );
       if (inbound) {
         pending.push(
-          this.api('POST', `/v1/sandbox/channels/${channel.id}/inbound`, { from: channel.contact, type: 'text', text: into })
+          this.api<{ wa_message_id: string }>('POST', `/v1/sandbox/channels/${channel.id}/inbound`, {
+            from: channel.contact,
+            type: 'text',
+            text: into,
+          })
             .then((answer) => {
-              if (answer.status === 202) result.inbound.push({ channel, text: into });
+              if (answer.status === 202) result.inbound.push({ channel, text: into, waMessageId: answer.body.wa_message_id });
               else refuse(why(answer));
             })
             .catch((error: Error) => refuse(error.message)),
