@@ -1,26 +1,31 @@
 /**
  * bench:sessions — N sandbox channels paired and connected through the API on one gateway: time until all are
  * connected (and, for realistic accounts, until their history is stored), RSS per connected channel, and time
- * until all reconnect after a restart of the gateway (a new application on the same database and network).
+ * until all reconnect after a restart of the gateway: a new gateway process on the same database, Redis and
+ * network, run as the Dockerfile runs it (see GATEWAY_NODE_FLAGS), with its CPU and the simulator's.
  *
- *   npm run bench:sessions [-- --channels 100] [--realistic] [--concurrency 10]
+ *   npm run bench:sessions [-- --channels 100] [--realistic] [--concurrency 10] [--restarts 3]
+ *                          [--profile DIR]   (a V8 CPU profile of the last restarted gateway, in DIR)
  *   npm run bench:sessions -- --render     (sessions.md again from sessions.json)
  *
  * The simulator runs as its own process (`npm run simulator`, with `--realistic` when asked: 300 contacts,
  * 30 groups, a 1,000-message history per account), so the gateway's RSS holds no simulated phone; the
  * gateway runs in this process and its RSS is process.memoryUsage().rss after a full GC. The simulator's is
- * VmRSS from /proc. Needs PostgreSQL and Redis on 127.0.0.1 (as the tests do). Each run replaces its row
- * (light or realistic) in bench/results/sessions.{json,md}.
+ * VmRSS from /proc. The restarted gateway is a process of its own, as a restart is: the first gateway's heap
+ * (what its sockets left for the collector) does not weigh on the second's. Needs PostgreSQL and Redis on
+ * 127.0.0.1 (as the tests do). Each run replaces its row (light or realistic) in bench/results/sessions.{json,md}.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REALISTIC_ACCOUNT } from '../src/simulator';
 import { createTestDatabase } from '../test/support/database';
-import { TestGateway } from '../test/support/gateway';
+import { loadConfig } from '../src/platform/config/load-config';
+import { TestGateway, testEnvironment } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
-import { stopProcess } from '../test/support/processes';
+import { PROJECT_ROOT, stopProcess } from '../test/support/processes';
 import { startSimulatorService } from '../test/support/simulator-service';
 
 const { values } = parseArgs({
@@ -28,6 +33,10 @@ const { values } = parseArgs({
     channels: { type: 'string', default: '100' },
     realistic: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '10' },
+    // gateway restarts after pairing: the reconnect figure is the median of their times
+    restarts: { type: 'string', default: '3' },
+    // a directory for a V8 CPU profile of the last restarted gateway (open it in Chrome's DevTools)
+    profile: { type: 'string' },
     // writes sessions.md again from sessions.json, without measuring
     render: { type: 'boolean', default: false },
   },
@@ -35,6 +44,12 @@ const { values } = parseArgs({
 const N = Number(values.channels);
 const REALISTIC = values.realistic;
 const CONCURRENCY = Number(values.concurrency);
+const RESTARTS = Math.max(1, Number(values.restarts));
+/**
+ * Node's options for the restarted gateway, those of the Dockerfile's CMD and `npm run start:prod`: a young
+ * generation of 64 MB, which halved the collector's share of a reconnect of hundreds of channels.
+ */
+const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64'];
 const TIMEOUT_MS = 1_800_000;
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -54,8 +69,13 @@ async function until(what: string, done: () => Promise<boolean>): Promise<void> 
   }
 }
 
+/** Channels of `ids` connected, since `since` when given (a stopped gateway leaves its channels `connected`). */
+async function connectedCount(prisma: TestGateway['prisma'], ids: string[], since?: Date): Promise<number> {
+  return prisma.channel.count({ where: { id: { in: ids }, state: 'connected', ...(since ? { stateSince: { gte: since } } : {}) } });
+}
+
 async function allConnected(gw: TestGateway, ids: string[]): Promise<boolean> {
-  return (await gw.prisma.channel.count({ where: { id: { in: ids }, state: 'connected' } })) === ids.length;
+  return (await connectedCount(gw.prisma, ids)) === ids.length;
 }
 
 function mb(bytes: number): number {
@@ -79,6 +99,84 @@ function gatewayRss(): number {
   return process.memoryUsage().rss;
 }
 
+/** User + system CPU seconds a process has used, from /proc (clock ticks of 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Reconnect {
+  /** From the start of the new gateway process until every channel is connected. */
+  seconds: number;
+  seconds_to_half_connected: number;
+  gateway_cpu_seconds: number;
+  simulator_cpu_seconds: number;
+  gateway_rss_mb: number;
+}
+
+/** The restart whose reconnect took the median time (the upper one of an even count). */
+function median(reconnects: Reconnect[]): Reconnect {
+  return [...reconnects].sort((a, b) => a.seconds - b.seconds)[Math.floor(reconnects.length / 2)];
+}
+
+/**
+ * Builds the gateway as the image and `npm run build` do (the client generated, then tsc into dist/), so that a
+ * restart runs compiled JavaScript: run from src/ through a TypeScript loader, it compiled every module first, 3 s
+ * of its main thread at every start.
+ */
+function buildGateway(): string {
+  execFileSync(process.execPath, ['scripts/db/generate.js'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
+  return path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+}
+
+/**
+ * Starts a gateway process on `env` (the built `main`, as `npm run start:prod` and the image do), waits until
+ * every channel of `ids` is connected, and stops it.
+ */
+async function restartedGateway(
+  main: string,
+  env: NodeJS.ProcessEnv,
+  prisma: TestGateway['prisma'],
+  ids: string[],
+  simulatorPid: number,
+  profileDir?: string,
+): Promise<Reconnect> {
+  const simulatorCpu = cpuSeconds(simulatorPid);
+  const startedAt = new Date();
+  const started = performance.now();
+  const since = () => round((performance.now() - started) / 1000);
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, ...profile, main], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    let half = 0;
+    await until('all reconnected', async () => {
+      if (child.exitCode !== null) throw new Error(`the restarted gateway exited with ${child.exitCode}:\n${output}`);
+      const connected = await connectedCount(prisma, ids, startedAt);
+      if (!half && connected >= ids.length / 2) half = since();
+      return connected === ids.length;
+    });
+    return {
+      seconds: since(),
+      seconds_to_half_connected: half,
+      gateway_cpu_seconds: round(cpuSeconds(child.pid!)),
+      simulator_cpu_seconds: round(cpuSeconds(simulatorPid) - simulatorCpu),
+      gateway_rss_mb: mb(vmRss(child.pid!)),
+    };
+  } finally {
+    await stopProcess(child);
+  }
+}
+
 interface Row {
   accounts: 'light' | 'realistic';
   account_size: { contacts: number; groups: number; messages: number } | null;
@@ -95,15 +193,26 @@ interface Row {
   gateway_rss_mb_per_connected_channel: number;
   seconds_to_all_reconnected_after_restart: number;
   gateway_rss_mb_reconnected: number;
+  /** Each restart (absent from rows measured in the gateway's own process, before 2026-11-27). */
+  restarts?: Reconnect[];
   simulator_rss_mb_connected: number;
 }
 
 async function main(): Promise<void> {
+  const main = buildGateway();
   const loadBefore = os.loadavg()[0];
   const db = await createTestDatabase();
   const simulator = await startSimulatorService(undefined, REALISTIC ? ['--realistic'] : []);
-  const config = { workerCapacity: N + 10, sandboxUrl: simulator.controlUrl };
-  let gw = await TestGateway.start(db.prisma, config);
+  // one environment for the gateway run here and the restarted ones: the same secrets, Redis prefix and database
+  const env: NodeJS.ProcessEnv = {
+    ...testEnvironment(fs.mkdtempSync(path.join(os.tmpdir(), 'wiu-bench-sessions-'))),
+    DATABASE_URL: db.url,
+    SANDBOX_URL: simulator.controlUrl,
+    WORKER_CAPACITY: String(N + 10),
+    LOG_LEVEL: 'warn',
+  };
+  const gw = await TestGateway.start(db.prisma, loadConfig(env));
+  let closed = false;
   try {
     const { key, customerId } = await gw.newAccount({ plan: 'unlimited' });
     const rssBefore = gatewayRss();
@@ -118,7 +227,8 @@ async function main(): Promise<void> {
       ids.push((created.body as { id: string }).id);
     }
     await pool(ids, CONCURRENCY, async (id) => {
-      await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key)).expect(202);
+      const connect = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key));
+      if (connect.status !== 202) throw new Error(`connect answered ${connect.status}: ${JSON.stringify(connect.body)}`);
       for (;;) {
         const qr = await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({});
         if (qr.status === 200) break;
@@ -137,13 +247,14 @@ async function main(): Promise<void> {
     const rssConnected = gatewayRss();
     const simulatorRss = vmRss(simulator.child.pid!);
 
-    const secrets = gw.config.secrets;
     await gw.close();
-    const restartStarted = performance.now();
-    gw = await TestGateway.start(db.prisma, { ...config, secrets });
-    await until('all reconnected', () => allConnected(gw, ids));
-    const reconnectSeconds = (performance.now() - restartStarted) / 1000;
-    const rssReconnected = gatewayRss();
+    closed = true;
+    const restarts: Reconnect[] = [];
+    for (let i = 1; i <= RESTARTS; i++) {
+      restarts.push(await restartedGateway(main, env, db.prisma, ids, simulator.child.pid!, i === RESTARTS ? values.profile : undefined));
+      console.log(`restart ${i}: ${JSON.stringify(restarts[restarts.length - 1])}`);
+    }
+    const reconnect = median(restarts);
 
     const row: Row = {
       accounts: REALISTIC ? 'realistic' : 'light',
@@ -159,14 +270,15 @@ async function main(): Promise<void> {
       gateway_rss_mb_before: mb(rssBefore),
       gateway_rss_mb_connected: mb(rssConnected),
       gateway_rss_mb_per_connected_channel: round((rssConnected - rssBefore) / N / 1024 / 1024),
-      seconds_to_all_reconnected_after_restart: round(reconnectSeconds),
-      gateway_rss_mb_reconnected: mb(rssReconnected),
+      seconds_to_all_reconnected_after_restart: reconnect.seconds,
+      gateway_rss_mb_reconnected: reconnect.gateway_rss_mb,
+      restarts,
       simulator_rss_mb_connected: mb(simulatorRss),
     };
     console.log(JSON.stringify(row, null, 2));
     write(row);
   } finally {
-    await gw.close();
+    if (!closed) await gw.close();
     await stopProcess(simulator.child);
     await db.drop();
   }
@@ -206,7 +318,7 @@ function write(row: Row): void {
       '# bench:sessions',
       '',
       `Sandbox channels paired through the API on one gateway process (${machine.cpus} cores, ${machine.memory_gb} GiB, Node ${machine.node}, shared with other work: see the load).`,
-      "The simulator runs as its own process; the gateway runs in the benchmark process, whose RSS (after a full GC) is the gateway's.",
+      "The simulator runs as its own process; the gateway runs in the benchmark process, whose RSS (after a full GC) is the gateway's. After pairing it stops, and each restart is a gateway process of its own (`node --max-semi-space-size=64 dist/src/main.js`, as the image runs it; from src/ before 2026-11-27 08:00), measured from its start until every channel is connected again; its RSS and CPU from /proc.",
       '',
       `| measure |${cell(size)}`,
       `|---|${rows.map(() => '---|').join('')}`,
@@ -219,7 +331,11 @@ function write(row: Row): void {
       `| history messages stored a second, from the first create to the last stored |${cell(importRate)}`,
       `| gateway RSS before / all connected |${cell((r) => `${r.gateway_rss_mb_before} MB / ${r.gateway_rss_mb_connected} MB`)}`,
       `| gateway RSS per connected channel |${cell((r) => `${r.gateway_rss_mb_per_connected_channel} MB`)}`,
-      `| time until all reconnected after a gateway restart |${cell((r) => `${r.seconds_to_all_reconnected_after_restart} s`)}`,
+      `| time until all reconnected after a gateway restart (median; each restart) |${cell((r) => `${r.seconds_to_all_reconnected_after_restart} s${r.restarts ? ` (${r.restarts.map((x) => `${x.seconds} s`).join(', ')})` : ''}`)}`,
+      `| CPU of that restart: gateway / simulator |${cell((r) => {
+        const x = r.restarts && median(r.restarts);
+        return x ? `${x.gateway_cpu_seconds} s / ${x.simulator_cpu_seconds} s` : null;
+      })}`,
       `| gateway RSS after the restart, all reconnected |${cell((r) => `${r.gateway_rss_mb_reconnected} MB`)}`,
       `| simulator process RSS, all connected |${cell((r) => `${r.simulator_rss_mb_connected} MB`)}`,
       '',
