@@ -43,6 +43,9 @@ export async function channelPage({ root, signal, params: [channelId] }) {
       await api('DELETE', `/v1/channels/${channelId}`);
       await refresh();
     });
+  // Refreshes overlap (an event stream update while a rename is answered): only the latest one started
+  // renders, and a rename drops those under way, so an answer read before a change never paints over it.
+  let refreshes = 0;
   const renameForm = h(
     'form',
     {
@@ -52,6 +55,8 @@ export async function channelPage({ root, signal, params: [channelId] }) {
         event.preventDefault();
         const renamed = await attempt(actionStatus, () => api('PATCH', `/v1/channels/${channelId}`, fields(renameForm)));
         if (renamed) {
+          // shown at once from the answer; a refresh already on its way read the old name and is dropped (below)
+          refreshes++;
           channel = { ...renamed, status: channel.status };
           renderHeader();
         }
@@ -378,9 +383,10 @@ export async function channelPage({ root, signal, params: [channelId] }) {
   };
 
   const refresh = async () => {
-    channel = await api('GET', `/v1/channels/${channelId}`);
-    const status = await api('GET', `/v1/channels/${channelId}/status`);
-    channel.status = status.status;
+    const mine = ++refreshes;
+    const [fresh, status] = await Promise.all([api('GET', `/v1/channels/${channelId}`), api('GET', `/v1/channels/${channelId}/status`)]);
+    if (mine !== refreshes) return;
+    channel = { ...fresh, status: status.status };
     renderHeader();
     renderStatus(status);
     renderPairing();
