@@ -52,7 +52,12 @@ describe(openDatabase.name, () => {
       // the socket that also held the server's goodbye had none, and its error event ended the process (exit 1).
       const run = await runScript(path.join(__dirname, 'fixtures', 'terminated-connections.ts'), [db.url, '40'], {}, 120_000);
       expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
-      const result = JSON.parse(run.stdout.split('\n').find((line) => line.startsWith('RESULT '))!.slice(7)) as Record<string, number>;
+      const result = JSON.parse(
+        run.stdout
+          .split('\n')
+          .find((line) => line.startsWith('RESULT '))!
+          .slice(7),
+      ) as Record<string, number>;
       expect(result.completed).toBeGreaterThan(100);
       expect(result.failed).toBeGreaterThan(0);
       expect(result.plansAfter).toBe(3);
