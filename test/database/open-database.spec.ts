@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { applyPendingMigrations, openDatabase } from '../../src/platform/database';
+import { applyPendingMigrations, openDatabase, sqlOf } from '../../src/platform/database';
 import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
 import { runScript } from '../support/processes';
+import { SQL_SCENARIO_RESULT, sqlScenario } from './fixtures/sql-scenario';
 
 describe(openDatabase.name, () => {
   describe('on PostgreSQL', () => {
@@ -37,6 +38,17 @@ describe(openDatabase.name, () => {
 
       expect(count).toBe(1);
       expect(await db.prisma.customer.findMany({ select: { id: true } })).toEqual([{ id: 'c1' }]);
+    });
+
+    it('runs plain SQL on its pool: parameters of every kind, transactions that commit, roll back and run at once', async () => {
+      expect(await sqlScenario(sqlOf(db.prisma))).toEqual(SQL_SCENARIO_RESULT);
+    });
+
+    it('has plain SQL only for the clients it opened', async () => {
+      const { PrismaClient } = await import('../../src/generated/prisma/client');
+      const { PrismaPg } = await import('@prisma/adapter-pg');
+      const other = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
+      expect(() => sqlOf(other)).toThrow('Not a Prisma client returned by openDatabase()');
     });
 
     it('opens a PostgreSQL database when given a URL, and closes it', async () => {

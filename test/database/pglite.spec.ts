@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrationChecksum } from '../../src/platform/database/migrations/migration-files';
 import { BROKEN_MIGRATION, DOLLAR_QUOTED_MIGRATION, migrationsWith, PROJECT_MIGRATIONS } from './fixtures/migration-dirs';
+import { SQL_SCENARIO_RESULT } from './fixtures/sql-scenario';
 import { freshDataDir, removePristineDataDir, runPGliteScenario } from './fixtures/run-in-node';
 
 const projectMigrations = readdirSync(PROJECT_MIGRATIONS, { withFileTypes: true })
@@ -92,6 +93,12 @@ describe('The embedded PGlite database', () => {
         afterRollback: [{ id: 'c1' }],
         batchCount: 2,
       });
+    });
+  });
+
+  describe('plain SQL (the hot paths beside Prisma)', () => {
+    it('takes text, array and byte parameters, and commits, rolls back and serialises transactions', async () => {
+      expect(await runPGliteScenario('sql', { dataDir: await dataDir() })).toEqual(SQL_SCENARIO_RESULT);
     });
   });
 });

@@ -6,11 +6,14 @@ import { PrismaClient } from '../../generated/prisma/client';
 import { registerConnection } from './database-connection';
 import type { DatabaseOptions } from './database-options';
 import { openEmbeddedPGlite } from './embedded-pglite';
+import { pgliteSql, poolSql, registerSql, type Sql } from './sql';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
 export interface Database {
   prisma: PrismaClient;
+  /** Plain SQL on the same connections, for hot paths (see sql.ts). */
+  sql: Sql;
   kind: DatabaseKind;
   /** Disconnects Prisma; for PGlite also closes the database and releases its directory lock. */
   close(): Promise<void>;
@@ -33,13 +36,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
   if (options.databaseUrl) {
     const url = options.databaseUrl;
+    const pool = connectionPool(url, options.poolSize ?? 10);
     const prisma = new PrismaClient({
-      adapter: new PrismaPg(connectionPool(url, options.poolSize ?? 10), { disposeExternalPool: true }),
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
       log: [...log],
       transactionOptions,
     });
+    const sql = poolSql(pool);
+    registerSql(prisma, sql);
     return registerConnection(
-      { prisma, kind: 'postgres', close: once(() => prisma.$disconnect()) },
+      { prisma, sql, kind: 'postgres', close: once(() => prisma.$disconnect()) },
       {
         kind: 'postgres',
         url,
@@ -49,6 +55,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
   const embedded = await openEmbeddedPGlite(options.dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(embedded.db), log: [...log], transactionOptions });
+  const sql = pgliteSql(embedded.db);
+  registerSql(prisma, sql);
   const close = once(async () => {
     try {
       await prisma.$disconnect();
@@ -56,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await embedded.close();
     }
   });
-  return registerConnection({ prisma, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
+  return registerConnection({ prisma, sql, kind: 'pglite', close }, { kind: 'pglite', db: embedded.db });
 }
 
 /**
@@ -72,7 +80,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  */
 function connectionPool(url: string, max: number): pg.Pool {
   const logger = new Logger('Database');
-  const pool = new pg.Pool({ connectionString: url, max });
+  // Waits for a free connection as long as a Prisma transaction does (maxWait above), for plain SQL too.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   pool.on('connect', (client) =>
     client.on('error', (error) => logger.warn(`a database connection was closed by the server: ${error.message}`)),
   );

@@ -36,6 +36,7 @@ const UNAVAILABLE_MESSAGES = [
   /Code: `(57P0[123]|08\w{3})`/,
   /ECONNREFUSED|ECONNRESET/,
   /Timed out fetching a new connection from the connection pool/,
+  /timeout exceeded when trying to connect/, // pg's pool, for plain SQL (sql.ts)
   // P1001 and P1017 as a raw query reports them: inside P2010, whose code is `N/A`
   /Can't reach database server/,
   /Server has closed the connection/,
