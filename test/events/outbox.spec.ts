@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../src/modules/events/domain-event';
 import { EVENT_EXAMPLES } from '../../src/event-catalogue';
+import { ChannelsRepository } from '../../src/modules/channels/channels.repository';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Outbox, Publish } from '../../src/modules/events/outbox';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -64,5 +65,25 @@ describe(Outbox.name, () => {
     });
     expect(() => late!(received(customerId))).toThrow(/after its unit of work ended/);
     expect(await db.prisma.domainEvent.count({ where: { customerId } })).toBe(0);
+  });
+
+  it('runs in plain SQL, refusing a repository call that needs Prisma; with { prisma: true } both kinds work in one transaction', async () => {
+    const { customerId } = await gw.newAccount();
+    const channels = gw.app.get(ChannelsRepository);
+    let plainId = '';
+    await expect(
+      gw.app.get(Outbox).run(async (tx, publish) => {
+        plainId = publish(received(customerId));
+        await channels.countActive(tx, customerId); // a Prisma model query
+      }),
+    ).rejects.toThrow('this repository call queries through Prisma, and the transaction is plain SQL');
+    const [count, eventId] = await gw.app
+      .get(Outbox)
+      .run(async (tx, publish) => [await channels.countActive(tx, customerId), publish(received(customerId))] as const, { prisma: true });
+    expect(count).toBe(0);
+    const rows = await db.prisma.domainEvent.findMany({ where: { customerId } });
+    expect(rows.map((row) => row.id)).toEqual([eventId]);
+    expect(announced.flat().find((event) => event.id === eventId)).toMatchObject({ id: eventId, seq: rows[0].seq });
+    expect(announced.flat().some((event) => event.id === plainId)).toBe(false);
   });
 });

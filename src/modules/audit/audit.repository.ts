@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, Transaction } from '../../platform/database/transactions';
+import { sqlIn, Transaction } from '../../platform/database/transactions';
 
 export type AuditEventRow = Awaited<ReturnType<PrismaClient['auditEvent']['findUniqueOrThrow']>>;
 /** `mode` is left to the database: the acting key's mode, else the channel's (trigger audit_events_set_mode). */
@@ -11,9 +11,34 @@ export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details' | 'mode'
 export class AuditRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /** Inside `tx` when given (a state change's own record), else on its own. */
-  insert(event: NewAuditEvent, tx?: Transaction): Promise<AuditEventRow> {
-    return (tx ? clientOf(tx) : this.prisma).auditEvent.create({ data: event });
+  insert(event: NewAuditEvent): Promise<AuditEventRow> {
+    return this.prisma.auditEvent.create({ data: event });
+  }
+
+  /** Inside a unit of work (a state change's own record), in plain SQL: every channel writes two at each login. */
+  async insertInTransaction(tx: Transaction, event: NewAuditEvent): Promise<void> {
+    await sqlIn(tx).query(
+      `INSERT INTO audit_events (id, customer_id, actor_type, api_key_id, action, method, path, resource_type, resource_id,
+         channel_id, status_code, outcome, error_code, request_id, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
+      [
+        event.id,
+        event.customerId,
+        event.actorType,
+        event.apiKeyId,
+        event.action,
+        event.method,
+        event.path,
+        event.resourceType,
+        event.resourceId,
+        event.channelId,
+        event.statusCode,
+        event.outcome,
+        event.errorCode,
+        event.requestId,
+        event.details === undefined ? null : JSON.stringify(event.details),
+      ],
+    );
   }
 
   /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */

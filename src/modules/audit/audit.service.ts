@@ -76,26 +76,23 @@ export class AuditService {
       details: Record<string, unknown>;
     },
   ): Promise<void> {
-    await this.audit.insert(
-      {
-        id: newId('aud'),
-        customerId: entry.customerId,
-        actorType: 'system',
-        apiKeyId: null,
-        action: entry.action,
-        method: null,
-        path: null,
-        resourceType: entry.resourceType,
-        resourceId: entry.resourceId,
-        channelId: entry.channelId,
-        statusCode: null,
-        outcome: 'succeeded',
-        errorCode: null,
-        requestId: entry.requestId,
-        details: entry.details as Prisma.InputJsonValue,
-      },
-      tx,
-    );
+    await this.audit.insertInTransaction(tx, {
+      id: newId('aud'),
+      customerId: entry.customerId,
+      actorType: 'system',
+      apiKeyId: null,
+      action: entry.action,
+      method: null,
+      path: null,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      channelId: entry.channelId,
+      statusCode: null,
+      outcome: 'succeeded',
+      errorCode: null,
+      requestId: entry.requestId,
+      details: entry.details as Prisma.InputJsonValue,
+    });
   }
 
   /** Lets shutdown (and tests) wait for writes still in flight. */

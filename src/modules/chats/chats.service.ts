@@ -73,22 +73,25 @@ export class ChatsService {
       changes.push({ ephemeralSeconds: input.ephemeral_seconds });
     }
 
-    const row = await this.outbox.run(async (tx, publish) => {
-      const updated = await this.chats.upsert(channel.id, channel.customerId, before.jid, data, tx);
-      const types: Array<'chat.updated' | 'chat.archived' | 'chat.pinned'> = ['chat.updated'];
-      if (input.archived !== undefined && input.archived !== before.archived) types.push('chat.archived');
-      if (input.pinned !== undefined && input.pinned !== before.pinned) types.push('chat.pinned');
-      for (const type of types) {
-        publish({
-          type,
-          customerId: channel.customerId,
-          channelId: channel.id,
-          payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
-          correlationId: requestId ?? null,
-        });
-      }
-      return updated;
-    });
+    const row = await this.outbox.run(
+      async (tx, publish) => {
+        const updated = await this.chats.upsert(channel.id, channel.customerId, before.jid, data, tx);
+        const types: Array<'chat.updated' | 'chat.archived' | 'chat.pinned'> = ['chat.updated'];
+        if (input.archived !== undefined && input.archived !== before.archived) types.push('chat.archived');
+        if (input.pinned !== undefined && input.pinned !== before.pinned) types.push('chat.pinned');
+        for (const type of types) {
+          publish({
+            type,
+            customerId: channel.customerId,
+            channelId: channel.id,
+            payload: { chat_id: updated.jid, chat: toChat(updated), changed: Object.keys(input) as Array<keyof UpdateChatInput> },
+            correlationId: requestId ?? null,
+          });
+        }
+        return updated;
+      },
+      { prisma: true },
+    );
 
     let appliedOnWhatsApp = false;
     if (await this.owners.reachable(channel.id)) {

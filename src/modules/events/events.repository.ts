@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, Transaction } from '../../platform/database/transactions';
+import { sqlIn, Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
 
 type Row = Awaited<ReturnType<PrismaClient['domainEvent']['findUniqueOrThrow']>>;
@@ -45,22 +45,29 @@ export class EventsRepository {
    */
   async insertMany(tx: Transaction, events: Array<{ id: string; input: DomainEventInput }>): Promise<DomainEvent[]> {
     if (events.length === 0) return [];
-    const rows = await clientOf(tx).$queryRaw<Array<{ seq: bigint; id: string; mode: 'live' | 'test' | null; createdAt: Date }>>`
-      INSERT INTO domain_events (id, type, customer_id, channel_id, payload, correlation_id)
-      SELECT e.id, e.type, e.customer_id, e.channel_id, e.payload::jsonb, e.correlation_id
-      FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.input.type)}::text[],
-        ${events.map((e) => e.input.customerId)}::text[], ${events.map((e) => e.input.channelId)}::text[],
-        ${events.map((e) => JSON.stringify(e.input.payload))}::text[], ${events.map((e) => e.input.correlationId ?? null)}::text[])
-        WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, position)
-      ORDER BY e.position
-      RETURNING seq, id, mode::text AS mode, created_at AS "createdAt"`;
+    const rows = await sqlIn(tx).query<{ seq: string; id: string; mode: 'live' | 'test' | null; createdAt: Date }>(
+      `INSERT INTO domain_events (id, type, customer_id, channel_id, payload, correlation_id)
+       SELECT e.id, e.type, e.customer_id, e.channel_id, e.payload::jsonb, e.correlation_id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, position)
+       ORDER BY e.position
+       RETURNING seq::text AS seq, id, mode::text AS mode, created_at AS "createdAt"`,
+      [
+        events.map((e) => e.id),
+        events.map((e) => e.input.type),
+        events.map((e) => e.input.customerId),
+        events.map((e) => e.input.channelId),
+        events.map((e) => JSON.stringify(e.input.payload)),
+        events.map((e) => e.input.correlationId ?? null),
+      ],
+    );
     const stored = new Map(rows.map((row) => [row.id, row]));
     return events.map(({ id, input }) => {
       const row = stored.get(id);
       if (!row) throw new Error(`event ${id} was not written`);
       return {
         id,
-        seq: row.seq,
+        seq: BigInt(row.seq),
         type: input.type,
         customerId: input.customerId,
         channelId: input.channelId,

@@ -15,7 +15,17 @@ export type Publish = <T extends DomainEventType>(event: DomainEventInput<T>) =>
  * The unit of work of every state change that becomes events: one transaction for the change and its events
  * (and what transactional subscribers write for them, such as webhook deliveries), then, once it has
  * committed, the hand-off to committed subscribers (queues, live streams). Producers cannot forget either half.
+ *
+ * The transaction is plain SQL (`Transactions.runPlain`): the events, the deliveries and the hot producers'
+ * writes (channel states, message statuses) are written by repositories that speak SQL, and Prisma's
+ * interactive transaction cost ten times the CPU. A unit whose repositories still query through Prisma's models
+ * says so with `{ prisma: true }`.
  */
+export interface OutboxOptions {
+  /** The work calls repositories that use Prisma's models (`clientOf`): open the transaction through Prisma. */
+  prisma?: boolean;
+}
+
 @Injectable()
 export class Outbox {
   constructor(
@@ -28,20 +38,23 @@ export class Outbox {
    * in the same transaction, in one statement. Committed subscribers hear of them after the commit; nothing is heard of a
    * run that threw (it rolled back).
    */
-  async run<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<T> {
-    const { value } = await this.commit(work);
+  async run<T>(work: (tx: Transaction, publish: Publish) => Promise<T>, options: OutboxOptions = {}): Promise<T> {
+    const { value } = await this.commit(work, options);
     return value;
   }
 
   /** One event on its own, in its own transaction. */
   async publish<T extends DomainEventType>(event: DomainEventInput<T>): Promise<DomainEvent> {
-    const { written } = await this.commit(async (_tx, publish) => publish(event));
+    const { written } = await this.commit(async (_tx, publish) => publish(event), {});
     return written[0];
   }
 
-  private async commit<T>(work: (tx: Transaction, publish: Publish) => Promise<T>): Promise<{ value: T; written: DomainEvent[] }> {
+  private async commit<T>(
+    work: (tx: Transaction, publish: Publish) => Promise<T>,
+    options: OutboxOptions,
+  ): Promise<{ value: T; written: DomainEvent[] }> {
     const written: DomainEvent[] = [];
-    const value = await this.transactions.run(async (tx) => {
+    const unit = async (tx: Transaction) => {
       const pending: Array<{ id: string; input: DomainEventInput }> = [];
       let open = true;
       const publish: Publish = (event) => {
@@ -55,7 +68,8 @@ export class Outbox {
       open = false;
       written.push(...(await this.events.appendInTransaction(tx, pending)));
       return result;
-    });
+    };
+    const value = await (options.prisma ? this.transactions.run(unit) : this.transactions.runPlain(unit));
     await this.events.notifyCommitted(written);
     return { value, written };
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
 import { Prisma, type PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, Transaction } from '../../platform/database/transactions';
+import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
 export type MessageRow = Awaited<ReturnType<PrismaClient['message']['findUniqueOrThrow']>>;
 
@@ -16,36 +16,35 @@ export function reactionTargetOf(row: MessageRow): WireMessageKey | null {
  * a receipt's lookup) read and write with SQL written here, which costs a fraction of the CPU of the ORM's
  * generated queries per call, and a message goes through several of them.
  */
-const COLUMNS = Prisma.raw(
-  [
-    'id',
-    'customer_id AS "customerId"',
-    'channel_id::text AS "channelId"',
-    'mode::text AS mode',
-    'direction',
-    'chat_jid AS "chatJid"',
-    'sender_jid AS "senderJid"',
-    'sender_lid AS "senderLid"',
-    'type',
-    'content',
-    'reaction_target AS "reactionTarget"',
-    'status',
-    'failure_reason AS "failureReason"',
-    'wa_message_id AS "waMessageId"',
-    'client_ref AS "clientRef"',
-    'client_ref_key AS "clientRefKey"',
-    'claimed_until AS "claimedUntil"',
-    'attempts',
-    'correlation_id AS "correlationId"',
-    'push_name AS "pushName"',
-    'wa_timestamp AS "waTimestamp"',
-    'sent_at AS "sentAt"',
-    'delivered_at AS "deliveredAt"',
-    'read_at AS "readAt"',
-    'created_at AS "createdAt"',
-    'updated_at AS "updatedAt"',
-  ].join(', '),
-);
+const COLUMN_LIST = [
+  'id',
+  'customer_id AS "customerId"',
+  'channel_id::text AS "channelId"',
+  'mode::text AS mode',
+  'direction',
+  'chat_jid AS "chatJid"',
+  'sender_jid AS "senderJid"',
+  'sender_lid AS "senderLid"',
+  'type',
+  'content',
+  'reaction_target AS "reactionTarget"',
+  'status',
+  'failure_reason AS "failureReason"',
+  'wa_message_id AS "waMessageId"',
+  'client_ref AS "clientRef"',
+  'client_ref_key AS "clientRefKey"',
+  'claimed_until AS "claimedUntil"',
+  'attempts',
+  'correlation_id AS "correlationId"',
+  'push_name AS "pushName"',
+  'wa_timestamp AS "waTimestamp"',
+  'sent_at AS "sentAt"',
+  'delivered_at AS "deliveredAt"',
+  'read_at AS "readAt"',
+  'created_at AS "createdAt"',
+  'updated_at AS "updatedAt"',
+].join(', ');
+const COLUMNS = Prisma.raw(COLUMN_LIST);
 
 /** What a status change may write. */
 export interface MessageChanges {
@@ -147,13 +146,17 @@ export class MessagesRepository {
 
   /** A conditional status write: applies only while the row still has `from` status; the updated row, else null. */
   async transition(tx: Transaction, id: string, from: string, changes: MessageChanges): Promise<MessageRow | null> {
+    const values: unknown[] = [id, from, new Date()];
     const sets = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
-      .map(([field, value]) => Prisma.sql`${Prisma.raw(CHANGE_COLUMNS[field as keyof MessageChanges])} = ${value}`);
-    const rows = await clientOf(tx).$queryRaw<MessageRow[]>`
-      UPDATE messages SET ${Prisma.join(sets)}, updated_at = ${new Date()}
-       WHERE id = ${id} AND status = ${from}
-      RETURNING ${COLUMNS}`;
+      .map(([field, value]) => {
+        values.push(value);
+        return `${CHANGE_COLUMNS[field as keyof MessageChanges]} = $${values.length}`;
+      });
+    const rows = await sqlIn(tx).query<MessageRow>(
+      `UPDATE messages SET ${sets.join(', ')}, updated_at = $3 WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
+      values,
+    );
     return rows[0] ?? null;
   }
 

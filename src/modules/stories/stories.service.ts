@@ -105,17 +105,20 @@ export class StoriesService {
     const viewedAt = receipt.at ?? new Date();
     const number = numberOf(viewerJid);
     const correlationId = number ? this.causes.take(causeKey.storyView(channelId, story.waMessageId, number)) : null;
-    await this.outbox.run(async (tx, publish) => {
-      const view = await this.stories.insertViewIfNew(tx, { storyId: story.id, viewerJid, viewerLid, viewedAt });
-      if (!view) return;
-      publish({
-        type: 'story.viewed',
-        customerId: story.customerId,
-        channelId,
-        payload: { story_id: story.id, wa_message_id: story.waMessageId, ...toStoryView(view) },
-        correlationId,
-      });
-    });
+    await this.outbox.run(
+      async (tx, publish) => {
+        const view = await this.stories.insertViewIfNew(tx, { storyId: story.id, viewerJid, viewerLid, viewedAt });
+        if (!view) return;
+        publish({
+          type: 'story.viewed',
+          customerId: story.customerId,
+          channelId,
+          payload: { story_id: story.id, wa_message_id: story.waMessageId, ...toStoryView(view) },
+          correlationId,
+        });
+      },
+      { prisma: true },
+    );
   }
 
   /** A story of the channel that WhatsApp still shows: not revoked, not expired; 404 otherwise. */

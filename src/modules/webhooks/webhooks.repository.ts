@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, Transaction } from '../../platform/database/transactions';
+import { sqlIn, Transaction } from '../../platform/database/transactions';
 
 export type WebhookEndpointRow = Awaited<ReturnType<PrismaClient['webhookEndpoint']['findUniqueOrThrow']>>;
 export type WebhookDeliveryRow = Awaited<ReturnType<PrismaClient['webhookDelivery']['findUniqueOrThrow']>>;
@@ -140,20 +140,39 @@ export class WebhooksRepository {
    * query for a whole unit of work's events; `wants` then picks, per event, those of its mode and type.
    */
   enabledEndpointsFor(tx: Transaction, args: { customerIds: string[]; channelIds: string[] }): Promise<CandidateEndpoint[]> {
-    return clientOf(tx).$queryRaw<CandidateEndpoint[]>`
-      SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
-      FROM webhook_endpoints
-      WHERE customer_id = ANY(${args.customerIds}::text[]) AND enabled
-        AND (channel_id IS NULL OR channel_id = ANY(${args.channelIds}::text[]))
-      ORDER BY id`;
+    return sqlIn(tx).query<CandidateEndpoint>(
+      `SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
+       FROM webhook_endpoints
+       WHERE customer_id = ANY($1::text[]) AND enabled
+         AND (channel_id IS NULL OR channel_id = ANY($2::text[]))
+       ORDER BY id`,
+      [args.customerIds, args.channelIds],
+    );
   }
 
+  /** One statement for a unit of work's deliveries; a delivery already written (same id) is left as it is. */
   async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<void> {
     if (rows.length === 0) return;
-    await clientOf(tx).webhookDelivery.createMany({
-      data: rows.map((row) => ({ ...row, lane: laneOf(row.endpointId, row.channelId) })),
-      skipDuplicates: true,
-    });
+    await sqlIn(tx).query(
+      `INSERT INTO webhook_deliveries
+         (id, endpoint_id, customer_id, channel_id, domain_event_id, event_type, payload, correlation_id, lane, updated_at)
+       SELECT d.id, d.endpoint_id, d.customer_id, d.channel_id, d.domain_event_id, d.event_type, d.payload::jsonb,
+         d.correlation_id, d.lane, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS d(id, endpoint_id, customer_id, channel_id, domain_event_id, event_type, payload, correlation_id, lane)
+       ON CONFLICT DO NOTHING`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.endpointId),
+        rows.map((row) => row.customerId),
+        rows.map((row) => row.channelId),
+        rows.map((row) => row.domainEventId),
+        rows.map((row) => row.eventType),
+        rows.map((row) => JSON.stringify(row.payload)),
+        rows.map((row) => row.correlationId),
+        rows.map((row) => laneOf(row.endpointId, row.channelId)),
+      ],
+    );
   }
 
   /** Deliveries of these events not yet attempted: what a commit hands to the queue. */

@@ -9,5 +9,5 @@ export { type MigratorTargetOptions, openMigrator, withMigrator } from './migrat
 export { type Database, type DatabaseKind, openDatabase } from './open-database';
 export { PGliteDirectoryLockedError } from './pglite-lock';
 export { SQL, type Sql, type SqlQuery, sqlOf } from './sql';
-export { clientOf, type Transaction, Transactions } from './transactions';
+export { clientOf, sqlIn, type Transaction, Transactions } from './transactions';
 export { isDatabaseUnavailable, whileDatabaseUnavailable } from './unavailable';
