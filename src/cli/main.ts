@@ -29,8 +29,8 @@ async function connect(config: AppConfig): Promise<{ ops: AccountOperations; clo
   if (config.migrateOnStart) {
     await applyPendingMigrations({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, database });
   }
-  const channels = new ChannelAccessService(new ChannelsRepository(database.prisma));
-  const service = new AccountsService(new AccountsRepository(database.prisma), config, channels);
+  const channels = new ChannelAccessService(new ChannelsRepository(database.prisma, database.sql));
+  const service = new AccountsService(new AccountsRepository(database.prisma, database.sql), config, channels);
   return { ops: service, close: () => database.close() };
 }
 

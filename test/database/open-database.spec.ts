@@ -1,5 +1,7 @@
 import path from 'node:path';
+import pg from 'pg';
 import { applyPendingMigrations, openDatabase, sqlOf } from '../../src/platform/database';
+import { poolSql } from '../../src/platform/database/sql';
 import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
 import { runScript } from '../support/processes';
 import { SQL_SCENARIO_RESULT, sqlScenario } from './fixtures/sql-scenario';
@@ -42,6 +44,31 @@ describe(openDatabase.name, () => {
 
     it('runs plain SQL on its pool: parameters of every kind, transactions that commit, roll back and run at once', async () => {
       expect(await sqlScenario(sqlOf(db.prisma))).toEqual(SQL_SCENARIO_RESULT);
+    });
+
+    it('ends a plain transaction whose statement, or whose pause between statements, outlasts its limit', async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+      const sql = poolSql(pool, { limitMs: 300 });
+      try {
+        const slowStatement = await sql.transaction((tx) => tx.query('SELECT pg_sleep(2)')).catch((error: { code?: string }) => error.code);
+        const pause = await sql
+          .transaction(async (tx) => {
+            await tx.query('SELECT 1');
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            return tx.query('SELECT 2');
+          })
+          .then(
+            () => 'committed',
+            () => 'ended',
+          );
+        expect({ slowStatement, pause, after: await sql.query('SELECT 1 AS one') }).toEqual({
+          slowStatement: '57014', // query_canceled
+          pause: 'ended',
+          after: [{ one: 1 }],
+        });
+      } finally {
+        await pool.end();
+      }
     });
 
     it('has plain SQL only for the clients it opened', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import { type Prisma, type PrismaClient, SQL, type Sql, type SqlQuery } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -9,36 +9,19 @@ export type NewAuditEvent = Omit<AuditEventRow, 'createdAt' | 'details' | 'mode'
 
 @Injectable()
 export class AuditRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
-  insert(event: NewAuditEvent): Promise<AuditEventRow> {
-    return this.prisma.auditEvent.create({ data: event });
+  /** An API call's record, on its own. In plain SQL, like the next: every audited request writes one. */
+  insert(event: NewAuditEvent): Promise<void> {
+    return insertInto(this.sql, event);
   }
 
-  /** Inside a unit of work (a state change's own record), in plain SQL: every channel writes two at each login. */
-  async insertInTransaction(tx: Transaction, event: NewAuditEvent): Promise<void> {
-    await sqlIn(tx).query(
-      `INSERT INTO audit_events (id, customer_id, actor_type, api_key_id, action, method, path, resource_type, resource_id,
-         channel_id, status_code, outcome, error_code, request_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
-      [
-        event.id,
-        event.customerId,
-        event.actorType,
-        event.apiKeyId,
-        event.action,
-        event.method,
-        event.path,
-        event.resourceType,
-        event.resourceId,
-        event.channelId,
-        event.statusCode,
-        event.outcome,
-        event.errorCode,
-        event.requestId,
-        event.details === undefined ? null : JSON.stringify(event.details),
-      ],
-    );
+  /** Inside a unit of work (a state change's own record): every channel writes two at each login. */
+  insertInTransaction(tx: Transaction, event: NewAuditEvent): Promise<void> {
+    return insertInto(sqlIn(tx), event);
   }
 
   /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */
@@ -54,4 +37,29 @@ export class AuditRepository {
       take: args.take,
     });
   }
+}
+
+async function insertInto(sql: SqlQuery, event: NewAuditEvent): Promise<void> {
+  await sql.query(
+    `INSERT INTO audit_events (id, customer_id, actor_type, api_key_id, action, method, path, resource_type, resource_id,
+         channel_id, status_code, outcome, error_code, request_id, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
+    [
+      event.id,
+      event.customerId,
+      event.actorType,
+      event.apiKeyId,
+      event.action,
+      event.method,
+      event.path,
+      event.resourceType,
+      event.resourceId,
+      event.channelId,
+      event.statusCode,
+      event.outcome,
+      event.errorCode,
+      event.requestId,
+      event.details === undefined ? null : JSON.stringify(event.details),
+    ],
+  );
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '../../platform/database';
+import { type PrismaClient, SQL, type Sql } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 import { isUuid } from '../../platform/ids';
@@ -53,7 +53,10 @@ function toChannelRow(row: ChannelColumns): ChannelRow {
 
 @Injectable()
 export class ChannelsRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
   /** Serialises channel creation per customer so the plan limit holds under concurrent requests. */
   async lockCustomer(tx: Transaction, customerId: string): Promise<void> {
@@ -68,8 +71,10 @@ export class ChannelsRepository {
     return clientOf(tx).channel.create({ data });
   }
 
-  find(id: string): Promise<ChannelRow | null> {
-    return this.prisma.channel.findUnique({ where: { id } });
+  /** In plain SQL: requests on a channel, and every state change of the engine, read it first. */
+  async find(id: string): Promise<ChannelRow | null> {
+    const [row] = await this.sql.query<ChannelColumns>(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE id = $1::uuid`, [id]);
+    return row ? toChannelRow(row) : null;
   }
 
   /** A channel by the id a client sent: anything that is not a UUID is simply not found. */

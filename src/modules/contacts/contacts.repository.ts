@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type PrismaClient } from '../../platform/database';
+import { type PrismaClient, SQL, type Sql, type SqlQuery } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, Transaction } from '../../platform/database/transactions';
+import { sqlIn, Transaction } from '../../platform/database/transactions';
 
 export type ContactRow = Awaited<ReturnType<PrismaClient['contact']['findUniqueOrThrow']>>;
 
@@ -14,7 +14,10 @@ export interface LearntContact {
 
 @Injectable()
 export class ContactsRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
   /**
    * Records what traffic told us; known values are kept when a report lacks them. A report that changes
@@ -22,36 +25,43 @@ export class ContactsRepository {
    * whose own transaction has already learnt it.
    */
   learn(tx: Transaction, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
-    return this.upsert(clientOf(tx), channelId, customerId, contacts);
+    return this.upsert(sqlIn(tx), channelId, customerId, contacts);
   }
 
   /** The same in a statement of its own (one statement: no transaction needed). */
   learnMany(channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
-    return this.upsert(this.prisma, channelId, customerId, contacts);
+    return this.upsert(this.sql, channelId, customerId, contacts);
   }
 
   /** One statement for the whole list; a jid named twice counts once, its later values winning. */
-  private async upsert(db: Prisma.TransactionClient, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
+  private async upsert(sql: SqlQuery, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
     const byJid = new Map<string, LearntContact>();
     for (const contact of contacts) {
       const seen = byJid.get(contact.jid);
       byJid.set(contact.jid, seen ? { ...seen, ...definedOf(contact) } : contact);
     }
     if (byJid.size === 0) return;
-    const rows = [...byJid.values()].map(
-      (c) =>
-        Prisma.sql`(${channelId}::uuid, ${c.jid}, ${customerId}, ${c.phoneNumber ?? null}, ${c.lid ?? null}, ${c.pushName ?? null}, now())`,
+    const learnt = [...byJid.values()];
+    await sql.query(
+      `INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
+       SELECT $1::uuid, c.jid, $2, c.phone_number, c.lid, c.push_name, now()
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS c(jid, phone_number, lid, push_name)
+       ON CONFLICT (channel_id, jid) DO UPDATE SET
+         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
+         lid = COALESCE(EXCLUDED.lid, contacts.lid),
+         push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
+         updated_at = now()
+       WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
+         (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`,
+      [
+        channelId,
+        customerId,
+        learnt.map((c) => c.jid),
+        learnt.map((c) => c.phoneNumber ?? null),
+        learnt.map((c) => c.lid ?? null),
+        learnt.map((c) => c.pushName ?? null),
+      ],
     );
-    await db.$executeRaw`
-      INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT (channel_id, jid) DO UPDATE SET
-        phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
-        lid = COALESCE(EXCLUDED.lid, contacts.lid),
-        push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
-        updated_at = now()
-      WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
-        (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`;
   }
 
   find(channelId: string, jid: string): Promise<ContactRow | null> {

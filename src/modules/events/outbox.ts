@@ -11,21 +11,21 @@ import { EventsService } from './events.service';
  */
 export type Publish = <T extends DomainEventType>(event: DomainEventInput<T>) => string;
 
+export interface OutboxOptions {
+  /** The work calls repositories that use Prisma's models (`clientOf`): open the transaction through Prisma. */
+  prisma?: boolean;
+}
+
 /**
  * The unit of work of every state change that becomes events: one transaction for the change and its events
  * (and what transactional subscribers write for them, such as webhook deliveries), then, once it has
  * committed, the hand-off to committed subscribers (queues, live streams). Producers cannot forget either half.
  *
  * The transaction is plain SQL (`Transactions.runPlain`): the events, the deliveries and the hot producers'
- * writes (channel states, message statuses) are written by repositories that speak SQL, and Prisma's
- * interactive transaction cost ten times the CPU. A unit whose repositories still query through Prisma's models
- * says so with `{ prisma: true }`.
+ * writes (channel states, message statuses, inbound messages) are written by repositories that speak SQL, and
+ * Prisma's interactive transaction costs ten times the CPU. A unit whose repositories still query through
+ * Prisma's models (a chat change, a story view) says so with `{ prisma: true }`.
  */
-export interface OutboxOptions {
-  /** The work calls repositories that use Prisma's models (`clientOf`): open the transaction through Prisma. */
-  prisma?: boolean;
-}
-
 @Injectable()
 export class Outbox {
   constructor(

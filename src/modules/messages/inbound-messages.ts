@@ -133,37 +133,34 @@ export class InboundMessages implements OnModuleInit {
       stored.content.reaction.message_id = target?.id ?? null;
     }
     const fromMe = message.key.fromMe;
-    await this.outbox.run(
-      async (tx, publish) => {
-        const row = await this.messages.insertIfNew(tx, inboundMessageRow(channelId, owner, message, stored));
-        if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
-        // a story is history, not a conversation: status@broadcast gets no chat row
-        const story = row.chatJid === STORY_CHAT;
-        if (!story) {
-          await this.chats.touch(tx, {
-            channelId,
-            customerId: owner.customerId,
-            key: keyOfStoredMessage(row),
-            at: message.timestamp,
-            incoming: !fromMe,
-          });
-        }
-        if (!fromMe && message.senderJid) {
-          // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
-          await this.contacts.learnInTransaction(tx, channelId, owner.customerId, [
-            { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
-          ]);
-        }
-        if (fromMe) return;
-        // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
-        const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
-        // A message sent through the sandbox API was caused by that request; real traffic has no cause.
-        const correlationId = this.causes.take(causeKey.inbound(channelId, message.key.waMessageId));
-        const common = { customerId: owner.customerId, channelId, correlationId };
-        if (stored.type === 'reaction') publish({ type: 'message.reaction', payload, ...common });
-        else publish({ type: 'message.received', payload: { ...payload, is_story: story }, ...common });
-      },
-      { prisma: true },
-    );
+    await this.outbox.run(async (tx, publish) => {
+      const row = await this.messages.insertIfNew(tx, inboundMessageRow(channelId, owner, message, stored));
+      if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
+      // a story is history, not a conversation: status@broadcast gets no chat row
+      const story = row.chatJid === STORY_CHAT;
+      if (!story) {
+        await this.chats.touch(tx, {
+          channelId,
+          customerId: owner.customerId,
+          key: keyOfStoredMessage(row),
+          at: message.timestamp,
+          incoming: !fromMe,
+        });
+      }
+      if (!fromMe && message.senderJid) {
+        // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
+        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, [
+          { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
+        ]);
+      }
+      if (fromMe) return;
+      // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
+      const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
+      // A message sent through the sandbox API was caused by that request; real traffic has no cause.
+      const correlationId = this.causes.take(causeKey.inbound(channelId, message.key.waMessageId));
+      const common = { customerId: owner.customerId, channelId, correlationId };
+      if (stored.type === 'reaction') publish({ type: 'message.reaction', payload, ...common });
+      else publish({ type: 'message.received', payload: { ...payload, is_story: story }, ...common });
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient } from '../../platform/database';
+import { Prisma, type PrismaClient, SQL, type Sql } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -44,7 +44,37 @@ const COLUMN_LIST = [
   'created_at AS "createdAt"',
   'updated_at AS "updatedAt"',
 ].join(', ');
-const COLUMNS = Prisma.raw(COLUMN_LIST);
+
+/** Where each field of a new message goes, and the cast its parameter needs (the same on either driver). */
+const INSERT_COLUMNS: Record<keyof Prisma.MessageCreateManyInput, [column: string, cast: string]> = {
+  id: ['id', ''],
+  customerId: ['customer_id', ''],
+  channelId: ['channel_id', '::uuid'],
+  mode: ['mode', '::"ApiKeyMode"'],
+  direction: ['direction', ''],
+  chatJid: ['chat_jid', ''],
+  senderJid: ['sender_jid', ''],
+  senderLid: ['sender_lid', ''],
+  type: ['type', ''],
+  content: ['content', '::jsonb'],
+  reactionTarget: ['reaction_target', '::jsonb'],
+  status: ['status', ''],
+  failureReason: ['failure_reason', ''],
+  waMessageId: ['wa_message_id', ''],
+  clientRef: ['client_ref', ''],
+  clientRefKey: ['client_ref_key', ''],
+  claimedUntil: ['claimed_until', '::timestamptz'],
+  attempts: ['attempts', '::int'],
+  correlationId: ['correlation_id', ''],
+  pushName: ['push_name', ''],
+  waTimestamp: ['wa_timestamp', '::timestamptz'],
+  sentAt: ['sent_at', '::timestamptz'],
+  deliveredAt: ['delivered_at', '::timestamptz'],
+  readAt: ['read_at', '::timestamptz'],
+  createdAt: ['created_at', '::timestamptz'],
+  updatedAt: ['updated_at', '::timestamptz'],
+};
+const JSON_FIELDS: ReadonlySet<string> = new Set(['content', 'reactionTarget']);
 
 /** What a status change may write. */
 export interface MessageChanges {
@@ -79,14 +109,29 @@ export interface MessageFilter {
 
 @Injectable()
 export class MessagesRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
   /**
    * Inserts unless WhatsApp's id (or the client_ref) is already stored for the channel: the row when inserted,
    * null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *).
    */
   async insertIfNew(tx: Transaction, data: Prisma.MessageCreateManyInput): Promise<MessageRow | null> {
-    const [row] = await clientOf(tx).message.createManyAndReturn({ data: [data], skipDuplicates: true });
+    const fields = (Object.keys(data) as Array<keyof Prisma.MessageCreateManyInput>).filter((field) => data[field] !== undefined);
+    const values = fields.map((field) => (JSON_FIELDS.has(field) && data[field] !== null ? JSON.stringify(data[field]) : data[field]));
+    const columns = fields.map((field) => INSERT_COLUMNS[field][0]);
+    const placeholders = fields.map((field, i) => `$${i + 1}${INSERT_COLUMNS[field][1]}`);
+    if (!fields.includes('updatedAt')) {
+      columns.push('updated_at');
+      placeholders.push('now()');
+    }
+    const [row] = await sqlIn(tx).query<MessageRow>(
+      `INSERT INTO messages (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+       ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`,
+      values,
+    );
     return row ?? null;
   }
 
@@ -117,24 +162,28 @@ export class MessagesRepository {
   }
 
   async find(id: string): Promise<MessageRow | null> {
-    const rows = await this.prisma.$queryRaw<MessageRow[]>`SELECT ${COLUMNS} FROM messages WHERE id = ${id}`;
+    const rows = await this.sql.query<MessageRow>(`SELECT ${COLUMN_LIST} FROM messages WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async findByWaId(channelId: string, waMessageId: string): Promise<MessageRow | null> {
-    const rows = await this.prisma.$queryRaw<MessageRow[]>`
-      SELECT ${COLUMNS} FROM messages WHERE channel_id = ${channelId}::uuid AND wa_message_id = ${waMessageId}`;
+    const rows = await this.sql.query<MessageRow>(
+      `SELECT ${COLUMN_LIST} FROM messages WHERE channel_id = $1::uuid AND wa_message_id = $2`,
+      [channelId, waMessageId],
+    );
     return rows[0] ?? null;
   }
 
   /** Takes a queued message (or one whose sender's lease expired) for sending; null when another worker has it or it is done. */
   async claim(id: string, leaseMs: number): Promise<MessageRow | null> {
     const now = new Date();
-    const rows = await this.prisma.$queryRaw<MessageRow[]>`
-      UPDATE messages
-         SET status = 'sending', claimed_until = ${new Date(now.getTime() + leaseMs)}, attempts = attempts + 1, updated_at = ${now}
-       WHERE id = ${id} AND direction = 'outbound' AND (status = 'queued' OR (status = 'sending' AND claimed_until < ${now}))
-      RETURNING ${COLUMNS}`;
+    const rows = await this.sql.query<MessageRow>(
+      `UPDATE messages
+          SET status = 'sending', claimed_until = $2::timestamptz, attempts = attempts + 1, updated_at = $3::timestamptz
+        WHERE id = $1 AND direction = 'outbound' AND (status = 'queued' OR (status = 'sending' AND claimed_until < $3::timestamptz))
+       RETURNING ${COLUMN_LIST}`,
+      [id, new Date(now.getTime() + leaseMs), now],
+    );
     return rows[0] ?? null;
   }
 

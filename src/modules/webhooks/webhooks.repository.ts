@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient } from '../../platform/database';
+import { type Prisma, type PrismaClient, SQL, type Sql } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -78,7 +78,10 @@ export function laneOf(endpointId: string, channelId: string | null): string {
 
 @Injectable()
 export class WebhooksRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
   // ---- endpoints ------------------------------------------------------------------------------
 
@@ -186,12 +189,14 @@ export class WebhooksRepository {
 
   /** Pending deliveries whose next attempt is due and not in flight: what the sweeper re-queues. */
   dueDeliveries(limit: number, graceMs: number): Promise<Array<QueuedDelivery & { attempts: number }>> {
-    return this.prisma.$queryRaw<Array<QueuedDelivery & { attempts: number }>>`
-      SELECT id, attempts, endpoint_id AS "endpointId" FROM webhook_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => ${graceMs / 1000}::float8)
-        AND (lease_until IS NULL OR lease_until < now())
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}`;
+    return this.sql.query<QueuedDelivery & { attempts: number }>(
+      `SELECT id, attempts, endpoint_id AS "endpointId" FROM webhook_deliveries
+       WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => $1::float8)
+         AND (lease_until IS NULL OR lease_until < now())
+       ORDER BY next_attempt_at, id
+       LIMIT $2`,
+      [graceMs / 1000, limit],
+    );
   }
 
   // ---- attempts -------------------------------------------------------------------------------
@@ -204,13 +209,13 @@ export class WebhooksRepository {
    * endpoint is read: one round trip on the hot path.
    */
   async claim(id: string, number: number, leaseMs: number): Promise<ClaimedDelivery | undefined> {
-    const rows = await this.prisma.$queryRaw<ClaimedDelivery[]>`
-      WITH claimed AS (
+    const rows = await this.sql.query<ClaimedDelivery>(
+      `WITH claimed AS (
         UPDATE webhook_deliveries d
-        SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8), updated_at = now()
-        WHERE d.id = ${id}
+        SET attempts = d.attempts + 1, lease_until = now() + make_interval(secs => $3::float8), updated_at = now()
+        WHERE d.id = $1
           AND d.status = 'pending'
-          AND d.attempts = ${number - 1}::int
+          AND d.attempts = $2::int - 1
           AND d.next_attempt_at <= now()
           AND (d.lease_until IS NULL OR d.lease_until < now())
           AND (d.first_attempt_done OR NOT EXISTS (
@@ -223,23 +228,26 @@ export class WebhooksRepository {
       ), interrupted AS (
         UPDATE webhook_attempts
         SET finished_at = now(), outcome = 'interrupted', error = 'the process running this attempt stopped'
-        WHERE delivery_id = ${id} AND finished_at IS NULL AND number < ${number}::int AND EXISTS (SELECT 1 FROM claimed)
+        WHERE delivery_id = $1 AND finished_at IS NULL AND number < $2::int AND EXISTS (SELECT 1 FROM claimed)
       )
       SELECT c.id, c.endpoint_id AS "endpointId", c.channel_id AS "channelId", c.customer_id AS "customerId",
         c.event_type AS "eventType", c.payload, c.correlation_id AS "correlationId", c.attempts,
         c.series_start AS "seriesStart", c.lane, c.first_attempt_done AS "firstAttemptDone",
         e.url AS "endpointUrl", e.enabled AS "endpointEnabled", e.secret AS "endpointSecret",
         e.previous_secret AS "endpointPreviousSecret", e.previous_secret_expires_at AS "endpointPreviousSecretExpiresAt"
-      FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`;
+      FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
+      [id, number, leaseMs / 1000],
+    );
     return rows[0];
   }
 
   /** Why a claim failed, so the job can wait, be parked, or be dropped. */
   async whyNotClaimed(id: string, number: number): Promise<NotClaimedReason> {
-    const row = await this.prisma.webhookDelivery.findUnique({
-      where: { id },
-      select: { status: true, attempts: true, nextAttemptAt: true, leaseUntil: true },
-    });
+    const [row] = await this.sql.query<{ status: string; attempts: number; nextAttemptAt: Date; leaseUntil: Date | null }>(
+      `SELECT status::text AS status, attempts, next_attempt_at AS "nextAttemptAt", lease_until AS "leaseUntil"
+       FROM webhook_deliveries WHERE id = $1`,
+      [id],
+    );
     if (!row || row.status !== 'pending' || row.attempts !== number - 1) return { kind: 'gone' };
     if (row.leaseUntil && row.leaseUntil.getTime() > Date.now()) return { kind: 'in_flight' };
     if (row.nextAttemptAt.getTime() > Date.now()) return { kind: 'not_due', dueAt: row.nextAttemptAt };
@@ -265,25 +273,38 @@ export class WebhooksRepository {
     next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
   }): Promise<{ updated: boolean; nextInLane: string | null }> {
     const { attempt, next } = args;
-    const rows = await this.prisma.$queryRaw<Array<{ updated: number; nextInLane: string | null }>>`
-      WITH attempt AS (
+    const rows = await this.sql.query<{ updated: number; nextInLane: string | null }>(
+      `WITH attempt AS (
         UPDATE webhook_attempts
-        SET finished_at = now(), status_code = ${attempt.statusCode}::int, latency_ms = ${attempt.latencyMs}::int,
-          outcome = ${attempt.outcome}::text, error = ${attempt.error}::text, response_snippet = ${attempt.responseSnippet}::text
-        WHERE delivery_id = ${args.deliveryId} AND number = ${args.number}::int
+        SET finished_at = now(), status_code = $3::int, latency_ms = $4::int,
+          outcome = $5::text, error = $6::text, response_snippet = $7::text
+        WHERE delivery_id = $1 AND number = $2::int
       ), updated AS (
         UPDATE webhook_deliveries
-        SET status = ${next.status}::"WebhookDeliveryStatus", lease_until = NULL, first_attempt_done = true,
-          last_status_code = ${attempt.statusCode}::int, last_error = ${attempt.error}::text,
-          next_attempt_at = COALESCE(${next.nextAttemptAt ?? null}::timestamptz, next_attempt_at),
-          delivered_at = CASE WHEN ${next.status}::text = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-        WHERE id = ${args.deliveryId} AND attempts = ${args.number}::int
+        SET status = $8::"WebhookDeliveryStatus", lease_until = NULL, first_attempt_done = true,
+          last_status_code = $3::int, last_error = $6::text,
+          next_attempt_at = COALESCE($9::timestamptz, next_attempt_at),
+          delivered_at = CASE WHEN $8::text = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+        WHERE id = $1 AND attempts = $2::int
         RETURNING id
       )
       SELECT (SELECT count(*)::int FROM updated) AS updated,
         (SELECT n.id FROM webhook_deliveries n
-          WHERE n.lane = ${args.lane} AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > ${args.deliveryId}
-          ORDER BY n.id LIMIT 1) AS "nextInLane"`;
+          WHERE n.lane = $10 AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > $1
+          ORDER BY n.id LIMIT 1) AS "nextInLane"`,
+      [
+        args.deliveryId,
+        args.number,
+        attempt.statusCode,
+        attempt.latencyMs,
+        attempt.outcome,
+        attempt.error,
+        attempt.responseSnippet,
+        next.status,
+        next.nextAttemptAt ?? null,
+        args.lane,
+      ],
+    );
     return { updated: rows[0]?.updated === 1, nextInLane: rows[0]?.nextInLane ?? null };
   }
 

@@ -36,7 +36,8 @@ export function sqlOf(prisma: PrismaClient): Sql {
   return sql;
 }
 
-export function poolSql(pool: pg.Pool): Sql {
+/** `limitMs`: how long a statement of a transaction, or a pause between two, may last before PostgreSQL ends it. */
+export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number } = {}): Sql {
   const run = (client: pg.Pool | pg.PoolClient): SqlQuery => ({
     query: async <T extends object>(text: string, values: readonly unknown[] = []) =>
       (await client.query<T>(text, values as unknown[])).rows,
@@ -46,8 +47,16 @@ export function poolSql(pool: pg.Pool): Sql {
     async transaction<T>(work: (sql: SqlQuery) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // While it holds the connection, the pool does not listen to it: a server's goodbye (a restart, the limits
+      // below) must not become an unhandled error event. The statement under way fails with it anyway.
+      const onError = (error: Error) => (broken ??= error);
+      client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        // In the same round trip as BEGIN, the limits Prisma's transactions have (its timeout): a statement stuck
+        // on a lock, or work that stopped sending statements, ends the transaction instead of holding a connection.
+        await client.query(
+          `BEGIN; SET LOCAL statement_timeout = ${Math.round(limitMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(limitMs)}`,
+        );
         const result = await work(run(client));
         await client.query('COMMIT');
         return result;
@@ -56,6 +65,7 @@ export function poolSql(pool: pg.Pool): Sql {
         await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

@@ -113,7 +113,7 @@ export class SendMessage {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = new Date();
       // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts.
-      const inserted = await this.transactions.run(async (tx) => {
+      const inserted = await this.transactions.runPlain(async (tx) => {
         const row = await this.messages.insertIfNew(tx, {
           id: newId('msg'),
           customerId: channel.customerId,
