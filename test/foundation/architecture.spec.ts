@@ -254,7 +254,7 @@ describe('The architecture', () => {
     expectOnlyKnown('process-env-outside-config', textFindings(files, /\bprocess\.env\b/, 'process.env'));
   });
 
-  it('uses the Prisma client only in repositories and src/platform/database', () => {
+  it('uses the Prisma client and plain SQL only in repositories and src/platform/database', () => {
     // Tests, scripts and benchmarks are not scanned: they set up and inspect databases from outside.
     const allowed = [
       /\.repository\.ts$/,
@@ -267,7 +267,11 @@ describe('The architecture', () => {
     const files = sourceFiles('src').filter((file) => !allowed.some((pattern) => pattern.test(file)));
     expectOnlyKnown(
       'prisma-outside-repositories',
-      textFindings(files, /\bprisma\.|\bPrismaClient\b|\$queryRaw|\$executeRaw|\$transaction/, 'Prisma client'),
+      textFindings(
+        files,
+        /\bprisma\.|\bPrismaClient\b|\$queryRaw|\$executeRaw|\$transaction|\bsql\.query\(|\bsqlIn\(|\bsqlOf\(/,
+        'Prisma client or plain SQL',
+      ),
     );
   });
 });
