@@ -22,19 +22,19 @@ export interface StateChange {
   disabledAt?: Date | null;
 }
 
-/** The column each field of a state change is written to; the casts are the columns' types for any driver. */
+/** The column each field of a state change is written to, with the cast its parameter needs on either driver. */
 const STATE_CHANGE_COLUMNS: Record<keyof StateChange, string> = {
-  state: 'state',
-  reasonCode: 'reason_code',
-  reasonText: 'reason_text',
-  reconnectAttempts: 'reconnect_attempts',
-  wantConnected: 'want_connected',
-  phoneNumber: 'phone_number',
-  jid: 'jid',
-  lid: 'lid',
-  workerId: 'worker_id',
-  leaseToken: 'lease_token',
-  disabledAt: 'disabled_at',
+  state: 'state = $::"ChannelState"',
+  reasonCode: 'reason_code = $::int',
+  reasonText: 'reason_text = $::text',
+  reconnectAttempts: 'reconnect_attempts = $::int',
+  wantConnected: 'want_connected = $::boolean',
+  phoneNumber: 'phone_number = $::text',
+  jid: 'jid = $::text',
+  lid: 'lid = $::text',
+  workerId: 'worker_id = $::text',
+  leaseToken: 'lease_token = $::bigint',
+  disabledAt: 'disabled_at = $::timestamptz',
 };
 
 /** Every column of a channel as Prisma names it; int8 as text, so both drivers return it alike. */
@@ -139,15 +139,15 @@ export class ChannelsRepository {
       .filter(([, value]) => value !== undefined)
       .map(([field, value]) => {
         values.push(typeof value === 'bigint' ? value.toString() : value);
-        return `${STATE_CHANGE_COLUMNS[field as keyof StateChange]} = $${values.length}`;
+        return STATE_CHANGE_COLUMNS[field as keyof StateChange].replace('$', `$${values.length}`);
       });
     if (change.state !== current.state) {
       values.push(now);
-      sets.push(`state_since = $${values.length}`);
+      sets.push(`state_since = $${values.length}::timestamptz`);
     }
     const [row] = await sqlIn(tx).query<ChannelColumns>(
       `UPDATE channels SET ${sets.join(', ')}, version = version + 1, updated_at = now()
-        WHERE id = $1::uuid AND version = $2 RETURNING ${CHANNEL_COLUMNS}`,
+        WHERE id = $1::uuid AND version = $2::int RETURNING ${CHANNEL_COLUMNS}`,
       values,
     );
     return row ? toChannelRow(row) : null;

@@ -86,13 +86,14 @@ export interface MessageChanges {
   readAt?: Date | null;
 }
 
-const CHANGE_COLUMNS: Record<keyof MessageChanges, string> = {
-  status: 'status',
-  claimedUntil: 'claimed_until',
-  failureReason: 'failure_reason',
-  sentAt: 'sent_at',
-  deliveredAt: 'delivered_at',
-  readAt: 'read_at',
+/** The column a status change writes each field to, and the cast its parameter needs (the same on either driver). */
+const CHANGE_COLUMNS: Record<keyof MessageChanges, [column: string, cast: string]> = {
+  status: ['status', '::text'],
+  claimedUntil: ['claimed_until', '::timestamptz'],
+  failureReason: ['failure_reason', '::text'],
+  sentAt: ['sent_at', '::timestamptz'],
+  deliveredAt: ['delivered_at', '::timestamptz'],
+  readAt: ['read_at', '::timestamptz'],
 };
 
 export interface MessageFilter {
@@ -200,10 +201,11 @@ export class MessagesRepository {
       .filter(([, value]) => value !== undefined)
       .map(([field, value]) => {
         values.push(value);
-        return `${CHANGE_COLUMNS[field as keyof MessageChanges]} = $${values.length}`;
+        const [column, cast] = CHANGE_COLUMNS[field as keyof MessageChanges];
+        return `${column} = $${values.length}${cast}`;
       });
     const rows = await sqlIn(tx).query<MessageRow>(
-      `UPDATE messages SET ${sets.join(', ')}, updated_at = $3 WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
+      `UPDATE messages SET ${sets.join(', ')}, updated_at = $3::timestamptz WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
       values,
     );
     return rows[0] ?? null;

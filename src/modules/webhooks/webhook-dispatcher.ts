@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
-import { NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
+import { laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -94,8 +94,18 @@ export class WebhookDispatcher
   async onEventsCommitted(events: DomainEvent[]): Promise<void> {
     const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
     const unknown = webhookEvents.filter((event) => !this.written.has(event)).map((event) => event.id);
-    // A new event's deliveries are new rows (one per endpoint, unique per event): none was attempted yet.
-    const deliveries = webhookEvents.flatMap((event) => this.written.get(event) ?? []);
+    // A new event's deliveries are new rows (one per endpoint, unique per event): none was attempted yet. Of
+    // those that share a lane only the oldest is queued: the others cannot be claimed before its first attempt
+    // ends, which wakes the next one (a job for each would only be a refused claim).
+    const heads = new Map<string, QueuedDelivery>();
+    for (const event of webhookEvents) {
+      for (const delivery of this.written.get(event) ?? []) {
+        const lane = laneOf(delivery.endpointId, event.channelId);
+        const head = heads.get(lane);
+        if (!head || delivery.id < head.id) heads.set(lane, delivery);
+      }
+    }
+    const deliveries = [...heads.values()];
     if (unknown.length > 0) deliveries.push(...(await this.repository.unattemptedFor(unknown)));
     if (deliveries.length === 0) return;
     await this.enqueueFirstAttempts(deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)));

@@ -187,12 +187,19 @@ export class WebhooksRepository {
     });
   }
 
-  /** Pending deliveries whose next attempt is due and not in flight: what the sweeper re-queues. */
+  /**
+   * Pending deliveries whose next attempt is due, not in flight, and claimable (not held behind an older delivery
+   * of their lane, which wakes them when its first attempt ends): what the sweeper re-queues.
+   */
   dueDeliveries(limit: number, graceMs: number): Promise<Array<QueuedDelivery & { attempts: number }>> {
     return this.sql.query<QueuedDelivery & { attempts: number }>(
       `SELECT id, attempts, endpoint_id AS "endpointId" FROM webhook_deliveries
        WHERE status = 'pending' AND next_attempt_at <= now() - make_interval(secs => $1::float8)
          AND (lease_until IS NULL OR lease_until < now())
+         AND (first_attempt_done OR NOT EXISTS (
+           SELECT 1 FROM webhook_deliveries p
+           WHERE p.lane = webhook_deliveries.lane AND p.first_attempt_done = false AND p.id < webhook_deliveries.id
+             AND (p.attempts = 0 OR p.lease_until > now())))
        ORDER BY next_attempt_at, id
        LIMIT $2`,
       [graceMs / 1000, limit],
