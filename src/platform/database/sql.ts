@@ -37,13 +37,17 @@ export function sqlOf(prisma: PrismaClient): Sql {
 }
 
 /** `limitMs`: how long a statement of a transaction, or a pause between two, may last before PostgreSQL ends it. */
-export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number } = {}): Sql {
-  const run = (client: pg.Pool | pg.PoolClient): SqlQuery => ({
-    query: async <T extends object>(text: string, values: readonly unknown[] = []) =>
-      (await client.query<T>(text, values as unknown[])).rows,
-  });
+/** Statements on anything that answers `query(text, values)` with rows: a pg pool or client, PGlite or its transaction. */
+function statementsOn(client: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }): SqlQuery {
   return {
-    ...run(pool),
+    query: async <T extends object>(text: string, values: readonly unknown[] = []) =>
+      (await client.query(text, values as unknown[])).rows as T[],
+  };
+}
+
+export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number } = {}): Sql {
+  return {
+    ...statementsOn(pool),
     async transaction<T>(work: (sql: SqlQuery) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -57,7 +61,7 @@ export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number 
         await client.query(
           `BEGIN; SET LOCAL statement_timeout = ${Math.round(limitMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(limitMs)}`,
         );
-        const result = await work(run(client));
+        const result = await work(statementsOn(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -73,12 +77,8 @@ export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number 
 }
 
 export function pgliteSql(db: PGlite): Sql {
-  const run = (client: PGlite | PGliteTransaction): SqlQuery => ({
-    query: async <T extends object>(text: string, values: readonly unknown[] = []) =>
-      (await client.query<T>(text, values as unknown[])).rows,
-  });
   return {
-    ...run(db),
-    transaction: <T>(work: (sql: SqlQuery) => Promise<T>) => db.transaction((tx) => work(run(tx))),
+    ...statementsOn(db),
+    transaction: <T>(work: (sql: SqlQuery) => Promise<T>) => db.transaction((tx: PGliteTransaction) => work(statementsOn(tx))),
   };
 }
