@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
@@ -69,6 +70,32 @@ describe('Outbound durability', () => {
       await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
       await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } });
+      await expectEachReceivedOnce(ctx, channel, to, ids);
+    } finally {
+      await ctx.stop();
+    }
+  });
+
+  it('has the sweeper queue again only the sends whose job is gone, however long the backlog', async () => {
+    const ctx = await new TestContext().start();
+    try {
+      // No sweep of its own while the test looks at the queue.
+      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 600_000 } });
+      const channel = await ctx.newChannel({ paired: true });
+      const to = newPhone();
+      await holdDispatch(ctx);
+      const ids = await sendHeld(channel, to, 3);
+      const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+      await queue.remove(ids[1]);
+      expect(await queue.getJob(ids[1])).toBeUndefined();
+
+      const dispatcher = ctx.gw.app.get(MessageDispatcher);
+      const backlog = ids.map((id) => ({ id, channelId: channel.id }));
+      expect(await dispatcher.enqueueMissing(backlog)).toBe(1);
+      expect(await dispatcher.enqueueMissing(backlog)).toBe(0);
+      for (const id of ids) expect((await queue.getJob(id))?.data).toEqual({ messageId: id, channelId: channel.id });
+
+      await queue.resume();
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop();

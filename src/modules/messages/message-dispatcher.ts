@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { ChannelOwners } from '../../engine/calls/channel-owners';
 import { WorkerCalls } from '../../engine/calls/worker-calls';
 import type { WireContent } from '../../engine/message-content';
@@ -9,6 +10,7 @@ import { MessagingPort } from '../../engine/ports/messaging.port';
 import { withTimeout } from '../../platform/async';
 import { AppError } from '../../platform/errors/app-error';
 import { JOBS, SendJobData } from '../../platform/queues/jobs';
+import { REDIS } from '../../platform/redis/redis-connection';
 import { storedMessageOf } from './message-content';
 import { MessageStatusService } from './message-status.service';
 import { MessageRow, MessagesRepository, reactionTargetOf } from './messages.repository';
@@ -38,6 +40,7 @@ export class MessageDispatcher implements OnModuleInit {
     private readonly owners: ChannelOwners,
     private readonly calls: WorkerCalls,
     @InjectQueue(JOBS.send.queue) private readonly queue: Queue<SendJobData>,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
@@ -53,6 +56,37 @@ export class MessageDispatcher implements OnModuleInit {
       this.logger.warn({ err: error, message_id: messageId }, 'message not queued now; the sweeper will');
       return false;
     }
+  }
+
+  /**
+   * Queues those of `messages` that have no job waiting, delayed or running (a finished job is removed, so a job
+   * that exists is one still to come): one round trip to look and one to add, however long the list. The
+   * sweeper's way: a backlog the workers have not reached yet is looked at, not queued again one by one.
+   * Returns how many it queued.
+   */
+  async enqueueMissing(messages: ReadonlyArray<{ id: string; channelId: string }>): Promise<number> {
+    if (messages.length === 0) return 0;
+    // A job is a hash under the queue's prefix named by its id: the queue's Redis is the gateway's.
+    const lookup = this.redis.pipeline();
+    for (const { id } of messages) lookup.exists(this.queue.toKey(JOBS.send.jobId(id)));
+    const found = await withTimeout(lookup.exec(), ENQUEUE_TIMEOUT_MS, 'look up jobs');
+    const missing = messages.filter((_, index) => {
+      const [error, exists] = found?.[index] ?? [null, 0];
+      return error !== null || exists === 0;
+    });
+    if (missing.length === 0) return 0;
+    await withTimeout(
+      this.queue.addBulk(
+        missing.map(({ id, channelId }) => ({
+          name: JOBS.send.name,
+          data: { messageId: id, channelId },
+          opts: { ...JOBS.send.options, jobId: JOBS.send.jobId(id) },
+        })),
+      ),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue',
+    );
+    return missing.length;
   }
 
   onModuleInit(): void {

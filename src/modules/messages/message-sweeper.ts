@@ -52,14 +52,15 @@ export class MessageSweeper implements OnModuleInit, OnApplicationBootstrap, OnA
         const due = await this.messages.listDue(channelIds, SWEEP_BATCH);
         const now = Date.now();
         const seen = new Set<string>();
-        for (const { id, channelId } of due) {
-          seen.add(id);
-          if (!this.sessions.isOpen(channelId)) continue;
-          const first = this.firstSeenQueued.get(id) ?? now;
-          this.firstSeenQueued.set(id, first);
-          if (now - first < graceMs) continue;
-          await this.dispatcher.enqueue(id, channelId);
+        const ready: typeof due = [];
+        for (const message of due) {
+          seen.add(message.id);
+          if (!this.sessions.isOpen(message.channelId)) continue;
+          const first = this.firstSeenQueued.get(message.id) ?? now;
+          this.firstSeenQueued.set(message.id, first);
+          if (now - first >= graceMs) ready.push(message);
         }
+        await this.dispatcher.enqueueMissing(ready);
         if (!channelIds) for (const id of this.firstSeenQueued.keys()) if (!seen.has(id)) this.firstSeenQueued.delete(id);
       } catch (error) {
         this.logger.warn({ err: error }, 'message sweep failed; the next one retries');
