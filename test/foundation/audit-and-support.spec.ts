@@ -1,3 +1,5 @@
+import { AuditRepository } from '../../src/modules/audit/audit.repository';
+import { AuditService } from '../../src/modules/audit/audit.service';
 import { bearer, errorCode } from '../support/http';
 import { useTestContext } from '../support/context';
 
@@ -31,6 +33,42 @@ describe('Audit events and support tickets', () => {
       request_id: 'audit-test-0001',
     });
     expect(failed).toMatchObject({ action: 'support_ticket.create', status_code: 400, outcome: 'failed', error_code: 'invalid_request' });
+  });
+
+  it('writes the records of calls that finish together in one go, and a record PostgreSQL refuses costs only itself', async () => {
+    const { customerId, keyId } = await ctx.newAccount();
+    const audit = ctx.gw.app.get(AuditService);
+    const statements = jest.spyOn(ctx.gw.app.get(AuditRepository), 'insertMany');
+    const requestId = (n: number) => `audit-batch-${customerId}-${n}`;
+    const written = Array.from({ length: 30 }, (_, n) =>
+      audit.record({
+        principal: {
+          kind: 'api_key',
+          customerId,
+          apiKeyId: keyId,
+          mode: 'test',
+          channelId: null,
+          plan: { id: 'free', channelLimit: 1, rateLimitBurst: 1, rateLimitPerSecond: 1, mediaMaxBytes: null },
+        },
+        action: 'support_ticket.create',
+        method: 'POST',
+        path: '/v1/support/tickets',
+        // An integer column cannot hold this one: its batch is refused, and its records are written one by one.
+        statusCode: n === 7 ? 2 ** 40 : 201,
+        requestId: requestId(n),
+      }),
+    );
+    await Promise.all(written);
+    await ctx.gw.flushAudit();
+    // The first record is written at once; the 29 that arrived meanwhile go in one statement, refused, then alone.
+    expect(statements.mock.calls.map(([events]) => events.length)).toEqual([1, 29, ...Array<number>(29).fill(1)]);
+    statements.mockRestore();
+    const rows = await ctx.gw.prisma.auditEvent.findMany({ where: { customerId }, select: { requestId: true } });
+    expect(rows.map((row) => row.requestId).sort()).toEqual(
+      Array.from({ length: 30 }, (_, n) => requestId(n))
+        .filter((_, n) => n !== 7)
+        .sort(),
+    );
   });
 
   it('pages audit events with a cursor that is stable while new events arrive', async () => {

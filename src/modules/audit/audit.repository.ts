@@ -16,12 +16,17 @@ export class AuditRepository {
 
   /** An API call's record, on its own. In plain SQL, like the next: every audited request writes one. */
   insert(event: NewAuditEvent): Promise<void> {
-    return insertInto(this.sql, event);
+    return insertInto(this.sql, [event]);
+  }
+
+  /** Several API calls' records in one statement: what the gateway wrote since its last write. */
+  insertMany(events: NewAuditEvent[]): Promise<void> {
+    return insertInto(this.sql, events);
   }
 
   /** Inside a unit of work (a state change's own record): every channel writes two at each login. */
   insertInTransaction(tx: Transaction, event: NewAuditEvent): Promise<void> {
-    return insertInto(sqlIn(tx), event);
+    return insertInto(sqlIn(tx), [event]);
   }
 
   /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */
@@ -39,27 +44,52 @@ export class AuditRepository {
   }
 }
 
-async function insertInto(sql: SqlQuery, event: NewAuditEvent): Promise<void> {
-  await sql.query(
-    `INSERT INTO audit_events (id, customer_id, actor_type, api_key_id, action, method, path, resource_type, resource_id,
-         channel_id, status_code, outcome, error_code, request_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`,
-    [
-      event.id,
-      event.customerId,
-      event.actorType,
-      event.apiKeyId,
-      event.action,
-      event.method,
-      event.path,
-      event.resourceType,
-      event.resourceId,
-      event.channelId,
-      event.statusCode,
-      event.outcome,
-      event.errorCode,
-      event.requestId,
-      event.details === undefined ? null : JSON.stringify(event.details),
-    ],
-  );
+const COLUMNS = [
+  'id',
+  'customer_id',
+  'actor_type',
+  'api_key_id',
+  'action',
+  'method',
+  'path',
+  'resource_type',
+  'resource_id',
+  'channel_id',
+  'status_code',
+  'outcome',
+  'error_code',
+  'request_id',
+  'details',
+] as const;
+
+function columnsOf(event: NewAuditEvent): unknown[] {
+  return [
+    event.id,
+    event.customerId,
+    event.actorType,
+    event.apiKeyId,
+    event.action,
+    event.method,
+    event.path,
+    event.resourceType,
+    event.resourceId,
+    event.channelId,
+    event.statusCode,
+    event.outcome,
+    event.errorCode,
+    event.requestId,
+    event.details === undefined ? null : JSON.stringify(event.details),
+  ];
+}
+
+/** `($n, …, $n+14::jsonb)`: one row's parameters, numbered from `first`. */
+function rowPlaceholders(first: number): string {
+  return `(${COLUMNS.map((_, index) => `$${first + index}${index === COLUMNS.length - 1 ? '::jsonb' : ''}`).join(', ')})`;
+}
+
+async function insertInto(sql: SqlQuery, events: NewAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const values = events.flatMap(columnsOf);
+  const rows = events.map((_, index) => rowPlaceholders(index * COLUMNS.length + 1));
+  await sql.query(`INSERT INTO audit_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, values);
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { settlesWithin } from '../../platform/async';
 import type { Prisma } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { idOf, newId } from '../../platform/ids';
@@ -6,7 +7,7 @@ import { toStorableText } from '../../platform/storable-text';
 import { Page, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
 import { toAuditEvent } from './audit.contracts';
-import { AuditRepository } from './audit.repository';
+import { AuditRepository, NewAuditEvent } from './audit.repository';
 
 export interface AuditEntry {
   principal?: Principal;
@@ -21,43 +22,77 @@ export interface AuditEntry {
   requestId: string;
 }
 
-/** Who did what, when, with which key, and how it ended: one row per mutating API call. */
+/** At most this many records in one statement (15 parameters each; PostgreSQL takes 65,535). */
+const MAX_BATCH = 500;
+
+interface QueuedRecord {
+  event: NewAuditEvent;
+  written: () => void;
+}
+
+/**
+ * Who did what, when, with which key, and how it ended: one row per mutating API call. API calls' records are
+ * written after the response, one statement at a time: those that arrive while one is being written go
+ * together in the next, so a busy gateway writes one statement for many calls and an idle one writes at once.
+ */
 @Injectable()
-export class AuditService {
+export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly queued: QueuedRecord[] = [];
+  private writing?: Promise<void>;
 
   constructor(private readonly audit: AuditRepository) {}
 
   /**
    * Ids come from the request's path as the client sent them; a call refused for one PostgreSQL cannot hold
-   * (`%00`) is recorded with U+FFFD in its place rather than not at all.
+   * (`%00`) is recorded with U+FFFD in its place rather than not at all. Resolves once the record is written
+   * (or its failure logged).
    */
   record(entry: AuditEntry): Promise<void> {
     const principal = entry.principal;
     const text = (value: string | undefined) => (value === undefined ? null : toStorableText(value));
-    const write = this.audit
-      .insert({
-        id: newId('aud'),
-        customerId: principal?.kind === 'api_key' ? principal.customerId : null,
-        actorType: principal?.kind ?? 'anonymous',
-        apiKeyId: principal?.kind === 'api_key' ? principal.apiKeyId : null,
-        action: toStorableText(entry.action),
-        method: entry.method,
-        path: toStorableText(entry.path),
-        resourceType: entry.resourceType ?? null,
-        resourceId: text(entry.resourceId),
-        channelId: text(entry.channelId),
-        statusCode: entry.statusCode,
-        outcome: entry.statusCode < 400 ? 'succeeded' : 'failed',
-        errorCode: entry.errorCode ?? null,
-        requestId: entry.requestId,
-      })
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error, action: entry.action }, 'audit event not recorded'));
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
-    return write;
+    const event: NewAuditEvent = {
+      id: newId('aud'),
+      customerId: principal?.kind === 'api_key' ? principal.customerId : null,
+      actorType: principal?.kind ?? 'anonymous',
+      apiKeyId: principal?.kind === 'api_key' ? principal.apiKeyId : null,
+      action: toStorableText(entry.action),
+      method: entry.method,
+      path: toStorableText(entry.path),
+      resourceType: entry.resourceType ?? null,
+      resourceId: text(entry.resourceId),
+      channelId: text(entry.channelId),
+      statusCode: entry.statusCode,
+      outcome: entry.statusCode < 400 ? 'succeeded' : 'failed',
+      errorCode: entry.errorCode ?? null,
+      requestId: entry.requestId,
+    };
+    return new Promise((written) => {
+      this.queued.push({ event, written });
+      this.writeQueued();
+    });
+  }
+
+  private writeQueued(): void {
+    if (this.writing || this.queued.length === 0) return;
+    this.writing = (async () => {
+      while (this.queued.length > 0) await this.write(this.queued.splice(0, MAX_BATCH));
+    })().finally(() => {
+      this.writing = undefined;
+      this.writeQueued();
+    });
+  }
+
+  /** A batch PostgreSQL refuses is written record by record, so that one bad record costs only itself. */
+  private async write(batch: QueuedRecord[]): Promise<void> {
+    try {
+      await this.audit.insertMany(batch.map((record) => record.event));
+    } catch (error) {
+      if (batch.length === 1) this.logger.error({ err: error, action: batch[0].event.action }, 'audit event not recorded');
+      else await Promise.all(batch.map((record) => this.write([record])));
+    } finally {
+      for (const record of batch) record.written();
+    }
   }
 
   /**
@@ -95,9 +130,14 @@ export class AuditService {
     });
   }
 
-  /** Lets shutdown (and tests) wait for writes still in flight. */
+  /** Records of the last responses are written before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await settlesWithin(this.flush(), 5_000);
+  }
+
+  /** Lets shutdown (and tests) wait for the records not yet written. */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    while (this.writing) await this.writing;
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {
