@@ -44,6 +44,9 @@ describe('client_ref idempotency', () => {
     expect(ctx.simulator.received(digits(contact))).toHaveLength(1);
     const rows = await ctx.prisma.message.findMany({ where: { channelId: channel.id, clientRef: 'burst-1' } });
     expect(rows).toHaveLength(1);
+    // Only the stored one moved its chat: the repeats' statements stored nothing and touched nothing.
+    const chat = await ctx.prisma.chat.findUniqueOrThrow({ where: { channelId_jid: { channelId: channel.id, jid: rows[0].chatJid } } });
+    expect(chat).toMatchObject({ lastMessageWaId: rows[0].waMessageId, lastMessageFromMe: true, unreadCount: 0 });
   });
 
   it('scopes client_ref to the channel and forgets it after the window', async () => {

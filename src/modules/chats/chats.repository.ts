@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient } from '../../platform/database';
+import { Prisma, type PrismaClient, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -27,31 +27,8 @@ export class ChatsRepository {
    */
   async touch(tx: Transaction, touches: ChatTouch[]): Promise<void> {
     if (touches.length === 0) return;
-    await sqlIn(tx).query(
-      `INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
-       SELECT t.channel_id::uuid, t.jid, t.customer_id, t.at::timestamptz, t.wa_id, t.from_me::boolean, t.participant, t.unread::int, now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         AS t(channel_id, jid, customer_id, at, wa_id, from_me, participant, unread)
-       ON CONFLICT (channel_id, jid) DO UPDATE SET
-         last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
-         last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,
-         last_message_participant = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_participant ELSE chats.last_message_participant END,
-         last_message_at = GREATEST(chats.last_message_at, EXCLUDED.last_message_at),
-         unread_count = chats.unread_count + EXCLUDED.unread_count,
-         deleted_at = NULL,
-         updated_at = now()`,
-      // Every column as text, cast in the statement: the same parameters on either driver and in either kind of transaction.
-      [
-        touches.map((t) => t.channelId),
-        touches.map((t) => t.key.chatJid),
-        touches.map((t) => t.customerId),
-        touches.map((t) => t.at.toISOString()),
-        touches.map((t) => t.key.waMessageId),
-        touches.map((t) => String(t.key.fromMe)),
-        touches.map((t) => t.key.participant ?? null),
-        touches.map((t) => (t.incoming ? '1' : '0')),
-      ],
-    );
+    const { text, values } = touchStatement(touches, 1);
+    await sqlIn(tx).query(text, values);
   }
 
   find(channelId: string, jid: string): Promise<ChatRow | null> {
@@ -79,4 +56,38 @@ export class ChatsRepository {
       update: data,
     });
   }
+}
+
+/**
+ * The statement of `touch`, its parameters numbered from `first`; with `onlyIf`, it touches only when that SQL
+ * condition holds (a send stores its message and touches its chat in one statement, when the message is new).
+ */
+export function touchStatement(touches: ChatTouch[], first: number, onlyIf?: string): Statement {
+  const $ = (n: number) => `$${first + n}`;
+  return {
+    text: `INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
+       SELECT t.channel_id::uuid, t.jid, t.customer_id, t.at::timestamptz, t.wa_id, t.from_me::boolean, t.participant, t.unread::int, now()
+       FROM unnest(${[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `${$(n)}::text[]`).join(', ')})
+         AS t(channel_id, jid, customer_id, at, wa_id, from_me, participant, unread)
+       ${onlyIf ? `WHERE ${onlyIf}` : ''}
+       ON CONFLICT (channel_id, jid) DO UPDATE SET
+         last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
+         last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,
+         last_message_participant = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_participant ELSE chats.last_message_participant END,
+         last_message_at = GREATEST(chats.last_message_at, EXCLUDED.last_message_at),
+         unread_count = chats.unread_count + EXCLUDED.unread_count,
+         deleted_at = NULL,
+         updated_at = now()`,
+    // Every column as text, cast in the statement: the same parameters on either driver and in either kind of transaction.
+    values: [
+      touches.map((t) => t.channelId),
+      touches.map((t) => t.key.chatJid),
+      touches.map((t) => t.customerId),
+      touches.map((t) => t.at.toISOString()),
+      touches.map((t) => t.key.waMessageId),
+      touches.map((t) => String(t.key.fromMe)),
+      touches.map((t) => t.key.participant ?? null),
+      touches.map((t) => (t.incoming ? '1' : '0')),
+    ],
+  };
 }

@@ -2,14 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ChatChange, WireMessageKey } from '../../engine/message-content';
 import { ChannelOwners } from '../../engine/calls/channel-owners';
 import { ChatsPort } from '../../engine/ports/chats.port';
-import type { Prisma } from '../../platform/database';
+import type { Prisma, RidingStatement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { AppError } from '../../platform/errors/app-error';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { Outbox } from '../events/outbox';
 import { isJid, parseChat } from '../whatsapp/jid';
-import { ChatRow, ChatsRepository, ChatTouch } from './chats.repository';
+import { ChatRow, ChatsRepository, ChatTouch, touchStatement } from './chats.repository';
 import { toChat, UpdateChatInput } from './chats.contracts';
 
 /**
@@ -30,6 +30,11 @@ export class ChatsService {
   /** For the messages module: a message passed through the chat (inside its transaction). */
   touch(tx: Transaction, input: ChatTouch): Promise<void> {
     return this.chats.touch(tx, [input]);
+  }
+
+  /** The touch as a statement that rides on the one storing the message (a send's one round trip). */
+  touchAlong(input: ChatTouch): RidingStatement {
+    return (firstParameter, onlyIf) => touchStatement([input], firstParameter, onlyIf);
   }
 
   /** Several chats at once, each named once (a part of the phone's history). */

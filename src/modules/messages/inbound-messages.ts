@@ -134,19 +134,21 @@ export class InboundMessages implements OnModuleInit {
     }
     const fromMe = message.key.fromMe;
     await this.outbox.run(async (tx, publish) => {
-      const row = await this.messages.insertIfNew(tx, inboundMessageRow(channelId, owner, message, stored));
-      if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
+      const data = inboundMessageRow(channelId, owner, message, stored);
       // a story is history, not a conversation: status@broadcast gets no chat row
-      const story = row.chatJid === STORY_CHAT;
-      if (!story) {
-        await this.chats.touch(tx, {
-          channelId,
-          customerId: owner.customerId,
-          key: keyOfStoredMessage(row),
-          at: message.timestamp,
-          incoming: !fromMe,
-        });
-      }
+      const story = data.chatJid === STORY_CHAT;
+      // The chat moves in the statement that stores the message, only when it stores it.
+      const chatTouch = story
+        ? undefined
+        : this.chats.touchAlong({
+            channelId,
+            customerId: owner.customerId,
+            key: keyOfStoredMessage({ ...data, senderJid: data.senderJid ?? null }),
+            at: message.timestamp,
+            incoming: !fromMe,
+          });
+      const row = await this.messages.insertIfNew(tx, data, chatTouch);
+      if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
       if (!fromMe && message.senderJid) {
         // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
         await this.contacts.learnInTransaction(tx, channelId, owner.customerId, [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient, SQL, type Sql } from '../../platform/database';
+import { Prisma, type PrismaClient, type RidingStatement, SQL, type Sql } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -117,22 +117,29 @@ export class MessagesRepository {
 
   /**
    * Inserts unless WhatsApp's id (or the client_ref) is already stored for the channel: the row when inserted,
-   * null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *).
+   * null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *). `riding`: a statement run within this one
+   * when the row is inserted (its chat's touch), so that a send stores both in one atomic round trip; without
+   * `tx`, the statement is its own transaction.
    */
-  async insertIfNew(tx: Transaction, data: Prisma.MessageCreateManyInput): Promise<MessageRow | null> {
+  async insertIfNew(tx: Transaction | null, data: Prisma.MessageCreateManyInput, riding?: RidingStatement): Promise<MessageRow | null> {
     const fields = (Object.keys(data) as Array<keyof Prisma.MessageCreateManyInput>).filter((field) => data[field] !== undefined);
-    const values = fields.map((field) => (JSON_FIELDS.has(field) && data[field] !== null ? JSON.stringify(data[field]) : data[field]));
+    const values: unknown[] = fields.map((field) =>
+      JSON_FIELDS.has(field) && data[field] !== null ? JSON.stringify(data[field]) : data[field],
+    );
     const columns = fields.map((field) => INSERT_COLUMNS[field][0]);
     const placeholders = fields.map((field, i) => `$${i + 1}${INSERT_COLUMNS[field][1]}`);
     if (!fields.includes('updatedAt')) {
       columns.push('updated_at');
       placeholders.push('now()');
     }
-    const [row] = await sqlIn(tx).query<MessageRow>(
-      `INSERT INTO messages (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
-       ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`,
-      values,
-    );
+    let text = `INSERT INTO messages (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+       ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`;
+    if (riding) {
+      const along = riding(values.length + 1, 'EXISTS (SELECT 1 FROM inserted)');
+      text = `WITH inserted AS (${text}), riding AS (${along.text}) SELECT * FROM inserted`;
+      values.push(...along.values);
+    }
+    const [row] = await (tx ? sqlIn(tx) : this.sql).query<MessageRow>(text, values);
     return row ?? null;
   }
 

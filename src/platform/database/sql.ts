@@ -16,6 +16,18 @@ export interface Sql {
   transaction<T>(work: (sql: SqlQuery) => Promise<T>): Promise<T>;
 }
 
+/** A statement's text and its parameters ($1 is values[0]). */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * A statement to run inside another one (a data-modifying `WITH`), only when the other's row was written:
+ * its parameters numbered from `firstParameter`, and `onlyIf` the SQL condition that says the row was written.
+ */
+export type RidingStatement = (firstParameter: number, onlyIf: string) => Statement;
+
 /** What a transaction's work can do: statements, on the transaction's connection. */
 export type SqlQuery = Pick<Sql, 'query'>;
 

@@ -3,7 +3,6 @@ import type { WireMessageKey } from '../../../engine/message-content';
 import { ChannelOwners } from '../../../engine/calls/channel-owners';
 import { MessagingPort } from '../../../engine/ports/messaging.port';
 import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
-import { Transactions } from '../../../platform/database/transactions';
 import { EgressGuard, EgressRefusedError } from '../../../platform/egress/egress-guard';
 import { AppError } from '../../../platform/errors/app-error';
 import { newId } from '../../../platform/ids';
@@ -55,7 +54,6 @@ export interface SendResult {
 export class SendMessage {
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly transactions: Transactions,
     private readonly reactions: ReactionTargets,
     private readonly chats: ChatsService,
     private readonly media: MediaService,
@@ -112,9 +110,12 @@ export class SendMessage {
   ): Promise<MessageRow | { repeated: MessageRow }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = new Date();
-      // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts.
-      const inserted = await this.transactions.runPlain(async (tx) => {
-        const row = await this.messages.insertIfNew(tx, {
+      const waMessageId = this.messaging.newMessageId();
+      // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts, and only it
+      // touches the chat, in the same statement.
+      const inserted = await this.messages.insertIfNew(
+        null,
+        {
           id: newId('msg'),
           customerId: channel.customerId,
           channelId: channel.id,
@@ -125,22 +126,20 @@ export class SendMessage {
           content: message.content,
           reactionTarget: reactionTarget ? { ...reactionTarget } : undefined,
           status: 'queued',
-          waMessageId: this.messaging.newMessageId(),
+          waMessageId,
           clientRef: clientRef ?? null,
           clientRefKey: clientRef ?? null,
           correlationId: requestId,
           waTimestamp: now,
-        });
-        if (row)
-          await this.chats.touch(tx, {
-            channelId: channel.id,
-            customerId: channel.customerId,
-            key: keyOfStoredMessage(row),
-            at: now,
-            incoming: false,
-          });
-        return row;
-      });
+        },
+        this.chats.touchAlong({
+          channelId: channel.id,
+          customerId: channel.customerId,
+          key: keyOfStoredMessage({ direction: 'outbound', chatJid, waMessageId, senderJid: null }),
+          at: now,
+          incoming: false,
+        }),
+      );
       if (inserted) return inserted;
       if (!clientRef) continue; // a WhatsApp id collision: draw another
       // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
