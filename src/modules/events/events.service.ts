@@ -1,13 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Statement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput } from './domain-event';
 import { EventCatalogue } from './event-catalogue';
 import { EventFilter, EventsRepository } from './events.repository';
 
 /** Runs inside the producer's transaction: what it writes commits or rolls back with the event (outbox). */
-export interface TransactionalEventSubscriber {
-  /** Every event of one unit of work at once, in publishing order, so a subscriber can write in bulk too. */
-  onEventsInTransaction(tx: Transaction, events: DomainEvent[]): Promise<void>;
+export interface TransactionalEventSubscriber<Row extends object = object> {
+  /**
+   * What the subscriber reads for these events (a SELECT, its parameters numbered from `firstParameter`), run
+   * in the statement that writes them: one round trip for both. Undefined: nothing to read for these.
+   */
+  readAlong?(events: DomainEventInput[]): ((firstParameter: number) => Statement) | undefined;
+  /**
+   * Every event of one unit of work at once, in publishing order, so a subscriber can write in bulk too; with
+   * the rows of its `readAlong` (empty without one).
+   */
+  onEventsInTransaction(tx: Transaction, events: DomainEvent[], read: Row[]): Promise<void>;
 }
 
 /** Runs after the commit: hand-off to queues and live streams. Must not throw; failures are recovered by sweeps. */
@@ -45,8 +54,12 @@ export class EventsService {
   async appendInTransaction(tx: Transaction, events: Array<{ id: string; input: DomainEventInput }>): Promise<DomainEvent[]> {
     if (events.length === 0) return [];
     for (const { input } of events) this.checkPayload(input);
-    const written = await this.events.insertMany(tx, events);
-    for (const subscriber of this.transactional) await subscriber.onEventsInTransaction(tx, written);
+    const inputs = events.map((event) => event.input);
+    const reads = this.transactional.map((subscriber) => subscriber.readAlong?.(inputs));
+    const { written, readRows } = await this.events.insertMany(tx, events, reads);
+    for (const [index, subscriber] of this.transactional.entries()) {
+      await subscriber.onEventsInTransaction(tx, written, readRows[index]);
+    }
     return written;
   }
 

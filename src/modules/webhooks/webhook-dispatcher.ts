@@ -3,13 +3,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, On
 import type { Queue } from 'bullmq';
 import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
-import type { Prisma } from '../../platform/database';
+import type { Prisma, Statement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { newId } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
-import { DomainEvent, isWebhookEventType } from '../events/domain-event';
+import { DomainEvent, DomainEventInput, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
-import { laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
+import { CandidateEndpoint, laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -24,7 +24,12 @@ const SWEEP_GRACE_MS = 2_000;
  */
 @Injectable()
 export class WebhookDispatcher
-  implements TransactionalEventSubscriber, CommittedEventSubscriber, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
+  implements
+    TransactionalEventSubscriber<CandidateEndpoint>,
+    CommittedEventSubscriber,
+    OnModuleInit,
+    OnApplicationBootstrap,
+    OnModuleDestroy
 {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private sweepTimer?: NodeJS.Timeout;
@@ -60,14 +65,19 @@ export class WebhookDispatcher
     await settlesWithin(this.sweeping, 2_000);
   }
 
-  /** One query for the endpoints and one insert for the deliveries of a whole unit of work's events. */
-  async onEventsInTransaction(tx: Transaction, events: DomainEvent[]): Promise<void> {
+  /** The endpoints that may want a unit of work's webhook events, read in the statement that writes the events. */
+  readAlong(events: DomainEventInput[]): ((firstParameter: number) => Statement) | undefined {
+    const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
+    if (webhookEvents.length === 0) return undefined;
+    const customerIds = [...new Set(webhookEvents.map((event) => event.customerId))];
+    const channelIds = [...new Set(webhookEvents.flatMap((event) => (event.channelId ? [event.channelId] : [])))];
+    return (first) => this.repository.enabledEndpointsStatement({ customerIds, channelIds }, first);
+  }
+
+  /** With the endpoints read along, one insert for the deliveries of a whole unit of work's events. */
+  async onEventsInTransaction(tx: Transaction, events: DomainEvent[], endpoints: CandidateEndpoint[]): Promise<void> {
     const webhookEvents = events.filter((event) => isWebhookEventType(event.type));
     if (webhookEvents.length === 0) return;
-    const endpoints = await this.repository.enabledEndpointsFor(tx, {
-      customerIds: [...new Set(webhookEvents.map((event) => event.customerId))],
-      channelIds: [...new Set(webhookEvents.flatMap((event) => (event.channelId ? [event.channelId] : [])))],
-    });
     const all: NewDelivery[] = [];
     for (const event of webhookEvents) {
       const deliveries = endpoints

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Prisma, type PrismaClient, SQL, type Sql } from '../../platform/database';
+import { type Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -140,17 +140,18 @@ export class WebhooksRepository {
 
   /**
    * The enabled endpoints of these customers that may want events of these channels (or of no channel): one
-   * query for a whole unit of work's events; `wants` then picks, per event, those of its mode and type.
+   * query for a whole unit of work's events, run in the statement that writes them (EventsService's
+   * `readAlong`); `wants` then picks, per event, those of its mode and type. Parameters from `first`.
    */
-  enabledEndpointsFor(tx: Transaction, args: { customerIds: string[]; channelIds: string[] }): Promise<CandidateEndpoint[]> {
-    return sqlIn(tx).query<CandidateEndpoint>(
-      `SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
+  enabledEndpointsStatement(args: { customerIds: string[]; channelIds: string[] }, first: number): Statement {
+    return {
+      text: `SELECT id, customer_id AS "customerId", channel_id AS "channelId", mode::text AS mode, events
        FROM webhook_endpoints
-       WHERE customer_id = ANY($1::text[]) AND enabled
-         AND (channel_id IS NULL OR channel_id = ANY($2::text[]))
+       WHERE customer_id = ANY($${first}::text[]) AND enabled
+         AND (channel_id IS NULL OR channel_id = ANY($${first + 1}::text[]))
        ORDER BY id`,
-      [args.customerIds, args.channelIds],
-    );
+      values: [args.customerIds, args.channelIds],
+    };
   }
 
   /** One statement for a unit of work's deliveries; a delivery already written (same id) is left as it is. */
