@@ -34,6 +34,24 @@ describe('Sending and receiving text', () => {
     expect((await channel.events('message.read')).map((p) => p.message_id)).toEqual([res.body.message_id]);
   });
 
+  it('issues a contact its privacy token once, not with every message (as WhatsApp Web: once a week)', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const contact = newPhone();
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Tia' });
+    for (let n = 0; n < 4; n++) {
+      const res = await channel.send({ type: 'text', to: contact, text: `token ${n}` });
+      await channel.waitForStatus(res.body.message_id, 'delivered');
+    }
+    // Baileys issues it without waiting, after the first send; its answer has come once it is recorded.
+    await eventually(
+      async () => ctx.simulator.privacyTokensIssued(digits(channel.phone)),
+      (issued) => issued.length === 1,
+    );
+    expect(ctx.simulator.privacyTokensIssued(digits(channel.phone))).toEqual([
+      { jid: expect.any(String), type: 'trusted_contact', t: expect.any(Number), times: 1 },
+    ]);
+  });
+
   it('answers queued at once by default and with respond-async, and waits only as long as Prefer: wait asks', async () => {
     const channel = await ctx.newChannel({ paired: true });
     const contact = newPhone();

@@ -29,6 +29,7 @@ import { dropStrayCloseCodeRejections } from './stray-rejections';
 import { dropSignalSessionDumps } from './signal-session-logs';
 import { rememberValidSignatures } from './remembered-signatures';
 import { agreeKeysNatively } from './native-key-agreement';
+import { sendLateKeyAccessToStore } from './late-key-access';
 import { loadPostgresAuthState } from './postgres-auth-state';
 import { WORKER_ID } from '../worker-id';
 import { ChannelLeases } from '../channel-leases';
@@ -173,6 +174,8 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         cachedGroupMetadata: this.groupCache.lookup(target.channelId, () => socket),
       }),
     );
+
+    sendLateKeyAccessToStore(socket.authState.keys, state.keys);
 
     let resolveClosed!: () => void;
     let markReady!: () => void;

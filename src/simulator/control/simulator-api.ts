@@ -12,6 +12,7 @@ export const SIMULATOR_API_METHODS = [
   'scanQr',
   'enterPairCode',
   'companions',
+  'privacyTokensIssued',
   // what contacts do
   'send',
   'sendToGroup',

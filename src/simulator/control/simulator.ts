@@ -721,6 +721,14 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.accountOps.setBlocked(this.net.account(phone), this.net.account(target).jid, 'unblock');
   }
 
+  /**
+   * The trusted-contact privacy tokens the companions of `phone` issued, by contact, with how many times each
+   * was issued (WhatsApp Web issues one a week per contact, not one per message).
+   */
+  privacyTokensIssued(phone: string): Array<{ jid: string; type: string; t: number; times: number }> {
+    return [...this.net.account(phone).issuedPrivacyTokens].map(([jid, token]) => ({ jid, ...token }));
+  }
+
   /** The phone numbers `phone` has blocked. */
   blocklist(phone: string): string[] {
     return [...this.net.account(phone).blocked].map((jid) => normalizePhone(jid)).sort();

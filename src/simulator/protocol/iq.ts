@@ -76,7 +76,8 @@ export class IqHandlers {
         if (node.attrs.type === 'set' && child?.tag === 'tokens') {
           // the client issues trusted-contact privacy tokens to the people it wrote to; the server keeps them
           for (const token of getBinaryNodeChildren(child, 'token')) {
-            account.issuedPrivacyTokens.set(token.attrs.jid, { type: token.attrs.type, t: Number(token.attrs.t) });
+            const times = (account.issuedPrivacyTokens.get(token.attrs.jid)?.times ?? 0) + 1;
+            account.issuedPrivacyTokens.set(token.attrs.jid, { type: token.attrs.type, t: Number(token.attrs.t), times });
           }
           return connection.send(iqResult(node));
         }

@@ -53,7 +53,7 @@ export class Account {
   /** Recent 1:1 messages this account's phone sent, kept to answer retry receipts. */
   readonly sentByPhone = new Map<string, { to: string; message: proto.IMessage; mediatype?: string }>();
   /** Privacy tokens this account's companions issued, by the jid they were issued to. */
-  readonly issuedPrivacyTokens = new Map<string, { type: string; t: number }>();
+  readonly issuedPrivacyTokens = new Map<string, { type: string; t: number; times: number }>();
   /** Receipts companions sent for messages this account's phone sent. */
   readonly receipts: ReceiptEvent[] = [];
   /** Phone-number user jids in this phone's address book (what `groupAddPrivacy: 'contacts'` allows). */
