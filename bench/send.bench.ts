@@ -1,19 +1,24 @@
 /**
  * Send benchmark: one connected sandbox channel, a key on the 'unlimited' plan, autocannon on
  * POST /v1/channels/{id}/messages with text bodies; then the time until the simulated contact received every
- * accepted message. The same load on a bare NestJS route answering 202 gives the HTTP stack's ceiling.
+ * accepted message. Twice: with the process sending what it accepts meanwhile (one process doing it all), and
+ * with sending held (the queue paused, as in a process of the API role, whose workers run elsewhere) and
+ * released after. The same load on a bare NestJS route answering 202 gives the HTTP stack's ceiling.
  * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/send.{json,md}.
  *
  *   npm run bench:send [-- --duration 20 --connections 50]
  */
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulatorProcess } from './support/simulator-process';
+import { QUEUES } from '../src/platform/queues/queue-names';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
@@ -49,6 +54,19 @@ class BareController {
 @Module({ controllers: [BareController] })
 class BareModule {}
 
+/** What one load on the gateway's route did. */
+function loadFigures(result: AutocannonResult, accepted: number) {
+  return {
+    requests: result.requests.total,
+    accepted,
+    refused: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    accepted_per_second: Number((accepted / result.duration).toFixed(1)),
+    latency_ms: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+  };
+}
+
 async function load(url: string, body: string, headers: Record<string, string>, duration: number, connections: number) {
   return autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duration, connections });
 }
@@ -78,17 +96,34 @@ async function main(): Promise<void> {
 
     const gatewayUrl = `http://127.0.0.1:${((gw.app.getHttpServer() as Server).address() as AddressInfo).port}/v1/channels/${id}/messages`;
     const body = JSON.stringify({ type: 'text', to: `+${contact}`, text: 'benchmark message' });
+    const untilReceived = async (count: number) => {
+      const deadline = Date.now() + 600_000;
+      while (received < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    const acceptedOf = (result: AutocannonResult) => result.statusCodeStats?.['202']?.count ?? result['2xx'];
+
     const started = Date.now();
     const sends = await load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections);
     const loadEnded = Date.now();
-    const accepted = sends.statusCodeStats?.['202']?.count ?? sends['2xx'];
-    const deadline = Date.now() + 600_000;
-    while (received < accepted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const accepted = acceptedOf(sends);
+    await untilReceived(accepted);
+    const receivedAlongside = received;
+    const lastAlongsideAt = lastReceivedAt;
+
+    // Accepting alone: no worker takes a job until the queue resumes, then everything accepted goes out.
+    const queue = gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+    await queue.pause();
+    received = 0;
+    const held = await load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections);
+    const acceptedHeld = acceptedOf(held);
+    await queue.resume();
+    await untilReceived(acceptedHeld);
 
     const bareUrl = `http://127.0.0.1:${((bare.getHttpServer() as Server).address() as AddressInfo).port}/bare`;
     const ceiling = await load(bareUrl, body, {}, duration, connections);
 
     const acceptedPerSecond = accepted / sends.duration;
+    const acceptedHeldPerSecond = acceptedHeld / held.duration;
     const barePerSecond = (ceiling.statusCodeStats?.['202']?.count ?? ceiling['2xx']) / ceiling.duration;
     const result = {
       date: new Date().toISOString(),
@@ -96,22 +131,18 @@ async function main(): Promise<void> {
       duration_seconds: duration,
       connections,
       gateway: {
-        requests: sends.requests.total,
-        accepted,
-        refused: sends.non2xx,
-        errors: sends.errors,
-        timeouts: sends.timeouts,
-        accepted_per_second: Number(acceptedPerSecond.toFixed(1)),
-        latency_ms: { p50: sends.latency.p50, p99: sends.latency.p99, max: sends.latency.max },
-        received_by_contact: received,
-        all_received_seconds_after_load: received >= accepted ? Number(((lastReceivedAt - loadEnded) / 1000).toFixed(2)) : null,
-        all_received_seconds_from_start: received >= accepted ? Number(((lastReceivedAt - started) / 1000).toFixed(2)) : null,
+        ...loadFigures(sends, accepted),
+        received_by_contact: receivedAlongside,
+        all_received_seconds_after_load: receivedAlongside >= accepted ? Number(((lastAlongsideAt - loadEnded) / 1000).toFixed(2)) : null,
+        all_received_seconds_from_start: receivedAlongside >= accepted ? Number(((lastAlongsideAt - started) / 1000).toFixed(2)) : null,
       },
+      gateway_accepting_alone: { ...loadFigures(held, acceptedHeld), received_by_contact_after_release: received },
       bare_nest_route: {
         requests_per_second: Number(barePerSecond.toFixed(1)),
         latency_ms: { p50: ceiling.latency.p50, p99: ceiling.latency.p99, max: ceiling.latency.max },
       },
       ratio_gateway_to_bare: Number((acceptedPerSecond / barePerSecond).toFixed(3)),
+      ratio_accepting_alone_to_bare: Number((acceptedHeldPerSecond / barePerSecond).toFixed(3)),
     };
     const dir = path.resolve(__dirname, 'results');
     fs.mkdirSync(dir, { recursive: true });
@@ -123,17 +154,21 @@ async function main(): Promise<void> {
         '',
         `${result.machine.cpus} CPUs, load ${result.machine.load_average_1m}, Node ${result.machine.node}; ${duration} s of load, ${connections} connections, one sandbox channel, text messages to one contact.`,
         '',
-        '| | gateway `POST …/messages` | bare NestJS route (202) |',
-        '|---|---|---|',
-        `| requests/s accepted | ${result.gateway.accepted_per_second} | ${result.bare_nest_route.requests_per_second} |`,
-        `| latency p50 / p99 (ms) | ${result.gateway.latency_ms.p50} / ${result.gateway.latency_ms.p99} | ${result.bare_nest_route.latency_ms.p50} / ${result.bare_nest_route.latency_ms.p99} |`,
+        '| | gateway, sending alongside | gateway, accepting alone | bare NestJS route (202) |',
+        '|---|---|---|---|',
+        `| requests/s accepted | ${result.gateway.accepted_per_second} | ${result.gateway_accepting_alone.accepted_per_second} | ${result.bare_nest_route.requests_per_second} |`,
+        `| latency p50 / p99 (ms) | ${result.gateway.latency_ms.p50} / ${result.gateway.latency_ms.p99} | ${result.gateway_accepting_alone.latency_ms.p50} / ${result.gateway_accepting_alone.latency_ms.p99} | ${result.bare_nest_route.latency_ms.p50} / ${result.bare_nest_route.latency_ms.p99} |`,
+        `| ratio to bare | ${result.ratio_gateway_to_bare} | ${result.ratio_accepting_alone_to_bare} | 1 |`,
         '',
-        `Ratio gateway / bare: ${result.ratio_gateway_to_bare}. Accepted ${accepted} of ${sends.requests.total} requests (${sends.non2xx} refused, ${sends.errors} errors); the simulated contact received ${received}, ` +
+        `Sending alongside: accepted ${accepted} of ${sends.requests.total} requests (${sends.non2xx} refused, ${sends.errors} errors); the simulated contact received ${receivedAlongside}, ` +
           (result.gateway.all_received_seconds_after_load === null
             ? 'not all of them within 10 minutes.'
             : `the last one ${result.gateway.all_received_seconds_after_load} s after the load ended (${result.gateway.all_received_seconds_from_start} s after it started).`),
+        `Accepting alone: accepted ${acceptedHeld} of ${held.requests.total} requests (${held.non2xx} refused, ${held.errors} errors); once sending resumed, the contact received ${received}.`,
         '',
-        'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket), while the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
+        'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket). Sending alongside, the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. Accepting alone, the send queue is paused (no worker takes a job), as in a process of the API role whose workers run elsewhere (`GATEWAY_ROLE`), and resumed after the load. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
+        '',
+        'Every `bench:*` script runs the TypeScript sources through `@swc-node/register` with `SWC_NODE_SOURCE_MAP_MODE=inline`: error stacks are not rewritten through source maps, as in the compiled build the Docker image runs (`node dist/src/main.js`). With the rewriting on (`npm start`), every stack Baileys captures (one per stanza it sends) costs far more.',
         '',
       ].join('\n'),
     );

@@ -23,7 +23,8 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
   const started = await startProcess(
     process.execPath,
     ['-r', '@swc-node/register', 'src/simulator/cli/main.ts', '--port', '0', '--control-port', '0'],
-    { PATH: process.env.PATH, HOME: process.env.HOME },
+    // The benchmark's way of running the sources (SWC_NODE_SOURCE_MAP_MODE, see package.json) goes to the simulator too.
+    { PATH: process.env.PATH, HOME: process.env.HOME, SWC_NODE_SOURCE_MAP_MODE: process.env.SWC_NODE_SOURCE_MAP_MODE },
     /Control API:\s+http:\/\/\S+/,
     { cwd: PROJECT_ROOT, timeoutMs: 120_000 },
   );
