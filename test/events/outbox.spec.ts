@@ -1,10 +1,16 @@
-import type { DomainEvent } from '../../src/modules/events/domain-event';
+import type { DomainEvent, DomainEventInput } from '../../src/modules/events/domain-event';
 import { EVENT_EXAMPLES } from '../../src/event-catalogue';
+import { AuditService } from '../../src/modules/audit/audit.service';
 import { ChannelsRepository } from '../../src/modules/channels/channels.repository';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Outbox, Publish } from '../../src/modules/events/outbox';
+import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
+import { SQL, type Sql } from '../../src/platform/database';
+import { isIdOf } from '../../src/platform/ids';
+import { createEndpoint } from '../webhooks/support/webhooks';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
+import { bearer } from '../support/http';
 
 describe(Outbox.name, () => {
   let db: TestDatabase;
@@ -13,7 +19,8 @@ describe(Outbox.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    gw = await TestGateway.start(db.prisma);
+    // loopback receivers, for the deliveries of runAsOne
+    gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     gw.app.get(EventsService).subscribeCommitted({ onEventsCommitted: (events) => void announced.push(events) });
   });
   afterAll(async () => {
@@ -85,5 +92,151 @@ describe(Outbox.name, () => {
     expect(rows.map((row) => row.id)).toEqual([eventId]);
     expect(announced.flat().find((event) => event.id === eventId)).toMatchObject({ id: eventId, seq: rows[0].seq });
     expect(announced.flat().some((event) => event.id === plainId)).toBe(false);
+  });
+
+  describe('runAsOne', () => {
+    async function newChannel(key: string, name: string): Promise<{ id: string; version: number }> {
+      const res = await gw.http.post('/v1/channels').set(bearer(key)).send({ name });
+      if (res.status !== 201) throw new Error(`create channel: ${res.status}`);
+      const row = await db.prisma.channel.findUniqueOrThrow({ where: { id: res.body.id as string } });
+      return { id: row.id, version: row.version };
+    }
+    const rename = (channel: { id: string; version: number }, name: string) => ({
+      text: 'UPDATE channels SET name = $3, version = version + 1 WHERE id = $1::uuid AND version = $2::int RETURNING id::text AS id, name',
+      values: [channel.id, channel.version, name],
+    });
+
+    it('writes the write, what rides along and the events in one statement, and nothing of them when the write returns no row', async () => {
+      const { customerId, key } = await gw.newAccount();
+      const channel = await newChannel(key, 'one statement');
+      const audit = gw.app.get(AuditService);
+      const query = jest.spyOn(gw.app.get<Sql>(SQL), 'query');
+      const settled: object[] = [];
+      try {
+        let eventId = '';
+        const row = await gw.app.get(Outbox).runAsOne(
+          (publish) => {
+            eventId = publish({ ...received(customerId), channelId: channel.id });
+            const entry = { customerId, action: 'channel.renamed', resourceType: 'channel', resourceId: channel.id, channelId: channel.id };
+            return {
+              write: rename(channel, 'renamed once'),
+              riding: [audit.stateChangeAlong({ ...entry, requestId: eventId, details: {} })],
+            };
+          },
+          (written) => settled.push(written),
+        );
+        expect(row).toEqual({ id: channel.id, name: 'renamed once' });
+        expect(settled).toEqual([row]);
+        // one round trip: the only statement that names the change carries the events and the audit entry too
+        const statements = query.mock.calls.map(([text]) => text).filter((text) => text.includes('UPDATE channels SET name'));
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).toMatch(/INSERT INTO audit_events[\s\S]*INSERT INTO domain_events/);
+        const event = await db.prisma.domainEvent.findUniqueOrThrow({ where: { id: eventId } });
+        expect(event).toMatchObject({ customerId, channelId: channel.id, mode: 'test' });
+        expect(await db.prisma.auditEvent.findMany({ where: { requestId: eventId } })).toMatchObject([
+          { action: 'channel.renamed', mode: 'test' },
+        ]);
+        expect(announced.flat().find((e) => e.id === eventId)).toMatchObject({ seq: event.seq, mode: 'test' });
+
+        // the same version again: the write finds no row, so neither the audit entry nor the event is written
+        let staleId = '';
+        const stale = await gw.app.get(Outbox).runAsOne(
+          (publish) => {
+            staleId = publish({ ...received(customerId), channelId: channel.id });
+            const entry = { customerId, action: 'channel.renamed', resourceType: 'channel', resourceId: channel.id, channelId: channel.id };
+            return {
+              write: rename(channel, 'renamed twice'),
+              riding: [audit.stateChangeAlong({ ...entry, requestId: staleId, details: {} })],
+            };
+          },
+          (written) => settled.push(written),
+        );
+        expect(stale).toBeNull();
+        expect(settled).toHaveLength(1);
+        expect(await db.prisma.domainEvent.count({ where: { id: staleId } })).toBe(0);
+        expect(await db.prisma.auditEvent.count({ where: { requestId: staleId } })).toBe(0);
+        expect(announced.flat().some((e) => e.id === staleId)).toBe(false);
+        expect((await db.prisma.channel.findUniqueOrThrow({ where: { id: channel.id } })).name).toBe('renamed once');
+      } finally {
+        query.mockRestore();
+      }
+    });
+
+    it("writes the webhook deliveries a transaction's unit would, with ids in event then endpoint order, and queues each lane's first", async () => {
+      const { customerId, key } = await gw.newAccount();
+      const live = await gw.newKey({ customerId, mode: 'live' });
+      const chan1 = await newChannel(key, 'filtered');
+      const unreachable = 'http://127.0.0.1:9/';
+      const endpoints = {
+        all: await createEndpoint(gw, key, { url: `${unreachable}all` }),
+        types: await createEndpoint(gw, key, { url: `${unreachable}types`, events: ['message.sent', 'channel.connected'] }),
+        channel: await createEndpoint(gw, key, { url: `${unreachable}channel`, channel_id: chan1.id }),
+        disabled: await createEndpoint(gw, key, { url: `${unreachable}disabled`, enabled: false }),
+        liveMode: await createEndpoint(gw, live.key, { url: `${unreachable}live` }),
+      };
+      const other = await gw.newAccount();
+      await createEndpoint(gw, other.key, { url: `${unreachable}other-customer` });
+      const names = new Map(Object.entries(endpoints).map(([name, endpoint]) => [endpoint.id, name]));
+      const events = (): DomainEventInput[] =>
+        (
+          [
+            ['message.received', 'chan-2'],
+            ['message.sent', 'chan-2'],
+            ['channel.connected', chan1.id],
+            // neither is a webhook event: no delivery
+            ['message.read', chan1.id],
+            ['channel.state_changed', chan1.id],
+            ['message.delivered', chan1.id],
+            ['message.received', null],
+          ] as const
+        ).map(
+          ([type, channelId]) => ({ type, customerId, channelId, payload: EVENT_EXAMPLES[type], correlationId: null }) as DomainEventInput,
+        );
+      const deliveriesOf = async (eventIds: string[]) => {
+        const rows = await db.prisma.webhookDelivery.findMany({ where: { domainEventId: { in: eventIds } }, orderBy: { id: 'asc' } });
+        return rows.map((row) => ({ ...row, event: eventIds.indexOf(row.domainEventId!), endpoint: names.get(row.endpointId) }));
+      };
+
+      const inTransaction = await gw.app.get(Outbox).run(async (_tx, publish) => events().map((event) => publish(event)));
+      const enqueued = jest.spyOn(gw.app.get(WebhookDispatcher), 'enqueueFirstAttempts');
+      const asOne: string[] = [];
+      try {
+        await gw.app.get(Outbox).runAsOne((publish) => {
+          asOne.push(...events().map((event) => publish(event)));
+          return { write: { text: 'SELECT id FROM channels WHERE id = $1::uuid', values: [chan1.id] } };
+        });
+        const expected = (await deliveriesOf(inTransaction)).map(({ event, endpoint }) => ({ event, endpoint }));
+        const written = await deliveriesOf(asOne);
+        expect(expected).toEqual([
+          { event: 0, endpoint: 'all' },
+          { event: 0, endpoint: 'liveMode' },
+          { event: 1, endpoint: 'all' },
+          { event: 1, endpoint: 'types' },
+          { event: 1, endpoint: 'liveMode' },
+          { event: 2, endpoint: 'all' },
+          { event: 2, endpoint: 'types' },
+          { event: 2, endpoint: 'channel' },
+          { event: 5, endpoint: 'all' },
+          { event: 5, endpoint: 'channel' },
+          { event: 6, endpoint: 'all' },
+          { event: 6, endpoint: 'liveMode' },
+        ]);
+        // sorted by id, they come in event order, then in endpoint order: as if minted one by one
+        expect(written.map(({ event, endpoint }) => ({ event, endpoint }))).toEqual(expected);
+        for (const delivery of written) {
+          expect(isIdOf('wevt', delivery.id)).toBe(true);
+          expect(delivery).toMatchObject({ lane: `${delivery.endpointId}/${delivery.channelId ?? ''}`, customerId, attempts: 0 });
+        }
+        // after the statement, the oldest delivery of each lane was handed to the queue
+        const heads = new Map<string, string>();
+        for (const delivery of written) if (!heads.has(delivery.lane)) heads.set(delivery.lane, delivery.id);
+        const queued = enqueued.mock.calls
+          .flatMap(([deliveries]) => deliveries.map((d) => d.id))
+          .filter((id) => written.some((w) => w.id === id));
+        expect(queued.sort()).toEqual([...heads.values()].sort());
+      } finally {
+        enqueued.mockRestore();
+      }
+    });
   });
 });

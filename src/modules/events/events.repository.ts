@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma, PrismaClient, Statement } from '../../platform/database';
+import { type Prisma, type PrismaClient, type RidingStatement, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
@@ -37,7 +37,10 @@ function where(filter: EventFilter): Prisma.DomainEventWhereInput {
 
 @Injectable()
 export class EventsRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL) private readonly sql: Sql,
+  ) {}
 
   /**
    * Writes a unit of work's events in one statement, in the given order (their sequence numbers follow it):
@@ -51,20 +54,7 @@ export class EventsRepository {
     reads: ReadonlyArray<((firstParameter: number) => Statement) | undefined> = [],
   ): Promise<{ written: DomainEvent[]; readRows: object[][] }> {
     if (events.length === 0) return { written: [], readRows: reads.map(() => []) };
-    const values: unknown[] = [
-      events.map((e) => e.id),
-      events.map((e) => e.input.type),
-      events.map((e) => e.input.customerId),
-      events.map((e) => e.input.channelId),
-      events.map((e) => JSON.stringify(e.input.payload)),
-      events.map((e) => e.input.correlationId ?? null),
-    ];
-    const insert = `INSERT INTO domain_events (id, type, customer_id, channel_id, payload, correlation_id)
-       SELECT e.id, e.type, e.customer_id, e.channel_id, e.payload::jsonb, e.correlation_id
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-         WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, position)
-       ORDER BY e.position
-       RETURNING seq::text AS seq, id, mode::text AS mode, created_at AS "createdAt"`;
+    const { text: insert, values } = insertStatement(events, 1);
     // Each read rides along as a CTE whose rows come back as one JSON array beside every event row.
     const alongs: string[] = [];
     const columns: string[] = [];
@@ -79,23 +69,65 @@ export class EventsRepository {
       { seq: string; id: string; mode: 'live' | 'test' | null; createdAt: Date } & Record<string, unknown>
     >(alongs.length === 0 ? insert : `WITH written AS (${insert})${alongs.join('')} SELECT w.*${columns.join('')} FROM written w`, values);
     const readRows = reads.map((read, index) => (read ? ((rows[0]?.[`read_${index}`] as object[] | undefined) ?? []) : []));
-    const stored = new Map(rows.map((row) => [row.id, row]));
-    const written = events.map(({ id, input }) => {
-      const row = stored.get(id);
-      if (!row) throw new Error(`event ${id} was not written`);
-      return {
-        id,
-        seq: BigInt(row.seq),
-        type: input.type,
-        customerId: input.customerId,
-        channelId: input.channelId,
-        payload: input.payload,
-        correlationId: input.correlationId ?? null,
-        mode: row.mode,
-        occurredAt: row.createdAt,
-      };
-    });
-    return { written, readRows };
+    return { written: writtenEvents(events, rows), readRows };
+  }
+
+  /**
+   * A unit of work that is one write, as one statement (see Outbox.runAsOne): `write` (a data-modifying statement
+   * with RETURNING, its parameters from $1) and, only if it returned a row, each of `riding`, the events (the CTE
+   * `written`, whose columns are domain_events' with `mode` as text) and each of `alongs`, data-modifying
+   * statements over `written` with RETURNING (the transactional subscribers' writes). One round trip, and no
+   * transaction: a statement is atomic on its own. Returns write's rows (none: nothing was written), the events and
+   * each along's rows.
+   */
+  async writeAsOne<Row extends object>(
+    write: Statement,
+    riding: readonly RidingStatement[],
+    events: Array<{ id: string; input: DomainEventInput }>,
+    alongs: ReadonlyArray<((firstParameter: number) => Statement) | undefined>,
+  ): Promise<{ rows: Row[]; written: DomainEvent[]; alongRows: object[][] }> {
+    const values = [...write.values];
+    const onlyIf = 'EXISTS (SELECT 1 FROM main)';
+    const parts = [`main AS (${write.text})`];
+    for (const [index, ride] of riding.entries()) {
+      const statement = ride(values.length + 1, onlyIf);
+      values.push(...statement.values);
+      parts.push(`riding_${index} AS (${statement.text})`);
+    }
+    const columns: string[] = [];
+    if (events.length > 0) {
+      const insert = insertStatement(events, values.length + 1, onlyIf, WRITTEN_COLUMNS);
+      values.push(...insert.values);
+      parts.push(`written AS (${insert.text})`);
+      columns.push(
+        `, (SELECT coalesce(json_agg(json_build_object('seq', w.seq::text, 'id', w.id, 'mode', w.mode, 'createdAt', w.created_at)), '[]'::json) FROM written w) AS "writtenEvents"`,
+      );
+      for (const [index, along] of alongs.entries()) {
+        if (!along) continue;
+        const statement = along(values.length + 1);
+        values.push(...statement.values);
+        parts.push(`along_${index} AS (${statement.text})`);
+        columns.push(`, (SELECT coalesce(json_agg(a), '[]'::json) FROM along_${index} a) AS "along_${index}"`);
+      }
+    }
+    const rows = await this.sql.query<Row & { writtenEvents?: WrittenEventJson[] } & Record<string, unknown>>(
+      `WITH ${parts.join(', ')} SELECT m.*${columns.join('')} FROM main m`,
+      values,
+    );
+    const first = rows[0];
+    if (!first) return { rows: [], written: [], alongRows: alongs.map(() => []) };
+    const written =
+      events.length === 0
+        ? []
+        : writtenEvents(
+            events,
+            (first.writtenEvents ?? []).map((row) => ({ ...row, createdAt: new Date(row.createdAt) })),
+          );
+    const alongRows = alongs.map((along, index) => (along ? ((first[`along_${index}`] as object[] | undefined) ?? []) : []));
+    // the write's own columns, without those this statement added
+    const added = new Set(['writtenEvents', ...[...alongs.keys()].map((index) => `along_${index}`)]);
+    const own = (row: object) => Object.fromEntries(Object.entries(row).filter(([column]) => !added.has(column))) as Row;
+    return { rows: rows.map(own), written, alongRows };
   }
 
   /** Events after a sequence number, oldest first: the replay behind Last-Event-ID. Only the key's mode, and events of no channel. */
@@ -125,4 +157,66 @@ export class EventsRepository {
     const row = await this.prisma.domainEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     return row?.seq ?? 0n;
   }
+}
+
+/** What a statement returns of the events it wrote. */
+const RETURNED_COLUMNS = `seq::text AS seq, id, mode::text AS mode, created_at AS "createdAt"`;
+/** What the CTE `written` of writeAsOne holds: the events' rows, the mode as text, for the statements riding on it. */
+const WRITTEN_COLUMNS = 'seq, id, type, customer_id, channel_id, payload, correlation_id, mode::text AS mode, created_at';
+
+interface WrittenEventJson {
+  seq: string;
+  id: string;
+  mode: 'live' | 'test' | null;
+  createdAt: string;
+}
+
+/** The insert of a unit of work's events, in publishing order (their sequence numbers follow it), from `$first`. */
+function insertStatement(
+  events: Array<{ id: string; input: DomainEventInput }>,
+  first: number,
+  onlyIf?: string,
+  returning = RETURNED_COLUMNS,
+): Statement {
+  const $ = (n: number) => `$${first + n}::text[]`;
+  return {
+    text: `INSERT INTO domain_events (id, type, customer_id, channel_id, payload, correlation_id)
+       SELECT e.id, e.type, e.customer_id, e.channel_id, e.payload::jsonb, e.correlation_id
+       FROM unnest(${[0, 1, 2, 3, 4, 5].map($).join(', ')})
+         WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, position)
+       ${onlyIf ? `WHERE ${onlyIf}` : ''}
+       ORDER BY e.position
+       RETURNING ${returning}`,
+    values: [
+      events.map((e) => e.id),
+      events.map((e) => e.input.type),
+      events.map((e) => e.input.customerId),
+      events.map((e) => e.input.channelId),
+      events.map((e) => JSON.stringify(e.input.payload)),
+      events.map((e) => e.input.correlationId ?? null),
+    ],
+  };
+}
+
+/** The events as written: what the caller published, with what the database gave them. */
+function writtenEvents(
+  events: Array<{ id: string; input: DomainEventInput }>,
+  rows: Array<{ id: string; seq: string; mode: 'live' | 'test' | null; createdAt: Date }>,
+): DomainEvent[] {
+  const stored = new Map(rows.map((row) => [row.id, row]));
+  return events.map(({ id, input }) => {
+    const row = stored.get(id);
+    if (!row) throw new Error(`event ${id} was not written`);
+    return {
+      id,
+      seq: BigInt(row.seq),
+      type: input.type,
+      customerId: input.customerId,
+      channelId: input.channelId,
+      payload: input.payload,
+      correlationId: input.correlationId ?? null,
+      mode: row.mode,
+      occurredAt: row.createdAt,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Statement } from '../../platform/database';
+import type { RidingStatement, Statement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { DomainEvent, DomainEventInput } from './domain-event';
 import { EventCatalogue } from './event-catalogue';
@@ -17,6 +17,14 @@ export interface TransactionalEventSubscriber<Row extends object = object> {
    * the rows of its `readAlong` (empty without one).
    */
   onEventsInTransaction(tx: Transaction, events: DomainEvent[], read: Row[]): Promise<void>;
+  /**
+   * What the subscriber writes for these events when their unit of work is one statement (`Outbox.runAsOne`): a
+   * data-modifying statement with RETURNING, its parameters numbered from `firstParameter`, that reads the events
+   * from the CTE `written` (domain_events' columns, `mode` as text). Undefined: nothing to write for these.
+   */
+  writeAlong(events: Array<{ id: string; input: DomainEventInput }>): ((firstParameter: number) => Statement) | undefined;
+  /** The rows `writeAlong`'s statement returned, once it ran: before the committed subscribers hear of the events. */
+  onWrittenAlong(events: DomainEvent[], rows: object[]): void;
 }
 
 /** Runs after the commit: hand-off to queues and live streams. Must not throw; failures are recovered by sweeps. */
@@ -61,6 +69,24 @@ export class EventsService {
       await subscriber.onEventsInTransaction(tx, written, readRows[index]);
     }
     return written;
+  }
+
+  /**
+   * For the outbox's units of one statement: `write`, and only if it returned a row, `riding`, the events and
+   * what the transactional subscribers write for them (`writeAlong`), in one statement. Returns write's rows.
+   */
+  async writeAsOne<Row extends object>(
+    write: Statement,
+    riding: readonly RidingStatement[],
+    events: Array<{ id: string; input: DomainEventInput }>,
+  ): Promise<{ rows: Row[]; written: DomainEvent[] }> {
+    for (const { input } of events) this.checkPayload(input);
+    const alongs = events.length === 0 ? [] : this.transactional.map((subscriber) => subscriber.writeAlong(events));
+    const { rows, written, alongRows } = await this.events.writeAsOne<Row>(write, riding, events, alongs);
+    if (written.length > 0) {
+      for (const [index, subscriber] of this.transactional.entries()) subscriber.onWrittenAlong(written, alongRows[index]);
+    }
+    return { rows, written };
   }
 
   /** For the outbox, after the commit. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RidingStatement, Statement } from '../../platform/database';
 import { Transaction, Transactions } from '../../platform/database/transactions';
 import { newId } from '../../platform/ids';
 import { DomainEvent, DomainEventInput, DomainEventType } from './domain-event';
@@ -43,6 +44,29 @@ export class Outbox {
     return value;
   }
 
+  /**
+   * A unit of work that is a single write, run as a single statement with no transaction around it (one round
+   * trip where `run` takes five: BEGIN, the write, what rides along, the events, COMMIT). `plan` publishes the
+   * events and returns the write (a data-modifying statement with RETURNING, parameters from $1) and what rides
+   * along it (an audit entry); those and the events are written only if the write returned a row, in the same
+   * statement, with what transactional subscribers write for the events (`writeAlong`: webhook deliveries).
+   * For a write whose events can be told before it runs (from the row it updates, under a version check).
+   * `written` runs once the statement did, before committed subscribers hear of the events. Resolves with the
+   * write's first row, or null when it wrote nothing (then nothing was published).
+   */
+  async runAsOne<Row extends object>(
+    plan: (publish: Publish) => { write: Statement; riding?: RidingStatement[] },
+    written?: (row: Row) => void,
+  ): Promise<Row | null> {
+    const events = publishing();
+    const { write, riding = [] } = plan(events.publish);
+    const result = await this.events.writeAsOne<Row>(write, riding, events.close());
+    const row = result.rows[0] ?? null;
+    if (row && written) written(row);
+    await this.events.notifyCommitted(result.written);
+    return row;
+  }
+
   /** One event on its own, in its own transaction. */
   async publish<T extends DomainEventType>(event: DomainEventInput<T>): Promise<DomainEvent> {
     const { written } = await this.commit(async (_tx, publish) => publish(event), {});
@@ -55,22 +79,32 @@ export class Outbox {
   ): Promise<{ value: T; written: DomainEvent[] }> {
     const written: DomainEvent[] = [];
     const unit = async (tx: Transaction) => {
-      const pending: Array<{ id: string; input: DomainEventInput }> = [];
-      let open = true;
-      const publish: Publish = (event) => {
-        // A publish after the work resolved would miss the transaction: a programming error, loud at once.
-        if (!open) throw new Error(`${event.type} published after its unit of work ended`);
-        const id = newId('evt');
-        pending.push({ id, input: event as DomainEventInput });
-        return id;
-      };
-      const result = await work(tx, publish);
-      open = false;
-      written.push(...(await this.events.appendInTransaction(tx, pending)));
+      const events = publishing();
+      const result = await work(tx, events.publish);
+      written.push(...(await this.events.appendInTransaction(tx, events.close())));
       return result;
     };
     const value = await (options.prisma ? this.transactions.run(unit) : this.transactions.runPlain(unit));
     await this.events.notifyCommitted(written);
     return { value, written };
   }
+}
+
+/** A unit of work's `publish`, and its events once the work is done (`close`). */
+function publishing(): { publish: Publish; close: () => Array<{ id: string; input: DomainEventInput }> } {
+  const pending: Array<{ id: string; input: DomainEventInput }> = [];
+  let open = true;
+  return {
+    publish: (event) => {
+      // A publish after the work resolved would miss the write: a programming error, loud at once.
+      if (!open) throw new Error(`${event.type} published after its unit of work ended`);
+      const id = newId('evt');
+      pending.push({ id, input: event as DomainEventInput });
+      return id;
+    },
+    close: () => {
+      open = false;
+      return pending;
+    },
+  };
 }

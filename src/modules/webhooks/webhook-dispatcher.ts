@@ -5,7 +5,7 @@ import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import type { Prisma, Statement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
-import { newId } from '../../platform/ids';
+import { newId, newIdBlock } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, DomainEventInput, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
@@ -99,6 +99,27 @@ export class WebhookDispatcher
       );
     }
     await this.repository.insertDeliveries(tx, all);
+  }
+
+  /** The deliveries of a unit of work of one statement, written in it: ids from a block per webhook event. */
+  writeAlong(events: Array<{ id: string; input: DomainEventInput }>): ((firstParameter: number) => Statement) | undefined {
+    const eventIds = events.filter(({ input }) => isWebhookEventType(input.type)).map(({ id }) => id);
+    if (eventIds.length === 0) return undefined;
+    const blocks = { eventIds, heads: eventIds.map(() => newIdBlock('wevt')) };
+    return (first) => this.repository.deliveriesAlongStatement(blocks, first);
+  }
+
+  onWrittenAlong(events: DomainEvent[], rows: object[]): void {
+    const deliveries = rows as Array<QueuedDelivery & { domainEventId: string }>;
+    for (const event of events.filter((e) => isWebhookEventType(e.type))) {
+      this.written.set(
+        event,
+        deliveries
+          .filter((delivery) => delivery.domainEventId === event.id)
+          .map(({ id, endpointId }) => ({ id, endpointId }))
+          .sort((a, b) => (a.id < b.id ? -1 : 1)),
+      );
+    }
   }
 
   async onEventsCommitted(events: DomainEvent[]): Promise<void> {

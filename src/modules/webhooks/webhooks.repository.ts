@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
+import { idInBlockSql } from '../../platform/ids';
 
 export type WebhookEndpointRow = Awaited<ReturnType<PrismaClient['webhookEndpoint']['findUniqueOrThrow']>>;
 export type WebhookDeliveryRow = Awaited<ReturnType<PrismaClient['webhookDelivery']['findUniqueOrThrow']>>;
@@ -56,7 +57,8 @@ export interface CandidateEndpoint {
 
 /**
  * Whether an endpoint wants an event: the customer's, of its channel or of every channel, of the channel's mode
- * (an event without a channel, of no mode, goes to endpoints of both modes), of a type it subscribed to.
+ * (an event without a channel, of no mode, goes to endpoints of both modes), of a type it subscribed to. Its
+ * twin in SQL is the join of deliveriesAlongStatement: the two change together.
  */
 export function wants(
   endpoint: CandidateEndpoint,
@@ -74,6 +76,11 @@ export type NotClaimedReason = { kind: 'gone' } | { kind: 'not_due'; dueAt: Date
 
 export function laneOf(endpointId: string, channelId: string | null): string {
   return `${endpointId}/${channelId ?? ''}`;
+}
+
+/** `laneOf` in SQL, for deliveries written where their rows are found (deliveriesAlongStatement). */
+function laneSql(endpointId: string, channelId: string): string {
+  return `${endpointId} || '/' || coalesce(${channelId}, '')`;
 }
 
 @Injectable()
@@ -151,6 +158,33 @@ export class WebhooksRepository {
          AND (channel_id IS NULL OR channel_id = ANY($${first + 1}::text[]))
        ORDER BY id`,
       values: [args.customerIds, args.channelIds],
+    };
+  }
+
+  /**
+   * The deliveries of a unit of work's events inside the statement that writes them (EventsRepository.writeAsOne,
+   * the events in the CTE `written`): one per enabled endpoint that wants an event (`wants`, in SQL), as
+   * `insertDeliveries` writes them. An event's deliveries take the ids of its block (newIdBlock; `blocks` pairs
+   * event ids with block heads), in endpoint order, so they sort as if minted one by one. Returns their ids.
+   */
+  deliveriesAlongStatement(blocks: { eventIds: string[]; heads: string[] }, first: number): Statement {
+    return {
+      text: `INSERT INTO webhook_deliveries
+         (id, endpoint_id, customer_id, channel_id, domain_event_id, event_type, payload, correlation_id, lane, updated_at)
+       SELECT ${idInBlockSql('m.head', 'm.rank - 1')}, m.endpoint_id, m.customer_id, m.channel_id, m.id, m.type, m.payload,
+         m.correlation_id, ${laneSql('m.endpoint_id', 'm.channel_id')}, now()
+       FROM (
+         SELECT w.id, w.type, w.customer_id, w.channel_id, w.payload, w.correlation_id, b.head, e.id AS endpoint_id,
+           row_number() OVER (PARTITION BY w.id ORDER BY e.id) AS rank
+         FROM written w
+         JOIN unnest($${first}::text[], $${first + 1}::text[]) AS b(event_id, head) ON b.event_id = w.id
+         JOIN webhook_endpoints e ON e.customer_id = w.customer_id AND e.enabled
+           AND (e.channel_id IS NULL OR e.channel_id = w.channel_id)
+           AND (w.mode IS NULL OR e.mode::text = w.mode)
+           AND ('*' = ANY(e.events) OR w.type = ANY(e.events))
+       ) m
+       RETURNING id, endpoint_id AS "endpointId", domain_event_id AS "domainEventId"`,
+      values: [blocks.eventIds, blocks.heads],
     };
   }
 
