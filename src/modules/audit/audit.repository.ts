@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Prisma, type PrismaClient, SQL, type Sql, type SqlQuery } from '../../platform/database';
+import { type Prisma, type PrismaClient, SQL, type Sql, type SqlQuery, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { sqlIn, Transaction } from '../../platform/database/transactions';
 
 export type AuditEventRow = Awaited<ReturnType<PrismaClient['auditEvent']['findUniqueOrThrow']>>;
 /** `mode` is left to the database: the acting key's mode, else the channel's (trigger audit_events_set_mode). */
@@ -22,11 +21,6 @@ export class AuditRepository {
   /** Several API calls' records in one statement: what the gateway wrote since its last write. */
   insertMany(events: NewAuditEvent[]): Promise<void> {
     return insertInto(this.sql, events);
-  }
-
-  /** Inside a unit of work (a state change's own record): every channel writes two at each login. */
-  insertInTransaction(tx: Transaction, event: NewAuditEvent): Promise<void> {
-    return insertInto(sqlIn(tx), [event]);
   }
 
   /** A key sees the rows of its mode, and those of neither (no key and no channel: the operator's, on the customer). */
@@ -92,4 +86,35 @@ async function insertInto(sql: SqlQuery, events: NewAuditEvent[]): Promise<void>
   const values = events.flatMap(columnsOf);
   const rows = events.map((_, index) => rowPlaceholders(index * COLUMNS.length + 1));
   await sql.query(`INSERT INTO audit_events (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, values);
+}
+
+/** The SQL type of each column's parameter, for an insert whose values are not a VALUES list (insertAlongStatement). */
+const CASTS: Record<(typeof COLUMNS)[number], string> = {
+  id: 'text',
+  customer_id: 'text',
+  actor_type: 'text',
+  api_key_id: 'text',
+  action: 'text',
+  method: 'text',
+  path: 'text',
+  resource_type: 'text',
+  resource_id: 'text',
+  channel_id: 'text',
+  status_code: 'int',
+  outcome: 'text',
+  error_code: 'text',
+  request_id: 'text',
+  details: 'jsonb',
+};
+
+/**
+ * One record inside the statement of a state change (Outbox.runAsOne), written only if `onlyIf` holds: every
+ * channel writes two at each login. Parameters from `first`.
+ */
+export function insertAlongStatement(event: NewAuditEvent, first: number, onlyIf: string): Statement {
+  return {
+    text: `INSERT INTO audit_events (${COLUMNS.join(', ')})
+       SELECT ${COLUMNS.map((column, index) => `$${first + index}::${CASTS[column]}`).join(', ')} WHERE ${onlyIf}`,
+    values: columnsOf(event),
+  };
 }

@@ -1,13 +1,12 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { settlesWithin } from '../../platform/async';
-import type { Prisma } from '../../platform/database';
-import type { Transaction } from '../../platform/database/transactions';
+import type { Prisma, RidingStatement } from '../../platform/database';
 import { idOf, newId } from '../../platform/ids';
 import { toStorableText } from '../../platform/storable-text';
 import { Page, PageQuery, scopedListArgs, toPage } from '../../platform/pagination';
 import { ApiKeyPrincipal, Principal } from '../auth/principal';
 import { toAuditEvent } from './audit.contracts';
-import { AuditRepository, NewAuditEvent } from './audit.repository';
+import { AuditRepository, insertAlongStatement, NewAuditEvent } from './audit.repository';
 
 export interface AuditEntry {
   principal?: Principal;
@@ -96,38 +95,40 @@ export class AuditService implements BeforeApplicationShutdown {
   }
 
   /**
-   * A state change the gateway made (e.g. a channel transition), written in the transaction that made it.
-   * `requestId` is the request that caused it, when one did.
+   * A state change the gateway made (e.g. a channel transition), written in the statement that makes it, only
+   * if it does (see Outbox.runAsOne). `requestId` is the request that caused it, when one did.
    */
-  async recordStateChange(
-    tx: Transaction,
-    entry: {
-      customerId: string;
-      action: string;
-      resourceType: string;
-      resourceId: string;
-      channelId: string | null;
-      requestId: string;
-      details: Record<string, unknown>;
-    },
-  ): Promise<void> {
-    await this.audit.insertInTransaction(tx, {
-      id: newId('aud'),
-      customerId: entry.customerId,
-      actorType: 'system',
-      apiKeyId: null,
-      action: entry.action,
-      method: null,
-      path: null,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId,
-      channelId: entry.channelId,
-      statusCode: null,
-      outcome: 'succeeded',
-      errorCode: null,
-      requestId: entry.requestId,
-      details: entry.details as Prisma.InputJsonValue,
-    });
+  stateChangeAlong(entry: {
+    customerId: string;
+    action: string;
+    resourceType: string;
+    resourceId: string;
+    channelId: string | null;
+    requestId: string;
+    details: Record<string, unknown>;
+  }): RidingStatement {
+    return (first, onlyIf) =>
+      insertAlongStatement(
+        {
+          id: newId('aud'),
+          customerId: entry.customerId,
+          actorType: 'system',
+          apiKeyId: null,
+          action: entry.action,
+          method: null,
+          path: null,
+          resourceType: entry.resourceType,
+          resourceId: entry.resourceId,
+          channelId: entry.channelId,
+          statusCode: null,
+          outcome: 'succeeded',
+          errorCode: null,
+          requestId: entry.requestId,
+          details: entry.details as Prisma.InputJsonValue,
+        },
+        first,
+        onlyIf,
+      );
   }
 
   /** Records of the last responses are written before the database closes. */

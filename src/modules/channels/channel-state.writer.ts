@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Transaction } from '../../platform/database/transactions';
+import type { RidingStatement } from '../../platform/database';
 import { AppError } from '../../platform/errors/app-error';
 import { causeKey, EventCauses } from '../events/event-causes';
 import { Outbox, Publish } from '../events/outbox';
 import { AuditService } from '../audit/audit.service';
 import { assertTransition, canTransition, ChannelState, webhookEventFor } from './channel-lifecycle';
-import { ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
+import { afterChange, ChannelRow, ChannelsRepository, StateChange } from './channels.repository';
 
 const ENGINE_RETRIES = 5;
 /** States the engine moves on from by itself: what it reports next was caused by whatever led here. */
@@ -27,23 +27,32 @@ export class ChannelStateWriter {
     private readonly causes: EventCauses,
   ) {}
 
-  /** A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. */
+  /**
+   * A change decided on `current`; if the row moved on meanwhile, `concurrent_modification`. One statement: the
+   * events and the audit entry are told from the row the change makes, and written with it (Outbox.runAsOne).
+   */
   async apply(current: ChannelRow, change: StateChange, correlationId?: string | null): Promise<ChannelRow> {
     if (change.state !== current.state) assertTransition(current.state, change.state);
-    return this.outbox.run(async (tx, publish) => {
-      const row = await this.channels.applyChange(tx, current, change, new Date());
-      if (!row) {
-        throw new AppError('concurrent_modification', 'The channel changed while this request ran; read it again and retry.', {
-          details: { current_state: current.state },
-        });
-      }
-      await this.record(tx, publish, current, row, correlationId ?? null);
-      // Settled here, before the commit's subscribers are awaited: the engine's next report must not find the
-      // cause of a transition that already settled, nor miss the cause of one that is under way.
-      if (!UNSETTLED.has(row.state)) this.causes.take(causeKey.channel(row.id));
-      else if (correlationId) this.causes.expect(causeKey.channel(row.id), correlationId);
-      return row;
-    });
+    const now = new Date();
+    const written = await this.outbox.runAsOne(
+      (publish) => ({
+        write: this.channels.changeStatement(current, change, now),
+        riding: this.record(publish, current, afterChange(current, change, now), correlationId ?? null),
+      }),
+      (row) => {
+        // Settled as soon as it is written, before the subscribers of the events are awaited: the engine's next
+        // report must not find the cause of a transition that already settled, nor miss the cause of one under way.
+        const { id, state } = this.channels.changedRow(row);
+        if (!UNSETTLED.has(state)) this.causes.take(causeKey.channel(id));
+        else if (correlationId) this.causes.expect(causeKey.channel(id), correlationId);
+      },
+    );
+    if (!written) {
+      throw new AppError('concurrent_modification', 'The channel changed while this request ran; read it again and retry.', {
+        details: { current_state: current.state },
+      });
+    }
+    return this.channels.changedRow(written);
   }
 
   /**
@@ -87,15 +96,9 @@ export class ChannelStateWriter {
     return null;
   }
 
-  /** The transition's events and its audit entry, in the transaction that made it. */
-  private async record(
-    tx: Transaction,
-    publish: Publish,
-    before: ChannelRow,
-    after: ChannelRow,
-    correlationId: string | null,
-  ): Promise<void> {
-    if (before.state === after.state) return;
+  /** The transition's events (published) and its audit entry (returned), written with the change. */
+  private record(publish: Publish, before: ChannelRow, after: ChannelRow, correlationId: string | null): RidingStatement[] {
+    if (before.state === after.state) return [];
     const reason = after.reasonCode === null && after.reasonText === null ? null : { code: after.reasonCode, message: after.reasonText };
     const base = { customerId: after.customerId, channelId: after.id, correlationId };
     const stateChangedId = publish({
@@ -110,15 +113,6 @@ export class ChannelStateWriter {
         reconnect_attempts: after.reconnectAttempts,
       },
     });
-    await this.audit.recordStateChange(tx, {
-      customerId: after.customerId,
-      action: 'channel.state_changed',
-      resourceType: 'channel',
-      resourceId: after.id,
-      channelId: after.id,
-      requestId: correlationId ?? stateChangedId,
-      details: { from: before.state, to: after.state, reason },
-    });
     const status = { channel_id: after.id, since: after.stateSince.toISOString(), phone_number: after.phoneNumber, reason };
     const webhookType = webhookEventFor(before.state, after.state);
     if (webhookType === 'channel.connected') {
@@ -126,6 +120,17 @@ export class ChannelStateWriter {
     } else if (webhookType === 'channel.disconnected' && after.state !== 'connected') {
       publish({ ...base, type: webhookType, payload: { ...status, status: after.state } });
     }
+    return [
+      this.audit.stateChangeAlong({
+        customerId: after.customerId,
+        action: 'channel.state_changed',
+        resourceType: 'channel',
+        resourceId: after.id,
+        channelId: after.id,
+        requestId: correlationId ?? stateChangedId,
+        details: { from: before.state, to: after.state, reason },
+      }),
+    ];
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type PrismaClient, SQL, type Sql } from '../../platform/database';
+import { type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
-import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
+import { clientOf, Transaction } from '../../platform/database/transactions';
 import { isUuid } from '../../platform/ids';
 import { ChannelState } from './channel-lifecycle';
 
@@ -46,6 +46,17 @@ const CHANNEL_COLUMNS = `id::text AS id, customer_id AS "customerId", name, mode
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 type ChannelColumns = Omit<ChannelRow, 'leaseToken'> & { leaseToken: string | null };
+
+/** The row `changeStatement(current, change, now)` writes, told before it runs: what its events describe. */
+export function afterChange(current: ChannelRow, change: StateChange, now: Date): ChannelRow {
+  const changed = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as Partial<ChannelRow>;
+  return {
+    ...current,
+    ...changed,
+    stateSince: change.state !== current.state ? now : current.stateSince,
+    version: current.version + 1,
+  };
+}
 
 function toChannelRow(row: ChannelColumns): ChannelRow {
   return { ...row, leaseToken: row.leaseToken === null ? null : BigInt(row.leaseToken) };
@@ -130,10 +141,11 @@ export class ChannelsRepository {
   }
 
   /**
-   * Applies a change only if nobody else changed the row since it was read (optimistic concurrency). In plain
-   * SQL: it runs in every state change's unit of work (two a channel at each login).
+   * A change as one statement, applied only if nobody else changed the row since it was read (optimistic
+   * concurrency), returning the row as it became (`changedRow` reads it): the write of a state change's unit of
+   * work (Outbox.runAsOne), two a channel at each login. `afterChange` tells the row before it runs.
    */
-  async applyChange(tx: Transaction, current: ChannelRow, change: StateChange, now: Date): Promise<ChannelRow | null> {
+  changeStatement(current: ChannelRow, change: StateChange, now: Date): Statement {
     const values: unknown[] = [current.id, current.version];
     const sets = Object.entries(change)
       .filter(([, value]) => value !== undefined)
@@ -145,12 +157,16 @@ export class ChannelsRepository {
       values.push(now);
       sets.push(`state_since = $${values.length}::timestamptz`);
     }
-    const [row] = await sqlIn(tx).query<ChannelColumns>(
-      `UPDATE channels SET ${sets.join(', ')}, version = version + 1, updated_at = now()
+    return {
+      text: `UPDATE channels SET ${sets.join(', ')}, version = version + 1, updated_at = now()
         WHERE id = $1::uuid AND version = $2::int RETURNING ${CHANNEL_COLUMNS}`,
       values,
-    );
-    return row ? toChannelRow(row) : null;
+    };
+  }
+
+  /** A row `changeStatement` returned. */
+  changedRow(row: object): ChannelRow {
+    return toChannelRow(row as ChannelColumns);
   }
 
   update(id: string, change: { name?: string; callAutoReject?: boolean; callRejectMessage?: string | null }): Promise<ChannelRow> {
