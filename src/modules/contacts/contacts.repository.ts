@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type PrismaClient, SQL, type Sql, type SqlQuery } from '../../platform/database';
+import { type PrismaClient, SQL, type Sql, type SqlQuery, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -35,33 +35,9 @@ export class ContactsRepository {
 
   /** One statement for the whole list; a jid named twice counts once, its later values winning. */
   private async upsert(sql: SqlQuery, channelId: string, customerId: string, contacts: LearntContact[]): Promise<void> {
-    const byJid = new Map<string, LearntContact>();
-    for (const contact of contacts) {
-      const seen = byJid.get(contact.jid);
-      byJid.set(contact.jid, seen ? { ...seen, ...definedOf(contact) } : contact);
-    }
-    if (byJid.size === 0) return;
-    const learnt = [...byJid.values()];
-    await sql.query(
-      `INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
-       SELECT $1::uuid, c.jid, $2, c.phone_number, c.lid, c.push_name, now()
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS c(jid, phone_number, lid, push_name)
-       ON CONFLICT (channel_id, jid) DO UPDATE SET
-         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
-         lid = COALESCE(EXCLUDED.lid, contacts.lid),
-         push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
-         updated_at = now()
-       WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
-         (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`,
-      [
-        channelId,
-        customerId,
-        learnt.map((c) => c.jid),
-        learnt.map((c) => c.phoneNumber ?? null),
-        learnt.map((c) => c.lid ?? null),
-        learnt.map((c) => c.pushName ?? null),
-      ],
-    );
+    if (contacts.length === 0) return;
+    const { text, values } = learnStatement(channelId, customerId, contacts, 1);
+    await sql.query(text, values);
   }
 
   find(channelId: string, jid: string): Promise<ContactRow | null> {
@@ -112,4 +88,45 @@ export class ContactsRepository {
 /** The fields a report carries (an absent one says nothing). */
 function definedOf(contact: LearntContact): LearntContact {
   return Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== undefined)) as unknown as LearntContact;
+}
+
+/**
+ * `learn` as a statement, its parameters from `first`; with `onlyIf`, it rides on another (a message's insert:
+ * the sender is learnt only when the message is stored).
+ */
+export function learnStatement(
+  channelId: string,
+  customerId: string,
+  contacts: LearntContact[],
+  first: number,
+  onlyIf?: string,
+): Statement {
+  const byJid = new Map<string, LearntContact>();
+  for (const contact of contacts) {
+    const seen = byJid.get(contact.jid);
+    byJid.set(contact.jid, seen ? { ...seen, ...definedOf(contact) } : contact);
+  }
+  const learnt = [...byJid.values()];
+  const $ = (n: number) => `$${first + n}`;
+  return {
+    text: `INSERT INTO contacts (channel_id, jid, customer_id, phone_number, lid, push_name, updated_at)
+       SELECT ${$(0)}::uuid, c.jid, ${$(1)}::text, c.phone_number, c.lid, c.push_name, now()
+       FROM unnest(${$(2)}::text[], ${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[]) AS c(jid, phone_number, lid, push_name)
+       ${onlyIf ? `WHERE ${onlyIf}` : ''}
+       ON CONFLICT (channel_id, jid) DO UPDATE SET
+         phone_number = COALESCE(EXCLUDED.phone_number, contacts.phone_number),
+         lid = COALESCE(EXCLUDED.lid, contacts.lid),
+         push_name = COALESCE(EXCLUDED.push_name, contacts.push_name),
+         updated_at = now()
+       WHERE (contacts.phone_number, contacts.lid, contacts.push_name) IS DISTINCT FROM
+         (COALESCE(EXCLUDED.phone_number, contacts.phone_number), COALESCE(EXCLUDED.lid, contacts.lid), COALESCE(EXCLUDED.push_name, contacts.push_name))`,
+    values: [
+      channelId,
+      customerId,
+      learnt.map((c) => c.jid),
+      learnt.map((c) => c.phoneNumber ?? null),
+      learnt.map((c) => c.lid ?? null),
+      learnt.map((c) => c.pushName ?? null),
+    ],
+  };
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { WireContact } from '../../engine/message-content';
 import { ContactsPort } from '../../engine/ports/contacts.port';
+import type { RidingStatement } from '../../platform/database';
 import type { Transaction } from '../../platform/database/transactions';
 import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { isJid, isLid, isUserJid, parseRecipient, phoneOf } from '../whatsapp/jid';
 import { toContact } from './contacts.contracts';
-import { ContactsRepository, LearntContact } from './contacts.repository';
+import { ContactsRepository, LearntContact, learnStatement } from './contacts.repository';
 
 /** Contacts as the phone ↔ LID directory the messages need: one row per phone-number JID where known. */
 function normalise(contact: WireContact): LearntContact | null {
@@ -34,6 +35,16 @@ export class ContactsService {
   async learnInTransaction(tx: Transaction, channelId: string, customerId: string, contacts: WireContact[]): Promise<void> {
     const learnt = contacts.map(normalise).filter((c): c is LearntContact => c !== null);
     if (learnt.length > 0) await this.contacts.learn(tx, channelId, customerId, learnt);
+  }
+
+  /**
+   * For the messages module: learnt in the statement that stores a message, only if it stores it (a riding
+   * statement, see Outbox.runAsOne); undefined when there is nothing to learn.
+   */
+  learnAlong(channelId: string, customerId: string, contacts: WireContact[]): RidingStatement | undefined {
+    const learnt = contacts.map(normalise).filter((c): c is LearntContact => c !== null);
+    if (learnt.length === 0) return undefined;
+    return (first, onlyIf) => learnStatement(channelId, customerId, learnt, first, onlyIf);
   }
 
   async learn(channelId: string, customerId: string, contacts: WireContact[]): Promise<void> {

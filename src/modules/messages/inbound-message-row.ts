@@ -3,6 +3,7 @@ import type { InboundWireMessage } from '../../engine/message-content';
 import type { Prisma } from '../../platform/database';
 import { newId } from '../../platform/ids';
 import type { MediaService } from '../media/media.service';
+import type { MessageRow } from './messages.repository';
 import type { MediaType, StoredBody, StoredMessage } from './message-content';
 
 export interface ChannelOwner {
@@ -10,13 +11,47 @@ export interface ChannelOwner {
   mode: 'live' | 'test';
 }
 
+type InboundRow = Prisma.MessageCreateManyInput &
+  Pick<MessageRow, 'id' | 'senderJid' | 'senderLid' | 'pushName' | 'waTimestamp' | 'sentAt'>;
+
+/**
+ * What `data` is once stored (MessagesRepository.insertStatement) with `at` as its created_at and updated_at:
+ * told before the insert, for the events written with it. The columns it does not name take their defaults.
+ */
+export function storedInboundRow(data: InboundRow, at: Date): MessageRow {
+  return {
+    id: data.id,
+    customerId: data.customerId,
+    channelId: data.channelId,
+    mode: data.mode,
+    direction: data.direction,
+    chatJid: data.chatJid,
+    senderJid: data.senderJid,
+    senderLid: data.senderLid,
+    type: data.type,
+    // as the database gives JSON back: without undefined members
+    content: JSON.parse(JSON.stringify(data.content)) as MessageRow['content'],
+    reactionTarget: null,
+    status: data.status,
+    failureReason: null,
+    waMessageId: data.waMessageId,
+    clientRef: null,
+    clientRefKey: null,
+    claimedUntil: null,
+    attempts: 0,
+    correlationId: null,
+    pushName: data.pushName,
+    waTimestamp: data.waTimestamp,
+    sentAt: data.sentAt,
+    deliveredAt: null,
+    readAt: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 /** The row of a message the socket received (or that this account sent from another device). */
-export function inboundMessageRow(
-  channelId: string,
-  owner: ChannelOwner,
-  message: InboundWireMessage,
-  stored: StoredMessage,
-): Prisma.MessageCreateManyInput {
+export function inboundMessageRow(channelId: string, owner: ChannelOwner, message: InboundWireMessage, stored: StoredMessage): InboundRow {
   const fromMe = message.key.fromMe;
   return {
     id: newId('msg'),

@@ -14,7 +14,7 @@ import { Outbox } from '../events/outbox';
 import { MediaService } from '../media/media.service';
 import { keyOfStoredMessage } from '../whatsapp/jid';
 import { HistoryImport } from './history-import';
-import { type ChannelOwner, inboundMessageRow, storeInboundMedia } from './inbound-message-row';
+import { type ChannelOwner, inboundMessageRow, storedInboundRow, storeInboundMedia } from './inbound-message-row';
 import { fromWire, isMediaMessage, mediaBodyOf, storedMessageOf, toWire } from './message-content';
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
@@ -133,36 +133,44 @@ export class InboundMessages implements OnModuleInit {
       stored.content.reaction.message_id = target?.id ?? null;
     }
     const fromMe = message.key.fromMe;
-    await this.outbox.run(async (tx, publish) => {
-      const data = inboundMessageRow(channelId, owner, message, stored);
-      // a story is history, not a conversation: status@broadcast gets no chat row
-      const story = data.chatJid === STORY_CHAT;
-      // The chat moves in the statement that stores the message, only when it stores it.
-      const chatTouch = story
-        ? undefined
-        : this.chats.touchAlong({
-            channelId,
-            customerId: owner.customerId,
-            key: keyOfStoredMessage({ ...data, senderJid: data.senderJid ?? null }),
-            at: message.timestamp,
-            incoming: !fromMe,
-          });
-      const row = await this.messages.insertIfNew(tx, data, chatTouch);
-      if (!row) return; // delivered twice (offline queue, retries): stored once, announced once
-      if (!fromMe && message.senderJid) {
-        // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
-        await this.contacts.learnInTransaction(tx, channelId, owner.customerId, [
-          { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
-        ]);
-      }
-      if (fromMe) return;
-      // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
-      const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
-      // A message sent through the sandbox API was caused by that request; real traffic has no cause.
-      const correlationId = this.causes.take(causeKey.inbound(channelId, message.key.waMessageId));
-      const common = { customerId: owner.customerId, channelId, correlationId };
-      if (stored.type === 'reaction') publish({ type: 'message.reaction', payload, ...common });
-      else publish({ type: 'message.received', payload: { ...payload, is_story: story }, ...common });
-    });
+    const at = new Date();
+    const data = { ...inboundMessageRow(channelId, owner, message, stored), createdAt: at, updatedAt: at };
+    const inboundKey = causeKey.inbound(channelId, message.key.waMessageId);
+    // One statement: the message, and only if it is new (delivered twice by the offline queue or retries: stored
+    // once, announced once), its chat's touch, its sender learnt and its event (Outbox.runAsOne).
+    await this.outbox.runAsOne(
+      (publish) => {
+        // a story is history, not a conversation: status@broadcast gets no chat row
+        const story = data.chatJid === STORY_CHAT;
+        const riding = [
+          story
+            ? undefined
+            : this.chats.touchAlong({
+                channelId,
+                customerId: owner.customerId,
+                key: keyOfStoredMessage({ ...data, senderJid: data.senderJid ?? null }),
+                at: message.timestamp,
+                incoming: !fromMe,
+              }),
+          // the LID WhatsApp named beside the sender goes in the same write (the engine's contact report then changes nothing)
+          !fromMe && message.senderJid
+            ? this.contacts.learnAlong(channelId, owner.customerId, [
+                { jid: message.senderJid, pushName: message.pushName, ...(message.senderLid ? { lid: message.senderLid } : {}) },
+              ])
+            : undefined,
+        ].filter((statement) => statement !== undefined);
+        if (!fromMe) {
+          const row = storedInboundRow(data, at);
+          // Only the media id is stored: signed links expire, so they are minted as the event is sent (MediaLinks).
+          const payload = { message_id: row.id, chat_id: row.chatJid, message: toMessage(row) };
+          // A message sent through the sandbox API was caused by that request (taken once it is stored); real traffic has no cause.
+          const common = { customerId: owner.customerId, channelId, correlationId: this.causes.peek(inboundKey) };
+          if (stored.type === 'reaction') publish({ type: 'message.reaction', payload, ...common });
+          else publish({ type: 'message.received', payload: { ...payload, is_story: story }, ...common });
+        }
+        return { write: this.messages.insertStatement(data), riding };
+      },
+      () => this.causes.take(inboundKey),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { WireStatus } from '../../engine/message-content';
 import { Outbox, Publish } from '../events/outbox';
 import { statusPayload } from './message.mapper';
-import { MessageChanges, MessageRow, MessagesRepository } from './messages.repository';
+import { afterTransition, MessageChanges, MessageRow, MessagesRepository } from './messages.repository';
 
 /** Progress of an outbound message; a status only ever moves forward. `failed` is final. */
 const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
@@ -31,7 +31,7 @@ interface AdvanceOptions {
 /**
  * Moves outbound messages through queued → sent → delivered → read (or failed; from sent only when WhatsApp's
  * server refused it after the send, which also fills in a sent not yet recorded), persisting each change with
- * its event in one transaction. A receipt that skips a step (a delivery seen before the send's own ack)
+ * its events in one statement. A receipt that skips a step (a delivery seen before the send's own ack)
  * fills in the steps it skipped, so every consumer sees sent before delivered.
  */
 @Injectable()
@@ -59,32 +59,26 @@ export class MessageStatusService {
     if (target !== 'failed' && RANK[row.status] >= RANK[target]) return row;
     if (target === 'failed' && RANK[row.status] >= (options.refusedAfterSend ? RANK.delivered : RANK.sent)) return row;
     const at = options.at ?? new Date();
-    const updated = await this.outbox.run(async (tx, publish) => {
-      const data: MessageChanges = { status: target, claimedUntil: null };
-      const steps: EventStatus[] = [];
-      if (target === 'failed') {
-        // Refused in WhatsApp's ack, it was handed over: consumers see it sent first, also when the ack came
-        // back before the send itself had recorded it.
-        if (options.refusedAfterSend && RANK[row.status] < RANK.sent) {
-          data.sentAt = row.sentAt ?? at;
-          steps.push('sent');
-        }
-        data.failureReason = options.reason ?? 'unknown';
-        steps.push('failed');
-      } else {
-        for (const [status, field] of STEPS) {
-          if (RANK[status] > RANK[row.status] && RANK[status] <= RANK[target]) {
-            data[field] = row[field] ?? at;
-            steps.push(status);
-          }
+    const data: MessageChanges = { status: target, claimedUntil: null };
+    const steps: EventStatus[] = [];
+    if (target === 'failed') {
+      // Refused in WhatsApp's ack, it was handed over: consumers see it sent first, also when the ack came
+      // back before the send itself had recorded it.
+      if (options.refusedAfterSend && RANK[row.status] < RANK.sent) {
+        data.sentAt = row.sentAt ?? at;
+        steps.push('sent');
+      }
+      data.failureReason = options.reason ?? 'unknown';
+      steps.push('failed');
+    } else {
+      for (const [status, field] of STEPS) {
+        if (RANK[status] > RANK[row.status] && RANK[status] <= RANK[target]) {
+          data[field] = row[field] ?? at;
+          steps.push(status);
         }
       }
-      const fresh = await this.messages.transition(tx, row.id, row.status, data);
-      if (!fresh) return null;
-      const correlationId = options.correlationId ?? fresh.correlationId;
-      for (const status of steps) publishStatus(publish, fresh, status, correlationId);
-      return fresh;
-    });
+    }
+    const updated = await this.write(row, data, steps, options.correlationId ?? row.correlationId);
     if (!updated) return null;
     this.changes.emit(updated.id, updated);
     return updated;
@@ -92,13 +86,22 @@ export class MessageStatusService {
 
   /** An inbound message this channel read: `read`, with a stream-only `message.read` event. */
   async markInboundRead(row: MessageRow, correlationId: string): Promise<MessageRow> {
-    const updated = await this.outbox.run(async (tx, publish) => {
-      const fresh = await this.messages.transition(tx, row.id, row.status, { status: 'read', readAt: new Date() });
-      if (fresh) publishStatus(publish, fresh, 'read', correlationId);
-      return fresh;
-    });
+    const updated = await this.write(row, { status: 'read', readAt: new Date() }, ['read'], correlationId);
     // Read by a concurrent request meanwhile: as it is now.
     return updated ?? (await this.messages.find(row.id)) ?? row;
+  }
+
+  /**
+   * The change and its events in one statement (Outbox.runAsOne), if the message still has the status it was
+   * decided on; null when it moved on meanwhile (nothing written).
+   */
+  private write(row: MessageRow, data: MessageChanges, steps: EventStatus[], correlationId: string | null): Promise<MessageRow | null> {
+    const now = new Date();
+    return this.outbox.runAsOne<MessageRow>((publish) => {
+      const after = afterTransition(row, data, now);
+      for (const status of steps) publishStatus(publish, after, status, correlationId);
+      return { write: this.messages.transitionStatement(row.id, row.status, data, now) };
+    });
   }
 
   /** Resolves with the message once it left `queued`/`sending` in this process, or null after `ms`. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient, type RidingStatement, SQL, type Sql } from '../../platform/database';
+import { Prisma, type PrismaClient, type RidingStatement, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -86,6 +86,16 @@ export interface MessageChanges {
   readAt?: Date | null;
 }
 
+/**
+ * The row `transitionStatement(row.id, row.status, changes, now)` writes, told before it runs. What a status
+ * event says of a message (its ids, chat, type, client_ref, failure and times) only changes with its status,
+ * which the write checks; a lease renewed meanwhile (claimed_until, attempts) is in the row it returns.
+ */
+export function afterTransition(row: MessageRow, changes: MessageChanges, now: Date): MessageRow {
+  const changed = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<MessageRow>;
+  return { ...row, ...changed, updatedAt: now };
+}
+
 /** The column a status change writes each field to, and the cast its parameter needs (the same on either driver). */
 const CHANGE_COLUMNS: Record<keyof MessageChanges, [column: string, cast: string]> = {
   status: ['status', '::text'],
@@ -122,6 +132,18 @@ export class MessagesRepository {
    * `tx`, the statement is its own transaction.
    */
   async insertIfNew(tx: Transaction | null, data: Prisma.MessageCreateManyInput, riding?: RidingStatement): Promise<MessageRow | null> {
+    let { text, values } = this.insertStatement(data);
+    if (riding) {
+      const along = riding(values.length + 1, 'EXISTS (SELECT 1 FROM inserted)');
+      text = `WITH inserted AS (${text}), riding AS (${along.text}) SELECT * FROM inserted`;
+      values = [...values, ...along.values];
+    }
+    const [row] = await (tx ? sqlIn(tx) : this.sql).query<MessageRow>(text, values);
+    return row ?? null;
+  }
+
+  /** The insert of `insertIfNew` as a statement (for Outbox.runAsOne): the row, or none when it is stored already. */
+  insertStatement(data: Prisma.MessageCreateManyInput): Statement {
     const fields = (Object.keys(data) as Array<keyof Prisma.MessageCreateManyInput>).filter((field) => data[field] !== undefined);
     const values: unknown[] = fields.map((field) =>
       JSON_FIELDS.has(field) && data[field] !== null ? JSON.stringify(data[field]) : data[field],
@@ -132,15 +154,11 @@ export class MessagesRepository {
       columns.push('updated_at');
       placeholders.push('now()');
     }
-    let text = `INSERT INTO messages (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
-       ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`;
-    if (riding) {
-      const along = riding(values.length + 1, 'EXISTS (SELECT 1 FROM inserted)');
-      text = `WITH inserted AS (${text}), riding AS (${along.text}) SELECT * FROM inserted`;
-      values.push(...along.values);
-    }
-    const [row] = await (tx ? sqlIn(tx) : this.sql).query<MessageRow>(text, values);
-    return row ?? null;
+    return {
+      text: `INSERT INTO messages (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+       ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`,
+      values,
+    };
   }
 
   /** Stores what is new of a batch (by WhatsApp id) in one statement; returns the rows it stored. */
@@ -201,9 +219,12 @@ export class MessagesRepository {
       UPDATE messages SET status = 'queued', claimed_until = ${retryAt}, updated_at = ${new Date()} WHERE id = ${id} AND status = 'sending'`;
   }
 
-  /** A conditional status write: applies only while the row still has `from` status; the updated row, else null. */
-  async transition(tx: Transaction, id: string, from: string, changes: MessageChanges): Promise<MessageRow | null> {
-    const values: unknown[] = [id, from, new Date()];
+  /**
+   * A conditional status write, as a statement (for Outbox.runAsOne): applies only while the row still has
+   * `from` status, and returns the updated row (none: it had moved on). `afterTransition` tells the row before.
+   */
+  transitionStatement(id: string, from: string, changes: MessageChanges, now: Date): Statement {
+    const values: unknown[] = [id, from, now];
     const sets = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
       .map(([field, value]) => {
@@ -211,11 +232,10 @@ export class MessagesRepository {
         const [column, cast] = CHANGE_COLUMNS[field as keyof MessageChanges];
         return `${column} = $${values.length}${cast}`;
       });
-    const rows = await sqlIn(tx).query<MessageRow>(
-      `UPDATE messages SET ${sets.join(', ')}, updated_at = $3::timestamptz WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
+    return {
+      text: `UPDATE messages SET ${sets.join(', ')}, updated_at = $3::timestamptz WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
       values,
-    );
-    return rows[0] ?? null;
+    };
   }
 
   /** Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease ran out. */
