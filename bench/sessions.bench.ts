@@ -227,7 +227,13 @@ async function main(): Promise<void> {
       ids.push((created.body as { id: string }).id);
     }
     await pool(ids, CONCURRENCY, async (id) => {
-      const connect = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key));
+      // A 503 (the pool stayed busy past its wait while earlier channels import their history) is retried, as a
+      // client would: it says "try again in a moment".
+      let connect = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key));
+      for (let retry = 0; connect.status === 503 && retry < 10; retry++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        connect = await gw.http.post(`/v1/channels/${id}/connect`).set(bearer(key));
+      }
       if (connect.status !== 202) throw new Error(`connect answered ${connect.status}: ${JSON.stringify(connect.body)}`);
       for (;;) {
         const qr = await gw.http.post(`/v1/sandbox/channels/${id}/scan`).set(bearer(key)).send({});
