@@ -112,19 +112,21 @@ describe(Outbox.name, () => {
       const audit = gw.app.get(AuditService);
       const query = jest.spyOn(gw.app.get<Sql>(SQL), 'query');
       const settled: object[] = [];
-      try {
+      /** A unit renaming the channel under its version check, with an audit entry and an event riding on it. */
+      const renameAudited = async (customerId: string, channel: { id: string; version: number }, name: string) => {
         let eventId = '';
         const row = await gw.app.get(Outbox).runAsOne(
           (publish) => {
             eventId = publish({ ...received(customerId), channelId: channel.id });
             const entry = { customerId, action: 'channel.renamed', resourceType: 'channel', resourceId: channel.id, channelId: channel.id };
-            return {
-              write: rename(channel, 'renamed once'),
-              riding: [audit.stateChangeAlong({ ...entry, requestId: eventId, details: {} })],
-            };
+            return { write: rename(channel, name), riding: [audit.stateChangeAlong({ ...entry, requestId: eventId, details: {} })] };
           },
           (written) => settled.push(written),
         );
+        return [row, eventId] as const;
+      };
+      try {
+        const [row, eventId] = await renameAudited(customerId, channel, 'renamed once');
         expect(row).toEqual({ id: channel.id, name: 'renamed once' });
         expect(settled).toEqual([row]);
         // one round trip: the only statement that names the change carries the events and the audit entry too
@@ -139,18 +141,7 @@ describe(Outbox.name, () => {
         expect(announced.flat().find((e) => e.id === eventId)).toMatchObject({ seq: event.seq, mode: 'test' });
 
         // the same version again: the write finds no row, so neither the audit entry nor the event is written
-        let staleId = '';
-        const stale = await gw.app.get(Outbox).runAsOne(
-          (publish) => {
-            staleId = publish({ ...received(customerId), channelId: channel.id });
-            const entry = { customerId, action: 'channel.renamed', resourceType: 'channel', resourceId: channel.id, channelId: channel.id };
-            return {
-              write: rename(channel, 'renamed twice'),
-              riding: [audit.stateChangeAlong({ ...entry, requestId: staleId, details: {} })],
-            };
-          },
-          (written) => settled.push(written),
-        );
+        const [stale, staleId] = await renameAudited(customerId, channel, 'renamed twice');
         expect(stale).toBeNull();
         expect(settled).toHaveLength(1);
         expect(await db.prisma.domainEvent.count({ where: { id: staleId } })).toBe(0);
@@ -205,24 +196,27 @@ describe(Outbox.name, () => {
           asOne.push(...events().map((event) => publish(event)));
           return { write: { text: 'SELECT id FROM channels WHERE id = $1::uuid', values: [chan1.id] } };
         });
-        const expected = (await deliveriesOf(inTransaction)).map(({ event, endpoint }) => ({ event, endpoint }));
+        // "<event index> <endpoint>" of each delivery, by delivery id
+        const pairs = (deliveries: Array<{ event: number; endpoint?: string }>) =>
+          deliveries.map(({ event, endpoint }) => `${event} ${endpoint}`);
+        const expected = pairs(await deliveriesOf(inTransaction));
         const written = await deliveriesOf(asOne);
         expect(expected).toEqual([
-          { event: 0, endpoint: 'all' },
-          { event: 0, endpoint: 'liveMode' },
-          { event: 1, endpoint: 'all' },
-          { event: 1, endpoint: 'types' },
-          { event: 1, endpoint: 'liveMode' },
-          { event: 2, endpoint: 'all' },
-          { event: 2, endpoint: 'types' },
-          { event: 2, endpoint: 'channel' },
-          { event: 5, endpoint: 'all' },
-          { event: 5, endpoint: 'channel' },
-          { event: 6, endpoint: 'all' },
-          { event: 6, endpoint: 'liveMode' },
+          '0 all',
+          '0 liveMode',
+          '1 all',
+          '1 types',
+          '1 liveMode',
+          '2 all',
+          '2 types',
+          '2 channel',
+          '5 all',
+          '5 channel',
+          '6 all',
+          '6 liveMode',
         ]);
         // sorted by id, they come in event order, then in endpoint order: as if minted one by one
-        expect(written.map(({ event, endpoint }) => ({ event, endpoint }))).toEqual(expected);
+        expect(pairs(written)).toEqual(expected);
         for (const delivery of written) {
           expect(isIdOf('wevt', delivery.id)).toBe(true);
           expect(delivery).toMatchObject({ lane: `${delivery.endpointId}/${delivery.channelId ?? ''}`, customerId, attempts: 0 });
