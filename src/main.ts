@@ -46,7 +46,12 @@ function line(level: 'info' | 'error', msg: string, extra: Record<string, unknow
 
 async function prepare(config: AppConfig): Promise<{ database: Database; redis: ResolvedRedis }> {
   const redis = await resolveRedis(config.redisUrl, config.dataDir);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    dataDir: config.dataDir,
+  });
   try {
     if (config.migrateOnStart) {
       const { applied } = await applyPendingMigrations({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, database });

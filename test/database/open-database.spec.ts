@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { applyPendingMigrations, openDatabase, sqlOf } from '../../src/platform/database';
-import { poolSql } from '../../src/platform/database/sql';
+import { poolSql, PreparedStatements } from '../../src/platform/database/sql';
 import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
 import { runScript } from '../support/processes';
 import { SQL_SCENARIO_RESULT, sqlScenario } from './fixtures/sql-scenario';
@@ -66,6 +66,61 @@ describe(openDatabase.name, () => {
           pause: 'ended',
           after: [{ one: 1 }],
         });
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('prepares each plain statement once a connection, runs unnamed past the cap, and again unnamed once a migration changed its result', async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+      const sql = poolSql(pool, { prepared: new PreparedStatements(3) });
+      const prepared = async () =>
+        (
+          await sql.query<{ statement: string }>(
+            "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'wiu\\_%' ORDER BY prepare_time, name",
+          )
+        ).map(({ statement }) => statement);
+      try {
+        await sql.query('CREATE TABLE prepared_probe (a int)');
+        await sql.query('INSERT INTO prepared_probe VALUES ($1)', [1]);
+        await sql.query('INSERT INTO prepared_probe VALUES ($1)', [2]);
+        const beforeMigration = await sql.query('SELECT * FROM prepared_probe ORDER BY a');
+        // Three texts are named already (the cap): this one, like the listing, runs unnamed.
+        await sql.query('SELECT count(*) FROM prepared_probe');
+        const named = await prepared();
+
+        // A column added while the process runs: the prepared SELECT * would now answer with another row type.
+        await pool.query('ALTER TABLE prepared_probe ADD COLUMN b text');
+        const afterMigration = await sql.query('SELECT * FROM prepared_probe ORDER BY a');
+
+        expect({ beforeMigration, named, afterMigration, rows: await sql.query('SELECT * FROM prepared_probe ORDER BY a') }).toEqual({
+          beforeMigration: [{ a: 1 }, { a: 2 }],
+          named: [
+            'CREATE TABLE prepared_probe (a int)',
+            'INSERT INTO prepared_probe VALUES ($1)',
+            'SELECT * FROM prepared_probe ORDER BY a',
+          ],
+          afterMigration: [
+            { a: 1, b: null },
+            { a: 2, b: null },
+          ],
+          rows: [
+            { a: 1, b: null },
+            { a: 2, b: null },
+          ],
+        });
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('prepares nothing when told not to (behind a pooler that cannot keep prepared statements)', async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+      const sql = poolSql(pool);
+      try {
+        await sql.query('SELECT 1 AS one');
+        await sql.transaction((tx) => tx.query('SELECT 2 AS two'));
+        expect(await sql.query('SELECT count(*)::int AS n FROM pg_prepared_statements')).toEqual([{ n: 0 }]);
       } finally {
         await pool.end();
       }

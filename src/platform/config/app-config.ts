@@ -41,6 +41,7 @@ export const environmentSchema = z.object({
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: intInRange(1, 1000).default(10),
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
@@ -142,6 +143,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Connections this process keeps open to PostgreSQL at most. */
   databasePoolSize: number;
+  /** Prepare the hot paths' statements on each PostgreSQL connection (off behind a pooler that cannot keep them). */
+  databasePreparedStatements: boolean;
   redisUrl?: string;
   redisKeyPrefix: string;
   migrateOnStart: boolean;

@@ -6,7 +6,7 @@ import { PrismaClient } from '../../generated/prisma/client';
 import { registerConnection } from './database-connection';
 import type { DatabaseOptions } from './database-options';
 import { openEmbeddedPGlite } from './embedded-pglite';
-import { pgliteSql, poolSql, registerSql, type Sql } from './sql';
+import { pgliteSql, poolSql, PreparedStatements, registerSql, type Sql } from './sql';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -42,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       log: [...log],
       transactionOptions,
     });
-    const sql = poolSql(pool);
+    const sql = poolSql(pool, { prepared: options.preparedStatements === false ? undefined : new PreparedStatements() });
     registerSql(prisma, sql);
     return registerConnection(
       { prisma, sql, kind: 'postgres', close: once(() => prisma.$disconnect()) },

@@ -48,8 +48,7 @@ export function sqlOf(prisma: PrismaClient): Sql {
   return sql;
 }
 
-/** `limitMs`: how long a statement of a transaction, or a pause between two, may last before PostgreSQL ends it. */
-/** Statements on anything that answers `query(text, values)` with rows: a pg pool or client, PGlite or its transaction. */
+/** Statements on anything that answers `query(text, values)` with rows: PGlite or its transaction. */
 function statementsOn(client: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }): SqlQuery {
   return {
     query: async <T extends object>(text: string, values: readonly unknown[] = []) =>
@@ -57,9 +56,71 @@ function statementsOn(client: { query(text: string, values: unknown[]): Promise<
   };
 }
 
-export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number } = {}): Sql {
+/**
+ * The names of the statements prepared on PostgreSQL's connections, by text. The gateway's plain statements
+ * have a bounded set of texts (values always go as parameters), and planning them again at every call cost
+ * more than running them: on the webhook claim, 0.53 ms of planning against 0.13 ms of execution. A named
+ * statement is parsed and planned once per connection, then its plan is reused. Past the cap (a text built
+ * from something unbounded, a bug) statements run unnamed, as before.
+ */
+export class PreparedStatements {
+  private readonly names = new Map<string, string>();
+  private readonly stale = new Set<string>();
+
+  constructor(private readonly cap = 1_000) {}
+
+  nameOf(text: string): string | undefined {
+    if (this.stale.has(text)) return undefined;
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < this.cap) {
+      name = `wiu_${this.names.size + 1}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** A statement whose prepared plan no longer fits the schema (a migration while running) goes unnamed from now on. */
+  forget(text: string): void {
+    this.stale.add(text);
+  }
+}
+
+/** PostgreSQL's answer when a prepared statement's result no longer matches the tables it reads. */
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String(error));
+}
+
+/**
+ * Statements on a pg pool, or on a client holding a transaction, named (prepared) when `prepared` is given. A
+ * statement refused for a stale plan runs again unnamed on the pool; inside a transaction, which the refusal
+ * has aborted, the unit of work fails once, and runs unnamed when it is tried again.
+ */
+function pgStatementsOn(client: pg.Pool | pg.PoolClient, prepared: PreparedStatements | undefined, inTransaction = false): SqlQuery {
   return {
-    ...statementsOn(pool),
+    query: async <T extends object>(text: string, values: readonly unknown[] = []) => {
+      const name = prepared?.nameOf(text);
+      if (name === undefined) return (await client.query(text, values as unknown[])).rows as T[];
+      try {
+        return (await client.query({ name, text, values: values as unknown[] })).rows as T[];
+      } catch (error) {
+        // Refused at planning, so nothing ran: once more, unnamed.
+        if (!isStalePlan(error)) throw error;
+        prepared?.forget(text);
+        if (inTransaction) throw error;
+        return (await client.query(text, values as unknown[])).rows as T[];
+      }
+    },
+  };
+}
+
+/**
+ * `limitMs`: how long a statement of a transaction, or a pause between two, may last before PostgreSQL ends it.
+ * `prepared`: the statements to prepare on the connections (off where a pooler in front of PostgreSQL hands
+ * each statement to any server connection).
+ */
+export function poolSql(pool: pg.Pool, { limitMs = 10_000, prepared }: { limitMs?: number; prepared?: PreparedStatements } = {}): Sql {
+  return {
+    ...pgStatementsOn(pool, prepared),
     async transaction<T>(work: (sql: SqlQuery) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
@@ -73,7 +134,7 @@ export function poolSql(pool: pg.Pool, { limitMs = 10_000 }: { limitMs?: number 
         await client.query(
           `BEGIN; SET LOCAL statement_timeout = ${Math.round(limitMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.round(limitMs)}`,
         );
-        const result = await work(statementsOn(client));
+        const result = await work(pgStatementsOn(client, prepared, true));
         await client.query('COMMIT');
         return result;
       } catch (error) {
