@@ -120,4 +120,33 @@ describe('Webhook delivery durability', () => {
       await gw.close();
     }
   });
+
+  it('runs the first attempts of a lane one after the other in the job that released them, not a job each', async () => {
+    const gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
+    try {
+      const { customerId, key } = await gw.newAccount();
+      await createEndpoint(gw, key, { url: receiver.url('/lane') });
+      const wake = jest.spyOn(gw.app.get(WebhookDispatcher), 'wake');
+      const total = 30;
+      // One unit of work: one job for the lane's oldest delivery, and the rest of the lane behind it.
+      await gw.app.get(Outbox).run(async (_tx, publishInTx) => {
+        for (let n = 0; n < total; n++)
+          publishInTx({
+            type: 'message.received',
+            customerId,
+            channelId: 'chan-lane',
+            payload: receivedWithText(String(n)),
+            correlationId: null,
+          });
+      });
+      await eventually(async () => receiver.at('/lane').length === total, 30_000, 'the whole lane delivered');
+      // A job goes on down its lane for up to LANE_RUN_MS, then hands the rest to a job: one a second at most.
+      expect({
+        order: receiver.at('/lane').map((r) => Number(textOf(r.body))),
+        fewWakes: wake.mock.calls.length <= 3,
+      }).toEqual({ order: Array.from({ length: total }, (_, n) => n), fewWakes: true });
+    } finally {
+      await gw.close();
+    }
+  });
 });

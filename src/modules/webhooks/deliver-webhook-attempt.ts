@@ -11,7 +11,7 @@ import { postJson, SendResult } from './webhook-sender';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { signatureHeader } from './webhook-signing';
 import { WebhooksMetrics } from './webhooks.metrics';
-import { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { ClaimedDelivery, QueuedDelivery, WebhooksRepository } from './webhooks.repository';
 
 export const WEBHOOK_USER_AGENT = `WhatIsUp-Webhooks/${PACKAGE_VERSION}`;
 
@@ -20,11 +20,16 @@ const LEASE_MARGIN_MS = 5_000;
 /** How long an attempt's outcome waits for an unreachable database; past it the job fails and the sweeper sends the delivery again. */
 const RECORD_WAIT_MS = 5 * 60_000;
 
-export type AttemptOutcome = { kind: 'done' } | { kind: 'wait'; delayMs: number };
+/**
+ * What an attempt leaves to its caller: nothing; waiting (not due yet); or, when it was the attempt holding its
+ * lane, the next delivery of the lane, now free for its first attempt (the caller runs it or queues it).
+ */
+export type AttemptOutcome = { kind: 'done' } | { kind: 'wait'; delayMs: number } | { kind: 'released'; next: QueuedDelivery };
 
 /**
  * Runs attempt number `attempt` of a delivery: claims it in the database (exactly one process wins), sends
- * the signed envelope, records the answer, and schedules what comes next (the next attempt, or nothing).
+ * the signed envelope, records the answer, and schedules what comes next (the next attempt, or nothing); an
+ * attempt that held its lane hands back the lane's next delivery.
  */
 @Injectable()
 export class DeliverWebhookAttempt {
@@ -99,9 +104,9 @@ export class DeliverWebhookAttempt {
     if (!finished.updated) return { kind: 'done' };
     if (status !== 'pending') this.metrics.deliveries.inc({ outcome: status });
     if (retry) await this.dispatcher.enqueueAttempt(delivery, attempt + 1, delayMs);
-    // This attempt held its lane: release the next delivery waiting for its first attempt.
+    // This attempt held its lane: the next delivery waiting for its first attempt is free now.
     if (!delivery.firstAttemptDone && finished.nextInLane)
-      await this.dispatcher.wake({ id: finished.nextInLane, endpointId: delivery.endpointId }, deliveryId);
+      return { kind: 'released', next: { id: finished.nextInLane, endpointId: delivery.endpointId } };
     return { kind: 'done' };
   }
 
