@@ -6,7 +6,9 @@
  * released after. The same load on a bare NestJS route answering 202 gives the HTTP stack's ceiling.
  * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/send.{json,md}.
  *
- *   npm run bench:send [-- --duration 20 --connections 50]
+ *   npm run bench:send [-- --duration 20 --connections 50 --profile accepting.cpuprofile]
+ *
+ * `--profile <file>` writes a CPU profile of the accepting-alone phase (open it in Chrome's DevTools).
  */
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -17,6 +19,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { profiled, textOption } from './support/bench-run';
 import { startSimulatorProcess } from './support/simulator-process';
 import { QUEUES } from '../src/platform/queues/queue-names';
 import { ChannelClient } from '../test/support/channels';
@@ -114,7 +117,9 @@ async function main(): Promise<void> {
     const queue = gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
     await queue.pause();
     received = 0;
-    const held = await load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections);
+    const held = await profiled(textOption('profile'), () =>
+      load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections),
+    );
     const acceptedHeld = acceptedOf(held);
     await queue.resume();
     await untilReceived(acceptedHeld);
