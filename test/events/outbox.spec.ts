@@ -1,3 +1,5 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import type { DomainEvent, DomainEventInput } from '../../src/modules/events/domain-event';
 import { EVENT_EXAMPLES } from '../../src/event-catalogue';
 import { AuditService } from '../../src/modules/audit/audit.service';
@@ -6,6 +8,7 @@ import { EventsService } from '../../src/modules/events/events.service';
 import { Outbox, Publish } from '../../src/modules/events/outbox';
 import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
 import { SQL, type Sql } from '../../src/platform/database';
+import { QUEUES } from '../../src/platform/queues/queue-names';
 import { isIdOf } from '../../src/platform/ids';
 import { createEndpoint } from '../webhooks/support/webhooks';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -188,7 +191,9 @@ describe(Outbox.name, () => {
         return rows.map((row) => ({ ...row, event: eventIds.indexOf(row.domainEventId!), endpoint: names.get(row.endpointId) }));
       };
 
-      const inTransaction = await gw.app.get(Outbox).run(async (_tx, publish) => events().map((event) => publish(event)));
+      // No attempt runs meanwhile, so the first unit's deliveries wait for their first attempts while the second writes.
+      const queue = gw.app.get<Queue>(getQueueToken(QUEUES.webhookDelivery));
+      await queue.pause();
       const enqueued = jest.spyOn(gw.app.get(WebhookDispatcher), 'enqueueFirstAttempts');
       const asOne: string[] = [];
       try {
@@ -196,11 +201,16 @@ describe(Outbox.name, () => {
           asOne.push(...events().map((event) => publish(event)));
           return { write: { text: 'SELECT id FROM channels WHERE id = $1::uuid', values: [chan1.id] } };
         });
+        const queuedOf = (deliveries: Array<{ id: string }>) =>
+          enqueued.mock.calls.flatMap(([queued]) => queued.map((d) => d.id)).filter((id) => deliveries.some((w) => w.id === id));
+        const written = await deliveriesOf(asOne);
+        const queuedAsOne = queuedOf(written);
+        const inTransaction = await gw.app.get(Outbox).run(async (_tx, publish) => events().map((event) => publish(event)));
         // "<event index> <endpoint>" of each delivery, by delivery id
         const pairs = (deliveries: Array<{ event: number; endpoint?: string }>) =>
           deliveries.map(({ event, endpoint }) => `${event} ${endpoint}`);
-        const expected = pairs(await deliveriesOf(inTransaction));
-        const written = await deliveriesOf(asOne);
+        const inTransactionRows = await deliveriesOf(inTransaction);
+        const expected = pairs(inTransactionRows);
         expect(expected).toEqual([
           '0 all',
           '0 liveMode',
@@ -221,15 +231,19 @@ describe(Outbox.name, () => {
           expect(isIdOf('wevt', delivery.id)).toBe(true);
           expect(delivery).toMatchObject({ lane: `${delivery.endpointId}/${delivery.channelId ?? ''}`, customerId, attempts: 0 });
         }
-        // after the statement, the oldest delivery of each lane was handed to the queue
+        // after the statement, the oldest delivery of each (empty) lane was handed to the queue
         const heads = new Map<string, string>();
         for (const delivery of written) if (!heads.has(delivery.lane)) heads.set(delivery.lane, delivery.id);
-        const queued = enqueued.mock.calls
-          .flatMap(([deliveries]) => deliveries.map((d) => d.id))
-          .filter((id) => written.some((w) => w.id === id));
-        expect(queued.sort()).toEqual([...heads.values()].sort());
+        expect(queuedAsOne.sort()).toEqual([...heads.values()].sort());
+        // the second unit's lanes each had a delivery waiting, locked until its commit: nothing of it is queued,
+        // as each lane's wait ends with that delivery's attempt
+        expect({ lanes: new Set(inTransactionRows.map((row) => row.lane)).size, queued: queuedOf(inTransactionRows) }).toEqual({
+          lanes: heads.size,
+          queued: [],
+        });
       } finally {
         enqueued.mockRestore();
+        await queue.resume();
       }
     });
   });

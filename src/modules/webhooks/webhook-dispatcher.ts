@@ -9,7 +9,7 @@ import { newId, newIdBlock } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, DomainEventInput, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
-import { CandidateEndpoint, laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants } from './webhooks.repository';
+import { CandidateEndpoint, laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants, WrittenDelivery } from './webhooks.repository';
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -38,7 +38,7 @@ export class WebhookDispatcher
    * The deliveries each event's transaction wrote, for the hand-off after its commit: the queue gets them
    * without reading them back. An event this process did not write (none today) is read from the database.
    */
-  private readonly written = new WeakMap<DomainEvent, QueuedDelivery[]>();
+  private readonly written = new WeakMap<DomainEvent, WrittenDelivery[]>();
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -93,12 +93,16 @@ export class WebhookDispatcher
           correlationId: event.correlationId ?? null,
         }));
       all.push(...deliveries);
+    }
+    const heldBehind = new Map((await this.repository.insertDeliveries(tx, all)).map((row) => [row.id, row.heldBehind]));
+    for (const event of webhookEvents) {
       this.written.set(
         event,
-        deliveries.map((delivery) => ({ id: delivery.id, endpointId: delivery.endpointId })),
+        all
+          .filter((delivery) => delivery.domainEventId === event.id)
+          .map(({ id, endpointId }) => ({ id, endpointId, heldBehind: heldBehind.get(id) ?? null })),
       );
     }
-    await this.repository.insertDeliveries(tx, all);
   }
 
   /** The deliveries of a unit of work of one statement, written in it: ids from a block per webhook event. */
@@ -110,13 +114,13 @@ export class WebhookDispatcher
   }
 
   onWrittenAlong(events: DomainEvent[], rows: object[]): void {
-    const deliveries = rows as Array<QueuedDelivery & { domainEventId: string }>;
+    const deliveries = rows as Array<WrittenDelivery & { domainEventId: string }>;
     for (const event of events.filter((e) => isWebhookEventType(e.type))) {
       this.written.set(
         event,
         deliveries
           .filter((delivery) => delivery.domainEventId === event.id)
-          .map(({ id, endpointId }) => ({ id, endpointId }))
+          .map(({ id, endpointId, heldBehind }) => ({ id, endpointId, heldBehind }))
           .sort((a, b) => (a.id < b.id ? -1 : 1)),
       );
     }
@@ -127,8 +131,10 @@ export class WebhookDispatcher
     const unknown = webhookEvents.filter((event) => !this.written.has(event)).map((event) => event.id);
     // A new event's deliveries are new rows (one per endpoint, unique per event): none was attempted yet. Of
     // those that share a lane only the oldest is queued: the others cannot be claimed before its first attempt
-    // ends, which wakes the next one (a job for each would only be a refused claim).
-    const heads = new Map<string, QueuedDelivery>();
+    // ends, which wakes the next one (a job for each would only be a refused claim). Nor is that oldest one
+    // when it was written held behind an older delivery of its lane, locked until the commit: that one's
+    // attempt ends after the commit and wakes it (HELD_BEHIND_SQL).
+    const heads = new Map<string, WrittenDelivery>();
     for (const event of webhookEvents) {
       for (const delivery of this.written.get(event) ?? []) {
         const lane = laneOf(delivery.endpointId, event.channelId);
@@ -136,7 +142,7 @@ export class WebhookDispatcher
         if (!head || delivery.id < head.id) heads.set(lane, delivery);
       }
     }
-    const deliveries = [...heads.values()];
+    const deliveries: QueuedDelivery[] = [...heads.values()].filter((head) => head.heldBehind === null);
     if (unknown.length > 0) deliveries.push(...(await this.repository.unattemptedFor(unknown)));
     if (deliveries.length === 0) return;
     await this.enqueueFirstAttempts(deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)));

@@ -25,6 +25,23 @@ export interface QueuedDelivery {
   endpointId: string;
 }
 
+/** A delivery just written, with the older delivery of its lane it is held behind, if one was locked (HELD_BEHIND_SQL). */
+export interface WrittenDelivery extends QueuedDelivery {
+  heldBehind: string | null;
+}
+
+/**
+ * For a delivery being inserted (its row is `target`): the newest older delivery of its lane still waiting for
+ * its first attempt, locked until the insert commits. Locked, its claim waits for the commit, so its attempt
+ * ends after it, and the end of that attempt finds the new delivery (finishAttempt's `nextInLane`) and wakes it:
+ * the new delivery needs no job of its own, which would only be a refused claim while the lane is busy. Rows
+ * locked by another writer or being claimed are skipped (no waiting, so no deadlock); with none left the
+ * delivery gets its job as before. The statement's own rows are not visible to it, so a sibling is never found.
+ */
+export const HELD_BEHIND_SQL = (target: string) => `(SELECT p.id FROM webhook_deliveries p
+         WHERE p.lane = ${target}.lane AND p.first_attempt_done = false AND p.attempts = 0
+         ORDER BY p.id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)`;
+
 /** What an attempt needs once claimed: the delivery and the attempt number it now owns. */
 export interface ClaimedDelivery {
   id: string;
@@ -165,7 +182,8 @@ export class WebhooksRepository {
    * The deliveries of a unit of work's events inside the statement that writes them (EventsRepository.writeAsOne,
    * the events in the CTE `written`): one per enabled endpoint that wants an event (`wants`, in SQL), as
    * `insertDeliveries` writes them. An event's deliveries take the ids of its block (newIdBlock; `blocks` pairs
-   * event ids with block heads), in endpoint order, so they sort as if minted one by one. Returns their ids.
+   * event ids with block heads), in endpoint order, so they sort as if minted one by one. Returns their ids, each
+   * with the delivery of its lane it is held behind (HELD_BEHIND_SQL).
    */
   deliveriesAlongStatement(blocks: { eventIds: string[]; heads: string[] }, first: number): Statement {
     return {
@@ -183,22 +201,27 @@ export class WebhooksRepository {
            AND (w.mode IS NULL OR e.mode::text = w.mode)
            AND ('*' = ANY(e.events) OR w.type = ANY(e.events))
        ) m
-       RETURNING id, endpoint_id AS "endpointId", domain_event_id AS "domainEventId"`,
+       RETURNING id, endpoint_id AS "endpointId", domain_event_id AS "domainEventId",
+         ${HELD_BEHIND_SQL('webhook_deliveries')} AS "heldBehind"`,
       values: [blocks.eventIds, blocks.heads],
     };
   }
 
-  /** One statement for a unit of work's deliveries; a delivery already written (same id) is left as it is. */
-  async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<void> {
-    if (rows.length === 0) return;
-    await sqlIn(tx).query(
+  /**
+   * One statement for a unit of work's deliveries; a delivery already written (same id) is left as it is. Returns
+   * those written, each with the delivery of its lane it is held behind (HELD_BEHIND_SQL), locked until the commit.
+   */
+  async insertDeliveries(tx: Transaction, rows: NewDelivery[]): Promise<WrittenDelivery[]> {
+    if (rows.length === 0) return [];
+    return sqlIn(tx).query<WrittenDelivery>(
       `INSERT INTO webhook_deliveries
          (id, endpoint_id, customer_id, channel_id, domain_event_id, event_type, payload, correlation_id, lane, updated_at)
        SELECT d.id, d.endpoint_id, d.customer_id, d.channel_id, d.domain_event_id, d.event_type, d.payload::jsonb,
          d.correlation_id, d.lane, now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
          AS d(id, endpoint_id, customer_id, channel_id, domain_event_id, event_type, payload, correlation_id, lane)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING id, endpoint_id AS "endpointId", ${HELD_BEHIND_SQL('webhook_deliveries')} AS "heldBehind"`,
       [
         rows.map((row) => row.id),
         rows.map((row) => row.endpointId),
