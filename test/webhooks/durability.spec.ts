@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Outbox } from '../../src/modules/events/outbox';
 import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
+import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { deleteRedisPrefix, TestGateway } from '../support/gateway';
@@ -121,12 +122,13 @@ describe('Webhook delivery durability', () => {
     }
   });
 
-  it('runs the first attempts of a lane one after the other in the job that released them, not a job each', async () => {
+  it('runs the first attempts of a lane one after the other in the job that released them, each claimed as the one before ends', async () => {
     const gw = await TestGateway.start(db.prisma, { egressAllowedHosts: ['127.0.0.1'] });
     try {
       const { customerId, key } = await gw.newAccount();
       await createEndpoint(gw, key, { url: receiver.url('/lane') });
       const wake = jest.spyOn(gw.app.get(WebhookDispatcher), 'wake');
+      const claim = jest.spyOn(gw.app.get(WebhooksRepository), 'claim');
       const total = 30;
       // One unit of work: one job for the lane's oldest delivery, and the rest of the lane behind it.
       await gw.app.get(Outbox).run(async (_tx, publishInTx) => {
@@ -141,10 +143,12 @@ describe('Webhook delivery durability', () => {
       });
       await eventually(async () => receiver.at('/lane').length === total, 30_000, 'the whole lane delivered');
       // A job goes on down its lane for up to LANE_RUN_MS, then hands the rest to a job: one a second at most.
+      // Each step's attempt is claimed by the statement that ends the one before it, not by a claim of its own.
       expect({
         order: receiver.at('/lane').map((r) => Number(textOf(r.body))),
         fewWakes: wake.mock.calls.length <= 3,
-      }).toEqual({ order: Array.from({ length: total }, (_, n) => n), fewWakes: true });
+        fewClaims: claim.mock.calls.length <= 1 + wake.mock.calls.length,
+      }).toEqual({ order: Array.from({ length: total }, (_, n) => n), fewWakes: true, fewClaims: true });
     } finally {
       await gw.close();
     }

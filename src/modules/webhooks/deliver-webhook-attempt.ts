@@ -22,9 +22,11 @@ const RECORD_WAIT_MS = 5 * 60_000;
 
 /**
  * What an attempt leaves to its caller: nothing; waiting (not due yet); or, when it was the attempt holding its
- * lane, the next delivery of the lane, now free for its first attempt (the caller runs it or queues it).
+ * lane, the next delivery of the lane, now free for its first attempt (the caller runs it or queues it), and
+ * `claimed` when that first attempt was claimed along with the end of this one (the caller must run it).
  */
-export type AttemptOutcome = { kind: 'done' } | { kind: 'wait'; delayMs: number } | { kind: 'released'; next: QueuedDelivery };
+export type AttemptOutcome =
+  { kind: 'done' } | { kind: 'wait'; delayMs: number } | { kind: 'released'; next: QueuedDelivery; claimed?: ClaimedDelivery };
 
 /**
  * Runs attempt number `attempt` of a delivery: claims it in the database (exactly one process wins), sends
@@ -45,7 +47,8 @@ export class DeliverWebhookAttempt {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+  /** `claimNext`: see `attempt`. */
+  async execute(deliveryId: string, attempt: number, options: { claimNext?: boolean } = {}): Promise<AttemptOutcome> {
     const settings = this.config.webhooks;
     const delivery = await this.repository.claim(deliveryId, attempt, settings.attemptTimeoutMs + LEASE_MARGIN_MS);
     if (!delivery) {
@@ -56,6 +59,18 @@ export class DeliverWebhookAttempt {
       // Held back behind an older delivery of its lane: that one queues this one when its first attempt ends.
       return { kind: 'done' };
     }
+    return this.attempt(delivery, options);
+  }
+
+  /**
+   * Runs an attempt claimed already: by `execute`, or along with the end of the attempt before it in its lane.
+   * With `claimNext`, an attempt holding its lane claims the lane's next first attempt as it ends (for the
+   * caller to run: `released` with `claimed`).
+   */
+  async attempt(delivery: ClaimedDelivery, { claimNext = false }: { claimNext?: boolean } = {}): Promise<AttemptOutcome> {
+    const settings = this.config.webhooks;
+    const deliveryId = delivery.id;
+    const attempt = delivery.attempts;
     const result: SendResult = delivery.endpointEnabled
       ? await this.send(delivery).catch((error: Error) => {
           // E.g. a signing secret sealed under another WEBHOOK_SIGNING_SECRET: recorded and retried like any failure.
@@ -97,6 +112,7 @@ export class DeliverWebhookAttempt {
           responseSnippet: result.responseSnippet,
         },
         next: { status, ...(retry ? { nextAttemptAt: new Date(Date.now() + delayMs) } : {}) },
+        ...(claimNext && !delivery.firstAttemptDone ? { claimNext: { leaseMs: settings.attemptTimeoutMs + LEASE_MARGIN_MS } } : {}),
       }),
     );
     this.metrics.attempts.inc({ outcome: result.refused ? 'refused' : outcome });
@@ -106,7 +122,7 @@ export class DeliverWebhookAttempt {
     if (retry) await this.dispatcher.enqueueAttempt(delivery, attempt + 1, delayMs);
     // This attempt held its lane: the next delivery waiting for its first attempt is free now.
     if (!delivery.firstAttemptDone && finished.nextInLane)
-      return { kind: 'released', next: { id: finished.nextInLane, endpointId: delivery.endpointId } };
+      return { kind: 'released', next: { id: finished.nextInLane, endpointId: delivery.endpointId }, claimed: finished.claimedNext };
     return { kind: 'done' };
   }
 

@@ -47,6 +47,11 @@ export class EndpointSlots {
     return { taken: false, waitMs };
   }
 
+  /** Takes a slot whatever the endpoint's share: for an attempt claimed already, which must run. */
+  hold(endpointId: string): void {
+    this.inFlight.set(endpointId, (this.inFlight.get(endpointId) ?? 0) + 1);
+  }
+
   /** Gives the slot back, with how long the attempt took. */
   release(endpointId: string, latencyMs: number): void {
     const busy = (this.inFlight.get(endpointId) ?? 1) - 1;

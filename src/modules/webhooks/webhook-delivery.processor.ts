@@ -4,6 +4,7 @@ import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { AttemptOutcome, DeliverWebhookAttempt } from './deliver-webhook-attempt';
+import type { ClaimedDelivery } from './webhooks.repository';
 import { EndpointSlots } from './endpoint-slots';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
@@ -40,22 +41,26 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
   }
 
   async process(job: Job<DeliverJobData>, token?: string): Promise<void> {
-    const { attempt, endpointId } = job.data;
+    const { deliveryId, attempt, endpointId } = job.data;
     if (endpointId) {
       // Every slot of its endpoint is taken: put off without touching the database, the slot kept for others.
-      const slot = this.slots.take(endpointId, JOBS.deliver.jobId(job.data.deliveryId, attempt));
+      const slot = this.slots.take(endpointId, JOBS.deliver.jobId(deliveryId, attempt));
       if (!slot.taken) {
         await job.moveToDelayed(Date.now() + slot.waitMs, token);
         throw new DelayedError();
       }
     }
     const runUntil = performance.now() + LANE_RUN_MS;
-    let current = { deliveryId: job.data.deliveryId, attempt };
+    let current: { deliveryId: string; attempt: number; claimed?: ClaimedDelivery } = { deliveryId, attempt };
     for (;;) {
       const started = performance.now();
+      // While the run may go on, the end of each attempt claims the lane's next first attempt in its statement.
+      const options = { claimNext: performance.now() < runUntil && !this.worker.closing };
       let outcome: AttemptOutcome;
       try {
-        outcome = await this.deliver.execute(current.deliveryId, current.attempt);
+        outcome = current.claimed
+          ? await this.deliver.attempt(current.claimed, options)
+          : await this.deliver.execute(current.deliveryId, current.attempt, options);
       } finally {
         // Each attempt gives its slot back with its latency, as if it had been a job of its own.
         if (endpointId) this.slots.release(endpointId, performance.now() - started);
@@ -65,16 +70,19 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
         throw new DelayedError();
       }
       if (outcome.kind === 'done') return;
-      const next = outcome.next;
+      const { next, claimed } = outcome;
+      // Claimed already, it is this job's to run: its slot is taken whatever the endpoint's share says.
+      if (claimed && endpointId) this.slots.hold(endpointId);
       const goOn =
-        performance.now() < runUntil &&
-        !this.worker.closing &&
-        (!endpointId || this.slots.take(endpointId, JOBS.deliver.jobId(next.id, 1)).taken);
+        claimed !== undefined ||
+        (performance.now() < runUntil &&
+          !this.worker.closing &&
+          (!endpointId || this.slots.take(endpointId, JOBS.deliver.jobId(next.id, 1)).taken));
       if (!goOn) {
         await this.dispatcher.wake(next, current.deliveryId);
         return;
       }
-      current = { deliveryId: next.id, attempt: 1 };
+      current = claimed ? { deliveryId: claimed.id, attempt: claimed.attempts, claimed } : { deliveryId: next.id, attempt: 1 };
     }
   }
 

@@ -42,6 +42,13 @@ export const HELD_BEHIND_SQL = (target: string) => `(SELECT p.id FROM webhook_de
          WHERE p.lane = ${target}.lane AND p.first_attempt_done = false AND p.attempts = 0
          ORDER BY p.id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)`;
 
+/** A claimed delivery (`c`, the row after its claim) with its endpoint (`e`), as ClaimedDelivery. */
+const CLAIMED_COLUMNS = `c.id, c.endpoint_id AS "endpointId", c.channel_id AS "channelId", c.customer_id AS "customerId",
+        c.event_type AS "eventType", c.payload, c.correlation_id AS "correlationId", c.attempts,
+        c.series_start AS "seriesStart", c.lane, c.first_attempt_done AS "firstAttemptDone",
+        e.url AS "endpointUrl", e.enabled AS "endpointEnabled", e.secret AS "endpointSecret",
+        e.previous_secret AS "endpointPreviousSecret", e.previous_secret_expires_at AS "endpointPreviousSecretExpiresAt"`;
+
 /** What an attempt needs once claimed: the delivery and the attempt number it now owns. */
 export interface ClaimedDelivery {
   id: string;
@@ -295,12 +302,7 @@ export class WebhooksRepository {
         SET finished_at = now(), outcome = 'interrupted', error = 'the process running this attempt stopped'
         WHERE delivery_id = $1 AND finished_at IS NULL AND number < $2::int AND EXISTS (SELECT 1 FROM claimed)
       )
-      SELECT c.id, c.endpoint_id AS "endpointId", c.channel_id AS "channelId", c.customer_id AS "customerId",
-        c.event_type AS "eventType", c.payload, c.correlation_id AS "correlationId", c.attempts,
-        c.series_start AS "seriesStart", c.lane, c.first_attempt_done AS "firstAttemptDone",
-        e.url AS "endpointUrl", e.enabled AS "endpointEnabled", e.secret AS "endpointSecret",
-        e.previous_secret AS "endpointPreviousSecret", e.previous_secret_expires_at AS "endpointPreviousSecretExpiresAt"
-      FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
+      SELECT ${CLAIMED_COLUMNS} FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
       [id, number, leaseMs / 1000],
     );
     return rows[0];
@@ -322,7 +324,9 @@ export class WebhooksRepository {
   /**
    * Writes an attempt's result and the delivery's next state (unless another process has taken the delivery
    * over), in one statement. Returns whether the delivery was updated, and the oldest delivery of the lane
-   * still waiting for its first attempt, to release when this attempt was the one holding the lane.
+   * still waiting for its first attempt, to release when this attempt was the one holding the lane. With
+   * `claimNext`, that delivery's first attempt is claimed in the same statement, as `claim` would (the attempt
+   * ending here is the one that held it back): a lane run by one job costs one statement a step, not two.
    */
   async finishAttempt(args: {
     deliveryId: string;
@@ -336,9 +340,10 @@ export class WebhooksRepository {
       responseSnippet: string | null;
     };
     next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
-  }): Promise<{ updated: boolean; nextInLane: string | null }> {
+    claimNext?: { leaseMs: number };
+  }): Promise<{ updated: boolean; nextInLane: string | null; claimedNext?: ClaimedDelivery }> {
     const { attempt, next } = args;
-    const rows = await this.sql.query<{ updated: number; nextInLane: string | null }>(
+    const rows = await this.sql.query<{ updated: number; nextInLane: string | null } & Partial<ClaimedDelivery>>(
       `WITH attempt AS (
         UPDATE webhook_attempts
         SET finished_at = now(), status_code = $3::int, latency_ms = $4::int,
@@ -352,11 +357,28 @@ export class WebhooksRepository {
           delivered_at = CASE WHEN $8::text = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
         WHERE id = $1 AND attempts = $2::int
         RETURNING id
+      ), next AS (
+        SELECT n.id FROM webhook_deliveries n
+        WHERE n.lane = $10 AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > $1
+        ORDER BY n.id LIMIT 1
+      ), claimed AS (
+        -- claim's conditions for a first attempt, but for the attempt ending here, which this statement's
+        -- snapshot still shows in flight
+        UPDATE webhook_deliveries d
+        SET attempts = 1, lease_until = now() + make_interval(secs => $12::float8), updated_at = now()
+        WHERE $11::boolean AND EXISTS (SELECT 1 FROM updated) AND d.id = (SELECT id FROM next)
+          AND d.status = 'pending' AND d.attempts = 0 AND d.next_attempt_at <= now()
+          AND (d.lease_until IS NULL OR d.lease_until < now())
+          AND NOT EXISTS (
+            SELECT 1 FROM webhook_deliveries p
+            WHERE p.lane = d.lane AND p.first_attempt_done = false AND p.id < d.id AND p.id <> $1
+              AND (p.attempts = 0 OR p.lease_until > now()))
+        RETURNING d.*
+      ), started AS (
+        INSERT INTO webhook_attempts (delivery_id, number) SELECT id, attempts FROM claimed
       )
-      SELECT (SELECT count(*)::int FROM updated) AS updated,
-        (SELECT n.id FROM webhook_deliveries n
-          WHERE n.lane = $10 AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > $1
-          ORDER BY n.id LIMIT 1) AS "nextInLane"`,
+      SELECT (SELECT count(*)::int FROM updated) AS updated, (SELECT id FROM next) AS "nextInLane", ${CLAIMED_COLUMNS}
+      FROM (SELECT 1) one LEFT JOIN claimed c ON true LEFT JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
       [
         args.deliveryId,
         args.number,
@@ -368,9 +390,17 @@ export class WebhooksRepository {
         next.status,
         next.nextAttemptAt ?? null,
         args.lane,
+        args.claimNext !== undefined,
+        (args.claimNext?.leaseMs ?? 0) / 1000,
       ],
     );
-    return { updated: rows[0]?.updated === 1, nextInLane: rows[0]?.nextInLane ?? null };
+    const row = rows[0];
+    const { updated, nextInLane, ...claimed } = row ?? { updated: 0, nextInLane: null };
+    return {
+      updated: updated === 1,
+      nextInLane: nextInLane ?? null,
+      ...(claimed.id ? { claimedNext: claimed as ClaimedDelivery } : {}),
+    };
   }
 
   // ---- deliveries, as the API shows them ------------------------------------------------------
