@@ -75,8 +75,21 @@ export interface SimulatorOptions extends Partial<NetworkOptions> {
    * `stateSaveDelayMs`) and by `stop`, so that linked companions reconnect to a restarted simulator.
    */
   stateStore?: SimulatorStateStore;
-  /** How long a change waits for the next ones before the state is saved (default 250 ms). */
+  /**
+   * How long a change waits for the next ones before the state is saved (default 250 ms), at least: a large
+   * network waits longer (see `stateSaveDelay`).
+   */
   stateSaveDelayMs?: number;
+}
+
+/**
+ * How long a change waits before the state is saved: `baseMs`, or nine times what encoding the last snapshot
+ * took, if longer. Encoding runs on the simulator's thread, and re-encoding a large network (20 MB of JSON for
+ * 200 realistic accounts) every 250 ms would keep a core busy; spaced this way, saves take at most a tenth of
+ * the thread. A crash loses the changes of that last moment (a stop saves everything).
+ */
+export function stateSaveDelay(baseMs: number, lastEncodeMs: number): number {
+  return Math.max(baseMs, Math.round(lastEncodeMs * 9));
 }
 
 /** What a snapshot holds: the server's Noise key and the registries of the network. */
@@ -125,6 +138,8 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private readonly serverStatic: KeyPair = generateKeyPair();
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** How long encoding the last snapshot took, for the spacing of saves. */
+  private lastEncodeMs = 0;
   private started = false;
 
   constructor(private readonly options: SimulatorOptions = {}) {
@@ -221,7 +236,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
       groups: this.net.groups,
       newsletters: this.net.newsletters,
     };
-    this.saving = this.saving.then(() => store.save(encodeSnapshot(state)));
+    this.saving = this.saving.then(() => {
+      const started = performance.now();
+      const snapshot = encodeSnapshot(state);
+      this.lastEncodeMs = performance.now() - started;
+      return store.save(snapshot);
+    });
     return this.saving;
   }
 
@@ -243,10 +263,13 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
   private trackChanges(): void {
     const changed = () => {
       if (!this.started || this.saveTimer) return;
-      this.saveTimer = setTimeout(() => {
-        this.saveTimer = undefined;
-        this.saveState().catch((error: unknown) => this.emit('warning', { message: 'the simulator state could not be saved', error }));
-      }, this.options.stateSaveDelayMs ?? 250);
+      this.saveTimer = setTimeout(
+        () => {
+          this.saveTimer = undefined;
+          this.saveState().catch((error: unknown) => this.emit('warning', { message: 'the simulator state could not be saved', error }));
+        },
+        stateSaveDelay(this.options.stateSaveDelayMs ?? 250, this.lastEncodeMs),
+      );
       this.saveTimer.unref();
     };
     const after = <A extends unknown[], R>(act: (...args: A) => R) =>
