@@ -47,7 +47,7 @@ export class EndpointSlots {
     return { taken: false, waitMs };
   }
 
-  /** Takes a slot whatever the endpoint's share: for an attempt claimed already, which must run. */
+  /** Takes a slot whatever the endpoint's share: the one a job going on down its lane has just given back. */
   hold(endpointId: string): void {
     this.inFlight.set(endpointId, (this.inFlight.get(endpointId) ?? 0) + 1);
   }

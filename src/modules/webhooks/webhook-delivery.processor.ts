@@ -71,17 +71,13 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
       }
       if (outcome.kind === 'done') return;
       const { next, claimed } = outcome;
-      // Claimed already, it is this job's to run: its slot is taken whatever the endpoint's share says.
-      if (claimed && endpointId) this.slots.hold(endpointId);
-      const goOn =
-        claimed !== undefined ||
-        (performance.now() < runUntil &&
-          !this.worker.closing &&
-          (!endpointId || this.slots.take(endpointId, JOBS.deliver.jobId(next.id, 1)).taken));
-      if (!goOn) {
+      // Claimed already, the next attempt is this job's to run; otherwise it runs here while the run may go on.
+      if (!claimed && (performance.now() >= runUntil || this.worker.closing)) {
         await this.dispatcher.wake(next, current.deliveryId);
         return;
       }
+      // The slot given back above is taken again at once (nothing ran in between): the run keeps its one slot.
+      if (endpointId) this.slots.hold(endpointId);
       current = claimed ? { deliveryId: claimed.id, attempt: claimed.attempts, claimed } : { deliveryId: next.id, attempt: 1 };
     }
   }
