@@ -6,6 +6,7 @@
  *
  *   npm run bench:sessions [-- --channels 100] [--realistic] [--concurrency 10] [--restarts 3]
  *                          [--profile DIR]   (a V8 CPU profile of the last restarted gateway, in DIR)
+ *                          [--logs DIR]      (each restarted gateway's output, at info, in DIR/restart-<n>.log)
  *   npm run bench:sessions -- --render     (sessions.md again from sessions.json)
  *
  * The simulator runs as its own process (`npm run simulator`, with `--realistic` when asked: 300 contacts,
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     restarts: { type: 'string', default: '3' },
     // a directory for a V8 CPU profile of the last restarted gateway (open it in Chrome's DevTools)
     profile: { type: 'string' },
+    // a directory for each restarted gateway's output (logged at info), its exit code and how long its stop took
+    logs: { type: 'string' },
     // writes sessions.md again from sessions.json, without measuring
     render: { type: 'boolean', default: false },
   },
@@ -143,8 +146,9 @@ async function restartedGateway(
   prisma: TestGateway['prisma'],
   ids: string[],
   simulatorPid: number,
-  profileDir?: string,
+  options: { profileDir?: string; logFile?: string } = {},
 ): Promise<Reconnect> {
+  const { profileDir, logFile } = options;
   const simulatorCpu = cpuSeconds(simulatorPid);
   const startedAt = new Date();
   const started = performance.now();
@@ -173,7 +177,12 @@ async function restartedGateway(
       gateway_rss_mb: mb(vmRss(child.pid!)),
     };
   } finally {
-    await stopProcess(child);
+    const stopping = performance.now();
+    const code = await stopProcess(child);
+    if (logFile) {
+      const stopSeconds = round((performance.now() - stopping) / 1000);
+      fs.writeFileSync(logFile, `${output}\n# exit code ${code}, stopped in ${stopSeconds} s\n`);
+    }
   }
 }
 
@@ -256,8 +265,14 @@ async function main(): Promise<void> {
     await gw.close();
     closed = true;
     const restarts: Reconnect[] = [];
+    if (values.logs) fs.mkdirSync(values.logs, { recursive: true });
     for (let i = 1; i <= RESTARTS; i++) {
-      restarts.push(await restartedGateway(main, env, db.prisma, ids, simulator.child.pid!, i === RESTARTS ? values.profile : undefined));
+      restarts.push(
+        await restartedGateway(main, values.logs ? { ...env, LOG_LEVEL: 'info' } : env, db.prisma, ids, simulator.child.pid!, {
+          profileDir: i === RESTARTS ? values.profile : undefined,
+          logFile: values.logs ? path.join(values.logs, `restart-${i}.log`) : undefined,
+        }),
+      );
       console.log(`restart ${i}: ${JSON.stringify(restarts[restarts.length - 1])}`);
     }
     const reconnect = median(restarts);
