@@ -65,51 +65,70 @@ async function prepare(config: AppConfig): Promise<{ database: Database; redis: 
   return { database, redis };
 }
 
+/** What a started gateway holds, for its shutdown. */
+interface Built {
+  app: Awaited<ReturnType<typeof createApp>>;
+  database: Database;
+  redis: ResolvedRedis;
+}
+
+/** The graceful shutdown, bounded by the `deadline` already running; exits. */
+async function stop({ app, database, redis }: Built, gatewayFile: string, deadline: NodeJS.Timeout | undefined): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  const grace = setTimeout(() => {
+    line('info', 'closing the HTTP connections still open', { after_ms: HTTP_GRACE_MS });
+    server.closeAllConnections();
+  }, HTTP_GRACE_MS);
+  let code = 0;
+  try {
+    // Event streams end in their service's first shutdown hook; Nest then closes the server, which
+    // closes idle keep-alive connections and waits for those with a request in flight.
+    await app.close();
+    await database.close();
+    await redis.stop?.();
+  } catch (error) {
+    line('error', 'shutdown failed', { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+    code = 1;
+  }
+  clearTimeout(grace);
+  clearTimeout(deadline);
+  fs.rmSync(gatewayFile, { force: true });
+  exitAfterOutput(code);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { database, redis } = await prepare(config);
-  const app = await createApp({ config, prisma: database.prisma, redis: redis.target });
   const gatewayFile = path.join(config.dataDir, GATEWAY_FILE);
-  // The stop signals are handled before the gateway says it listens: whoever reads that line may signal it at
-  // once, and a signal that arrived before the handlers were installed would kill the process outright.
-  let stopping = false;
-  const stop = async (signal: string) => {
+  // The stop signals are handled from the start. Starting restores the channels the last run left connected
+  // (their leases taken in Redis): a signal that killed the process outright then would leave those leases for
+  // the next process to wait out. One that comes while the gateway starts is kept, and its shutdown runs as soon
+  // as the gateway is built; the deadline runs from the signal all the same.
+  let build!: (built: Built) => void;
+  const built = new Promise<Built>((resolve) => (build = resolve));
+  let signalled = false;
+  const onSignal = (signal: string) => {
     // A second signal changes nothing: Ctrl-C under `npm start` arrives twice (from the terminal and
-    // forwarded by npm), and the deadline below already bounds the shutdown.
-    if (stopping) return;
-    stopping = true;
+    // forwarded by npm), and the deadline already bounds the shutdown.
+    if (signalled) return;
+    signalled = true;
     line('info', 'shutting down', { signal });
-    const server = app.getHttpServer() as Server;
-    const grace = setTimeout(() => {
-      line('info', 'closing the HTTP connections still open', { after_ms: HTTP_GRACE_MS });
-      server.closeAllConnections();
-    }, HTTP_GRACE_MS);
     const deadline = setTimeout(() => {
       line('error', 'shutdown did not finish in time; exiting', { deadline_ms: SHUTDOWN_DEADLINE_MS });
       fs.rmSync(gatewayFile, { force: true });
       exitAfterOutput(1);
     }, SHUTDOWN_DEADLINE_MS);
-    let code = 0;
-    try {
-      // Event streams end in their service's first shutdown hook; Nest then closes the server, which
-      // closes idle keep-alive connections and waits for those with a request in flight.
-      await app.close();
-      await database.close();
-      await redis.stop?.();
-    } catch (error) {
-      line('error', 'shutdown failed', { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
-      code = 1;
-    }
-    clearTimeout(grace);
-    clearTimeout(deadline);
-    fs.rmSync(gatewayFile, { force: true });
-    exitAfterOutput(code);
+    void built.then((gateway) => stop(gateway, gatewayFile, deadline));
   };
-  process.on('SIGINT', (s) => void stop(s));
-  process.on('SIGTERM', (s) => void stop(s));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const { database, redis } = await prepare(config);
+  const app = await createApp({ config, prisma: database.prisma, redis: redis.target });
+  build({ app, database, redis });
+  if (signalled) return; // its shutdown runs now that the gateway is built
 
   await app.listen(config.port, config.host);
-  if (stopping) return; // a signal came while the server was starting: the shutdown under way has it
+  if (signalled) return; // a signal came while the server was starting: the shutdown under way has it
   const address = (app.getHttpServer() as Server).address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   fs.writeFileSync(gatewayFile, JSON.stringify({ pid: process.pid, url }, null, 2));

@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { testEnvironment } from './gateway';
 import { PROJECT_ROOT, startProcess, stopProcess } from './processes';
@@ -9,6 +10,9 @@ import { SimulatorService, startSimulatorService } from './simulator-service';
 import { startInstalledPostgres, startRedis, ThrowawayServer } from './throwaway-servers';
 
 export type GatewayRole = 'all' | 'api' | 'worker';
+
+/** A gateway process as `npm start` runs it, from src/main.ts. */
+const GATEWAY_ARGS = ['-r', '@swc-node/register', 'src/main.ts'];
 
 /** One gateway process of the cluster, started from src/main.ts as `npm start` would. */
 export interface GatewayMember {
@@ -66,21 +70,16 @@ export class GatewayCluster {
 
   /** Starts a gateway process and resolves once it listens. The first one migrates the database. */
   async startGateway(name: string, role: GatewayRole, settings: Record<string, string> = {}): Promise<GatewayMember> {
-    const dataDir = path.join(this.dir, name);
-    fs.mkdirSync(dataDir, { recursive: true });
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...this.env,
-      DATA_DIR: dataDir,
-      GATEWAY_ROLE: role,
-      MIGRATE_ON_START: this.members.size === 0 ? 'true' : 'false',
-      ...settings,
-    };
-    const started = await startProcess(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], env, /WhatIsUp gateway listening/, {
-      cwd: PROJECT_ROOT,
-      timeoutMs: 180_000,
-    });
+    const started = await startProcess(
+      process.execPath,
+      GATEWAY_ARGS,
+      this.environment(name, role, settings),
+      /WhatIsUp gateway listening/,
+      {
+        cwd: PROJECT_ROOT,
+        timeoutMs: 180_000,
+      },
+    );
     const member: GatewayMember = {
       name,
       role,
@@ -91,11 +90,42 @@ export class GatewayCluster {
     // The exit listener startProcess installed rejects a promise long settled; the member's exit is ours now.
     started.child.removeAllListeners('exit');
     this.members.set(name, member);
-    let label = name;
-    for (let n = 2; this.outputs.has(label); n++) label = `${name}#${n}`;
-    this.outputs.set(label, member.output);
+    this.keepOutput(name, member.output);
     if (role !== 'api') await this.registered(member);
     return member;
+  }
+
+  /**
+   * Starts a gateway process without waiting for anything: to catch it while it starts. Not a member: its caller
+   * ends it. Its output is kept.
+   */
+  launch(name: string, role: GatewayRole, settings: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, GATEWAY_ARGS, { cwd: PROJECT_ROOT, env: this.environment(name, role, settings) });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    this.keepOutput(name, () => output);
+    return child;
+  }
+
+  private environment(name: string, role: GatewayRole, settings: Record<string, string>): NodeJS.ProcessEnv {
+    const dataDir = path.join(this.dir, name);
+    fs.mkdirSync(dataDir, { recursive: true });
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...this.env,
+      DATA_DIR: dataDir,
+      GATEWAY_ROLE: role,
+      MIGRATE_ON_START: this.members.size === 0 ? 'true' : 'false',
+      ...settings,
+    };
+  }
+
+  private keepOutput(name: string, output: () => string): void {
+    let label = name;
+    for (let n = 2; this.outputs.has(label); n++) label = `${name}#${n}`;
+    this.outputs.set(label, output);
   }
 
   /**
@@ -166,6 +196,20 @@ export class GatewayCluster {
       return (await client.query(sql, values)).rows as T[];
     } finally {
       await client.end();
+    }
+  }
+
+  /** The channel leases standing in the cluster's Redis, each as `<channel id> <worker id>`. */
+  async channelLeases(): Promise<string[]> {
+    const redis = new Redis(this.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      const prefix = `${this.env.REDIS_KEY_PREFIX}channel-lease:`;
+      const keys = await redis.keys(`${prefix}*`);
+      const values = keys.length === 0 ? [] : await redis.mget(keys);
+      return keys.map((key, i) => `${key.slice(prefix.length)} ${values[i]?.slice(0, values[i]?.lastIndexOf('|'))}`).sort();
+    } finally {
+      redis.disconnect();
     }
   }
 

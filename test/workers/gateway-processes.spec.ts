@@ -1,6 +1,7 @@
 import { ClusterCustomer, PairedChannel, Traffic } from '../support/cluster-customer';
 import { GatewayCluster } from '../support/gateway-cluster';
 import { eventually } from '../support/eventually';
+import { signalAndWait } from '../support/processes';
 import { Receiver } from '../webhooks/support/receiver';
 import { RemoteSimulator } from '../../src/simulator/control/remote-simulator';
 
@@ -302,5 +303,26 @@ describe('One API process and two workers, on a shared simulator', () => {
     expect(qrs.filter((row) => Number(row.qrs) !== 1)).toEqual([]);
     expect(qrs).toHaveLength(channels.length);
     await expectExactlyOnce(await traffic('restarted', 3_000, async () => undefined));
+  }, 600_000);
+
+  it('a worker stopped while it restores the channels at its start stops gracefully, its leases given back', async () => {
+    expect(await cluster.stop('w1')).toBe(0);
+    expect(await cluster.channelLeases()).toEqual([]);
+    // At its start the worker takes the 30 channels the last one left connected; it is stopped as soon as the
+    // first is written as its own (`<host>-<pid>-…`), while it opens their sockets.
+    const booting = cluster.launch('w2', 'worker', { WORKER_CAPACITY: String(CHANNELS + 10) });
+    await eventually(
+      () => cluster.query<{ n: string }>(`SELECT count(*) AS n FROM channels WHERE worker_id LIKE $1`, [`%-${booting.pid}-%`]),
+      (rows) => Number(rows[0].n) > 0,
+      120_000,
+      20,
+    );
+    const exit = await signalAndWait(booting, 'SIGTERM', 30_000);
+    expect({ code: exit.code, signal: exit.signal, timedOut: exit.timedOut }).toEqual({ code: 0, signal: null, timedOut: false });
+    // None left to lapse: the next worker takes every channel at its start.
+    expect(await cluster.channelLeases()).toEqual([]);
+    await cluster.startGateway('w1', 'worker', { WORKER_CAPACITY: String(CHANNELS + 10) });
+    await connectedElsewhere(channels, null);
+    await expectExactlyOnce(await traffic('after a stop while starting', 3_000, async () => undefined));
   }, 600_000);
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ChannelLeases } from '../../engine/channel-leases';
 import { confirmedOrphans, dealOrphans, lastLapseOfTheGone, leastLoaded, WorkerLoad } from '../../engine/placement';
 import { SessionManager } from '../../engine/session-manager';
@@ -19,10 +19,10 @@ export interface Placement {
 /** The name under which a worker takes the channels placed on it (WorkerCalls). */
 const PLACEMENT_TARGET = 'placement';
 /**
- * Orphaned channels a worker has opening at once: each is claimed, then waited for until its socket is ready (or
- * closed, or OPENING_WAIT_MS passed) before the next is taken. Opened all at once, every login shared the process'
- * CPU with all the others: none was ready much before the last, each step of a handshake waited behind a thousand
- * others (Baileys gives each step 20 s), and the whole took longer.
+ * Orphaned channels a worker has opening at once: each socket is waited for until ready (or closed, or
+ * OPENING_WAIT_MS passed) before the next opens. Opened all at once, every login shared the process' CPU with all
+ * the others: none was ready much before the last, each step of a handshake waited behind a thousand others
+ * (Baileys gives each step 20 s), and the whole took longer. Also how many are taken at once.
  */
 const OPENING_CONCURRENCY = 32;
 const OPENING_WAIT_MS = 30_000;
@@ -46,7 +46,7 @@ const LAPSE_MARGIN_MS = 100;
  *   closes its socket.
  */
 @Injectable()
-export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ChannelPlacement implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ChannelPlacement.name);
   private timer?: NodeJS.Timeout;
   /** The scan due when the leases of a worker that stopped beating lapse. */
@@ -77,15 +77,25 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     if (!this.holdsSockets) return;
     // On boot every channel without a lease is this process' to share out: what the last run left connected
-    // comes back without waiting for a second sighting. Before the process serves: until then the channels'
-    // rows still say what the last run left (`connected`), which their sockets here no longer are.
-    await this.scan(true).catch((error: unknown) => this.logger.error({ err: error }, 'channels not restored on boot'));
+    // comes back without waiting for a second sighting. They are taken (lease, and row moved to `connecting`)
+    // before the process serves: until then their rows still say what the last run left (`connected`), which
+    // their sockets here no longer are. Their sockets open afterwards, while it serves: a restore of a thousand
+    // channels takes half a minute, and a process still booting has no graceful stop (a stop signal then would
+    // leave every lease it took to lapse, and the next process to wait for that).
+    const taken = await this.findAndTake(true).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'channels not restored on boot');
+      return [];
+    });
+    this.scanning = this.openInTurn(taken)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'channels not restored on boot'))
+      .finally(() => (this.scanning = undefined));
     this.timer = setInterval(() => void this.scheduledScan(), Math.max(1, Math.floor(this.config.channelLeaseMs / 3)));
     this.timer.unref();
     this.calls.serve(PLACEMENT_TARGET, new Set(['adopt']), { adopt: (channelId: string, token: number) => this.adopt(channelId, token) });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the sockets end (the session manager's shutdown): no socket opens here once they have. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.endWaits();
     clearInterval(this.timer);
@@ -139,13 +149,18 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
 
   private scheduledScan(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.scanning ??= this.scan(false)
+    this.scanning ??= this.findAndTake(false)
+      .then((taken) => this.openInTurn(taken))
       .catch((error: unknown) => this.logger.error({ err: error }, 'channel failover scan failed'))
       .finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
-  private async scan(boot: boolean): Promise<void> {
+  /**
+   * One failover round up to its takes: the orphaned channels that are this worker's share, taken (see
+   * ChannelSupervisor.take), all of them before any socket opens, so that their rows say at once where they are.
+   */
+  private async findAndTake(boot: boolean): Promise<ChannelRow[]> {
     const wanted = await this.channels.listWantConnected();
     const wantedIds = new Set(wanted.map((row) => row.id));
     for (const channelId of this.leases.heldChannels()) {
@@ -166,20 +181,38 @@ export class ChannelPlacement implements OnApplicationBootstrap, OnApplicationSh
     this.suspects = unleased;
     // Still leased, but by a worker whose heartbeat stopped: its channels are orphans once those leases lapse.
     const leasedByTheGone = candidates.filter((row) => !unleased.has(row.id) && row.workerId !== null && !live.has(row.workerId));
-    if (!boot) await this.wakeWhenLapsed(leasedByTheGone, live);
-    if (confirmed.length === 0) return;
+    await this.wakeWhenLapsed(leasedByTheGone, live);
+    if (confirmed.length === 0) return [];
     const mine = dealOrphans(this.sessions.workerId, await this.loads(null, listed), confirmed.sort());
-    // Several at a time: one claim waits on the database, Redis and the socket's login, and a dead worker's
-    // channels are all orphaned at once (claimed one by one, 100 took 32 s on two cores).
+    const taken: ChannelRow[] = [];
+    // Several at a time: each take waits on the database and Redis, and a dead worker's channels are all
+    // orphaned at once.
     await forEachConcurrently(mine, OPENING_CONCURRENCY, async (channelId) => {
       if (this.stopped) return;
-      const claimed = await this.supervisor.claim(channelId).catch((error: unknown) => {
+      const row = await this.supervisor.take(channelId).catch((error: unknown) => {
         this.logger.error({ err: error, channel_id: channelId }, 'orphaned channel not claimed');
-        return false;
+        return null;
       });
-      if (!claimed) return;
+      if (!row) return;
+      taken.push(row);
       this.logger.log({ channel_id: channelId }, 'took over a channel whose worker is gone');
-      await Promise.race([this.sessions.settled(channelId, OPENING_WAIT_MS), this.stopping]);
+    });
+    return taken;
+  }
+
+  /**
+   * Opens the sockets of channels taken here, OPENING_CONCURRENCY at a time, each waited for until ready (see
+   * OPENING_CONCURRENCY). One closed meanwhile (its lease given back: disconnected, or moved) is left alone. Once
+   * the process is stopping, those not opened yet give their leases back, for the next process to take at once.
+   */
+  private async openInTurn(rows: readonly ChannelRow[]): Promise<void> {
+    await forEachConcurrently(rows, OPENING_CONCURRENCY, async (row) => {
+      if (this.leases.heldToken(row.id) === undefined) return;
+      if (this.stopped) return this.sessions.close(row.id);
+      await this.supervisor.openSession(row).catch((error: unknown) => {
+        this.logger.error({ err: error, channel_id: row.id }, 'orphaned channel not opened');
+      });
+      await Promise.race([this.sessions.settled(row.id, OPENING_WAIT_MS), this.stopping]);
     });
   }
 

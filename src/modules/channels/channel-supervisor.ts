@@ -96,10 +96,21 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
    * stored credentials. False when the lease is not to be had or the channel no longer wants a connection.
    */
   async claim(channelId: string, placedToken?: number): Promise<boolean> {
+    const row = await this.take(channelId, placedToken);
+    if (!row) return false;
+    await this.openSession(row);
+    return true;
+  }
+
+  /**
+   * The first half of `claim`: the lease and the row, without the socket. The row to open the socket with
+   * (openSession), or null when the lease is not to be had or the channel no longer wants a connection.
+   */
+  async take(channelId: string, placedToken?: number): Promise<ChannelRow | null> {
     const current = await this.channels.find(channelId);
-    if (!current?.wantConnected) return false;
+    if (!current?.wantConnected) return null;
     const token = await this.leaseFor(channelId, floorOf(current), placedToken);
-    if (token === null) return false;
+    if (token === null) return null;
     const row = await this.writer.applyFromEngine(
       channelId,
       (current) =>
@@ -109,12 +120,8 @@ export class ChannelSupervisor implements OnModuleInit, OnApplicationBootstrap, 
       token,
       current,
     );
-    if (!row) {
-      await this.sessions.close(channelId);
-      return false;
-    }
-    await this.openSession(row);
-    return true;
+    if (!row) await this.sessions.close(channelId);
+    return row;
   }
 
   async cancelReconnects(channelId: string): Promise<void> {
