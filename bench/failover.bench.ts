@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         '',
         `Sends: ${RATE}/s through the API process for ${SECONDS} s, over every channel in turn; the worker is killed after a third of that. A send counts once its contact's phone decrypted it (the sandbox outbox); lost means not decrypted within 180 s after the traffic, duplicated means decrypted more than once.`,
         '',
-        'The time is the lease running out (`CHANNEL_LEASE_MS` after the last renewal, which came at most a third of it before the kill), the scan the surviving worker runs as it lapses (the registry already shows the dead worker stale, so no second scan confirms it), and the reconnections from stored credentials, 32 logins at a time (each claim waits for its socket to be ready before the next).',
+        'The time is the lease running out (`CHANNEL_LEASE_MS` after the last renewal, which came at most a third of it before the kill), the scan the surviving worker runs as it lapses (the registry already shows the dead worker stale, so no second scan confirms it), and the reconnections from stored credentials: every channel is taken first (its lease, and its row moved to `connecting`), then their sockets open 32 at a time, each waited for until ready before the next opens.',
         '',
       ].join('\n'),
     );
