@@ -202,12 +202,15 @@ export class ChannelPlacement implements OnApplicationBootstrap, BeforeApplicati
 
   /**
    * Opens the sockets of channels taken here, OPENING_CONCURRENCY at a time, each waited for until ready (see
-   * OPENING_CONCURRENCY). One closed meanwhile (its lease given back: disconnected, or moved) is left alone. Once
-   * the process is stopping, those not opened yet give their leases back, for the next process to take at once.
+   * OPENING_CONCURRENCY). One no longer held under the lease its take wrote is left alone: closed meanwhile (its
+   * lease given back: disconnected, or moved), or connected again on request under a new one, which opened it.
+   * Once the process is stopping, those not opened yet give their leases back, for the next process to take at
+   * once.
    */
   private async openInTurn(rows: readonly ChannelRow[]): Promise<void> {
     await forEachConcurrently(rows, OPENING_CONCURRENCY, async (row) => {
-      if (this.leases.heldToken(row.id) === undefined) return;
+      const held = this.leases.heldToken(row.id);
+      if (held === undefined || row.leaseToken === null || BigInt(held) !== row.leaseToken) return;
       if (this.stopped) return this.sessions.close(row.id);
       await this.supervisor.openSession(row).catch((error: unknown) => {
         this.logger.error({ err: error, channel_id: row.id }, 'orphaned channel not opened');
