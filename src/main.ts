@@ -73,7 +73,7 @@ interface Built {
 }
 
 /** The graceful shutdown, bounded by the `deadline` already running; exits. */
-async function stop({ app, database, redis }: Built, gatewayFile: string, deadline: NodeJS.Timeout | undefined): Promise<void> {
+async function stop({ app, database, redis }: Built, gatewayFile: string, deadline: NodeJS.Timeout): Promise<void> {
   const server = app.getHttpServer() as Server;
   const grace = setTimeout(() => {
     line('info', 'closing the HTTP connections still open', { after_ms: HTTP_GRACE_MS });
