@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { settlesWithin } from '../../platform/async';
+import { Batcher } from '../../platform/batcher';
 import type { Prisma, RidingStatement } from '../../platform/database';
 import { idOf, newId } from '../../platform/ids';
 import { toStorableText } from '../../platform/storable-text';
@@ -24,11 +25,6 @@ export interface AuditEntry {
 /** At most this many records in one statement (15 parameters each; PostgreSQL takes 65,535). */
 const MAX_BATCH = 500;
 
-interface QueuedRecord {
-  event: NewAuditEvent;
-  written: () => void;
-}
-
 /**
  * Who did what, when, with which key, and how it ended: one row per mutating API call. API calls' records are
  * written after the response, one statement at a time: those that arrive while one is being written go
@@ -37,8 +33,14 @@ interface QueuedRecord {
 @Injectable()
 export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
-  private readonly queued: QueuedRecord[] = [];
-  private writing?: Promise<void>;
+  /** A batch PostgreSQL refuses is written record by record, so that one bad record costs only itself. */
+  private readonly records = new Batcher<NewAuditEvent, void>(
+    async (events) => {
+      await this.audit.insertMany(events);
+      return events.map(() => undefined);
+    },
+    { maxSize: MAX_BATCH, isolate: () => true },
+  );
 
   constructor(private readonly audit: AuditRepository) {}
 
@@ -66,32 +68,9 @@ export class AuditService implements BeforeApplicationShutdown {
       errorCode: entry.errorCode ?? null,
       requestId: entry.requestId,
     };
-    return new Promise((written) => {
-      this.queued.push({ event, written });
-      this.writeQueued();
-    });
-  }
-
-  private writeQueued(): void {
-    if (this.writing || this.queued.length === 0) return;
-    this.writing = (async () => {
-      while (this.queued.length > 0) await this.write(this.queued.splice(0, MAX_BATCH));
-    })().finally(() => {
-      this.writing = undefined;
-      this.writeQueued();
-    });
-  }
-
-  /** A batch PostgreSQL refuses is written record by record, so that one bad record costs only itself. */
-  private async write(batch: QueuedRecord[]): Promise<void> {
-    try {
-      await this.audit.insertMany(batch.map((record) => record.event));
-    } catch (error) {
-      if (batch.length === 1) this.logger.error({ err: error, action: batch[0].event.action }, 'audit event not recorded');
-      else await Promise.all(batch.map((record) => this.write([record])));
-    } finally {
-      for (const record of batch) record.written();
-    }
+    return this.records
+      .submit(event)
+      .catch((error: unknown) => this.logger.error({ err: error, action: event.action }, 'audit event not recorded'));
   }
 
   /**
@@ -137,8 +116,8 @@ export class AuditService implements BeforeApplicationShutdown {
   }
 
   /** Lets shutdown (and tests) wait for the records not yet written. */
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+  flush(): Promise<void> {
+    return this.records.drained();
   }
 
   async list(key: ApiKeyPrincipal, query: PageQuery): Promise<Page<ReturnType<typeof toAuditEvent>>> {

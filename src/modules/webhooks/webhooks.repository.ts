@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
+import { isDatabaseUnavailable, type Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { sqlIn, Transaction } from '../../platform/database/transactions';
 import { idInBlockSql } from '../../platform/ids';
+import { Batcher } from '../../platform/batcher';
 
 export type WebhookEndpointRow = Awaited<ReturnType<PrismaClient['webhookEndpoint']['findUniqueOrThrow']>>;
 export type WebhookDeliveryRow = Awaited<ReturnType<PrismaClient['webhookDelivery']['findUniqueOrThrow']>>;
@@ -69,6 +70,35 @@ export interface ClaimedDelivery {
   endpointPreviousSecret: Uint8Array | null;
   endpointPreviousSecretExpiresAt: Date | null;
 }
+
+/** The end of an attempt, as finishAttempt writes it. */
+export interface AttemptEnd {
+  deliveryId: string;
+  number: number;
+  lane: string;
+  attempt: {
+    statusCode: number | null;
+    latencyMs: number;
+    outcome: 'succeeded' | 'failed' | 'error';
+    error: string | null;
+    responseSnippet: string | null;
+  };
+  next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
+  claimNext?: { leaseMs: number };
+}
+
+/** What finishAttempt found: whether it updated the delivery, the lane's next delivery, and its claim if asked. */
+export interface FinishedAttempt {
+  updated: boolean;
+  nextInLane: string | null;
+  claimedNext?: ClaimedDelivery;
+}
+
+/**
+ * At most this many attempt ends in one statement. Under load a batch holds the attempts that ended while the
+ * one before ran: about the endpoint concurrency's worth at most.
+ */
+const FINISH_BATCH = 100;
 
 /** An endpoint as the outbox sees it when deciding who gets an event. */
 export interface CandidateEndpoint {
@@ -323,84 +353,68 @@ export class WebhooksRepository {
 
   /**
    * Writes an attempt's result and the delivery's next state (unless another process has taken the delivery
-   * over), in one statement. Returns whether the delivery was updated, and the oldest delivery of the lane
-   * still waiting for its first attempt, to release when this attempt was the one holding the lane. With
-   * `claimNext`, that delivery's first attempt is claimed in the same statement, as `claim` would (the attempt
-   * ending here is the one that held it back): a lane run by one job costs one statement a step, not two.
+   * over). Returns whether the delivery was updated, and the oldest delivery of the lane still waiting for its
+   * first attempt, to release when this attempt was the one holding the lane. With `claimNext`, that delivery's
+   * first attempt is claimed in the same statement, as `claim` would (the attempt ending here is the one that
+   * held it back): a lane run by one job costs one statement a step, not two. Attempts that end while such a
+   * statement runs are written together in the next one (FINISH_BATCH).
    */
-  async finishAttempt(args: {
-    deliveryId: string;
-    number: number;
-    lane: string;
-    attempt: {
-      statusCode: number | null;
-      latencyMs: number;
-      outcome: 'succeeded' | 'failed' | 'error';
-      error: string | null;
-      responseSnippet: string | null;
-    };
-    next: { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt?: Date };
-    claimNext?: { leaseMs: number };
-  }): Promise<{ updated: boolean; nextInLane: string | null; claimedNext?: ClaimedDelivery }> {
-    const { attempt, next } = args;
-    const rows = await this.sql.query<{ updated: number; nextInLane: string | null } & Partial<ClaimedDelivery>>(
-      `WITH attempt AS (
-        UPDATE webhook_attempts
-        SET finished_at = now(), status_code = $3::int, latency_ms = $4::int,
-          outcome = $5::text, error = $6::text, response_snippet = $7::text
-        WHERE delivery_id = $1 AND number = $2::int
-      ), updated AS (
-        UPDATE webhook_deliveries
-        SET status = $8::"WebhookDeliveryStatus", lease_until = NULL, first_attempt_done = true,
-          last_status_code = $3::int, last_error = $6::text,
-          next_attempt_at = COALESCE($9::timestamptz, next_attempt_at),
-          delivered_at = CASE WHEN $8::text = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-        WHERE id = $1 AND attempts = $2::int
-        RETURNING id
-      ), next AS (
-        SELECT n.id FROM webhook_deliveries n
-        WHERE n.lane = $10 AND n.first_attempt_done = false AND n.attempts = 0 AND n.id > $1
-        ORDER BY n.id LIMIT 1
-      ), claimed AS (
-        -- claim's conditions for a first attempt, but for the attempt ending here, which this statement's
-        -- snapshot still shows in flight
-        UPDATE webhook_deliveries d
-        SET attempts = 1, lease_until = now() + make_interval(secs => $12::float8), updated_at = now()
-        WHERE $11::boolean AND EXISTS (SELECT 1 FROM updated) AND d.id = (SELECT id FROM next)
-          AND d.status = 'pending' AND d.attempts = 0 AND d.next_attempt_at <= now()
-          AND (d.lease_until IS NULL OR d.lease_until < now())
-          AND NOT EXISTS (
-            SELECT 1 FROM webhook_deliveries p
-            WHERE p.lane = d.lane AND p.first_attempt_done = false AND p.id < d.id AND p.id <> $1
-              AND (p.attempts = 0 OR p.lease_until > now()))
-        RETURNING d.*
-      ), started AS (
-        INSERT INTO webhook_attempts (delivery_id, number) SELECT id, attempts FROM claimed
-      )
-      SELECT (SELECT count(*)::int FROM updated) AS updated, (SELECT id FROM next) AS "nextInLane", ${CLAIMED_COLUMNS}
-      FROM (SELECT 1) one LEFT JOIN claimed c ON true LEFT JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
+  finishAttempt(end: AttemptEnd): Promise<FinishedAttempt> {
+    return this.finishes.submit(end);
+  }
+
+  private readonly finishes = new Batcher<AttemptEnd, FinishedAttempt>((ends) => this.finishAttempts(ends), {
+    maxSize: FINISH_BATCH,
+    // A statement refused for one attempt's values is not the others' failure; an unreachable database is everyone's.
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
+
+  /**
+   * One call for attempts of different deliveries (a delivery has one attempt in flight): the database function
+   * finish_webhook_attempts (prisma/migrations/…_finish_webhook_attempts) writes each as this statement did for
+   * one attempt, and gives back its answer and the claimed delivery, joined here to its endpoint.
+   */
+  private async finishAttempts(ends: AttemptEnd[]): Promise<FinishedAttempt[]> {
+    const column = <T>(value: (end: AttemptEnd) => T) => ends.map(value);
+    const rows = await this.sql.query<{ deliveryId: string; updated: boolean; nextInLane: string | null } & Partial<ClaimedDelivery>>(
+      `SELECT f.ended_id AS "deliveryId", f.was_updated AS updated, f.next_in_lane AS "nextInLane", ${CLAIMED_COLUMNS}
+      FROM finish_webhook_attempts($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[],
+        $8::text[], $9::timestamptz[], $10::text[], $11::boolean[], $12::float8[]) f
+      LEFT JOIN LATERAL (SELECT (f.claimed).*) c ON true
+      LEFT JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
       [
-        args.deliveryId,
-        args.number,
-        attempt.statusCode,
-        attempt.latencyMs,
-        attempt.outcome,
-        attempt.error,
-        attempt.responseSnippet,
-        next.status,
-        next.nextAttemptAt ?? null,
-        args.lane,
-        args.claimNext !== undefined,
-        (args.claimNext?.leaseMs ?? 0) / 1000,
+        column((end) => end.deliveryId),
+        column((end) => end.number),
+        column((end) => end.attempt.statusCode),
+        column((end) => end.attempt.latencyMs),
+        column((end) => end.attempt.outcome),
+        column((end) => end.attempt.error),
+        column((end) => end.attempt.responseSnippet),
+        column((end) => end.next.status),
+        column((end) => end.next.nextAttemptAt ?? null),
+        column((end) => end.lane),
+        column((end) => end.claimNext !== undefined),
+        column((end) => (end.claimNext?.leaseMs ?? 0) / 1000),
       ],
     );
-    const row = rows[0];
-    const { updated, nextInLane, ...claimed } = row ?? { updated: 0, nextInLane: null };
-    return {
-      updated: updated === 1,
-      nextInLane: nextInLane ?? null,
-      ...(claimed.id ? { claimedNext: claimed as ClaimedDelivery } : {}),
-    };
+    const byDelivery = new Map(rows.map((row) => [row.deliveryId, row]));
+    return ends.map((end) => {
+      const {
+        deliveryId: _deliveryId,
+        updated,
+        nextInLane,
+        ...claimed
+      } = byDelivery.get(end.deliveryId) ?? {
+        deliveryId: end.deliveryId,
+        updated: false,
+        nextInLane: null,
+      };
+      return {
+        updated,
+        nextInLane: nextInLane ?? null,
+        ...(claimed.id ? { claimedNext: claimed as ClaimedDelivery } : {}),
+      };
+    });
   }
 
   // ---- deliveries, as the API shows them ------------------------------------------------------

@@ -1,0 +1,149 @@
+import { sqlOf, type Sql } from '../../src/platform/database';
+import { newId } from '../../src/platform/ids';
+import { AttemptEnd, laneOf, WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+/**
+ * The ends of attempts that come while one is being written go together in the next statement: each gets its
+ * own answer (its update, its lane's next delivery, that one's claim), and one whose values the database refuses
+ * fails alone.
+ */
+describe('Attempt ends written together', () => {
+  let db: TestDatabase;
+  let repository: WebhooksRepository;
+  let statements: string[];
+  const LEASE_MS = 30_000;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const sql = sqlOf(db.prisma);
+    // Every statement the repository sends, to count them.
+    const counting: Sql = {
+      ...sql,
+      query: (text, values) => {
+        statements.push(text);
+        return sql.query(text, values);
+      },
+    };
+    repository = new WebhooksRepository(db.prisma, counting);
+  });
+  afterAll(() => db.drop());
+  beforeEach(() => (statements = []));
+
+  /** An endpoint with `lanes` lanes (channels) of `perLane` deliveries each, the oldest of each claimed. */
+  async function lanesWithHeadsClaimed(lanes: number, perLane: number) {
+    const customer = await db.prisma.customer.create({ data: { id: newId('cus'), name: 'Acme', planId: 'unlimited' } });
+    const endpoint = await db.prisma.webhookEndpoint.create({
+      data: {
+        id: newId('we'),
+        customerId: customer.id,
+        mode: 'test',
+        url: 'http://127.0.0.1:9/hook',
+        events: ['*'],
+        secret: Buffer.alloc(28),
+      },
+    });
+    const byLane: string[][] = [];
+    for (let lane = 0; lane < lanes; lane++) {
+      const ids: string[] = [];
+      for (let n = 0; n < perLane; n++) {
+        const row = await repository.createDelivery({
+          id: newId('wevt'),
+          endpointId: endpoint.id,
+          customerId: customer.id,
+          channelId: `chan_${lane}`,
+          domainEventId: null,
+          eventType: 'message.received',
+          payload: { n },
+          correlationId: null,
+        });
+        ids.push(row.id);
+      }
+      byLane.push(ids);
+    }
+    for (const [head] of byLane) expect(await repository.claim(head, 1, LEASE_MS)).toMatchObject({ id: head, attempts: 1 });
+    // The second of a lane is held behind its head.
+    expect(await repository.claim(byLane[0][1], 1, LEASE_MS)).toBeUndefined();
+    return { endpoint, byLane };
+  }
+
+  const succeeded = (deliveryId: string, lane: string, claimNext = true): AttemptEnd => ({
+    deliveryId,
+    number: 1,
+    lane,
+    attempt: { statusCode: 200, latencyMs: 12, outcome: 'succeeded', error: null, responseSnippet: 'ok' },
+    next: { status: 'delivered' },
+    ...(claimNext ? { claimNext: { leaseMs: LEASE_MS } } : {}),
+  });
+
+  it('gives every attempt its own answer when several end at once, in fewer statements than attempts', async () => {
+    const { endpoint, byLane } = await lanesWithHeadsClaimed(6, 2);
+    const lane = (index: number) => laneOf(endpoint.id, `chan_${index}`);
+    statements = [];
+    const ends = await Promise.all(
+      byLane.map(([head], index) =>
+        repository.finishAttempt(
+          index === 5
+            ? {
+                ...succeeded(head, lane(index), false),
+                next: { status: 'pending', nextAttemptAt: new Date(Date.now() + 60_000) },
+                attempt: { statusCode: 503, latencyMs: 5, outcome: 'failed', error: 'HTTP 503', responseSnippet: null },
+              }
+            : succeeded(head, lane(index), index % 2 === 0),
+        ),
+      ),
+    );
+    // The first went alone; the five that came while it ran, together.
+    expect(statements).toHaveLength(2);
+
+    ends.forEach((end, index) => {
+      const second = byLane[index][1];
+      expect(end.updated).toBe(true);
+      expect(end.nextInLane).toBe(second);
+      if (index % 2 === 0 && index !== 5) expect(end.claimedNext).toMatchObject({ id: second, attempts: 1, endpointUrl: endpoint.url });
+      else expect(end.claimedNext).toBeUndefined();
+    });
+
+    const rows = await db.prisma.webhookDelivery.findMany({
+      where: { endpointId: endpoint.id },
+      include: { attemptLog: true },
+      orderBy: { id: 'asc' },
+    });
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    for (let index = 0; index < 6; index++) {
+      const [head, second] = byLane[index];
+      if (index === 5) {
+        expect(row(head)).toMatchObject({ status: 'pending', firstAttemptDone: true, leaseUntil: null, lastStatusCode: 503 });
+        expect(row(head).attemptLog).toEqual([expect.objectContaining({ number: 1, outcome: 'failed', statusCode: 503 })]);
+      } else {
+        expect(row(head)).toMatchObject({ status: 'delivered', firstAttemptDone: true, leaseUntil: null, lastStatusCode: 200 });
+        expect(row(head).attemptLog).toEqual([expect.objectContaining({ number: 1, outcome: 'succeeded', latencyMs: 12 })]);
+      }
+      const claimed = index % 2 === 0 && index !== 5;
+      expect(row(second)).toMatchObject({ attempts: claimed ? 1 : 0, status: 'pending' });
+      expect(row(second).attemptLog.map((a) => a.number)).toEqual(claimed ? [1] : []);
+    }
+  });
+
+  it('fails only the attempt whose values the database refuses, not the others written with it', async () => {
+    const { endpoint, byLane } = await lanesWithHeadsClaimed(4, 2);
+    const lane = (index: number) => laneOf(endpoint.id, `chan_${index}`);
+    statements = [];
+    const settled = await Promise.allSettled(
+      byLane.map(([head], index) =>
+        repository.finishAttempt(
+          index === 2
+            ? // PostgreSQL text cannot hold a NUL character: the statement is refused.
+              { ...succeeded(head, lane(index)), attempt: { ...succeeded(head, lane(index)).attempt, responseSnippet: 'bad\u0000byte' } }
+            : succeeded(head, lane(index)),
+        ),
+      ),
+    );
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[2] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    // The first alone, the three together (refused), then each of the three alone.
+    expect(statements).toHaveLength(5);
+    const heads = await db.prisma.webhookDelivery.findMany({ where: { id: { in: byLane.map(([head]) => head) } }, orderBy: { id: 'asc' } });
+    expect(heads.map((head) => head.status)).toEqual(['delivered', 'delivered', 'pending', 'delivered']);
+  });
+});
