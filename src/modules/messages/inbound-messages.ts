@@ -122,10 +122,11 @@ export class InboundMessages implements OnModuleInit {
   }
 
   async receive(channelId: string, owner: ChannelOwner, message: InboundWireMessage): Promise<void> {
-    // Delivered twice (offline queue, retries): nothing to download or store again.
-    if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
     const stored = fromWire(message.content);
     if (message.download && isMediaMessage(stored)) {
+      // Delivered twice (offline queue, retries): nothing to download again. Any other message is looked up by
+      // its insert alone, which stores and announces nothing for one stored already.
+      if (await this.messages.findByWaId(channelId, message.key.waMessageId)) return;
       await storeInboundMedia(this.media, this.logger, channelId, owner.customerId, message, mediaBodyOf(stored));
     }
     if (stored.type === 'reaction' && message.content.type === 'reaction') {
