@@ -62,7 +62,16 @@ interface Options {
   /** The fairness phases: paced, a healthy endpoint alone then beside a slow or failing one. */
   fairRate: number;
   fairEvents: number;
+  /**
+   * Seconds of events, at the phase's pace (WARMUP_RATE when it has none), sent to an endpoint of their own and
+   * received in full before the phase: a gateway just started opens its connections, prepares its statements and
+   * compiles its code in its first seconds, which is not the steady state a phase measures.
+   */
+  warmupSeconds: number;
 }
+
+/** Rate of the warm-up of a phase whose producers are not paced. */
+const WARMUP_RATE = 500;
 
 /** How a receiver answers: 200 at once; 503 to the first attempts a phase picks; or slowly, or 503 half the time. */
 type Behaviour = { kind: 'healthy'; failFirst?: (n: number) => boolean } | { kind: 'slow'; delayMs: number } | { kind: 'flaky' };
@@ -82,6 +91,8 @@ interface PhaseResult {
   queries_per_event: number;
   /** CPU time of this process (gateway, producers and receivers alike) per event: steadier than rates on a busy machine. */
   cpu_ms_per_event: number;
+  /** The warm-up: its events, and the p99 of their latency (a gateway's first seconds). */
+  warmup: { events: number; p99_ms: number };
   /** For the fairness phases: what the other endpoint received meanwhile. */
   other?: { behaviour: string; requests: number; accepted: number };
 }
@@ -165,48 +176,72 @@ async function runPhase(
   });
   try {
     const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
+    const outbox = gw.app.get(Outbox);
+    /** Publishes `count` events as the phase's producers do; `createdAt[n]` is when event n's transaction began. */
+    const publish = async (count: number, pacedAt?: { eventsPerSecond: number }) => {
+      const createdAt = new Array<number>(count);
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: options.publishers }, async () => {
+          for (let first = next; first < count; first = next) {
+            // A producer's transaction with a few events (a burst of messages), committed, then handed on.
+            const batch = Array.from({ length: Math.min(options.batch, count - first) }, (_, i) => first + i);
+            next += batch.length;
+            if (pacedAt) {
+              // Open-loop producers: each batch starts at its slot, so latency is measured below saturation.
+              const slot = started + (first / pacedAt.eventsPerSecond) * 1000;
+              const wait = slot - performance.now();
+              if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            }
+            const at = performance.now();
+            for (const n of batch) createdAt[n] = at;
+            await outbox.run(async (_tx, publishEvent) => {
+              for (const n of batch) {
+                publishEvent({
+                  type: 'message.received',
+                  customerId,
+                  channelId: `bench-channel-${n % options.channels}`,
+                  payload: benchMessage(n),
+                  correlationId: `req_bench_${n}`,
+                });
+              }
+            });
+          }
+        }),
+      );
+      return { createdAt, started };
+    };
+    const allReceived = async (at: Awaited<ReturnType<typeof startReceiver>>, count: number) => {
+      const deadline = Date.now() + 600_000;
+      while (at.firstReceipt.size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+
+    // The warm-up, to an endpoint of its own (the phase's receivers see none of it), removed once it is over.
+    const warmupReceiver = await startReceiver({ kind: 'healthy' });
+    const warmupEvents = Math.round((pace?.eventsPerSecond ?? WARMUP_RATE) * options.warmupSeconds);
+    let warmupP99 = NaN;
+    try {
+      const endpoint = await gw.http.post('/v1/webhooks').set('Authorization', `Bearer ${key}`).send({ url: warmupReceiver.url });
+      if (endpoint.status !== 201) throw new Error(`could not create the warm-up endpoint: ${endpoint.status}`);
+      const warm = await publish(warmupEvents, { eventsPerSecond: pace?.eventsPerSecond ?? WARMUP_RATE });
+      await allReceived(warmupReceiver, warmupEvents);
+      const warmLatencies = [...warmupReceiver.firstReceipt.entries()].map(([n, at]) => at - warm.createdAt[n]).sort((a, b) => a - b);
+      warmupP99 = Math.round(percentile(warmLatencies, 99));
+      await gw.http.delete(`/v1/webhooks/${(endpoint.body as { id: string }).id}`).set('Authorization', `Bearer ${key}`);
+    } finally {
+      await warmupReceiver.close();
+    }
     for (const url of [receiver.url, ...(second ? [second.url] : [])]) {
       const created = await gw.http.post('/v1/webhooks').set('Authorization', `Bearer ${key}`).send({ url });
       if (created.status !== 201) throw new Error(`could not create the endpoint: ${created.status} ${JSON.stringify(created.body)}`);
     }
-    const outbox = gw.app.get(Outbox);
-    const createdAt = new Array<number>(options.events);
 
     const queriesBefore = queries;
     const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.publishers }, async () => {
-        for (let first = next; first < options.events; first = next) {
-          // A producer's transaction with a few events (a burst of messages), committed, then handed on.
-          const batch = Array.from({ length: Math.min(options.batch, options.events - first) }, (_, i) => first + i);
-          next += batch.length;
-          if (pace) {
-            // Open-loop producers: each batch starts at its slot, so latency is measured below saturation.
-            const slot = started + (first / pace.eventsPerSecond) * 1000;
-            const wait = slot - performance.now();
-            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          }
-          const at = performance.now();
-          for (const n of batch) createdAt[n] = at;
-          await outbox.run(async (_tx, publish) => {
-            for (const n of batch) {
-              publish({
-                type: 'message.received',
-                customerId,
-                channelId: `bench-channel-${n % options.channels}`,
-                payload: benchMessage(n),
-                correlationId: `req_bench_${n}`,
-              });
-            }
-          });
-        }
-      }),
-    );
+    const { createdAt, started } = await publish(options.events, pace);
     const published = performance.now();
-    const deadline = Date.now() + 600_000;
-    while (receiver.firstReceipt.size < options.events && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await allReceived(receiver, options.events);
     const finished = Math.max(...receiver.firstReceipt.values());
     const latencies = [...receiver.firstReceipt.entries()].map(([n, at]) => at - createdAt[n]).sort((a, b) => a - b);
     const seconds = (finished - started) / 1000;
@@ -229,6 +264,7 @@ async function runPhase(
         max: Math.round(latencies[latencies.length - 1]),
       },
       requests,
+      warmup: { events: warmupEvents, p99_ms: warmupP99 },
       queries_per_event: queriesPerEvent,
       cpu_ms_per_event: Number(((cpu.user + cpu.system) / 1000 / options.events).toFixed(2)),
       ...(second && other
@@ -259,6 +295,7 @@ async function main(): Promise<void> {
     pacedEvents: option('paced-events', 5000),
     fairRate: option('fair-rate', 200),
     fairEvents: option('fair-events', 2000),
+    warmupSeconds: option('warmup-seconds', 2),
   };
   const only = (textOption('only') ?? PHASES.join(',')).split(',');
   const profile = textOption('profile');
@@ -319,7 +356,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, 'webhooks.json'), `${JSON.stringify(result, null, 2)}\n`);
   const rows = phases.map(
     (p) =>
-      `| ${p.name} | ${p.delivered}/${p.events} | ${p.events - p.delivered} | ${p.duplicates} | ${p.requests} | ${p.queries_per_event} | ${p.cpu_ms_per_event} | ${p.publish_seconds} | ${p.seconds} | ${p.events_per_second} | ${p.latency_ms.p50} | ${p.latency_ms.p90} | ${p.latency_ms.p99} | ${p.latency_ms.max} |`,
+      `| ${p.name} | ${p.delivered}/${p.events} | ${p.events - p.delivered} | ${p.duplicates} | ${p.requests} | ${p.queries_per_event} | ${p.cpu_ms_per_event} | ${p.publish_seconds} | ${p.seconds} | ${p.events_per_second} | ${p.latency_ms.p50} | ${p.latency_ms.p90} | ${p.latency_ms.p99} | ${p.latency_ms.max} | ${p.warmup.p99_ms} |`,
   );
   const alone = phases.find((p) => p.name.startsWith('fairness: healthy endpoint alone'));
   const fairness = phases
@@ -344,10 +381,14 @@ async function main(): Promise<void> {
       'publish as fast as they can, so latency includes the backlog; the paced phases show it below saturation. ' +
       'Queries/event: SQL statements the gateway sent during the phase (BEGIN and COMMIT included) per event; CPU ms/event: ' +
       'CPU time of the whole process (gateway, producers, receivers) per event, steadier than rates when the machine is shared. ' +
-      'Lost: events the measured receiver never accepted; duplicates: events it accepted more than once.',
+      'Lost: events the measured receiver never accepted; duplicates: events it accepted more than once. ' +
+      `Each phase runs on a gateway started for it, after a warm-up: ${options.warmupSeconds} s of the same events at the phase's pace ` +
+      `(${WARMUP_RATE}/s when it has none) to an endpoint of their own, received in full before the phase starts, so that a phase ` +
+      'measures a running gateway rather than its first seconds (connections opened, statements prepared, code compiled); ' +
+      "the warm-up's own p99 is the last column.",
     '',
-    '| Phase | Delivered | Lost | Duplicates | Requests | Queries/event | CPU ms/event | Published in (s) | All received in (s) | Events/s | p50 ms | p90 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Phase | Delivered | Lost | Duplicates | Requests | Queries/event | CPU ms/event | Published in (s) | All received in (s) | Events/s | p50 ms | p90 ms | p99 ms | max ms | warm-up p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     ...(fairness.length > 0
