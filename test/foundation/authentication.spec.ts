@@ -1,3 +1,4 @@
+import { AUTHENTICATED_KEY_TTL_MS } from '../../src/modules/accounts/recently-authenticated';
 import { bearer, errorCode } from '../support/http';
 import { useTestContext } from '../support/context';
 
@@ -42,6 +43,29 @@ describe('Authentication', () => {
     await ctx.http.post(`/v1/admin/keys/${keyId}/revoke`).set(bearer(ctx.gw.adminToken)).expect(200);
     const res = await ctx.http.get('/v1/limits').set(bearer(key)).expect(401);
     expect(errorCode(res)).toBe('auth_invalid');
+  });
+
+  it('refuses a key at once when this gateway revokes it right after the key was used', async () => {
+    const { keyId, key } = await ctx.newAccount();
+    await ctx.http.get('/v1/limits').set(bearer(key)).expect(200);
+    await ctx.http.post(`/v1/admin/keys/${keyId}/revoke`).set(bearer(ctx.gw.adminToken)).expect(200);
+    expect(errorCode(await ctx.http.get('/v1/limits').set(bearer(key)).expect(401))).toBe('auth_invalid');
+  });
+
+  it('refuses a key revoked by another process once the authentication window has passed', async () => {
+    const { keyId, key } = await ctx.newAccount();
+    await ctx.http.get('/v1/limits').set(bearer(key)).expect(200);
+    // As a gateway beside this one, or the operator CLI, revokes it: in the database, not in this process.
+    await ctx.prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    await new Promise((resolve) => setTimeout(resolve, AUTHENTICATED_KEY_TTL_MS + 10));
+    expect(errorCode(await ctx.http.get('/v1/limits').set(bearer(key)).expect(401))).toBe('auth_invalid');
+  });
+
+  it("applies a customer's new plan to its keys at once", async () => {
+    const { customerId, key } = await ctx.newAccount({ plan: 'free' });
+    expect((await ctx.http.get('/v1/limits').set(bearer(key)).expect(200)).body.plan).toBe('free');
+    await ctx.http.patch(`/v1/admin/customers/${customerId}`).set(bearer(ctx.gw.adminToken)).send({ plan: 'pro' }).expect(200);
+    expect((await ctx.http.get('/v1/limits').set(bearer(key)).expect(200)).body).toMatchObject({ plan: 'pro', channel_limit: 25 });
   });
 
   it('answers auth_expired for a key past its expiry', async () => {

@@ -9,6 +9,7 @@ import { ChannelAccessService } from '../channels/channel-access.service';
 import { CreateApiKeyInput, CreateOwnApiKeyInput, toApiKey, toCustomer, toPlan } from './accounts.contracts';
 import { AccountsRepository } from './accounts.repository';
 import { hashApiKey, mintApiKey } from './api-key-secret';
+import { RecentlyAuthenticated } from './recently-authenticated';
 
 type Customer = ReturnType<typeof toCustomer>;
 type ApiKey = ReturnType<typeof toApiKey>;
@@ -21,6 +22,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 @Injectable()
 export class AccountsService implements ApiKeyLookup {
   private readonly lastTouched = new Map<string, number>();
+  private readonly recentlyAuthenticated = new RecentlyAuthenticated();
 
   constructor(
     private readonly accounts: AccountsRepository,
@@ -46,7 +48,9 @@ export class AccountsService implements ApiKeyLookup {
   async updateCustomer(id: string, input: { name?: string; plan?: string }): Promise<Customer> {
     await this.requireCustomer(id);
     if (input.plan !== undefined) await this.requirePlan(input.plan);
-    return toCustomer(await this.accounts.updateCustomer(id, { name: input.name, planId: input.plan }));
+    const updated = await this.accounts.updateCustomer(id, { name: input.name, planId: input.plan });
+    if (input.plan !== undefined) this.recentlyAuthenticated.forgetAll();
+    return toCustomer(updated);
   }
 
   /** The largest media a customer's plan may send or store; null: the gateway-wide limit. */
@@ -77,6 +81,7 @@ export class AccountsService implements ApiKeyLookup {
       rateLimitPerSecond: input.rate_limit.per_second,
       mediaMaxBytes: input.media_max_bytes ?? null,
     });
+    this.recentlyAuthenticated.forgetAll();
     return toPlan(row);
   }
 
@@ -112,7 +117,9 @@ export class AccountsService implements ApiKeyLookup {
 
   async revokeApiKey(id: string): Promise<ApiKey> {
     if (!isIdOf('key', id) || !(await this.accounts.findApiKey(id))) throw new AppError('not_found', `No API key ${id}.`);
-    return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
+    const revoked = await this.accounts.revokeApiKey(id, new Date());
+    this.recentlyAuthenticated.forgetAll();
+    return toApiKey(revoked);
   }
 
   /**
@@ -165,7 +172,9 @@ export class AccountsService implements ApiKeyLookup {
     requireUnscoped(caller);
     const row = isIdOf('key', id) ? await this.accounts.findApiKey(id) : null;
     if (!row || row.customerId !== caller.customerId || row.mode !== caller.mode) throw new AppError('not_found', `No API key ${id}.`);
-    return toApiKey(await this.accounts.revokeApiKey(id, new Date()));
+    const revoked = await this.accounts.revokeApiKey(id, new Date());
+    this.recentlyAuthenticated.forgetAll();
+    return toApiKey(revoked);
   }
 
   /**
@@ -186,7 +195,7 @@ export class AccountsService implements ApiKeyLookup {
 
   /** Resolves a well-formed key to its principal, or auth_invalid / auth_expired. */
   async authenticate(key: string): Promise<ApiKeyPrincipal> {
-    const row = await this.accounts.findKeyForAuthentication(hashApiKey(key));
+    const row = await this.keyOf(hashApiKey(key));
     if (!row || row.revokedAt) throw new AppError('auth_invalid', 'This API key does not exist or was revoked.');
     const now = new Date();
     if (row.expiresAt && row.expiresAt <= now) {
@@ -207,6 +216,11 @@ export class AccountsService implements ApiKeyLookup {
         mediaMaxBytes: row.mediaMaxBytes,
       },
     };
+  }
+
+  /** The key with this secret hash, from the last AUTHENTICATED_KEY_TTL_MS (RecentlyAuthenticated) or the database. */
+  private keyOf(secretHash: string) {
+    return this.recentlyAuthenticated.lookup(secretHash, () => this.accounts.findKeyForAuthentication(secretHash));
   }
 
   private touch(id: string, now: Date): void {
