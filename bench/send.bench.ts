@@ -74,6 +74,14 @@ async function load(url: string, body: string, headers: Record<string, string>, 
   return autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duration, connections });
 }
 
+/** What `work` returned, and the CPU time this process spent meanwhile (server and load generator alike). */
+async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const cpu = process.cpuUsage(before);
+  return { result, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 async function main(): Promise<void> {
   const duration = option('duration', 20);
   const connections = option('connections', 50);
@@ -117,19 +125,21 @@ async function main(): Promise<void> {
     const queue = gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
     await queue.pause();
     received = 0;
-    const held = await profiled(textOption('profile'), () =>
-      load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections),
+    const { result: held, cpuMs: heldCpuMs } = await withCpu(() =>
+      profiled(textOption('profile'), () => load(gatewayUrl, body, { authorization: `Bearer ${key}` }, duration, connections)),
     );
     const acceptedHeld = acceptedOf(held);
     await queue.resume();
     await untilReceived(acceptedHeld);
 
     const bareUrl = `http://127.0.0.1:${((bare.getHttpServer() as Server).address() as AddressInfo).port}/bare`;
-    const ceiling = await load(bareUrl, body, {}, duration, connections);
+    const { result: ceiling, cpuMs: ceilingCpuMs } = await withCpu(() => load(bareUrl, body, {}, duration, connections));
 
     const acceptedPerSecond = accepted / sends.duration;
     const acceptedHeldPerSecond = acceptedHeld / held.duration;
     const barePerSecond = (ceiling.statusCodeStats?.['202']?.count ?? ceiling['2xx']) / ceiling.duration;
+    const heldCpuPerRequest = heldCpuMs / held.requests.total;
+    const bareCpuPerRequest = ceilingCpuMs / ceiling.requests.total;
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, load_average_1m: Number(os.loadavg()[0].toFixed(2)), node: process.version },
@@ -141,13 +151,19 @@ async function main(): Promise<void> {
         all_received_seconds_after_load: receivedAlongside >= accepted ? Number(((lastAlongsideAt - loadEnded) / 1000).toFixed(2)) : null,
         all_received_seconds_from_start: receivedAlongside >= accepted ? Number(((lastAlongsideAt - started) / 1000).toFixed(2)) : null,
       },
-      gateway_accepting_alone: { ...loadFigures(held, acceptedHeld), received_by_contact_after_release: received },
+      gateway_accepting_alone: {
+        ...loadFigures(held, acceptedHeld),
+        received_by_contact_after_release: received,
+        cpu_ms_per_request: Number(heldCpuPerRequest.toFixed(3)),
+      },
       bare_nest_route: {
         requests_per_second: Number(barePerSecond.toFixed(1)),
         latency_ms: { p50: ceiling.latency.p50, p99: ceiling.latency.p99, max: ceiling.latency.max },
+        cpu_ms_per_request: Number(bareCpuPerRequest.toFixed(3)),
       },
       ratio_gateway_to_bare: Number((acceptedPerSecond / barePerSecond).toFixed(3)),
       ratio_accepting_alone_to_bare: Number((acceptedHeldPerSecond / barePerSecond).toFixed(3)),
+      cpu_ratio_accepting_alone_to_bare: Number((bareCpuPerRequest / heldCpuPerRequest).toFixed(3)),
     };
     const dir = path.resolve(__dirname, 'results');
     fs.mkdirSync(dir, { recursive: true });
@@ -164,11 +180,14 @@ async function main(): Promise<void> {
         `| requests/s accepted | ${result.gateway.accepted_per_second} | ${result.gateway_accepting_alone.accepted_per_second} | ${result.bare_nest_route.requests_per_second} |`,
         `| latency p50 / p99 (ms) | ${result.gateway.latency_ms.p50} / ${result.gateway.latency_ms.p99} | ${result.gateway_accepting_alone.latency_ms.p50} / ${result.gateway_accepting_alone.latency_ms.p99} | ${result.bare_nest_route.latency_ms.p50} / ${result.bare_nest_route.latency_ms.p99} |`,
         `| ratio to bare | ${result.ratio_gateway_to_bare} | ${result.ratio_accepting_alone_to_bare} | 1 |`,
+        `| CPU ms per request (this process: server and load generator) | | ${result.gateway_accepting_alone.cpu_ms_per_request} | ${result.bare_nest_route.cpu_ms_per_request} |`,
+        `| ratio to bare by CPU per request | | ${result.cpu_ratio_accepting_alone_to_bare} | 1 |`,
         '',
         `Sending alongside: accepted ${accepted} of ${sends.requests.total} requests (${sends.non2xx} refused, ${sends.errors} errors); the simulated contact received ${receivedAlongside}, ` +
           (result.gateway.all_received_seconds_after_load === null
             ? 'not all of them within 10 minutes.'
             : `the last one ${result.gateway.all_received_seconds_after_load} s after the load ended (${result.gateway.all_received_seconds_from_start} s after it started).`),
+        'Rates swing with whatever else the machine runs, and the bare route is measured a minute after the gateway; CPU time per request, measured in the same runs, is the steadier ratio.',
         `Accepting alone: accepted ${acceptedHeld} of ${held.requests.total} requests (${held.non2xx} refused, ${held.errors} errors); once sending resumed, the contact received ${received}.`,
         '',
         'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket). Sending alongside, the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. Accepting alone, the send queue is paused (no worker takes a job), as in a process of the API role whose workers run elsewhere (`GATEWAY_ROLE`), and resumed after the load. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
