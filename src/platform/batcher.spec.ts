@@ -109,4 +109,17 @@ describe(Batcher.name, () => {
     await waiting;
     expect(outcomes).toEqual(['done 1', 'done 2', 'done 3']);
   });
+
+  it('with a concurrency of two, writes the first two items at once and batches only behind both', async () => {
+    const { batches, write, answerNext } = controlledWrite();
+    const batcher = new Batcher(write, { maxSize: 10, concurrency: 2 });
+    const all = [1, 2, 3, 4, 5].map((n) => batcher.submit(n));
+    expect(batches).toEqual([[1], [2]]);
+    await answerNext();
+    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    await answerNext();
+    await answerNext();
+    await expect(Promise.all(all)).resolves.toEqual(['done 1', 'done 2', 'done 3', 'done 4', 'done 5']);
+    await batcher.drained();
+  });
 });

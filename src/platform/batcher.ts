@@ -10,6 +10,11 @@ export interface BatcherOptions {
   /** At most this many items in one batch; the rest wait for the next. */
   maxSize: number;
   /**
+   * Batches written at once (1 when not given). Above one, items go at once until that many writes are under
+   * way, and only then wait: batching where a write at a time would make every item wait for the one before.
+   */
+  concurrency?: number;
+  /**
    * Whether a batch of several items that failed with `error` is run again one item at a time, so that one
    * item the write refuses fails alone rather than its whole batch. Not for failures every item would meet
    * again (an unreachable database): those fail the batch at once.
@@ -26,7 +31,9 @@ interface Waiting<I, O> {
 /** `write` takes the items of a batch and gives back one output per item, in their order. */
 export class Batcher<I, O> {
   private waiting: Array<Waiting<I, O>> = [];
-  private draining?: Promise<void>;
+  /** Writers under way; each leaves (synchronously with its last look at `waiting`) when nothing waits. */
+  private writers = 0;
+  private whenIdle: Array<() => void> = [];
 
   constructor(
     private readonly write: (inputs: I[]) => Promise<O[]>,
@@ -36,20 +43,24 @@ export class Batcher<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      this.draining ??= this.drain();
+      if (this.writers < (this.options.concurrency ?? 1)) void this.drain();
     });
   }
 
   /** Resolves once every item handed in so far is written (or failed): for a shutdown, or a test. */
-  async drained(): Promise<void> {
-    while (this.draining) await this.draining;
+  drained(): Promise<void> {
+    if (this.writers === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenIdle.push(resolve));
   }
 
+  /** One writer: batch after batch while items wait. */
   private async drain(): Promise<void> {
+    this.writers += 1;
     try {
       while (this.waiting.length > 0) await this.runBatch(this.waiting.splice(0, this.options.maxSize));
     } finally {
-      this.draining = undefined;
+      this.writers -= 1;
+      if (this.writers === 0) for (const resolve of this.whenIdle.splice(0)) resolve();
     }
   }
 

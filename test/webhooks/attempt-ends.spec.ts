@@ -1,6 +1,6 @@
 import { sqlOf, type Sql } from '../../src/platform/database';
 import { newId } from '../../src/platform/ids';
-import { AttemptEnd, laneOf, WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
+import { AttemptEnd, FINISH_CONCURRENCY, laneOf, WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -93,8 +93,9 @@ describe('Attempt ends written together', () => {
         ),
       ),
     );
-    // The first went alone; the five that came while it ran, together.
-    expect(statements).toHaveLength(2);
+    // The first FINISH_CONCURRENCY went at once, a call each; the others came while those ran, and went together.
+    expect(FINISH_CONCURRENCY).toBeLessThan(5);
+    expect(statements).toHaveLength(FINISH_CONCURRENCY + 1);
 
     ends.forEach((end, index) => {
       const second = byLane[index][1];
@@ -126,24 +127,25 @@ describe('Attempt ends written together', () => {
   });
 
   it('fails only the attempt whose values the database refuses, not the others written with it', async () => {
-    const { endpoint, byLane } = await lanesWithHeadsClaimed(4, 2);
+    const { endpoint, byLane } = await lanesWithHeadsClaimed(FINISH_CONCURRENCY + 3, 2);
+    const refused = FINISH_CONCURRENCY + 1;
     const lane = (index: number) => laneOf(endpoint.id, `chan_${index}`);
     statements = [];
     const settled = await Promise.allSettled(
       byLane.map(([head], index) =>
         repository.finishAttempt(
-          index === 2
+          index === refused
             ? // PostgreSQL text cannot hold a NUL character: the statement is refused.
               { ...succeeded(head, lane(index)), attempt: { ...succeeded(head, lane(index)).attempt, responseSnippet: 'bad\u0000byte' } }
             : succeeded(head, lane(index)),
         ),
       ),
     );
-    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((settled[2] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
-    // The first alone, the three together (refused), then each of the three alone.
-    expect(statements).toHaveLength(5);
+    expect(settled.map((result) => result.status)).toEqual(byLane.map((_, index) => (index === refused ? 'rejected' : 'fulfilled')));
+    expect((settled[refused] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    // The first FINISH_CONCURRENCY a call each, the last three together (refused), then each of the three alone.
+    expect(statements).toHaveLength(FINISH_CONCURRENCY + 1 + 3);
     const heads = await db.prisma.webhookDelivery.findMany({ where: { id: { in: byLane.map(([head]) => head) } }, orderBy: { id: 'asc' } });
-    expect(heads.map((head) => head.status)).toEqual(['delivered', 'delivered', 'pending', 'delivered']);
+    expect(heads.map((head) => head.status)).toEqual(byLane.map((_, index) => (index === refused ? 'pending' : 'delivered')));
   });
 });
