@@ -1,13 +1,12 @@
 import { INestApplication } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ignoreIfNoneMatchAnyOnReads } from './platform/http/conditional-requests';
-import { ContentTypeInterceptor, JSON_MEDIA_TYPES } from './platform/http/content-type.interceptor';
-import { QueryParametersInterceptor } from './platform/http/query-parameters.interceptor';
 import { requestIdMiddleware } from './platform/http/request-id';
+import { JSON_MEDIA_TYPES } from './platform/http/request-shape';
 import { workerRoutesOnly } from './platform/http/worker-routes';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { buildOpenApiDocument, mountOpenApi } from './platform/openapi/openapi-document';
@@ -28,7 +27,6 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.use(app.get(MetricsService).middleware);
   app.use(ignoreIfNoneMatchAnyOnReads);
   app.use(express.json({ limit: runtime.config.bodyLimit, type: JSON_MEDIA_TYPES }));
-  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)), new QueryParametersInterceptor());
   // Built on the first request for it rather than here: it takes a second of CPU, which every start (a restart
   // reconnecting its channels, a worker taking over a dead one's) would otherwise pay before serving anything.
   mountOpenApi(app, () => buildOpenApiDocument(app, runtime.config.publicBaseUrl, webhooksOpenApi(app.get(EventCatalogue))));

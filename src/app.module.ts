@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EVENT_CATALOGUE } from './event-catalogue';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { RequestGuard } from './app.guard';
+import { RequestShape } from './platform/http/request-shape';
 import { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import type { PrismaClient } from './platform/database';
@@ -76,6 +77,9 @@ export class AppModule {
         RateLimitsModule,
         AuditModule,
         EventsModule.forRoot(EVENT_CATALOGUE),
+        // Express tries routes in the order they were registered, one pattern after another, and Nest registers
+        // a module's routes in the order modules are first imported: the send route, the hottest, goes first.
+        MessagesModule,
         AccountsModule,
         AdminModule,
         WorkersModule,
@@ -86,7 +90,6 @@ export class AppModule {
         ChannelsModule,
         MediaModule,
         SandboxModule,
-        MessagesModule,
         ChatsModule,
         LabelsModule,
         BusinessModule,
@@ -104,8 +107,9 @@ export class AppModule {
         DashboardModule,
       ],
       providers: [
-        // One global guard that runs authentication and the rate limit in that order (see RequestGuard).
+        // One global guard that runs authentication, the rate limit and the request's shape in that order (see RequestGuard).
         { provide: APP_GUARD, useClass: RequestGuard },
+        RequestShape,
         { provide: APP_PIPE, useClass: AppValidationPipe },
       ],
     };

@@ -18,6 +18,13 @@ describe('Authentication', () => {
     expect(errorCode(res)).toBe('auth_missing');
   });
 
+  it('reads the key from the Authorization header only, never from the query or the body', async () => {
+    const { key } = await ctx.newAccount();
+    expect(errorCode(await ctx.http.get(`/v1/limits?access_token=${key}`).expect(401))).toBe('auth_missing');
+    const inBody = await ctx.http.post('/v1/channels').send({ name: 'x', access_token: key }).expect(401);
+    expect(errorCode(inBody)).toBe('auth_missing');
+  });
+
   it.each([
     ['a Basic scheme', 'Basic dXNlcjpwYXNz'],
     ['a bare token', 'zpk_test_abc'],

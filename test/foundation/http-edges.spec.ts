@@ -80,6 +80,21 @@ describe('HTTP at the edges: conditional reads, body types, methods and query pa
       ]);
     });
 
+    it('refuses a body it cannot read before looking up what the request names, and after the credentials (docs/errors.md)', async () => {
+      const form = (path: string) => ctx.http.post(path).set('Content-Type', 'application/x-www-form-urlencoded').send('to=1&text=hi');
+      const unknownChannel = '/v1/channels/ch_00000000000000000000000000/messages';
+      const refused = await form(unknownChannel).set(bearer(key));
+      expect({ status: refused.status, code: errorCode(refused) }).toEqual({ status: 415, code: 'unsupported_media_type' });
+      // the same body to a channel that exists: the same answer, so it says nothing about which channels exist
+      const known = await form(`/v1/channels/${channelId}/messages`).set(bearer(key));
+      expect({ status: known.status, code: errorCode(known) }).toEqual({ status: 415, code: 'unsupported_media_type' });
+      const anonymous = await form(unknownChannel);
+      expect(anonymous.status).toBe(401);
+      // and a query parameter on a route that reads none, before the channel too
+      const query = await ctx.http.get('/v1/channels/ch_00000000000000000000000000?expand=x').set(bearer(key));
+      expect({ status: query.status, code: errorCode(query) }).toEqual({ status: 400, code: 'invalid_request' });
+    });
+
     it('answers JSON in a charset other than UTF-8 with 415 unsupported_media_type', async () => {
       const res = await ctx.http
         .post('/v1/support/tickets')

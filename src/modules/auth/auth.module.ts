@@ -1,6 +1,4 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
-import { ApiKeyStrategy } from './api-key.strategy';
 import { AuthenticationGuard } from './authentication.guard';
 
 @Module({})
@@ -9,9 +7,9 @@ export class AuthModule {
   static forRoot(options: { keysFrom: NonNullable<ModuleMetadata['imports']>[number] }): DynamicModule {
     return {
       module: AuthModule,
-      imports: [PassportModule, options.keysFrom],
+      imports: [options.keysFrom],
       // Not a global guard by itself: RequestGuard (app.guard.ts) runs it first, then the rate limit.
-      providers: [ApiKeyStrategy, AuthenticationGuard],
+      providers: [AuthenticationGuard],
       exports: [AuthenticationGuard],
     };
   }

@@ -1,13 +1,12 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { AppError } from '../../platform/errors/app-error';
-import { API_KEY_STRATEGY } from './api-key.strategy';
-import { readBearerToken } from './bearer-token';
-import { ApiKeyPrincipal, attachPrincipal } from './principal';
+import { ApiKeyLookup } from './api-key-lookup';
+import { assertApiKeyShape, readBearerToken } from './bearer-token';
+import { attachPrincipal } from './principal';
 import { Access, ACCESS_KEY } from '../../platform/http/route-access';
 
 function sameSecret(a: string, b: string): boolean {
@@ -16,20 +15,20 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Global guard: every route needs an API key unless marked @Public() or @AdminOnly().
- * The header is classified first so the client learns exactly what is wrong (missing, malformed,
- * invalid, expired); passport-http-bearer then resolves the key.
+ * Global guard: every route needs an API key unless marked @Public() or @AdminOnly(). The header is classified
+ * first so the client learns exactly what is wrong (missing, malformed, invalid, expired), then the key is
+ * resolved (ApiKeyLookup). The key is read from the Authorization header only, never from the query or the
+ * body, where it would end up in logs and browser histories.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
+export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
+    private readonly keys: ApiKeyLookup,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const access =
       this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'api_key';
     if (access === 'public') return true;
@@ -42,14 +41,8 @@ export class AuthenticationGuard extends AuthGuard(API_KEY_STRATEGY) {
       attachPrincipal(request, { kind: 'admin' });
       return true;
     }
-    return (await super.canActivate(context)) as boolean;
-  }
-
-  override handleRequest<T = ApiKeyPrincipal>(error: unknown, principal: T, _info: unknown, context: ExecutionContext): T {
-    // Passport hands over whatever the strategy threw; the error filter answers a non-Error as internal_error.
-    if (error) throw error instanceof Error ? error : new AppError('internal_error', 'An internal error occurred.', { cause: error });
-    if (!principal) throw new AppError('auth_malformed', 'Send the API key only in the Authorization header.');
-    attachPrincipal(context.switchToHttp().getRequest(), principal as unknown as ApiKeyPrincipal);
-    return principal;
+    assertApiKeyShape(token);
+    attachPrincipal(request, await this.keys.authenticate(token));
+    return true;
   }
 }
