@@ -1,3 +1,5 @@
+import { ChannelStateWriter } from '../../src/modules/channels/channel-state.writer';
+import { ChannelsRepository, RECENT_CHANNEL_TTL_MS } from '../../src/modules/channels/channels.repository';
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { digits, newPhone } from '../support/phones';
@@ -119,5 +121,29 @@ describe('Sending and receiving text', () => {
     await channel.http.post(`/v1/channels/${channel.id}/disconnect`).set(bearer(channel.key)).expect(200);
     const res = await channel.send({ type: 'text', to: newPhone(), text: 'x' }, 409);
     expect(errorCode(res)).toBe('channel_unavailable');
+  });
+
+  it('forgets the channel read for sends the moment this gateway changes it: a state change, a rename, a delete', async () => {
+    // On the repository itself: through HTTP, each change takes longer than the read window, and the test could not fail.
+    const channel = await ctx.newChannel({ paired: true });
+    const channels = ctx.gw.app.get(ChannelsRepository);
+    const read = (await channels.findRecentByClientId(channel.id))!;
+    expect(read.state).toBe('connected');
+    await ctx.gw.app.get(ChannelStateWriter).apply(read, { state: 'stopped_by_user', wantConnected: false });
+    expect(await channels.findRecentByClientId(channel.id.toUpperCase())).toMatchObject({ state: 'stopped_by_user', wantConnected: false });
+    await channels.update(channel.id, { name: 'Renamed' });
+    expect(await channels.findRecentByClientId(channel.id)).toMatchObject({ name: 'Renamed' });
+    await channels.markDeleted(channel.id, new Date());
+    expect((await channels.findRecentByClientId(channel.id))?.deletedAt).toBeInstanceOf(Date);
+    expect(errorCode(await channel.send({ type: 'text', to: newPhone(), text: 'after' }, 409))).toBe('channel_unavailable');
+  });
+
+  it('refuses a send once the channel read window passed after another process stopped the channel', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    await channel.send({ type: 'text', to: newPhone(), text: 'before' }, 202);
+    // As a worker holding the socket, or the operator CLI, writes it: in the database, not through this process.
+    await ctx.prisma.channel.update({ where: { id: channel.id }, data: { state: 'stopped_by_user', wantConnected: false } });
+    await new Promise((resolve) => setTimeout(resolve, RECENT_CHANNEL_TTL_MS + 10));
+    expect(errorCode(await channel.send({ type: 'text', to: newPhone(), text: 'after' }, 409))).toBe('channel_unavailable');
   });
 });

@@ -9,6 +9,13 @@ export interface ChannelOwner {
   mode: KeyMode;
 }
 
+export interface ChannelLookup {
+  /** A deleted channel is found rather than refused (routes that read one). */
+  allowDeleted?: boolean;
+  /** A read of the channel from the last RECENT_CHANNEL_TTL_MS will do (ChannelsRepository.findRecentByClientId). */
+  recent?: boolean;
+}
+
 /**
  * Resolves "this key may act on this channel", the check ChannelAccessGuard runs for every route under a
  * channel before the route does (channel-route.ts):
@@ -22,7 +29,7 @@ export interface ChannelOwner {
 export class ChannelAccessService {
   constructor(private readonly channels: ChannelsRepository) {}
 
-  async require(key: ApiKeyPrincipal, channelId: string, options: { allowDeleted?: boolean } = {}): Promise<ChannelRow> {
+  async require(key: ApiKeyPrincipal, channelId: string, options: ChannelLookup = {}): Promise<ChannelRow> {
     if (key.channelId && key.channelId !== channelId) {
       throw new AppError('channel_scoped_key', `This key is scoped to channel ${key.channelId}.`, {
         details: { key_channel_id: key.channelId, requested_channel_id: channelId },
@@ -40,8 +47,8 @@ export class ChannelAccessService {
   }
 
   /** The same check without a key: for an operator minting a key for a customer, or a key naming a channel. */
-  async requireOwned(owner: ChannelOwner, channelId: string, options: { allowDeleted?: boolean } = {}): Promise<ChannelRow> {
-    const row = await this.channels.findByClientId(channelId);
+  async requireOwned(owner: ChannelOwner, channelId: string, options: ChannelLookup = {}): Promise<ChannelRow> {
+    const row = await (options.recent ? this.channels.findRecentByClientId(channelId) : this.channels.findByClientId(channelId));
     if (!row || row.customerId !== owner.customerId) {
       throw new AppError('channel_not_found', `No channel ${channelId}.`);
     }

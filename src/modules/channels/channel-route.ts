@@ -67,7 +67,8 @@ export class ChannelAccessGuard implements CanActivate {
     if (principal?.kind !== 'api_key') throw new AppError('auth_missing', 'This route needs an API key.');
     const channelId = String(request.params[CHANNEL_PARAMETER]);
     assertStorableParameter(channelId);
-    const row = await this.access.require(principal, channelId, { allowDeleted: need === 'readable' });
+    // A send takes the channel as read in the last few ms (RECENT_CHANNEL_TTL_MS): the one read every send made.
+    const row = await this.access.require(principal, channelId, { allowDeleted: need === 'readable', recent: need === 'accepting' });
     const pathIds = route.pathIds ?? {};
     for (const [name, check] of Object.entries(pathIds)) check(String(request.params[name]));
     // `accepting` is held by the send itself (assertAcceptsSends), after its idempotent replay: a repeated

@@ -3,6 +3,7 @@ import { type PrismaClient, SQL, type Sql, type Statement } from '../../platform
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, Transaction } from '../../platform/database/transactions';
 import { isUuid } from '../../platform/ids';
+import { RecentReads } from '../../platform/recent-reads';
 import { ChannelState } from './channel-lifecycle';
 
 export type ChannelRow = Awaited<ReturnType<PrismaClient['channel']['findUniqueOrThrow']>>;
@@ -58,12 +59,23 @@ export function afterChange(current: ChannelRow, change: StateChange, now: Date)
   };
 }
 
+/**
+ * How long a channel read for a send is taken at its word (`findRecentByClientId`), counted from the start of
+ * the read. A send read its channel once a request, half the statements of an accepted send. A change this
+ * process makes shows at once; one made by another process (a worker holding the socket, the operator CLI)
+ * within this window, which only widens the one between a send's check and its insert: a send accepted just
+ * as its channel stopped waits, stored, like those accepted just before.
+ */
+export const RECENT_CHANNEL_TTL_MS = 50;
+
 function toChannelRow(row: ChannelColumns): ChannelRow {
   return { ...row, leaseToken: row.leaseToken === null ? null : BigInt(row.leaseToken) };
 }
 
 @Injectable()
 export class ChannelsRepository {
+  private readonly recent = new RecentReads<ChannelRow | null>({ ttlMs: RECENT_CHANNEL_TTL_MS, max: 10_000, keeps: (row) => row !== null });
+
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SQL) private readonly sql: Sql,
@@ -91,6 +103,13 @@ export class ChannelsRepository {
   /** A channel by the id a client sent: anything that is not a UUID is simply not found. */
   findByClientId(id: string): Promise<ChannelRow | null> {
     return isUuid(id) ? this.find(id.toLowerCase()) : Promise.resolve(null);
+  }
+
+  /** `findByClientId`, or its answer from the last RECENT_CHANNEL_TTL_MS: for the routes that send. */
+  findRecentByClientId(id: string): Promise<ChannelRow | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    const key = id.toLowerCase();
+    return this.recent.lookup(key, () => this.find(key));
   }
 
   /** Ids of a customer's channels of one mode, deleted ones included. */
@@ -164,17 +183,26 @@ export class ChannelsRepository {
     };
   }
 
-  /** A row `changeStatement` returned. */
+  /** A row `changeStatement` returned, once written: reads of the channel from before it are forgotten. */
   changedRow(row: object): ChannelRow {
-    return toChannelRow(row as ChannelColumns);
+    const changed = toChannelRow(row as ChannelColumns);
+    this.recent.forget(changed.id);
+    return changed;
   }
 
-  update(id: string, change: { name?: string; callAutoReject?: boolean; callRejectMessage?: string | null }): Promise<ChannelRow> {
-    return this.prisma.channel.update({ where: { id }, data: { ...change, version: { increment: 1 } } });
+  async update(id: string, change: { name?: string; callAutoReject?: boolean; callRejectMessage?: string | null }): Promise<ChannelRow> {
+    const row = await this.prisma.channel.update({ where: { id }, data: { ...change, version: { increment: 1 } } });
+    this.recent.forget(id);
+    return row;
   }
 
-  markDeleted(id: string, at: Date): Promise<ChannelRow> {
-    return this.prisma.channel.update({ where: { id }, data: { deletedAt: at, wantConnected: false, version: { increment: 1 } } });
+  async markDeleted(id: string, at: Date): Promise<ChannelRow> {
+    const row = await this.prisma.channel.update({
+      where: { id },
+      data: { deletedAt: at, wantConnected: false, version: { increment: 1 } },
+    });
+    this.recent.forget(id);
+    return row;
   }
 
   /** Channels the gateway should have connected: re-opened on boot without a new QR. */
