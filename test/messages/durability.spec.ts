@@ -38,6 +38,11 @@ function stopRedis(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The message settings of these tests, with the sweeper running every `ms`. */
+function sweepingEvery(ms: number) {
+  return { messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: ms } };
+}
+
 /** Holds sends between the 202 and the dispatch: the queue is paused in Redis, so no worker takes a job. */
 async function holdDispatch(ctx: TestContext): Promise<void> {
   await ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages)).pause();
@@ -64,12 +69,32 @@ describe('Outbound durability', () => {
   it('sends exactly once what was accepted before a gateway restart', async () => {
     const ctx = await new TestContext().start();
     try {
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } });
+      await ctx.restart(sweepingEvery(300));
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
       await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } });
+      await ctx.restart(sweepingEvery(300));
+      await expectEachReceivedOnce(ctx, channel, to, ids);
+    } finally {
+      await ctx.stop();
+    }
+  });
+
+  it('gives each of many sends accepted at once its own job and sends each once', async () => {
+    const ctx = await new TestContext().start();
+    try {
+      // No sweep while the test looks at the queue: every job seen is one the sends added.
+      await ctx.restart(sweepingEvery(600_000));
+      const channel = await ctx.newChannel({ paired: true });
+      const to = newPhone();
+      await holdDispatch(ctx);
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })));
+      const ids = answers.map((res) => res.body.message_id as string);
+      const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+      for (const id of ids) expect((await queue.getJob(id))?.data).toEqual({ messageId: id, channelId: channel.id });
+      expect(await queue.getWaitingCount()).toBe(30);
+      await queue.resume();
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop();
@@ -80,7 +105,7 @@ describe('Outbound durability', () => {
     const ctx = await new TestContext().start();
     try {
       // No sweep of its own while the test looks at the queue.
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 600_000 } });
+      await ctx.restart(sweepingEvery(600_000));
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
       await holdDispatch(ctx);
@@ -135,7 +160,7 @@ describe('Outbound durability', () => {
     const url = `redis://127.0.0.1:${port}`;
     const ctx = await new TestContext().start();
     try {
-      await ctx.restart({ messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: 300 } }, url);
+      await ctx.restart(sweepingEvery(300), url);
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
       await holdDispatch(ctx);

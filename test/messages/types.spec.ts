@@ -248,11 +248,11 @@ describe('Message types', () => {
 
     it('shows what the contact received in the outbox, and drives statuses with sandbox receipts', async () => {
       const sent = await channel.send({ type: 'text', to: contact, text: 'outbox me' });
-      const outbox = await channel.http
-        .get(`/v1/sandbox/channels/${channel.id}/outbox`)
-        .query({ to: contact })
-        .set(bearer(channel.key))
-        .expect(200);
+      // answered `queued`: the contact has it once the channel's worker sent it
+      const outbox = await eventually(
+        () => channel.http.get(`/v1/sandbox/channels/${channel.id}/outbox`).query({ to: contact }).set(bearer(channel.key)).expect(200),
+        (res) => (res.body.data as Array<{ message_id: string }>).some((each) => each.message_id === sent.body.message_id),
+      );
       expect(outbox.body.data).toContainEqual(
         expect.objectContaining({ message_id: sent.body.message_id, type: 'text', content: { text: 'outbox me' }, to: contact }),
       );

@@ -19,6 +19,7 @@ import { fromWire, isMediaMessage, mediaBodyOf, storedMessageOf, toWire } from '
 import { toMessage } from './message.mapper';
 import { MessageStatusService } from './message-status.service';
 import { MessagesRepository, reactionTargetOf } from './messages.repository';
+import { RecentlySent } from './recently-sent';
 
 /** How long an inbound event waits for an unreachable database before it is given up (and logged). */
 const DATABASE_WAIT_MS = 5 * 60_000;
@@ -46,6 +47,7 @@ export class InboundMessages implements OnModuleInit {
     private readonly media: MediaService,
     private readonly causes: EventCauses,
     private readonly history: HistoryImport,
+    private readonly recentlySent: RecentlySent,
   ) {}
 
   onModuleInit(): void {
@@ -110,18 +112,23 @@ export class InboundMessages implements OnModuleInit {
   }
 
   private async receipt(channelId: string, receipt: WireReceipt): Promise<void> {
-    const row = await this.messages.findByWaId(channelId, receipt.key.waMessageId);
+    const row =
+      (await this.recentlySent.find(channelId, receipt.key.waMessageId)) ??
+      (await this.messages.findByWaId(channelId, receipt.key.waMessageId));
     if (!row || row.direction !== 'outbound') return;
     // A receipt reported through the sandbox API names that request as its cause; otherwise the send's applies.
     const cause = this.causes.take(causeKey.receipt(channelId, receipt.key.waMessageId, receipt.status));
-    await this.status.advance(row, receipt.status, {
+    const updated = await this.status.advance(row, receipt.status, {
       reason: receipt.reason,
       correlationId: cause,
       refusedAfterSend: receipt.status === 'failed',
     });
+    if (this.recentlySent.has(channelId, receipt.key.waMessageId)) this.recentlySent.remember(updated);
   }
 
   async receive(channelId: string, owner: ChannelOwner, message: InboundWireMessage): Promise<void> {
+    // the echo of a message this process is sending: stored when it was accepted
+    if (message.key.fromMe && this.recentlySent.has(channelId, message.key.waMessageId)) return;
     const stored = fromWire(message.content);
     if (message.download && isMediaMessage(stored)) {
       // Delivered twice (offline queue, retries): nothing to download again. Any other message is looked up by

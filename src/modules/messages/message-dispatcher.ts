@@ -15,6 +15,7 @@ import { storedMessageOf } from './message-content';
 import { MessageStatusService } from './message-status.service';
 import { MessageRow, MessagesRepository, reactionTargetOf } from './messages.repository';
 import { OutboundContentResolver } from './outbound-content.resolver';
+import { RecentlySent } from './recently-sent';
 
 /** A sender holds a message this long; after that the sweeper hands it to another (same WhatsApp id). */
 const CLAIM_MS = 60_000;
@@ -37,6 +38,7 @@ export class MessageDispatcher implements OnModuleInit {
     private readonly sessions: SessionManager,
     private readonly messaging: MessagingPort,
     private readonly content: OutboundContentResolver,
+    private readonly recentlySent: RecentlySent,
     private readonly owners: ChannelOwners,
     private readonly calls: WorkerCalls,
     @InjectQueue(JOBS.send.queue) private readonly queue: Queue<SendJobData>,
@@ -122,6 +124,8 @@ export class MessageDispatcher implements OnModuleInit {
     if (!owner || !this.sessions.isOpen(owner)) return;
     const row = await this.messages.claim(messageId, CLAIM_MS);
     if (!row) return;
+    // before the send: the socket reports its echo while sending
+    this.recentlySent.remember(row);
     let wire: WireContent;
     try {
       wire = await this.wireContentOf(row);
@@ -134,7 +138,7 @@ export class MessageDispatcher implements OnModuleInit {
     }
     try {
       const sent = await this.messaging.send(row.channelId, row.chatJid, wire, { waMessageId: row.waMessageId });
-      await this.status.advance(row, 'sent', { at: sent.timestamp });
+      await this.recentlySent.writing(row, this.status.advance(row, 'sent', { at: sent.timestamp }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isRefusal(error)) {

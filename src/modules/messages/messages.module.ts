@@ -18,6 +18,7 @@ import { MessagesService } from './messages.service';
 import { OutboundContentResolver } from './outbound-content.resolver';
 import { OutboundMessageProcessor } from './outbound-message.processor';
 import { ReactionTargets } from './reaction-targets';
+import { RecentlySent } from './recently-sent';
 import { SendMessage } from './usecases/send-message.usecase';
 
 @Module({
@@ -30,6 +31,7 @@ import { SendMessage } from './usecases/send-message.usecase';
     ReactionTargets,
     BlockedRecipients,
     MessageDispatcher,
+    RecentlySent,
     MessageSweeper,
     OutboundMessageProcessor,
     InboundMessages,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type BinaryNode, generateMessageIDV2, isJidNewsletter, type proto } from '@whiskeysockets/baileys';
+import { type BinaryNode, isJidNewsletter, type proto } from '@whiskeysockets/baileys';
 import { KeyedLanes } from '../../../platform/async';
 import type { StoredMessageLookup, WireContent, WireMessageKey } from '../../message-content';
 import { MessagingPort } from '../../ports/messaging.port';
 import { toBaileysContent, toBaileysKey, toProtoMessage } from '../baileys-messages';
 import { toNewsletterAppError, whatsappRefusal } from '../baileys-newsletter-mapping';
+import { newMessageId } from '../message-ids';
 import { BaileysSockets } from '../baileys-sockets';
 
 /** A send includes uploading its media to WhatsApp's host, so it gets longer than a plain request. */
@@ -23,7 +24,7 @@ export class BaileysMessaging extends MessagingPort {
   }
 
   newMessageId(): string {
-    return generateMessageIDV2();
+    return newMessageId();
   }
 
   send(
