@@ -65,19 +65,11 @@ export class ChatsRepository {
 export function touchStatement(touches: ChatTouch[], first: number, onlyIf?: string): Statement {
   const $ = (n: number) => `$${first + n}`;
   return {
-    text: `INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
-       SELECT t.channel_id::uuid, t.jid, t.customer_id, t.at::timestamptz, t.wa_id, t.from_me::boolean, t.participant, t.unread::int, now()
-       FROM unnest(${[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `${$(n)}::text[]`).join(', ')})
+    text: touchFrom(
+      `unnest(${[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `${$(n)}::text[]`).join(', ')})
          AS t(channel_id, jid, customer_id, at, wa_id, from_me, participant, unread)
-       ${onlyIf ? `WHERE ${onlyIf}` : ''}
-       ON CONFLICT (channel_id, jid) DO UPDATE SET
-         last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
-         last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,
-         last_message_participant = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_participant ELSE chats.last_message_participant END,
-         last_message_at = GREATEST(chats.last_message_at, EXCLUDED.last_message_at),
-         unread_count = chats.unread_count + EXCLUDED.unread_count,
-         deleted_at = NULL,
-         updated_at = now()`,
+       ${onlyIf ? `WHERE ${onlyIf}` : ''}`,
+    ),
     // Every column as text, cast in the statement: the same parameters on either driver and in either kind of transaction.
     values: [
       touches.map((t) => t.channelId),
@@ -90,4 +82,23 @@ export function touchStatement(touches: ChatTouch[], first: number, onlyIf?: str
       touches.map((t) => (t.incoming ? '1' : '0')),
     ],
   };
+}
+
+/**
+ * Touches the chats of the rows `t` that `from` gives (channel_id, jid, customer_id, at, wa_id, from_me,
+ * participant, unread; each chat once, as one statement cannot change a row twice): the message at `at` becomes
+ * the chat's last unless a later one is, the unread count grows by `unread`, and a deleted chat is back.
+ */
+export function touchFrom(from: string): string {
+  return `INSERT INTO chats (channel_id, jid, customer_id, last_message_at, last_message_wa_id, last_message_from_me, last_message_participant, unread_count, updated_at)
+       SELECT t.channel_id::uuid, t.jid, t.customer_id, t.at::timestamptz, t.wa_id, t.from_me::boolean, t.participant, t.unread::int, now()
+       FROM ${from}
+       ON CONFLICT (channel_id, jid) DO UPDATE SET
+         last_message_wa_id = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_wa_id ELSE chats.last_message_wa_id END,
+         last_message_from_me = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_from_me ELSE chats.last_message_from_me END,
+         last_message_participant = CASE WHEN chats.last_message_at IS NULL OR EXCLUDED.last_message_at >= chats.last_message_at THEN EXCLUDED.last_message_participant ELSE chats.last_message_participant END,
+         last_message_at = GREATEST(chats.last_message_at, EXCLUDED.last_message_at),
+         unread_count = chats.unread_count + EXCLUDED.unread_count,
+         deleted_at = NULL,
+         updated_at = now()`;
 }

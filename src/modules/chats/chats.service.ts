@@ -9,7 +9,7 @@ import { decodeCursor, PageQuery, toPage } from '../../platform/pagination';
 import type { ChannelRef } from '../channels/channels.contracts';
 import { Outbox } from '../events/outbox';
 import { isJid, parseChat } from '../whatsapp/jid';
-import { ChatRow, ChatsRepository, ChatTouch, touchStatement } from './chats.repository';
+import { ChatRow, ChatsRepository, ChatTouch, touchFrom, touchStatement } from './chats.repository';
 import { toChat, UpdateChatInput } from './chats.contracts';
 
 /**
@@ -35,6 +35,14 @@ export class ChatsService {
   /** The touch as a statement that rides on the one storing the message (a send's one round trip). */
   touchAlong(input: ChatTouch): RidingStatement {
     return (firstParameter, onlyIf) => touchStatement([input], firstParameter, onlyIf);
+  }
+
+  /**
+   * The touch of the chats of rows `t` another statement gives (see `touchFrom`), as SQL riding on it: sends
+   * stored together touch their chats in the statement that stores them.
+   */
+  touchFromRows(from: string): string {
+    return touchFrom(from);
   }
 
   /** Several chats at once, each named once (a part of the phone's history). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient, type RidingStatement, SQL, type Sql, type Statement } from '../../platform/database';
+import { Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -76,6 +76,48 @@ const INSERT_COLUMNS: Record<keyof Prisma.MessageCreateManyInput, [column: strin
 };
 const JSON_FIELDS: ReadonlySet<string> = new Set(['content', 'reactionTarget']);
 
+/** The fields of an outbound send as it is stored, queued. */
+const OUTBOUND_FIELDS = [
+  'id',
+  'customerId',
+  'channelId',
+  'mode',
+  'direction',
+  'chatJid',
+  'type',
+  'content',
+  'reactionTarget',
+  'status',
+  'waMessageId',
+  'clientRef',
+  'clientRefKey',
+  'correlationId',
+  'waTimestamp',
+] as const satisfies ReadonlyArray<keyof Prisma.MessageCreateManyInput>;
+
+/** The insert of `insertOutboundIfNew`: the sends as arrays of text, one per field, cast to their columns. */
+const OUTBOUND_INSERT = (() => {
+  const columns = OUTBOUND_FIELDS.map((field) => INSERT_COLUMNS[field][0]).join(', ');
+  const selected = OUTBOUND_FIELDS.map((field) => `m.${INSERT_COLUMNS[field][0]}${INSERT_COLUMNS[field][1]}`).join(', ');
+  const parameters = OUTBOUND_FIELDS.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  return `INSERT INTO messages (${columns}, updated_at)
+         SELECT ${selected}, now()
+         FROM unnest(${parameters}) WITH ORDINALITY AS m(${columns}, position)
+         ORDER BY m.position
+         ON CONFLICT DO NOTHING RETURNING ${COLUMN_LIST}`;
+})();
+
+/** A send to store: outbound and queued, with its WhatsApp id drawn and its client_ref (if any) as its key. */
+export type OutboundInsert = Required<
+  Pick<Prisma.MessageCreateManyInput, Exclude<(typeof OUTBOUND_FIELDS)[number], 'reactionTarget' | 'waTimestamp'>>
+> & {
+  direction: 'outbound';
+  status: 'queued';
+  waTimestamp: Date;
+  /** The key of the message a reaction reacts to. */
+  reactionTarget: WireMessageKey | null;
+};
+
 /** What a status change may write. */
 export interface MessageChanges {
   status: string;
@@ -126,20 +168,39 @@ export class MessagesRepository {
   ) {}
 
   /**
-   * Inserts unless WhatsApp's id (or the client_ref) is already stored for the channel: the row when inserted,
-   * null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *). `riding`: a statement run within this one
-   * when the row is inserted (its chat's touch), so that a send stores both in one atomic round trip; without
-   * `tx`, the statement is its own transaction.
+   * Inserts unless WhatsApp's id (or the client_ref) is already stored for the channel, in the caller's
+   * transaction: the row when inserted, null otherwise (INSERT … ON CONFLICT DO NOTHING RETURNING *).
    */
-  async insertIfNew(tx: Transaction | null, data: Prisma.MessageCreateManyInput, riding?: RidingStatement): Promise<MessageRow | null> {
-    let { text, values } = this.insertStatement(data);
-    if (riding) {
-      const along = riding(values.length + 1, 'EXISTS (SELECT 1 FROM inserted)');
-      text = `WITH inserted AS (${text}), riding AS (${along.text}) SELECT * FROM inserted`;
-      values = [...values, ...along.values];
-    }
-    const [row] = await (tx ? sqlIn(tx) : this.sql).query<MessageRow>(text, values);
+  async insertIfNew(tx: Transaction, data: Prisma.MessageCreateManyInput): Promise<MessageRow | null> {
+    const { text, values } = this.insertStatement(data);
+    const [row] = await sqlIn(tx).query<MessageRow>(text, values);
     return row ?? null;
+  }
+
+  /**
+   * Sends in one statement: each row inserted unless its WhatsApp id or client_ref is stored already, and the
+   * chats of those inserted touched in the same statement, by the latest message of each (`touchChats`: the
+   * chats' upsert from rows `t`, ChatsService.touchFromRows). One output per send, in order: its row, or null.
+   * Sends to one chat at once no longer queue for that chat's row one commit after another: they share one.
+   */
+  async insertOutboundIfNew(sends: OutboundInsert[], touchChats: (from: string) => string): Promise<Array<MessageRow | null>> {
+    const text = `WITH inserted AS (${OUTBOUND_INSERT}), touched AS (${touchChats(`(
+         SELECT DISTINCT ON (i."channelId", i."chatJid") i."channelId" AS channel_id, i."chatJid" AS jid, i."customerId" AS customer_id,
+           i."waTimestamp" AS at, i."waMessageId" AS wa_id, true AS from_me, NULL::text AS participant, 0 AS unread
+         FROM inserted i ORDER BY i."channelId", i."chatJid", i."waTimestamp" DESC, i.id DESC) AS t`)})
+       SELECT * FROM inserted`;
+    // Every column as text, cast in the statement: one text for any number of sends, prepared once.
+    const values = OUTBOUND_FIELDS.map((field) =>
+      sends.map((send) => {
+        const value = send[field];
+        if (value === null || value === undefined) return null;
+        if (value instanceof Date) return value.toISOString();
+        return typeof value === 'object' ? JSON.stringify(value) : String(value);
+      }),
+    );
+    const rows = await this.sql.query<MessageRow>(text, values);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return sends.map((send) => byId.get(send.id) ?? null);
   }
 
   /** The insert of `insertIfNew` as a statement (for Outbox.runAsOne): the row, or none when it is stored already. */

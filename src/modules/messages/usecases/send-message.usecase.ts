@@ -3,6 +3,8 @@ import type { WireMessageKey } from '../../../engine/message-content';
 import { ChannelOwners } from '../../../engine/calls/channel-owners';
 import { MessagingPort } from '../../../engine/ports/messaging.port';
 import { APP_CONFIG, AppConfig } from '../../../platform/config/app-config';
+import { Batcher } from '../../../platform/batcher';
+import { isDatabaseUnavailable } from '../../../platform/database';
 import { EgressGuard, EgressRefusedError } from '../../../platform/egress/egress-guard';
 import { AppError } from '../../../platform/errors/app-error';
 import { newId } from '../../../platform/ids';
@@ -10,13 +12,13 @@ import { assertAcceptsSends } from '../../channels/channel-need';
 import type { ChannelRef } from '../../channels/channels.contracts';
 import { ChatsService } from '../../chats/chats.service';
 import { MediaService } from '../../media/media.service';
-import { isNewsletterJid, keyOfStoredMessage, parseChat } from '../../whatsapp/jid';
+import { isNewsletterJid, parseChat } from '../../whatsapp/jid';
 import { BlockedRecipients } from '../blocked-recipients';
 import { MessageDispatcher } from '../message-dispatcher';
 import { contentOf, isMediaMessage, mediaBodyOf, StoredMessage } from '../message-content';
 import { MessageStatusService } from '../message-status.service';
 import { MessageStatus, SendMessageInput } from '../messages.contracts';
-import { MessageRow, MessagesRepository } from '../messages.repository';
+import { MessageRow, MessagesRepository, type OutboundInsert } from '../messages.repository';
 import { ReactionTargets } from '../reaction-targets';
 
 /**
@@ -38,6 +40,11 @@ function assertPostable(message: StoredMessage): void {
   );
 }
 
+/** Sends in one statement at most; more wait for the next. */
+const INSERT_BATCH = 100;
+/** Statements storing sends at once: a second one goes while the first commits. */
+const INSERT_CONCURRENCY = 2;
+
 export interface SendResult {
   message_id: string;
   client_ref: string | null;
@@ -52,6 +59,16 @@ export interface SendResult {
  */
 @Injectable()
 export class SendMessage {
+  /**
+   * Sends stored together: those accepted while a statement is storing others go in the next one, so that sends
+   * to one chat share a commit instead of queueing for its row one commit after another; at rest a send is stored
+   * at once. A statement refused for one send's values (not for an unreachable database) runs again send by send.
+   */
+  private readonly inserts = new Batcher<OutboundInsert, MessageRow | null>(
+    (sends) => this.messages.insertOutboundIfNew(sends, (from) => this.chats.touchFromRows(from)),
+    { maxSize: INSERT_BATCH, concurrency: INSERT_CONCURRENCY, isolate: (error) => !isDatabaseUnavailable(error) },
+  );
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly reactions: ReactionTargets,
@@ -109,37 +126,25 @@ export class SendMessage {
     requestId: string,
   ): Promise<MessageRow | { repeated: MessageRow }> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const now = new Date();
-      const waMessageId = this.messaging.newMessageId();
       // ON CONFLICT DO NOTHING on (channel, client_ref): of concurrent repeats exactly one inserts, and only it
-      // touches the chat, in the same statement.
-      const inserted = await this.messages.insertIfNew(
-        null,
-        {
-          id: newId('msg'),
-          customerId: channel.customerId,
-          channelId: channel.id,
-          mode: channel.mode,
-          direction: 'outbound',
-          chatJid,
-          type: message.type,
-          content: message.content,
-          reactionTarget: reactionTarget ? { ...reactionTarget } : undefined,
-          status: 'queued',
-          waMessageId,
-          clientRef: clientRef ?? null,
-          clientRefKey: clientRef ?? null,
-          correlationId: requestId,
-          waTimestamp: now,
-        },
-        this.chats.touchAlong({
-          channelId: channel.id,
-          customerId: channel.customerId,
-          key: keyOfStoredMessage({ direction: 'outbound', chatJid, waMessageId, senderJid: null }),
-          at: now,
-          incoming: false,
-        }),
-      );
+      // touches the chat, in the same statement (which may store other sends beside it).
+      const inserted = await this.inserts.submit({
+        id: newId('msg'),
+        customerId: channel.customerId,
+        channelId: channel.id,
+        mode: channel.mode,
+        direction: 'outbound',
+        chatJid,
+        type: message.type,
+        content: message.content,
+        reactionTarget: reactionTarget ? { ...reactionTarget } : null,
+        status: 'queued',
+        waMessageId: this.messaging.newMessageId(),
+        clientRef: clientRef ?? null,
+        clientRefKey: clientRef ?? null,
+        correlationId: requestId,
+        waTimestamp: new Date(),
+      });
       if (inserted) return inserted;
       if (!clientRef) continue; // a WhatsApp id collision: draw another
       // A concurrent or earlier request holds this client_ref: the original answers, unless it expired.
