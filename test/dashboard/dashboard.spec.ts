@@ -213,7 +213,14 @@ describe('Dashboard in a browser', () => {
       .waitFor();
 
     await page.getByLabel('New name').fill('Renamed line');
+    // The answer itself, so a failure says whether the form was sent and what the API said.
+    const renaming = page.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().endsWith(byCode));
     await page.getByRole('button', { name: 'Rename' }).click();
+    const answer = await renaming;
+    expect({ status: answer.status(), body: await answer.text() }).toEqual({
+      status: 200,
+      body: expect.stringContaining('"Renamed line"'),
+    });
     await page.locator('#channel-name').filter({ hasText: 'Renamed line' }).waitFor();
     const renamed = await ctx.http.get(`/v1/channels/${byCode}`).set('Authorization', `Bearer ${account.key}`).expect(200);
     expect(renamed.body.name).toBe('Renamed line');

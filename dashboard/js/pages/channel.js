@@ -66,34 +66,43 @@ export async function channelPage({ root, signal, params: [channelId] }) {
     h('button', { type: 'submit' }, 'Rename'),
   );
 
-  const renderHeader = () =>
+  // The title re-renders on every refresh; the controls are built once and stay in place until the channel is
+  // deleted. A refresh comes with every event of the channel's stream, and a control moved in the DOM between
+  // the press and the release of a click loses that click.
+  const title = h('h1');
+  const controls = h('div', { class: 'page-controls' });
+  header.append(title, controls);
+  const actions = h(
+    'div',
+    { class: 'actions' },
+    act('Connect', 'connect', 'connect'),
+    act('Disconnect', 'disconnect', 'disconnect'),
+    act('Log out', 'logout', 'logout'),
+    renameForm,
+    h('button', { type: 'button', class: 'danger', 'data-action': 'delete', onclick: remove }, 'Delete channel'),
+  );
+  const renderHeader = () => {
     mount(
-      header,
-      h(
-        'h1',
-        {},
-        h('a', { href: '#/channels', class: 'muted' }, 'Channels'),
-        ' / ',
-        h('span', { id: 'channel-name' }, channel.name),
-        ' ',
-        badge(channel.status),
-        channel.deleted_at ? [' ', badge('deleted')] : null,
-      ),
-      channel.deleted_at
-        ? notice(
-            `Deleted ${new Date(channel.deleted_at).toLocaleString()}: the device was logged out and its credentials wiped. ` +
-              'The channel stays readable here and in the API (include_deleted=true on the list); any other action answers channel_unavailable.',
-          )
-        : h(
-            'div',
-            { class: 'actions' },
-            act('Connect', 'connect', 'connect'),
-            act('Disconnect', 'disconnect', 'disconnect'),
-            act('Log out', 'logout', 'logout'),
-            renameForm,
-            h('button', { type: 'button', class: 'danger', 'data-action': 'delete', onclick: remove }, 'Delete channel'),
-          ),
+      title,
+      h('a', { href: '#/channels', class: 'muted' }, 'Channels'),
+      ' / ',
+      h('span', { id: 'channel-name' }, channel.name),
+      ' ',
+      badge(channel.status),
+      channel.deleted_at ? [' ', badge('deleted')] : null,
     );
+    if (!channel.deleted_at) {
+      if (controls.firstChild !== actions) mount(controls, actions);
+      return;
+    }
+    mount(
+      controls,
+      notice(
+        `Deleted ${new Date(channel.deleted_at).toLocaleString()}: the device was logged out and its credentials wiped. ` +
+          'The channel stays readable here and in the API (include_deleted=true on the list); any other action answers channel_unavailable.',
+      ),
+    );
+  };
 
   const renderStatus = (s) =>
     mount(
