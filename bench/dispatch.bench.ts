@@ -10,7 +10,8 @@
  *
  *   npm run bench:dispatch [-- --messages 200 --channels 20 --per-channel 50] [-- --profile gateway.cpuprofile]
  *
- * `--profile <file>` writes a CPU profile of the one-channel gateway phase only (open it in Chrome's DevTools).
+ * `--profile <file>` writes a CPU profile of the one-channel gateway phase only, its channel already paired
+ * (open it in Chrome's DevTools).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { bearer } from '../test/support/http';
 import { TestClient } from '../test/simulator/support/client';
 import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess } from './support/simulator-process';
 import { option, profiled, textOption } from './support/bench-run';
+import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
 
 type Simulator = RemoteSimulatorApi;
 
@@ -81,30 +83,38 @@ interface Figures {
   messages_per_second: number;
   /** CPU time of this process (gateway, simulator and client alike) per message: steadier than rates on a busy machine. */
   cpu_ms_per_message: number;
+  /** The machine's CPU per message, part by part (this process counted as the gateway, bare sockets included). */
+  machine_cpu_ms_per_message?: ReturnType<typeof perMessage>;
+  machine_busy_share?: number;
 }
 
 interface Clock {
   at: number;
   cpu: NodeJS.CpuUsage;
+  machine: ReturnType<typeof measureMachineCpu>;
 }
 
-function startClock(): Clock {
-  return { at: Date.now(), cpu: process.cpuUsage() };
+function startClock(simulator: SimulatorProcess): Clock {
+  return { at: Date.now(), cpu: process.cpuUsage(), machine: measureMachineCpu(simulator.child.pid) };
 }
 
 function figures(messages: number, clock: Clock): Figures {
   const seconds = (Date.now() - clock.at) / 1000;
   const cpu = process.cpuUsage(clock.cpu);
+  const machine = clock.machine?.stop();
   return {
     messages,
     seconds: Number(seconds.toFixed(2)),
     messages_per_second: Number((messages / seconds).toFixed(1)),
     cpu_ms_per_message: Number(((cpu.user + cpu.system) / 1000 / messages).toFixed(2)),
+    machine_cpu_ms_per_message: machine && perMessage(machine, messages),
+    machine_busy_share: machine?.busyShare,
   };
 }
 
 /** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
-async function bare(sim: Simulator, receipts: Receipts, shape: Shape): Promise<Figures> {
+async function bare(simulator: SimulatorProcess, receipts: Receipts, shape: Shape): Promise<Figures> {
+  const { sim } = simulator;
   const pairs: Array<{ client: TestClient; contact: string }> = [];
   for (let i = 0; i < shape.channels; i++) {
     const contact = nextPhone();
@@ -113,7 +123,7 @@ async function bare(sim: Simulator, receipts: Receipts, shape: Shape): Promise<F
   }
   try {
     const expected = new Map(pairs.map(({ contact }) => [contact, shape.perChannel]));
-    const started = startClock();
+    const started = startClock(simulator);
     await Promise.all(
       pairs.map(async ({ client, contact }) => {
         for (let n = 0; n < shape.perChannel; n++) await client.sock.sendMessage(`${contact}@s.whatsapp.net`, { text: `bare ${n}` });
@@ -127,22 +137,30 @@ async function bare(sim: Simulator, receipts: Receipts, shape: Shape): Promise<F
 }
 
 /** The gateway: sandbox channels, every message accepted by the API and sent by the channel's worker. */
-async function gateway(
-  gw: TestGateway,
-  sim: Simulator,
-  receipts: Receipts,
-  key: string,
-  shape: Shape,
-): Promise<Figures & { accept_seconds: number }> {
-  const channels: Array<{ id: string; contact: string }> = [];
+type GatewayChannels = Array<{ id: string; contact: string }>;
+
+/** The gateway's channels for a shape, paired: before the clock and the profile start. */
+async function pairedChannels(gw: TestGateway, sim: Simulator, key: string, shape: Shape): Promise<GatewayChannels> {
+  const channels: GatewayChannels = [];
   for (let i = 0; i < shape.channels; i++) {
     const contact = nextPhone();
     await sim.createPhone(contact, { pushName: 'Contact' });
     const { id } = await new ChannelClient(gw, key).paired(`dispatch ${i}`, `+${nextPhone()}`);
     channels.push({ id, contact });
   }
+  return channels;
+}
+
+async function gateway(
+  simulator: SimulatorProcess,
+  gw: TestGateway,
+  receipts: Receipts,
+  key: string,
+  shape: Shape,
+  channels: GatewayChannels,
+): Promise<Figures & { accept_seconds: number }> {
   const expected = new Map(channels.map(({ contact }) => [contact, shape.perChannel]));
-  const started = startClock();
+  const started = startClock(simulator);
   // Ten requests in flight per channel: enough to keep every channel's queue full.
   await Promise.all(
     channels.map(async ({ id, contact }) => {
@@ -165,6 +183,29 @@ async function gateway(
   return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started.at) / 1000).toFixed(2)) };
 }
 
+/** The machine's CPU per message, part by part, for each run: the budget the ceiling and the gateway share. */
+function machineRows(output: {
+  one_channel: Record<'bare' | 'gateway', Figures>;
+  many_channels: Record<'bare' | 'gateway', Figures>;
+}): string[] {
+  const runs = [
+    ['one channel, bare', output.one_channel.bare],
+    ['one channel, gateway', output.one_channel.gateway],
+    ['many channels, bare', output.many_channels.bare],
+    ['many channels, gateway', output.many_channels.gateway],
+  ] as const;
+  if (runs.some(([, figures]) => !figures.machine_cpu_ms_per_message)) return [];
+  return [
+    'The machine’s CPU per message, part by part, from /proc (the benchmark’s process counts as the gateway: bare sockets and the client included):',
+    '',
+    ...runs.map(
+      ([name, figures]) =>
+        `- ${name}: ${describePerMessage(figures.machine_cpu_ms_per_message!)}; the machine busy ${Math.round(100 * figures.machine_busy_share!)} % of the run.`,
+    ),
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   const single: Shape = { channels: 1, perChannel: option('messages', 200) };
   const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
@@ -179,10 +220,16 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, load_average_1m_before: Number(os.loadavg()[0].toFixed(2)) },
       one_channel: {
-        bare: await bare(sim, receipts, single),
-        gateway: await profiled(textOption('profile'), () => gateway(gw, sim, receipts, key, single)),
+        bare: await bare(simulator, receipts, single),
+        // paired first: the profile is of the sends alone, not of the pairing's pre-key generation
+        gateway: await pairedChannels(gw, sim, key, single).then((channels) =>
+          profiled(textOption('profile'), () => gateway(simulator, gw, receipts, key, single, channels)),
+        ),
       },
-      many_channels: { bare: await bare(sim, receipts, many), gateway: await gateway(gw, sim, receipts, key, many) },
+      many_channels: {
+        bare: await bare(simulator, receipts, many),
+        gateway: await pairedChannels(gw, sim, key, many).then((channels) => gateway(simulator, gw, receipts, key, many, channels)),
+      },
       load_average_1m_after: Number(os.loadavg()[0].toFixed(2)),
     };
     const ratio = (shape: { bare: Figures; gateway: Figures }) =>
@@ -207,6 +254,7 @@ async function main(): Promise<void> {
         '',
         'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received.',
         '',
+        ...machineRows(output),
       ].join('\n'),
     );
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

@@ -23,6 +23,7 @@ import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { bearer } from '../test/support/http';
+import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
 import { startSimulatorProcess } from './support/simulator-process';
 import { option, profiled, textOption } from './support/bench-run';
 
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     const sentAt = new Array<number>(total);
     const queriesBefore = queries;
     const cpuBefore = process.cpuUsage();
+    const machine = measureMachineCpu(simulator.child.pid);
     const sendErrors: string[] = [];
     await profiled(textOption('profile'), async () => {
       const started = performance.now();
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
       }
     });
     const cpu = process.cpuUsage(cpuBefore);
+    const machineCpu = machine?.stop();
     // A little longer for late duplicates, then the history as the database holds it.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const stored = await db.prisma.$queryRaw<Array<{ text: string; copies: number }>>`
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
       webhook: latency(sentAt, webhooks, webhooks.duplicates),
       queries_per_message: Number(((queries - queriesBefore) / total).toFixed(2)),
       cpu_ms_per_message: Number(((cpu.user + cpu.system) / 1000 / total).toFixed(2)),
+      machine_cpu_ms_per_message: machineCpu && perMessage(machineCpu, total),
+      machine_busy_share: machineCpu?.busyShare,
     };
     const dir = path.resolve(__dirname, 'results');
     fs.mkdirSync(dir, { recursive: true });
@@ -235,6 +240,14 @@ async function main(): Promise<void> {
       `SQL statements per message (BEGIN/COMMIT included, webhook delivery included): ${result.queries_per_message}; ` +
         `CPU of the gateway’s process per message (the receiver included, the simulator not): ${result.cpu_ms_per_message} ms. Goal: p99 ≤ 150 ms.`,
       '',
+      ...(result.machine_cpu_ms_per_message
+        ? [
+            `The machine’s CPU per message, from the first send until every message was seen (/proc): ${describePerMessage(result.machine_cpu_ms_per_message)}. ` +
+              `The machine was busy ${Math.round(100 * result.machine_busy_share!)} % of that window; its ${result.machine.cpus} cores give ` +
+              `${Number(((result.machine.cpus * 1000) / options.rate).toFixed(2))} ms per message at ${options.rate} messages/s, all parts together.`,
+            '',
+          ]
+        : []),
       'Where the time goes: see inbound-profile.md (CPU profile, `--profile`).',
       '',
       'Reproduce: `npm run bench:inbound` (PostgreSQL and Redis on 127.0.0.1).',

@@ -1,0 +1,93 @@
+import http from 'node:http';
+
+export interface PacedLoadOptions {
+  url: string;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Requests a second, each sent at its own time (1 / rate apart), whether or not earlier ones were answered. */
+  rate: number;
+  seconds: number;
+  /** Most requests in flight at once (keep-alive sockets); past it requests wait for a socket, which counts. */
+  connections: number;
+}
+
+export interface PacedLoadFigures {
+  offered_per_second: number;
+  sent: number;
+  answered_2xx: number;
+  other_statuses: number;
+  errors: number;
+  /** Answered a second, from the first request's time to the last answer. */
+  answered_per_second: number;
+  /** From when each request was due to its answer, so a stall delays the requests due during it too. */
+  latency_ms: { p50: number; p99: number; max: number };
+}
+
+/**
+ * An open-loop load: requests leave on a fixed schedule, and each one's latency runs from the time it was due,
+ * not the time it could leave. A closed loop (autocannon's connections, each waiting for its answer) measures
+ * its own queue: at 50 connections the latency is 50 requests' worth of service time whatever the server does.
+ * autocannon's `overallRate` is no help either: each connection spends its budget for the second at once, then
+ * waits for the next second, so the load comes in bursts. The load generator shares this process with the
+ * server, as autocannon does in the benchmarks.
+ */
+export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const target = new URL(options.url);
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  let answered2xx = 0;
+  let otherStatuses = 0;
+  let errors = 0;
+  let lastAnswerAt = 0;
+  const started = performance.now();
+  const send = (dueAt: number) =>
+    new Promise<void>((resolve) => {
+      const request = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: options.method ?? 'POST',
+          headers: options.headers,
+          agent,
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            lastAnswerAt = performance.now();
+            latencies.push(lastAnswerAt - dueAt);
+            if (response.statusCode! >= 200 && response.statusCode! < 300) answered2xx++;
+            else otherStatuses++;
+            resolve();
+          });
+        },
+      );
+      request.on('error', () => {
+        errors++;
+        resolve();
+      });
+      request.end(options.body);
+    });
+  const inFlight: Array<Promise<void>> = [];
+  for (let n = 0; n < total; n++) {
+    const dueAt = started + (n * 1000) / options.rate;
+    const wait = dueAt - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(send(dueAt));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (share: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))] ?? 0).toFixed(1));
+  return {
+    offered_per_second: options.rate,
+    sent: total,
+    answered_2xx: answered2xx,
+    other_statuses: otherStatuses,
+    errors,
+    answered_per_second: Number(((answered2xx + otherStatuses) / ((lastAnswerAt - started) / 1000)).toFixed(1)),
+    latency_ms: { p50: at(0.5), p99: at(0.99), max: Number((latencies.at(-1) ?? 0).toFixed(1)) },
+  };
+}
