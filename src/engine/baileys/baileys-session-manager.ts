@@ -25,7 +25,8 @@ import { SandboxNetwork } from '../sandbox/sandbox-network';
 import { type ChannelEventHandler, kindOf, type SessionEvent, type SessionEventKind } from '../ports/session-events';
 import { SessionManager, SessionTarget } from '../session-manager';
 import { classifyClose } from './close-cause';
-import { dropStrayCloseCodeRejections } from './stray-rejections';
+import { ABANDONED_BAILEYS_QUERY } from './stray-rejections';
+import { dropStrayRejections } from '../../platform/stray-rejections';
 import { dropSignalSessionDumps } from './signal-session-logs';
 import { rememberValidSignatures } from './remembered-signatures';
 import { agreeKeysNatively } from './native-key-agreement';
@@ -104,7 +105,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
       if (session) void this.end(channelId, session, false);
     });
     this.box = new SecretBox(config.secrets.sessionEncryptionKey);
-    dropStrayCloseCodeRejections();
+    dropStrayRejections(ABANDONED_BAILEYS_QUERY);
     rememberValidSignatures();
     agreeKeysNatively();
     dropSignalSessionDumps();

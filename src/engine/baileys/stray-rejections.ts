@@ -1,28 +1,15 @@
-import { Logger } from '@nestjs/common';
-
-let installed = false;
+import type { StrayRejection } from '../../platform/stray-rejections';
 
 /**
- * Baileys handles `<success>` (and a few other stanzas) in async listeners whose queries nobody
- * awaits: when the socket closes under them they reject with the bare WebSocket close code (a number such
- * as 1005), or, since closing removes the listener that would have rejected them, with "Timed Out" once
- * their query timer fires. Left alone, one socket closing at that moment would crash the gateway with an unhandled
- * rejection. Those, and only those, are marked handled and logged; any other unhandled rejection still
- * fails the process as Node would (rethrown as an uncaught exception).
+ * Baileys handles `<success>` (and a few other stanzas) in async listeners whose queries nobody awaits: when
+ * the socket closes under them they reject with the bare WebSocket close code (a number such as 1005), or,
+ * since closing removes the listener that would have rejected them, with "Timed Out" once their query timer
+ * fires. Left alone, one socket closing at that moment would crash the gateway with an unhandled rejection.
  */
-export function dropStrayCloseCodeRejections(): void {
-  if (installed) return;
-  installed = true;
-  const logger = new Logger('BaileysSocket');
-  process.on('unhandledRejection', (reason, promise) => {
-    if (isStrayBaileysRejection(reason)) {
-      promise.catch(() => undefined);
-      logger.warn(`a WhatsApp socket ended under a pending query (${describe(reason)}); the query was dropped`);
-      return;
-    }
-    throw reason;
-  });
-}
+export const ABANDONED_BAILEYS_QUERY: StrayRejection = {
+  source: 'a WhatsApp socket',
+  recognise: (reason) => (isStrayBaileysRejection(reason) ? describe(reason) : undefined),
+};
 
 /**
  * The two shapes Baileys' abandoned queries reject with: the bare WebSocket close code, or its own Boom

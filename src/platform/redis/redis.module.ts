@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { dropStrayRejections } from '../stray-rejections';
+import { ABANDONED_REDIS_COMMAND } from './abandoned-commands';
 import { createRedisClient, REDIS, REDIS_TARGET, RedisTarget } from './redis-connection';
 
 @Global()
@@ -16,6 +18,7 @@ export class RedisModule implements OnApplicationShutdown {
           provide: REDIS,
           // Commands fail fast while Redis is down instead of queueing without bound; readiness reports it.
           useFactory: () => {
+            dropStrayRejections(ABANDONED_REDIS_COMMAND);
             const client = createRedisClient(target, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
             client.on('error', () => undefined);
             return client;
