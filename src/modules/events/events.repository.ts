@@ -83,11 +83,14 @@ export class EventsRepository {
   async writeAsOne<Row extends object>(
     write: Statement,
     riding: readonly RidingStatement[],
-    events: Array<{ id: string; input: DomainEventInput }>,
+    events: Array<{ id: string; input: DomainEventInput; unit?: string }>,
     alongs: ReadonlyArray<((firstParameter: number) => Statement) | undefined>,
   ): Promise<{ rows: Row[]; written: DomainEvent[]; alongRows: object[][] }> {
     const values = [...write.values];
     const onlyIf = 'EXISTS (SELECT 1 FROM main)';
+    // Events of several units (Outbox.runEachAsOne) each go with their unit's row: `main` returned its id.
+    const units = events.some((event) => event.unit !== undefined);
+    if (units && riding.length > 0) throw new Error('statements ride along one unit of work, not several');
     const parts = [`main AS (${write.text})`];
     for (const [index, ride] of riding.entries()) {
       const statement = ride(values.length + 1, onlyIf);
@@ -96,7 +99,9 @@ export class EventsRepository {
     }
     const columns: string[] = [];
     if (events.length > 0) {
-      const insert = insertStatement(events, values.length + 1, onlyIf, WRITTEN_COLUMNS);
+      const insert = units
+        ? insertStatement(events, values.length + 1, 'EXISTS (SELECT 1 FROM main WHERE main.id = e.unit)', WRITTEN_COLUMNS, true)
+        : insertStatement(events, values.length + 1, onlyIf, WRITTEN_COLUMNS);
       values.push(...insert.values);
       parts.push(`written AS (${insert.text})`);
       columns.push(
@@ -116,11 +121,12 @@ export class EventsRepository {
     );
     const first = rows[0];
     if (!first) return { rows: [], written: [], alongRows: alongs.map(() => []) };
+    const writtenUnits = new Set(units ? rows.map((row) => (row as { id?: string }).id) : []);
     const written =
       events.length === 0
         ? []
         : writtenEvents(
-            events,
+            units ? events.filter((event) => writtenUnits.has(event.unit)) : events,
             (first.writtenEvents ?? []).map((row) => ({ ...row, createdAt: new Date(row.createdAt) })),
           );
     const alongRows = alongs.map((along, index) => (along ? ((first[`along_${index}`] as object[] | undefined) ?? []) : []));
@@ -173,17 +179,19 @@ interface WrittenEventJson {
 
 /** The insert of a unit of work's events, in publishing order (their sequence numbers follow it), from `$first`. */
 function insertStatement(
-  events: Array<{ id: string; input: DomainEventInput }>,
+  events: Array<{ id: string; input: DomainEventInput; unit?: string }>,
   first: number,
   onlyIf?: string,
   returning = RETURNED_COLUMNS,
+  withUnits = false,
 ): Statement {
   const $ = (n: number) => `$${first + n}::text[]`;
+  const arrays = withUnits ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3, 4, 5];
   return {
     text: `INSERT INTO domain_events (id, type, customer_id, channel_id, payload, correlation_id)
        SELECT e.id, e.type, e.customer_id, e.channel_id, e.payload::jsonb, e.correlation_id
-       FROM unnest(${[0, 1, 2, 3, 4, 5].map($).join(', ')})
-         WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, position)
+       FROM unnest(${arrays.map($).join(', ')})
+         WITH ORDINALITY AS e(id, type, customer_id, channel_id, payload, correlation_id, ${withUnits ? 'unit, ' : ''}position)
        ${onlyIf ? `WHERE ${onlyIf}` : ''}
        ORDER BY e.position
        RETURNING ${returning}`,
@@ -194,6 +202,7 @@ function insertStatement(
       events.map((e) => e.input.channelId),
       events.map((e) => JSON.stringify(e.input.payload)),
       events.map((e) => e.input.correlationId ?? null),
+      ...(withUnits ? [events.map((e) => e.unit ?? null)] : []),
     ],
   };
 }

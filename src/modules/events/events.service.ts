@@ -74,11 +74,12 @@ export class EventsService {
   /**
    * For the outbox's units of one statement: `write`, and only if it returned a row, `riding`, the events and
    * what the transactional subscribers write for them (`writeAlong`), in one statement. Returns write's rows.
+   * Events that name a `unit` are written only if `write` returned a row with that id (Outbox.runEachAsOne).
    */
   async writeAsOne<Row extends object>(
     write: Statement,
     riding: readonly RidingStatement[],
-    events: Array<{ id: string; input: DomainEventInput }>,
+    events: Array<{ id: string; input: DomainEventInput; unit?: string }>,
   ): Promise<{ rows: Row[]; written: DomainEvent[] }> {
     for (const { input } of events) this.checkPayload(input);
     const alongs = events.length === 0 ? [] : this.transactional.map((subscriber) => subscriber.writeAlong(events));

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { WireStatus } from '../../engine/message-content';
+import { Batcher } from '../../platform/batcher';
+import { isDatabaseUnavailable } from '../../platform/database';
 import { Outbox, Publish } from '../events/outbox';
 import { statusPayload } from './message.mapper';
 import { afterTransition, MessageChanges, MessageRow, MessagesRepository } from './messages.repository';
@@ -13,7 +15,19 @@ const STEPS: Array<[status: 'sent' | 'delivered' | 'read', at: 'sentAt' | 'deliv
   ['read', 'readAt'],
 ];
 const MAX_RACES = 5;
+/** Status changes in one statement at most; more wait for the next. */
+const WRITE_BATCH = 100;
+/** Statements of status changes at once: a second one goes while the first commits. */
+const WRITE_CONCURRENCY = 2;
 type EventStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A status change to write: the message as it was decided on, what changes, and the events it makes. */
+interface StatusWrite {
+  row: MessageRow;
+  data: MessageChanges;
+  steps: EventStatus[];
+  correlationId: string | null;
+}
 
 interface AdvanceOptions {
   reason?: string;
@@ -32,12 +46,19 @@ interface AdvanceOptions {
  * Moves outbound messages through queued → sent → delivered → read (or failed; from sent only when WhatsApp's
  * server refused it after the send, which also fills in a sent not yet recorded), persisting each change with
  * its events in one statement. A receipt that skips a step (a delivery seen before the send's own ack)
- * fills in the steps it skipped, so every consumer sees sent before delivered.
+ * fills in the steps it skipped, so every consumer sees sent before delivered. Changes of several messages that
+ * come while others are being written share a statement (up to WRITE_BATCH, WRITE_CONCURRENCY at once).
  */
 @Injectable()
 export class MessageStatusService {
   /** Local notice of status changes: a send request waits on it for its short budget. */
   readonly changes = new EventEmitter().setMaxListeners(0);
+
+  private readonly writes = new Batcher<StatusWrite, MessageRow | null>((changes) => this.writeTogether(changes), {
+    maxSize: WRITE_BATCH,
+    concurrency: WRITE_CONCURRENCY,
+    isolate: (error) => !isDatabaseUnavailable(error),
+  });
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -92,16 +113,42 @@ export class MessageStatusService {
   }
 
   /**
-   * The change and its events in one statement (Outbox.runAsOne), if the message still has the status it was
-   * decided on; null when it moved on meanwhile (nothing written).
+   * The change and its events, if the message still has the status it was decided on; null when it moved on
+   * meanwhile (nothing written).
    */
   private write(row: MessageRow, data: MessageChanges, steps: EventStatus[], correlationId: string | null): Promise<MessageRow | null> {
+    return this.writes.submit({ row, data, steps, correlationId });
+  }
+
+  /**
+   * Changes that came while others were being written, in one statement with their events (Outbox.runEachAsOne).
+   * A message changes at most once in a statement: a second change of it gives null, like a change that found
+   * the message moved on, and `advance` decides it again from the message as the first change left it.
+   */
+  private async writeTogether(changes: StatusWrite[]): Promise<Array<MessageRow | null>> {
     const now = new Date();
-    return this.outbox.runAsOne<MessageRow>((publish) => {
-      const after = afterTransition(row, data, now);
-      for (const status of steps) publishStatus(publish, after, status, correlationId);
-      return { write: this.messages.transitionStatement(row.id, row.status, data, now) };
+    const seen = new Set<string>();
+    const first = changes.map(({ row }) => {
+      if (seen.has(row.id)) return false;
+      seen.add(row.id);
+      return true;
     });
+    const units = changes.filter((_, index) => first[index]);
+    const rows = await this.outbox.runEachAsOne<MessageRow>(
+      units.map(({ row, data, steps, correlationId }) => ({
+        key: row.id,
+        publish: (publish) => {
+          const after = afterTransition(row, data, now);
+          for (const status of steps) publishStatus(publish, after, status, correlationId);
+        },
+      })),
+      this.messages.transitionsStatement(
+        units.map(({ row, data }) => ({ id: row.id, from: row.status, changes: data })),
+        now,
+      ),
+    );
+    const written = new Map(units.map(({ row }, index) => [row.id, rows[index]]));
+    return changes.map(({ row }, index) => (first[index] ? (written.get(row.id) ?? null) : null));
   }
 
   /** Resolves with the message once it left `queued`/`sending` in this process, or null after `ms`. */

@@ -129,7 +129,7 @@ export interface MessageChanges {
 }
 
 /**
- * The row `transitionStatement(row.id, row.status, changes, now)` writes, told before it runs. What a status
+ * The row a transition (`transitionsStatement`) writes, told before it runs. What a status
  * event says of a message (its ids, chat, type, client_ref, failure and times) only changes with its status,
  * which the write checks; a lease renewed meanwhile (claimed_until, attempts) is in the row it returns.
  */
@@ -138,15 +138,39 @@ export function afterTransition(row: MessageRow, changes: MessageChanges, now: D
   return { ...row, ...changed, updatedAt: now };
 }
 
-/** The column a status change writes each field to, and the cast its parameter needs (the same on either driver). */
-const CHANGE_COLUMNS: Record<keyof MessageChanges, [column: string, cast: string]> = {
-  status: ['status', '::text'],
-  claimedUntil: ['claimed_until', '::timestamptz'],
-  failureReason: ['failure_reason', '::text'],
-  sentAt: ['sent_at', '::timestamptz'],
-  deliveredAt: ['delivered_at', '::timestamptz'],
-  readAt: ['read_at', '::timestamptz'],
-};
+/** A status change of one message: written only while the message still has the status `from`. */
+export interface Transition {
+  id: string;
+  from: string;
+  changes: MessageChanges;
+}
+
+/** The optional fields of a change: its letter in the statement's `t_fields`, and its column. */
+const OPTIONAL_CHANGES: Array<[field: Exclude<keyof MessageChanges, 'status'>, letter: string, column: string, cast: string]> = [
+  ['claimedUntil', 'c', 'claimed_until', '::timestamptz'],
+  ['failureReason', 'f', 'failure_reason', ''],
+  ['sentAt', 's', 'sent_at', '::timestamptz'],
+  ['deliveredAt', 'd', 'delivered_at', '::timestamptz'],
+  ['readAt', 'r', 'read_at', '::timestamptz'],
+];
+
+/**
+ * The statement of `transitionsStatement`: every change as arrays of text, one per field, and `t_fields` the
+ * letters of the fields a change writes (a field it leaves out keeps its value; one it writes may set NULL).
+ * Its text does not depend on the number of changes: prepared once per connection.
+ */
+const TRANSITIONS_UPDATE = (() => {
+  const optional = OPTIONAL_CHANGES.map(([, , column]) => `t_${column}`);
+  const sets = OPTIONAL_CHANGES.map(
+    ([, letter, column, cast]) =>
+      `${column} = CASE WHEN strpos(t.t_fields, '${letter}') > 0 THEN t.t_${column}${cast} ELSE m.${column} END`,
+  );
+  const parameters = ['t_id', 't_from', 't_to', 't_fields', ...optional].map((_, i) => `$${i + 1}::text[]`);
+  return `UPDATE messages AS m SET status = t.t_to, ${sets.join(', ')}, updated_at = $${parameters.length + 1}::timestamptz
+       FROM unnest(${parameters.join(', ')}) AS t(t_id, t_from, t_to, t_fields, ${optional.join(', ')})
+       WHERE m.id = t.t_id AND m.status = t.t_from
+       RETURNING ${COLUMN_LIST}`;
+})();
 
 export interface MessageFilter {
   customerId: string;
@@ -281,21 +305,26 @@ export class MessagesRepository {
   }
 
   /**
-   * A conditional status write, as a statement (for Outbox.runAsOne): applies only while the row still has
-   * `from` status, and returns the updated row (none: it had moved on). `afterTransition` tells the row before.
+   * Conditional status writes of several messages, as one statement (for Outbox.runEachAsOne): each applies
+   * only while its message still has the status it was decided on (`from`), and returns its row; one that
+   * moved on meanwhile writes and returns nothing. At most one change a message: of two, one would be lost.
    */
-  transitionStatement(id: string, from: string, changes: MessageChanges, now: Date): Statement {
-    const values: unknown[] = [id, from, now];
-    const sets = Object.entries(changes)
-      .filter(([, value]) => value !== undefined)
-      .map(([field, value]) => {
-        values.push(value);
-        const [column, cast] = CHANGE_COLUMNS[field as keyof MessageChanges];
-        return `${column} = $${values.length}${cast}`;
-      });
+  transitionsStatement(transitions: readonly Transition[], now: Date): Statement {
+    const text = (value: Date | string | null | undefined) => (value instanceof Date ? value.toISOString() : (value ?? null));
     return {
-      text: `UPDATE messages SET ${sets.join(', ')}, updated_at = $3::timestamptz WHERE id = $1 AND status = $2 RETURNING ${COLUMN_LIST}`,
-      values,
+      text: TRANSITIONS_UPDATE,
+      values: [
+        transitions.map((t) => t.id),
+        transitions.map((t) => t.from),
+        transitions.map((t) => t.changes.status),
+        transitions.map((t) =>
+          OPTIONAL_CHANGES.filter(([field]) => t.changes[field] !== undefined)
+            .map(([, letter]) => letter)
+            .join(''),
+        ),
+        ...OPTIONAL_CHANGES.map(([field]) => transitions.map((t) => text(t.changes[field]))),
+        now,
+      ],
     };
   }
 
