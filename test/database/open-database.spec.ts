@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { applyPendingMigrations, openDatabase, sqlOf } from '../../src/platform/database';
-import { poolSql, PreparedStatements } from '../../src/platform/database/sql';
+import { PLANNED_PER_CALL, poolSql, PreparedStatements } from '../../src/platform/database/sql';
 import { createTestDatabase, type TestDatabase, withServerClient } from '../support/database';
 import { runScript } from '../support/processes';
 import { SQL_SCENARIO_RESULT, sqlScenario } from './fixtures/sql-scenario';
@@ -109,6 +109,26 @@ describe(openDatabase.name, () => {
             { a: 2, b: null },
           ],
         });
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('plans a statement marked PLANNED_PER_CALL at every call, never preparing it, whatever the calls', async () => {
+      const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+      const sql = poolSql(pool, { prepared: new PreparedStatements() });
+      const join = `UPDATE per_call_probe AS p SET n = p.n + 1 FROM unnest($1::text[]) AS t(id) WHERE p.id = t.id RETURNING p.id`;
+      try {
+        await pool.query('CREATE TABLE per_call_probe (id text PRIMARY KEY, n int NOT NULL DEFAULT 0)');
+        await pool.query("INSERT INTO per_call_probe (id) SELECT 'p' || g FROM generate_series(1, 5) g");
+        // More calls than PostgreSQL makes before it settles on one plan for any values.
+        for (let call = 0; call < 8; call++) {
+          expect(await sql.query(`${PLANNED_PER_CALL} ${join}`, [['p1', 'p2']])).toHaveLength(2);
+          await sql.query(join, [['p3']]);
+        }
+        const prepared = await pool.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements WHERE name LIKE 'wiu\\_%'");
+        expect(prepared.rows.map((row) => row.statement)).toEqual([join]);
+        expect((await pool.query('SELECT n FROM per_call_probe ORDER BY id')).rows.map((row) => row.n)).toEqual([8, 8, 8, 0, 0]);
       } finally {
         await pool.end();
       }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WireMessageKey } from '../../engine/message-content';
-import { Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
+import { PLANNED_PER_CALL, Prisma, type PrismaClient, SQL, type Sql, type Statement } from '../../platform/database';
 import { PRISMA } from '../../platform/database/database.module';
 import { clientOf, sqlIn, Transaction } from '../../platform/database/transactions';
 
@@ -166,7 +166,8 @@ const TRANSITIONS_UPDATE = (() => {
       `${column} = CASE WHEN strpos(t.t_fields, '${letter}') > 0 THEN t.t_${column}${cast} ELSE m.${column} END`,
   );
   const parameters = ['t_id', 't_from', 't_to', 't_fields', ...optional].map((_, i) => `$${i + 1}::text[]`);
-  return `UPDATE messages AS m SET status = t.t_to, ${sets.join(', ')}, updated_at = $${parameters.length + 1}::timestamptz
+  // Planned with its values at every call: joined to arrays, a plan made once could scan the whole table (sql.ts).
+  return `${PLANNED_PER_CALL} UPDATE messages AS m SET status = t.t_to, ${sets.join(', ')}, updated_at = $${parameters.length + 1}::timestamptz
        FROM unnest(${parameters.join(', ')}) AS t(t_id, t_from, t_to, t_fields, ${optional.join(', ')})
        WHERE m.id = t.t_id AND m.status = t.t_from
        RETURNING ${COLUMN_LIST}`;

@@ -8,6 +8,6 @@ export { type CreatedMigration, MigrationError, type MigrationStatus, Migrator }
 export { type MigratorTargetOptions, openMigrator, withMigrator } from './migrations/open-migrator';
 export { type Database, type DatabaseKind, openDatabase } from './open-database';
 export { PGliteDirectoryLockedError } from './pglite-lock';
-export { type RidingStatement, SQL, type Sql, type SqlQuery, sqlOf, type Statement } from './sql';
+export { PLANNED_PER_CALL, type RidingStatement, SQL, type Sql, type SqlQuery, sqlOf, type Statement } from './sql';
 export { clientOf, sqlIn, type Transaction, Transactions } from './transactions';
 export { isDatabaseUnavailable, whileDatabaseUnavailable } from './unavailable';
