@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { profiled, textOption } from './support/bench-run';
-import { pacedLoad, type PacedLoadFigures } from './support/paced-load';
+import { pacedLoadFromOwnProcess, type PacedLoadFigures } from './support/paced-load';
 import { startSimulatorProcess } from './support/simulator-process';
 import { QUEUES } from '../src/platform/queues/queue-names';
 import { ChannelClient } from '../test/support/channels';
@@ -195,14 +195,15 @@ async function main(): Promise<void> {
     const acceptedHeld = held.accepted;
     // Paced at shares of the ceiling just measured: the latency a client sees at that rate, from an open loop,
     // rather than the queueing of a closed one.
-    const paced: Array<PacedLoadFigures & { share_of_bare: number }> = [];
+    // The load from a process of its own, and the bare route at the same rate right after: the latency this
+    // machine gives any route at that rate, beside the gateway's.
+    const paced: Array<PacedLoadFigures & { share_of_bare: number; bare: PacedLoadFigures }> = [];
     for (const share of PACED_SHARES) {
       const rate = Math.round((ceiling.accepted / ceiling.duration) * share);
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-      paced.push({
-        share_of_bare: share,
-        ...(await pacedLoad({ url: gatewayUrl, body, headers, rate, seconds: pacedSeconds, connections })),
-      });
+      const gateway = await pacedLoadFromOwnProcess({ url: gatewayUrl, body, headers, rate, seconds: pacedSeconds, connections });
+      const bareAtRate = await pacedLoadFromOwnProcess({ url: bareUrl, body, headers, rate, seconds: pacedSeconds, connections });
+      paced.push({ share_of_bare: share, ...gateway, bare: bareAtRate });
     }
     await queue.resume();
     await untilReceived(acceptedHeld + paced.reduce((sum, load) => sum + load.answered_2xx, 0));
@@ -261,13 +262,13 @@ async function main(): Promise<void> {
         `| CPU ms per request (this process: server and load generator) | | ${result.gateway_accepting_alone.cpu_ms_per_request} | ${result.bare_nest_route.cpu_ms_per_request} |`,
         `| ratio to bare by CPU per request | | ${result.cpu_ratio_accepting_alone_to_bare} | 1 |`,
         '',
-        `Paced (accepting alone; an open loop: each request leaves at its time, its latency counted from then; ${pacedSeconds} s each, at most ${connections} in flight):`,
+        `Paced (accepting alone; an open loop from a process of its own: each request leaves at its time, its latency counted from then; ${pacedSeconds} s each, at most ${connections} in flight; then the bare route at the same rate):`,
         '',
-        '| Share of the bare rate | Offered/s | Answered/s | 202 | other / errors | p50 / p99 / max (ms) |',
-        '|---|---|---|---|---|---|',
+        '| Share of the bare rate | Offered/s | Answered/s | 202 | other / errors | p50 / p99 / max (ms) | bare route at that rate: p50 / p99 / max (ms) |',
+        '|---|---|---|---|---|---|---|',
         ...paced.map(
           (load) =>
-            `| ${load.share_of_bare} | ${load.offered_per_second} | ${load.answered_per_second} | ${load.answered_2xx} | ${load.other_statuses} / ${load.errors} | ${load.latency_ms.p50} / ${load.latency_ms.p99} / ${load.latency_ms.max} |`,
+            `| ${load.share_of_bare} | ${load.offered_per_second} | ${load.answered_per_second} | ${load.answered_2xx} | ${load.other_statuses} / ${load.errors} | ${load.latency_ms.p50} / ${load.latency_ms.p99} / ${load.latency_ms.max} | ${load.bare.latency_ms.p50} / ${load.bare.latency_ms.p99} / ${load.bare.latency_ms.max} |`,
         ),
         '',
         `Sending alongside: accepted ${accepted} of ${sends.requests.total} requests (${sends.non2xx} refused, ${sends.errors} errors); the simulated contact received ${receivedAlongside}, ` +

@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 
 export interface PacedLoadOptions {
   url: string;
@@ -29,8 +31,8 @@ export interface PacedLoadFigures {
  * not the time it could leave. A closed loop (autocannon's connections, each waiting for its answer) measures
  * its own queue: at 50 connections the latency is 50 requests' worth of service time whatever the server does.
  * autocannon's `overallRate` is no help either: each connection spends its budget for the second at once, then
- * waits for the next second, so the load comes in bursts. The load generator shares this process with the
- * server, as autocannon does in the benchmarks.
+ * waits for the next second, so the load comes in bursts. Here the load runs in this process; see
+ * `pacedLoadFromOwnProcess` for a load that does not share the server's event loop.
  */
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFigures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
@@ -90,4 +92,23 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFig
     answered_per_second: Number(((answered2xx + otherStatuses) / ((lastAnswerAt - started) / 1000)).toFixed(1)),
     latency_ms: { p50: at(0.5), p99: at(0.99), max: Number((latencies.at(-1) ?? 0).toFixed(1)) },
   };
+}
+
+/**
+ * `pacedLoad` run by a process of its own, so that the server's latency does not include the client's work on
+ * the same event loop (each request's sending and reading, and the timers of the schedule): under the load the
+ * two would take turns on one thread, and a request due while the thread served the other side would wait for
+ * it. They still share the machine's cores, as a client on the same host does.
+ */
+export function pacedLoadFromOwnProcess(options: PacedLoadOptions): Promise<PacedLoadFigures> {
+  const child = fork(path.join(__dirname, 'paced-load-process.ts'), [], {
+    execArgv: ['-r', '@swc-node/register'],
+    env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: 'inline' },
+  });
+  return new Promise<PacedLoadFigures>((resolve, reject) => {
+    child.once('message', (figures) => resolve(figures as PacedLoadFigures));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the paced load's process ended (code ${code}) without its figures`)));
+    child.send(options);
+  });
 }
