@@ -2,10 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ignoreIfNoneMatchAnyOnReads } from './platform/http/conditional-requests';
 import { requestIdMiddleware } from './platform/http/request-id';
+import { AppLogger } from './platform/logging/app-logger';
+import { requestLogging } from './platform/logging/request-logging';
 import { JSON_MEDIA_TYPES } from './platform/http/request-shape';
 import { workerRoutesOnly } from './platform/http/worker-routes';
 import { MetricsService } from './platform/metrics/metrics.service';
@@ -19,10 +20,12 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   if (runtime.config.trustProxy) app.set('trust proxy', true);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
+  app.use(requestLogging(logger.pino));
   if (runtime.config.gatewayRole === 'worker') app.use(workerRoutesOnly);
   app.use(app.get(MetricsService).middleware);
   app.use(ignoreIfNoneMatchAnyOnReads);

@@ -1,13 +1,13 @@
-import { storage } from 'nestjs-pino/storage';
 import { SessionEvent, SessionManager } from '../../src/engine/session-manager';
+import { currentRequest } from '../../src/platform/logging/request-context';
 import { ChannelClient } from '../support/channels';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
 import { useTestContext } from '../support/context';
 
 /**
- * The logging context an engine event runs in: the request logger nestjs-pino keeps in its AsyncLocalStorage
- * (bound to the request's method and URL) is what every log line written during that event is made with.
+ * The logging context an engine event runs in: the request the logs keep in their AsyncLocalStorage (its id,
+ * method and URL) is what every log line written during that event would carry.
  */
 describe('Engine events and the request that opened the session', () => {
   const ctx = useTestContext();
@@ -17,8 +17,8 @@ describe('Engine events and the request that opened the session', () => {
   beforeAll(async () => {
     ({ key } = await ctx.newAccount({ plan: 'unlimited' }));
     const record = (channelId: string, event: SessionEvent) => {
-      const store = storage.getStore();
-      seen.push({ channelId, type: event.type, requestLogger: store ? JSON.stringify(store.logger.bindings()) : null });
+      const request = currentRequest();
+      seen.push({ channelId, type: event.type, requestLogger: request ? JSON.stringify(request) : null });
     };
     ctx.gw.app.get(SessionManager).onChannelEvent('lifecycle', record);
     ctx.gw.app.get(SessionManager).onChannelEvent('messages', record);
