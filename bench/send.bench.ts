@@ -262,7 +262,7 @@ async function main(): Promise<void> {
         `| CPU ms per request (this process: server and load generator) | | ${result.gateway_accepting_alone.cpu_ms_per_request} | ${result.bare_nest_route.cpu_ms_per_request} |`,
         `| ratio to bare by CPU per request | | ${result.cpu_ratio_accepting_alone_to_bare} | 1 |`,
         '',
-        `Paced (accepting alone; an open loop from a process of its own: each request leaves at its time, its latency counted from then; ${pacedSeconds} s each, at most ${connections} in flight; then the bare route at the same rate):`,
+        `Paced (accepting alone; an open loop from a process of its own: each request leaves at its time, its latency counted from then; ${pacedSeconds} s each after 1 s at the same rate whose requests are not counted (the load process starts cold), at most ${connections} in flight; then the bare route at the same rate):`,
         '',
         '| Share of the bare rate | Offered/s | Answered/s | 202 | other / errors | p50 / p99 / max (ms) | bare route at that rate: p50 / p99 / max (ms) |',
         '|---|---|---|---|---|---|---|',

@@ -10,6 +10,12 @@ export interface PacedLoadOptions {
   /** Requests a second, each sent at its own time (1 / rate apart), whether or not earlier ones were answered. */
   rate: number;
   seconds: number;
+  /**
+   * Seconds at the same rate before the measured ones, their requests sent but not counted: a fresh load process
+   * starts with cold code and no open connections, which made its first few hundred milliseconds slow against any
+   * server (the bare route's p99 included).
+   */
+  warmupSeconds?: number;
   /** Most requests in flight at once (keep-alive sockets); past it requests wait for a socket, which counts. */
   connections: number;
 }
@@ -37,14 +43,16 @@ export interface PacedLoadFigures {
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFigures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const target = new URL(options.url);
-  const total = Math.round(options.rate * options.seconds);
+  const warmup = Math.round(options.rate * (options.warmupSeconds ?? 1));
+  const total = warmup + Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
   let answered2xx = 0;
   let otherStatuses = 0;
   let errors = 0;
   let lastAnswerAt = 0;
-  const started = performance.now();
-  const send = (dueAt: number) =>
+  const scheduleStart = performance.now();
+  const started = scheduleStart + (warmup * 1000) / options.rate;
+  const send = (dueAt: number, counted: boolean) =>
     new Promise<void>((resolve) => {
       const request = http.request(
         {
@@ -58,6 +66,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFig
         (response) => {
           response.resume();
           response.on('end', () => {
+            if (!counted) return resolve();
             lastAnswerAt = performance.now();
             latencies.push(lastAnswerAt - dueAt);
             if (response.statusCode! >= 200 && response.statusCode! < 300) answered2xx++;
@@ -67,17 +76,17 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFig
         },
       );
       request.on('error', () => {
-        errors++;
+        if (counted) errors++;
         resolve();
       });
       request.end(options.body);
     });
   const inFlight: Array<Promise<void>> = [];
   for (let n = 0; n < total; n++) {
-    const dueAt = started + (n * 1000) / options.rate;
+    const dueAt = scheduleStart + (n * 1000) / options.rate;
     const wait = dueAt - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(send(dueAt));
+    inFlight.push(send(dueAt, n >= warmup));
   }
   await Promise.all(inFlight);
   agent.destroy();
@@ -85,7 +94,7 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadFig
   const at = (share: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))] ?? 0).toFixed(1));
   return {
     offered_per_second: options.rate,
-    sent: total,
+    sent: total - warmup,
     answered_2xx: answered2xx,
     other_statuses: otherStatuses,
     errors,
