@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { sqlOf, type Sql } from '../../src/platform/database';
 import { newId } from '../../src/platform/ids';
 import { AttemptEnd, FINISH_CONCURRENCY, laneOf, WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
@@ -147,5 +148,42 @@ describe('Attempt ends written together', () => {
     expect(statements).toHaveLength(FINISH_CONCURRENCY + 1 + 3);
     const heads = await db.prisma.webhookDelivery.findMany({ where: { id: { in: byLane.map(([head]) => head) } }, orderBy: { id: 'asc' } });
     expect(heads.map((head) => head.status)).toEqual(byLane.map((_, index) => (index === refused ? 'pending' : 'delivered')));
+  });
+
+  it('hands the lane to a delivery written while the end of its head was being written: the claim waits for that end', async () => {
+    const { endpoint, byLane } = await lanesWithHeadsClaimed(1, 1);
+    const [head] = byLane[0];
+    const lane = laneOf(endpoint.id, 'chan_0');
+    // The head's end, written in a transaction still open: its look for the lane's next delivery found none.
+    const ending = new Client({ connectionString: db.url });
+    await ending.connect();
+    try {
+      await ending.query('BEGIN');
+      const { rows } = await ending.query<{ next_in_lane: string | null }>(
+        `SELECT f.next_in_lane FROM finish_webhook_attempts($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[],
+          $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::boolean[], $12::float8[]) f`,
+        [[head], [1], [200], [12], ['succeeded'], [null], ['ok'], ['delivered'], [null], [lane], [true], [LEASE_MS / 1000]],
+      );
+      expect(rows).toEqual([{ next_in_lane: null }]);
+      // Meanwhile the lane's next delivery is committed and its job claims it: the head is not done to its eyes yet.
+      const next = await repository.createDelivery({
+        id: newId('wevt'),
+        endpointId: endpoint.id,
+        customerId: endpoint.customerId,
+        channelId: 'chan_0',
+        domainEventId: null,
+        eventType: 'message.received',
+        payload: { n: 1 },
+        correlationId: null,
+      });
+      const claim = repository.claim(next.id, 1, LEASE_MS);
+      // Refused now, nothing would ever claim it (the end above will not name it): the claim waits for the end.
+      const early = await Promise.race([claim.then(() => 'settled'), new Promise((resolve) => setTimeout(resolve, 300, 'waiting'))]);
+      expect(early).toBe('waiting');
+      await ending.query('COMMIT');
+      await expect(claim).resolves.toMatchObject({ id: next.id, attempts: 1 });
+    } finally {
+      await ending.end();
+    }
   });
 });

@@ -315,6 +315,13 @@ export class WebhooksRepository {
    * older delivery of the same lane has finished its first attempt. In the same statement the attempt is
    * recorded as started, attempts left unfinished by a stopped process are closed as interrupted, and the
    * endpoint is read: one round trip on the hot path.
+   *
+   * The older deliveries that hold a first attempt back are read FOR SHARE. A refused first attempt has no job
+   * left: the end of the attempt holding its lane names it (finish_webhook_attempts' next_in_lane) and wakes it.
+   * That end looks for the lane's next delivery before it commits; a delivery committed after the look but
+   * claimed before the commit would be refused by a lane that is in fact done, and named by nobody (it sat until
+   * the sweeper found it, WEBHOOK_SWEEP_INTERVAL_MS later). Locked, the ending delivery's row makes this claim
+   * wait for that commit and then read the row as it ended: the lane is free and the claim succeeds.
    */
   async claim(id: string, number: number, leaseMs: number): Promise<ClaimedDelivery | undefined> {
     const rows = await this.sql.query<ClaimedDelivery>(
@@ -329,7 +336,8 @@ export class WebhooksRepository {
           AND (d.first_attempt_done OR NOT EXISTS (
             SELECT 1 FROM webhook_deliveries p
             WHERE p.lane = d.lane AND p.first_attempt_done = false AND p.id < d.id
-              AND (p.attempts = 0 OR p.lease_until > now())))
+              AND (p.attempts = 0 OR p.lease_until > now())
+            FOR SHARE OF p))
         RETURNING d.*
       ), started AS (
         INSERT INTO webhook_attempts (delivery_id, number) SELECT id, attempts FROM claimed
