@@ -74,7 +74,7 @@ async function until(done: () => boolean, seconds: number): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-/** p50 and p99 of the messages sent in each window of `seconds` of the run: where in the run the tail comes from. */
+/** p50 and p99 of each run of `perWindow` messages in the order they were sent: where in the run the tail comes from. */
 function byWindow(sentAt: number[], arrivals: ReadonlyMap<number, number>, perWindow: number): Array<{ p50: number; p99: number }> {
   const windows: Array<{ p50: number; p99: number }> = [];
   for (let first = 0; first < sentAt.length; first += perWindow) {
