@@ -84,4 +84,39 @@ describe('Webhook delivery fairness between endpoints', () => {
       await stuck.close();
     }
   });
+
+  it('lends a receiver alone the slots nobody uses but one share, which another endpoint then gets', async () => {
+    const stuck = await startStuckReceiver();
+    const gw = await TestGateway.start(db.prisma, {
+      egressAllowedHosts: ['127.0.0.1'],
+      webhooks: { attemptTimeoutMs: 60_000, retryScheduleMs: [100], sweepIntervalMs: 500, concurrency: 6, endpointConcurrency: 2 },
+    });
+    try {
+      const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
+      await createEndpoint(gw, key, { url: stuck.url });
+      for (let i = 0; i < 8; i++) {
+        await publish(gw, { customerId, channelId: `alone-channel-${i}`, payload: receivedWithText(`alone ${i}`) });
+      }
+      // Alone, it holds four requests at once: its share of two and two borrowed; the last two slots stay free.
+      await eventually(() => stuck.held.length === 4, 30_000, 'four requests held by the stuck receiver');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(stuck.held).toHaveLength(4);
+
+      // Another endpoint gets every event through the two slots left; the stuck one gets no more of them.
+      await createEndpoint(gw, key, { url: receiver.url('/next') });
+      const total = 6;
+      for (let i = 0; i < total; i++) {
+        await publish(gw, { customerId, channelId: `next-channel-${i}`, payload: receivedWithText(`next ${i}`) });
+      }
+      await eventually(() => receiver.at('/next').length === total, 30_000, 'deliveries to the next endpoint');
+      expect(stuck.held).toHaveLength(4);
+    } finally {
+      // Answered as they come, so that the attempts still running end and the gateway closes at once.
+      const answering = setInterval(() => stuck.answerAll(), 20);
+      await gw.close();
+      clearInterval(answering);
+      stuck.answerAll();
+      await stuck.close();
+    }
+  });
 });

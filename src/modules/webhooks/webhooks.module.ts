@@ -32,7 +32,7 @@ import { WebhooksService } from './webhooks.service';
     {
       provide: EndpointSlots,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new EndpointSlots(config.webhooks.endpointConcurrency),
+      useFactory: (config: AppConfig) => new EndpointSlots(config.webhooks.endpointConcurrency, config.webhooks.concurrency),
     },
     { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => endpointSecretBox(config.secrets.webhookSigningSecret) },
   ],

@@ -215,7 +215,7 @@ export interface WebhookSettings {
   concurrency: number;
   /**
    * Of those, attempts to one endpoint at once (at most `concurrency`): a slow or failing receiver cannot take
-   * every slot from the others.
+   * every slot from the others. An endpoint alone in the process borrows all but this many (EndpointSlots).
    */
   endpointConcurrency: number;
 }
