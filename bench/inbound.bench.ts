@@ -251,7 +251,7 @@ async function main(): Promise<void> {
         `load average ${result.machine.load_average_1m} at the end; one gateway process, PostgreSQL and Redis on the same machine, ` +
         'the simulator in its own process (SANDBOX_URL), and the load (the sends asked of the simulator, the webhook receiver) in another; ' +
         `the webhook and message settings are a deployment's defaults (webhook sweeps every ${timings.webhooks.sweepIntervalMs / 1000} s, ` +
-        `message sweeps every ${timings.messages.sweepIntervalMs / 1000} s, ${timings.webhooks.concurrency} webhook workers).`,
+        `message sweeps every ${timings.messages.sweepIntervalMs / 1000} s, ${timings.webhooks.concurrency} webhook workers, ${timings.webhooks.endpointConcurrency} of them for one endpoint while others wait).`,
       '',
       `${total} text messages from ${options.channels * options.contacts} simulated contacts to ${options.channels} sandbox channels ` +
         `(${options.contacts} contacts each), ${options.rate} messages/s in total for ${options.seconds} s, each sent at its slot ` +

@@ -4,9 +4,10 @@
  * then paced below saturation; then fairness: a healthy endpoint's latency beside a slow (5 s answers) or a
  * failing (50 % 503) endpoint of the same account, against its latency alone. Every phase counts the SQL
  * queries the gateway sent per event. Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests.
- * Writes bench/results/webhooks.{json,md}.
+ * Writes bench/results/webhooks.{json,md}. The webhook slots and their share per endpoint are a deployment's defaults
+ * unless `--concurrency` and `--endpoint-concurrency` are given.
  *
- *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 64 --endpoint-concurrency 32 --publishers 8 --batch 10
+ *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 32 --endpoint-concurrency 16 --publishers 8 --batch 10
  *                             --paced-rate 500 --paced-events 5000 --fair-rate 200 --fair-events 2000
  *                             --only saturated,failing,paced,fairness --profile webhooks.cpuprofile]
  *
@@ -20,6 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { EVENT_EXAMPLES } from '../src/event-catalogue';
 import { Outbox } from '../src/modules/events/outbox';
+import { loadConfig } from '../src/platform/config/load-config';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { option, profiled, textOption } from './support/bench-run';
@@ -283,12 +285,15 @@ async function runPhase(
 
 const PHASES = ['saturated', 'failing', 'paced', 'fairness'] as const;
 
+/** A deployment's webhook slots and share, unless `--concurrency` and `--endpoint-concurrency` say otherwise. */
+const DEPLOYMENT = loadConfig({ DATA_DIR: os.tmpdir() }).webhooks;
+
 async function main(): Promise<void> {
   const options: Options = {
     events: option('events', 10_000),
     channels: option('channels', 50),
-    concurrency: option('concurrency', 64),
-    endpointConcurrency: option('endpoint-concurrency', 32),
+    concurrency: option('concurrency', DEPLOYMENT.concurrency),
+    endpointConcurrency: option('endpoint-concurrency', DEPLOYMENT.endpointConcurrency),
     publishers: option('publishers', 8),
     batch: option('batch', 10),
     pacedRate: option('paced-rate', 500),

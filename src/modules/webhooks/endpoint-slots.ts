@@ -13,7 +13,7 @@ const RETURN_GRACE_MS = 1_000;
  * it. An attempt first takes one of its endpoint's `perEndpoint` slots. Past its share, an endpoint alone in
  * this process (no other endpoint with an attempt running or put off) borrows the slots nobody else uses, less
  * one share kept free for the next endpoint to come: the share is there to protect the others, and a receiver
- * alone capped at it would be limited to `perEndpoint` divided by its latency (8 attempts at 40 ms: 200 a
+ * alone capped at it would be limited to `perEndpoint` divided by its latency (16 attempts of 40 ms: 400 a
  * second) for no one's benefit. Once another endpoint shows up, the borrowed slots are not lent again; they
  * come back as their attempts end (a lane's run keeps its slot for at most LANE_RUN_MS). An attempt that gets
  * no slot is put off for about as long as the attempts already waiting for this endpoint should take, judged
