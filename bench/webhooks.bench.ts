@@ -7,7 +7,7 @@
  * Writes bench/results/webhooks.{json,md}. The webhook slots and their share per endpoint are a deployment's defaults
  * unless `--concurrency` and `--endpoint-concurrency` are given.
  *
- *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 32 --endpoint-concurrency 16 --publishers 8 --batch 10
+ *   npm run bench:webhooks [-- --events 10000 --channels 50 --concurrency 64 --endpoint-concurrency 16 --publishers 8 --batch 10
  *                             --paced-rate 500 --paced-events 5000 --fair-rate 200 --fair-events 2000
  *                             --only saturated,failing,paced,fairness --profile webhooks.cpuprofile]
  *

@@ -77,7 +77,7 @@ export const environmentSchema = z.object({
     .default('10000,60000,300000,1800000')
     .transform((value) => value.split(',').map((entry) => Number(entry.trim()))),
   WEBHOOK_SWEEP_INTERVAL_MS: intInRange(50, Infinity, 'milliseconds').default(30_000),
-  WEBHOOK_CONCURRENCY: intInRange(1, 1000).default(32),
+  WEBHOOK_CONCURRENCY: intInRange(1, 1000).default(64),
   WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000).default(16),
   MEDIA_MAX_BYTES: intInRange(1, 2_147_483_647, 'bytes').default(100 * 1024 * 1024),
   MEDIA_FETCH_TIMEOUT_MS: intInRange(100, 600_000, 'milliseconds').default(30_000),

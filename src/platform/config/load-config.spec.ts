@@ -69,7 +69,7 @@ describe(loadConfig.name, () => {
   });
 
   it("gives one webhook endpoint at most the process's attempts, and a share of them by default", () => {
-    expect(loadConfig({ DATA_DIR: dataDir }).webhooks).toMatchObject({ concurrency: 32, endpointConcurrency: 16 });
+    expect(loadConfig({ DATA_DIR: dataDir }).webhooks).toMatchObject({ concurrency: 64, endpointConcurrency: 16 });
     expect(loadConfig({ DATA_DIR: dataDir, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '10' }).webhooks).toMatchObject({
       concurrency: 4,
       endpointConcurrency: 4,
