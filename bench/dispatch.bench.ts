@@ -25,7 +25,7 @@ import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { TestClient } from '../test/simulator/support/client';
 import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess } from './support/simulator-process';
-import { option, profiled, textOption } from './support/bench-run';
+import { assertDeploymentNodeFlags, option, profiled, textOption } from './support/bench-run';
 import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
 
 type Simulator = RemoteSimulatorApi;
@@ -217,6 +217,7 @@ function machineRows(output: {
 }
 
 async function main(): Promise<void> {
+  assertDeploymentNodeFlags();
   const single: Shape = { channels: 1, perChannel: option('messages', 200) };
   const many: Shape = { channels: option('channels', 20), perChannel: option('per-channel', 50) };
   const db = await createTestDatabase();

@@ -29,7 +29,7 @@ import { bearer } from '../test/support/http';
 import { Arrivals, BENCH_TEXT_PREFIX, numberOf, startInboundLoad, textOf, WARM_UP_TEXT_PREFIX } from './support/inbound-load';
 import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
 import { startSimulatorProcess } from './support/simulator-process';
-import { option, profiled, textOption } from './support/bench-run';
+import { assertDeploymentNodeFlags, option, profiled, textOption } from './support/bench-run';
 
 /** SQL statements the process sends (Prisma's pg adapter included), for statements per message. */
 let queries = 0;
@@ -125,6 +125,7 @@ process.on('uncaughtException', (error) => {
 });
 
 async function main(): Promise<void> {
+  assertDeploymentNodeFlags();
   const options = {
     channels: option('channels', 20),
     contacts: option('contacts', 5),

@@ -20,7 +20,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { profiled, textOption } from './support/bench-run';
+import { assertDeploymentNodeFlags, profiled, textOption } from './support/bench-run';
 import { pacedLoadFromOwnProcess, type PacedLoadFigures } from './support/paced-load';
 import { startSimulatorProcess } from './support/simulator-process';
 import { QUEUES } from '../src/platform/queues/queue-names';
@@ -127,6 +127,7 @@ async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: n
 }
 
 async function main(): Promise<void> {
+  assertDeploymentNodeFlags();
   const duration = option('duration', 20);
   const connections = option('connections', 50);
   const rounds = option('rounds', 4);
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
         '',
         'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket). Sending alongside, the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. Accepting alone, the send queue is paused (no worker takes a job), as in a process of the API role whose workers run elsewhere (`GATEWAY_ROLE`), and resumed after the load. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
         '',
-        'Every `bench:*` script runs the TypeScript sources through `@swc-node/register` with `SWC_NODE_SOURCE_MAP_MODE=inline`: error stacks are not rewritten through source maps, as in the compiled build the Docker image runs (`node dist/src/main.js`). With the rewriting on (`npm start`), every stack Baileys captures (one per stanza it sends) costs far more.',
+        'Every `bench:*` script runs the TypeScript sources through `@swc-node/register` with `SWC_NODE_SOURCE_MAP_MODE=inline`: error stacks are not rewritten through source maps, as in the compiled build the Docker image runs (`node --max-semi-space-size=64 dist/src/main.js`), whose Node flags the bench scripts share. With the rewriting on (`npm start`), every stack Baileys captures (one per stanza it sends) costs far more.',
         '',
       ].join('\n'),
     );

@@ -24,7 +24,7 @@ import { Outbox } from '../src/modules/events/outbox';
 import { loadConfig } from '../src/platform/config/load-config';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
-import { option, profiled, textOption } from './support/bench-run';
+import { assertDeploymentNodeFlags, option, profiled, textOption } from './support/bench-run';
 
 /** A message.received whose message id carries its number, `n`. */
 function benchMessage(n: number) {
@@ -289,6 +289,7 @@ const PHASES = ['saturated', 'failing', 'paced', 'fairness'] as const;
 const DEPLOYMENT = loadConfig({ DATA_DIR: os.tmpdir() }).webhooks;
 
 async function main(): Promise<void> {
+  assertDeploymentNodeFlags();
   const options: Options = {
     events: option('events', 10_000),
     channels: option('channels', 50),
