@@ -6,6 +6,7 @@ import { AuditService } from '../../src/modules/audit/audit.service';
 import { ChannelsRepository } from '../../src/modules/channels/channels.repository';
 import { EventsService } from '../../src/modules/events/events.service';
 import { Outbox, Publish } from '../../src/modules/events/outbox';
+import { WebhookDeliveryProcessor } from '../../src/modules/webhooks/webhook-delivery.processor';
 import { WebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher';
 import { SQL, type Sql } from '../../src/platform/database';
 import { QUEUES } from '../../src/platform/queues/queue-names';
@@ -191,9 +192,13 @@ describe(Outbox.name, () => {
         return rows.map((row) => ({ ...row, event: eventIds.indexOf(row.domainEventId!), endpoint: names.get(row.endpointId) }));
       };
 
-      // No attempt runs meanwhile, so the first unit's deliveries wait for their first attempts while the second writes.
+      // No attempt runs meanwhile, so the first unit's deliveries wait for their first attempts while the second
+      // writes: a paused worker starts no first attempt at its commit, and a paused queue gives no job (even to the
+      // worker's fetch already waiting).
       const queue = gw.app.get<Queue>(getQueueToken(QUEUES.webhookDelivery));
+      const worker = gw.app.get(WebhookDeliveryProcessor).worker;
       await queue.pause();
+      await worker.pause(true);
       const enqueued = jest.spyOn(gw.app.get(WebhookDispatcher), 'enqueueFirstAttempts');
       const asOne: string[] = [];
       try {
@@ -243,6 +248,7 @@ describe(Outbox.name, () => {
         });
       } finally {
         enqueued.mockRestore();
+        await worker.resume();
         await queue.resume();
       }
     });

@@ -44,9 +44,8 @@ export class EndpointSlots {
     waiting?.delete(key);
     const busy = this.inFlight.get(endpointId) ?? 0;
     const now = Date.now();
-    if (busy < this.perEndpoint || (this.total < this.slots - this.perEndpoint && this.alone(endpointId, now))) {
-      this.inFlight.set(endpointId, busy + 1);
-      this.total += 1;
+    if (this.fits(endpointId, busy, now)) {
+      this.hold(endpointId);
       if (waiting?.size === 0) this.waiting.delete(endpointId);
       return { taken: true };
     }
@@ -63,7 +62,21 @@ export class EndpointSlots {
     return { taken: false, waitMs };
   }
 
-  /** Takes a slot whatever the endpoint's share: the one a job going on down its lane has just given back. */
+  /**
+   * Takes a slot only if one is free now (never put off, nothing recorded): for a first attempt handed over at
+   * its commit, which goes to the queue instead when this says no.
+   */
+  tryTake(endpointId: string): boolean {
+    if (!this.fits(endpointId, this.inFlight.get(endpointId) ?? 0, Date.now())) return false;
+    this.hold(endpointId);
+    return true;
+  }
+
+  private fits(endpointId: string, busy: number, now: number): boolean {
+    return busy < this.perEndpoint || (this.total < this.slots - this.perEndpoint && this.alone(endpointId, now));
+  }
+
+  /** Takes a slot whatever the endpoint's share: the one a run going on down its lane has just given back. */
   hold(endpointId: string): void {
     this.inFlight.set(endpointId, (this.inFlight.get(endpointId) ?? 0) + 1);
     this.total += 1;

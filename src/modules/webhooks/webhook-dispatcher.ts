@@ -9,7 +9,14 @@ import { newId, newIdBlock } from '../../platform/ids';
 import { DeliverJobData, JOBS } from '../../platform/queues/jobs';
 import { DomainEvent, DomainEventInput, isWebhookEventType } from '../events/domain-event';
 import { CommittedEventSubscriber, EventsService, TransactionalEventSubscriber } from '../events/events.service';
+import { WebhooksMetrics } from './webhooks.metrics';
 import { CandidateEndpoint, laneOf, NewDelivery, QueuedDelivery, WebhooksRepository, wants, WrittenDelivery } from './webhooks.repository';
+
+/** Where a first attempt can start at once, in the process that committed it (the delivery processor). */
+export interface FirstAttemptHandOff {
+  /** Starts it if a slot is free now, without waiting for it; false: queue it. */
+  runNow(delivery: QueuedDelivery): boolean;
+}
 
 const SWEEP_BATCH = 1000;
 /** How long a delivery must have been due before the sweeper queues it again. */
@@ -39,13 +46,20 @@ export class WebhookDispatcher
    * without reading them back. An event this process did not write (none today) is read from the database.
    */
   private readonly written = new WeakMap<DomainEvent, WrittenDelivery[]>();
+  private handOff?: FirstAttemptHandOff;
 
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly events: EventsService,
     @InjectQueue(JOBS.deliver.queue) private readonly queue: Queue<DeliverJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: WebhooksMetrics,
   ) {}
+
+  /** From then on, first attempts start at their commit when `handOff` has room for them, and are queued otherwise. */
+  handFirstAttemptsTo(handOff: FirstAttemptHandOff): void {
+    this.handOff = handOff;
+  }
 
   onModuleInit(): void {
     this.events.subscribeInTransaction(this);
@@ -145,7 +159,11 @@ export class WebhookDispatcher
     const deliveries: QueuedDelivery[] = [...heads.values()].filter((head) => head.heldBehind === null);
     if (unknown.length > 0) deliveries.push(...(await this.repository.unattemptedFor(unknown)));
     if (deliveries.length === 0) return;
-    await this.enqueueFirstAttempts(deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)));
+    const queued = deliveries.sort((a, b) => (a.id < b.id ? -1 : 1)).filter((delivery) => !this.handOff?.runNow(delivery));
+    this.metrics.firstAttempts.inc({ start: 'commit' }, deliveries.length - queued.length);
+    if (queued.length === 0) return;
+    this.metrics.firstAttempts.inc({ start: 'queue' }, queued.length);
+    await this.enqueueFirstAttempts(queued);
   }
 
   enqueueFirstAttempts(deliveries: QueuedDelivery[]): Promise<unknown> {

@@ -10,6 +10,7 @@ import { QUEUES } from '../../platform/queues/queue-names';
 export class WebhooksMetrics {
   readonly deliveries: Counter<'outcome'>;
   readonly attempts: Counter<'outcome'>;
+  readonly firstAttempts: Counter<'start'>;
   readonly attemptLatency: Histogram<'outcome'>;
 
   constructor(metrics: MetricsService, @InjectQueue(QUEUES.webhookDelivery) queue: Queue) {
@@ -24,6 +25,12 @@ export class WebhooksMetrics {
       name: 'webhook_attempts_total',
       help: 'Webhook delivery attempts by outcome (succeeded, failed, error, refused)',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.firstAttempts = new Counter({
+      name: 'webhook_first_attempts_total',
+      help: 'First attempts of new deliveries started at their commit, by how: run at once in the process that wrote them (commit) or queued (queue)',
+      labelNames: ['start'],
       registers,
     });
     this.attemptLatency = new Histogram({

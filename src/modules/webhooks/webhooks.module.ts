@@ -9,6 +9,7 @@ import { DeliverWebhookAttempt } from './deliver-webhook-attempt';
 import { EndpointSlots } from './endpoint-slots';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookLaneRun } from './webhook-lane-run';
 import { endpointSecretBox } from './webhook-signing';
 import { WebhookDeliveriesController, WebhooksController } from './webhooks.controller';
 import { WebhooksMetrics } from './webhooks.metrics';
@@ -27,6 +28,7 @@ import { WebhooksService } from './webhooks.service';
     WebhooksService,
     WebhookDispatcher,
     DeliverWebhookAttempt,
+    WebhookLaneRun,
     WebhookDeliveryProcessor,
     WebhooksMetrics,
     {
