@@ -2,7 +2,7 @@
  * Send benchmark: one connected sandbox channel, a key on the 'unlimited' plan, autocannon on
  * POST /v1/channels/{id}/messages with text bodies; then the time until the simulated contact received every
  * accepted message. Twice: with the process sending what it accepts meanwhile (one process doing it all), and
- * with sending held (the queue paused, as in a process of the API role, whose workers run elsewhere) and
+ * with sending held (the queue and its worker paused, as in a process of the API role, whose workers run elsewhere) and
  * released after. The same load on a bare NestJS route answering 202 gives the HTTP stack's ceiling.
  * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/send.{json,md}.
  *
@@ -23,6 +23,7 @@ import path from 'node:path';
 import { assertDeploymentNodeFlags, profiled, textOption } from './support/bench-run';
 import { pacedLoadFromOwnProcess, type PacedLoadFigures } from './support/paced-load';
 import { startSimulatorProcess } from './support/simulator-process';
+import { OutboundMessageProcessor } from '../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../src/platform/queues/queue-names';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
@@ -181,7 +182,11 @@ async function main(): Promise<void> {
     const queue = gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
     const bareUrl = `http://127.0.0.1:${((bare.getHttpServer() as Server).address() as AddressInfo).port}/bare`;
     const slice = duration / rounds;
+    // The worker paused too: a paused worker starts no send at its acceptance (as no worker runs in a process of
+    // the API role), so each accepted send is queued.
+    const sendWorker = gw.app.get(OutboundMessageProcessor).worker;
     await queue.pause();
+    await sendWorker.pause(true);
     received = 0;
     const heldSlices: Sliced[] = [];
     const bareSlices: Sliced[] = [];
@@ -206,6 +211,7 @@ async function main(): Promise<void> {
       const bareAtRate = await pacedLoadFromOwnProcess({ url: bareUrl, body, headers, rate, seconds: pacedSeconds, connections });
       paced.push({ share_of_bare: share, ...gateway, bare: bareAtRate });
     }
+    await sendWorker.resume();
     await queue.resume();
     await untilReceived(acceptedHeld + paced.reduce((sum, load) => sum + load.answered_2xx, 0));
 
@@ -279,7 +285,7 @@ async function main(): Promise<void> {
         'Rates swing with whatever else the machine runs; CPU time per request, measured in the same slices, is the steadier ratio.',
         `Accepting alone: accepted ${acceptedHeld} of ${held.requests} requests (${held.refused} refused, ${held.errors} errors); once sending resumed (after the paced load too), the contact received ${received}.`,
         '',
-        'A request is answered once the message is stored and queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket). Sending alongside, the same process sends what it accepted through Baileys (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. Accepting alone, the send queue is paused (no worker takes a job), as in a process of the API role whose workers run elsewhere (`GATEWAY_ROLE`), and resumed after the load. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
+        'A request is answered once the message is stored and started or queued (`status: queued`; `Prefer: wait=<s>` would wait for the socket). Sending alongside, the same process sends what it accepted through Baileys, at once when a send slot is free and nothing waits in the queue (Signal encryption for the contact and the own devices): under closed-loop load both share its CPU. Accepting alone, the send queue and its worker are paused (no worker takes a job, no send starts at its acceptance), as in a process of the API role whose workers run elsewhere (`GATEWAY_ROLE`), and resumed after the load. The simulator, which decrypts every message, runs in its own process (SANDBOX_URL). The contact receives more than the accepted count because requests still in flight when the load stopped were accepted and sent too.',
         '',
         'Every `bench:*` script runs the TypeScript sources through `@swc-node/register` with `SWC_NODE_SOURCE_MAP_MODE=inline`: error stacks are not rewritten through source maps, as in the compiled build the Docker image runs (`node --max-semi-space-size=64 dist/src/main.js`), whose Node flags the bench scripts share. With the rewriting on (`npm start`), every stack Baileys captures (one per stanza it sends) costs far more.',
         '',

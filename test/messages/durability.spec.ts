@@ -4,6 +4,7 @@ import os from 'node:os';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
+import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { eventually } from '../support/eventually';
 import { bearer } from '../support/http';
@@ -43,9 +44,19 @@ function sweepingEvery(ms: number) {
   return { messages: { clientRefWindowHours: 24, sendWaitMs: 100, sendMaxWaitMs: 10_000, sweepIntervalMs: ms } };
 }
 
-/** Holds sends between the 202 and the dispatch: the queue is paused in Redis, so no worker takes a job. */
-async function holdDispatch(ctx: TestContext): Promise<void> {
-  await ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages)).pause();
+/**
+ * Holds sends between the 202 and the dispatch: the queue is paused in Redis, so no worker takes a job, and
+ * this process's worker is paused, so no send starts at its acceptance either. Returns what lets them go.
+ */
+async function holdDispatch(ctx: TestContext): Promise<() => Promise<void>> {
+  const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+  const worker = ctx.gw.app.get(OutboundMessageProcessor).worker;
+  await queue.pause();
+  await worker.pause(true);
+  return async () => {
+    await worker.resume();
+    await queue.resume();
+  };
 }
 
 async function sendHeld(channel: TestChannel, to: string, count: number): Promise<string[]> {
@@ -88,13 +99,13 @@ describe('Outbound durability', () => {
       await ctx.restart(sweepingEvery(600_000));
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      await holdDispatch(ctx);
+      const release = await holdDispatch(ctx);
       const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })));
       const ids = answers.map((res) => res.body.message_id as string);
       const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
       for (const id of ids) expect((await queue.getJob(id))?.data).toEqual({ messageId: id, channelId: channel.id });
       expect(await queue.getWaitingCount()).toBe(30);
-      await queue.resume();
+      await release();
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop();
@@ -108,7 +119,7 @@ describe('Outbound durability', () => {
       await ctx.restart(sweepingEvery(600_000));
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      await holdDispatch(ctx);
+      const release = await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
       const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
       await queue.remove(ids[1]);
@@ -120,7 +131,7 @@ describe('Outbound durability', () => {
       expect(await dispatcher.enqueueMissing(backlog)).toBe(0);
       for (const id of ids) expect((await queue.getJob(id))?.data).toEqual({ messageId: id, channelId: channel.id });
 
-      await queue.resume();
+      await release();
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop();
@@ -163,10 +174,12 @@ describe('Outbound durability', () => {
       await ctx.restart(sweepingEvery(300), url);
       const channel = await ctx.newChannel({ paired: true });
       const to = newPhone();
-      await holdDispatch(ctx);
+      const release = await holdDispatch(ctx);
       const ids = await sendHeld(channel, to, 3);
       await stopRedis(redis);
       redis = await startRedis(port);
+      // The new Redis knows no pause; the worker is let go once it reaches it.
+      await release();
       await expectEachReceivedOnce(ctx, channel, to, ids);
     } finally {
       await ctx.stop().catch(() => undefined);

@@ -17,6 +17,12 @@ import { MessageRow, MessagesRepository, reactionTargetOf } from './messages.rep
 import { OutboundContentResolver } from './outbound-content.resolver';
 import { RecentlySent } from './recently-sent';
 
+/** Where a send can start at once, in the process that accepted it (the send processor). */
+export interface SendHandOff {
+  /** Starts it if this process holds the channel's socket and a slot is free now, without waiting for it; false: queue it. */
+  runNow(job: Required<SendJobData>): boolean;
+}
+
 /** A sender holds a message this long; after that the sweeper hands it to another (same WhatsApp id). */
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
@@ -31,6 +37,7 @@ const ENQUEUE_TIMEOUT_MS = 500;
 @Injectable()
 export class MessageDispatcher implements OnModuleInit {
   private readonly logger = new Logger(MessageDispatcher.name);
+  private handOff?: SendHandOff;
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -44,6 +51,20 @@ export class MessageDispatcher implements OnModuleInit {
     @InjectQueue(JOBS.send.queue) private readonly queue: Queue<SendJobData>,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
+
+  /** From then on, sends start at their acceptance when `handOff` has room for them, and are queued otherwise. */
+  sendAtAcceptanceWith(handOff: SendHandOff): void {
+    this.handOff = handOff;
+  }
+
+  /**
+   * A message just accepted: sent at once in this process when it can (SendHandOff), queued otherwise. Returns
+   * whether it was started or queued; false: left to the sweeper.
+   */
+  start(messageId: string, channelId: string): Promise<boolean> {
+    if (this.handOff?.runNow({ messageId, channelId })) return Promise.resolve(true);
+    return this.enqueue(messageId, channelId);
+  }
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
   async enqueue(messageId: string, channelId: string): Promise<boolean> {

@@ -105,11 +105,11 @@ export class SendMessage {
     if (mediaId) await this.media.markUsed(mediaId);
 
     if (waitMs <= 0) {
-      await this.dispatcher.enqueue(row.id, row.channelId);
+      await this.dispatcher.start(row.id, row.channelId);
       return resultOf(row);
     }
     const waiting = this.status.waitForProgress(row.id, waitMs);
-    await this.dispatcher.enqueue(row.id, row.channelId);
+    await this.dispatcher.start(row.id, row.channelId);
     const progressed = await waiting;
     const current = progressed ?? (await this.messages.find(row.id)) ?? row;
     // A fresh send answers queued or sent (a receipt may already have moved it further).

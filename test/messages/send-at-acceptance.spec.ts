@@ -1,0 +1,76 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
+import { QUEUES } from '../../src/platform/queues/queue-names';
+import { TestContext } from '../support/context';
+import { digits, newPhone } from '../support/phones';
+
+describe('Sends started at their acceptance', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await new TestContext().start();
+  });
+  afterAll(async () => {
+    await ctx.stop();
+  });
+
+  const textsReceivedBy = (to: string) =>
+    ctx.simulator.received(digits(to)).map((message) => (message.content.type === 'text' ? message.content.text : ''));
+
+  it('sends a message accepted by the process holding the socket without the queue', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const to = newPhone();
+    const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+    // No job is taken from the queue: only a send started at its acceptance can reach the contact.
+    await queue.pause();
+    try {
+      const accepted = await channel.send({ type: 'text', to, text: 'at acceptance' });
+      expect(accepted.body.status).toBe('queued');
+      await channel.waitForStatus(accepted.body.message_id, 'delivered');
+      expect(await queue.getJob(accepted.body.message_id)).toBeUndefined();
+      expect(textsReceivedBy(to)).toEqual(['at acceptance']);
+    } finally {
+      await queue.resume();
+    }
+  });
+
+  it('queues a send while the worker is paused, and sends it once when the worker is back', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const to = newPhone();
+    const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+    const worker = ctx.gw.app.get(OutboundMessageProcessor).worker;
+    // The queue is paused too, or the worker's fetch already waiting would still take the job.
+    await queue.pause();
+    await worker.pause(true);
+    let released = false;
+    try {
+      const accepted = await channel.send({ type: 'text', to, text: 'queued' });
+      const id = accepted.body.message_id as string;
+      expect((await queue.getJob(id))?.data).toEqual({ messageId: id, channelId: channel.id });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await channel.message(id)).toMatchObject({ status: 'queued' });
+      expect(textsReceivedBy(to)).toEqual([]);
+      await worker.resume();
+      await queue.resume();
+      released = true;
+      await channel.waitForStatus(id, 'delivered');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(textsReceivedBy(to)).toEqual(['queued']);
+    } finally {
+      if (!released) {
+        await worker.resume();
+        await queue.resume();
+      }
+    }
+  });
+
+  it('sends many accepted at once each once, in the order they were accepted on one connection', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const to = newPhone();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await channel.send({ type: 'text', to, text: `in order ${i}` })).body.message_id as string);
+    for (const id of ids) await channel.waitForStatus(id, 'delivered');
+    expect(textsReceivedBy(to)).toEqual(ids.map((_, i) => `in order ${i}`));
+  });
+});
