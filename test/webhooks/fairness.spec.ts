@@ -1,34 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
+import { startHoldingReceiver } from './support/holding-receiver';
 import { eventually, Receiver } from './support/receiver';
 import { createEndpoint, publish, receivedWithText, textOf } from './support/webhooks';
-
-/** A receiver that holds every request unanswered until `answerAll`. */
-async function startStuckReceiver() {
-  const held: http.ServerResponse[] = [];
-  const texts: string[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      texts.push(textOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: Record<string, unknown> }));
-      held.push(response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stuck`,
-    held,
-    texts,
-    answerAll: () => held.splice(0).forEach((response) => response.writeHead(200).end('ok')),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('Webhook delivery fairness between endpoints', () => {
   let db: TestDatabase;
@@ -44,14 +18,14 @@ describe('Webhook delivery fairness between endpoints', () => {
   });
 
   it('delivers to a healthy endpoint while a receiver that does not answer holds only its share of the slots', async () => {
-    const stuck = await startStuckReceiver();
+    const stuck = await startHoldingReceiver();
     const gw = await TestGateway.start(db.prisma, {
       egressAllowedHosts: ['127.0.0.1'],
       webhooks: { attemptTimeoutMs: 60_000, retryScheduleMs: [100], sweepIntervalMs: 500, concurrency: 4, endpointConcurrency: 2 },
     });
     try {
       const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
-      await createEndpoint(gw, key, { url: stuck.url });
+      await createEndpoint(gw, key, { url: stuck.url('/stuck') });
       await createEndpoint(gw, key, { url: receiver.url('/healthy') });
       const total = 12;
       // Each event of its own channel, so no delivery waits behind an older one of its lane.
@@ -86,14 +60,14 @@ describe('Webhook delivery fairness between endpoints', () => {
   });
 
   it('lends a receiver alone the slots nobody uses but one share, which another endpoint then gets', async () => {
-    const stuck = await startStuckReceiver();
+    const stuck = await startHoldingReceiver();
     const gw = await TestGateway.start(db.prisma, {
       egressAllowedHosts: ['127.0.0.1'],
       webhooks: { attemptTimeoutMs: 60_000, retryScheduleMs: [100], sweepIntervalMs: 500, concurrency: 6, endpointConcurrency: 2 },
     });
     try {
       const { customerId, key } = await gw.newAccount({ plan: 'unlimited' });
-      await createEndpoint(gw, key, { url: stuck.url });
+      await createEndpoint(gw, key, { url: stuck.url('/stuck') });
       for (let i = 0; i < 8; i++) {
         await publish(gw, { customerId, channelId: `alone-channel-${i}`, payload: receivedWithText(`alone ${i}`) });
       }

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { WebhookDeliveryProcessor } from '../../src/modules/webhooks/webhook-delivery.processor';
@@ -7,34 +5,9 @@ import { WebhooksMetrics } from '../../src/modules/webhooks/webhooks.metrics';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
+import { startHoldingReceiver } from './support/holding-receiver';
 import { eventually, Receiver } from './support/receiver';
 import { createEndpoint, publish, receivedWithText, textOf } from './support/webhooks';
-
-/** A receiver that holds every request unanswered until `answerAll`; requests are told apart by path. */
-async function startHoldingReceiver() {
-  const held: http.ServerResponse[] = [];
-  const seen: Array<{ path: string; text: string }> = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payload: Record<string, unknown> };
-      seen.push({ path: request.url ?? '/', text: textOf(body) });
-      held.push(response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
-    held,
-    seen,
-    answerAll: () => held.splice(0).forEach((response) => response.writeHead(200).end('ok')),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 async function firstAttemptsStarted(gw: TestGateway): Promise<{ commit: number; queue: number }> {
   const { values } = await gw.app.get(WebhooksMetrics).firstAttempts.get();

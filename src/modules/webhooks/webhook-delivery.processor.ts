@@ -1,9 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { settlesWithin } from '../../platform/async';
 import { APP_CONFIG, AppConfig } from '../../platform/config/app-config';
 import { DeliverJobData, JOBS, withJitter } from '../../platform/queues/jobs';
+import { RunsBesideWorker } from '../../platform/queues/runs-beside-worker';
 import { EndpointSlots } from './endpoint-slots';
 import { FirstAttemptHandOff, WebhookDispatcher } from './webhook-dispatcher';
 import { LANE_RUN_MS, WebhookLaneRun } from './webhook-lane-run';
@@ -13,28 +13,18 @@ import type { QueuedDelivery } from './webhooks.repository';
 const SHARED_SLOT_WAIT_MS = 50;
 
 /**
- * Runs delivery attempts: queued jobs, and first attempts handed over at their commit. Thin: the attempt is
+ * Runs delivery attempts: queued jobs, and first attempts started at their commit. Thin: the attempt is
  * claimed and recorded in the database by the use case; a job that must wait (not due yet) is moved back to
  * delayed. Errors (database or Redis down) fail the job; the sweeper queues the delivery again. Each endpoint
  * gets at most its share of the slots (EndpointSlots); a job over it is put off before anything is claimed.
- *
- * A first attempt written by this process starts at its commit when this process has a slot free for it, its
- * endpoint's included, and the queue has nothing waiting (the worker found it empty since it last took a job,
- * so a backlog is never overtaken): it skips the queue's add, fetch and complete (three Redis round trips and
- * the wait behind them, most of a delivery's latency under load). Such runs and jobs share
- * WEBHOOK_CONCURRENCY: while runs hold slots the worker fetches jobs only for the others, and a job that finds
- * none free is put off. Everything else goes through the queue; a run lost with its process is sent again by
- * the sweeper, like a lost job.
+ * A first attempt written by this process starts at its commit when a slot is free, its endpoint's included,
+ * and the queue has nothing waiting (RunsBesideWorker); a job that finds every slot of the process taken by
+ * such runs is put off, so that WEBHOOK_CONCURRENCY holds exactly.
  */
 @Processor(JOBS.deliver.queue)
 export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, FirstAttemptHandOff {
   private readonly logger = new Logger(WebhookDeliveryProcessor.name);
-  private jobsRunning = 0;
-  /** Since the worker last found the queue empty, it has taken a job: what waits there goes first. */
-  private queueHasWork = false;
-  /** First attempts handed over at their commit, running (each with its lane's run). */
-  private readonly runsAtCommit = new Set<Promise<void>>();
-  private stopping = false;
+  private readonly runs: RunsBesideWorker;
 
   constructor(
     private readonly laneRun: WebhookLaneRun,
@@ -43,6 +33,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+    this.runs = new RunsBesideWorker(() => this.worker, config.webhooks.concurrency);
   }
 
   onApplicationBootstrap(): void {
@@ -51,18 +42,15 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
   }
 
   /** Runs at commit end (their lanes stop at the next step) before the queue and the database close. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await settlesWithin(Promise.all(this.runsAtCommit), this.config.webhooks.attemptTimeoutMs + LANE_RUN_MS);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runs.stop(this.config.webhooks.attemptTimeoutMs + LANE_RUN_MS);
   }
 
-  async process(job: Job<DeliverJobData>, token?: string): Promise<void> {
-    this.jobsRunning += 1;
-    this.queueHasWork = true;
-    try {
+  process(job: Job<DeliverJobData>, token?: string): Promise<void> {
+    return this.runs.job(async () => {
       const { deliveryId, attempt, endpointId } = job.data;
       // A fetch that was under way when runs at commit took the last slots: put off, so they stay shared.
-      if (this.jobsRunning + this.runsAtCommit.size > this.config.webhooks.concurrency) {
+      if (this.runs.overCapacity()) {
         await job.moveToDelayed(Date.now() + withJitter(SHARED_SLOT_WAIT_MS), token);
         throw new DelayedError();
       }
@@ -79,9 +67,7 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
         await job.moveToDelayed(Date.now() + end.delayMs, token);
         throw new DelayedError();
       }
-    } finally {
-      this.jobsRunning -= 1;
-    }
+    });
   }
 
   /**
@@ -89,34 +75,22 @@ export class WebhookDeliveryProcessor extends WorkerHost implements OnApplicatio
    * whether it did (if not, the caller queues it). Never waits: the producer that committed goes on at once.
    */
   runNow(delivery: QueuedDelivery): boolean {
-    const worker = this.worker;
-    if (this.stopping || this.queueHasWork || worker.closing || !worker.isRunning() || worker.isPaused()) return false;
-    if (this.jobsRunning + this.runsAtCommit.size >= this.config.webhooks.concurrency) return false;
-    if (!this.slots.tryTake(delivery.endpointId)) return false;
-    const run: Promise<void> = this.laneRun
-      .run({ deliveryId: delivery.id, attempt: 1 }, delivery.endpointId, () => this.stopping || Boolean(worker.closing))
-      // Not reached today: a first attempt is due from the start.
-      .then((end) => (end.kind === 'wait' ? this.dispatcher.enqueueAttempt(delivery, 1, end.delayMs) : undefined))
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error, delivery_id: delivery.id }, 'a webhook attempt failed to run; the sweeper sends it again'),
-      )
-      .finally(() => {
-        this.runsAtCommit.delete(run);
-        this.fitWorker();
-      });
-    this.runsAtCommit.add(run);
-    this.fitWorker();
+    if (!this.runs.hasRoom() || !this.slots.tryTake(delivery.endpointId)) return false;
+    const stopping = () => this.runs.stopped || Boolean(this.worker.closing);
+    this.runs.start(
+      async () => {
+        const end = await this.laneRun.run({ deliveryId: delivery.id, attempt: 1 }, delivery.endpointId, stopping);
+        // Not reached today: a first attempt is due from the start.
+        if (end.kind === 'wait') await this.dispatcher.enqueueAttempt(delivery, 1, end.delayMs);
+      },
+      (error) => this.logger.warn({ err: error, delivery_id: delivery.id }, 'a webhook attempt failed to run; the sweeper sends it again'),
+    );
     return true;
-  }
-
-  /** The worker's concurrency: the slots the runs at commit leave (at least one, BullMQ's minimum). */
-  private fitWorker(): void {
-    this.worker.concurrency = Math.max(1, this.config.webhooks.concurrency - this.runsAtCommit.size);
   }
 
   @OnWorkerEvent('drained')
   onDrained(): void {
-    this.queueHasWork = false;
+    this.runs.drained();
   }
 
   /** Redis hiccups surface here; the worker reconnects by itself and the sweeper re-queues what was lost. */
