@@ -1,8 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
 import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { TestContext } from '../support/context';
+import { eventually } from '../support/eventually';
 import { digits, newPhone } from '../support/phones';
 
 describe('Sends started at their acceptance', () => {
@@ -57,6 +59,21 @@ describe('Sends started at their acceptance', () => {
       await channel.waitForStatus(id, 'delivered');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(textsReceivedBy(to)).toEqual(['queued']);
+
+      // Once the worker has found the queue empty again, sends start at their acceptance again: not queued.
+      const queued = jest.spyOn(ctx.gw.app.get(MessageDispatcher), 'enqueue');
+      try {
+        await eventually(
+          async () => {
+            const again = await channel.send({ type: 'text', to, text: 'after the queue' });
+            return queued.mock.calls.some(([messageId]) => messageId === again.body.message_id);
+          },
+          (wasQueued) => !wasQueued,
+          10_000,
+        );
+      } finally {
+        queued.mockRestore();
+      }
     } finally {
       if (!released) {
         await worker.resume();
@@ -65,7 +82,7 @@ describe('Sends started at their acceptance', () => {
     }
   });
 
-  it('sends many accepted at once each once, in the order they were accepted on one connection', async () => {
+  it('sends twenty accepted one after the other each once, in the order they were accepted', async () => {
     const channel = await ctx.newChannel({ paired: true });
     const to = newPhone();
     const ids: string[] = [];

@@ -55,6 +55,16 @@ describe('First webhook attempts started at their commit', () => {
       await eventually(() => receiver.at('/at-commit').length === 8, 10_000, 'queued deliveries');
       const texts = receiver.at('/at-commit').map((request) => textOf(request.body));
       expect(new Set(texts).size).toBe(8);
+
+      // Once the worker has found the queue empty again, new first attempts start at their commit again.
+      await eventually(
+        async () => {
+          await publish(gw, { customerId, channelId: 'after-queue', payload: receivedWithText('after the queue') });
+          return (await firstAttemptsStarted(gw)).commit > 5;
+        },
+        10_000,
+        'a first attempt started at its commit after the queue drained',
+      );
     } finally {
       await queue.resume();
       await gw.close();
