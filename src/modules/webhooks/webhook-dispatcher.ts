@@ -24,10 +24,11 @@ const SWEEP_GRACE_MS = 2_000;
 
 /**
  * The outbox of webhook deliveries. Inside the producer's transaction it writes one delivery per enabled
- * endpoint that wants the event; after the commit it queues them. A sweeper, run by every process, queues
- * deliveries that are due but whose job is missing (a process stopped between commit and enqueue, a lost
- * Redis write): jobs are deduplicated by id and attempts are claimed in the database, so sweeping in several
- * processes at once is harmless.
+ * endpoint that wants the event; after the commit it starts their first attempts at once where this process
+ * has room (FirstAttemptHandOff) and queues the others. A sweeper, run by every process, queues deliveries that
+ * are due but whose job is missing (a process stopped between commit and enqueue or during an attempt started
+ * at once, a lost Redis write): jobs are deduplicated by id and attempts are claimed in the database, so
+ * sweeping in several processes at once is harmless.
  */
 @Injectable()
 export class WebhookDispatcher
