@@ -34,6 +34,7 @@ describe('Concurrent sends', () => {
         .set(bearer(channel.key))
         .send({ type: 'text', to: contact, text: `burst ${n}`, client_ref: clientRef });
     const statements = jest.spyOn(ctx.gw.app.get(MessagesRepository), 'insertOutboundIfNew');
+    const claims = jest.spyOn(ctx.gw.app.get(MessagesRepository), 'claimAll');
     // Two repeats of the first client_ref in the same burst: one message for the three.
     const answers = await Promise.all([...Array.from({ length: count }, (_, n) => send(n)), send(0), send(0)]);
     const batches = statements.mock.calls.map(([sends]) => sends.length);
@@ -71,6 +72,46 @@ describe('Concurrent sends', () => {
       },
       60_000,
     );
+    // Sends starting while others were being claimed were claimed together too, each message once.
+    const claimBatches = claims.mock.calls.map(([claimed]) => claimed);
+    claims.mockRestore();
+    expect(claimBatches.flat().sort()).toEqual([...ids.slice(0, count)].sort());
+    expect(claimBatches.length).toBeLessThan(count);
+  });
+
+  it('claims a batch in one statement: each queued message once, by its first place; none that is taken or done', async () => {
+    const channel = await ctx.newChannel();
+    const repository = ctx.gw.app.get(MessagesRepository);
+    const chats = ctx.gw.app.get(ChatsService);
+    const queued = (n: number): OutboundInsert => ({
+      id: newId('msg'),
+      customerId: channel.customerId,
+      channelId: channel.id,
+      mode: 'live',
+      direction: 'outbound',
+      chatJid: '15550000003@s.whatsapp.net',
+      type: 'text',
+      content: { text: `claim ${n}` },
+      reactionTarget: null,
+      status: 'queued',
+      waMessageId: `3EB1${String(n).padStart(16, '0')}`,
+      clientRef: null,
+      clientRefKey: null,
+      correlationId: 'req_claims',
+      waTimestamp: new Date(),
+    });
+    const [a, b, taken, done] = [queued(1), queued(2), queued(3), queued(4)];
+    await repository.insertOutboundIfNew([a, b, taken, done], (from) => chats.touchFromRows(from));
+    await repository.claimAll([taken.id], 60_000);
+    await ctx.prisma.message.update({ where: { id: done.id }, data: { status: 'sent' } });
+
+    const rows = await repository.claimAll([a.id, taken.id, b.id, a.id, done.id, 'msg_none'], 60_000);
+    expect(rows.map((row) => row?.id ?? null)).toEqual([a.id, null, b.id, null, null, null]);
+    expect(rows[0]).toMatchObject({ status: 'sending', attempts: 1, content: { text: 'claim 1' } });
+    expect(rows[0]?.claimedUntil?.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    // a lease run out is taken again, the attempt counted
+    await ctx.prisma.message.update({ where: { id: taken.id }, data: { claimedUntil: new Date(Date.now() - 1) } });
+    expect(await repository.claimAll([taken.id], 60_000)).toEqual([expect.objectContaining({ id: taken.id, attempts: 2 })]);
   });
 
   it('stores a batch in one statement: a repeated client_ref gives null, each chat touched once by its latest send', async () => {

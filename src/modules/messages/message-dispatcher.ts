@@ -8,6 +8,7 @@ import type { WireContent } from '../../engine/message-content';
 import { SessionManager } from '../../engine/session-manager';
 import { MessagingPort } from '../../engine/ports/messaging.port';
 import { withTimeout } from '../../platform/async';
+import { Batcher } from '../../platform/batcher';
 import { AppError } from '../../platform/errors/app-error';
 import { JOBS, SendJobData } from '../../platform/queues/jobs';
 import { REDIS } from '../../platform/redis/redis-connection';
@@ -27,6 +28,9 @@ export interface SendHandOff {
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const ENQUEUE_TIMEOUT_MS = 500;
+/** Claims taken in one statement at most, and statements under way at once (see Batcher). */
+const CLAIM_BATCH = 100;
+const CLAIM_CONCURRENCY = 2;
 
 /**
  * The send path after the API accepted a message. The database row is the source of truth: a job only says
@@ -38,6 +42,11 @@ const ENQUEUE_TIMEOUT_MS = 500;
 export class MessageDispatcher implements OnModuleInit {
   private readonly logger = new Logger(MessageDispatcher.name);
   private handOff?: SendHandOff;
+  /** Claims of sends starting while others are being claimed go together: one statement, not one each. */
+  private readonly claims = new Batcher<string, MessageRow | null>((ids) => this.messages.claimAll(ids, CLAIM_MS), {
+    maxSize: CLAIM_BATCH,
+    concurrency: CLAIM_CONCURRENCY,
+  });
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -143,7 +152,7 @@ export class MessageDispatcher implements OnModuleInit {
     // Without the socket, the channel's worker (or its coming online) will send it.
     const owner = channelId ?? (await this.messages.find(messageId))?.channelId;
     if (!owner || !this.sessions.isOpen(owner)) return;
-    const row = await this.messages.claim(messageId, CLAIM_MS);
+    const row = await this.claims.submit(messageId);
     if (!row) return;
     // before the send: the socket reports its echo while sending
     this.recentlySent.remember(row);

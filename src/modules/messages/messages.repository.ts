@@ -286,17 +286,28 @@ export class MessagesRepository {
     return rows[0] ?? null;
   }
 
-  /** Takes a queued message (or one whose sender's lease expired) for sending; null when another worker has it or it is done. */
-  async claim(id: string, leaseMs: number): Promise<MessageRow | null> {
+  /**
+   * Takes queued messages (or ones whose sender's lease expired) for sending, in one statement: each gets its
+   * row, or null when another worker has it or it is done. An id named twice is taken once, by its first place.
+   */
+  async claimAll(ids: readonly string[], leaseMs: number): Promise<Array<MessageRow | null>> {
     const now = new Date();
     const rows = await this.sql.query<MessageRow>(
-      `UPDATE messages
+      // joined to an array: planned with its values (a generic plan may scan the whole table)
+      `${PLANNED_PER_CALL} UPDATE messages
           SET status = 'sending', claimed_until = $2::timestamptz, attempts = attempts + 1, updated_at = $3::timestamptz
-        WHERE id = $1 AND direction = 'outbound' AND (status = 'queued' OR (status = 'sending' AND claimed_until < $3::timestamptz))
+         FROM unnest($1::text[]) AS c(claim_id)
+        WHERE id = c.claim_id AND direction = 'outbound'
+          AND (status = 'queued' OR (status = 'sending' AND claimed_until < $3::timestamptz))
        RETURNING ${COLUMN_LIST}`,
-      [id, new Date(now.getTime() + leaseMs), now],
+      [ids, new Date(now.getTime() + leaseMs), now],
     );
-    return rows[0] ?? null;
+    const taken = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => {
+      const row = taken.get(id) ?? null;
+      taken.delete(id);
+      return row;
+    });
   }
 
   /** Gives a claimed message back to the queue (the send failed), due again at `retryAt` (claimed_until holds it meanwhile). */
