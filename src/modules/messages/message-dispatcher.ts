@@ -167,8 +167,12 @@ export class MessageDispatcher implements OnModuleInit {
       throw error;
     }
     try {
-      const sent = await this.messaging.send(row.channelId, row.chatJid, wire, { waMessageId: row.waMessageId });
-      await this.recentlySent.writing(row, this.status.advance(row, 'sent', { at: sent.timestamp }));
+      // Held as under way from before the send: its receipts can come before the send returns (Baileys writes the
+      // Signal session after the message left), and they start from the `sent` row rather than race it.
+      const sending = this.messaging
+        .send(row.channelId, row.chatJid, wire, { waMessageId: row.waMessageId })
+        .then((sent) => this.status.advance(row, 'sent', { at: sent.timestamp }));
+      await this.recentlySent.writing(row, sending);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (isRefusal(error)) {

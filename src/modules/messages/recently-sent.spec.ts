@@ -40,6 +40,28 @@ describe('RecentlySent', () => {
     expect((await sent.find('ch-1', 'A1'))?.status).toBe('sent');
   });
 
+  it('gives up waiting for a send still under way after two seconds: the lookup falls back to the database', async () => {
+    jest.useFakeTimers();
+    try {
+      const sent = new RecentlySent();
+      const claimed = row('A1', 'sending');
+      const { write, end } = pendingWrite();
+      const writing = sent.writing(claimed, write);
+      let settled = false;
+      const lookup = sent.find('ch-1', 'A1').then((found) => ((settled = true), found));
+      await jest.advanceTimersByTimeAsync(1_900);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(await lookup).toBeUndefined();
+      // the send's row is still taken once it comes
+      end(row('A1', 'sent'));
+      await writing;
+      expect((await sent.find('ch-1', 'A1'))?.status).toBe('sent');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('forgets a message whose write failed: a lookup falls back to the database', async () => {
     const sent = new RecentlySent();
     const claimed = row('A1', 'sending');

@@ -3,6 +3,11 @@ import type { MessageRow } from './messages.repository';
 
 /** At most this many messages held; past it the oldest goes (a receipt for it then reads its row, as before). */
 const MAX_MESSAGES = 10_000;
+/**
+ * How long a receipt waits for a send under way, at most: a send stuck on its socket must not hold the channel's
+ * later events (applied in order) until it times out. Past it the receipt reads the message's row, as before.
+ */
+const WAIT_MS = 2_000;
 
 /**
  * The outbound messages this process claimed to send lately, by channel and WhatsApp id, as it last wrote them.
@@ -30,9 +35,10 @@ export class RecentlySent {
   }
 
   /**
-   * A status change of the message under way (`sent`): a receipt that comes meanwhile starts from its result,
-   * rather than from the row before it, whose status the write is about to change (its own write would then
-   * wait for the row, find it moved on, and read it again).
+   * The send of the message and its `sent` write, under way: a receipt that comes meanwhile (before the send
+   * returns, too: Baileys writes the Signal session after the message left) starts from their result, rather
+   * than from the row before them, whose status they are about to change (the `sent` write would then find the
+   * message moved on, and read it again).
    */
   writing(row: MessageRow, write: Promise<MessageRow>): Promise<MessageRow> {
     if (!row.waMessageId) return write;
@@ -50,12 +56,21 @@ export class RecentlySent {
     return write;
   }
 
-  /** The newest row written, once a write under way has ended; undefined when not held or when that write failed. */
+  /**
+   * The newest row written, once a write under way has ended; undefined when not held, when that write failed,
+   * or when it is still under way after WAIT_MS.
+   */
   async find(channelId: string, waMessageId: string): Promise<MessageRow | undefined> {
+    const entry = this.rows.get(keyOf(channelId, waMessageId));
+    if (!(entry instanceof Promise)) return entry;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WAIT_MS)));
     try {
-      return await this.rows.get(keyOf(channelId, waMessageId));
+      return await Promise.race([entry, late]);
     } catch {
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
