@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { AuthEntryWrite, AuthStateRepository } from '../auth-state/auth-state.repository';
+import { KeyWritesBehind } from '../auth-state/key-writes-behind';
 import { SecretBox } from '../auth-state/secret-box';
 import { loadPostgresAuthState } from './postgres-auth-state';
 
@@ -82,5 +83,92 @@ describe(loadPostgresAuthState.name, () => {
     await auth.state.keys.set({ session: { 'contact.2': Buffer.from('after') } });
     await auth.saveCreds();
     expect([...entries.rows.keys()]).toEqual(['session/contact.0']);
+  });
+
+  describe('inside KeyWritesBehind.run', () => {
+    /** The fake's writes held until the test lets them land. */
+    function holdWrites(entries: FlakyAuthEntries) {
+      const held: Array<() => void> = [];
+      const write = entries.write.bind(entries);
+      entries.write = (channelId, writes) => new Promise<void>((land) => held.push(() => void write(channelId, writes).then(land)));
+      return held;
+    }
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    /** The session as stored in the database: read through a fresh auth state, not the cache. */
+    async function storedSession(entries: FlakyAuthEntries, id: string): Promise<string | undefined> {
+      const fresh = await load(entries);
+      const found = (await fresh.state.keys.get('session', [id]))[id];
+      return found && Buffer.from(found).toString();
+    }
+
+    it('lets the work go on before its key writes land, and says when they have', async () => {
+      const entries = new FlakyAuthEntries();
+      const auth = await load(entries);
+      const held = holdWrites(entries);
+      const { result, written } = await KeyWritesBehind.run(async () => {
+        await auth.state.keys.set({ session: { 'contact.0': Buffer.from('ratchet 1') } });
+        return 'sent';
+      });
+      expect(result).toBe('sent');
+      // Baileys' cache has the new key at once; the database does not yet.
+      expect(Buffer.from((await auth.state.keys.get('session', ['contact.0']))['contact.0']).toString()).toBe('ratchet 1');
+      expect(entries.rows.size).toBe(0);
+      let landed = false;
+      void written.then(() => (landed = true));
+      await settle();
+      expect(landed).toBe(false);
+      held.shift()!();
+      await written;
+      expect(await storedSession(entries, 'contact.0')).toBe('ratchet 1');
+    });
+
+    it('lands writes in the order they were made, a later write outside the scope waiting for it', async () => {
+      const entries = new FlakyAuthEntries();
+      const auth = await load(entries);
+      const held = holdWrites(entries);
+      const { written } = await KeyWritesBehind.run(async () => auth.state.keys.set({ session: { 'contact.0': Buffer.from('older') } }));
+      let newerLanded = false;
+      const newer = Promise.resolve(auth.state.keys.set({ session: { 'contact.0': Buffer.from('newer') } })).then(
+        () => (newerLanded = true),
+      );
+      await settle();
+      // The newer write has not even started: one write at a time.
+      expect(held).toHaveLength(1);
+      held.shift()!();
+      await written;
+      await settle();
+      expect(newerLanded).toBe(false);
+      held.shift()!();
+      await newer;
+      expect(await storedSession(entries, 'contact.0')).toBe('newer');
+    });
+
+    it('reports a write that failed in `written`', async () => {
+      const entries = new FlakyAuthEntries();
+      const auth = await load(entries);
+      entries.write = async () => {
+        throw new Error('permission denied for table channel_auth_entries');
+      };
+      const { written } = await KeyWritesBehind.run(async () => auth.state.keys.set({ session: { 'contact.0': Buffer.from('lost') } }));
+      await expect(written).rejects.toThrow('permission denied');
+    });
+
+    it('writes as anywhere else once the work has returned: a write made later in its context is awaited by its caller', async () => {
+      const entries = new FlakyAuthEntries();
+      const auth = await load(entries);
+      const held = holdWrites(entries);
+      let later!: () => Promise<void>;
+      const { written } = await KeyWritesBehind.run(async () => {
+        later = async () => auth.state.keys.set({ session: { 'contact.1': Buffer.from('later') } });
+      });
+      await written;
+      let returned = false;
+      const write = later().then(() => (returned = true));
+      await settle();
+      expect(returned).toBe(false);
+      held.shift()!();
+      await write;
+      expect(entries.rows.has('session/contact.1')).toBe(true);
+    });
   });
 });

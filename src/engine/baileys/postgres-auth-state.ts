@@ -10,8 +10,10 @@ import {
   SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
+import { KeyedLanes } from '../../platform/async';
 import { whileDatabaseUnavailable } from '../../platform/database';
 import { AuthEntryWrite, AuthStateRepository } from '../auth-state/auth-state.repository';
+import { KeyWritesBehind } from '../auth-state/key-writes-behind';
 import { SecretBox } from '../auth-state/secret-box';
 
 const CREDS = { type: 'creds', keyId: '' };
@@ -65,13 +67,16 @@ export async function loadPostgresAuthState(
     });
   let retired = false;
   const inFlight = new Set<Promise<void>>();
+  // One write at a time, in the order they were made: a write that lands behind its send (KeyWritesBehind)
+  // must not be overtaken by a later write of the same key.
+  const lane = new KeyedLanes();
   const write = (writes: AuthEntryWrite[]): Promise<void> => {
     if (retired) return Promise.resolve();
-    const pending = waitingForDatabase(() => repository.write(channelId, writes));
+    const pending = lane.run(channelId, () => waitingForDatabase(() => repository.write(channelId, writes)));
     inFlight.add(pending);
     const forget = () => inFlight.delete(pending);
     pending.then(forget, forget);
-    return pending;
+    return KeyWritesBehind.tryDefer(pending) ? Promise.resolve() : pending;
   };
 
   const stored = await repository.read(channelId, CREDS.type, [CREDS.keyId]);

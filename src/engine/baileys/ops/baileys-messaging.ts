@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type BinaryNode, isJidNewsletter, type proto } from '@whiskeysockets/baileys';
 import { KeyedLanes } from '../../../platform/async';
 import type { StoredMessageLookup, WireContent, WireMessageKey } from '../../message-content';
+import { KeyWritesBehind } from '../../auth-state/key-writes-behind';
 import { MessagingPort } from '../../ports/messaging.port';
 import { toBaileysContent, toBaileysKey, toProtoMessage } from '../baileys-messages';
 import { toNewsletterAppError, whatsappRefusal } from '../baileys-newsletter-mapping';
@@ -33,7 +34,15 @@ export class BaileysMessaging extends MessagingPort {
     content: WireContent,
     options: { waMessageId: string },
   ): Promise<{ waMessageId: string; timestamp: Date }> {
-    return this.sendLanes.run(channelId, () => this.sendNow(channelId, to, content, options));
+    return this.sendLanes
+      .run(channelId, () => KeyWritesBehind.run(() => this.sendNow(channelId, to, content, options)))
+      .then(
+        // The lane is the channel's again as soon as the message left; the send is done once its keys are stored.
+        async ({ result, written }) => {
+          await written;
+          return result;
+        },
+      );
   }
 
   /** Runs `work` in the channel's send lane, after the sends before it (stories go through here too). */
