@@ -28,9 +28,12 @@ export interface SendHandOff {
 const CLAIM_MS = 60_000;
 const MAX_ATTEMPTS = 5;
 const ENQUEUE_TIMEOUT_MS = 500;
-/** Claims taken in one statement at most, and statements under way at once (see Batcher). */
+/**
+ * Claims taken in one statement at most, and statements under way at once: one, so that claims coming while it
+ * runs go together in the next (see WRITE_CONCURRENCY in message-status.service.ts).
+ */
 const CLAIM_BATCH = 100;
-const CLAIM_CONCURRENCY = 2;
+const CLAIM_CONCURRENCY = 1;
 
 /**
  * The send path after the API accepted a message. The database row is the source of truth: a job only says
