@@ -143,6 +143,27 @@ describe(loadPostgresAuthState.name, () => {
       expect(await storedSession(entries, 'contact.0')).toBe('newer');
     });
 
+    it('writes what was made while a write was under way in the next statement, the last write of a key winning', async () => {
+      const entries = new FlakyAuthEntries();
+      const auth = await load(entries);
+      const calls: number[] = [];
+      const write = entries.write.bind(entries);
+      entries.write = async (channelId, writes) => {
+        calls.push(writes.length);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return write(channelId, writes);
+      };
+      const { written } = await KeyWritesBehind.run(async () => {
+        for (let step = 1; step <= 5; step++) await auth.state.keys.set({ session: { 'contact.0': Buffer.from(`ratchet ${step}`) } });
+        await auth.state.keys.set({ 'pre-key': { '1': null }, session: { 'contact.1': Buffer.from('other') } });
+      });
+      await written;
+      // the first alone, the five made while it was under way together
+      expect(calls).toEqual([1, 6]);
+      expect(await storedSession(entries, 'contact.0')).toBe('ratchet 5');
+      expect(await storedSession(entries, 'contact.1')).toBe('other');
+    });
+
     it('reports a write that failed in `written`', async () => {
       const entries = new FlakyAuthEntries();
       const auth = await load(entries);

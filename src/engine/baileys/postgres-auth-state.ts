@@ -10,7 +10,7 @@ import {
   SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import { KeyedLanes } from '../../platform/async';
+import { Batcher } from '../../platform/batcher';
 import { whileDatabaseUnavailable } from '../../platform/database';
 import { AuthEntryWrite, AuthStateRepository } from '../auth-state/auth-state.repository';
 import { KeyWritesBehind } from '../auth-state/key-writes-behind';
@@ -21,6 +21,9 @@ const CREDS = { type: 'creds', keyId: '' };
 function associatedData(channelId: string, type: string, keyId: string): string {
   return `${channelId}/${type}/${keyId}`;
 }
+
+/** Key-store transactions written in one statement at most. */
+const WRITE_BATCH = 100;
 
 /** Missing keys remembered per socket, at most; past it the memory starts over. */
 const MAX_ABSENT = 20_000;
@@ -67,12 +70,20 @@ export async function loadPostgresAuthState(
     });
   let retired = false;
   const inFlight = new Set<Promise<void>>();
-  // One write at a time, in the order they were made: a write that lands behind its send (KeyWritesBehind)
-  // must not be overtaken by a later write of the same key.
-  const lane = new KeyedLanes();
-  const write = (writes: AuthEntryWrite[]): Promise<void> => {
+  // One statement at a time, in the order the writes were made: a write that lands behind its send
+  // (KeyWritesBehind) must not be overtaken by a later write of the same key. Writes made while one is under way
+  // go together in the next, the last write of a key winning: a channel sending to one contact advances the
+  // same session with every message, and writes it once per statement rather than once per message.
+  const statements = new Batcher<AuthEntryWrite[], void>(
+    async (batch) => {
+      await waitingForDatabase(() => repository.write(channelId, batch.flat()));
+      return batch.map(() => undefined);
+    },
+    { maxSize: WRITE_BATCH },
+  );
+  const write = (entries: AuthEntryWrite[]): Promise<void> => {
     if (retired) return Promise.resolve();
-    const pending = lane.run(channelId, () => waitingForDatabase(() => repository.write(channelId, writes)));
+    const pending = statements.submit(entries);
     inFlight.add(pending);
     const forget = () => inFlight.delete(pending);
     pending.then(forget, forget);
