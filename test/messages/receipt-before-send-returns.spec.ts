@@ -1,5 +1,6 @@
 import { AuthStateRepository } from '../../src/engine/auth-state/auth-state.repository';
 import { MessageStatusService } from '../../src/modules/messages/message-status.service';
+import { RecentlySent } from '../../src/modules/messages/recently-sent';
 import { MessagesRepository } from '../../src/modules/messages/messages.repository';
 import { useTestContext } from '../support/context';
 import { eventually } from '../support/eventually';
@@ -18,13 +19,23 @@ describe('A receipt that comes before its send returns', () => {
     const channel = await ctx.newChannel({ paired: true });
     const to = newPhone();
     const authState = ctx.gw.app.get(AuthStateRepository);
-
+    // The gateway looking the receipt's message up: the receipt is in.
+    let receiptIn!: () => void;
+    const receiptArrived = new Promise<void>((resolve) => (receiptIn = resolve));
+    const recentlySent = ctx.gw.app.get(RecentlySent);
+    const find = recentlySent.find.bind(recentlySent);
+    const lookups = jest.spyOn(recentlySent, 'find').mockImplementation((channelId, waMessageId) => {
+      receiptIn();
+      return find(channelId, waMessageId);
+    });
     const write = authState.write.bind(authState);
-    // The session written 300 ms late: the receipt is in long before the send returns.
+    // The session is written once the receipt is in (5 s at most), so the send returns after it.
     const sessionWrites: Array<Promise<void>> = [];
     const sessionsLate = jest.spyOn(authState, 'write').mockImplementation((channelId, entries) => {
       if (!entries.some((entry) => entry.type === 'session')) return write(channelId, entries);
-      const late = new Promise((resolve) => setTimeout(resolve, 300)).then(() => write(channelId, entries));
+      const late = Promise.race([receiptArrived, new Promise((resolve) => setTimeout(resolve, 5_000))]).then(() =>
+        write(channelId, entries),
+      );
       sessionWrites.push(late);
       return late;
     });
@@ -55,6 +66,7 @@ describe('A receipt that comes before its send returns', () => {
       expect(receipts).not.toHaveBeenCalled();
     } finally {
       sessionsLate.mockRestore();
+      lookups.mockRestore();
       advances.mockRestore();
       receipts.mockRestore();
       rereads.mockRestore();
