@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { valueWithin } from '../../platform/async';
 import type { MessageRow } from './messages.repository';
 
 /** At most this many messages held; past it the oldest goes (a receipt for it then reads its row, as before). */
@@ -63,15 +64,7 @@ export class RecentlySent {
   async find(channelId: string, waMessageId: string): Promise<MessageRow | undefined> {
     const entry = this.rows.get(keyOf(channelId, waMessageId));
     if (!(entry instanceof Promise)) return entry;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), WAIT_MS)));
-    try {
-      return await Promise.race([entry, late]);
-    } catch {
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+    return valueWithin(entry, WAIT_MS);
   }
 
   /** The message is stored by the send that claimed it: its echo has nothing to add. */
