@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { PRESENCE_TTL_SECONDS } from '../../src/modules/presence/presence.store';
+import { PRESENCE_TTL_SECONDS, PresenceStore } from '../../src/modules/presence/presence.store';
 import { REDIS } from '../../src/platform/redis/redis-connection';
 import type { PresenceEvent } from '../../src/simulator';
 import type { TestChannel } from '../support/channels';
@@ -9,6 +9,7 @@ import { bearer } from '../support/http';
 import { digits, newPhone } from '../support/phones';
 
 const TEST_MS = 90_000;
+const SEEN_MS = 15_000;
 
 describe('Presence', () => {
   const ctx = useTestContext();
@@ -26,8 +27,16 @@ describe('Presence', () => {
       .set(bearer(channel.key))
       .send({ from, presence, ...extra })
       .expect(200);
+  /** The next presence stanza the simulator receives that matches, failing the test after SEEN_MS rather than hanging it. */
   const seen = (match: (e: PresenceEvent) => boolean) =>
-    new Promise<PresenceEvent>((resolve) => ctx.simulator.on('presence', (e) => match(e) && resolve(e)));
+    new Promise<PresenceEvent>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching presence reached WhatsApp in ${SEEN_MS} ms`)), SEEN_MS);
+      ctx.simulator.on('presence', (e) => {
+        if (!match(e)) return;
+        clearTimeout(timer);
+        resolve(e);
+      });
+    });
   const updates = async (phone: string): Promise<Array<Record<string, unknown>>> =>
     (await channel.events('presence.updated')).filter((p) => (p as { contact: { phone_number: string } }).contact.phone_number === phone);
 
@@ -202,6 +211,31 @@ describe('Presence', () => {
         (at) => at > dropped,
       );
       for (const key of remembered) expect(await redis.ttl(key)).toBeGreaterThan(29 * 24 * 3600);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'waits for the phone to tell a newly paired channel its own name, and refuses while it has not',
+    async () => {
+      // Baileys drops an own presence without a word until it knows the account's push name, which the phone
+      // sends a moment after pairing: here 1.5 s later, and for the second phone not within the test.
+      const slow = newPhone();
+      ctx.simulator.createPhone(digits(slow), { keyShareDelayMs: 1_500 });
+      const linked = await ctx.newChannel({ paired: true, phone: slow });
+      const online = seen((e) => e.phone === digits(slow) && e.state === 'available');
+      await api('put', '/me', linked.key, linked.id).send({ presence: 'online' }).expect(200);
+      await online;
+
+      const silent = newPhone();
+      ctx.simulator.createPhone(digits(silent), { keyShareDelayMs: 60_000 });
+      const unnamed = await ctx.newChannel({ paired: true, phone: silent });
+      const refused = await api('put', '/me', unnamed.key, unnamed.id).send({ presence: 'online' }).expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: 'channel_unavailable',
+        details: { reason: 'own_name_unknown', operation: 'presence.own' },
+      });
+      expect(await ctx.gw.app.get(PresenceStore).own(unnamed.id)).toBeNull();
     },
     TEST_MS,
   );

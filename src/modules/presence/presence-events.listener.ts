@@ -43,7 +43,12 @@ export class PresenceEventsListener implements OnModuleInit {
   private async renew(channelId: string): Promise<void> {
     // kept as long as the channel keeps connecting: the TTLs count from the last connection
     await this.store.touch(channelId);
-    if ((await this.store.own(channelId)) === 'online') await this.whatsapp.setOwn(channelId, 'online');
+    if ((await this.store.own(channelId)) === 'online') {
+      // a refusal here must not keep the subscriptions from being renewed
+      await this.whatsapp
+        .setOwn(channelId, 'online')
+        .catch((error: unknown) => this.logger.warn({ err: error, channel_id: channelId }, 'own presence not renewed'));
+    }
     for (const jid of await this.store.subscriptions(channelId)) await this.whatsapp.subscribe(channelId, jid);
   }
 
