@@ -1,6 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
+import { MessageSweeper } from '../../src/modules/messages/message-sweeper';
+import { MessagesRepository } from '../../src/modules/messages/messages.repository';
 import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { TestContext } from '../support/context';
@@ -33,6 +35,46 @@ describe('Sends started at their acceptance', () => {
       expect(await queue.getJob(accepted.body.message_id)).toBeUndefined();
       expect(textsReceivedBy(to)).toEqual(['at acceptance']);
     } finally {
+      await queue.resume();
+    }
+  });
+
+  it('lets sends beyond the 16 slots wait in the process rather than go through the queue, and the sweeper leaves them', async () => {
+    const channel = await ctx.newChannel({ paired: true });
+    const to = newPhone();
+    const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+    const dispatcher = ctx.gw.app.get(MessageDispatcher);
+    const messages = ctx.gw.app.get(MessagesRepository);
+    // Claims are held until the sweep below has run: 16 sends take the slots, the others wait.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const claimAll = messages.claimAll.bind(messages);
+    const claims = jest.spyOn(messages, 'claimAll').mockImplementation((ids, leaseMs) => released.then(() => claimAll(ids, leaseMs)));
+    const started = jest.spyOn(dispatcher, 'dispatch');
+    const queued = jest.spyOn(dispatcher, 'enqueue');
+    const swept = jest.spyOn(dispatcher, 'enqueueMissing');
+    // Only a send the process took at its acceptance can reach the contact.
+    await queue.pause();
+    try {
+      const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })));
+      const ids = accepted.map((res) => res.body.message_id as string);
+      await eventually(
+        async () => started.mock.calls.length,
+        (count) => count === 16,
+        10_000,
+      );
+      await ctx.gw.app.get(MessageSweeper).sweep([channel.id], 0);
+      expect(swept.mock.calls.flatMap(([messages]) => messages.map((m) => m.id)).filter((id) => ids.includes(id))).toEqual([]);
+      release();
+      for (const id of ids) await channel.waitForStatus(id, 'delivered');
+      expect(queued.mock.calls.filter(([messageId]) => ids.includes(messageId))).toEqual([]);
+      expect(textsReceivedBy(to).sort()).toEqual(ids.map((_, i) => `held ${i}`).sort());
+    } finally {
+      release();
+      claims.mockRestore();
+      started.mockRestore();
+      queued.mockRestore();
+      swept.mockRestore();
       await queue.resume();
     }
   });

@@ -20,8 +20,13 @@ import { RecentlySent } from './recently-sent';
 
 /** Where a send can start at once, in the process that accepted it (the send processor). */
 export interface SendHandOff {
-  /** Starts it if this process holds the channel's socket and a slot is free now, without waiting for it; false: queue it. */
+  /**
+   * Takes it if this process holds the channel's socket and the queue has nothing waiting: started at once when a
+   * slot is free, or after the sends taken before it. Never waits for it; false: queue it.
+   */
   runNow(job: Required<SendJobData>): boolean;
+  /** Whether it took this message and has not finished its send: the sweeper leaves it alone. */
+  holds(messageId: string): boolean;
 }
 
 /** A sender holds a message this long; after that the sweeper hands it to another (same WhatsApp id). */
@@ -76,6 +81,11 @@ export class MessageDispatcher implements OnModuleInit {
   start(messageId: string, channelId: string): Promise<boolean> {
     if (this.handOff?.runNow({ messageId, channelId })) return Promise.resolve(true);
     return this.enqueue(messageId, channelId);
+  }
+
+  /** Whether this process took the message at its acceptance and has not finished its send (see SendHandOff). */
+  holds(messageId: string): boolean {
+    return this.handOff?.holds(messageId) ?? false;
   }
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */

@@ -55,7 +55,8 @@ export class MessageSweeper implements OnModuleInit, OnApplicationBootstrap, OnA
         const ready: typeof due = [];
         for (const message of due) {
           seen.add(message.id);
-          if (!this.sessions.isOpen(message.channelId)) continue;
+          // a send this process took at its acceptance waits for a slot here: not lost
+          if (!this.sessions.isOpen(message.channelId) || this.dispatcher.holds(message.id)) continue;
           const first = this.firstSeenQueued.get(message.id) ?? now;
           this.firstSeenQueued.set(message.id, first);
           if (now - first >= graceMs) ready.push(message);

@@ -95,6 +95,70 @@ describe('RunsBesideWorker', () => {
     expect(state.concurrency).toBe(1);
   });
 
+  it('lets runs wait for a slot, up to `waiting`, and starts them first come first as slots free', async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 1, { waiting: 2 });
+    const order: string[] = [];
+    const gates = { a: deferred(), b: deferred(), c: deferred() };
+    for (const name of ['a', 'b', 'c'] as const) {
+      expect(runs.hasRoom()).toBe(true);
+      runs.start(() => {
+        order.push(name);
+        return gates[name].promise;
+      }, ignore);
+    }
+    expect(order).toEqual(['a']);
+    expect(runs.waitingCount).toBe(2);
+    expect(runs.hasRoom()).toBe(false);
+    gates.a.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['a', 'b']);
+    expect(runs.hasRoom()).toBe(true);
+    gates.b.resolve();
+    gates.c.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(runs.waitingCount).toBe(0);
+  });
+
+  it("gives a finished job's slot to the runs waiting, and the worker only the slots they leave", async () => {
+    const { state, worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 2, { waiting: 5 });
+    const job = deferred();
+    const jobDone = runs.job(() => job.promise);
+    runs.drained();
+    const first = deferred();
+    let second = false;
+    runs.start(() => first.promise, ignore);
+    runs.start(async () => {
+      second = true;
+    }, ignore);
+    expect(second).toBe(false);
+    expect(state.concurrency).toBe(1);
+    job.resolve();
+    await jobDone;
+    expect(second).toBe(true);
+    first.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.concurrency).toBe(2);
+  });
+
+  it('drops the runs waiting when it stops', async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 1, { waiting: 5 });
+    const run = deferred();
+    let dropped = false;
+    runs.start(() => run.promise, ignore);
+    runs.start(async () => {
+      dropped = true;
+    }, ignore);
+    const stopped = runs.stop(5_000);
+    expect(runs.waitingCount).toBe(0);
+    run.resolve();
+    await stopped;
+    expect(dropped).toBe(false);
+  });
+
   it('waits for the runs under way when it stops, and starts none after', async () => {
     const { worker } = workerState();
     const runs = new RunsBesideWorker(() => worker, 3);

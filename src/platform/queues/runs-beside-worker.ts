@@ -1,6 +1,11 @@
 import type { Worker } from 'bullmq';
 import { settlesWithin } from '../async';
 
+interface Run {
+  work: () => Promise<unknown>;
+  onFailed: (error: unknown) => void;
+}
+
 /**
  * Work started at once in the process that produced it (a send at its acceptance, a webhook's first attempt at
  * its commit) beside the jobs of a BullMQ worker, both within one concurrency. A run skips the job's add, fetch
@@ -9,37 +14,44 @@ import { settlesWithin } from '../async';
  * never overtakes a backlog. While runs hold slots the worker fetches jobs only for the others (a fetch already
  * waiting may still bring one more; a processor that must hold the bound exactly checks `overCapacity`). What a
  * run loses with its process, the queue's sweeper finds again, as it does a lost job.
+ *
+ * With `waiting`, a run that finds every slot taken waits in the process for one, in the order runs came, up to
+ * that many: under a steady load the work then never goes through Redis at all, instead of going there as soon
+ * as the slots are full. A job's slot freed goes to the runs waiting first. Runs still waiting when it stops are
+ * dropped, left to the sweeper.
  */
 export class RunsBesideWorker {
   private jobsRunning = 0;
   /** Since the worker last found the queue empty, it has taken a job: what waits there goes first. */
   private queueHasWork = false;
   private readonly runs = new Set<Promise<void>>();
+  private readonly waiting: Run[] = [];
   private stopping = false;
 
-  /** `worker`: read when used (a WorkerHost's worker exists only once the module is initialised). */
+  /**
+   * `worker`: read when used (a WorkerHost's worker exists only once the module is initialised). `waiting`: the
+   * runs that may wait for a slot (none by default: a run then starts at once or not at all).
+   */
   constructor(
     private readonly worker: () => Worker,
     private readonly concurrency: number,
+    private readonly options: { waiting?: number } = {},
   ) {}
 
-  /** Whether a run may start now (it then takes one of the slots). */
+  /** Whether a run may start now, or wait for a slot (`start` then takes it). */
   hasRoom(): boolean {
     const worker = this.worker();
     if (this.stopping || this.queueHasWork || worker.closing || !worker.isRunning() || worker.isPaused()) return false;
-    return this.jobsRunning + this.runs.size < this.concurrency;
+    return this.slotFree() || this.waiting.length < (this.options.waiting ?? 0);
   }
 
-  /** Starts `work` as a run, without waiting for it; a failure goes to `onFailed`. Call after `hasRoom`. */
+  /**
+   * Starts `work` as a run, or queues it behind the runs waiting when every slot is taken, without waiting for
+   * it; a failure goes to `onFailed`. Call after `hasRoom`.
+   */
   start(work: () => Promise<unknown>, onFailed: (error: unknown) => void): void {
-    const run: Promise<void> = work()
-      .then(() => undefined, onFailed)
-      .finally(() => {
-        this.runs.delete(run);
-        this.fitWorker();
-      });
-    this.runs.add(run);
-    this.fitWorker();
+    if (this.waiting.length === 0 && this.slotFree()) this.run({ work, onFailed });
+    else this.waiting.push({ work, onFailed });
   }
 
   /** Runs a job's work, counted among the slots. */
@@ -50,7 +62,13 @@ export class RunsBesideWorker {
       return await work();
     } finally {
       this.jobsRunning -= 1;
+      this.startWaiting();
     }
+  }
+
+  /** Runs waiting for a slot. */
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   /** Whether the jobs and runs under way (a job counting itself) are more than the slots. */
@@ -63,15 +81,37 @@ export class RunsBesideWorker {
     this.queueHasWork = false;
   }
 
-  /** No run starts any more; waits for those under way, `maxWaitMs` at most. */
+  /** No run starts any more, those waiting are dropped; waits for those under way, `maxWaitMs` at most. */
   async stop(maxWaitMs: number): Promise<void> {
     this.stopping = true;
+    this.waiting.length = 0;
     await settlesWithin(Promise.all(this.runs), maxWaitMs);
   }
 
   /** Whether `stop` was called: a run's lane goes no further. */
   get stopped(): boolean {
     return this.stopping;
+  }
+
+  private slotFree(): boolean {
+    return this.jobsRunning + this.runs.size < this.concurrency;
+  }
+
+  private run({ work, onFailed }: Run): void {
+    const run: Promise<void> = work()
+      .then(() => undefined, onFailed)
+      .finally(() => {
+        this.runs.delete(run);
+        this.startWaiting();
+        this.fitWorker();
+      });
+    this.runs.add(run);
+    this.fitWorker();
+  }
+
+  /** Hands the slots free to the runs waiting, first come first. */
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && !this.stopping && this.slotFree()) this.run(this.waiting.shift()!);
   }
 
   /** The worker's concurrency: the slots the runs leave (at least one, BullMQ's minimum). */
