@@ -50,6 +50,8 @@ const CLAIM_CONCURRENCY = 1;
 export class MessageDispatcher implements OnModuleInit {
   private readonly logger = new Logger(MessageDispatcher.name);
   private handOff?: SendHandOff;
+  /** The messages being claimed and sent in this process now. */
+  private readonly sending = new Set<string>();
   /** Claims of sends starting while others are being claimed go together: one statement, not one each. */
   private readonly claims = new Batcher<string, MessageRow | null>((ids) => this.messages.claimAll(ids, CLAIM_MS), {
     maxSize: CLAIM_BATCH,
@@ -83,9 +85,12 @@ export class MessageDispatcher implements OnModuleInit {
     return this.enqueue(messageId, channelId);
   }
 
-  /** Whether this process took the message at its acceptance and has not finished its send (see SendHandOff). */
+  /**
+   * Whether this process is sending the message, or took it at its acceptance and has not finished its send (see
+   * SendHandOff): the sweeper leaves it alone.
+   */
   holds(messageId: string): boolean {
-    return this.handOff?.holds(messageId) ?? false;
+    return this.sending.has(messageId) || (this.handOff?.holds(messageId) ?? false);
   }
 
   /** Queues a message; a Redis that does not answer quickly is left to the sweeper. */
@@ -160,8 +165,24 @@ export class MessageDispatcher implements OnModuleInit {
     }
   }
 
-  /** Claim, send, record. Returns without sending when this worker does not hold the channel's socket. */
-  private async dispatchHere({ messageId, channelId }: SendJobData): Promise<void> {
+  /**
+   * Claim, send, record, once at a time per message in this process. A message's claim can lapse while its send
+   * waits behind the channel's earlier ones (a slow WhatsApp), and the sweeper then queues it again: that second
+   * job finds it sending here and leaves it, rather than claim it again and send it twice. (The channel's socket
+   * is in one process, so every job of the message comes here.)
+   */
+  private async dispatchHere(job: SendJobData): Promise<void> {
+    if (this.sending.has(job.messageId)) return;
+    this.sending.add(job.messageId);
+    try {
+      await this.claimAndSend(job);
+    } finally {
+      this.sending.delete(job.messageId);
+    }
+  }
+
+  /** Returns without sending when this worker does not hold the channel's socket. */
+  private async claimAndSend({ messageId, channelId }: SendJobData): Promise<void> {
     // Without the socket, the channel's worker (or its coming online) will send it.
     const owner = channelId ?? (await this.messages.find(messageId))?.channelId;
     if (!owner || !this.sessions.isOpen(owner)) return;
