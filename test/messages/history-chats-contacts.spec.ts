@@ -5,6 +5,7 @@ import { InboundMessages } from '../../src/modules/messages/inbound-messages';
 import { bearer, errorCode } from '../support/http';
 import { eventually } from '../support/eventually';
 import { digits, newPhone } from '../support/phones';
+import { SAMPLES } from '../media/source-server';
 import { useTestContext } from '../support/context';
 import type { TestChannel } from '../support/channels';
 
@@ -258,5 +259,29 @@ describe('History, chats and contacts', () => {
       .set(bearer(channel.key))
       .expect(200);
     expect(read.body).toMatchObject({ id: jid, on_whatsapp: true });
+  });
+
+  it('keeps what it knew of a profile when WhatsApp fails to answer a part of it, and stores none only when told so', async () => {
+    const contact = newPhone();
+    ctx.simulator.createPhone(digits(contact), { pushName: 'Kai' });
+    ctx.simulator.setAbout(digits(contact), 'At the gym');
+    ctx.simulator.setProfilePicture(digits(contact), SAMPLES.jpeg());
+    const jid = `${digits(contact)}@s.whatsapp.net`;
+    const refresh = (expected: number) =>
+      channel.http.post(`/v1/channels/${channel.id}/contacts/${jid}/profile`).set(bearer(channel.key)).expect(expected);
+    const known = (await refresh(201)).body;
+    expect(known).toMatchObject({ about: 'At the gym', on_whatsapp: true });
+    expect(known.picture_url).toEqual(expect.any(String));
+
+    ctx.simulator.failPictureReads(digits(contact), 1);
+    const failed = await refresh(502);
+    expect(failed.body.error).toMatchObject({ code: 'other', details: { reason: 'whatsapp_error', operation: 'contacts.profile' } });
+    // read from the database: a GET of the profile asks WhatsApp again
+    const kept = await ctx.prisma.contact.findUniqueOrThrow({ where: { channelId_jid: { channelId: channel.id, jid } } });
+    expect(kept).toMatchObject({ about: 'At the gym', pictureUrl: known.picture_url, profileAt: new Date(known.profile_refreshed_at) });
+
+    // a picture removed is WhatsApp answering "none" (404): that is stored
+    ctx.simulator.setProfilePicture(digits(contact), null);
+    expect((await refresh(201)).body).toMatchObject({ about: 'At the gym', picture_url: null, on_whatsapp: true });
   });
 });

@@ -772,6 +772,12 @@ export class WhatsAppSimulator extends EventEmitter<SimulatorEventMap> {
     this.accountOps.setPicture(this.net.account(phone), jpeg);
   }
 
+  /** The next `count` reads of `phone`'s picture, by anyone, fail with WhatsApp's `code` and `text`. */
+  failPictureReads(phone: string, count: number, code = 500, text = 'internal-server-error'): void {
+    const account = this.net.account(phone);
+    for (let i = 0; i < count; i++) account.pictureReadFailures.push({ code, text });
+  }
+
   /** What `viewer` is shown of `phone`'s profile: name, about, picture URL, last seen, under privacy and blocks. */
   viewProfile(viewer: string, phone: string): ProfileView {
     return this.accountOps.view(this.net.account(phone), this.net.account(viewer));

@@ -66,6 +66,8 @@ export class AccountIq {
     const target = node.attrs.target ? this.net.accounts.get(node.attrs.target) : account;
     if (node.attrs.type === 'get') {
       if (!target) throw new AccountRefusal(404, 'item-not-found');
+      const failure = target.pictureReadFailures.shift();
+      if (failure) throw new AccountRefusal(failure.code, failure.text);
       const stored = this.ops.pictureFor(target, account);
       const kind = getBinaryNodeChild(node, 'picture')?.attrs.type ?? 'preview';
       return iqResult(node, [{ tag: 'picture', attrs: { id: stored.id, type: kind, url: stored.url, direct_path: stored.directPath } }]);

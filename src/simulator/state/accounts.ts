@@ -62,6 +62,8 @@ export class Account {
   readonly privacy: PrivacySettings = defaultPrivacy();
   about: { text: string; t: number } | null = null;
   picture: ProfilePicture | null = null;
+  /** Failures WhatsApp answers the next reads of this account's picture with (a fault the tests inject). */
+  readonly pictureReadFailures: Array<{ code: number; text: string }> = [];
   /** The disappearing timer new chats start with (seconds, 0 = off) and when it was set. */
   defaultDisappearing = { duration: 0, t: 0 };
   /** Phone-number user jids of the people this account blocked. */
