@@ -35,6 +35,14 @@ import { loadPostgresAuthState } from './postgres-auth-state';
 import { WORKER_ID } from '../worker-id';
 import { ChannelLeases } from '../channel-leases';
 
+/**
+ * Baileys resolves a request WhatsApp did not answer within this with `undefined` instead of failing, and the
+ * code around it goes on as if answered: a send whose device lookup timed out goes to no device and reads as
+ * sent. So it is longer than every operation's own bound (the longest, a send with its upload: 120 s), which
+ * then fails first, as `whatsapp_timeout`; a connection that went quiet is closed by the keep-alive before.
+ */
+export const BAILEYS_QUERY_TIMEOUT_MS = 150_000;
+
 /** Baileys shows a new QR every 20 s after a first one valid for 60 s. */
 const FIRST_QR_TTL_MS = 60_000;
 const NEXT_QR_TTL_MS = 20_000;
@@ -169,6 +177,7 @@ export class BaileysSessionManager extends SessionManager implements OnApplicati
         markOnlineOnConnect: false,
         syncFullHistory: false,
         keepAliveIntervalMs: this.config.sessionKeepAliveMs,
+        defaultQueryTimeoutMs: BAILEYS_QUERY_TIMEOUT_MS,
         ...(network ? sandboxSocketOptions(network.url, network.media) : {}),
         getMessage: (key) => this.messaging.storedMessage(target.channelId, key.id),
         // every group send needs the group's members; the cache spares asking WhatsApp each time

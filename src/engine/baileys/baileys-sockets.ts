@@ -4,7 +4,7 @@ import { TimeoutError, withTimeout } from '../../platform/async';
 import { AppError } from '../../platform/errors/app-error';
 import { toAppError } from './baileys-errors';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /**
  * The open sockets of this worker's sessions, and the one way to call WhatsApp over one. `call` owns what every

@@ -10,7 +10,7 @@ import { newMessageId } from '../message-ids';
 import { BaileysSockets } from '../baileys-sockets';
 
 /** A send includes uploading its media to WhatsApp's host, so it gets longer than a plain request. */
-const SEND_TIMEOUT_MS = 120_000;
+export const SEND_TIMEOUT_MS = 120_000;
 /** How long a post to a newsletter waits for WhatsApp's ack (which refuses a post from a non-admin). */
 const POST_ACK_TIMEOUT_MS = 15_000;
 

@@ -5,7 +5,7 @@ import { BaileysSockets } from '../baileys-sockets';
 import { BaileysMessaging } from './baileys-messaging';
 
 /** A story with media includes its upload, like a media message. */
-const POST_TIMEOUT_MS = 120_000;
+export const POST_TIMEOUT_MS = 120_000;
 
 @Injectable()
 export class BaileysStories extends StoriesPort {
