@@ -127,7 +127,7 @@ export class ChannelsController {
 
   @Post('logout')
   @ApiRoute({
-    summary: 'Full unpair: unlink the device and wipe its credentials',
+    summary: 'Full unpair: wipe the credentials, and unlink the device on WhatsApp when the channel is connected',
     status: 200,
     response: ChannelStatusDto,
     errors: ['invalid_lifecycle_transition', 'concurrent_modification'],
