@@ -2,6 +2,7 @@ import { type BinaryNode, type GroupMetadata, WAMessageAddressingMode } from '@w
 import {
   groupChangesOf,
   noPhones,
+  outcomesFor,
   toGroupAuthor,
   toJoinRequest,
   toMemberOutcomes,
@@ -118,6 +119,23 @@ describe('bulk answers', () => {
       { jid: BEN, status: 200, addRequest: null },
       { jid: ANA, status: 403, addRequest: { code: 'CODE', expiresAt: new Date(1_700_000_000_000) } },
       { jid: '15550003333@s.whatsapp.net', status: 409, addRequest: null },
+    ]);
+  });
+
+  it('answers for each member asked, in that order, matched under their LID or phone number, and none for one not named', () => {
+    const CY = '15550003333@s.whatsapp.net';
+    const outcomes = outcomesFor(
+      [ANA, BEN_LID, CY],
+      [
+        // a LID-addressed group names Ana by LID, her phone number beside it; Ben by phone number, his LID beside it
+        { status: '403', jid: ANA_LID, content: { tag: 'participant', attrs: { jid: ANA_LID, phone_number: ANA, error: '403' } } },
+        { status: '200', jid: BEN, content: { tag: 'participant', attrs: { jid: BEN, lid: BEN_LID } } },
+      ],
+    );
+    expect(outcomes).toEqual([
+      { jid: ANA, status: 403, addRequest: null },
+      { jid: BEN_LID, status: 200, addRequest: null },
+      { jid: CY, status: 0, addRequest: null },
     ]);
   });
 

@@ -112,6 +112,25 @@ export interface BaileysMemberResult {
   content?: BinaryNode;
 }
 
+/**
+ * WhatsApp's answer for each member asked for, in the order asked and under the JID asked. WhatsApp names a
+ * member under that JID, or (in a LID-addressed group) under their LID with the phone number beside it, or the
+ * reverse. A member its answer does not name at all gets status 0: no answer is not a success.
+ */
+export function outcomesFor(requested: string[], results: BaileysMemberResult[]): MemberOutcome[] {
+  const outcomes = toMemberOutcomes(results);
+  const byJid = new Map<string, MemberOutcome>();
+  results.forEach((result, index) => {
+    for (const jid of [result.jid, result.content?.attrs.phone_number, result.content?.attrs.lid]) {
+      if (jid) byJid.set(jidNormalizedUser(jid), outcomes[index]);
+    }
+  });
+  return requested.map((jid) => {
+    const outcome = byJid.get(jidNormalizedUser(jid));
+    return outcome ? { ...outcome, jid } : { jid, status: 0, addRequest: null };
+  });
+}
+
 export function toMemberOutcomes(results: BaileysMemberResult[]): MemberOutcome[] {
   return results.map((result) => {
     const request = result.content ? getBinaryNodeChild(result.content, 'add_request') : undefined;

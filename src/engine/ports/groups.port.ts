@@ -59,7 +59,10 @@ export type MemberAction = 'add' | 'remove' | 'promote' | 'demote';
 export interface MemberOutcome {
   /** The JID as it was asked for. */
   jid: string;
-  /** 200 when done; otherwise WhatsApp's code (403 privacy refused the add, 409 already a member, 404 not on WhatsApp…). */
+  /**
+   * 200 when done; otherwise WhatsApp's code (403 privacy refused the add, 409 already a member, 404 not on
+   * WhatsApp…); 0 when WhatsApp's answer did not name the member.
+   */
   status: number;
   /** When privacy refused an add: the code of a private invitation WhatsApp will honour for this person. */
   addRequest: { code: string; expiresAt: Date } | null;

@@ -72,9 +72,12 @@ export const participantResultSchema = z
       .string()
       .nullable()
       .describe(
-        'Why WhatsApp refused (`privacy_refused`, `already_member`, `not_member`, `not_on_whatsapp`, `recently_left`, `not_allowed`, `whatsapp_<status>`); null when processed.',
+        'Why WhatsApp refused (`privacy_refused`, `already_member`, `not_member`, `not_on_whatsapp`, `recently_left`, `not_allowed`, `not_answered`, `whatsapp_<status>`); null when processed.',
       ),
-    whatsapp_status: z.number().int().describe("WhatsApp's answer for this participant (200 when processed)."),
+    whatsapp_status: z
+      .number()
+      .int()
+      .describe("WhatsApp's answer for this participant (200 when processed, 0 when its answer did not name them)."),
     invite: z
       .object({ message_id: z.string().describe("WhatsApp's id of the invitation message."), expires_at: timestamp })
       .nullable()
@@ -259,6 +262,7 @@ function reasonOf(status: number, action: 'add' | 'remove' | 'promote' | 'demote
   if (action === 'add' && status === 404) return 'not_on_whatsapp';
   if (status === 404) return action === 'approve' || action === 'reject' ? 'no_application' : 'not_member';
   if (status === 401 || status === 403) return 'not_allowed';
+  if (status === 0) return 'not_answered';
   return `whatsapp_${status}`;
 }
 

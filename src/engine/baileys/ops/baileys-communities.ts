@@ -3,7 +3,7 @@ import { type BinaryNode, type WASocket, generateMessageID, getBinaryNodeChild }
 import { AppError } from '../../../platform/errors/app-error';
 import { CommunitiesPort, type CommunitySettingChange, type WireSubgroup } from '../../ports/communities.port';
 import type { MemberOutcome, WireGroup } from '../../ports/groups.port';
-import { toMemberOutcomes, toSubgroups } from '../baileys-group-mapping';
+import { outcomesFor, toSubgroups } from '../baileys-group-mapping';
 import { BaileysSockets } from '../baileys-sockets';
 import { GroupMetadataCache } from '../group-metadata-cache';
 import { createOutcomes, fetchGroup, groupCall, groupQuery } from './baileys-groups';
@@ -94,7 +94,7 @@ export class BaileysCommunities extends CommunitiesPort {
   removeMembers(channelId: string, communityJid: string, jids: string[]): Promise<MemberOutcome[]> {
     // `<remove linked_groups="true">`: out of the community and every group linked to it
     return this.call(channelId, 'removeMembers', async (socket) =>
-      toMemberOutcomes(await socket.communityParticipantsUpdate(communityJid, jids, 'remove')),
+      outcomesFor(jids, await socket.communityParticipantsUpdate(communityJid, jids, 'remove')),
     );
   }
 

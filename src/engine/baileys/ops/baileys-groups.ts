@@ -22,7 +22,7 @@ import {
   type WireJoinRequest,
 } from '../../ports/groups.port';
 import { iqErrorCode, toGroupAppError } from '../baileys-errors';
-import { type PhoneOf, toJoinRequest, toMemberOutcomes, toWireGroup, unpairedLids } from '../baileys-group-mapping';
+import { outcomesFor, type PhoneOf, toJoinRequest, toWireGroup, unpairedLids } from '../baileys-group-mapping';
 import { BaileysSockets } from '../baileys-sockets';
 import { GroupMetadataCache } from '../group-metadata-cache';
 
@@ -103,7 +103,7 @@ export class BaileysGroups extends GroupsPort {
 
   changeMembers(channelId: string, groupJid: string, jids: string[], action: MemberAction): Promise<MemberOutcome[]> {
     return this.call(channelId, 'changeMembers', async (socket) =>
-      toMemberOutcomes(await socket.groupParticipantsUpdate(groupJid, jids, action)),
+      outcomesFor(jids, await socket.groupParticipantsUpdate(groupJid, jids, action)),
     );
   }
 
@@ -206,7 +206,7 @@ export class BaileysGroups extends GroupsPort {
 
   answerJoinRequests(channelId: string, groupJid: string, jids: string[], answer: 'approve' | 'reject'): Promise<MemberOutcome[]> {
     return this.call(channelId, 'answerJoinRequests', async (socket) =>
-      toMemberOutcomes(await socket.groupRequestParticipantsUpdate(groupJid, jids, answer)),
+      outcomesFor(jids, await socket.groupRequestParticipantsUpdate(groupJid, jids, answer)),
     );
   }
 
@@ -274,12 +274,11 @@ export async function phonesOf(socket: WASocket, lids: string[]): Promise<PhoneO
 
 /** Each requested member: refused ones come back inside `<group>` with their error (and invitation), the rest were added. */
 export function createOutcomes(created: BinaryNode, requested: string[]): MemberOutcome[] {
-  const refused = new Map(
-    getBinaryNodeChildren(created, 'participant')
-      .filter((p) => p.attrs.error)
-      .map((p) => [p.attrs.jid, toMemberOutcomes([{ status: p.attrs.error, jid: p.attrs.jid, content: p }])[0]]),
-  );
-  return requested.map((jid) => refused.get(jid) ?? { jid, status: 200, addRequest: null });
+  const refused = getBinaryNodeChildren(created, 'participant')
+    .filter((p) => p.attrs.error)
+    .map((p) => ({ status: p.attrs.error, jid: p.attrs.jid, content: p }));
+  // a refusal named under the member's LID (or phone number) is theirs too
+  return outcomesFor(requested, refused).map((outcome) => (outcome.status === 0 ? { ...outcome, status: 200 } : outcome));
 }
 
 function requireCode(code: string | undefined): string {
