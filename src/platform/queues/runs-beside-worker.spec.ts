@@ -143,6 +143,30 @@ describe('RunsBesideWorker', () => {
     expect(state.concurrency).toBe(2);
   });
 
+  it('lets a job taken while runs wait go behind them, and fails it if it stops first', async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 1, { waiting: 5 });
+    const order: string[] = [];
+    const first = deferred();
+    runs.start(() => first.promise.then(() => order.push('first')), ignore);
+    runs.start(async () => order.push('waiting run'), ignore);
+    const job = runs.job(async () => order.push('job'));
+    expect(runs.waitingCount).toBe(2);
+    first.resolve();
+    await job;
+    expect(order).toEqual(['first', 'waiting run', 'job']);
+
+    const blocking = deferred();
+    runs.start(() => blocking.promise, ignore);
+    runs.drained();
+    runs.start(async () => undefined, ignore);
+    const late = runs.job(async () => 'ran');
+    const stopped = runs.stop(5_000);
+    await expect(late).rejects.toThrow('left to the sweeper');
+    blocking.resolve();
+    await stopped;
+  });
+
   it('drops the runs waiting when it stops', async () => {
     const { worker } = workerState();
     const runs = new RunsBesideWorker(() => worker, 1, { waiting: 5 });

@@ -4,6 +4,8 @@ import { settlesWithin } from '../async';
 interface Run {
   work: () => Promise<unknown>;
   onFailed: (error: unknown) => void;
+  /** A job waiting: told when it is dropped, so that its worker does not wait for it. */
+  onDropped?: (error: Error) => void;
 }
 
 /**
@@ -17,8 +19,8 @@ interface Run {
  *
  * With `waiting`, a run that finds every slot taken waits in the process for one, in the order runs came, up to
  * that many: under a steady load the work then never goes through Redis at all, instead of going there as soon
- * as the slots are full. A job's slot freed goes to the runs waiting first. Runs still waiting when it stops are
- * dropped, left to the sweeper.
+ * as the slots are full. A job's slot freed goes to the runs waiting first, and a job taken while runs wait goes
+ * behind them. Runs still waiting when it stops are dropped, left to the sweeper.
  */
 export class RunsBesideWorker {
   private jobsRunning = 0;
@@ -54,10 +56,18 @@ export class RunsBesideWorker {
     else this.waiting.push({ work, onFailed });
   }
 
-  /** Runs a job's work, counted among the slots. */
+  /**
+   * Runs a job's work, counted among the slots. A job taken while runs wait for a slot (queued once the waiting
+   * was full) waits behind them: it came after them, and goes after them.
+   */
   async job<T>(work: () => Promise<T>): Promise<T> {
-    this.jobsRunning += 1;
     this.queueHasWork = true;
+    if (this.waiting.length > 0) {
+      return new Promise<T>((resolve, reject) =>
+        this.waiting.push({ work: () => work().then(resolve, reject), onFailed: reject, onDropped: reject }),
+      );
+    }
+    this.jobsRunning += 1;
     try {
       return await work();
     } finally {
@@ -84,7 +94,8 @@ export class RunsBesideWorker {
   /** No run starts any more, those waiting are dropped; waits for those under way, `maxWaitMs` at most. */
   async stop(maxWaitMs: number): Promise<void> {
     this.stopping = true;
-    this.waiting.length = 0;
+    const dropped = this.waiting.splice(0);
+    for (const run of dropped) run.onDropped?.(new Error('Stopping before its turn came: left to the sweeper.'));
     await settlesWithin(Promise.all(this.runs), maxWaitMs);
   }
 
