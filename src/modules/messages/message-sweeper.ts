@@ -55,7 +55,7 @@ export class MessageSweeper implements OnModuleInit, OnApplicationBootstrap, OnA
         const ready: typeof due = [];
         for (const message of due) {
           seen.add(message.id);
-          // a send this process took at its acceptance waits for a slot here: not lost
+          // a send this process holds (waiting for a slot, or under way) is not lost
           if (!this.sessions.isOpen(message.channelId) || this.dispatcher.holds(message.id)) continue;
           const first = this.firstSeenQueued.get(message.id) ?? now;
           this.firstSeenQueued.set(message.id, first);

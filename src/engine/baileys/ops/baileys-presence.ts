@@ -43,7 +43,7 @@ export class BaileysPresence extends PresencePort {
 }
 
 /** Whether the socket knows the account's push name, waiting up to `ms` for the phone to tell it. */
-export async function ownNameKnown(socket: Pick<WASocket, 'authState' | 'ev'>, ms: number): Promise<boolean> {
+async function ownNameKnown(socket: Pick<WASocket, 'authState' | 'ev'>, ms: number): Promise<boolean> {
   if (socket.authState.creds.me?.name) return true;
   let onUpdate: ((update: { me?: { name?: string } }) => void) | undefined;
   const told = new Promise<void>((resolve) => {
