@@ -3,9 +3,9 @@
  * the same text to the same kind of simulated contact in a loop, measured in the same run on the same
  * simulator. Two shapes: one channel, and `--channels` channels at once. The gateway's time runs from the
  * first request to the last message received by its contact; the requests are sent as fast as the API
- * accepts them, so the figure is the send path's, not the client's. The simulator runs in a process of its own
- * (`npm run simulator`, reached through SANDBOX_URL), so its decryption does not share this process' CPU time
- * with the gateway and the bare sockets.
+ * accepts them, so the figure is the send path's, not the client's. The client and the simulator run in
+ * processes of their own (the simulator as `npm run simulator`, reached through SANDBOX_URL), so neither its
+ * requests nor the simulator's decryption share this process' event loop with the gateway and the bare sockets.
  * Needs PostgreSQL and Redis on 127.0.0.1, like the integration tests. Writes bench/results/dispatch.{json,md}.
  *
  *   npm run bench:dispatch [-- --messages 200 --channels 20 --per-channel 50] [-- --profile gateway.cpuprofile]
@@ -18,19 +18,25 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'undici';
 import type { MediaClient, WhatsAppSimulator } from '../src/simulator';
 import { ChannelClient } from '../test/support/channels';
 import { createTestDatabase } from '../test/support/database';
 import { TestGateway } from '../test/support/gateway';
 import { TestClient } from '../test/simulator/support/client';
+import { withSharedAsyncContext } from '../src/engine/baileys/shared-async-context';
 import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess } from './support/simulator-process';
 import { assertDeploymentNodeFlags, option, profiled, textOption } from './support/bench-run';
 import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
+import { startSendLoad } from './support/send-load';
 
 type Simulator = RemoteSimulatorApi;
 
-/** A bare Baileys socket paired with a new phone of the remote simulator. */
+/**
+ * A bare Baileys socket paired with a new phone of the remote simulator. Built like the gateway's sockets, over
+ * the process' one shared AsyncLocalStorage: Baileys' own, one a socket and never released, would stay in this
+ * process after the ceiling's runs and slow every `await` of the gateway's runs after them (on 20 channels the
+ * gateway then took 10.2 ms of CPU a message instead of 7.3), and the ceiling's own runs with them.
+ */
 async function pairedClient(sim: Simulator, phone: string, pushName: string): Promise<TestClient> {
   await sim.createPhone(phone, { pushName });
   // TestClient takes what a socket needs from a simulator: its WebSocket URL and a media client (and, on close,
@@ -41,12 +47,12 @@ async function pairedClient(sim: Simulator, phone: string, pushName: string): Pr
     socketConfig: (media: MediaClient) => ({ waWebSocketUrl: sim.url, fetchAgent: media.agent, options: { dispatcher: media.dispatcher } }),
   } as unknown as WhatsAppSimulator;
   const client = new TestClient(reach);
-  client.connect();
+  withSharedAsyncContext(() => client.connect());
   const { qr } = await client.waitForConnection((u) => !!u.qr);
   await sim.scanQr(phone, qr!);
   const code = await client.waitForClose();
   if (code !== 515) throw new Error(`expected a 515 restart after pairing, got ${code}`);
-  client.connect();
+  withSharedAsyncContext(() => client.connect());
   await client.waitForReady();
   return client;
 }
@@ -83,9 +89,9 @@ interface Figures {
   messages: number;
   seconds: number;
   messages_per_second: number;
-  /** CPU time of this process (gateway, simulator and client alike) per message: steadier than rates on a busy machine. */
+  /** CPU time of this process (the gateway, or the bare sockets) per message: steadier than rates on a busy machine. */
   cpu_ms_per_message: number;
-  /** The machine's CPU per message, part by part (this process counted as the gateway, bare sockets included). */
+  /** The machine's CPU per message, part by part (this process counted as the gateway, bare sockets included; the gateway's API client as the load). */
   machine_cpu_ms_per_message?: ReturnType<typeof perMessage>;
   machine_busy_share?: number;
 }
@@ -96,8 +102,9 @@ interface Clock {
   machine: ReturnType<typeof measureMachineCpu>;
 }
 
-function startClock(simulator: SimulatorProcess): Clock {
-  return { at: Date.now(), cpu: process.cpuUsage(), machine: measureMachineCpu(simulator.child.pid) };
+/** `loadPid`: the API client's process, when the run has one (the gateway's). */
+function startClock(simulator: SimulatorProcess, loadPid?: number): Clock {
+  return { at: Date.now(), cpu: process.cpuUsage(), machine: measureMachineCpu(simulator.child.pid, loadPid) };
 }
 
 function figures(messages: number, clock: Clock): Figures {
@@ -162,35 +169,20 @@ async function gateway(
   channels: GatewayChannels,
 ): Promise<Figures & { accept_seconds: number }> {
   const expected = new Map(channels.map(({ contact }) => [contact, shape.perChannel]));
-  // Requests over kept-alive connections, as an API client sends them; supertest would listen and connect anew
-  // for each request, which costs this process (where the gateway runs) more than the request itself.
-  const { port } = (gw.app.getHttpServer() as Server).address() as AddressInfo;
-  const lanesPerChannel = 10; // ten requests in flight per channel: enough to keep every channel's queue full
-  const client = new Pool(`http://127.0.0.1:${port}`, { connections: lanesPerChannel * channels.length });
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const started = startClock(simulator);
+  // The API client runs in a process of its own, started before the clock, so that this process (where the
+  // gateway runs) does only the gateway's work, as it would with its clients elsewhere.
+  const load = await startSendLoad();
   try {
-    await Promise.all(
-      channels.map(async ({ id, contact }) => {
-        let next = 0;
-        const lane = async () => {
-          while (next < shape.perChannel) {
-            const n = next++;
-            const body = JSON.stringify({ type: 'text', to: `+${contact}`, text: `gateway ${n}` });
-            const answer = await client.request({ method: 'POST', path: `/v1/channels/${id}/messages`, headers, body });
-            const text = await answer.body.text();
-            if (answer.statusCode !== 202) throw new Error(`send ${n} of channel ${id} answered ${answer.statusCode}: ${text}`);
-          }
-        };
-        await Promise.all(Array.from({ length: lanesPerChannel }, lane));
-      }),
-    );
+    const { port } = (gw.app.getHttpServer() as Server).address() as AddressInfo;
+    const started = startClock(simulator, load.pid);
+    // ten requests in flight per channel: enough to keep every channel's queue full
+    await load.run({ url: `http://127.0.0.1:${port}`, key, channels, perChannel: shape.perChannel, lanesPerChannel: 10 });
+    const accepted = Date.now();
+    await receipts.all(expected);
+    return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started.at) / 1000).toFixed(2)) };
   } finally {
-    await client.close();
+    load.stop();
   }
-  const accepted = Date.now();
-  await receipts.all(expected);
-  return { ...figures(shape.channels * shape.perChannel, started), accept_seconds: Number(((accepted - started.at) / 1000).toFixed(2)) };
 }
 
 /** The machine's CPU per message, part by part, for each run: the budget the ceiling and the gateway share. */
@@ -206,7 +198,7 @@ function machineRows(output: {
   ] as const;
   if (runs.some(([, figures]) => !figures.machine_cpu_ms_per_message)) return [];
   return [
-    'The machine’s CPU per message, part by part, from /proc (the benchmark’s process counts as the gateway: bare sockets and the client included):',
+    'The machine’s CPU per message, part by part, from /proc (the benchmark’s process counts as the gateway, bare sockets included; the gateway’s API client, in a process of its own, as the benchmark’s load):',
     '',
     ...runs.map(
       ([name, figures]) =>
@@ -257,7 +249,7 @@ async function main(): Promise<void> {
       [
         `# Dispatch benchmark (${output.date})`,
         '',
-        `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in its own process (SANDBOX_URL), for the ceiling and the gateway alike; CPU ms per message are this process' (gateway or bare sockets, and the benchmark's client).`,
+        `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in its own process (SANDBOX_URL), for the ceiling and the gateway alike; CPU ms per message are this process' (the gateway, or the bare sockets); the gateway's API client runs in a process of its own.`,
         '',
         '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio | CPU ms per message, bare / gateway |',
         '|---|---|---|---|---|---|',
