@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
 import { MessageSweeper } from '../../src/modules/messages/message-sweeper';
 import { MessagesRepository } from '../../src/modules/messages/messages.repository';
-import { OutboundMessageProcessor } from '../../src/modules/messages/outbound-message.processor';
+import { OutboundMessageProcessor, SEND_SLOTS } from '../../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { TestContext } from '../support/context';
 import { eventually } from '../support/eventually';
@@ -39,13 +39,13 @@ describe('Sends started at their acceptance', () => {
     }
   });
 
-  it('lets sends beyond the 16 slots wait in the process rather than go through the queue, and the sweeper leaves them', async () => {
+  it("lets sends beyond the process' slots wait in the process rather than go through the queue, and the sweeper leaves them", async () => {
     const channel = await ctx.newChannel({ paired: true });
     const to = newPhone();
     const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
     const dispatcher = ctx.gw.app.get(MessageDispatcher);
     const messages = ctx.gw.app.get(MessagesRepository);
-    // Claims are held until the sweep below has run: 16 sends take the slots, the others wait.
+    // Claims are held until the sweep below has run: the first sends take the slots, 24 others wait.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const claimAll = messages.claimAll.bind(messages);
@@ -56,11 +56,13 @@ describe('Sends started at their acceptance', () => {
     // Only a send the process took at its acceptance can reach the contact.
     await queue.pause();
     try {
-      const accepted = await Promise.all(Array.from({ length: 40 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })));
+      const accepted = await Promise.all(
+        Array.from({ length: SEND_SLOTS + 24 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })),
+      );
       const ids = accepted.map((res) => res.body.message_id as string);
       await eventually(
         async () => started.mock.calls.length,
-        (count) => count === 16,
+        (count) => count === SEND_SLOTS,
         10_000,
       );
       await ctx.gw.app.get(MessageSweeper).sweep([channel.id], 0);

@@ -8,8 +8,14 @@ import { RunsBesideWorker } from '../../platform/queues/runs-beside-worker';
 import { SOCKET_WORKER_OPTIONS, startSocketWorker } from '../../platform/queues/socket-workers';
 import { MessageDispatcher, SendHandOff } from './message-dispatcher';
 
-/** Sends under way at once in this process, from jobs and from acceptances together. */
-const CONCURRENCY = 16;
+/**
+ * Sends under way at once in this process, from jobs and from acceptances together. A send holds its slot while it
+ * waits for its channel's lane (one message leaves a channel at a time) and, once it left, while its keys and
+ * `sent` are written: with 16, a few busy channels held every slot and the others waited with the process a tenth
+ * idle (bench/results/send-profile.md). A send that waits so long that its claim lapses is not sent twice: the
+ * dispatcher knows it is under way here.
+ */
+export const SEND_SLOTS = 64;
 /**
  * Sends accepted here that may wait in the process for a slot, rather than be queued through Redis: under a
  * steady load every send then skips the job's round trips. Each is a message id, kept until its send ends.
@@ -27,7 +33,7 @@ const RUN_WAIT_MS = 10_000;
 @Processor(JOBS.send.queue, SOCKET_WORKER_OPTIONS)
 export class OutboundMessageProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, SendHandOff {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
-  private readonly slots = new RunsBesideWorker(() => this.worker, CONCURRENCY, { waiting: WAITING });
+  private readonly slots = new RunsBesideWorker(() => this.worker, SEND_SLOTS, { waiting: WAITING });
   /** The sends this process took at their acceptance and has not finished: queued in the database, but not lost. */
   private readonly held = new Set<string>();
 
@@ -40,7 +46,7 @@ export class OutboundMessageProcessor extends WorkerHost implements OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = CONCURRENCY;
+    this.worker.concurrency = SEND_SLOTS;
     startSocketWorker(this.worker, this.config, this.logger);
     this.dispatcher.sendAtAcceptanceWith(this);
   }
