@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { MessageDispatcher } from '../../src/modules/messages/message-dispatcher';
 import { MessageSweeper } from '../../src/modules/messages/message-sweeper';
 import { MessagesRepository } from '../../src/modules/messages/messages.repository';
-import { OutboundMessageProcessor, SEND_SLOTS } from '../../src/modules/messages/outbound-message.processor';
+import { OutboundMessageProcessor, SEND_SLOTS, SLOTS_PER_CHANNEL } from '../../src/modules/messages/outbound-message.processor';
 import { QUEUES } from '../../src/platform/queues/queue-names';
 import { TestContext } from '../support/context';
 import { eventually } from '../support/eventually';
@@ -39,13 +39,13 @@ describe('Sends started at their acceptance', () => {
     }
   });
 
-  it("lets sends beyond the process' slots wait in the process rather than go through the queue, and the sweeper leaves them", async () => {
+  it("lets sends beyond the channel's share of slots wait in the process rather than go through the queue, and the sweeper leaves them", async () => {
     const channel = await ctx.newChannel({ paired: true });
     const to = newPhone();
     const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
     const dispatcher = ctx.gw.app.get(MessageDispatcher);
     const messages = ctx.gw.app.get(MessagesRepository);
-    // Claims are held until the sweep below has run: the first sends take the slots, 24 others wait.
+    // Claims are held until the sweep below has run: the first sends take the channel's share of slots, 24 others wait.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const claimAll = messages.claimAll.bind(messages);
@@ -57,12 +57,12 @@ describe('Sends started at their acceptance', () => {
     await queue.pause();
     try {
       const accepted = await Promise.all(
-        Array.from({ length: SEND_SLOTS + 24 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })),
+        Array.from({ length: SLOTS_PER_CHANNEL + 24 }, (_, i) => channel.send({ type: 'text', to, text: `held ${i}` })),
       );
       const ids = accepted.map((res) => res.body.message_id as string);
       await eventually(
         async () => started.mock.calls.length,
-        (count) => count === SEND_SLOTS,
+        (count) => count === SLOTS_PER_CHANNEL,
         10_000,
       );
       await ctx.gw.app.get(MessageSweeper).sweep([channel.id], 0);
@@ -77,6 +77,41 @@ describe('Sends started at their acceptance', () => {
       started.mockRestore();
       queued.mockRestore();
       swept.mockRestore();
+      await queue.resume();
+    }
+  });
+
+  it("leaves other channels slots while one channel's sends are held: a busy channel holds its share, not every slot", async () => {
+    const busy = await ctx.newChannel({ paired: true });
+    const other = await ctx.newChannel({ paired: true });
+    const to = newPhone();
+    const queue = ctx.gw.app.get<Queue>(getQueueToken(QUEUES.outboundMessages));
+    const dispatcher = ctx.gw.app.get(MessageDispatcher);
+    // The busy channel's sends hold their slots until released, as behind a WhatsApp that does not answer.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const dispatch = dispatcher.dispatch.bind(dispatcher);
+    const started = jest
+      .spyOn(dispatcher, 'dispatch')
+      .mockImplementation((job) => (job.channelId === busy.id ? released.then(() => dispatch(job)) : dispatch(job)));
+    const busyStarted = () => started.mock.calls.filter(([job]) => job.channelId === busy.id).length;
+    await queue.pause();
+    try {
+      const held = await Promise.all(Array.from({ length: SEND_SLOTS + 8 }, (_, i) => busy.send({ type: 'text', to, text: `busy ${i}` })));
+      await eventually(
+        async () => busyStarted(),
+        (count) => count === SLOTS_PER_CHANNEL,
+        10_000,
+      );
+      const sent = await other.send({ type: 'text', to: newPhone(), text: 'not behind the busy channel' });
+      await other.waitForStatus(sent.body.message_id, 'delivered');
+      expect(busyStarted()).toBe(SLOTS_PER_CHANNEL);
+      release();
+      for (const res of held) await busy.waitForStatus(res.body.message_id, 'delivered');
+      expect(textsReceivedBy(to).sort()).toEqual(held.map((_, i) => `busy ${i}`).sort());
+    } finally {
+      release();
+      started.mockRestore();
       await queue.resume();
     }
   });

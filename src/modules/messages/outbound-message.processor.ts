@@ -17,6 +17,11 @@ import { MessageDispatcher, SendHandOff } from './message-dispatcher';
  */
 export const SEND_SLOTS = 64;
 /**
+ * The slots one channel's sends may hold at once: a channel whose sends wait on a slow WhatsApp leaves the others
+ * at least 16 slots, rather than hold every one while their sends wait behind it.
+ */
+export const SLOTS_PER_CHANNEL = 48;
+/**
  * Sends accepted here that may wait in the process for a slot, rather than be queued through Redis: under a
  * steady load every send then skips the job's round trips. Each is a message id, kept until its send ends.
  */
@@ -28,12 +33,12 @@ const RUN_WAIT_MS = 10_000;
  * Runs sends: queued jobs, and sends started at their acceptance. Thin: the dispatcher claims, sends and
  * records; a failed job is re-queued by the sweeper. A send accepted by a process that holds its channel's
  * socket starts there when the queue has nothing waiting: at once when a slot is free, or after the sends before it
- * waiting in the process (RunsBesideWorker).
+ * waiting in the process (RunsBesideWorker). Runs and jobs are keyed by channel, for its share of the slots.
  */
 @Processor(JOBS.send.queue, SOCKET_WORKER_OPTIONS)
 export class OutboundMessageProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown, SendHandOff {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
-  private readonly slots = new RunsBesideWorker(() => this.worker, SEND_SLOTS, { waiting: WAITING });
+  private readonly slots = new RunsBesideWorker(() => this.worker, SEND_SLOTS, { waiting: WAITING, perKey: SLOTS_PER_CHANNEL });
   /** The sends this process took at their acceptance and has not finished: queued in the database, but not lost. */
   private readonly held = new Set<string>();
 
@@ -56,7 +61,7 @@ export class OutboundMessageProcessor extends WorkerHost implements OnApplicatio
   }
 
   process(job: Job<SendJobData>): Promise<void> {
-    return this.slots.job(() => this.dispatcher.dispatch(job.data));
+    return this.slots.job(() => this.dispatcher.dispatch(job.data), job.data.channelId);
   }
 
   /**
@@ -65,11 +70,12 @@ export class OutboundMessageProcessor extends WorkerHost implements OnApplicatio
    * process that runs no send worker (role `api`) never does.
    */
   runNow(job: Required<SendJobData>): boolean {
-    if (!this.slots.hasRoom() || !this.sessions.isOpen(job.channelId)) return false;
+    if (!this.slots.hasRoom(job.channelId) || !this.sessions.isOpen(job.channelId)) return false;
     this.held.add(job.messageId);
     this.slots.start(
       () => this.dispatcher.dispatch(job).finally(() => this.held.delete(job.messageId)),
       (error) => this.logger.warn({ err: error, message_id: job.messageId }, 'a send failed to run; the sweeper queues it again'),
+      job.channelId,
     );
     return true;
   }

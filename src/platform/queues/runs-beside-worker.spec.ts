@@ -167,6 +167,94 @@ describe('RunsBesideWorker', () => {
     await stopped;
   });
 
+  it('lets one key hold at most `perKey` slots, its other work waiting in its order while other keys take the free slots', async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 3, { waiting: 10, perKey: 2 });
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const start = (name: string, key: string) => {
+      gates.set(name, deferred());
+      expect(runs.hasRoom(key)).toBe(true);
+      runs.start(
+        () => {
+          started.push(name);
+          return gates.get(name)!.promise;
+        },
+        ignore,
+        key,
+      );
+    };
+    start('a1', 'a');
+    start('a2', 'a');
+    start('a3', 'a');
+    start('a4', 'a');
+    start('b1', 'b');
+    // a holds its two slots; b takes the third although a's work came first
+    expect(started).toEqual(['a1', 'a2', 'b1']);
+    expect(runs.waitingCount).toBe(2);
+    gates.get('b1')!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    // b's slot is free, but a already holds its share
+    expect(started).toEqual(['a1', 'a2', 'b1']);
+    gates.get('a2')!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a1', 'a2', 'b1', 'a3']);
+    for (const gate of gates.values()) gate.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a1', 'a2', 'b1', 'a3', 'a4']);
+    expect(runs.waitingCount).toBe(0);
+  });
+
+  it('hands a free slot to the key whose waiting work came first, among the keys with room', async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 2, { waiting: 10, perKey: 2 });
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    for (const [name, key] of [
+      ['a1', 'a'],
+      ['x1', 'x'],
+      ['a2', 'a'],
+      ['c1', 'c'],
+      ['a3', 'a'],
+    ]) {
+      gates.set(name, deferred());
+      runs.start(
+        () => {
+          started.push(name);
+          return gates.get(name)!.promise;
+        },
+        ignore,
+        key,
+      );
+    }
+    expect(started).toEqual(['a1', 'x1']);
+    gates.get('a1')!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a1', 'x1', 'a2']);
+    // a has room for a3, but c1 came before it
+    gates.get('x1')!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a1', 'x1', 'a2', 'c1']);
+    gates.get('a2')!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['a1', 'x1', 'a2', 'c1', 'a3']);
+  });
+
+  it("lets a job of a key at its share wait behind that key's work, and a job of another key run at once", async () => {
+    const { worker } = workerState();
+    const runs = new RunsBesideWorker(() => worker, 4, { waiting: 10, perKey: 1 });
+    const order: string[] = [];
+    const first = deferred();
+    runs.start(() => first.promise.then(() => order.push('a run')), ignore, 'a');
+    const jobOfA = runs.job(async () => order.push('a job'), 'a');
+    await runs.job(async () => order.push('b job'), 'b');
+    expect(order).toEqual(['b job']);
+    expect(runs.waitingCount).toBe(1);
+    first.resolve();
+    await jobOfA;
+    expect(order).toEqual(['b job', 'a run', 'a job']);
+  });
+
   it('drops the runs waiting when it stops', async () => {
     const { worker } = workerState();
     const runs = new RunsBesideWorker(() => worker, 1, { waiting: 5 });
