@@ -6,6 +6,24 @@ import { createTestDatabase, type TestDatabase, withServerClient } from '../supp
 import { runScript } from '../support/processes';
 import { SQL_SCENARIO_RESULT, sqlScenario } from './fixtures/sql-scenario';
 
+/**
+ * Ends a pool and waits for its connections to close. `pool.end()` resolves once the pool has let its clients go,
+ * before their connections have closed; the database dropped after each test (WITH FORCE) then ended one still
+ * closing, and the pool's error event, with no listener, failed the test.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      open -= 1;
+      if (open === 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
+}
+
 describe(openDatabase.name, () => {
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
@@ -67,7 +85,7 @@ describe(openDatabase.name, () => {
           after: [{ one: 1 }],
         });
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
     });
 
@@ -110,7 +128,7 @@ describe(openDatabase.name, () => {
           ],
         });
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
     });
 
@@ -130,7 +148,7 @@ describe(openDatabase.name, () => {
         expect(prepared.rows.map((row) => row.statement)).toEqual([join]);
         expect((await pool.query('SELECT n FROM per_call_probe ORDER BY id')).rows.map((row) => row.n)).toEqual([8, 8, 8, 0, 0]);
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
     });
 
@@ -142,7 +160,7 @@ describe(openDatabase.name, () => {
         await sql.transaction((tx) => tx.query('SELECT 2 AS two'));
         expect(await sql.query('SELECT count(*)::int AS n FROM pg_prepared_statements')).toEqual([{ n: 0 }]);
       } finally {
-        await pool.end();
+        await endPool(pool);
       }
     });
 
