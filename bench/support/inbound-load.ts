@@ -1,8 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { RemoteSimulator } from '../../src/simulator/control/remote-simulator';
+import { forkBenchProcess } from './bench-process';
 
 /**
  * The inbound benchmark's load, in a process of its own: it asks the simulator to send each message at its slot
@@ -72,19 +72,7 @@ export async function startInboundLoad(): Promise<{
   run(run: InboundLoadRun): Promise<InboundLoadFigures>;
   stop(): void;
 }> {
-  const child: ChildProcess = fork(path.join(__dirname, 'inbound-load-process.ts'), [], {
-    execArgv: ['-r', '@swc-node/register'],
-    env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: 'inline' },
-  });
-  const next = () =>
-    new Promise<FromLoad>((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the inbound load's process ended (code ${code})`));
-      child.once('exit', exited);
-      child.once('message', (message) => {
-        child.off('exit', exited);
-        resolve(message as FromLoad);
-      });
-    });
+  const { child, next } = forkBenchProcess<FromLoad>(path.join(__dirname, 'inbound-load-process.ts'), 'the inbound load');
   const ready = await next();
   if (!('receiverUrl' in ready)) throw new Error(`the inbound load's process did not start: ${JSON.stringify(ready)}`);
   return {

@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { forkBenchProcess } from './bench-process';
 
 /**
  * The dispatch benchmark's API client, in a process of its own: it posts every message of a run over kept-alive
@@ -23,19 +23,7 @@ type FromLoad = { ready: true } | { accepted: true } | { failed: string };
 
 /** The client's process, started and ready before any clock: `run` posts the messages and resolves once each was accepted. */
 export async function startSendLoad(): Promise<{ pid: number; run(run: SendLoadRun): Promise<void>; stop(): void }> {
-  const child: ChildProcess = fork(path.join(__dirname, 'send-load-process.ts'), [], {
-    execArgv: ['-r', '@swc-node/register'],
-    env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: 'inline' },
-  });
-  const next = () =>
-    new Promise<FromLoad>((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the send load's process ended (code ${code})`));
-      child.once('exit', exited);
-      child.once('message', (message) => {
-        child.off('exit', exited);
-        resolve(message as FromLoad);
-      });
-    });
+  const { child, next } = forkBenchProcess<FromLoad>(path.join(__dirname, 'send-load-process.ts'), 'the send load');
   const ready = await next();
   if (!('ready' in ready)) throw new Error(`the send load's process did not start: ${JSON.stringify(ready)}`);
   return {

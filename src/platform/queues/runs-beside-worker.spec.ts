@@ -28,6 +28,28 @@ function deferred() {
 
 const ignore = () => undefined;
 
+/** Keyed runs that record when they start and end when told: `finish(name)`, after which the loop turns once. */
+function keyedRuns(runs: RunsBesideWorker) {
+  const started: string[] = [];
+  const gates = new Map<string, ReturnType<typeof deferred>>();
+  const finish = async (...names: string[]) => {
+    for (const name of names) gates.get(name)!.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const start = (name: string, key: string) => {
+    gates.set(name, deferred());
+    runs.start(
+      () => {
+        started.push(name);
+        return gates.get(name)!.promise;
+      },
+      ignore,
+      key,
+    );
+  };
+  return { started, start, finish, finishAll: () => finish(...gates.keys()) };
+}
+
 describe('RunsBesideWorker', () => {
   it('starts runs only while the worker would take a job itself', () => {
     const { state, worker } = workerState();
@@ -170,46 +192,34 @@ describe('RunsBesideWorker', () => {
   it('lets one key hold at most `perKey` slots, its other work waiting in its order while other keys take the free slots', async () => {
     const { worker } = workerState();
     const runs = new RunsBesideWorker(() => worker, 3, { waiting: 10, perKey: 2 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
-    const start = (name: string, key: string) => {
-      gates.set(name, deferred());
+    const work = keyedRuns(runs);
+    for (const [name, key] of [
+      ['a1', 'a'],
+      ['a2', 'a'],
+      ['a3', 'a'],
+      ['a4', 'a'],
+      ['b1', 'b'],
+    ]) {
       expect(runs.hasRoom(key)).toBe(true);
-      runs.start(
-        () => {
-          started.push(name);
-          return gates.get(name)!.promise;
-        },
-        ignore,
-        key,
-      );
-    };
-    start('a1', 'a');
-    start('a2', 'a');
-    start('a3', 'a');
-    start('a4', 'a');
-    start('b1', 'b');
+      work.start(name, key);
+    }
     // a holds its two slots; b takes the third although a's work came first
-    expect(started).toEqual(['a1', 'a2', 'b1']);
+    expect(work.started).toEqual(['a1', 'a2', 'b1']);
     expect(runs.waitingCount).toBe(2);
-    gates.get('b1')!.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
+    await work.finish('b1');
     // b's slot is free, but a already holds its share
-    expect(started).toEqual(['a1', 'a2', 'b1']);
-    gates.get('a2')!.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual(['a1', 'a2', 'b1', 'a3']);
-    for (const gate of gates.values()) gate.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual(['a1', 'a2', 'b1', 'a3', 'a4']);
+    expect(work.started).toEqual(['a1', 'a2', 'b1']);
+    await work.finish('a2');
+    expect(work.started).toEqual(['a1', 'a2', 'b1', 'a3']);
+    await work.finishAll();
+    expect(work.started).toEqual(['a1', 'a2', 'b1', 'a3', 'a4']);
     expect(runs.waitingCount).toBe(0);
   });
 
   it('hands a free slot to the key whose waiting work came first, among the keys with room', async () => {
     const { worker } = workerState();
     const runs = new RunsBesideWorker(() => worker, 2, { waiting: 10, perKey: 2 });
-    const started: string[] = [];
-    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const work = keyedRuns(runs);
     for (const [name, key] of [
       ['a1', 'a'],
       ['x1', 'x'],
@@ -217,27 +227,16 @@ describe('RunsBesideWorker', () => {
       ['c1', 'c'],
       ['a3', 'a'],
     ]) {
-      gates.set(name, deferred());
-      runs.start(
-        () => {
-          started.push(name);
-          return gates.get(name)!.promise;
-        },
-        ignore,
-        key,
-      );
+      work.start(name, key);
     }
-    expect(started).toEqual(['a1', 'x1']);
-    gates.get('a1')!.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual(['a1', 'x1', 'a2']);
+    expect(work.started).toEqual(['a1', 'x1']);
+    await work.finish('a1');
+    expect(work.started).toEqual(['a1', 'x1', 'a2']);
     // a has room for a3, but c1 came before it
-    gates.get('x1')!.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual(['a1', 'x1', 'a2', 'c1']);
-    gates.get('a2')!.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual(['a1', 'x1', 'a2', 'c1', 'a3']);
+    await work.finish('x1');
+    expect(work.started).toEqual(['a1', 'x1', 'a2', 'c1']);
+    await work.finish('a2');
+    expect(work.started).toEqual(['a1', 'x1', 'a2', 'c1', 'a3']);
   });
 
   it("lets a job of a key at its share wait behind that key's work, and a job of another key run at once", async () => {

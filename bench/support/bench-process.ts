@@ -1,0 +1,23 @@
+import { type ChildProcess, fork } from 'node:child_process';
+
+/**
+ * A benchmark's helper process (a load, a client), running a TypeScript file of bench/support through the same
+ * loader as the benchmark, and its messages one at a time: `next()` resolves with the next one, and fails if the
+ * process ends first. `name` says whose process it is in that failure.
+ */
+export function forkBenchProcess<T>(file: string, name: string): { child: ChildProcess; next: () => Promise<T> } {
+  const child = fork(file, [], {
+    execArgv: ['-r', '@swc-node/register'],
+    env: { ...process.env, SWC_NODE_SOURCE_MAP_MODE: 'inline' },
+  });
+  const next = () =>
+    new Promise<T>((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`${name}'s process ended (code ${code})`));
+      child.once('exit', exited);
+      child.once('message', (message) => {
+        child.off('exit', exited);
+        resolve(message as T);
+      });
+    });
+  return { child, next };
+}
