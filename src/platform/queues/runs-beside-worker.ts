@@ -75,7 +75,7 @@ export class RunsBesideWorker {
    */
   async job<T>(work: () => Promise<T>, key = ''): Promise<T> {
     this.queueHasWork = true;
-    if (!this.keyFree(key) || this.waiting.has(key) || (key === '' && this.waitingTotal > 0)) {
+    if (!this.keyFree(key) || this.waitsBehind(key)) {
       return new Promise<T>((resolve, reject) =>
         this.wait({ key, work: () => work().then(resolve, reject), onFailed: reject, onDropped: reject }),
       );
@@ -129,14 +129,17 @@ export class RunsBesideWorker {
     return this.options.perKey === undefined || (this.holding.get(key) ?? 0) < this.options.perKey;
   }
 
-  /**
-   * A slot is free, the key has room, and nothing that came before may take the slot first: no work of the key
-   * waits, and (without keys) nothing waits at all. Work of other keys that waits only for its own key's share
-   * does not need the slot.
-   */
+  /** A slot is free, the key has room, and nothing that came before must go first (`waitsBehind`). */
   private mayStartNow(key: string): boolean {
-    if (!this.slotFree() || !this.keyFree(key) || this.waiting.has(key)) return false;
-    return this.options.perKey !== undefined || this.waitingTotal === 0;
+    return this.slotFree() && this.keyFree(key) && !this.waitsBehind(key);
+  }
+
+  /**
+   * Whether work of `key` that came earlier is waiting and must go first: work of the same key, or (without
+   * `perKey`) any work at all. Work of other keys that waits only for its own key's share does not need the slot.
+   */
+  private waitsBehind(key: string): boolean {
+    return this.waiting.has(key) || (this.options.perKey === undefined && this.waitingTotal > 0);
   }
 
   private wait(run: Run): void {
@@ -181,7 +184,7 @@ export class RunsBesideWorker {
       }
       if (next === undefined) return;
       const list = this.waiting.get(next)!;
-      const { seq: _seq, ...run } = list.shift()!;
+      const run = list.shift()!;
       if (list.length === 0) this.waiting.delete(next);
       this.waitingTotal -= 1;
       this.run(run);
