@@ -28,6 +28,7 @@ import { type RemoteSimulatorApi, type SimulatorProcess, startSimulatorProcess }
 import { assertDeploymentNodeFlags, option, profiled, textOption } from './support/bench-run';
 import { describePerMessage, measureMachineCpu, perMessage } from './support/machine-cpu';
 import { startSendLoad } from './support/send-load';
+import { startLeastGateway } from './support/least-gateway';
 
 type Simulator = RemoteSimulatorApi;
 
@@ -121,15 +122,20 @@ function figures(messages: number, clock: Clock): Figures {
   };
 }
 
-/** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
-async function bare(simulator: SimulatorProcess, receipts: Receipts, shape: Shape): Promise<Figures> {
-  const { sim } = simulator;
+/** A bare Baileys socket per sender of a shape, each paired with a new phone, and the contact it sends to. */
+async function pairedSenders(sim: Simulator, shape: Shape, pushName: string): Promise<Array<{ client: TestClient; contact: string }>> {
   const pairs: Array<{ client: TestClient; contact: string }> = [];
   for (let i = 0; i < shape.channels; i++) {
     const contact = nextPhone();
     await sim.createPhone(contact, { pushName: 'Contact' });
-    pairs.push({ client: await pairedClient(sim, nextPhone(), 'Bare'), contact });
+    pairs.push({ client: await pairedClient(sim, nextPhone(), pushName), contact });
   }
+  return pairs;
+}
+
+/** The ceiling: a bare Baileys socket per sender, each awaiting its sends one after another. */
+async function bare(simulator: SimulatorProcess, receipts: Receipts, shape: Shape): Promise<Figures> {
+  const pairs = await pairedSenders(simulator.sim, shape, 'Bare');
   try {
     const expected = new Map(pairs.map(({ contact }) => [contact, shape.perChannel]));
     const started = startClock(simulator);
@@ -141,6 +147,32 @@ async function bare(simulator: SimulatorProcess, receipts: Receipts, shape: Shap
     await receipts.all(expected);
     return figures(shape.channels * shape.perChannel, started);
   } finally {
+    for (const { client } of pairs) await client.close();
+  }
+}
+
+/**
+ * The second reference: the least a gateway that keeps its sends does (least-gateway.ts: one INSERT before the
+ * 202, one UPDATE once sent), over bare sockets, posted to by the same API client as the gateway. What separates
+ * it from the ceiling is the cost of an API and of keeping a send at all; what separates the gateway from it is
+ * the gateway's own.
+ */
+async function leastGateway(simulator: SimulatorProcess, receipts: Receipts, shape: Shape, databaseUrl: string): Promise<Figures> {
+  const pairs = await pairedSenders(simulator.sim, shape, 'Least');
+  const channels = pairs.map(({ contact }, i) => ({ id: `least-${i}`, contact }));
+  const server = await startLeastGateway(databaseUrl, new Map(pairs.map(({ client }, i) => [`least-${i}`, client])));
+  const load = await startSendLoad();
+  try {
+    const expected = new Map(pairs.map(({ contact }) => [contact, shape.perChannel]));
+    const started = startClock(simulator, load.pid);
+    await load.run({ url: server.url, key: 'none', channels, perChannel: shape.perChannel, lanesPerChannel: 10 });
+    await receipts.all(expected);
+    const result = figures(shape.channels * shape.perChannel, started);
+    await server.settled();
+    return result;
+  } finally {
+    load.stop();
+    await server.close();
     for (const { client } of pairs) await client.close();
   }
 }
@@ -187,18 +219,20 @@ async function gateway(
 
 /** The machine's CPU per message, part by part, for each run: the budget the ceiling and the gateway share. */
 function machineRows(output: {
-  one_channel: Record<'bare' | 'gateway', Figures>;
-  many_channels: Record<'bare' | 'gateway', Figures>;
+  one_channel: Record<'bare' | 'least' | 'gateway', Figures>;
+  many_channels: Record<'bare' | 'least' | 'gateway', Figures>;
 }): string[] {
   const runs = [
     ['one channel, bare', output.one_channel.bare],
+    ['one channel, least persisting server', output.one_channel.least],
     ['one channel, gateway', output.one_channel.gateway],
     ['many channels, bare', output.many_channels.bare],
+    ['many channels, least persisting server', output.many_channels.least],
     ['many channels, gateway', output.many_channels.gateway],
   ] as const;
   if (runs.some(([, figures]) => !figures.machine_cpu_ms_per_message)) return [];
   return [
-    'The machine’s CPU per message, part by part, from /proc (the benchmark’s process counts as the gateway, bare sockets included; the gateway’s API client, in a process of its own, as the benchmark’s load):',
+    'The machine’s CPU per message, part by part, from /proc (the benchmark’s process counts as the gateway, bare sockets and the least persisting server included; the API client, in a process of its own, as the benchmark’s load):',
     '',
     ...runs.map(
       ([name, figures]) =>
@@ -225,6 +259,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, node: process.version, load_average_1m_before: Number(os.loadavg()[0].toFixed(2)) },
       one_channel: {
         bare: await bare(simulator, receipts, single),
+        least: await leastGateway(simulator, receipts, single, db.url),
         // paired first: the profile is of the sends alone, not of the pairing's pre-key generation
         gateway: await pairedChannels(gw, sim, key, single).then((channels) =>
           profiled(textOption('profile'), () => gateway(simulator, gw, receipts, key, single, channels)),
@@ -232,18 +267,33 @@ async function main(): Promise<void> {
       },
       many_channels: {
         bare: await bare(simulator, receipts, many),
+        least: await leastGateway(simulator, receipts, many, db.url),
         gateway: await pairedChannels(gw, sim, key, many).then((channels) => gateway(simulator, gw, receipts, key, many, channels)),
       },
       load_average_1m_after: Number(os.loadavg()[0].toFixed(2)),
     };
-    const ratio = (shape: { bare: Figures; gateway: Figures }) =>
-      Number((shape.gateway.messages_per_second / shape.bare.messages_per_second).toFixed(3));
-    const output = { ...results, ratios: { one_channel: ratio(results.one_channel), many_channels: ratio(results.many_channels) } };
+    const ratio = (shape: { bare: Figures }, to: Figures) => Number((to.messages_per_second / shape.bare.messages_per_second).toFixed(3));
+    const output = {
+      ...results,
+      ratios: {
+        one_channel: ratio(results.one_channel, results.one_channel.gateway),
+        many_channels: ratio(results.many_channels, results.many_channels.gateway),
+      },
+      least_gateway_ratios: {
+        one_channel: ratio(results.one_channel, results.one_channel.least),
+        many_channels: ratio(results.many_channels, results.many_channels.least),
+      },
+    };
     const dir = path.resolve(__dirname, 'results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'dispatch.json'), `${JSON.stringify(output, null, 2)}\n`);
-    const row = (name: string, shape: { bare: Figures; gateway: Figures & { accept_seconds: number } }, r: number) =>
-      `| ${name} | ${shape.bare.messages} | ${shape.bare.messages_per_second} | ${shape.gateway.messages_per_second} (accepted in ${shape.gateway.accept_seconds} s) | ${r} | ${shape.bare.cpu_ms_per_message} / ${shape.gateway.cpu_ms_per_message} |`;
+    const row = (
+      name: string,
+      shape: { bare: Figures; least: Figures; gateway: Figures & { accept_seconds: number } },
+      r: number,
+      least: number,
+    ) =>
+      `| ${name} | ${shape.bare.messages} | ${shape.bare.messages_per_second} | ${shape.least.messages_per_second} (${least}) | ${shape.gateway.messages_per_second} (accepted in ${shape.gateway.accept_seconds} s) | ${r} | ${shape.bare.cpu_ms_per_message} / ${shape.least.cpu_ms_per_message} / ${shape.gateway.cpu_ms_per_message} |`;
     fs.writeFileSync(
       path.join(dir, 'dispatch.md'),
       [
@@ -251,12 +301,12 @@ async function main(): Promise<void> {
         '',
         `${output.machine.cpus} CPUs, Node ${output.machine.node}, load average ${output.machine.load_average_1m_before} before and ${output.load_average_1m_after} after; the simulator runs in its own process (SANDBOX_URL), for the ceiling and the gateway alike; CPU ms per message are this process' (the gateway, or the bare sockets); the gateway's API client runs in a process of its own.`,
         '',
-        '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Gateway, messages/s | Ratio | CPU ms per message, bare / gateway |',
-        '|---|---|---|---|---|---|',
-        row('one channel', output.one_channel, output.ratios.one_channel),
-        row(`${many.channels} channels`, output.many_channels, output.ratios.many_channels),
+        '| Shape | Messages | Bare Baileys, messages/s (ceiling) | Least persisting server, messages/s (ratio) | Gateway, messages/s | Ratio | CPU ms per message, bare / least / gateway |',
+        '|---|---|---|---|---|---|---|',
+        row('one channel', output.one_channel, output.ratios.one_channel, output.least_gateway_ratios.one_channel),
+        row(`${many.channels} channels`, output.many_channels, output.ratios.many_channels, output.least_gateway_ratios.many_channels),
         '',
-        'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received.',
+        'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received. Least persisting server: the least a gateway that keeps its sends does (bench/support/least-gateway.ts: a plain `node:http` server over bare sockets, one INSERT before its 202 and one UPDATE once sent, posted to by the same API client), as a second reference: the gap between it and the ceiling is what an API that stores its sends costs at the least on this machine.',
         '',
         ...machineRows(output),
       ].join('\n'),
