@@ -306,7 +306,7 @@ async function main(): Promise<void> {
         row('one channel', output.one_channel, output.ratios.one_channel, output.least_gateway_ratios.one_channel),
         row(`${many.channels} channels`, output.many_channels, output.ratios.many_channels, output.least_gateway_ratios.many_channels),
         '',
-        'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received. Least persisting server: the least a gateway that keeps its sends does (bench/support/least-gateway.ts: a plain `node:http` server over bare sockets, one INSERT before its 202 and one UPDATE once sent, posted to by the same API client), as a second reference: the gap between it and the ceiling is what an API that stores its sends costs at the least on this machine.',
+        'Gateway: from the first `POST …/messages` to the last message received by the simulated contact. Bare: a socket per sender awaiting `sendMessage` in a loop, to the last message received. Least persisting server: the least a gateway that keeps its sends does (bench/support/least-gateway.ts: a plain `node:http` server over bare sockets, an INSERT before its 202 and an UPDATE once sent, each statement taking every send that came while the one before ran, posted to by the same API client), as a second reference: the gap between it and the ceiling is what an API that stores its sends costs at the least on this machine.',
         '',
         ...machineRows(output),
       ].join('\n'),
