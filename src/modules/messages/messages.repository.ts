@@ -340,22 +340,22 @@ export class MessagesRepository {
     };
   }
 
-  /** Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease ran out. */
-  listDue(channelIds: string[] | undefined, take: number): Promise<Pick<MessageRow, 'id' | 'channelId'>[]> {
+  /**
+   * Outbound messages waiting to be sent: queued (and due, after a failed send), or claimed by a sender whose lease
+   * ran out. Read from `unsent_messages`, which triggers keep to the messages queued or claimed: status is in no
+   * index of messages, so that its changes are HOT updates there.
+   */
+  async listDue(channelIds: string[] | undefined, take: number): Promise<Pick<MessageRow, 'id' | 'channelId'>[]> {
+    const due = `(m.status = 'queued' AND m.claimed_until IS NULL) OR (m.status IN ('queued', 'sending') AND m.claimed_until < $1::timestamptz)`;
+    const columns = `SELECT m.id, m.channel_id::text AS "channelId" FROM unsent_messages u JOIN messages m ON m.id = u.message_id`;
     const now = new Date();
-    return this.prisma.message.findMany({
-      where: {
-        direction: 'outbound',
-        ...(channelIds ? { channelId: { in: channelIds } } : {}),
-        OR: [
-          { status: 'queued', claimedUntil: null },
-          { status: { in: ['queued', 'sending'] }, claimedUntil: { lt: now } },
-        ],
-      },
-      orderBy: { id: 'asc' },
-      take,
-      select: { id: true, channelId: true },
-    });
+    return channelIds
+      ? this.sql.query(`${columns} WHERE u.channel_id = ANY($3::uuid[]) AND (${due}) ORDER BY u.message_id LIMIT $2`, [
+          now,
+          take,
+          channelIds,
+        ])
+      : this.sql.query(`${columns} WHERE ${due} ORDER BY u.message_id LIMIT $2`, [now, take]);
   }
 
   list(filter: MessageFilter, before: string | undefined, take: number): Promise<MessageRow[]> {
