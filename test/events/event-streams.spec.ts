@@ -1,4 +1,6 @@
+import type Redis from 'ioredis';
 import { AccountsService } from '../../src/modules/accounts/accounts.service';
+import { REDIS } from '../../src/platform/redis/redis-connection';
 import { EventsService } from '../../src/modules/events/events.service';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { TestGateway } from '../support/gateway';
@@ -219,6 +221,34 @@ describe('Event streams', () => {
       } finally {
         reads.mockRestore();
         streams.forEach((stream) => stream.close());
+      }
+    });
+
+    it('publishes no notice while no other process listens, and publishes again once one says hello', async () => {
+      const redis = gw.app.get<Redis>(REDIS);
+      const notices = jest.spyOn(redis, 'publish');
+      const noticesSent = () => notices.mock.calls.filter(([, message]) => String(message).includes('"notices"')).length;
+      const { customerId } = await gw.newAccount();
+      try {
+        // the first notice may go out (another process is assumed until one reached no one); none after it
+        await publish(gw, { customerId, channelId: null });
+        await sleep(200);
+        notices.mockClear();
+        await publish(gw, { customerId, channelId: null });
+        await publish(gw, { customerId, channelId: null });
+        await sleep(200);
+        expect(noticesSent()).toBe(0);
+
+        const other = await TestGateway.start(db.prisma, { redisKeyPrefix: gw.config.redisKeyPrefix });
+        try {
+          await sleep(300);
+          await publish(gw, { customerId, channelId: null });
+          await eventually(() => noticesSent() >= 1);
+        } finally {
+          await other.app.close();
+        }
+      } finally {
+        notices.mockRestore();
       }
     });
 

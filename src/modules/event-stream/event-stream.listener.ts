@@ -29,6 +29,12 @@ const CATCH_UP_MS = 5_000;
  * them. A stream reads the log only for a notice that concerns it. Should a notice be lost, a timer shared by
  * all streams compares the newest sequence number of the log with the newest one announced, and wakes every
  * stream when the log is ahead.
+ *
+ * A process alone on the channel does not publish: every commit of events (about one a sent message) would cost a
+ * round trip to Redis, and the process would hear each notice back on its own subscription. It knows it is alone
+ * when a notice reached no other subscriber (PUBLISH answers how many did), and stops being alone when another
+ * process says hello on the channel, as each does once subscribed, or when the catch-up's check of the channel's
+ * subscribers finds one (a hello lost to a reconnection).
  */
 @Injectable()
 export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -39,6 +45,12 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
   private subscriber?: Redis;
   private catchUpTimer?: NodeJS.Timeout;
   private newestAnnounced?: bigint;
+  /** Whether another process may hear notices; assumed until a notice reached no one. */
+  private othersListen = true;
+  /** Counts the hellos heard: a PUBLISH answered after one was heard may predate its sender's subscription. */
+  private hellos = 0;
+  /** Whether this process' own subscription is among the channel's subscribers Redis counts. */
+  private subscribed = false;
 
   constructor(
     private readonly events: EventsService,
@@ -58,6 +70,10 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
     // On a reconnect ioredis subscribes again; what was published meanwhile is found by the catch-up.
     subscriber
       .subscribe(this.channel)
+      .then(() => {
+        this.subscribed = true;
+        return this.redis.publish(this.channel, JSON.stringify({ origin: this.origin, hello: true }));
+      })
       .catch((error: unknown) => this.logger.warn({ err: error }, 'cannot subscribe to event notices; streams rely on the catch-up'));
     this.subscriber = subscriber;
     this.catchUpTimer = setInterval(() => void this.catchUp(), CATCH_UP_MS);
@@ -96,21 +112,44 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
       seq: event.seq,
     }));
     notices.forEach((notice) => this.announce(notice));
+    if (!this.othersListen) return;
     const message = JSON.stringify({
       origin: this.origin,
       notices: notices.map((notice) => ({ c: notice.customerId, ch: notice.channelId, m: notice.mode, s: String(notice.seq) })),
     });
-    this.redis.publish(this.channel, message).catch(() => undefined);
+    // Read before sending: a subscription that completes while the PUBLISH is under way may or may not be counted.
+    const hellos = this.hellos;
+    const own = this.subscribed ? 1 : 0;
+    this.redis.publish(this.channel, message).then(
+      (receivers) => {
+        if (receivers - own <= 0 && this.hellos === hellos) this.othersListen = false;
+      },
+      () => undefined,
+    );
+  }
+
+  /** Whether a subscriber other than this process' own listens on the channel (asked of Redis). */
+  private async askWhetherOthersListen(): Promise<void> {
+    const hellos = this.hellos;
+    const own = this.subscribed ? 1 : 0;
+    const [, subscribers] = (await this.redis.pubsub('NUMSUB', this.channel)) as [string, number];
+    if (this.hellos === hellos) this.othersListen = Number(subscribers) - own > 0;
   }
 
   private onMessage(message: string): void {
     try {
       const parsed = JSON.parse(message) as {
         origin: string;
-        notices: Array<{ c: string; ch: string | null; m: 'live' | 'test' | null; s: string }>;
+        hello?: true;
+        notices?: Array<{ c: string; ch: string | null; m: 'live' | 'test' | null; s: string }>;
       };
       if (parsed.origin === this.origin) return;
-      for (const n of parsed.notices) this.announce({ customerId: n.c, channelId: n.ch, mode: n.m, seq: BigInt(n.s) });
+      if (parsed.hello) {
+        this.hellos++;
+        this.othersListen = true;
+        return;
+      }
+      for (const n of parsed.notices ?? []) this.announce({ customerId: n.c, channelId: n.ch, mode: n.m, seq: BigInt(n.s) });
     } catch (error) {
       this.logger.warn({ err: error }, 'an unreadable event notice was ignored');
     }
@@ -122,6 +161,11 @@ export class EventStreamListener implements OnModuleInit, OnApplicationBootstrap
   }
 
   private async catchUp(): Promise<void> {
+    if (!this.othersListen) {
+      await this.askWhetherOthersListen().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'cannot count the listeners of event notices; the next catch-up asks again'),
+      );
+    }
     if (this.wakers.size === 0) return;
     try {
       const newest = await this.events.newestSeq();
