@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { Batcher } from '../../src/platform/batcher';
 import type { TestClient } from '../../test/simulator/support/client';
 
 /**
@@ -27,35 +28,6 @@ interface Send {
   text: string;
 }
 
-/**
- * One statement at a time for `run`, each over every item that came while the one before ran: the promise of an
- * item settles with its statement's.
- */
-function gathered<T>(run: (items: T[]) => Promise<unknown>): (item: T) => Promise<void> {
-  let waiting: Array<{ item: T; settle: (error?: Error) => void }> = [];
-  let running = false;
-  const next = () => {
-    if (running || waiting.length === 0) return;
-    running = true;
-    const batch = waiting;
-    waiting = [];
-    run(batch.map(({ item }) => item))
-      .then(
-        () => batch.forEach(({ settle }) => settle()),
-        (error: unknown) => batch.forEach(({ settle }) => settle(error instanceof Error ? error : new Error(String(error)))),
-      )
-      .finally(() => {
-        running = false;
-        next();
-      });
-  };
-  return (item) =>
-    new Promise<void>((resolve, reject) => {
-      waiting.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      next();
-    });
-}
-
 export async function startLeastGateway(databaseUrl: string, sockets: Map<string, TestClient>): Promise<LeastGateway> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   await pool.query(
@@ -64,22 +36,30 @@ export async function startLeastGateway(databaseUrl: string, sockets: Map<string
   );
   const queues = new Map<string, Send[]>([...sockets.keys()].map((channel) => [channel, []]));
   const sending = new Set<string>();
-  const updates = new Set<Promise<unknown>>();
   let failure: unknown;
-  const insert = gathered<Send & { channel: string }>((sends) =>
-    pool.query({
-      name: 'least_gateway_insert',
-      text: `INSERT INTO least_gateway_sends (id, channel, recipient, body)
-             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
-      values: [sends.map((s) => s.id), sends.map((s) => s.channel), sends.map((s) => s.to), sends.map((s) => s.text)],
-    }),
+  // one statement at a time, each over every send that came while the one before ran (the gateway's Batcher)
+  const insert = new Batcher<Send & { channel: string }, void>(
+    async (sends) => {
+      await pool.query({
+        name: 'least_gateway_insert',
+        text: `INSERT INTO least_gateway_sends (id, channel, recipient, body)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
+        values: [sends.map((s) => s.id), sends.map((s) => s.channel), sends.map((s) => s.to), sends.map((s) => s.text)],
+      });
+      return sends.map(() => undefined);
+    },
+    { maxSize: 1_000 },
   );
-  const markSent = gathered<string>((ids) =>
-    pool.query({
-      name: 'least_gateway_sent',
-      text: `UPDATE least_gateway_sends SET status = 'sent', sent_at = now() WHERE id = ANY($1::uuid[])`,
-      values: [ids],
-    }),
+  const markSent = new Batcher<string, void>(
+    async (ids) => {
+      await pool.query({
+        name: 'least_gateway_sent',
+        text: `UPDATE least_gateway_sends SET status = 'sent', sent_at = now() WHERE id = ANY($1::uuid[])`,
+        values: [ids],
+      });
+      return ids.map(() => undefined);
+    },
+    { maxSize: 1_000 },
   );
 
   const drain = async (channel: string) => {
@@ -90,12 +70,7 @@ export async function startLeastGateway(databaseUrl: string, sockets: Map<string
     try {
       for (let send = queue.shift(); send; send = queue.shift()) {
         await socket.sock.sendMessage(send.to, { text: send.text });
-        const update = markSent(send.id);
-        updates.add(update);
-        update.then(
-          () => updates.delete(update),
-          (error: unknown) => (failure ??= error),
-        );
+        markSent.submit(send.id).catch((error: unknown) => (failure ??= error));
       }
     } catch (error) {
       // the run then waits for messages that never leave: say why at once
@@ -112,7 +87,7 @@ export async function startLeastGateway(databaseUrl: string, sockets: Map<string
     const { to, text } = JSON.parse(body) as { to: string; text: string };
     const recipient = `${to.replace(/^\+/, '')}@s.whatsapp.net`;
     const send = { id: randomUUID(), to: recipient, text };
-    await insert({ ...send, channel });
+    await insert.submit({ ...send, channel });
     queue.push(send);
     void drain(channel);
     return { status: 202, body: { id: send.id, status: 'queued' } };
@@ -141,7 +116,7 @@ export async function startLeastGateway(databaseUrl: string, sockets: Map<string
   return {
     url: `http://127.0.0.1:${port}`,
     settled: async () => {
-      await Promise.allSettled([...updates]);
+      await markSent.drained();
       if (failure) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
     },
     close: async () => {
