@@ -72,17 +72,14 @@ export async function startInboundLoad(): Promise<{
   run(run: InboundLoadRun): Promise<InboundLoadFigures>;
   stop(): void;
 }> {
-  const { child, next } = forkBenchProcess<FromLoad>(path.join(__dirname, 'inbound-load-process.ts'), 'the inbound load');
+  const { child, next, ask } = forkBenchProcess<FromLoad>(path.join(__dirname, 'inbound-load-process.ts'), 'the inbound load');
   const ready = await next();
   if (!('receiverUrl' in ready)) throw new Error(`the inbound load's process did not start: ${JSON.stringify(ready)}`);
   return {
     receiverUrl: ready.receiverUrl,
     pid: child.pid!,
     run: async (run) => {
-      const answer = next();
-      child.send(run);
-      const result = await answer;
-      if ('failed' in result) throw new Error(`the inbound load failed: ${result.failed}`);
+      const result = await ask(run);
       if (!('figures' in result)) throw new Error(`unexpected answer from the inbound load: ${JSON.stringify(result)}`);
       return result.figures;
     },

@@ -23,16 +23,13 @@ type FromLoad = { ready: true } | { accepted: true } | { failed: string };
 
 /** The client's process, started and ready before any clock: `run` posts the messages and resolves once each was accepted. */
 export async function startSendLoad(): Promise<{ pid: number; run(run: SendLoadRun): Promise<void>; stop(): void }> {
-  const { child, next } = forkBenchProcess<FromLoad>(path.join(__dirname, 'send-load-process.ts'), 'the send load');
+  const { child, next, ask } = forkBenchProcess<FromLoad>(path.join(__dirname, 'send-load-process.ts'), 'the send load');
   const ready = await next();
   if (!('ready' in ready)) throw new Error(`the send load's process did not start: ${JSON.stringify(ready)}`);
   return {
     pid: child.pid!,
     run: async (run) => {
-      const answer = next();
-      child.send(run);
-      const result = await answer;
-      if ('failed' in result) throw new Error(`the send load failed: ${result.failed}`);
+      await ask(run);
     },
     stop: () => void child.kill(),
   };
